@@ -1,0 +1,116 @@
+"""The Article record that flows through every stage, and the Page it came from.
+
+Stages hand one Article along and each makes it richer; the record is a plain
+dataclass so that it pickles cheaply between worker processes and the crawl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from typing import Any
+
+import lxml.html
+from w3lib.url import canonicalize_url
+
+# Query parameters that only track who clicked; they never name a different article.
+TRACKING_PARAMS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "ocid",
+    "cmpid",
+)
+
+
+def canonical(url: str) -> str:
+    """One spelling per article URL, so ids stay stable whatever link found it."""
+    from w3lib.url import url_query_cleaner
+
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    return canonicalize_url(cleaned)
+
+
+def article_id(url: str) -> str:
+    """A stable key from the canonical URL: merges and retries never duplicate rows."""
+    return hashlib.sha1(canonical(url).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Page:
+    """A fetched HTML page as the extraction stages see it."""
+
+    url: str
+    html: str
+    status: int = 200
+    outlet: Any = None  # the Outlet the URL belongs to, if any plugin declared one
+
+    @cached_property
+    def tree(self) -> lxml.html.HtmlElement:
+        """The parsed document, parsed once and shared by every hook that asks."""
+        return lxml.html.document_fromstring(self.html or "<html></html>")
+
+
+@dataclass
+class Article:
+    """One news article: what a crawl stores and what `ingest extract` prints."""
+
+    url: str
+    title: str = ""
+    text: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    canonical_url: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    extractor: str | None = None
+    plugins: list[str] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return article_id(self.canonical_url or self.url)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when the title or text changes, to spot new versions of an article."""
+        digest = hashlib.sha1(f"{self.title}\n{self.text}".encode())
+        return digest.hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(id=self.id, word_count=self.word_count, content_hash=self.content_hash)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def snapshot(self) -> dict[str, Any]:
+        """The fields' current values, to see afterwards which ones a plugin changed."""
+        return {f.name: _frozen(getattr(self, f.name)) for f in fields(self)}
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return tuple(sorted(value.items()))
+    return value

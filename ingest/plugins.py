@@ -1,0 +1,203 @@
+"""The plugin manager: built-in defaults, installed packages, and plugin folders.
+
+Nothing loads at import time. ``load_plugins()`` builds the manager once per
+process for a given configuration; worker processes call it again with the
+same configuration so they see the very same plugins as the crawl.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from ingest import hookspecs
+from ingest.outlet import Outlet
+
+# The generic path is itself a set of plugins, so an outlet plugin can replace any part.
+DEFAULT_PLUGINS = ("ingest.extract", "ingest.clean", "ingest.normalize")
+
+#: Comma-separated names of the plugins that may load from installed packages and
+#: plugin folders; unset loads all, an empty value loads none.
+LOAD_ENV = "INGEST_LOAD_PLUGINS"
+#: Extra plugin folders, separated like PATH.
+DIRS_ENV = "INGEST_PLUGINS_DIR"
+
+#: The folder of outlet plugins kept with the project, next to the package.
+PROJECT_PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+
+
+@dataclass(frozen=True)
+class PluginConfig:
+    """Which plugins a process loads; small and picklable, handed to workers."""
+
+    dirs: tuple[str, ...] = ()
+    entry_points: bool = True
+    defaults: bool = True
+
+    @classmethod
+    def default(cls, extra_dirs: Iterable[str | Path] = ()) -> PluginConfig:
+        dirs: list[Path] = [Path(d) for d in extra_dirs]
+        dirs += [Path(d) for d in os.environ.get(DIRS_ENV, "").split(os.pathsep) if d]
+        dirs += [PROJECT_PLUGINS, Path.cwd() / "plugins"]
+        unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
+        return cls(dirs=tuple(unique))
+
+
+@dataclass
+class PluginError:
+    """A hook implementation that raised: recorded, never fatal."""
+
+    hook: str
+    plugin: str
+    error: str
+    message: str
+    traceback: str
+
+
+class Plugins:
+    """A loaded plugin manager plus the outlets its plugins declared."""
+
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+        self.outlets: list[Outlet] = []
+        self.load_errors: list[PluginError] = []
+        self._collect_outlets()
+
+    def _collect_outlets(self) -> None:
+        for impl in reversed(self.pm.hook.register_outlets.get_hookimpls()):
+
+            def register(outlet: Outlet, _name: str = impl.plugin_name) -> None:
+                self.outlets.append(replace(outlet, plugin=outlet.plugin or _name))
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
+
+    def outlet_for(self, url: str, when: date | None = None) -> Outlet | None:
+        """The outlet owning the URL, in the version valid on ``when`` (default today)."""
+        when = when or date.today()
+        owners = [o for o in self.outlets if o.owns(url)]
+        current = [o for o in owners if o.valid_until is None or o.valid_until >= when]
+        if not current:
+            return None
+        return min(current, key=lambda o: o.valid_until or date.max)
+
+    def outlet_named(self, name: str) -> Outlet | None:
+        return next((o for o in self.outlets if o.name == name), None)
+
+    def call_first(self, hook: str, **kwargs: Any) -> tuple[Any, list[PluginError]]:
+        """Call a firstresult hook, skipping (and reporting) implementations that raise."""
+        errors: list[PluginError] = []
+        for impl in self._impls(hook):
+            try:
+                result = impl.function(*[kwargs[a] for a in impl.argnames])
+            except Exception as exc:
+                errors.append(_plugin_error(hook, impl.plugin_name, exc))
+                continue
+            if result is not None:
+                return result, errors
+        return None, errors
+
+    def call_each(self, hook: str, article: Any, **kwargs: Any) -> list[PluginError]:
+        """Call an in-place hook on an article; note which plugin changed which field.
+
+        One raising plugin does not stop the others, and what it changed before
+        raising is kept: the error is reported with its name for the record.
+        """
+        errors: list[PluginError] = []
+        kwargs["article"] = article
+        for impl in self._impls(hook):
+            before = article.snapshot()
+            try:
+                impl.function(*[kwargs[a] for a in impl.argnames])
+            except Exception as exc:
+                errors.append(_plugin_error(hook, impl.plugin_name, exc))
+            after = article.snapshot()
+            changed = [k for k in after if after[k] != before[k] and k != "provenance"]
+            for name in changed:
+                article.provenance[name] = impl.plugin_name
+            if changed and impl.plugin_name not in article.plugins:
+                article.plugins.append(impl.plugin_name)
+        return errors
+
+    def _impls(self, hook: str) -> list[pluggy.HookImpl]:
+        # pluggy calls implementations last-registered first, trylast at the end.
+        return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
+
+    def names(self) -> list[str]:
+        return [self.pm.get_name(p) or repr(p) for p in self.pm.get_plugins()]
+
+
+def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
+    return PluginError(
+        hook=hook,
+        plugin=plugin,
+        error=type(exc).__name__,
+        message=str(exc),
+        traceback="".join(traceback.format_exception(exc)),
+    )
+
+
+def allowed_names() -> set[str] | None:
+    value = os.environ.get(LOAD_ENV)
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def build_manager(config: PluginConfig, extra: Iterable[object] = ()) -> pluggy.PluginManager:
+    """A fresh manager for ``config``; ``extra`` plugin objects are registered last (tests)."""
+    pm = pluggy.PluginManager("ingest")
+    pm.add_hookspecs(hookspecs)
+    if config.defaults:
+        for module in DEFAULT_PLUGINS:
+            pm.register(importlib.import_module(module), name=module)
+    allowed = allowed_names()
+    if config.entry_points:
+        for ep in importlib.metadata.entry_points(group="ingest"):
+            if allowed is None or ep.name in allowed:
+                pm.register(ep.load(), name=ep.name)
+    for folder in config.dirs:
+        for path in sorted(Path(folder).glob("*.py")):
+            if path.name.startswith("_") or (allowed is not None and path.stem not in allowed):
+                continue
+            pm.register(_import_file(path), name=path.stem)
+    for plugin in extra:
+        pm.register(plugin)
+    pm.check_pending()
+    return pm
+
+
+def _import_file(path: Path) -> object:
+    name = f"ingest_plugins.{path.stem}"
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_loaded: dict[PluginConfig, Plugins] = {}
+
+
+def load_plugins(config: PluginConfig | None = None) -> Plugins:
+    """The process's plugins for ``config``, loaded on first use."""
+    config = config or PluginConfig.default()
+    if config not in _loaded:
+        _loaded[config] = Plugins(build_manager(config))
+    return _loaded[config]
