@@ -94,4 +94,3 @@ def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> No
 HOOK_NAMES: tuple[str, ...] = tuple(
     name for name, value in list(globals().items()) if hasattr(value, "ingest_spec")
 )
-

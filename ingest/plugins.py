@@ -97,8 +97,12 @@ class Plugins:
     def outlet_named(self, name: str) -> Outlet | None:
         return next((o for o in self.outlets if o.name == name), None)
 
-    def call_first(self, hook: str, **kwargs: Any) -> tuple[Any, list[PluginError]]:
-        """Call a firstresult hook, skipping (and reporting) implementations that raise."""
+    def call_first(self, hook: str, **kwargs: Any) -> tuple[Any, str | None, list[PluginError]]:
+        """Call a firstresult hook, skipping (and reporting) implementations that raise.
+
+        Returns the first non-None result, the name of the plugin that gave it,
+        and the errors of those that raised before it.
+        """
         errors: list[PluginError] = []
         for impl in self._impls(hook):
             try:
@@ -107,8 +111,8 @@ class Plugins:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
                 continue
             if result is not None:
-                return result, errors
-        return None, errors
+                return result, impl.plugin_name, errors
+        return None, None, errors
 
     def call_each(self, hook: str, article: Any, **kwargs: Any) -> list[PluginError]:
         """Call an in-place hook on an article; note which plugin changed which field.
@@ -144,7 +148,7 @@ def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
     return PluginError(
         hook=hook,
         plugin=plugin,
-        error=type(exc).__name__,
+        error=getattr(exc, "kind", None) or type(exc).__name__,
         message=str(exc),
         traceback="".join(traceback.format_exception(exc)),
     )

@@ -1,0 +1,205 @@
+"""Generic cleanup of what trafilatura leaves behind, for any site.
+
+A built-in plugin: it runs first among ``clean_article`` implementations, so
+an outlet plugin sees (and may refine) the generically cleaned article. Every
+rule works line by line and only removes short lines that carry no sentence
+of the story: a date fragment, a site-name logo, a sign-up call, a share bar.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest import hookimpl
+from ingest.article import Article, Page
+from ingest.outlet import Outlet
+
+# Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish.
+DATE_WORDS = set(
+    """
+    mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday
+    saturday sunday jan feb mar apr may jun jul aug sep sept oct nov dec january february
+    march april june july august september october november december mo di mi do fr sa so
+    montag dienstag mittwoch donnerstag freitag samstag sonntag januar jänner februar märz
+    mai juni juli oktober dezember mär okt dez lun mar mer jeu ven sam dim lundi mardi
+    mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril juin juillet
+    août aout septembre octobre novembre décembre decembre janv févr avr juil déc lunes
+    martes miércoles miercoles jueves viernes sábado sabado domingo enero febrero marzo mayo
+    junio julio agosto septiembre setiembre octubre noviembre diciembre ene abr ago dic mié
+    sáb pazartesi salı sali çarşamba carsamba perşembe persembe cuma cumartesi pazar ocak
+    şubat subat mart nisan mayıs mayis haziran temmuz ağustos agustos eylül eylul ekim kasım
+    kasim aralık aralik pzt sal çar per cum cmt paz
+    """.split()
+)
+# Words that stand around dates in datelines ("Updated: Thu, 6 May 2021, 10:45 GMT").
+DATE_FILLERS = set(
+    """
+    am pm gmt utc cet cest est edt pst pdt bst ist pkt h uhr um den der de del of the le la
+    à a las en y et und and at on updated published last modified aktualisiert
+    veröffentlicht publié publie mis jour actualizado publicado güncellendi güncelleme
+    yayınlandı yayinlandi today yesterday heute gestern aujourd hui hier hoy ayer bugün dün
+    st nd rd th er
+    """.split()
+)
+
+CALLS_TO_ACTION = [
+    # English
+    r"\bsign(?:\s|-)?up\b.{0,80}\b(newsletter|e-?mail|free|notifications?|alerts?|updates)\b",
+    r"\bsubscribe\b.{0,80}\b(newsletter|e-?mail|free|notifications?|alerts?|now|today)\b",
+    r"\b(our|the|free|daily|weekly)\s+newsletters?\b",
+    r"\bget\s+(?:the\s+|our\s+)?(?:latest\s+)?(?:news|stories|headlines)\b.{0,40}\binbox\b",
+    r"\bfollow\s+us\s+on\b",
+    r"\ball\s+rights\s+reserved\b",
+    r"\bwe\s+use\s+cookies\b|\bthis\s+(?:web)?site\s+uses\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b",
+    # German
+    r"\bnewsletter\b.{0,80}\b(abonnieren|bestellen|anmelden)\b",
+    r"\b(jetzt|hier|kostenlos)\b.{0,40}\b(abonnieren|anmelden|registrieren)\b",
+    r"\balle\s+rechte\s+vorbehalten\b",
+    r"\b(wir\s+verwenden|diese\s+(?:web)?seite\s+verwendet)\s+cookies\b",
+    r"\bfolgen\s+sie\s+uns\b",
+    # French
+    r"\babonnez-vous\b|\binscrivez-vous\b.{0,80}\b(newsletter|lettre|gratuit)",
+    r"\blettre\s+d.information\b",
+    r"\btous\s+droits\s+réservés\b",
+    r"\bnous\s+utilisons\s+des\s+cookies\b|\bce\s+site\s+utilise\s+des\s+cookies\b",
+    r"\bsuivez-nous\b",
+    # Spanish
+    r"\bsuscr[ií]b(?:ete|ase|irse)\b",
+    r"\b(?:nuestro\s+)?bolet[ií]n\b.{0,80}\b(gratis|gratuito|correo|suscri)",
+    r"\btodos\s+los\s+derechos\s+reservados\b",
+    r"\butilizamos\s+cookies\b|\beste\s+sitio\s+(?:web\s+)?utiliza\s+cookies\b",
+    r"\bsíguenos\b|\bsiguenos\b",
+    # Turkish
+    r"\babone\s+ol",
+    r"\be-?bülten",
+    r"\btüm\s+hakları\s+saklıdır\b",
+    r"\bçerez(?:ler)?\b.{0,80}\b(kullan|kabul)",
+    r"\bbizi\s+takip\s+edin\b",
+]
+CALL_TO_ACTION_RE = re.compile("|".join(f"(?:{p})" for p in CALLS_TO_ACTION), re.IGNORECASE)
+#: A call to action is a short line; longer ones are prose that merely mentions a newsletter.
+MAX_CALL_WORDS = 40
+
+SHARE_WORDS = set(
+    """
+    share teilen partager compartir paylaş paylas tweet twitter x facebook whatsapp telegram
+    linkedin reddit pinterest email e-mail mail print drucken imprimer imprimir yazdır copy
+    link kopieren copier copiar this article artikel article artículo on auf sur en
+    """.split()
+)
+BYLINE_RE = re.compile(r"^(by|von|par|por|yazan|text:|author:)\s+\S", re.IGNORECASE)
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " : ")
+
+
+@hookimpl(tryfirst=True)
+def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
+    """Strip site names from the title and residual boilerplate lines from the text."""
+    names = site_names(article, page, outlet)
+    article.title = strip_site_name(article.title, names)
+    phrases = [p.casefold() for p in outlet.boilerplate] if outlet else []
+    lines = [line.strip() for line in article.text.split("\n")]
+    kept = [
+        line for line in lines if line and not is_boilerplate(line, names, phrases, article.authors)
+    ]
+    while kept and fold(kept[0]) == fold(article.title):
+        kept.pop(0)
+    article.text = "\n".join(kept)
+
+
+def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: list[str]) -> bool:
+    folded = line.casefold()
+    return (
+        any(p in folded for p in phrases)
+        or is_date_fragment(line)
+        or is_site_name(line, names)
+        or is_call_to_action(line)
+        or is_share_bar(line)
+        or is_byline(line, authors)
+    )
+
+
+def fold(text: str) -> str:
+    """Text compared loosely: case, accents' composition and punctuation ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def is_date_fragment(line: str) -> bool:
+    """A line of weekday and month names, numbers and dateline words only ("Thu, May")."""
+    tokens = re.findall(r"[^\W\d_]+|\d+", unicodedata.normalize("NFKC", line).casefold())
+    if not tokens or len(tokens) > 10:
+        return False
+    named = sum(t in DATE_WORDS for t in tokens)
+    numbers = [t for t in tokens if t.isdigit()]
+    others = [t for t in tokens if not t.isdigit() and t not in DATE_WORDS | DATE_FILLERS]
+    if others:
+        return False
+    numeric_date = re.search(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b", line)
+    return named > 0 or bool(numeric_date and numbers)
+
+
+def is_site_name(line: str, names: list[str]) -> bool:
+    """A logo line: the site's name with nothing but numbers or symbols around it."""
+    folded = fold(line)
+    for name in names:
+        rest = folded.replace(fold(name), " ") if fold(name) else folded
+        if rest != folded and not re.sub(r"[\d\s]+", "", rest):
+            return True
+    return False
+
+
+def is_call_to_action(line: str) -> bool:
+    return len(line.split()) <= MAX_CALL_WORDS and bool(CALL_TO_ACTION_RE.search(line))
+
+
+def is_share_bar(line: str) -> bool:
+    tokens = re.findall(r"[^\W\d_]+", line.casefold())
+    return 0 < len(tokens) <= 12 and all(t in SHARE_WORDS for t in tokens)
+
+
+def is_byline(line: str, authors: list[str]) -> bool:
+    if len(line.split()) > 8:
+        return False
+    if BYLINE_RE.match(line):
+        return True
+    folded = fold(line)
+    return any(fold(a) and fold(a) == folded for a in authors)
+
+
+def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
+    """Every way the page names its site: og:site_name, the title's suffix, the outlet."""
+    found = [article.sitename or "", outlet.title if outlet else ""]
+    tree = page.tree
+    found += tree.xpath("//meta[@property='og:site_name']/@content")
+    found += tree.xpath("//meta[@name='application-name']/@content")
+    titles = tree.xpath("//title/text()")
+    if titles:
+        found += title_affixes(titles[0])
+    unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
+    # A "site name" as long as a headline would strip real text; keep short ones.
+    return [n for n in unique if len(n.split()) <= 6]
+
+
+def title_affixes(title: str) -> list[str]:
+    """The short parts of a <title> around its headline ("Headline | Site" -> ["Site"])."""
+    for sep in TITLE_SEPARATORS:
+        if sep in title:
+            parts = [p.strip() for p in title.split(sep)]
+            headline = max(parts, key=len)
+            return [p for p in parts if p is not headline and len(p.split()) <= 5]
+    return []
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """Drop a site name glued to the headline's start or end by a separator."""
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            for sep in TITLE_SEPARATORS:
+                if title.casefold().endswith((sep + name).casefold()):
+                    title, changed = title[: -len(sep + name)].rstrip(), True
+                elif title.casefold().startswith((name + sep).casefold()):
+                    title, changed = title[len(name + sep) :].lstrip(), True
+    return title.strip()

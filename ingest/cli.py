@@ -1,0 +1,298 @@
+"""The ``ingest`` command: each subcommand a thin layer over the library."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ingest import __version__
+
+SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
+
+
+def _plugin_config(plugins_dir: tuple[str, ...]):
+    from ingest.plugins import PluginConfig
+
+    return PluginConfig.default(plugins_dir)
+
+
+def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ingest.runner import parse_setting_overrides
+
+    try:
+        return parse_setting_overrides(pairs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-s") from exc
+
+
+def _latest_crawl(db_path: str) -> int:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(db_path)
+    return db.execute("select max(id) from crawls").fetchone()[0]
+
+
+def _crawl_and_report(
+    seeds: list[str],
+    db: str,
+    overrides: dict[str, Any],
+    cmdline: dict[str, str],
+    title: str,
+    **spider_args: Any,
+) -> None:
+    import sqlite_utils
+
+    from ingest.report import crawl_summary, print_summary
+    from ingest.runner import crawl_settings, run_crawl
+    from ingest.seeds import SeedError
+
+    settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
+    try:
+        run_crawl(seeds, settings, **spider_args)
+    except SeedError as exc:
+        raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    crawl_id = _latest_crawl(settings.get("INGEST_DB"))
+    if crawl_id is None:
+        raise click.ClickException("the crawl did not start; run again with -v to see why")
+    summary = crawl_summary(sqlite_utils.Database(settings.get("INGEST_DB")), crawl_id)
+    print_summary(summary, settings.get("INGEST_DB"), title=title)
+
+
+common_crawl_options = [
+    click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write."),
+    click.option("--workers", type=int, help="Extraction processes (default: one per core)."),
+    click.option(
+        "--plugins-dir",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="Another folder of outlet plugins (repeatable).",
+    ),
+    click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP),
+    click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log."),
+]
+
+
+def crawl_options(func):
+    for option in reversed(common_crawl_options):
+        func = option(func)
+    return func
+
+
+def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: bool) -> dict:
+    return {
+        "INGEST_WORKERS": workers,
+        "INGEST_PLUGINS_DIRS": list(plugins_dir),
+        "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
+        "EXTENSIONS": {"ingest.report.CrawlProgress": 100},
+        "LOG_LEVEL": "INFO" if verbose else "WARNING",
+    }
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ingest")
+def cli() -> None:
+    """Collect news articles from the web into SQLite."""
+
+
+@cli.command()
+@click.argument("seeds", nargs=-1, required=True)
+@click.option(
+    "--max-pages", type=int, default=0, help="Stop after this many requests (0: no limit)."
+)
+@click.option("--max-depth", type=int, default=0, help="Follow links this many hops (0: no limit).")
+@click.option(
+    "--allow-domain", multiple=True, help="Also follow links to this domain (repeatable)."
+)
+@click.option("--no-follow", is_flag=True, help="Fetch seeds, feeds and sitemaps only.")
+@crawl_options
+def crawl(
+    seeds,
+    max_pages,
+    max_depth,
+    allow_domain,
+    no_follow,
+    db,
+    workers,
+    plugins_dir,
+    settings,
+    verbose,
+):
+    """Crawl news from SEEDS into a SQLite database.
+
+    A SEED is a page, feed or sitemap URL, a seeds TOML file (see seeds/), or the
+    name of an outlet a plugin declares. robots.txt is obeyed and AutoThrottle is
+    on; crawling the same seeds again updates rows, never duplicates them.
+    """
+    overrides = _base_overrides(workers, plugins_dir, verbose)
+    overrides["DEPTH_LIMIT"] = max_depth
+    _crawl_and_report(
+        list(seeds),
+        db,
+        overrides,
+        _overrides(settings),
+        "Crawl",
+        max_pages=max_pages,
+        follow=not no_follow,
+        domains=list(allow_domain),
+    )
+
+
+@cli.command()
+@click.option("--db", default="demo.db", show_default=True, help="SQLite file to write.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def demo(db, workers, settings, verbose):
+    """Crawl the bundled offline demo: fictional outlets served on 127.0.0.1.
+
+    Everything runs for real (Scrapy, robots.txt, feeds, sitemaps, extraction in
+    worker processes, SQLite) without touching the internet.
+    """
+    from ingest.demo.server import DemoServer
+    from ingest.report import print_next_steps
+
+    overrides = _base_overrides(workers, (), verbose)
+    with DemoServer() as server:
+        overrides.update(
+            INGEST_PROXY=server.proxy_url,
+            AUTOTHROTTLE_ENABLED=False,
+            DOWNLOAD_DELAY=0,
+            CONCURRENT_REQUESTS_PER_DOMAIN=16,
+        )
+        click.echo(f"Demo site on {server.proxy_url}, crawling into {db} ...", err=True)
+        _crawl_and_report(
+            server.site.start_urls(), db, overrides, _overrides(settings), "Demo crawl"
+        )
+    print_next_steps(db, "vaccine")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
+@click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option(
+    "--plugins-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Another folder of outlet plugins (repeatable).",
+)
+def extract(files, url, jsonl, workers, plugins_dir):
+    """Extract articles from saved HTML FILES (plain or .gz) and print them as JSON.
+
+    The very same extract, clean and normalize path a crawl runs, plugins included.
+    """
+    from ingest.process import Job
+    from ingest.workers import ExtractionPool
+
+    if workers is None and len(files) == 1:
+        workers = 0  # one file: no pool to start
+    jobs = (
+        Job(url=url or Path(f).resolve().as_uri(), body=_read_file(f), classify=False, source=f)
+        for f in files
+    )
+    failed = 0
+    with ExtractionPool(_plugin_config(plugins_dir), workers) as pool:
+        for outcome in pool.map(jobs):
+            record = dict(outcome.article or {})
+            if outcome.article is None:
+                failed += 1
+                record["url"] = outcome.url
+            if outcome.errors:
+                record["errors"] = outcome.errors
+                for e in outcome.errors:
+                    click.echo(
+                        f"{outcome.source}: {e['stage']} {e['kind']}: {e['message']}", err=True
+                    )
+            if jsonl:
+                click.echo(json.dumps({"source": outcome.source, **record}, ensure_ascii=False))
+            else:
+                click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    if failed:
+        raise SystemExit(1)
+
+
+def _read_file(path: str) -> bytes:
+    data = Path(path).read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+@cli.command()
+@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@click.option(
+    "--plugins-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Another folder of outlet plugins (repeatable).",
+)
+def reextract(db, workers, plugins_dir):
+    """Re-run extraction and plugins over the raw pages stored in the database.
+
+    Nothing is fetched: use it after a plugin or the extractor improved.
+    """
+    from ingest.reextract import reextract_database
+    from ingest.report import crawl_summary, print_summary
+
+    config = _plugin_config(plugins_dir)
+    crawl_id, store = reextract_database(db, config, workers)
+    print_summary(crawl_summary(store.db, crawl_id), db, title="Re-extraction")
+    store.close()
+
+
+@cli.command()
+@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+def serve(db, host, port):
+    """Browse and query the database in Datasette."""
+    command = [sys.executable, "-m", "datasette", "serve", db, "--host", host, "--port", str(port)]
+    raise SystemExit(subprocess.call(command))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+def search(query, db, limit, as_json):
+    """Full-text search over article titles and text, best matches first."""
+    from ingest.search import print_results, search_articles
+
+    results = search_articles(db, query, limit)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        print_results(results, query)
+
+
+@cli.command(name="plugins")
+@click.option("--plugins-dir", multiple=True, type=click.Path(file_okay=False))
+def list_plugins(plugins_dir):
+    """List loaded plugins, the hooks they implement and the outlets they declare."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ingest.plugins import load_plugins
+
+    plugins = load_plugins(_plugin_config(plugins_dir))
+    table = Table("plugin", "hooks", "outlets")
+    for plugin in plugins.pm.get_plugins():
+        name = plugins.pm.get_name(plugin)
+        hooks = sorted(c.name for c in plugins.pm.get_hookcallers(plugin) or [])
+        outlets = [f"{o.name} v{o.version}" for o in plugins.outlets if o.plugin == name]
+        table.add_row(name, ", ".join(hooks), ", ".join(outlets))
+    Console().print(table)
+
+
+def main() -> None:
+    from ingest.plugins import load_plugins
+
+    load_plugins().pm.hook.register_commands(cli=cli)
+    cli()

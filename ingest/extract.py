@@ -1,0 +1,179 @@
+"""HTML -> Article: the built-in extraction, trafilatura with metadata.
+
+Registered as a default plugin with ``trylast``, so an outlet plugin's own
+``extract_article`` or ``is_article`` wins. Runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import lxml.html
+import trafilatura
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+from lxml.etree import ParserError
+
+from ingest import hookimpl
+from ingest.article import Article, Page
+from ingest.outlet import Outlet
+
+EXTRACTOR = f"trafilatura {trafilatura.__version__}"
+
+# trafilatura silently returns None past these (its own limits); we say why instead.
+MAX_DEPTH = 256
+MAX_TEXT_NODE = 10_000_000
+#: Pages larger than this are refused before parsing: no news article is 50 MB of HTML.
+MAX_HTML_CHARS = 50_000_000
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "report",
+    "liveblogposting",
+}
+
+
+class ExtractionError(Exception):
+    """A page that should have held an article but yielded none, with the reason."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+@hookimpl(trylast=True)
+def is_article(page: Page, outlet: Outlet | None) -> bool:
+    """Outlet URL patterns first; otherwise the page's own metadata and text density."""
+    verdict = outlet.is_article_url(page.url) if outlet else None
+    if verdict is not None:
+        return verdict
+    return has_article_metadata(page.tree) or has_article_text(page.tree)
+
+
+def has_article_metadata(tree: lxml.html.HtmlElement) -> bool:
+    if tree.xpath("//meta[@property='og:type'][translate(@content,'ARTICLE','article')='article']"):
+        return True
+    if tree.xpath("//meta[@property='article:published_time']"):
+        return True
+    return any(t.lower() in ARTICLE_TYPES for t in json_ld_types(tree))
+
+
+def json_ld_types(tree: lxml.html.HtmlElement) -> list[str]:
+    """Every schema.org @type declared in the page's JSON-LD, nested graphs included."""
+    types: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            types.extend(kind if isinstance(kind, list) else [kind] if kind else [])
+            walk(node.get("@graph"))
+
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            walk(json.loads(script))
+        except ValueError:
+            continue
+    return [t for t in types if isinstance(t, str)]
+
+
+def has_article_text(tree: lxml.html.HtmlElement, min_words: int = 150) -> bool:
+    """Enough prose in paragraphs of real sentences, as a page without metadata shows."""
+    words = 0
+    for p in tree.iter("p"):
+        n = len(p.text_content().split())
+        if n >= 12:
+            words += n
+    return words >= min_words
+
+
+@hookimpl(trylast=True)
+def extract_article(page: Page, outlet: Outlet | None) -> Article:
+    """trafilatura over the page, comments off, the outlet's ``drop`` blocks pruned."""
+    if len(page.html) > MAX_HTML_CHARS:
+        raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
+    prune = [css_to_xpath(s) for s in outlet.drop] if outlet else []
+    doc = trafilatura.bare_extraction(
+        page.html,
+        url=page.url,
+        include_comments=False,
+        with_metadata=True,
+        prune_xpath=prune or None,
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ExtractionError(*why_empty(page))
+    text = doc.text
+    if outlet and outlet.body:
+        text = body_text(page, outlet) or text
+    return Article(
+        url=page.url,
+        title=doc.title or "",
+        text=text,
+        authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
+        published=doc.date,
+        language=doc.language,
+        sitename=doc.sitename,
+        description=doc.description,
+        canonical_url=doc.url if doc.url and doc.url.startswith("http") else None,
+        image=doc.image,
+        tags=list(
+            dict.fromkeys(t.strip() for tag in doc.tags or [] for t in tag.split(",") if t.strip())
+        ),
+        extractor=EXTRACTOR,
+    )
+
+
+def body_text(page: Page, outlet: Outlet) -> str | None:
+    """The text inside the outlet's body selector, for sites the generic path misreads."""
+    found = page.tree.cssselect(outlet.body) if outlet.body else []
+    if not found:
+        return None
+    prune = [css_to_xpath(s) for s in outlet.drop]
+    fragment = lxml.html.tostring(found[0], encoding="unicode")
+    return trafilatura.extract(
+        f"<html><body>{fragment}</body></html>",
+        include_comments=False,
+        prune_xpath=prune or None,
+        favor_recall=True,
+    )
+
+
+def why_empty(page: Page) -> tuple[str, str]:
+    """Name the reason trafilatura gave nothing, since it does not say."""
+    try:
+        tree = page.tree
+    except (ParserError, ValueError) as exc:
+        return "unparseable", f"HTML could not be parsed: {exc}"
+    depth = max_depth(tree)
+    if depth > MAX_DEPTH:
+        return "too_deep", f"HTML nests {depth} levels deep (limit {MAX_DEPTH})"
+    longest = max((len(t) for t in tree.itertext()), default=0)
+    if longest > MAX_TEXT_NODE:
+        return "too_large", f"a text node holds {longest:,} characters (limit {MAX_TEXT_NODE:,})"
+    return "no_text", "no article text found"
+
+
+def max_depth(tree: lxml.html.HtmlElement) -> int:
+    deepest = depth = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@cache
+def css_to_xpath(selector: str) -> str:
+    try:
+        return GenericTranslator().css_to_xpath(selector, prefix="descendant-or-self::")
+    except SelectorError as exc:
+        raise ValueError(f"bad CSS selector {selector!r}: {exc}") from exc

@@ -1,0 +1,69 @@
+"""Generic normalization: authors as a clean list, ISO language, outlet and URL fields.
+
+A built-in plugin that runs first among ``normalize_article`` implementations,
+so an outlet plugin's own normalization has the last word.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ingest import hookimpl
+from ingest.article import Article, Page, canonical
+from ingest.outlet import Outlet
+
+AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
+
+
+@hookimpl(tryfirst=True)
+def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
+    article.authors = clean_authors(article.authors)
+    article.language = page_language(page, article, outlet)
+    if outlet:
+        article.outlet = outlet.name
+        article.sitename = article.sitename or outlet.title or None
+    if article.canonical_url and not same_site(article.canonical_url, page.url):
+        article.canonical_url = None  # a canonical link to another site is a syndication hint
+    article.canonical_url = canonical(article.canonical_url or page.url)
+
+
+def clean_authors(authors: list[str]) -> list[str]:
+    """One name per entry, without "By" and without duplicates, in page order."""
+    names: list[str] = []
+    for entry in authors:
+        for name in AUTHOR_SPLIT_RE.split(AUTHOR_PREFIX_RE.sub("", entry.strip())):
+            name = name.strip(" .")
+            if name and len(name.split()) <= 5 and name not in names:
+                names.append(name)
+    return names
+
+
+def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | None:
+    """An ISO 639-1 code: the page's declaration, the outlet's, else detected from the text."""
+    declared = page.tree.xpath("/html/@lang") or page.tree.xpath(
+        "//meta[@http-equiv='content-language']/@content"
+    )
+    for code in [*declared, article.language or "", outlet.language if outlet else ""]:
+        code = code.strip().lower().replace("_", "-").split("-")[0]
+        if re.fullmatch(r"[a-z]{2}", code):
+            return code
+    return detect_language(article.text)
+
+
+def detect_language(text: str) -> str | None:
+    if len(text.split()) < 5:
+        return None
+    import py3langid  # loads its model on first use; most pages declare a language
+
+    code, _ = py3langid.classify(text)
+    return code
+
+
+def same_site(a: str, b: str) -> bool:
+    def site(u: str) -> str:
+        host = (urlsplit(u).hostname or "").lower()
+        return ".".join(host.split(".")[-2:])
+
+    return site(a) == site(b)

@@ -1,0 +1,115 @@
+"""One page through the stages: classify -> extract -> clean -> normalize.
+
+The same function serves a crawl, ``ingest extract`` and ``ingest reextract``,
+in a worker process or in the calling one, so all three give the same Article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from w3lib.encoding import html_to_unicode
+
+from ingest.article import Page
+from ingest.plugins import PluginError, Plugins
+
+STAGES = {
+    "is_article": "classify",
+    "extract_article": "extract",
+    "clean_article": "clean",
+    "normalize_article": "normalize",
+}
+
+
+@dataclass
+class Job:
+    """What a worker needs to process one page; small enough to pickle quickly."""
+
+    url: str
+    body: bytes
+    content_type: str | None = None
+    classify: bool = True
+    fetched: date | None = None  # picks the outlet rules valid when the page was fetched
+    source: str | None = None  # a file path, for `ingest extract`
+
+
+@dataclass
+class Outcome:
+    """What came of one page: an article (as a dict) or not, and every error on the way."""
+
+    url: str
+    is_article: bool = False
+    article: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    source: str | None = None
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Bytes to text as a browser would: BOM, HTTP charset, <meta> charset, then UTF-8."""
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def error_record(stage: str, kind: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"stage": stage, "kind": kind, "message": message, **extra}
+
+
+def _records(errors: list[PluginError]) -> list[dict[str, Any]]:
+    return [
+        error_record(
+            STAGES.get(e.hook, e.hook), e.error, e.message, plugin=e.plugin, traceback=e.traceback
+        )
+        for e in errors
+    ]
+
+
+def process_job(plugins: Plugins, job: Job) -> Outcome:
+    return process_page(
+        plugins,
+        job.url,
+        decode_html(job.body, job.content_type),
+        classify=job.classify,
+        when=job.fetched,
+        source=job.source,
+    )
+
+
+def process_page(
+    plugins: Plugins,
+    url: str,
+    html: str,
+    *,
+    classify: bool = True,
+    when: date | None = None,
+    source: str | None = None,
+) -> Outcome:
+    outlet = plugins.outlet_for(url, when)
+    page = Page(url=url, html=html, outlet=outlet)
+    outcome = Outcome(url=url, source=source)
+    if classify:
+        verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
+        outcome.errors += _records(errors)
+        if not verdict:
+            return outcome
+    outcome.is_article = True
+    article, by, errors = plugins.call_first("extract_article", page=page, outlet=outlet)
+    outcome.errors += _records(errors)
+    if article is None:
+        if not errors:
+            outcome.errors.append(error_record("extract", "no_text", "no plugin extracted it"))
+        return outcome
+    article.url = url
+    if by and by not in article.plugins:
+        article.plugins.append(by)
+    if outlet:
+        article.outlet = outlet.name
+    for hook in ("clean_article", "normalize_article"):
+        outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))
+    outcome.article = article.to_dict()
+    return outcome
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    return asdict(outcome)

@@ -1,0 +1,88 @@
+"""Seeds: what a crawl starts from, given as URLs, outlet names or TOML files.
+
+A seeds file (``seeds/*.toml``) names a collection::
+
+    description = "Demo outlets"
+    urls = ["https://example.org/"]            # home and section pages
+    feeds = ["https://example.org/rss.xml"]    # RSS or Atom
+    sitemaps = ["https://example.org/sitemap.xml"]
+    outlets = ["yeni-haber"]                   # every start URL a plugin declares
+    domains = ["example.org"]                  # more domains links may lead to
+    allow = ['/news/']                         # follow only links matching one of these
+    deny = ['/video/']                         # never follow links matching these
+
+Feeds and sitemaps are also recognised by their content, so any URL may be
+given as a plain seed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ingest.plugins import Plugins
+
+
+class SeedError(ValueError):
+    """A seed that is neither a URL, nor a seeds file, nor an outlet's name."""
+
+
+@dataclass
+class Seeds:
+    urls: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # what the user named, for the record
+
+    def add_url(self, url: str) -> None:
+        if url not in self.urls:
+            self.urls.append(url)
+        host = urlsplit(url).hostname
+        if host and host not in self.domains:
+            self.domains.append(host)
+
+    def add_domains(self, domains: list[str]) -> None:
+        self.domains += [d for d in domains if d not in self.domains]
+
+
+def parse_seeds(values: list[str], plugins: Plugins) -> Seeds:
+    """Resolve each seed: a URL, an outlet's name, or a TOML seeds file."""
+    seeds = Seeds(sources=list(values))
+    for value in values:
+        if value.startswith(("http://", "https://")):
+            seeds.add_url(value)
+        elif plugins.outlet_named(value):
+            _add_outlet(seeds, plugins, value)
+        elif Path(value).is_file():
+            _add_file(seeds, plugins, Path(value))
+        else:
+            known = ", ".join(sorted({o.name for o in plugins.outlets})) or "none"
+            raise SeedError(f"{value!r} is not a URL, a seeds file or an outlet (outlets: {known})")
+    return seeds
+
+
+def _add_outlet(seeds: Seeds, plugins: Plugins, name: str) -> None:
+    outlet = plugins.outlet_named(name)
+    if outlet is None:
+        raise SeedError(f"no plugin declares an outlet named {name!r}")
+    for url in outlet.start_urls:
+        seeds.add_url(url)
+    seeds.add_domains(outlet.domains)
+
+
+def _add_file(seeds: Seeds, plugins: Plugins, path: Path) -> None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SeedError(f"{path}: {exc}") from exc
+    for key in ("urls", "feeds", "sitemaps"):
+        for url in data.get(key, []):
+            seeds.add_url(url)
+    for name in data.get("outlets", []):
+        _add_outlet(seeds, plugins, name)
+    seeds.add_domains(data.get("domains", []))
+    seeds.allow += data.get("allow", [])
+    seeds.deny += data.get("deny", [])

@@ -1,0 +1,42 @@
+"""Scrapy settings for ingest: polite by default, every value one we use.
+
+Override any of them on the command line with ``-s NAME=VALUE`` (``ingest
+crawl`` and ``scrapy crawl`` alike), e.g. ``-s AUTOTHROTTLE_ENABLED=0``.
+"""
+
+from ingest import __version__
+
+BOT_NAME = "ingest"
+SPIDER_MODULES = ["ingest.spiders"]
+NEWSPIDER_MODULE = "ingest.spiders"
+
+# Identify ourselves; set USER_AGENT to include a contact address for real crawls.
+USER_AGENT = f"ingest/{__version__} (news archive crawler; Scrapy)"
+
+# Politeness: robots.txt obeyed, a few requests per site at a time, adaptive delays.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# A server that hangs or a page that never ends must not stall the crawl.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+RETRY_TIMES = 2
+
+ITEM_PIPELINES = {"ingest.pipelines.IngestPipeline": 300}
+DOWNLOADER_MIDDLEWARES = {"ingest.middlewares.RouteThroughProxy": 740}
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# ingest's own settings.
+INGEST_DB = "ingest.db"  # the SQLite file a crawl writes
+INGEST_WORKERS = None  # extraction processes; None means one per core
+INGEST_EXTRACT_TIMEOUT = 30  # seconds one page may spend in extraction and plugins
+INGEST_PLUGINS_DIRS: list[str] = []  # folders of outlet plugins besides ./plugins
+INGEST_BATCH_SIZE = 100  # rows per committed transaction
+INGEST_PROXY = None  # route every request through this proxy (the offline demo)

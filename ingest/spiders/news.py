@@ -1,0 +1,212 @@
+"""The generic news spider: seeds, feeds, sitemaps and link following.
+
+It only fetches and discovers; every fetched page goes to the pipeline raw,
+which stores it and extracts articles in worker processes. Feeds and
+sitemaps are recognised by their content, so any URL can be a seed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from ingest.article import canonical
+from ingest.items import FetchError, PageItem
+from ingest.plugins import PluginConfig, Plugins, load_plugins
+from ingest.seeds import parse_seeds
+
+KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
+XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        seeds: str | list[str] = "",
+        max_pages: int | str = 0,
+        follow: bool | str = True,
+        domains: str | list[str] = "",
+        plugins: Plugins | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.seed_values = _as_list(seeds)
+        self.max_pages = int(max_pages or 0)
+        self.follow = str(follow).lower() not in ("0", "false", "no", "")
+        self.extra_domains = _as_list(domains)
+        self._plugins = plugins
+        self._seen: set[str] = set()
+        self.requested = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider._plugins is None:
+            dirs = crawler.settings.getlist("INGEST_PLUGINS_DIRS")
+            spider._plugins = load_plugins(PluginConfig.default(dirs))
+        spider.seeds = parse_seeds(spider.seed_values, spider._plugins)
+        spider.seeds.add_domains(spider.extra_domains)
+        for outlet in spider._plugins.outlets:
+            if any(outlet.owns(url) for url in spider.seeds.urls):
+                spider.seeds.add_domains(outlet.domains)
+        spider.allowed_domains = list(spider.seeds.domains)
+        spider.links = LinkExtractor(
+            allow=spider.seeds.allow,
+            deny=spider.seeds.deny,
+            allow_domains=spider.allowed_domains,
+            unique=True,
+        )
+        return spider
+
+    @property
+    def plugins(self) -> Plugins:
+        assert self._plugins is not None
+        return self._plugins
+
+    async def start(self) -> AsyncIterator[Any]:
+        if not self.seeds.urls:
+            self.logger.error("no seeds: give URLs, a seeds file or an outlet name")
+        for url in self.seeds.urls:
+            request = self.schedule(url, "seed", priority=20)
+            if request is not None:
+                yield request
+
+    def schedule(self, url: str, found_via: str, priority: int = 0) -> scrapy.Request | None:
+        """A request for a URL not asked for yet, while the page budget lasts."""
+        key = canonical(url)
+        if key in self._seen:
+            return None
+        if self.max_pages and self.requested >= self.max_pages:
+            return None
+        self._seen.add(key)
+        self.requested += 1
+        if self.is_article_url(url):
+            priority += 10
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            priority=priority,
+            meta={"found_via": found_via},
+        )
+
+    def is_article_url(self, url: str) -> bool:
+        outlet = self.plugins.outlet_for(url)
+        return bool(outlet and outlet.is_article_url(url))
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body)
+        kind = sniff(response, body)
+        yield PageItem(
+            url=response.url,
+            kind=kind,
+            status=response.status,
+            body=body,
+            content_type=_header(response, "content-type"),
+            headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            found_via=response.meta.get("found_via"),
+            depth=response.meta.get("depth", 0),
+        )
+        if kind == "feed":
+            urls, via = feed_links(body), f"feed {response.url}"
+        elif kind == "sitemap":
+            urls, via = sitemap_links(body), f"sitemap {response.url}"
+        elif kind == "html" and self.follow:
+            urls = [link.url for link in self.links.extract_links(response)]
+            urls += alternate_feeds(response)
+            via = f"link {response.url}"
+        else:
+            return
+        for url in urls:
+            request = self.schedule(response.urljoin(url), via, priority=5 if kind != "html" else 0)
+            if request is not None:
+                yield request
+
+    def failed(self, failure: Failure) -> Iterator[FetchError]:
+        request = failure.request  # type: ignore[attr-defined]
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            message = f"HTTP {status}"
+        else:
+            message = failure.getErrorMessage() or failure.type.__name__
+        yield FetchError(
+            url=request.url,
+            kind=f"http_{status}" if status else failure.type.__name__,
+            message=message,
+            status=status,
+            found_via=request.meta.get("found_via"),
+        )
+
+
+def sniff(response: Response, body: bytes) -> str:
+    """html, feed, sitemap or other, from the content: servers mislabel XML often."""
+    head = body[:2048].lstrip().lower()
+    if b"<html" not in head:
+        if b"<urlset" in head or b"<sitemapindex" in head:
+            return "sitemap"
+        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+            return "feed"
+    content_type = (_header(response, "content-type") or "").lower()
+    if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
+        return "html"
+    return "other"
+
+
+def feed_links(body: bytes) -> list[str]:
+    """Entry links of an RSS 1/2 or Atom feed, in feed order."""
+    try:
+        root = etree.fromstring(body, XML_PARSER)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
+    links += root.xpath(
+        "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+    )
+    return [link.strip() for link in links if link.strip()]
+
+
+def sitemap_links(body: bytes) -> list[str]:
+    """Page URLs of a sitemap, or the sitemap URLs of a sitemap index."""
+    try:
+        sitemap = Sitemap(body)
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    return [entry["loc"] for entry in sitemap if entry.get("loc")]
+
+
+def alternate_feeds(response: Response) -> list[str]:
+    return response.xpath(
+        "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
+    ).getall()
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,\s]+", value) if v.strip()]
+    return list(value)
