@@ -26,6 +26,7 @@ MAX_DEPTH = 256
 MAX_TEXT_NODE = 10_000_000
 #: Pages larger than this are refused before parsing: no news article is 50 MB of HTML.
 MAX_HTML_CHARS = 50_000_000
+HUGE_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 ARTICLE_TYPES = {
     "article",
@@ -151,7 +152,8 @@ def body_text(page: Page, outlet: Outlet) -> str | None:
 def why_empty(page: Page) -> tuple[str, str]:
     """Name the reason trafilatura gave nothing, since it does not say."""
     try:
-        tree = page.tree
+        # The default parser stops at trafilatura's limits; this one sees past them.
+        tree = lxml.html.document_fromstring(page.html, parser=HUGE_PARSER)
     except (ParserError, ValueError) as exc:
         return "unparseable", f"HTML could not be parsed: {exc}"
     depth = max_depth(tree)

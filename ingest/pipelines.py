@@ -86,6 +86,7 @@ class IngestPipeline:
 
     def close_spider(self) -> None:
         self.pool.close()
+        self.store.flush()
         stats = {k: v for k, v in self.crawler.stats.get_stats().items()}
         stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
         self.store.finish_crawl(self.crawl_id, stats)

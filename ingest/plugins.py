@@ -179,7 +179,7 @@ def build_manager(config: PluginConfig, extra: Iterable[object] = ()) -> pluggy.
                 continue
             pm.register(_import_file(path), name=path.stem)
     for plugin in extra:
-        pm.register(plugin)
+        pm.register(plugin, name=getattr(plugin, "__name__", None) or type(plugin).__name__)
     pm.check_pending()
     return pm
 

@@ -28,13 +28,13 @@ def crawl_settings(
     """ingest's settings, then the command's own choices, then the user's ``-s`` pairs."""
     settings = Settings()
     settings.setmodule("ingest.settings", priority="project")
-    settings.update(overrides or {}, priority="command")
+    settings.update(overrides or {}, priority="cmdline")
     settings.update(cmdline or {}, priority="cmdline")
     return settings
 
 
 def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> None:
     """Crawl until done; blocks. The database named by INGEST_DB holds the result."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl(NewsSpider, seeds=seeds, **spider_args)
     process.start()

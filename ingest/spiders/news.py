@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
@@ -68,7 +69,6 @@ class NewsSpider(scrapy.Spider):
         spider.links = LinkExtractor(
             allow=spider.seeds.allow,
             deny=spider.seeds.deny,
-            allow_domains=spider.allowed_domains,
             unique=True,
         )
         return spider
@@ -89,7 +89,7 @@ class NewsSpider(scrapy.Spider):
     def schedule(self, url: str, found_via: str, priority: int = 0) -> scrapy.Request | None:
         """A request for a URL not asked for yet, while the page budget lasts."""
         key = canonical(url)
-        if key in self._seen:
+        if key in self._seen or not self.on_site(url):
             return None
         if self.max_pages and self.requested >= self.max_pages:
             return None
@@ -104,6 +104,11 @@ class NewsSpider(scrapy.Spider):
             priority=priority,
             meta={"found_via": found_via},
         )
+
+    def on_site(self, url: str) -> bool:
+        """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def is_article_url(self, url: str) -> bool:
         outlet = self.plugins.outlet_for(url)

@@ -1,0 +1,57 @@
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = [
+    "-s", "AUTOTHROTTLE_ENABLED=0",
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+]  # fmt: skip
+
+
+def run_ingest(
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float = 240,
+    check: bool = True,
+    env: dict | None = None,
+) -> subprocess.CompletedProcess:
+    """Run the real `ingest` command in a fresh process, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"ingest {' '.join(args)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def write_plugin(tmp_path):
+    """Write a plugin module into a fresh folder; returns the folder for --plugins-dir."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+
+    def write(name: str, source: str) -> Path:
+        (folder / f"{name}.py").write_text(source)
+        return folder
+
+    return write

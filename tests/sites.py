@@ -1,0 +1,117 @@
+"""Small web sites the tests build and serve on 127.0.0.1, for real crawls."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Resource:
+    body: bytes | str
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    delay: float = 0.0  # seconds to wait before answering: a server that hangs
+
+
+class LocalSite:
+    """A threaded HTTP server over a dict of path -> Resource, changeable between crawls."""
+
+    def __init__(self, resources: dict[str, Resource | str]):
+        self.resources = {
+            p: r if isinstance(r, Resource) else Resource(r) for p, r in resources.items()
+        }
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.hits.append(self.path)
+                resource = site.resources.get(self.path)
+                if resource is None:
+                    resource = Resource("<html><body>not found</body></html>", status=404)
+                if resource.delay:
+                    time.sleep(resource.delay)
+                body = resource.body.encode() if isinstance(resource.body, str) else resource.body
+                try:
+                    self.send_response(resource.status)
+                    self.send_header("Content-Type", resource.content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> LocalSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def article_page(
+    title: str,
+    paragraphs: list[str],
+    links: list[str] = (),
+    site: str = "Test Daily",
+    published: str = "2024-03-01",
+) -> str:
+    """A plain news article page with a little boilerplate around the story."""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    nav = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{title} | {site}</title>
+<meta property="og:type" content="article">
+<meta property="og:site_name" content="{site}">
+<meta property="article:published_time" content="{published}T08:00:00Z">
+</head><body>
+<header><div class="logo">{site}</div><nav><ul><li><a href="/">Home</a></li></ul></nav></header>
+<main><article><h1>{title}</h1>
+<p class="byline">By Ada Writer</p>
+{body}
+</article>
+<aside><h2>More stories</h2><ul>{nav}</ul></aside></main>
+<footer><p>Sign up for our free newsletter to get the latest news in your inbox.</p>
+<p>© 2024 {site}. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def index_page(links: list[str], site: str = "Test Daily") -> str:
+    items = "".join(f'<li><a href="{href}">Story {i}</a></li>' for i, href in enumerate(links))
+    return f"""<!doctype html><html lang="en"><head><title>{site}</title></head>
+<body><h1>{site}</h1><ul>{items}</ul></body></html>"""
+
+
+SENTENCES = [
+    "The city council approved the new budget after a long debate on Tuesday evening.",
+    "Officials said the plan would fund repairs to bridges and schools across the region.",
+    "Critics argued that the spending was rushed and lacked a clear review process.",
+    "Residents who attended the meeting asked for more details about the timeline.",
+    "The mayor promised a public report on the progress of every project next spring.",
+    "Economists expect the investment to create several hundred jobs in construction.",
+]
+
+
+def story(n: int, paragraphs: int = 4) -> list[str]:
+    """Distinct, realistic paragraphs for story ``n``."""
+    return [
+        f"Story {n}, part {i + 1}: "
+        + " ".join(SENTENCES[(n + i + k) % len(SENTENCES)] for k in range(3))
+        for i in range(paragraphs)
+    ]

@@ -1,0 +1,123 @@
+"""The generic cleanup, rule by rule, on small pages that show each case."""
+
+import pytest
+
+from ingest.article import Article, Page
+from ingest.clean import (
+    clean_article,
+    is_call_to_action,
+    is_date_fragment,
+    is_share_bar,
+    is_site_name,
+    strip_site_name,
+    title_affixes,
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thu, May",
+        "Thursday, 6 May 2021",
+        "Do., 6. Mai 2021",
+        "jeudi 6 mai 2021",
+        "6 Mayıs 2021 Perşembe",
+        "Updated: 06/05/2021 10:45 GMT",
+        "sábado, 1 de mayo de 2021",
+    ],
+)
+def test_date_fragments_go(line):
+    assert is_date_fragment(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "May the best team win.",
+        "The vote is on Thursday.",
+        "2021",
+        "In May 2021 the council met.",
+        "Sun and rain",
+    ],
+)
+def test_sentences_with_dates_stay(line):
+    assert not is_date_fragment(line)
+
+
+def test_site_name_logo_lines_go_but_sentences_naming_the_site_stay():
+    names = ["Yeni Haber"]
+    assert is_site_name("60 Yeni Haber", names)
+    assert is_site_name("YENI HABER", names)
+    assert not is_site_name("Yeni Haber reported the talks first.", names)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sign up via our free email subscription service to receive notifications when new "
+        "information is available.",
+        "Subscribe to our newsletter today!",
+        "Jetzt den Newsletter abonnieren",
+        "Abonnez-vous à notre lettre d'information",
+        "Suscríbete a nuestro boletín gratuito",
+        "Bültenimize abone olun",
+        "© 2021 Example Media. All rights reserved.",
+        "We use cookies to improve your experience.",
+    ],
+)
+def test_calls_to_action_go(line):
+    assert is_call_to_action(line)
+
+
+def test_long_prose_mentioning_a_newsletter_stays():
+    line = (
+        "The minister said in a statement that the company had asked readers to sign up for "
+        "a free newsletter, and that regulators would now examine whether the email "
+        "campaign had breached data protection rules that came into force last year, "
+        "according to documents seen by reporters."
+    )
+    assert not is_call_to_action(line)
+
+
+def test_share_bars_go():
+    assert is_share_bar("Share on Facebook Tweet WhatsApp Email")
+    assert not is_share_bar("Share prices fell sharply on Monday.")
+
+
+def test_title_suffix_and_prefix_are_stripped():
+    assert title_affixes("Russia offers help | Yeni Haber") == ["Yeni Haber"]
+    assert (
+        strip_site_name("Russia offers help | Yeni Haber", ["Yeni Haber"]) == "Russia offers help"
+    )
+    assert (
+        strip_site_name("Yeni Haber - Russia offers help", ["Yeni Haber"]) == "Russia offers help"
+    )
+    assert strip_site_name("A - B talks", ["Yeni Haber"]) == "A - B talks"
+
+
+def test_seed_page_text_comes_out_clean():
+    html = """<html><head><title>Talks open | Yeni Haber</title>
+    <meta property="og:site_name" content="Yeni Haber"></head><body></body></html>"""
+    article = Article(
+        url="http://yenihaber.example/news/1",
+        title="Talks open | Yeni Haber",
+        text="Thu, May\n60 Yeni Haber\nTalks open\nISLAMABAD: Talks opened today.\n"
+        "Sign up via our free email subscription service to receive notifications when new "
+        "information is available.",
+    )
+    clean_article(article, Page(url=article.url, html=html), None)
+    assert article.title == "Talks open"
+    assert article.text == "ISLAMABAD: Talks opened today."
+
+
+def test_outlet_boilerplate_phrases_go():
+    from ingest.outlet import Outlet
+
+    outlet = Outlet(name="x", domains=["x.example"], boilerplate=["Read our live blog"])
+    article = Article(
+        url="http://x.example/a",
+        title="T",
+        text="Real text here.\nRead our live blog for more on this story.",
+    )
+    clean_article(article, Page(url=article.url, html="<html></html>"), outlet)
+    assert article.text == "Real text here."

@@ -1,0 +1,236 @@
+"""Real crawls with Scrapy against sites served on 127.0.0.1: no mocks."""
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import FAST, ROOT, run_ingest
+from sites import Resource, LocalSite, article_page, index_page, story
+
+
+def news_site(n: int = 12) -> dict:
+    links = [f"/news/{i}" for i in range(n)]
+    pages = {
+        link: article_page(f"Headline number {i}", story(i), links[:3])
+        for i, link in enumerate(links)
+    }
+    pages["/"] = index_page(links + ["/private/secret", "/gone"])
+    pages["/private/secret"] = article_page("Secret", story(99))
+    pages["/robots.txt"] = Resource("User-agent: *\nDisallow: /private/\n", "text/plain")
+    return pages
+
+
+def rows(db, sql, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_crawl_stores_pages_and_clean_articles_and_recrawl_does_not_duplicate(tmp_path):
+    db = tmp_path / "news.db"
+    with LocalSite(news_site()) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        first = rows(db, "select id, title, text, content_hash from articles order by id")
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert len(first) == 12
+    assert rows(db, "select id, title, text, content_hash from articles order by id") == first
+    title, text = rows(db, "select title, text from articles where title = 'Headline number 3'")[0]
+    assert text.split("\n") == story(3)  # no byline, newsletter, copyright or menu
+    assert rows(db, "select count(*) from crawls where finished_at is not null") == [(2,)]
+    assert rows(db, "select count(*) from pages where url like '%/private/%'") == [(0,)]
+    assert ("fetch", "http_404") in rows(
+        db, "select stage, kind from errors where url like '%/gone'"
+    )
+    # the raw page is kept, compressed, for re-extraction
+    assert rows(db, "select count(*) from pages where kind = 'html' and body is not null") == [
+        (13,)
+    ]
+
+
+def test_feeds_and_sitemaps_are_followed(tmp_path):
+    pages = news_site(6)
+    items = "".join(
+        f"<item><title>t</title><link>{{base}}/news/{i}</link></item>" for i in range(3)
+    )
+    entries = "".join(f"<url><loc>{{base}}/news/{i}</loc></url>" for i in range(3, 6))
+    db = tmp_path / "feeds.db"
+    with LocalSite(pages) as site:
+        site.resources["/rss.xml"] = Resource(
+            f"<?xml version='1.0'?><rss version='2.0'><channel>{items}</channel></rss>".replace(
+                "{base}", site.url
+            ),
+            "application/rss+xml",
+        )
+        site.resources["/sitemap.xml"] = Resource(
+            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"{entries}</urlset>".replace("{base}", site.url),
+            "application/xml",
+        )
+        run_ingest(
+            "crawl",
+            f"{site.url}/rss.xml",
+            f"{site.url}/sitemap.xml",
+            "--no-follow",
+            "--db",
+            str(db),
+            *FAST,
+        )
+    assert rows(db, "select count(*) from articles") == [(6,)]
+    kinds = dict(rows(db, "select kind, count(*) from pages group by kind"))
+    assert kinds == {"feed": 1, "sitemap": 1, "html": 6}
+    found = rows(db, "select found_via from pages where url like '%/news/0'")[0][0]
+    assert found.startswith("feed ")
+
+
+def test_raising_plugin_is_recorded_and_the_crawl_goes_on(tmp_path, write_plugin):
+    folder = write_plugin(
+        "explodes",
+        (
+            "from ingest import hookimpl\n"
+            "@hookimpl\n"
+            "def normalize_article(article):\n"
+            "    if article.title.endswith('7'):\n"
+            "        raise ValueError('cannot normalize ' + article.title)\n"
+        ),
+    )
+    db = tmp_path / "plugin.db"
+    with LocalSite(news_site()) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST)
+    assert rows(db, "select count(*) from articles") == [(12,)]
+    [(url, stage, plugin, kind, message)] = rows(
+        db, "select url, stage, plugin, kind, message from errors where stage = 'normalize'"
+    )
+    assert url.endswith("/news/7") and plugin == "explodes" and kind == "ValueError"
+    assert message == "cannot normalize Headline number 7"
+
+
+def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, write_plugin):
+    folder = write_plugin(
+        "sleepy",
+        (
+            "import time\n"
+            "from ingest import hookimpl\n"
+            "@hookimpl\n"
+            "def clean_article(article):\n"
+            "    if article.title.endswith('2'):\n"
+            "        time.sleep(60)\n"
+        ),
+    )
+    pages = news_site(4)
+    pages["/slow"] = Resource(article_page("Slow", story(5)), delay=10)
+    pages["/"] = index_page([f"/news/{i}" for i in range(4)] + ["/slow"])
+    db = tmp_path / "hang.db"
+    started = time.monotonic()
+    with LocalSite(pages) as site:
+        run_ingest(
+            "crawl",
+            site.url + "/",
+            "--db",
+            str(db),
+            "--plugins-dir",
+            str(folder),
+            "-s",
+            "DOWNLOAD_TIMEOUT=2",
+            "-s",
+            "RETRY_TIMES=0",
+            "-s",
+            "INGEST_EXTRACT_TIMEOUT=3",
+            *FAST,
+        )
+    assert time.monotonic() - started < 45
+    errors = dict(rows(db, "select kind, url from errors"))
+    assert errors["timeout"].endswith("/news/2")
+    assert any(k.endswith("TimeoutError") for k in errors), errors
+    # the page whose plugin hung is stored for a re-run; the other articles are in
+    assert rows(db, "select count(*) from pages where url like '%/news/2'") == [(1,)]
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
+def test_pages_that_break_trafilatura_are_recorded(tmp_path):
+    deep = "<div>" * 400 + "<p>" + " word" * 300 + "</p>" + "</div>" * 400
+    pages = news_site(2)
+    pages["/news/deep"] = (
+        f'<html><head><meta property="og:type" content="article"></head><body>{deep}</body></html>'
+    )
+    pages["/"] = index_page(["/news/0", "/news/1", "/news/deep"])
+    db = tmp_path / "deep.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert rows(db, "select stage, kind from errors where url like '%/deep'") == [
+        ("extract", "too_deep")
+    ]
+    assert rows(db, "select count(*) from articles") == [(2,)]
+
+
+def test_scrapy_crawl_works_through_scrapy_cfg(tmp_path):
+    db = tmp_path / "scrapy.db"
+    with LocalSite(news_site(3)) as site:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "news",
+                "-a",
+                f"seeds={site.url}/",
+                "-s",
+                f"INGEST_DB={db}",
+                "-s",
+                "LOG_LEVEL=WARNING",
+                *FAST,
+            ],
+            cwd=ROOT,
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
+def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
+    pages = news_site(30)
+    for i in range(30):
+        pages[f"/news/{i}"] = Resource(pages[f"/news/{i}"], delay=0.3)
+    db = tmp_path / "killed.db"
+    with LocalSite(pages) as site:
+        crawl = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ingest",
+                "crawl",
+                site.url + "/",
+                "--db",
+                str(db),
+                "-s",
+                "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=0",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "INGEST_BATCH_SIZE=1",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            try:
+                if rows(db, "select count(*) from articles")[0][0] >= 3:
+                    break
+            except sqlite3.OperationalError:
+                continue
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
+        kept = rows(db, "select count(*) from articles")[0][0]
+        assert 3 <= kept < 30
+        assert rows(db, "pragma integrity_check") == [("ok",)]
+        for i in range(30):
+            pages[f"/news/{i}"].delay = 0
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert rows(db, "select count(*) from articles") == [(30,)]

@@ -1,0 +1,107 @@
+"""The plugin manager: discovery, restriction, ordering, errors and outlet versions."""
+
+from datetime import date
+
+import pytest
+from pluggy import PluginValidationError
+
+from ingest import Article, Outlet, Page, hookimpl
+from ingest.plugins import PluginConfig, Plugins, build_manager
+from ingest.process import process_page
+
+HTML = """<html lang="en"><head><title>Budget passes | Test Daily</title>
+<meta property="og:type" content="article"></head><body><article><h1>Budget passes</h1>
+<p>The city council approved the new budget after a long debate on Tuesday evening, and
+officials said the plan would fund repairs to bridges and schools across the region.</p>
+<p>Critics argued that the spending was rushed and lacked a clear review process, while
+residents asked for more details about the timeline of every project.</p></article>
+</body></html>"""
+
+
+def plugins_with(*extra, dirs=()):
+    return Plugins(build_manager(PluginConfig(dirs=tuple(dirs), entry_points=False), extra))
+
+
+def test_misspelt_hook_is_an_error():
+    class Typo:
+        @hookimpl
+        def normalise_article(self, article):
+            pass
+
+    with pytest.raises(PluginValidationError):
+        plugins_with(Typo())
+
+
+def test_plugins_folder_is_discovered_and_restricted_by_env(tmp_path, monkeypatch):
+    (tmp_path / "alpha.py").write_text(
+        "from ingest import Outlet, hookimpl\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(Outlet(name='alpha', domains=['alpha.example']))\n"
+    )
+    (tmp_path / "beta.py").write_text("")
+    assert plugins_with(dirs=[str(tmp_path)]).outlet_named("alpha").plugin == "alpha"
+    monkeypatch.setenv("INGEST_LOAD_PLUGINS", "beta")
+    assert plugins_with(dirs=[str(tmp_path)]).outlet_named("alpha") is None
+
+
+def test_outlet_plugin_has_the_last_word_and_provenance_says_so():
+    class Fixer:
+        @hookimpl
+        def normalize_article(self, article: Article, outlet):
+            article.title = article.title.upper()
+
+    outcome = process_page(plugins_with(Fixer()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "BUDGET PASSES"
+    assert outcome.article["provenance"]["title"] == "Fixer"
+    assert outcome.article["plugins"][-1] == "Fixer"
+
+
+def test_raising_plugin_is_recorded_and_the_rest_still_runs():
+    class Broken:
+        @hookimpl
+        def clean_article(self, article):
+            article.text += "\nhalf done"
+            raise RuntimeError("boom")
+
+    outcome = process_page(plugins_with(Broken()), "http://test.example/a", HTML)
+    assert outcome.article is not None
+    assert outcome.article["language"] == "en"  # normalize still ran
+    [error] = outcome.errors
+    assert error["stage"] == "clean" and error["kind"] == "RuntimeError"
+    assert error["message"] == "boom" and error["plugin"] == "Broken"
+    assert outcome.article["text"].endswith("half done")  # kept, and the error says why
+
+
+def test_outlet_versions_by_date():
+    old = Outlet(name="o", domains=["o.example"], version="1", valid_until=date(2020, 1, 1))
+    new = Outlet(name="o", domains=["o.example"], version="2")
+
+    class Declares:
+        @hookimpl
+        def register_outlets(self, register):
+            register(old)
+            register(new)
+
+    plugins = plugins_with(Declares())
+    assert plugins.outlet_for("http://www.o.example/x", date(2019, 6, 1)).version == "1"
+    assert plugins.outlet_for("http://o.example/x").version == "2"
+    assert plugins.outlet_for("http://other.example/x") is None
+
+
+def test_outlet_extraction_replaces_the_generic_one():
+    class Own:
+        @hookimpl
+        def extract_article(self, page: Page, outlet):
+            return Article(url=page.url, title="Own title", text="Own text.")
+
+    outcome = process_page(plugins_with(Own()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "Own title"
+    assert outcome.article["extractor"] is None
+    assert outcome.article["plugins"][0] == "Own"
+
+
+def test_non_article_pages_are_not_extracted():
+    index = "<html><body><ul><li><a href='/a'>A</a></li></ul></body></html>"
+    outcome = process_page(plugins_with(), "http://test.example/", index)
+    assert not outcome.is_article and outcome.article is None and not outcome.errors
