@@ -7,7 +7,7 @@ import sys
 import time
 
 from conftest import FAST, ROOT, run_ingest
-from sites import Resource, LocalSite, article_page, index_page, story
+from sites import LocalSite, Resource, article_page, index_page, story
 
 
 def news_site(n: int = 12) -> dict:
