@@ -105,7 +105,7 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
     prune = [css_to_xpath(s) for s in outlet.drop] if outlet else []
     doc = trafilatura.bare_extraction(
-        page.html,
+        page.tree,  # trafilatura works on a copy
         url=page.url,
         include_comments=False,
         with_metadata=True,

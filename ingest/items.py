@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.article import compress
+from ingest.process import Outcome
+
 
 @dataclass
 class PageItem:
-    """A fetched response, raw; kind is html, feed, sitemap or other."""
+    """A fetched response, raw; kind is html, feed, sitemap or other.
+
+    HTML pages arrive with their ``outcome``: the article (or why not) from the
+    extraction workers, and the body already compressed there.
+    """
 
     url: str
     kind: str
@@ -19,8 +26,13 @@ class PageItem:
     fetched_at: str | None = None
     found_via: str | None = None
     depth: int = 0
+    outcome: Outcome | None = None
 
     def page_row(self, crawl_id: int | None) -> dict[str, Any]:
+        """The ``pages`` row: the body compressed (by a worker when it could)."""
+        stored = self.outcome.body_z if self.outcome and self.outcome.body_z else None
+        if stored is None and self.body:
+            stored = compress(self.body)
         return {
             "url": self.url,
             "kind": self.kind,
@@ -28,7 +40,8 @@ class PageItem:
             "content_type": self.content_type,
             "headers": self.headers,
             "fetched_at": self.fetched_at,
-            "body": self.body,
+            "body": stored,
+            "size": len(self.body),
             "found_via": self.found_via,
             "depth": self.depth,
             "crawl_id": crawl_id,

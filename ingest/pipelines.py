@@ -1,34 +1,24 @@
-"""The item pipeline: store the raw page, extract in a worker, store the article.
+"""The item pipeline: every page, article and failure of a crawl into SQLite.
 
-Every failure on the way (HTTP error, extraction, a plugin that raises or
-hangs) becomes an ``errors`` row; the crawl goes on, and the raw page stays
-stored for ``ingest reextract``.
+The spider hands over each page with its extraction outcome (done in worker
+processes); this stage only writes, in batched transactions, so a failure
+anywhere upstream is a row in ``errors`` and never stops the crawl.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from datetime import date
 from typing import Any
 
 from ingest.items import FetchError, PageItem
 from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import Job, Outcome, error_record
+from ingest.process import Outcome, error_record
 from ingest.store import Store, now
-from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
 
 class IngestPipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
-        settings = crawler.settings
-        self.db_path = settings.get("INGEST_DB")
-        self.config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
-        workers = settings.get("INGEST_WORKERS")
-        self.workers = None if workers in (None, "") else int(workers)
-        self.timeout = settings.getfloat("INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT)
-        self.batch_size = settings.getint("INGEST_BATCH_SIZE", 100)
         self.stats = crawler.stats
 
     @classmethod
@@ -36,34 +26,29 @@ class IngestPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        plugins = load_plugins(self.config)
-        self.store = Store(self.db_path, plugins, batch_size=self.batch_size)
+        settings = self.crawler.settings
+        plugins = load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
+        self.store = Store(
+            settings.get("INGEST_DB"), plugins, batch_size=settings.getint("INGEST_BATCH_SIZE")
+        )
         spider = self.crawler.spider
         self.crawl_id = self.store.start_crawl(
             command=f"crawl {spider.name}",
             seeds=getattr(spider, "seed_values", []),
-            settings=_settings_record(self.crawler.settings),
+            settings=_settings_record(settings),
         )
         for error in plugins.load_errors:
             self.store.add_error(None, _load_error(error), self.crawl_id)
-        self.pool = ExtractionPool(self.config, self.workers, self.timeout)
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchError):
             self._record_fetch_error(item)
         elif isinstance(item, PageItem):
             self.store.add_page(item.page_row(self.crawl_id))
             self.stats.inc_value("ingest/pages")
-            if item.kind == "html" and item.status == 200:
-                job = Job(
-                    url=item.url,
-                    body=item.body,
-                    content_type=item.content_type,
-                    fetched=date.today(),
-                )
-                outcome = await asyncio.wrap_future(self.pool.submit(job))
-                self.record(outcome, item.fetched_at or now())
-            item.body = b""  # stored already; don't keep it alive in Scrapy's item chain
+            if item.outcome is not None:
+                self.record(item.outcome, item.fetched_at or now())
+            item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
         return item
 
     def record(self, outcome: Outcome, seen: str) -> None:
@@ -76,18 +61,16 @@ class IngestPipeline:
 
     def _record_fetch_error(self, item: FetchError) -> None:
         if item.status:
-            row = PageItem(url=item.url, kind="error", status=item.status, body=b"")
-            row.fetched_at, row.found_via = now(), item.found_via
-            self.store.add_page(row.page_row(self.crawl_id))
-        self.store.add_error(
-            item.url, error_record("fetch", item.kind, item.message), self.crawl_id
-        )
+            page = PageItem(url=item.url, kind="error", status=item.status, body=b"")
+            page.fetched_at, page.found_via = now(), item.found_via
+            self.store.add_page(page.page_row(self.crawl_id))
+        error = error_record("fetch", item.kind, item.message)
+        self.store.add_error(item.url, error, self.crawl_id)
         self.stats.inc_value("ingest/errors")
 
     def close_spider(self) -> None:
-        self.pool.close()
         self.store.flush()
-        stats = {k: v for k, v in self.crawler.stats.get_stats().items()}
+        stats = dict(self.crawler.stats.get_stats())
         stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
         self.store.finish_crawl(self.crawl_id, stats)
         self.store.close()

@@ -6,13 +6,15 @@ in a worker process or in the calling one, so all three give the same Article.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
+from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
-from ingest.article import Page
+from ingest.article import Page, canonical, compress
 from ingest.plugins import PluginError, Plugins
 
 STAGES = {
@@ -33,6 +35,8 @@ class Job:
     classify: bool = True
     fetched: date | None = None  # picks the outlet rules valid when the page was fetched
     source: str | None = None  # a file path, for `ingest extract`
+    follow: bool = False  # also list the page's links, for the crawl to follow
+    keep_body: bool = False  # also return the body compressed, for storage
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Outcome:
     article: dict[str, Any] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     source: str | None = None
+    links: list[str] = field(default_factory=list)
+    body_z: bytes | None = None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -66,14 +72,41 @@ def _records(errors: list[PluginError]) -> list[dict[str, Any]]:
 
 
 def process_job(plugins: Plugins, job: Job) -> Outcome:
-    return process_page(
+    """Everything CPU-heavy about one fetched page, so the crawl's own process stays light."""
+    page = Page(url=job.url, html=decode_html(job.body, job.content_type))
+    outcome = process_page(
         plugins,
-        job.url,
-        decode_html(job.body, job.content_type),
+        page.url,
+        page.html,
         classify=job.classify,
         when=job.fetched,
         source=job.source,
+        page=page,
     )
+    if job.follow:
+        outcome.links = page_links(page)
+    if job.keep_body:
+        outcome.body_z = compress(job.body)
+    return outcome
+
+
+def page_links(page: Page) -> list[str]:
+    """Every link and feed of a page, absolute and canonical, in page order."""
+    try:
+        tree = page.tree
+    except (ParserError, ValueError):
+        return []
+    base = next(iter(tree.xpath("//base/@href")), None) or page.url
+    hrefs = tree.xpath(
+        "//a/@href | //link[@rel='alternate']"
+        "[contains(@type,'rss') or contains(@type,'atom')]/@href"
+    )
+    links = {}
+    for href in hrefs:
+        absolute = urljoin(base, href.strip())
+        if absolute.startswith(("http://", "https://")):
+            links.setdefault(canonical(absolute), None)
+    return list(links)
 
 
 def process_page(
@@ -84,9 +117,12 @@ def process_page(
     classify: bool = True,
     when: date | None = None,
     source: str | None = None,
+    page: Page | None = None,
 ) -> Outcome:
+    """Classify, extract, clean and normalize one page; ``page`` reuses a parse."""
     outlet = plugins.outlet_for(url, when)
-    page = Page(url=url, html=html, outlet=outlet)
+    page = page or Page(url=url, html=html)
+    page.outlet = outlet
     outcome = Outcome(url=url, source=source)
     if classify:
         verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
@@ -109,7 +145,3 @@ def process_page(
         outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))
     outcome.article = article.to_dict()
     return outcome
-
-
-def outcome_dict(outcome: Outcome) -> dict[str, Any]:
-    return asdict(outcome)

@@ -28,6 +28,9 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 RETRY_TIMES = 2
 
 ITEM_PIPELINES = {"ingest.pipelines.IngestPipeline": 300}
+# Each response yields one page item and its links; Scrapy starts this many tasks per
+# response to process them, so a small number saves the event loop real work.
+CONCURRENT_ITEMS = 4
 DOWNLOADER_MIDDLEWARES = {"ingest.middlewares.RouteThroughProxy": 740}
 
 TELNETCONSOLE_ENABLED = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ingest.article import decompress
 from ingest.plugins import Plugins
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
@@ -25,14 +25,6 @@ JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def compress(body: bytes) -> bytes:
-    return zlib.compress(body, 6)
-
-
-def decompress(blob: bytes | None) -> bytes:
-    return zlib.decompress(blob) if blob else b""
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
@@ -192,11 +184,8 @@ class Store:
 
     # -- buffered writes -----------------------------------------------------
 
-    def add_page(self, page: dict[str, Any]) -> None:
-        row = dict(page)
-        body = row.pop("body", b"") or b""
-        row["size"] = len(body)
-        row["body"] = compress(body) if body else None
+    def add_page(self, row: dict[str, Any]) -> None:
+        """A page row; its ``body`` compressed already (see ``ingest.article.compress``)."""
         self._pages.append(row)
         self.counts["pages"] += 1
         self._maybe_flush()

@@ -16,7 +16,7 @@ from typing import Any
 
 import pebble
 
-from ingest.plugins import PluginConfig, Plugins, load_plugins
+from ingest.plugins import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
 from ingest.process import Job, Outcome, error_record, process_job
 
 #: Seconds one page may take through every stage before its worker is killed.
@@ -58,12 +58,15 @@ class ExtractionPool:
         self.timeout = timeout
         self._pool: pebble.ProcessPool | None = None
         if self.workers > 0:
-            # forkserver: workers start clean, not as forks of a threaded event loop.
+            # forkserver: workers start clean, not as forks of a threaded event loop,
+            # and share the preloaded libraries' memory with each other.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["ingest.workers", *DEFAULT_PLUGINS])
             self._pool = pebble.ProcessPool(
                 max_workers=self.workers,
                 initializer=init_worker,
                 initargs=(config,),
-                context=multiprocessing.get_context("forkserver"),
+                context=context,
             )
         else:
             init_worker(config)

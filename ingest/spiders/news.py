@@ -7,16 +7,17 @@ sitemaps are recognised by their content, so any URL can be a seed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
+from scrapy import signals
 from scrapy.http import Response
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -24,15 +25,22 @@ from twisted.python.failure import Failure
 
 from ingest.article import canonical
 from ingest.items import FetchError, PageItem
-from ingest.plugins import PluginConfig, Plugins, load_plugins
+from ingest.plugins import PluginConfig, load_plugins
+from ingest.process import Job, Outcome
 from ingest.seeds import parse_seeds
+from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 
 
 class NewsSpider(scrapy.Spider):
-    """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``."""
+    """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``.
+
+    HTML pages go to worker processes, which extract the article and list the
+    links in one parse; the spider awaits them without blocking, so the event
+    loop only fetches, schedules and stores.
+    """
 
     name = "news"
 
@@ -42,7 +50,6 @@ class NewsSpider(scrapy.Spider):
         max_pages: int | str = 0,
         follow: bool | str = True,
         domains: str | list[str] = "",
-        plugins: Plugins | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -50,50 +57,57 @@ class NewsSpider(scrapy.Spider):
         self.max_pages = int(max_pages or 0)
         self.follow = str(follow).lower() not in ("0", "false", "no", "")
         self.extra_domains = _as_list(domains)
-        self._plugins = plugins
         self._seen: set[str] = set()
         self.requested = 0
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if spider._plugins is None:
-            dirs = crawler.settings.getlist("INGEST_PLUGINS_DIRS")
-            spider._plugins = load_plugins(PluginConfig.default(dirs))
-        spider.seeds = parse_seeds(spider.seed_values, spider._plugins)
+        settings = crawler.settings
+        spider.plugin_config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
+        spider.plugins = load_plugins(spider.plugin_config)
+        spider.seeds = parse_seeds(spider.seed_values, spider.plugins)
         spider.seeds.add_domains(spider.extra_domains)
-        for outlet in spider._plugins.outlets:
+        for outlet in spider.plugins.outlets:
             if any(outlet.owns(url) for url in spider.seeds.urls):
                 spider.seeds.add_domains(outlet.domains)
         spider.allowed_domains = list(spider.seeds.domains)
-        spider.links = LinkExtractor(
-            allow=spider.seeds.allow,
-            deny=spider.seeds.deny,
-            unique=True,
-        )
+        spider.allow = [re.compile(p) for p in spider.seeds.allow]
+        spider.deny = [re.compile(p) for p in spider.seeds.deny]
+        spider.depth_limit = settings.getint("DEPTH_LIMIT")
+        crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
+        crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
         return spider
 
-    @property
-    def plugins(self) -> Plugins:
-        assert self._plugins is not None
-        return self._plugins
+    def open_pool(self) -> None:
+        settings = self.crawler.settings
+        workers = settings.get("INGEST_WORKERS")
+        self.pool = ExtractionPool(
+            self.plugin_config,
+            None if workers in (None, "") else int(workers),
+            settings.getfloat("INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
+        )
+
+    def close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
     async def start(self) -> AsyncIterator[Any]:
         if not self.seeds.urls:
             self.logger.error("no seeds: give URLs, a seeds file or an outlet name")
         for url in self.seeds.urls:
-            request = self.schedule(url, "seed", priority=20)
+            request = self.schedule(canonical(url), "seed", priority=20)
             if request is not None:
                 yield request
 
     def schedule(self, url: str, found_via: str, priority: int = 0) -> scrapy.Request | None:
-        """A request for a URL not asked for yet, while the page budget lasts."""
-        key = canonical(url)
-        if key in self._seen or not self.on_site(url):
+        """A request for a (canonical) URL not asked for yet, while the page budget lasts."""
+        if url in self._seen or not self.on_site(url):
             return None
         if self.max_pages and self.requested >= self.max_pages:
             return None
-        self._seen.add(key)
+        self._seen.add(url)
         self.requested += 1
         if self.is_article_url(url):
             priority += 10
@@ -110,16 +124,22 @@ class NewsSpider(scrapy.Spider):
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
+    def wanted_link(self, url: str) -> bool:
+        if self.allow and not any(p.search(url) for p in self.allow):
+            return False
+        return not any(p.search(url) for p in self.deny)
+
     def is_article_url(self, url: str) -> bool:
         outlet = self.plugins.outlet_for(url)
         return bool(outlet and outlet.is_article_url(url))
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body)
         kind = sniff(response, body)
-        yield PageItem(
+        depth = response.meta.get("depth", 0)
+        item = PageItem(
             url=response.url,
             kind=kind,
             status=response.status,
@@ -128,22 +148,37 @@ class NewsSpider(scrapy.Spider):
             headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             found_via=response.meta.get("found_via"),
-            depth=response.meta.get("depth", 0),
+            depth=depth,
         )
-        if kind == "feed":
-            urls, via = feed_links(body), f"feed {response.url}"
+        urls: list[str] = []
+        if kind == "html":
+            follow = self.follow and not (self.depth_limit and depth >= self.depth_limit)
+            item.outcome = await self.extract(item, follow)
+            urls = [u for u in item.outcome.links if self.wanted_link(u)]
+            via, priority = f"link {response.url}", 0
+        elif kind == "feed":
+            urls, via, priority = feed_links(body), f"feed {response.url}", 5
         elif kind == "sitemap":
-            urls, via = sitemap_links(body), f"sitemap {response.url}"
-        elif kind == "html" and self.follow:
-            urls = [link.url for link in self.links.extract_links(response)]
-            urls += alternate_feeds(response)
-            via = f"link {response.url}"
-        else:
-            return
+            urls, via, priority = sitemap_links(body), f"sitemap {response.url}", 5
+        yield item
         for url in urls:
-            request = self.schedule(response.urljoin(url), via, priority=5 if kind != "html" else 0)
+            if kind != "html":
+                url = canonical(response.urljoin(url))
+            request = self.schedule(url, via, priority)
             if request is not None:
                 yield request
+
+    async def extract(self, item: PageItem, follow: bool) -> Outcome:
+        assert self.pool is not None, "the pool opens with the spider"
+        job = Job(
+            url=item.url,
+            body=item.body,
+            content_type=item.content_type,
+            fetched=date.today(),
+            follow=follow,
+            keep_body=True,
+        )
+        return await asyncio.wrap_future(self.pool.submit(job))
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
@@ -198,12 +233,6 @@ def sitemap_links(body: bytes) -> list[str]:
     except (etree.XMLSyntaxError, ValueError):
         return []
     return [entry["loc"] for entry in sitemap if entry.get("loc")]
-
-
-def alternate_feeds(response: Response) -> list[str]:
-    return response.xpath(
-        "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
-    ).getall()
 
 
 def _header(response: Response, name: str) -> str | None:

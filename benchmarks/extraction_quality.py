@@ -1,0 +1,105 @@
+"""Extraction quality and cost: ingest's path against plain trafilatura, on pages with truth.
+
+Reads the evaluation sets in ../shared/eval (real pages, human ground truth, a
+scorer) without copying them, extracts every page both ways in this process,
+scores both with the set's own scorer, and prints the figures side by side
+with the median milliseconds per page of each.
+
+    python benchmarks/extraction_quality.py                  # both sets, generic path
+    python benchmarks/extraction_quality.py --set outlets --plugins
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import trafilatura
+
+from ingest.plugins import PluginConfig, load_plugins
+from ingest.process import process_page
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def scorer():
+    sys.path.insert(0, str(EVAL))
+    import score
+
+    return score
+
+
+def extract_all(dataset: str, use_plugins: bool, limit: int | None) -> dict[str, dict]:
+    score = scorer()
+    _, docs = score.load_dataset(str(EVAL / dataset))
+    config = PluginConfig.default() if use_plugins else PluginConfig(entry_points=False)
+    plugins = load_plugins(config)
+    out: dict[str, dict] = {"ingest": {}, "trafilatura": {}}
+    times: dict[str, list[float]] = {"ingest": [], "trafilatura": []}
+    for doc in docs[:limit]:
+        html = score.read_html(doc)
+        started = time.perf_counter()
+        plain = trafilatura.extract(html, url=doc.url or None, include_comments=False)
+        times["trafilatura"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        outcome = process_page(plugins, doc.url or f"http://eval.example/{doc.id}", html,
+                               classify=False)
+        times["ingest"].append(time.perf_counter() - started)
+        out["trafilatura"][doc.id] = plain or ""
+        out["ingest"][doc.id] = (outcome.article or {}).get("text", "")
+    for name, values in times.items():
+        out[name]["__ms__"] = 1000 * statistics.median(values)
+    return out
+
+
+def score_predictions(dataset: str, predictions: dict[str, str], folder: Path) -> dict:
+    path = folder / "pred.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for doc_id, text in predictions.items():
+            f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+    result = folder / "result.json"
+    subprocess.run(
+        [sys.executable, str(EVAL / "score.py"), "--dataset", str(EVAL / dataset),
+         "--predictions", str(path), "--json", str(result)],
+        check=True, capture_output=True,
+    )
+    return json.loads(result.read_text())
+
+
+def summary(dataset: str, result: dict) -> str:
+    if dataset == "outlets":
+        r, s = result["rouge_lsum"], result["shingles"]
+        exact = round(s["accuracy"] * result["documents"])
+        return (f"ROUGE-LSum P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
+                f"exactly right {exact}/{result['documents']}")
+    s = result["snippets"]
+    return f"snippets P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=["outlets", "trafilatura"], action="append")
+    parser.add_argument("--plugins", action="store_true", help="load the outlet plugins too")
+    parser.add_argument("--limit", type=int, help="only the first N pages (a quick look)")
+    args = parser.parse_args()
+    if not EVAL.is_dir():
+        sys.exit(f"no evaluation data at {EVAL}")
+    for dataset in args.set or ["outlets", "trafilatura"]:
+        results = extract_all(dataset, args.plugins, args.limit)
+        path = "generic path + outlet plugins" if args.plugins else "generic path"
+        print(f"== {dataset} ({path})")
+        for name, predictions in results.items():
+            ms = predictions.pop("__ms__")
+            with tempfile.TemporaryDirectory() as tmp:
+                result = score_predictions(dataset, predictions, Path(tmp))
+            print(f"  {name:<12} {summary(dataset, result)}; {ms:.1f} ms/page median")
+
+
+if __name__ == "__main__":
+    main()
