@@ -114,24 +114,45 @@ def main() -> None:
     pages = real_pages()
     server = serve(pages, args.pages)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    print(f"site: {args.pages} pages ({len(pages)} distinct real pages, "
-          f"{sum(map(len, pages)) // len(pages) // 1024} KiB mean) at {url}")
+    print(
+        f"site: {args.pages} pages ({len(pages)} distinct real pages, "
+        f"{sum(map(len, pages)) // len(pages) // 1024} KiB mean) at {url}"
+    )
     results: dict[str, list[tuple[float, int]]] = {"ingest": [], "baseline": []}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
             db = Path(tmp) / f"bench{run}.db"
-            ingest = [sys.executable, "-m", "ingest", "crawl", url, "--db", str(db),
-                      "--max-depth", "1", *settings_args()]
+            ingest = [
+                sys.executable,
+                "-m",
+                "ingest",
+                "crawl",
+                url,
+                "--db",
+                str(db),
+                "--max-depth",
+                "1",
+                *settings_args(),
+            ]
             if args.workers is not None:
                 ingest += ["--workers", str(args.workers)]
-            baseline = [sys.executable, "-m", "scrapy", "runspider",
-                        str(HERE / "baseline_spider.py"), "-a", f"start_url={url}",
-                        *settings_args()]
+            baseline = [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "runspider",
+                str(HERE / "baseline_spider.py"),
+                "-a",
+                f"start_url={url}",
+                *settings_args(),
+            ]
             results["ingest"].append(timed(ingest))
             results["baseline"].append(timed(baseline))
     server.shutdown()
 
-    print(f"{'crawler':<10} {'pages/s':>9} {'seconds':>9} {'peak MiB':>9}   (median of {args.runs})")
+    print(
+        f"{'crawler':<10} {'pages/s':>9} {'seconds':>9} {'peak MiB':>9}   (median of {args.runs})"
+    )
     rates = {}
     for name, runs in results.items():
         seconds = statistics.median(s for s, _ in runs)

@@ -48,8 +48,9 @@ def extract_all(dataset: str, use_plugins: bool, limit: int | None) -> dict[str,
         plain = trafilatura.extract(html, url=doc.url or None, include_comments=False)
         times["trafilatura"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        outcome = process_page(plugins, doc.url or f"http://eval.example/{doc.id}", html,
-                               classify=False)
+        outcome = process_page(
+            plugins, doc.url or f"http://eval.example/{doc.id}", html, classify=False
+        )
         times["ingest"].append(time.perf_counter() - started)
         out["trafilatura"][doc.id] = plain or ""
         out["ingest"][doc.id] = (outcome.article or {}).get("text", "")
@@ -65,9 +66,18 @@ def score_predictions(dataset: str, predictions: dict[str, str], folder: Path) -
             f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
     result = folder / "result.json"
     subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), "--dataset", str(EVAL / dataset),
-         "--predictions", str(path), "--json", str(result)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(EVAL / "score.py"),
+            "--dataset",
+            str(EVAL / dataset),
+            "--predictions",
+            str(path),
+            "--json",
+            str(result),
+        ],
+        check=True,
+        capture_output=True,
     )
     return json.loads(result.read_text())
 
@@ -76,8 +86,10 @@ def summary(dataset: str, result: dict) -> str:
     if dataset == "outlets":
         r, s = result["rouge_lsum"], result["shingles"]
         exact = round(s["accuracy"] * result["documents"])
-        return (f"ROUGE-LSum P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
-                f"exactly right {exact}/{result['documents']}")
+        return (
+            f"ROUGE-LSum P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
+            f"exactly right {exact}/{result['documents']}"
+        )
     s = result["snippets"]
     return f"snippets P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}"
 
