@@ -1,0 +1,72 @@
+"""`ingest extract` on saved pages: the same path as a crawl, from files."""
+
+import gzip
+import json
+
+from conftest import run_ingest
+from sites import article_page, story
+
+
+def test_extract_prints_an_article_from_plain_and_gzipped_files(tmp_path):
+    page = article_page("Budget passes after long debate", story(1))
+    plain = tmp_path / "page.html"
+    plain.write_text(page)
+    packed = tmp_path / "page.html.gz"
+    packed.write_bytes(gzip.compress(page.encode()))
+    for path in (plain, packed):
+        article = json.loads(run_ingest("extract", str(path)).stdout)
+        assert article["title"] == "Budget passes after long debate"
+        assert article["text"].split("\n") == story(1)
+        assert article["authors"] == ["Ada Writer"]
+        assert article["published"] == "2024-03-01"
+        assert article["language"] == "en"
+        assert article["sitename"] == "Test Daily"
+
+
+def test_extract_decodes_the_declared_charset(tmp_path):
+    html = article_page("Zürich räumt auf", ["Größere Straßen für Fußgänger in Zürich. " * 5])
+    html = html.replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">')
+    path = tmp_path / "latin1.html"
+    path.write_bytes(html.encode("iso-8859-1"))
+    article = json.loads(run_ingest("extract", str(path)).stdout)
+    assert article["title"] == "Zürich räumt auf"
+    assert "Größere Straßen für Fußgänger" in article["text"]
+
+
+def test_jsonl_gives_one_line_per_file_with_its_source_and_failures_are_reported(tmp_path):
+    files = []
+    for i in range(5):
+        path = tmp_path / f"story{i}.html"
+        path.write_text(article_page(f"Story {i} headline", story(i)))
+        files.append(str(path))
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>")
+    files.append(str(empty))
+    result = run_ingest("extract", *files, "--jsonl", "--workers", "2", check=False)
+    assert result.returncode == 1  # one file gave no article
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["source"] for line in lines] == files
+    assert [line.get("title") for line in lines[:5]] == [f"Story {i} headline" for i in range(5)]
+    assert lines[5]["errors"][0]["stage"] == "extract"
+    assert "empty.html" in result.stderr
+
+
+def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
+    folder = write_plugin("testdaily", (
+        "from ingest import Outlet, hookimpl\n"
+        "TD = Outlet(name='test-daily', domains=['testdaily.example'],\n"
+        "            boilerplate=['part 2:'])\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(TD)\n"
+    ))  # fmt: skip
+    path = tmp_path / "page.html"
+    path.write_text(article_page("Budget passes", story(1)))
+    plain = json.loads(run_ingest("extract", str(path), "--plugins-dir", str(folder)).stdout)
+    assert plain["outlet"] is None and len(plain["text"].split("\n")) == 4
+    article = json.loads(run_ingest(
+        "extract", str(path), "--url", "https://www.testdaily.example/news/1",
+        "--plugins-dir", str(folder)).stdout)  # fmt: skip
+    assert article["outlet"] == "test-daily"
+    assert article["url"] == "https://www.testdaily.example/news/1"
+    assert article["text"].split("\n") == [p for p in story(1) if "part 2:" not in p]
