@@ -39,6 +39,9 @@ def test_crawl_stores_pages_and_clean_articles_and_recrawl_does_not_duplicate(tm
     assert text.split("\n") == story(3)  # no byline, newsletter, copyright or menu
     assert rows(db, "select count(*) from crawls where finished_at is not null") == [(2,)]
     assert rows(db, "select count(*) from pages where url like '%/private/%'") == [(0,)]
+    assert rows(db, "select distinct kind from errors where url like '%/private/%'") == [
+        ("robots_disallowed",)
+    ]
     assert ("fetch", "http_404") in rows(
         db, "select stage, kind from errors where url like '%/gone'"
     )

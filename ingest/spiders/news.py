@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from lxml import etree
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -183,14 +184,16 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
         status = None
+        kind = failure.type.__name__
+        message = failure.getErrorMessage() or kind
         if failure.check(HttpError):
             status = failure.value.response.status
-            message = f"HTTP {status}"
-        else:
-            message = failure.getErrorMessage() or failure.type.__name__
+            kind, message = f"http_{status}", f"HTTP {status}"
+        elif failure.check(IgnoreRequest) and "robots.txt" in message:
+            kind = "robots_disallowed"
         yield FetchError(
             url=request.url,
-            kind=f"http_{status}" if status else failure.type.__name__,
+            kind=kind,
             message=message,
             status=status,
             found_via=request.meta.get("found_via"),
