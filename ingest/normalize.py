@@ -19,7 +19,7 @@ AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\
 
 @hookimpl(tryfirst=True)
 def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    article.authors = clean_authors(article.authors)
+    article.authors = reconcile_authors(clean_authors(article.authors), byline_authors(page))
     article.language = page_language(page, article, outlet)
     if outlet:
         article.outlet = outlet.name
@@ -38,6 +38,31 @@ def clean_authors(authors: list[str]) -> list[str]:
             if name and len(name.split()) <= 5 and name not in names:
                 names.append(name)
     return names
+
+
+BYLINE_XPATH = (
+    "//*[contains(@class,'byline') or contains(@class,'author') or contains(@class,'autor')"
+    " or @rel='author' or @itemprop='author'][not(self::meta)][not(self::script)]"
+)
+
+
+def byline_authors(page: Page) -> list[str]:
+    """The names in the page's visible byline ("By A and B"), first byline found."""
+    for element in page.tree.xpath(BYLINE_XPATH)[:5]:
+        text = " ".join(element.text_content().split())
+        if text and len(text.split()) <= 12 and AUTHOR_PREFIX_RE.match(text):
+            return clean_authors([text])
+    return []
+
+
+def reconcile_authors(metadata: list[str], byline: list[str]) -> list[str]:
+    """Metadata often names only the first author where the byline names them all."""
+    if not metadata:
+        return byline
+    folded = {m.casefold() for m in metadata}
+    if folded < {b.casefold() for b in byline}:
+        return byline
+    return metadata
 
 
 def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | None:

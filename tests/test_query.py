@@ -7,6 +7,7 @@ import time
 import urllib.request
 
 import pytest
+
 from conftest import FAST, ROOT, free_port, run_ingest
 from sites import LocalSite, article_page, index_page, story
 

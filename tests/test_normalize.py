@@ -1,0 +1,39 @@
+"""The generic normalization: authors, language and canonical URL."""
+
+from ingest.article import Article, Page
+from ingest.normalize import clean_authors, normalize_article, reconcile_authors
+
+
+def test_authors_lose_their_by_and_are_split():
+    assert clean_authors(["By Jane Doe and John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Von Anna Berg und Kai Lenz"]) == ["Anna Berg", "Kai Lenz"]
+    assert clean_authors(["Por Lucía Romero y José Antonio Lobato"]) == [
+        "Lucía Romero", "José Antonio Lobato"]  # fmt: skip
+    assert clean_authors(["Jane Doe; Jane Doe"]) == ["Jane Doe"]
+
+
+def test_byline_completes_metadata_that_names_only_the_first_author():
+    assert reconcile_authors(["A B"], ["A B", "C D"]) == ["A B", "C D"]
+    assert reconcile_authors(["A B"], ["X Y"]) == ["A B"]
+    assert reconcile_authors([], ["X Y"]) == ["X Y"]
+
+
+def test_normalize_reads_the_byline_and_detects_language_when_undeclared():
+    html = """<html><body><span class="byline">Par Fabien Jacquier et Pierre Baud</span>
+    </body></html>"""
+    article = Article(
+        url="https://example.org/a?utm_source=x",
+        authors=["Fabien Jacquier"],
+        text="Le conseil municipal a adopté le budget après un long débat mardi soir.",
+    )
+    normalize_article(article, Page(url=article.url, html=html), None)
+    assert article.authors == ["Fabien Jacquier", "Pierre Baud"]
+    assert article.language == "fr"
+    assert article.canonical_url == "https://example.org/a"
+
+
+def test_canonical_link_to_another_site_is_not_taken():
+    article = Article(url="https://a.example/story", canonical_url="https://wire.example/x")
+    normalize_article(article, Page(url=article.url, html="<html lang='en'></html>"), None)
+    assert article.canonical_url == "https://a.example/story"
+    assert article.language == "en"
