@@ -116,6 +116,6 @@ def print_next_steps(db_path: str, query: str) -> None:
         "\nNext, try:\n"
         f"  ingest search {query} --db {db_path}\n"
         f"  ingest serve --db {db_path}\n"
-        f'  sqlite3 {db_path} "select outlet, title from articles limit 5"\n'
+        f'  sqlite-utils {db_path} "select outlet, title from articles limit 5" --table\n'
         f"  ingest reextract --db {db_path}"
     )
