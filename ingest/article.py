@@ -14,30 +14,8 @@ from typing import Any
 
 import lxml.html
 from trafilatura.utils import load_html
-from w3lib.url import canonicalize_url
 
-# Query parameters that only track who clicked; they never name a different article.
-TRACKING_PARAMS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "fbclid",
-    "gclid",
-    "mc_cid",
-    "mc_eid",
-    "ocid",
-    "cmpid",
-)
-
-
-def canonical(url: str) -> str:
-    """One spelling per article URL, so ids stay stable whatever link found it."""
-    from w3lib.url import url_query_cleaner
-
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned)
+from ingest.urls import article_id
 
 
 def compress(body: bytes) -> bytes:
@@ -47,11 +25,6 @@ def compress(body: bytes) -> bytes:
 
 def decompress(blob: bytes | None) -> bytes:
     return zlib.decompress(blob) if blob else b""
-
-
-def article_id(url: str) -> str:
-    """A stable key from the canonical URL: merges and retries never duplicate rows."""
-    return hashlib.sha1(canonical(url).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -91,6 +64,7 @@ class Article:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     outlet: str | None = None
+    outlet_version: str | None = None
     extractor: str | None = None
     plugins: list[str] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)

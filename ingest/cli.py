@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -246,49 +246,12 @@ def reextract(db, workers, plugins_dir):
     store.close()
 
 
-@cli.command()
-@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
-def serve(db, host, port):
-    """Browse and query the database in Datasette."""
-    command = [sys.executable, "-m", "datasette", "serve", db, "--host", host, "--port", str(port)]
-    raise SystemExit(subprocess.call(command))
-
-
-@cli.command()
-@click.argument("query")
-@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
-@click.option("--limit", type=int, default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-def search(query, db, limit, as_json):
-    """Full-text search over article titles and text, best matches first."""
-    from ingest.search import print_results, search_articles
-
-    results = search_articles(db, query, limit)
-    if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-    else:
-        print_results(results, query)
-
-
-@cli.command(name="plugins")
-@click.option("--plugins-dir", multiple=True, type=click.Path(file_okay=False))
-def list_plugins(plugins_dir):
-    """List loaded plugins, the hooks they implement and the outlets they declare."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from ingest.plugins import load_plugins
-
-    plugins = load_plugins(_plugin_config(plugins_dir))
-    table = Table("plugin", "hooks", "outlets")
-    for plugin in plugins.pm.get_plugins():
-        name = plugins.pm.get_name(plugin)
-        hooks = sorted(c.name for c in plugins.pm.get_hookcallers(plugin) or [])
-        outlets = [f"{o.name} v{o.version}" for o in plugins.outlets if o.plugin == name]
-        table.add_row(name, ", ".join(hooks), ", ".join(outlets))
-    Console().print(table)
+# Commands grouped by what they serve live in modules of their own, each listing
+# its click commands in COMMANDS.
+COMMAND_MODULES = ("ingest.query_commands", "ingest.plugin_commands")
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(_module).COMMANDS:
+        cli.add_command(_command)
 
 
 def main() -> None:

@@ -10,8 +10,9 @@ import re
 from urllib.parse import urlsplit
 
 from ingest import hookimpl
-from ingest.article import Article, Page, canonical
+from ingest.article import Article, Page
 from ingest.outlet import Outlet
+from ingest.urls import canonical
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")

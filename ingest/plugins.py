@@ -25,7 +25,7 @@ from ingest import hookspecs
 from ingest.outlet import Outlet
 
 # The generic path is itself a set of plugins, so an outlet plugin can replace any part.
-DEFAULT_PLUGINS = ("ingest.extract", "ingest.clean", "ingest.normalize")
+DEFAULT_PLUGINS = ("ingest.classify", "ingest.extract", "ingest.clean", "ingest.normalize")
 
 #: Comma-separated names of the plugins that may load from installed packages and
 #: plugin folders; unset loads all, an empty value loads none.

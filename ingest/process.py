@@ -14,8 +14,9 @@ from urllib.parse import urljoin
 from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
-from ingest.article import Page, canonical, compress
+from ingest.article import Page, compress
 from ingest.plugins import PluginError, Plugins
+from ingest.urls import canonical
 
 STAGES = {
     "is_article": "classify",
@@ -101,9 +102,11 @@ def page_links(page: Page) -> list[str]:
         "//a/@href | //link[@rel='alternate']"
         "[contains(@type,'rss') or contains(@type,'atom')]/@href"
     )
-    links = {}
-    for href in hrefs:
-        absolute = urljoin(base, href.strip())
+    links: dict[str, None] = {}
+    for href in dict.fromkeys(h.strip() for h in hrefs):  # pages repeat their menus
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+            continue
+        absolute = urljoin(base, href)
         if absolute.startswith(("http://", "https://")):
             links.setdefault(canonical(absolute), None)
     return list(links)
@@ -140,7 +143,7 @@ def process_page(
     if by and by not in article.plugins:
         article.plugins.append(by)
     if outlet:
-        article.outlet = outlet.name
+        article.outlet, article.outlet_version = outlet.name, outlet.version
     for hook in ("clean_article", "normalize_article"):
         outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))
     outcome.article = article.to_dict()

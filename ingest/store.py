@@ -22,6 +22,93 @@ from ingest.plugins import Plugins
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
 
+#: What every table and column holds: the one source for docs and Datasette metadata.
+#: A table added to the schema gets its entry here (a test checks).
+DESCRIPTIONS: dict[str, dict[str, Any]] = {
+    "crawls": {
+        "description": "One row per run of `ingest crawl`, `ingest demo` or `ingest reextract`.",
+        "columns": {
+            "id": "Run number",
+            "command": "What ran: crawl news, reextract",
+            "started_at": "When it started (UTC, ISO 8601)",
+            "finished_at": "When it finished; empty if it was killed",
+            "seeds": "The seeds it was given (JSON list)",
+            "settings": "The crawl settings that matter (JSON)",
+            "stats": "Final Scrapy and storage statistics (JSON)",
+        },
+    },
+    "pages": {
+        "description": "One row per fetched URL, with the raw body kept for re-extraction.",
+        "columns": {
+            "url": "The URL fetched (after redirects)",
+            "kind": "html, feed, sitemap, other, or error (an HTTP error status)",
+            "status": "HTTP status",
+            "content_type": "Content-Type header",
+            "headers": "Headers that matter: ETag, Last-Modified, Date, Content-Language (JSON)",
+            "fetched_at": "When it was fetched (UTC)",
+            "body": "The raw body, zlib-compressed",
+            "size": "Size of the raw body in bytes",
+            "found_via": "How the crawl found it: seed, feed URL, sitemap URL or linking page",
+            "depth": "Links followed from a seed to reach it",
+            "crawl_id": "The run that fetched it last",
+        },
+    },
+    "articles": {
+        "description": "One row per article, keyed by a stable id from its canonical URL.",
+        "columns": {
+            "id": "Stable id: a hash of the canonical URL",
+            "url": "The page the article was extracted from",
+            "canonical_url": "The article's canonical URL (tracking parameters removed)",
+            "outlet": "The outlet a plugin declared for the URL's domain",
+            "title": "Headline, without the site's name",
+            "authors": "Author names (JSON list)",
+            "published": "Publication date (ISO 8601)",
+            "modified": "Last modification date (ISO 8601)",
+            "language": "ISO 639-1 language code",
+            "sitename": "The site's name",
+            "description": "The page's summary (meta description)",
+            "image": "The lead image URL",
+            "tags": "Tags and categories (JSON list)",
+            "text": "The article's text, one paragraph per line",
+            "word_count": "Words in the text",
+            "content_hash": "Changes when title or text change",
+            "outlet_version": "Version of the outlet rules that applied",
+            "extractor": "The extraction library and its version",
+            "plugins": "Plugins that produced or changed the article (JSON list)",
+            "provenance": "Which plugin last set each field (JSON object)",
+            "first_seen": "When the article was first stored",
+            "last_seen": "When the article was last fetched",
+            "crawl_id": "The run that stored it last",
+        },
+    },
+    "article_versions": {
+        "description": "Earlier title and text of articles whose content changed.",
+        "columns": {
+            "id": "Row number",
+            "article_id": "The article",
+            "title": "The earlier title",
+            "text": "The earlier text",
+            "content_hash": "The earlier content hash",
+            "first_seen": "When this version was first stored",
+            "replaced_at": "When a newer version replaced it",
+        },
+    },
+    "errors": {
+        "description": "Everything that failed, where and why; the crawl went on.",
+        "columns": {
+            "id": "Row number",
+            "crawl_id": "The run",
+            "url": "The page concerned",
+            "stage": "fetch, load, classify, extract, clean or normalize",
+            "plugin": "The plugin that raised, if one did",
+            "kind": "Error kind: http_404, timeout, too_deep, robots_disallowed, an exception",
+            "message": "What went wrong",
+            "traceback": "Python traceback, for plugin errors",
+            "at": "When (UTC)",
+        },
+    },
+}
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -77,6 +164,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "text": str,
             "word_count": int,
             "content_hash": str,
+            "outlet_version": str,
             "extractor": str,
             "plugins": str,
             "provenance": str,

@@ -48,3 +48,13 @@ def test_each_project_plugin_declares_an_outlet():
     plugins = load_plugins(PluginConfig.default())
     modules = {p.stem for p in (ROOT / "plugins").glob("*.py")}
     assert modules <= {o.plugin for o in plugins.outlets}
+
+
+def test_every_table_and_column_is_described(tmp_path):
+    from ingest.store import DESCRIPTIONS, open_database
+
+    db = open_database(tmp_path / "schema.db")
+    tables = {t for t in db.table_names() if not t.startswith("articles_fts")}
+    assert tables == set(DESCRIPTIONS)
+    for table in tables:
+        assert set(db[table].columns_dict) == set(DESCRIPTIONS[table]["columns"]), table

@@ -24,11 +24,11 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from ingest.article import canonical
 from ingest.items import FetchError, PageItem
 from ingest.plugins import PluginConfig, load_plugins
 from ingest.process import Job, Outcome
 from ingest.seeds import parse_seeds
+from ingest.urls import canonical
 from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
