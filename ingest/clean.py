@@ -39,7 +39,8 @@ DATE_FILLERS = set(
     à a las en y et und and at on updated published last modified aktualisiert
     veröffentlicht publié publie mis jour actualizado publicado güncellendi güncelleme
     yayınlandı yayinlandi today yesterday heute gestern aujourd hui hier hoy ayer bugün dün
-    st nd rd th er
+    st nd rd th er min mins read lesezeit minuten minutes lecture lectura okuma süresi
+    letzte änderung stand posted
     """.split()
 )
 
@@ -78,6 +79,42 @@ CALLS_TO_ACTION = [
     r"\bbizi\s+takip\s+edin\b",
 ]
 CALL_TO_ACTION_RE = re.compile("|".join(f"(?:{p})" for p in CALLS_TO_ACTION), re.IGNORECASE)
+
+# Lines that open with these announce a link or a block that is not the story.
+LEAD_INS = [
+    r"read (?:more|also)|also read|related(?: articles| stories| coverage)?|see also|more on this",
+    r"lesen sie (?:auch|mehr|hier)|auch interessant|mehr zum thema|weitere (?:themen|artikel|"
+    r"informationen|nachrichten)|das könnte sie auch interessieren",
+    r"lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet",
+    r"lea(?: también| más| además)?|le puede interesar|te puede interesar|notas relacionadas|"
+    r"más sobre|noticias relacionadas|ver también|también te puede interesar",
+    r"ilgili haberler|devamını oku|bunlar da ilginizi çekebilir",
+    # credits and captions
+    r"(?:photo|foto|bild|image|picture|credit|crédit|crédito|quelle|source|fotoğraf)s?\s*[:©]",
+    # advertising and affiliate notices
+    r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|reklam)\b",
+]
+LEAD_IN_RE = re.compile(r"^\W*(?:" + "|".join(LEAD_INS) + r")(?:\s*[:.…»>-]|\s*$)", re.IGNORECASE)
+#: A lead-in line is short: a longer one is a sentence that happens to start alike.
+MAX_LEAD_IN_WORDS = 25
+
+NOTICES = [
+    r"\bcopyright(?:ed)?\b|^\s*©",
+    r"\baffiliate\b|\bwe may earn (?:a )?commission\b|contains references to products|"
+    r"\bprovisions?-?links?\b|enthält (?:werbung|affiliate)|\bwerbelinks?\b",
+    r"\bto continue reading\b|\balready a subscriber\b|\bsubscribe to (?:read|continue)\b|"
+    r"\bpour lire la suite\b|\bweiterlesen mit\b|\bcontenido exclusivo para suscriptores\b",
+    r"\bdownload (?:the|our) .{0,40}\bapps?\b",
+    r"\b(?:alle angaben ohne gewähr|sans garantie|sin garantía)\b",
+    r"^(?:inhaltsverzeichnis|table of contents|contents|índice|sommaire|içindekiler)$",
+]
+NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in NOTICES), re.IGNORECASE)
+AGENCIES = set(
+    """
+    afp ap dpa reuters epa getty images imago picture alliance shutterstock istock keystone
+    efe anadolu ansa apa kna epd ddp xinhua
+    """.split()
+)
 #: A call to action is a short line; longer ones are prose that merely mentions a newsletter.
 MAX_CALL_WORDS = 40
 
@@ -114,6 +151,9 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
         or is_date_fragment(line)
         or is_site_name(line, names)
         or is_call_to_action(line)
+        or is_lead_in(line)
+        or is_notice(line)
+        or is_credit(line)
         or is_share_bar(line)
         or is_byline(line, authors)
     )
@@ -135,8 +175,28 @@ def is_date_fragment(line: str) -> bool:
     others = [t for t in tokens if not t.isdigit() and t not in DATE_WORDS | DATE_FILLERS]
     if others:
         return False
-    numeric_date = re.search(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b", line)
-    return named > 0 or bool(numeric_date and numbers)
+    return named > 0 or bool(numbers and (has_numeric_date(line) or TIME_RE.search(line)))
+
+
+NUMERIC_DATE_RE = re.compile(r"\b(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\b")
+TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+def has_numeric_date(line: str) -> bool:
+    """23.10.2018, 2018-10-23 or 10/23/18; not a phone number like 158-23-2012."""
+    for match in NUMERIC_DATE_RE.finditer(line):
+        a, b, c = (int(x) for x in match.groups())
+        if len(match.group(1)) == 4:
+            year, day_month = a, (b, c)
+        else:
+            year, day_month = c, (a, b)
+        if (
+            (1900 <= year <= 2100 or year < 100)
+            and min(day_month) >= 1
+            and (max(day_month) <= 31 and min(day_month) <= 12)
+        ):
+            return True
+    return False
 
 
 def is_site_name(line: str, names: list[str]) -> bool:
@@ -151,6 +211,24 @@ def is_site_name(line: str, names: list[str]) -> bool:
 
 def is_call_to_action(line: str) -> bool:
     return len(line.split()) <= MAX_CALL_WORDS and bool(CALL_TO_ACTION_RE.search(line))
+
+
+def is_lead_in(line: str) -> bool:
+    """ "Read more: …", "Lesen Sie auch", "Foto: …", "Anzeige": a pointer, not the story."""
+    return len(line.split()) <= MAX_LEAD_IN_WORDS and bool(LEAD_IN_RE.match(line))
+
+
+def is_notice(line: str) -> bool:
+    """Copyright, affiliate, paywall and app notices, and table-of-contents headings."""
+    return len(line.split()) <= MAX_CALL_WORDS and bool(NOTICE_RE.search(line))
+
+
+def is_credit(line: str) -> bool:
+    """A photo credit standing alone: "AFP / Marco Bertorello", "dpa/Bernd Weissbrod"."""
+    if "/" not in line or len(line.split()) > 6:
+        return False
+    tokens = set(re.findall(r"[^\W\d_]+", line.casefold()))
+    return bool(tokens & AGENCIES) or "©" in line
 
 
 def is_share_bar(line: str) -> bool:

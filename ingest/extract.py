@@ -6,6 +6,7 @@ Registered as a default plugin with ``trylast``, so an outlet plugin's own
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import lxml.html
@@ -54,9 +55,11 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     text = doc.text
     if outlet and outlet.body:
         text = body_text(page, outlet) or text
+    # Pages mix composed and decomposed accents; stored text is NFC, as trafilatura prints it.
+    text = unicodedata.normalize("NFC", text)
     return Article(
         url=page.url,
-        title=doc.title or "",
+        title=unicodedata.normalize("NFC", doc.title or ""),
         text=text,
         authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
         published=doc.date,
