@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -35,6 +36,7 @@ class Page:
     html: str
     status: int = 200
     outlet: Any = None  # the Outlet the URL belongs to, if any plugin declared one
+    fetched: date | None = None  # when it was fetched; no date can be later
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:
@@ -56,6 +58,7 @@ class Article:
     text: str = ""
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    published_source: str | None = None  # json-ld, meta, time, url, feed or htmldate
     modified: str | None = None
     language: str | None = None
     sitename: str | None = None

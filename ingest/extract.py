@@ -17,6 +17,8 @@ from lxml.etree import ParserError
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.dates import page_dates
+from ingest.metadata import page_metadata
 from ingest.outlet import Outlet
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
@@ -47,7 +49,6 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         page.tree,  # trafilatura works on a copy
         url=page.url,
         include_comments=False,
-        with_metadata=True,
         prune_xpath=prune or None,
     )
     if doc is None or not (doc.text or "").strip():
@@ -55,22 +56,22 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     text = doc.text
     if outlet and outlet.body:
         text = body_text(page, outlet) or text
+    meta = page_metadata(page.tree, page.url)
+    dates = page_dates(page.tree, page.url, page.fetched)
     # Pages mix composed and decomposed accents; stored text is NFC, as trafilatura prints it.
-    text = unicodedata.normalize("NFC", text)
     return Article(
         url=page.url,
-        title=unicodedata.normalize("NFC", doc.title or ""),
-        text=text,
-        authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
-        published=doc.date,
-        language=doc.language,
-        sitename=doc.sitename,
-        description=doc.description,
-        canonical_url=doc.url if doc.url and doc.url.startswith("http") else None,
-        image=doc.image,
-        tags=list(
-            dict.fromkeys(t.strip() for tag in doc.tags or [] for t in tag.split(",") if t.strip())
-        ),
+        title=unicodedata.normalize("NFC", meta.title or ""),
+        text=unicodedata.normalize("NFC", text),
+        authors=[a.strip() for a in (meta.author or "").split(";") if a.strip()],
+        published=dates.published,
+        published_source=dates.published_source,
+        modified=dates.modified,
+        sitename=meta.sitename,
+        description=meta.description,
+        canonical_url=meta.url if meta.url and meta.url.startswith("http") else None,
+        image=meta.image,
+        tags=meta.tags,
         extractor=EXTRACTOR,
     )
 

@@ -125,7 +125,7 @@ def process_page(
     """Classify, extract, clean and normalize one page; ``page`` reuses a parse."""
     outlet = plugins.outlet_for(url, when)
     page = page or Page(url=url, html=html)
-    page.outlet = outlet
+    page.outlet, page.fetched = outlet, when
     outcome = Outcome(url=url, source=source)
     if classify:
         verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
