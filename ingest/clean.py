@@ -83,18 +83,25 @@ CALL_TO_ACTION_RE = re.compile("|".join(f"(?:{p})" for p in CALLS_TO_ACTION), re
 # Lines that open with these announce a link or a block that is not the story.
 LEAD_INS = [
     r"read (?:more|also)|also read|related(?: articles| stories| coverage)?|see also|more on this",
-    r"lesen sie (?:auch|mehr|hier)|auch interessant|mehr zum thema|weitere (?:themen|artikel|"
-    r"informationen|nachrichten)|das könnte sie auch interessieren",
+    r"lesen sie (?:auch|mehr|hier)|auch (?:interessant|lesen)|schon gelesen|mehr (?:zum thema|"
+    r"themen)|weitere (?:themen|artikel|beiträge|informationen|nachrichten)|empfohlene beiträge|"
+    r"das (?:könnte|thema könnte) (?:sie|dich) auch interessieren|top-themen",
     r"lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet",
-    r"lea(?: también| más| además)?|le puede interesar|te puede interesar|notas relacionadas|"
-    r"más sobre|noticias relacionadas|ver también|también te puede interesar",
+    r"lea(?: también| más| además)?|mire|le puede interesar|te puede interesar|notas relacionadas|"
+    r"más sobre|noticias relacionadas|contenido relacionado|ver también|también te puede interesar",
     r"ilgili haberler|devamını oku|bunlar da ilginizi çekebilir",
-    # credits and captions
-    r"(?:photo|foto|bild|image|picture|credit|crédit|crédito|quelle|source|fotoğraf)s?\s*[:©]",
     # advertising and affiliate notices
-    r"\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|reklam)\b",
+    r"(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|reklam)",
 ]
-LEAD_IN_RE = re.compile(r"^\W*(?:" + "|".join(LEAD_INS) + r")(?:\s*[:.…»>-]|\s*$)", re.IGNORECASE)
+# Credits and captions: "Foto: dpa", "Crédits photos : Bestimage".
+CREDITS = (
+    r"(?:photo|foto|fot\.|bild|image|picture|credit|crédit|crédito|quelle|quellenangaben|source|"
+    r"fotoğraf)s?(?: photos?)?\s*[:©]"
+)
+LEAD_IN_RE = re.compile(
+    r"^\W*(?:(?:" + "|".join(LEAD_INS) + r")(?:\s*[:.…»>?!-]|\s*$)|" + CREDITS + ")",
+    re.IGNORECASE,
+)
 #: A lead-in line is short: a longer one is a sentence that happens to start alike.
 MAX_LEAD_IN_WORDS = 25
 
@@ -107,12 +114,13 @@ NOTICES = [
     r"\bdownload (?:the|our) .{0,40}\bapps?\b",
     r"\b(?:alle angaben ohne gewähr|sans garantie|sin garantía)\b",
     r"^(?:inhaltsverzeichnis|table of contents|contents|índice|sommaire|içindekiler)$",
+    r"\bsign up here\b|\bhazte miembro\b|\bsie sind (?:aktuell )?nicht eingeloggt\b",
 ]
 NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in NOTICES), re.IGNORECASE)
 AGENCIES = set(
     """
     afp ap dpa reuters epa getty images imago picture alliance shutterstock istock keystone
-    efe anadolu ansa apa kna epd ddp xinhua
+    efe anadolu ansa apa kna epd ddp xinhua pap agencja gazeta
     """.split()
 )
 #: A call to action is a short line; longer ones are prose that merely mentions a newsletter.

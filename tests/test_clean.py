@@ -6,7 +6,10 @@ from ingest.article import Article, Page
 from ingest.clean import (
     clean_article,
     is_call_to_action,
+    is_credit,
     is_date_fragment,
+    is_lead_in,
+    is_notice,
     is_share_bar,
     is_site_name,
     strip_site_name,
@@ -121,3 +124,52 @@ def test_outlet_boilerplate_phrases_go():
     )
     clean_article(article, Page(url=article.url, html="<html></html>"), outlet)
     assert article.text == "Real text here."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: Floods close the coastal road",
+        "Lesen Sie auch: Der neue Haushalt",
+        "À lire aussi : la réforme des retraites",
+        "Lea también: El Congreso aprueba la ley",
+        "Mire: El cantante da positivo",
+        "Schon gelesen?",
+        "Foto: dpa",
+        "Crédits photos : Bestimage",
+        "ANZEIGE - Heute mal ausgehen?",
+        "*Werbung. Dieser Beitrag enthält Werbung.",
+    ],
+)
+def test_lead_ins_go(line):
+    assert is_lead_in(line)
+
+
+def test_a_sentence_that_starts_like_a_lead_in_stays():
+    assert not is_lead_in("Read more than twenty pages of the report and you see the problem.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This article is the copyrighted property of Breaking Belize News.",
+        "This post contains references to products from one or more of our advertisers.",
+        "If you're seeing this message but you're already a subscriber, log in.",
+        "For the latest stories download the Nationnews apps for iOS and Android.",
+        "Inhaltsverzeichnis",
+        "Alle Angaben ohne Gewähr",
+    ],
+)
+def test_notices_go(line):
+    assert is_notice(line)
+
+
+def test_credits_go_and_ordinary_slashes_stay():
+    assert is_credit("AFP / MARCO BERTORELLO")
+    assert is_credit("aja/PAP")
+    assert not is_credit("Ticket prices rose 5/6 of a point")
+
+
+def test_phone_numbers_are_not_dates():
+    assert not is_date_fragment("+81 158-23-2012")
+    assert is_date_fragment("23.10.2018")
