@@ -1,38 +1,132 @@
-"""Commands that read a crawl's database: search it, browse it in Datasette."""
+"""Commands that read a crawl's database: search it, count it, export it, browse it."""
 
 from __future__ import annotations
 
 import json
-import subprocess
+import os
+import sqlite3
 import sys
+from contextlib import contextmanager
 
 import click
 
+from ingest.search import ArticleFilter, filter_options
 
-@click.command()
-@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
-@click.option("--host", default="127.0.0.1", show_default=True)
+#: What SQLite says of a MATCH expression it can't parse.
+FTS_ERRORS = ("fts5", "unterminated string", "no such column", "malformed MATCH")
+
+
+@contextmanager
+def fts_errors():
+    """A search FTS5 can't parse is the user's to fix: say so, without a traceback."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if not any(sign in str(exc) for sign in FTS_ERRORS):
+            raise
+        raise click.UsageError(f"not a valid search: {exc}") from None
+
+
+DB_OPTION = click.option(
+    "--db", default="ingest.db", show_default=True, type=click.Path(exists=True, dir_okay=False)
+)
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True)
-def serve(db, host, port):
-    """Browse and query the database in Datasette."""
-    command = [sys.executable, "-m", "datasette", "serve", db, "--host", host, "--port", str(port)]
-    raise SystemExit(subprocess.call(command))
+@click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED)
+def serve(db, host, port, datasette_options):
+    """Browse and query the database in Datasette, read-only.
+
+    Ships its own metadata (every table and column described, newest first, facets on
+    outlet, language, author and month), full-text search with highlighted matches and
+    canned queries. More Datasette options may follow, e.g. `--setting
+    sql_time_limit_ms 10000` or `--open`.
+    """
+    from ingest.datasette import serve as run_datasette
+
+    run_datasette(db, host, port, datasette_options)
 
 
 @click.command()
 @click.argument("query")
-@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
+@DB_OPTION
+@filter_options
 @click.option("--limit", type=int, default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-def search(query, db, limit, as_json):
-    """Full-text search over article titles and text, best matches first."""
+def search(query, db, outlet, language, since, until, limit, as_json):
+    """Full-text search over article titles and text, best matches first.
+
+    Plain words must all appear (stemmed, accents ignored); FTS5 syntax works too:
+    "exact phrase", prefix*, OR, NOT.
+    """
     from ingest.search import print_results, search_articles
 
-    results = search_articles(db, query, limit)
+    filters = ArticleFilter(outlet, language, since, until)
+    with fts_errors():
+        results = search_articles(db, query, limit, filters)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         print_results(results, query)
 
 
-COMMANDS = [serve, search]
+@click.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def stats(db, as_json):
+    """Articles per outlet, publication dates, the last crawl and error rates."""
+    from ingest.stats import database_stats, print_stats
+
+    numbers = database_stats(db)
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        print_stats(numbers)
+
+
+@click.command()
+@DB_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@filter_options
+@click.option("--search", "query", help="Only articles matching this full-text search.")
+def export(db, fmt, output, outlet, language, since, until, query):
+    """Export articles, newest first, as JSON lines, CSV or Parquet.
+
+    JSON lines decode the JSON columns (authors, tags, plugins, provenance); CSV keeps
+    them as JSON text; Parquet keeps lists as lists. Parquet needs --output.
+    """
+    from ingest.export import export_articles
+
+    filters = ArticleFilter(outlet, language, since, until, query)
+    if fmt == "parquet" and output in (None, "-"):
+        raise click.UsageError("Parquet is binary: give a file with --output")
+    with fts_errors():
+        if output in (None, "-"):
+            try:
+                count = export_articles(db, fmt, sys.stdout, filters)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `ingest export | head`: the reader had enough
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise SystemExit(1) from None
+        elif fmt == "parquet":
+            with open(output, "wb") as out:
+                count = export_articles(db, fmt, out, filters)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                count = export_articles(db, fmt, out, filters)
+    click.echo(f"{count} articles exported", err=True)
+
+
+COMMANDS = [serve, search, stats, export]

@@ -1,12 +1,19 @@
 """Querying a crawl: full-text search in the terminal and the real Datasette server."""
 
+import csv
 import json
+import re
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
+import pyarrow.parquet as pq
 import pytest
+
+from ingest.demo.site import SEED_ARTICLE
 
 from conftest import FAST, ROOT, free_port, run_ingest
 from sites import LocalSite, article_page, index_page, story
@@ -59,3 +66,124 @@ def test_serve_opens_the_database_in_datasette(crawled):
         server.terminate()
         server.wait(10)
     assert [row["title"] for row in rows] == ["Glaciers retreat"]
+
+
+# -- the terminal over the demo crawl --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo-query") / "demo.db"
+    run_ingest("demo", "--db", str(db))
+    return db
+
+
+def sql(db, query: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(query, params).fetchall()
+    finally:
+        conn.close()
+
+
+URLS = "select url from articles where outlet = ?"
+UNFETCHED = (
+    "select count(*) from errors where url like ?"
+    " and not exists (select 1 from pages where pages.url = errors.url)"
+)
+
+
+def search_json(db, *args: str) -> list[dict]:
+    return json.loads(run_ingest("search", *args, "--db", str(db), "--json").stdout)
+
+
+def test_search_filters_by_outlet_language_and_date(demo_db):
+    results = search_json(demo_db, "vaccine")
+    assert SEED_ARTICLE["title"] in [r["title"] for r in results]
+    assert [r["rank"] for r in results] == sorted(r["rank"] for r in results)
+    assert all(re.search(r"\[vaccines?\]", r["snippet"], re.I) for r in results)
+    assert search_json(demo_db, "vaccine", "--language", "en") == results
+    assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt") == []
+    assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt", "--outlet", "yeni-haber")
+    since = search_json(demo_db, "vaccine", "--since", "2021-05-01")
+    assert since and all(r["published"] >= "2021-05-01" for r in since)
+    assert SEED_ARTICLE["title"] not in [r["title"] for r in since]  # published 2021-04-07
+    until = search_json(demo_db, "vaccine", "--until", "2021-04-07")
+    assert SEED_ARTICLE["title"] in [r["title"] for r in until]
+    assert all(r["published"] <= "2021-04-07" for r in until)
+    bad = run_ingest("search", "vaccine", "--db", str(demo_db), "--since", "May", check=False)
+    assert bad.returncode == 2 and "not a date" in bad.stderr
+    broken = run_ingest("search", '"vaccine', "--db", str(demo_db), check=False)
+    assert broken.returncode == 2 and "not a valid search" in broken.stderr
+    table = run_ingest("search", "vaccine", "--db", str(demo_db), "--outlet", "yeni-haber")
+    assert "Russia offers Pakistan assistance" in table.stdout
+
+
+def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
+    stats = json.loads(run_ingest("stats", "--db", str(demo_db), "--json").stdout)
+    assert stats["totals"]["articles"] == 180 and stats["totals"]["outlets"] == 4
+    outlets = {o["outlet"]: o for o in stats["outlets"]}
+    expected = sql(
+        demo_db,
+        "select outlet, count(*), min(published), max(published), language"
+        " from articles group by outlet",
+    )
+    assert set(outlets) == {row[0] for row in expected}
+    for outlet, count, first, last, language in expected:
+        row = outlets[outlet]
+        assert (row["articles"], row["first_published"], row["last_published"]) == (
+            count,
+            first,
+            last,
+        )
+        assert row["languages"] == [language]
+        # Each demo outlet has a dead link and a page robots.txt forbids, neither fetched.
+        assert row["errors"] == 2
+        # The rate counts each request once: errors over pages plus errors with no page.
+        (host,) = {urlsplit(url).hostname for (url,) in sql(demo_db, URLS, [outlet])}
+        (unfetched,) = sql(demo_db, UNFETCHED, [f"http://{host}/%"])[0]
+        assert row["error_rate"] == round(2 / (row["pages"] + unfetched), 4)
+    assert sum(o["pages"] for o in stats["outlets"]) == stats["totals"]["pages"]
+    crawl = stats["last_crawl"]
+    assert crawl["id"] == 1 and crawl["articles"] == 180 and crawl["errors"] == 8
+    assert crawl["errors_by_kind"] == {"fetch http_404": 4, "fetch robots_disallowed": 4}
+    text = run_ingest("stats", "--db", str(demo_db)).stdout
+    assert "yeni-haber" in text and "Last crawl: 1" in text and "fetch http_404" in text
+
+
+def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
+    jsonl = run_ingest(
+        "export", "--db", str(demo_db), "--outlet", "el-faro", "--since", "2021-06-01"
+    )
+    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    expected = sql(
+        demo_db,
+        "select id from articles where outlet = 'el-faro' and published >= '2021-06-01'"
+        " order by published desc, id",
+    )
+    assert [r["id"] for r in records] == [i for (i,) in expected]
+    assert all(isinstance(r["authors"], list) and r["text"] for r in records)
+    assert f"{len(records)} articles exported" in jsonl.stderr
+
+    out = tmp_path / "de.csv"
+    run_ingest(
+        "export", "--db", str(demo_db), "--format", "csv", "--language", "de", "-o", str(out)
+    )
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 45 and {r["language"] for r in rows} == {"de"}
+    assert all("\n" in r["text"] for r in rows)  # paragraphs kept, quoted
+
+    searched = run_ingest("export", "--db", str(demo_db), "--search", "vaccine").stdout
+    ids = {json.loads(line)["id"] for line in searched.splitlines()}
+    assert ids == {r["id"] for r in search_json(demo_db, "vaccine", "--limit", "100")}
+
+    parquet = tmp_path / "all.parquet"
+    run_ingest("export", "--db", str(demo_db), "--format", "parquet", "-o", str(parquet))
+    table = pq.read_table(parquet)
+    assert table.num_rows == 180
+    assert str(table.schema.field("authors").type) == "list<element: string>"
+    seed = next(r for r in table.to_pylist() if r["url"] == SEED_ARTICLE["url"])
+    assert seed["authors"] == SEED_ARTICLE["authors"] and seed["title"] == SEED_ARTICLE["title"]
+    refused = run_ingest("export", "--db", str(demo_db), "--format", "parquet", check=False)
+    assert refused.returncode == 2 and "--output" in refused.stderr

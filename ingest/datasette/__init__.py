@@ -1,0 +1,56 @@
+"""Datasette over a crawl's database: the metadata, canned queries and plugin ingest ships.
+
+``ingest serve`` runs Datasette's own ``serve`` command in-process with the plugin in
+``ingest.datasette.plugin`` registered and the metadata of ``ingest.datasette.metadata``
+written to a temporary file. Datasette opens the database read-only (``mode=ro``) and runs
+only SELECT statements, so a crawl can go on writing while it is browsed.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.datasette.metadata import build_metadata
+
+#: Datasette settings ingest serves with (more can be given after ``--``).
+SETTINGS = {
+    "sql_time_limit_ms": "3000",  # the same-story and quality queries read every article
+    "facet_time_limit_ms": "500",
+}
+
+
+def register_plugin() -> None:
+    """Register ingest's Datasette plugin with Datasette's plugin manager (once)."""
+    from datasette.plugins import pm
+
+    from ingest.datasette import plugin
+
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="ingest")
+
+
+def datasette_args(
+    db: str, host: str, port: int, metadata_path: str, extra: Sequence[str] = ()
+) -> list[str]:
+    args = ["serve", db, "--host", host, "--port", str(port), "--metadata", metadata_path]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, value]
+    return [*args, *extra]
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8001, extra: Sequence[str] = ()) -> None:
+    """Run Datasette on ``db`` until interrupted."""
+    from datasette.cli import cli as datasette_cli
+
+    register_plugin()
+    with tempfile.TemporaryDirectory(prefix="ingest-datasette-") as folder:
+        metadata_path = Path(folder) / "metadata.json"
+        metadata_path.write_text(json.dumps(build_metadata(db), indent=2, ensure_ascii=False))
+        datasette_cli.main(
+            datasette_args(db, host, port, str(metadata_path), extra),
+            prog_name="ingest serve",
+            standalone_mode=False,
+        )

@@ -1,0 +1,198 @@
+"""Canned queries: the questions people ask of a news crawl, as Datasette pages and JSON.
+
+``fts_words``, ``title_key`` and ``page_html`` are SQL functions the ingest Datasette plugin
+adds (see ``ingest.datasette.plugin``); a column of the results named ``article_id`` links to
+the article, and ``<mark>`` in a result marks matched words.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+#: Texts shorter than this many words count as short in the extraction-quality query.
+SHORT_TEXT = 50
+
+
+def quality_sql(exclude_duplicates: bool) -> str:
+    """The extraction-quality query; an exact duplicate (a database whose articles have
+    ``duplicate_of``) keeps no text of its own, so it is left out."""
+    duplicates = "\n  where duplicate_of is null" if exclude_duplicates else ""
+    return f"""\
+with latest as (select max(id) as id from crawls),
+stored as (
+  select coalesce(outlet, '') as outlet,
+    crawl_id is (select id from latest) as in_latest,
+    coalesce(word_count, 0) as words
+  from articles{duplicates}
+),
+per_outlet as (
+  select outlet,
+    sum(in_latest) as latest_articles,
+    sum(in_latest and words = 0) as empty_texts,
+    sum(in_latest and words < {SHORT_TEXT}) as short_texts,
+    cast(round(avg(case when in_latest then words end)) as integer) as latest_avg_words,
+    sum(not in_latest) as earlier_articles,
+    cast(round(avg(case when not in_latest then words end)) as integer) as earlier_avg_words
+  from stored
+  group by outlet
+)
+select outlet, latest_articles, empty_texts, short_texts,
+  round(100.0 * short_texts / latest_articles, 1) as short_percent,
+  latest_avg_words, earlier_articles, earlier_avg_words
+from per_outlet
+where latest_articles > 0
+  and (short_texts * 5 >= latest_articles or latest_avg_words * 2 < earlier_avg_words)
+order by short_percent desc, outlet"""
+
+
+QUERIES: dict[str, dict[str, Any]] = {
+    "search": {
+        "title": "Search articles, best matches first",
+        "description": (
+            "Full-text search over titles and texts (SQLite FTS5, porter stemming, accents "
+            "ignored), ranked by bm25: the lower the rank, the better the match. Plain words "
+            'must all appear; FTS5 syntax works too: "exact phrase", vaccin*, gas OR oil, '
+            "NOT. Outlet and language are optional."
+        ),
+        "params": ["q", "outlet", "language"],
+        "sql": """\
+select
+  articles.id as article_id,
+  articles.outlet,
+  articles.language,
+  articles.published,
+  highlight(articles_fts, 0, '<mark>', '</mark>') as title,
+  snippet(articles_fts, 1, '<mark>', '</mark>', ' … ', 24) as snippet,
+  round(articles_fts.rank, 3) as rank,
+  articles.url
+from articles_fts
+join articles on articles.rowid = articles_fts.rowid
+where articles_fts match fts_words(:q)
+  and (:outlet = '' or articles.outlet = :outlet)
+  and (:language = '' or articles.language = :language)
+order by rank
+limit 100""",
+    },
+    "latest_per_outlet": {
+        "title": "Latest articles per outlet",
+        "description": "The five most recently published articles of each outlet.",
+        "sql": """\
+select outlet, published, title, language, authors, word_count, id as article_id, url
+from (
+  select *, row_number() over (
+    partition by outlet order by published desc, first_seen desc
+  ) as n
+  from articles
+)
+where n <= 5
+order by outlet, published desc""",
+    },
+    "articles_per_day": {
+        "title": "Articles per day per outlet",
+        "description": (
+            "How many articles each outlet published each day, newest day first "
+            "(articles without a publication date are left out). Outlet is optional."
+        ),
+        "params": ["outlet"],
+        "sql": """\
+select substr(published, 1, 10) as day, outlet, count(*) as articles,
+  sum(word_count) as words
+from articles
+where published is not null and (:outlet = '' or outlet = :outlet)
+group by day, outlet
+order by day desc, outlet""",
+    },
+    "same_story": {
+        "title": "The same story in several outlets",
+        "description": (
+            "Articles of different outlets whose headlines are the same once case, accents, "
+            "punctuation and spacing are ignored; 'same text' when their titles and texts are "
+            "identical too (one content hash), as with wire copy or syndication. Stories "
+            "retold in other words or languages are not found: this is exact matching, "
+            "nothing fuzzier."
+        ),
+        "sql": """\
+with keyed as (
+  select id, outlet, published, title, url, content_hash, title_key(title) as story
+  from articles
+  where title_key(title) != ''
+),
+stories as (
+  select story, count(distinct outlet) as outlets,
+    case when count(distinct content_hash) = 1 then 'same text' else 'same headline' end
+      as match
+  from keyed
+  group by story
+  having count(distinct outlet) > 1
+)
+select stories.story, stories.outlets, stories.match, keyed.outlet, keyed.published,
+  keyed.title, keyed.id as article_id, keyed.url
+from keyed join stories on stories.story = keyed.story
+order by stories.outlets desc, stories.story, keyed.published, keyed.outlet""",
+    },
+    "changed_articles": {
+        "title": "Articles that changed after publication",
+        "description": (
+            "Articles whose title or text changed between two fetches, newest change first, "
+            "with the earlier title; each earlier version is a row of article_versions."
+        ),
+        "sql": """\
+select
+  articles.id as article_id,
+  articles.outlet,
+  articles.published,
+  article_versions.replaced_at as changed_at,
+  article_versions.title as earlier_title,
+  articles.title as current_title,
+  length(article_versions.text) as earlier_chars,
+  length(articles.text) as current_chars,
+  (select count(*) from article_versions v where v.article_id = articles.id) as versions,
+  article_versions.id as version_id
+from article_versions
+join articles on articles.id = article_versions.article_id
+order by article_versions.replaced_at desc, article_versions.id desc""",
+    },
+    "last_crawl_errors": {
+        "title": "Errors of the last crawl",
+        "description": (
+            "What failed in the most recent run (crawl, demo or reextract), by stage and kind."
+        ),
+        "sql": """\
+select errors.id, errors.crawl_id, errors.stage, errors.kind, errors.plugin, errors.url,
+  errors.message, errors.at
+from errors
+where errors.crawl_id = (select max(id) from crawls)
+order by errors.stage, errors.kind, errors.url""",
+    },
+    "extraction_quality": {
+        "title": "Outlets whose extraction quality dropped",
+        "description": (
+            f"Per outlet, the articles the latest run stored: how many have an empty text or "
+            f"fewer than {SHORT_TEXT} words, and their average length against the outlet's "
+            f"articles from earlier runs. Listed when at least a fifth are short or the "
+            f"average halved: a sign that a layout changed and a plugin needs a fix."
+        ),
+        "sql": quality_sql(exclude_duplicates=False),
+    },
+    "page_source": {
+        "title": "The HTML of a stored page, as text",
+        "description": (
+            "The raw body of one page, decompressed and shown as text (never rendered), "
+            "to see what extraction was given."
+        ),
+        "params": ["url"],
+        "sql": """\
+select url, kind, status, fetched_at, size, page_html(body) as source_html
+from pages
+where url = :url""",
+    },
+}
+
+
+def canned_queries(article_columns: set[str]) -> dict[str, dict[str, Any]]:
+    """The canned queries for a database whose articles table has ``article_columns``."""
+    queries = copy.deepcopy(QUERIES)
+    if "duplicate_of" in article_columns:
+        queries["extraction_quality"]["sql"] = quality_sql(exclude_duplicates=True)
+    return queries

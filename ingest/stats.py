@@ -1,0 +1,205 @@
+"""What a crawl's database holds: articles per outlet, date ranges, the last crawl, error rates."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from contextlib import closing
+from typing import Any
+from urllib.parse import urlsplit
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ingest.search import connect, table_columns
+
+#: Texts shorter than this many words count as short (a sign of failing extraction).
+SHORT_TEXT = 50
+
+OUTLETS_SQL = f"""
+select coalesce(outlet, '') as outlet, count(*) as articles,
+  group_concat(distinct language) as languages,
+  min(published) as first_published, max(published) as last_published,
+  min(first_seen) as first_seen, max(last_seen) as last_seen,
+  cast(round(avg(word_count)) as integer) as average_words,
+  sum(coalesce(word_count, 0) < {SHORT_TEXT}{{not_duplicate}}) as short_texts
+from articles group by 1 order by articles desc, outlet
+"""
+
+
+def url_host(url: str | None) -> str:
+    return (urlsplit(url).hostname or "") if url else ""
+
+
+def error_rate(errors: int, requests: int) -> float | None:
+    return round(errors / requests, 4) if requests else None
+
+
+def database_stats(db_path: str) -> dict[str, Any]:
+    """Counts per outlet and for the last crawl, as plain data (what ``--json`` prints)."""
+    with closing(connect(db_path)) as conn:
+        conn.create_function("url_host", 1, url_host, deterministic=True)
+        return _stats(conn, db_path)
+
+
+def _count(conn: sqlite3.Connection, sql: str, params: Any = ()) -> int:
+    return conn.execute(sql, params).fetchone()[0] or 0
+
+
+def _stats(conn: sqlite3.Connection, db_path: str) -> dict[str, Any]:
+    # An exact duplicate keeps no text of its own: it is not a short text.
+    duplicates = "duplicate_of" in table_columns(conn, "articles")
+    sql = OUTLETS_SQL.format(not_duplicate=" and duplicate_of is null" if duplicates else "")
+    outlets = [dict(row) for row in conn.execute(sql)]
+    # Pages and errors carry no outlet: attribute them through the hosts of its articles.
+    host_outlet: dict[str, str] = {}
+    for host, outlet in conn.execute(
+        "select url_host(url), coalesce(outlet, '') from articles group by 1, 2 order by count(*)"
+    ):
+        host_outlet[host] = outlet  # a host shared by outlets goes to the one with most articles
+    fetched: dict[str, int] = defaultdict(int)
+    failed: dict[str, int] = defaultdict(int)
+    unfetched: dict[str, int] = defaultdict(int)  # errors for URLs no page row stands for
+    for host, n in conn.execute("select url_host(url), count(*) from pages group by 1"):
+        fetched[host_outlet.get(host, "")] += n
+    for host, n, missing in conn.execute(
+        "select url_host(url), count(*), sum(not exists"
+        " (select 1 from pages where pages.url = errors.url)) from errors group by 1"
+    ):
+        failed[host_outlet.get(host, "")] += n
+        unfetched[host_outlet.get(host, "")] += missing
+    for row in outlets:
+        name = row["outlet"]
+        row["languages"] = sorted((row["languages"] or "").split(",")) if row["languages"] else []
+        row["pages"] = fetched.pop(name, 0)
+        row["errors"] = failed.pop(name, 0)
+        row["error_rate"] = error_rate(row["errors"], row["pages"] + unfetched.pop(name, 0))
+    if fetched or failed:  # pages and errors of hosts no article came from
+        pages, errors = sum(fetched.values()), sum(failed.values())
+        outlets.append(
+            {
+                "outlet": None,
+                "articles": 0,
+                "pages": pages,
+                "errors": errors,
+                "error_rate": error_rate(errors, pages + sum(unfetched.values())),
+            }
+        )
+    for row in outlets:
+        if row["outlet"] == "":
+            row["outlet"] = None
+    return {
+        "database": db_path,
+        "totals": {
+            "articles": _count(conn, "select count(*) from articles"),
+            "outlets": _count(conn, "select count(distinct outlet) from articles"),
+            "pages": _count(conn, "select count(*) from pages"),
+            "errors": _count(conn, "select count(*) from errors"),
+            "article_versions": _count(conn, "select count(*) from article_versions"),
+            "crawls": _count(conn, "select count(*) from crawls"),
+        },
+        "outlets": outlets,
+        "last_crawl": _last_crawl(conn),
+    }
+
+
+def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    crawl = conn.execute(
+        "select id, command, started_at, finished_at, stats from crawls order by id desc limit 1"
+    ).fetchone()
+    if crawl is None:
+        return None
+    stats = json.loads(crawl["stats"] or "{}")
+    crawl_id = crawl["id"]
+    pages = _count(conn, "select count(*) from pages where crawl_id = ?", [crawl_id])
+    errors = _count(conn, "select count(*) from errors where crawl_id = ?", [crawl_id])
+    unfetched = _count(
+        conn,
+        "select count(*) from errors where crawl_id = ?"
+        " and not exists (select 1 from pages where pages.url = errors.url)",
+        [crawl_id],
+    )
+    return {
+        "id": crawl_id,
+        "command": crawl["command"],
+        "started_at": crawl["started_at"],
+        "finished_at": crawl["finished_at"],
+        "seconds": stats.get("elapsed_time_seconds"),
+        "pages": pages,
+        "articles": _count(conn, "select count(*) from articles where crawl_id = ?", [crawl_id]),
+        "new": stats.get("store/new"),
+        "updated": stats.get("store/updated"),
+        "errors": errors,
+        "error_rate": error_rate(errors, pages + unfetched),
+        "errors_by_kind": dict(
+            conn.execute(
+                "select stage || ' ' || kind, count(*) from errors where crawl_id = ?"
+                " group by 1 order by 2 desc, 1",
+                [crawl_id],
+            ).fetchall()
+        ),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.1%}"
+
+
+def print_stats(stats: dict[str, Any]) -> None:
+    console = Console()
+    totals = stats["totals"]
+    console.print(
+        f"[bold]{stats['database']}[/]: {totals['articles']} articles from "
+        f"{totals['outlets']} outlets, {totals['pages']} pages, {totals['errors']} errors, "
+        f"{totals['article_versions']} earlier versions, {_plural(totals['crawls'], 'crawl')}"
+    )
+    table = Table(
+        title="Per outlet",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("outlet", no_wrap=True)
+    table.add_column("articles", justify="right", min_width=8)
+    table.add_column("lang")
+    table.add_column("published", min_width=10)
+    table.add_column("words", justify="right")
+    table.add_column(f"<{SHORT_TEXT}w", justify="right")
+    table.add_column("pages", justify="right")
+    table.add_column("errors (rate)", justify="right")
+    for row in stats["outlets"]:
+        published = ""
+        if row.get("first_published"):
+            published = f"{row['first_published'][:10]}\n{row['last_published'][:10]}"
+        table.add_row(
+            row["outlet"] or "(no outlet)",
+            str(row["articles"]),
+            ",".join(row.get("languages") or []),
+            published,
+            str(row.get("average_words") or ""),
+            str(row.get("short_texts", "")),
+            str(row["pages"]),
+            f"{row['errors']} ({_percent(row['error_rate']) or '-'})",
+        )
+    console.print(table)
+    crawl = stats["last_crawl"]
+    if crawl is None:
+        console.print("No crawl yet.")
+        return
+    took = f" in {crawl['seconds']:.1f} s" if crawl.get("seconds") else ""
+    finished = crawl["finished_at"] or "never finished (killed?)"
+    console.print(
+        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}), started "
+        f"{crawl['started_at']}, finished {finished}{took}: {crawl['pages']} pages, "
+        f"{crawl['articles']} articles, {crawl['errors']} errors "
+        f"(error rate {_percent(crawl['error_rate']) or 'n/a'})"
+    )
+    for kind, count in crawl["errors_by_kind"].items():
+        console.print(f"  {count:>5}  {kind}")

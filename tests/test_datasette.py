@@ -1,0 +1,300 @@
+"""`ingest serve`: the real Datasette server over a demo crawl, through its JSON API and HTML.
+
+The demo crawl is followed by a later crawl written through the real Store, as a crawl would:
+one outlet's layout changed (five articles come back with a line of text each), a wire story
+appears in a second outlet, and one page fails to extract. That gives every canned query
+something to find.
+"""
+
+import hashlib
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from contextlib import contextmanager
+
+import pytest
+from datasette.utils import tilde_encode
+
+from ingest.article import Article
+from ingest.demo.site import SEED_ARTICLE
+from ingest.store import DESCRIPTIONS, JSON_FIELDS, Store, now
+
+from conftest import ROOT, free_port, run_ingest
+
+WIRE_URL = "http://rheinblatt.example/welt/russland-bietet-pakistan-hilfe-an-a19999.html"
+BROKEN_URL = "http://courrierdesalpes.example/2021/12/30/page-cassee/"
+
+
+@contextmanager
+def datasette(db, log):
+    """`ingest serve` on a free loopback port; yields its base URL, stops it afterwards."""
+    port = free_port()
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "serve", "--db", str(db), "--port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"ingest serve exited {server.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Datasette did not answer:\n{log.read_text()}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def later_crawl(db) -> None:
+    """A second crawl through the real Store: a broken layout, wire copy, a failed page."""
+    store = Store(db)
+    crawl_id = store.start_crawl("crawl news", ["http://elfarodelsur.example/"], {})
+    seen = now()
+
+    def article(row) -> Article:
+        return Article.from_dict(
+            {k: json.loads(v) if k in JSON_FIELDS and v else v for k, v in row.items()}
+        )
+
+    for row in store.db.query(
+        "select * from articles where outlet = 'el-faro' order by published desc limit 5"
+    ):
+        short = article(row)
+        short.text = short.text.split(". ")[0] + ". Suscríbete para seguir leyendo."
+        store.add_article(short.to_dict(), crawl_id, seen)
+    seed = next(store.db.query("select * from articles where url = ?", [SEED_ARTICLE["url"]]))
+    wire = article(seed)
+    wire.url = wire.canonical_url = WIRE_URL
+    wire.outlet, wire.sitename = "rheinblatt", "Rheinblatt"
+    store.add_article(wire.to_dict(), crawl_id, seen)
+    store.add_error(
+        BROKEN_URL,
+        {"stage": "extract", "kind": "ValueError", "message": "no article body"},
+        crawl_id,
+    )
+    store.finish_crawl(crawl_id, {"store/new": 1, "store/updated": 5})
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("datasette") / "demo.db"
+    run_ingest("demo", "--db", str(path))
+    later_crawl(path)
+    return path
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def server(db, tmp_path_factory):
+    before = digest(db)
+    with datasette(db, tmp_path_factory.mktemp("log") / "serve.log") as base:
+        yield base + "/demo"
+    assert digest(db) == before, "serving changed the database"
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def get_json(url: str, **params) -> dict | list:
+    query = urllib.parse.urlencode(params, doseq=True)
+    return json.loads(get(f"{url}?{query}" if query else url))
+
+
+def query(server: str, name: str, **params) -> list[dict]:
+    return get_json(f"{server}/{name}.json", _shape="array", **params)
+
+
+def test_metadata_is_generated_from_the_schema_descriptions(server):
+    metadata = get_json(server.rsplit("/", 1)[0] + "/-/metadata.json")
+    assert metadata["title"] and metadata["description"]
+    tables = metadata["databases"]["demo"]["tables"]
+    for name, described in DESCRIPTIONS.items():
+        assert tables[name]["description"] == described["description"]
+        assert tables[name]["columns"] == described["columns"]
+    assert tables["articles"]["sort_desc"] == "published"
+    # Datasette shows them: every column of the articles table carries its description.
+    html = get(server + "/articles")
+    for column, description in DESCRIPTIONS["articles"]["columns"].items():
+        assert f'data-column="{column}"' in html
+        assert description.replace("'", "&#39;") in html
+
+
+def test_articles_newest_first_with_facets(server, db):
+    data = get_json(server + "/articles.json", _shape="objects", _size=20)
+    published = [row["published"] for row in data["rows"]]
+    conn = sqlite3.connect(db)
+    newest = [r[0] for r in conn.execute("select published from articles order by 1 desc")]
+    assert published == newest[:20]
+    facets = data["facet_results"]
+    outlets = {f["value"]: f["count"] for f in facets["outlet"]["results"]}
+    assert outlets == dict(conn.execute("select outlet, count(*) from articles group by 1"))
+    assert {f["value"] for f in facets["language"]["results"]} == {"en", "de", "es", "fr"}
+    assert facets["authors"]["type"] == "array"
+    assert SEED_ARTICLE["authors"][0] in {f["value"] for f in facets["authors"]["results"]}
+    months = facets["published"]
+    assert months["type"] == "month"
+    assert [m["value"] for m in months["results"]] == [f"2021-{m:02}" for m in range(12, 0, -1)]
+    april = next(m for m in months["results"] if m["value"] == "2021-04")
+    selected = get_json(april["toggle_url"])
+    assert selected["filtered_table_rows_count"] == april["count"]
+    assert all(r["published"].startswith("2021-04") for r in selected["rows"])
+
+
+def test_search_finds_the_seed_article_and_highlights_it(server):
+    data = get_json(server + "/articles.json", _search="vaccine", _shape="objects")
+    assert SEED_ARTICLE["title"] in [row["title"] for row in data["rows"]]
+    html = get(server + "/articles?_search=vaccine")
+    assert "Russia offers Pakistan assistance in <mark>vaccines</mark>" in html
+    assert re.search(r"corona <mark>vaccine</mark> to Pakistan", html)  # the text's snippet
+
+
+def test_canned_search_ranks_filters_and_marks_snippets(server):
+    rows = query(server, "search", q="vaccine", outlet="", language="")
+    assert rows and [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+    assert SEED_ARTICLE["title"].replace("vaccines", "<mark>vaccines</mark>") in [
+        r["title"] for r in rows
+    ]
+    # (an exact duplicate may keep no text of its own: its title matched)
+    assert all("<mark>" in (r["snippet"] or r["title"]) for r in rows)
+    only_wire = query(server, "search", q="vaccine", outlet="rheinblatt", language="")
+    assert [r["url"] for r in only_wire] == [WIRE_URL]
+    assert query(server, "search", q="vaccine", outlet="", language="fr") == []
+    assert query(server, "search", q="", outlet="", language="") == []  # no error either
+    # HTML: matches highlighted, everything else escaped, the article a link away.
+    html = get(server + "/search?q=vaccine&outlet=&language=")
+    assert "<mark>vaccines</mark>" in html
+    assert f'href="/demo/articles/{rows[0]["article_id"]}"' in html
+
+
+def test_canned_latest_per_outlet_and_per_day(server, db):
+    latest = query(server, "latest_per_outlet")
+    conn = sqlite3.connect(db)
+    for outlet in ("yeni-haber", "rheinblatt", "el-faro", "courrier-des-alpes"):
+        dates = [r["published"] for r in latest if r["outlet"] == outlet]
+        newest = conn.execute(
+            "select published from articles where outlet = ? order by 1 desc limit 5", [outlet]
+        ).fetchall()
+        assert dates == [d for (d,) in newest]
+    per_day = query(server, "articles_per_day", outlet="")
+    assert sum(r["articles"] for r in per_day) == 181
+    assert per_day[0]["day"] == max(r["day"] for r in per_day)
+    april = query(server, "articles_per_day", outlet="yeni-haber")
+    assert {r["outlet"] for r in april} == {"yeni-haber"}
+    assert "2021-04-07" in {r["day"] for r in april}
+
+
+def test_canned_same_story_finds_the_wire_copy(server):
+    rows = query(server, "same_story")
+    assert {(r["outlet"], r["title"], r["match"]) for r in rows} == {
+        ("yeni-haber", SEED_ARTICLE["title"], "same text"),
+        ("rheinblatt", SEED_ARTICLE["title"], "same text"),
+    }
+
+
+def test_canned_changed_articles_and_extraction_quality(server):
+    changed = query(server, "changed_articles")
+    assert len(changed) == 5
+    assert {r["outlet"] for r in changed} == {"el-faro"}
+    assert all(r["earlier_chars"] > r["current_chars"] for r in changed)
+    quality = query(server, "extraction_quality")
+    assert [(r["outlet"], r["latest_articles"], r["short_texts"]) for r in quality] == [
+        ("el-faro", 5, 5)
+    ]
+    assert quality[0]["earlier_avg_words"] > 100
+
+
+def test_canned_errors_of_the_last_crawl(server):
+    rows = query(server, "last_crawl_errors")
+    assert [(r["url"], r["stage"], r["kind"]) for r in rows] == [
+        (BROKEN_URL, "extract", "ValueError")
+    ]
+    all_errors = get_json(server + "/errors.json", _shape="array", _size="max")
+    assert len(all_errors) == 9  # the demo's eight are in the table, not in the last crawl
+
+
+def test_article_page_reads_well_and_links_related_rows(server, db):
+    article_id = (
+        sqlite3.connect(db)
+        .execute("select id from articles where url = ?", [SEED_ARTICLE["url"]])
+        .fetchone()[0]
+    )
+    html = get(f"{server}/articles/{article_id}")
+    for paragraph in SEED_ARTICLE["paragraphs"][:3]:
+        escaped = paragraph.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+        assert f"<p>{escaped}</p>" in html
+    url = urllib.parse.quote(SEED_ARTICLE["url"], safe="")
+    assert f'href="/demo/errors?url={url}">errors for this URL: 0<' in html
+    assert f'href="/demo/article_versions?article_id={article_id}">earlier versions: 0<' in html
+    assert 'href="/demo/crawls/1">crawl<' in html
+    assert 'href="/demo/pages/http~3A~2F~2Fyenihaber~2Eexample~2Fnews~2F' in html
+    # A changed article links to its earlier version, which Datasette lists from the FK.
+    changed = query(server, "changed_articles")[0]
+    versions = get_json(
+        server + "/article_versions.json", article_id=changed["article_id"], _shape="array"
+    )
+    assert len(versions) == 1 and versions[0]["text"] != ""
+
+
+def test_raw_pages_are_never_rendered_as_html(server, db):
+    (body,) = (
+        sqlite3.connect(db)
+        .execute("select body from pages where url = ?", [SEED_ARTICLE["url"]])
+        .fetchone()
+    )
+    raw = zlib.decompress(body).decode()
+    datasette_own = get(server + "/crawls")
+    tags = set(re.findall(r"<(?:div|nav|ul|aside|footer) class=\"[^\"]+\">", raw))
+    tags = {tag for tag in tags if tag not in datasette_own}
+    assert tags
+    pk = tilde_encode(SEED_ARTICLE["url"])
+    row_page = get(f"{server}/pages/{pk}")
+    assert "zlib-compressed HTML" in row_page
+    table_page = get(server + "/pages?_size=max")
+    source = get(server + "/page_source?" + urllib.parse.urlencode({"url": SEED_ARTICLE["url"]}))
+    for tag in tags:
+        assert tag not in row_page and tag not in table_page and tag not in source
+    assert "&lt;/html&gt;" in source  # shown as text, escaped
+    blob = urllib.request.urlopen(f"{server}/pages/{pk}.blob?_blob_column=body", timeout=30)
+    assert blob.headers["content-type"] != "text/html"
+    assert blob.headers["x-content-type-options"] == "nosniff"
+
+
+def test_served_read_only(server, db):
+    request = urllib.request.Request(server + ".json?sql=delete+from+articles")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=30)
+    assert error.value.code == 400
+    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 181
+    css = get(server.rsplit("/", 1)[0] + "/-/ingest.css")
+    assert "mark" in css and 'td.col-text::before { content: "text"; }' in css
+
+
+def test_datasette_options_pass_through(db):
+    settings = run_ingest(
+        "serve", "--db", str(db), "--setting", "default_page_size", "7", "--get", "/-/settings.json"
+    )
+    values = json.loads(settings.stdout)
+    assert values["default_page_size"] == 7 and values["sql_time_limit_ms"] == 3000
