@@ -48,10 +48,16 @@ def _crawl_and_report(
 ) -> None:
     import sqlite_utils
 
+    from ingest.discovery import parse_since
     from ingest.report import crawl_summary, print_summary
     from ingest.runner import crawl_settings, run_crawl
     from ingest.seeds import SeedError
 
+    if spider_args.get("since"):
+        try:
+            parse_since(spider_args["since"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
     try:
         run_crawl(seeds, settings, **spider_args)
@@ -110,6 +116,22 @@ def cli() -> None:
     "--allow-domain", multiple=True, help="Also follow links to this domain (repeatable)."
 )
 @click.option("--no-follow", is_flag=True, help="Fetch seeds, feeds and sitemaps only.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles published since DATE (YYYY-MM-DD) or an age (36h, 7d, 2w); "
+    "feed, sitemap and URL dates skip older ones unfetched.",
+)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch stored articles again (conditional requests: unchanged ones answer 304).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the last crawl if it was interrupted: what it fetched is not fetched again.",
+)
 @crawl_options
 def crawl(
     seeds,
@@ -117,6 +139,9 @@ def crawl(
     max_depth,
     allow_domain,
     no_follow,
+    since,
+    refresh,
+    resume,
     db,
     workers,
     plugins_dir,
@@ -140,6 +165,9 @@ def crawl(
         max_pages=max_pages,
         follow=not no_follow,
         domains=list(allow_domain),
+        since=since,
+        refresh=refresh,
+        resume=resume,
     )
 
 

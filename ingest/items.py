@@ -1,4 +1,8 @@
-"""What the spider hands the pipeline: a fetched page, or a fetch that failed."""
+"""What the spider hands the pipeline: a fetched page, or a fetch that failed.
+
+Both carry what the crawl learnt for its frontier: the URL asked for, and the
+URLs the page listed with the crawl's decision about each (``found``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,12 @@ class PageItem:
 
     HTML pages arrive with their ``outcome``: the article (or why not) from the
     extraction workers, and the body already compressed there.
+
+    ``not_modified`` marks a 304 answer to a conditional request: nothing to
+    store, the page row stays as it was (a feed, sitemap or section page is
+    read again from it; an article is not extracted again). ``blocked`` names a
+    challenge page served instead of the content; ``old`` an article published
+    before ``--since``, kept as a page but not as an article.
     """
 
     url: str
@@ -27,6 +37,12 @@ class PageItem:
     found_via: str | None = None
     depth: int = 0
     outcome: Outcome | None = None
+    request_url: str | None = None  # the URL asked for, before redirects
+    found: list[dict[str, Any]] = field(default_factory=list)  # see NewsSpider.plan
+    not_modified: bool = False
+    article_id: str | None = None  # the article a 304 confirmed unchanged
+    blocked: str | None = None
+    old: bool = False
 
     def page_row(self, crawl_id: int | None) -> dict[str, Any]:
         """The ``pages`` row: the body compressed (by a worker when it could)."""
@@ -57,3 +73,6 @@ class FetchError:
     message: str
     status: int | None = None
     found_via: str | None = None
+    depth: int = 0
+    found: list[dict[str, Any]] = field(default_factory=list)  # see NewsSpider.plan
+    known_page: bool = False  # a page is stored for the URL already: keep it

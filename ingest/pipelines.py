@@ -1,8 +1,11 @@
 """The item pipeline: every page, article and failure of a crawl into SQLite.
 
 The spider hands over each page with its extraction outcome (done in worker
-processes); this stage only writes, in batched transactions, so a failure
-anywhere upstream is a row in ``errors`` and never stops the crawl.
+processes) and the URLs it listed; this stage only writes, in batched
+transactions, so a failure anywhere upstream is a row in ``errors`` and never
+stops the crawl. Each item's rows (page, article, frontier, errors) go into
+the same transaction, so a killed crawl never keeps a page without the URLs
+it listed.
 """
 
 from __future__ import annotations
@@ -10,10 +13,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ingest.discovery import parse_date
+from ingest.duplicates import DEFAULT_THRESHOLD
+from ingest.health import BLOCK_KINDS
 from ingest.items import FetchError, PageItem
 from ingest.plugins import PluginConfig, load_plugins
 from ingest.process import Outcome, error_record
 from ingest.store import Store, now
+
+#: Which ``crawl_health`` counter each of the spider's decisions adds to.
+DECISION_COUNTERS = {"held": "skipped_unchanged", "old": "skipped_old"}
+_RECORD_FIELDS = ("url", "found_via", "found_at", "depth", "lastmod", "published", "state")
+_RECORD_FIELDS += ("reason", "set_state")
 
 
 class IngestPipeline:
@@ -29,44 +40,155 @@ class IngestPipeline:
         settings = self.crawler.settings
         plugins = load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
         self.store = Store(
-            settings.get("INGEST_DB"), plugins, batch_size=settings.getint("INGEST_BATCH_SIZE")
+            settings.get("INGEST_DB"),
+            plugins,
+            batch_size=settings.getint("INGEST_BATCH_SIZE"),
+            near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
         )
         spider = self.crawler.spider
+        command = f"crawl {spider.name}"
+        resumed = self.store.interrupted_crawl(command) if getattr(spider, "resume", 0) else None
         self.crawl_id = self.store.start_crawl(
-            command=f"crawl {spider.name}",
+            command=command,
             seeds=getattr(spider, "seed_values", []),
-            settings=_settings_record(settings),
+            settings=_settings_record(settings, spider),
+            resumed_from=resumed,
         )
+        spider.crawl_id = self.crawl_id
+        spider.resume_crawls = self._resume_chain(resumed)
         for error in plugins.load_errors:
             self.store.add_error(None, _load_error(error), self.crawl_id)
 
+    def _resume_chain(self, crawl_id: int | None) -> list[int]:
+        """The interrupted run and, if it was itself a resumption, the runs before it."""
+        chain: list[int] = []
+        while crawl_id is not None and crawl_id not in chain:
+            chain.append(crawl_id)
+            row = self.store.db.execute(
+                "select resumed_from from crawls where id = ?", [crawl_id]
+            ).fetchone()
+            crawl_id = row[0] if row else None
+        return chain
+
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, FetchError):
-            self._record_fetch_error(item)
-        elif isinstance(item, PageItem):
-            self.store.add_page(item.page_row(self.crawl_id))
-            self.stats.inc_value("ingest/pages")
-            if item.outcome is not None:
-                self.record(item.outcome, item.fetched_at or now())
-            item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
+        with self.store.together():
+            if isinstance(item, FetchError):
+                self._record_found(item.found)
+                self._record_fetch_error(item)
+            elif isinstance(item, PageItem):
+                self._record_found(item.found)
+                self._record_page(item)
+                item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
         return item
 
-    def record(self, outcome: Outcome, seen: str) -> None:
-        if outcome.article is not None:
+    def _record_page(self, item: PageItem) -> None:
+        seen = item.fetched_at or now()
+        if item.not_modified:
+            self.store.count(item.url, "not_modified")
+            self.stats.inc_value("ingest/not_modified")
+            if item.article_id:
+                self.store.article_seen(item.article_id, item.url, seen)
+        elif item.blocked:
+            error = error_record(
+                "fetch", item.blocked, "a challenge page (captcha) instead of the content"
+            )
+            self.store.add_error(item.url, error, self.crawl_id)
+            self.stats.inc_value("ingest/errors")
+        else:
+            self.store.add_page(item.page_row(self.crawl_id))
+        self.stats.inc_value("ingest/pages")
+        article_id = published = None
+        outcome = item.outcome
+        if outcome is not None and outcome.article is not None:
+            published = parse_date(str(outcome.article.get("published") or ""))
+            if item.old:
+                self.store.count(item.url, "skipped_old")
+            else:
+                article_id = outcome.article.get("id")
+        if outcome is not None:
+            self.record(outcome, seen, store_article=not item.old)
+        state = "blocked" if item.blocked else "fetched"
+        reason = item.blocked or ("not_modified" if item.not_modified else None)
+        reason = reason or ("old" if item.old else None)
+        fresh = not (item.blocked or item.not_modified)
+        row = {
+            "url": item.request_url or item.url,
+            "state": state,
+            "reason": reason,
+            "kind": item.kind,
+            "status": item.status,
+            "found_via": item.found_via,
+            "found_at": seen,
+            "depth": item.depth,
+            "fetched_at": None if item.blocked else seen,
+            "etag": item.headers.get("etag"),
+            "last_modified": item.headers.get("last-modified"),
+            "validators": int(fresh),
+            "article_id": article_id,
+            "published": published,
+            "crawl_id": self.crawl_id,
+        }
+        self.store.add_url("fetched", row)
+        if item.request_url and item.url != item.request_url:
+            self.store.add_url(
+                "fetched", {**row, "url": item.url, "found_via": f"redirect {item.request_url}"}
+            )
+        article = outcome.article if outcome is not None and article_id else None
+        if article and article.get("canonical_url") not in (None, item.url, item.request_url):
+            self.store.add_url(
+                "alias",
+                {
+                    "url": article["canonical_url"],
+                    "found_via": f"canonical {item.url}",
+                    "found_at": seen,
+                    "article_id": article_id,
+                },
+            )
+
+    def record(self, outcome: Outcome, seen: str, store_article: bool = True) -> None:
+        if outcome.article is not None and store_article:
             self.store.add_article(outcome.article, self.crawl_id, seen)
             self.stats.inc_value("ingest/articles")
         for error in outcome.errors:
             self.store.add_error(outcome.url, error, self.crawl_id)
             self.stats.inc_value("ingest/errors")
 
+    def _record_found(self, records: list[dict[str, Any]]) -> None:
+        """The URLs a page listed and what the spider decided for each: frontier and health."""
+        for record in records:
+            counter = DECISION_COUNTERS.get(record.get("decision", ""))
+            if counter:
+                self.store.count(record["url"], counter)
+            if record.get("recount"):  # skipped first, fetched after all
+                self.store.count(record["url"], record["recount"], -1)
+            if record.get("write", True):
+                self.store.add_url("found", {k: record.get(k) for k in _RECORD_FIELDS})
+
     def _record_fetch_error(self, item: FetchError) -> None:
-        if item.status:
+        if item.status and not item.known_page:
             page = PageItem(url=item.url, kind="error", status=item.status, body=b"")
             page.fetched_at, page.found_via = now(), item.found_via
             self.store.add_page(page.page_row(self.crawl_id))
         error = error_record("fetch", item.kind, item.message)
         self.store.add_error(item.url, error, self.crawl_id)
         self.stats.inc_value("ingest/errors")
+        if item.kind == "robots_disallowed":
+            state = "robots"
+        else:
+            state = "blocked" if item.kind in BLOCK_KINDS else "failed"
+        self.store.add_url(
+            "fetched",
+            {
+                "url": item.url,
+                "state": state,
+                "reason": item.kind,
+                "status": item.status,
+                "found_via": item.found_via,
+                "found_at": now(),
+                "depth": item.depth,
+                "crawl_id": self.crawl_id,
+            },
+        )
 
     def close_spider(self) -> None:
         self.store.flush()
@@ -76,8 +198,8 @@ class IngestPipeline:
         self.store.close()
 
 
-def _settings_record(settings: Any) -> dict[str, Any]:
-    """The settings a user would want to know a crawl ran with."""
+def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
+    """The settings (and crawl options) a user would want to know a crawl ran with."""
     names = [
         "USER_AGENT",
         "ROBOTSTXT_OBEY",
@@ -89,7 +211,11 @@ def _settings_record(settings: Any) -> dict[str, Any]:
         "INGEST_WORKERS",
         "INGEST_PLUGINS_DIRS",
     ]
-    return json.loads(json.dumps({n: settings.get(n) for n in names}, default=str))
+    record = {n: settings.get(n) for n in names}
+    for option in ("max_pages", "follow", "since", "refresh", "resume"):
+        if spider is not None and hasattr(spider, option):
+            record[option] = getattr(spider, option)
+    return json.loads(json.dumps(record, default=str))
 
 
 def _load_error(error: Any) -> dict[str, Any]:

@@ -87,7 +87,33 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
         "updated": stats.get("store/updated", 0),
         "errors": [{"stage": s, "kind": k, "count": n} for s, k, n in errors],
         "seconds": stats.get("elapsed_time_seconds"),
+        "health": _health(db, crawl_id),
     }
+
+
+def _health(db: sqlite_utils.Database, crawl_id: int) -> list[dict[str, Any]]:
+    """The crawl's ``crawl_health`` rows, one per outlet (none in a database without the table)."""
+    if "crawl_health" not in db.table_names():
+        return []
+    return list(
+        db.query("select * from crawl_health where crawl_id = ? order by outlet", [crawl_id])
+    )
+
+
+#: The health table's columns: (heading, crawl_health column).
+HEALTH_COLUMNS = (
+    ("pages", "pages"),
+    ("304", "not_modified"),
+    ("new", "new"),
+    ("updated", "updated"),
+    ("same", "unchanged"),
+    ("dupl.", "duplicates"),
+    ("not refetched", "skipped_unchanged"),
+    ("too old", "skipped_old"),
+    ("blocked", "blocked"),
+    ("robots", "robots_disallowed"),
+    ("errors", "errors"),
+)
 
 
 def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -> None:
@@ -100,10 +126,21 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
         f"{total} articles ({summary['new']} new, {summary['updated']} updated), "
         f"{sum(e['count'] for e in summary['errors'])} errors -> [cyan]{db_path}[/]"
     )
-    table = Table("outlet", "articles", title="Articles per outlet", title_justify="left")
-    for outlet, count in summary["articles"].items():
-        table.add_row(outlet, str(count))
-    out.print(table)
+    if summary["articles"]:
+        table = Table("outlet", "articles", title="Articles per outlet", title_justify="left")
+        for outlet, count in summary["articles"].items():
+            table.add_row(outlet, str(count))
+        out.print(table)
+    if summary.get("health"):
+        health = Table(
+            "outlet",
+            *(heading for heading, _ in HEALTH_COLUMNS),
+            title="Health per outlet",
+            title_justify="left",
+        )
+        for row in summary["health"]:
+            health.add_row(row["outlet"], *(str(row[c] or 0) for _, c in HEALTH_COLUMNS))
+        out.print(health)
     if summary["errors"]:
         errors = Table("stage", "kind", "count", title="Errors", title_justify="left")
         for e in summary["errors"]:

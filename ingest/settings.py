@@ -43,3 +43,6 @@ INGEST_EXTRACT_TIMEOUT = 30  # seconds one page may spend in extraction and plug
 INGEST_PLUGINS_DIRS: list[str] = []  # folders of outlet plugins besides ./plugins
 INGEST_BATCH_SIZE = 100  # rows per committed transaction
 INGEST_PROXY = None  # route every request through this proxy (the offline demo)
+INGEST_ROBOTS_SITEMAPS = True  # also crawl the sitemaps robots.txt names (`Sitemap:` lines)
+INGEST_CONDITIONAL_REQUESTS = True  # ask again with If-None-Match / If-Modified-Since
+INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

@@ -4,21 +4,35 @@ Writes are buffered and committed in batches (one transaction each), so a
 killed crawl loses at most the batch in flight; WAL mode lets Datasette read
 while a crawl writes. Raw pages are kept compressed so every later stage can
 be re-run from the database alone.
+
+Besides pages and articles the store keeps the crawl frontier (``urls``: every
+URL found, how, and what became of it), each crawl's health per outlet, and the
+links between articles: exact duplicates (``duplicate_of``: the text is stored
+once) and near-duplicates (``cluster_id``: the same story in several outlets,
+found by MinHash in ``ingest.duplicates``). The views ``article_changes``,
+``duplicates`` and ``story_clusters`` read them.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from ingest import duplicates
 from ingest.article import decompress
+from ingest.health import COUNTERS, Health
 from ingest.plugins import Plugins
+from ingest.urls import canonical, site_of
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
 
@@ -35,6 +49,7 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "seeds": "The seeds it was given (JSON list)",
             "settings": "The crawl settings that matter (JSON)",
             "stats": "Final Scrapy and storage statistics (JSON)",
+            "resumed_from": "The interrupted run this one resumed (`crawl --resume`), if any",
         },
     },
     "pages": {
@@ -60,24 +75,28 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "url": "The page the article was extracted from",
             "canonical_url": "The article's canonical URL (tracking parameters removed)",
             "outlet": "The outlet a plugin declared for the URL's domain",
+            "site": "The site's host name (without www., with the port if not the default)",
             "title": "Headline, without the site's name",
             "authors": "Author names (JSON list)",
             "published": "Publication date (ISO 8601)",
+            "published_source": "Where the publication date came from: json-ld, meta, time, url",
             "modified": "Last modification date (ISO 8601)",
             "language": "ISO 639-1 language code",
             "sitename": "The site's name",
             "description": "The page's summary (meta description)",
             "image": "The lead image URL",
             "tags": "Tags and categories (JSON list)",
-            "text": "The article's text, one paragraph per line",
+            "text": "The article's text, one paragraph per line; empty for an exact duplicate",
             "word_count": "Words in the text",
             "content_hash": "Changes when title or text change",
+            "duplicate_of": "The article with the very same title and text, stored first",
+            "cluster_id": "The same story elsewhere: id of the cluster's first article",
             "outlet_version": "Version of the outlet rules that applied",
             "extractor": "The extraction library and its version",
             "plugins": "Plugins that produced or changed the article (JSON list)",
             "provenance": "Which plugin last set each field (JSON object)",
             "first_seen": "When the article was first stored",
-            "last_seen": "When the article was last fetched",
+            "last_seen": "When the article was last fetched (or confirmed unchanged by a 304)",
             "crawl_id": "The run that stored it last",
         },
     },
@@ -90,7 +109,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "text": "The earlier text",
             "content_hash": "The earlier content hash",
             "first_seen": "When this version was first stored",
+            "last_seen": "When this version was last seen",
             "replaced_at": "When a newer version replaced it",
+            "diff": "What the newer version changed: title, then the text's lines (unified diff)",
+            "crawl_id": "The run that found the newer version",
         },
     },
     "errors": {
@@ -101,12 +123,108 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "url": "The page concerned",
             "stage": "fetch, load, classify, extract, clean or normalize",
             "plugin": "The plugin that raised, if one did",
-            "kind": "Error kind: http_404, timeout, too_deep, robots_disallowed, an exception",
+            "kind": (
+                "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "
+                "(a challenge page), an exception"
+            ),
             "message": "What went wrong",
             "traceback": "Python traceback, for plugin errors",
             "at": "When (UTC)",
         },
     },
+    "urls": {
+        "description": (
+            "The crawl frontier: every URL a crawl found, how and when, and what became of it."
+        ),
+        "columns": {
+            "url": "The URL (canonical: tracking parameters and AMP spellings removed)",
+            "outlet": "Its outlet (a plugin's name) or site (host name)",
+            "state": (
+                "queued (found, to fetch), fetched, failed, blocked, robots (disallowed), "
+                "skipped (before --since), alias (an article's canonical URL)"
+            ),
+            "reason": (
+                "Why: changed (a feed or sitemap date is newer), refresh, max_pages, old, "
+                "not_modified, captcha, http_404, canonical..."
+            ),
+            "kind": "html, feed, sitemap or other, as last fetched",
+            "status": "Last HTTP status (304: not modified)",
+            "found_via": "How it was first found: seed, feed URL, sitemap URL, robots or page",
+            "found_at": "When it was first found (UTC)",
+            "depth": "Links followed from a seed to reach it",
+            "lastmod": "The latest date a feed or sitemap gave for it",
+            "published": "Its publication date, from a feed, sitemap or the article",
+            "fetched_at": "When it was last fetched with an answer (200 or 304)",
+            "fetches": "How many times it was requested",
+            "etag": "ETag of the last full answer, for If-None-Match",
+            "last_modified": "Last-Modified of the last full answer, for If-Modified-Since",
+            "article_id": "The article stored from it",
+            "crawl_id": "The run that fetched or tried it last",
+        },
+    },
+    "crawl_health": {
+        "description": "Per crawl and outlet: fetched, stored, skipped, blocked, failed.",
+        "columns": {
+            "crawl_id": "The run",
+            "outlet": "The outlet (a plugin's name) or site (host name)",
+            "pages": "Pages fetched and stored (status 200)",
+            "not_modified": "Conditional requests answered 304 Not Modified: nothing extracted",
+            "new": "Articles stored for the first time",
+            "updated": "Articles whose text or title changed (the old one is in article_versions)",
+            "unchanged": "Articles fetched again (or answered 304) with the same content",
+            "duplicates": "New articles identical to one stored under another URL",
+            "skipped_unchanged": (
+                "URLs not fetched again: articles held and unchanged per feeds and sitemaps, "
+                "child sitemaps not modified since their last fetch"
+            ),
+            "skipped_old": "URLs not fetched or not stored: dated before --since",
+            "errors": "Errors of every kind",
+            "blocked": "Refusals: HTTP 401, 403, 429, 451, and captcha or bot-check pages",
+            "robots_disallowed": "Requests robots.txt forbade",
+            "error_kinds": "Errors by kind (JSON object)",
+        },
+    },
+    "article_minhash": {
+        "description": "MinHash signature of each article's text, to find near-duplicates.",
+        "columns": {
+            "article_id": "The article",
+            "signature": "128 32-bit minimum hashes of the text's word 3-shingles",
+        },
+    },
+    "article_lsh": {
+        "description": "LSH buckets of MinHash signatures: articles sharing a key are compared.",
+        "columns": {
+            "key": "One band of the signature, hashed",
+            "article_id": "The article",
+        },
+    },
+}
+
+#: Views over the tables: what changed, what is stored twice, the same story in N outlets.
+VIEWS = {
+    "article_changes": """
+select v.article_id, a.outlet, a.site, a.url,
+  v.first_seen as version_first_seen, v.last_seen as version_last_seen,
+  v.replaced_at as changed_at, v.crawl_id,
+  v.title as old_title, coalesce(n.title, a.title) as new_title,
+  v.title is not coalesce(n.title, a.title) as title_changed,
+  v.text as old_text, coalesce(n.text, a.text) as new_text, v.diff
+from article_versions v
+join articles a on a.id = v.article_id
+left join article_versions n on n.id = (
+  select min(id) from article_versions where article_id = v.article_id and id > v.id
+)""",
+    "duplicates": """
+select d.id, d.url, coalesce(d.outlet, d.site) as outlet, d.title, d.first_seen,
+  o.id as original_id, o.url as original_url, coalesce(o.outlet, o.site) as original_outlet
+from articles d join articles o on o.id = d.duplicate_of""",
+    "story_clusters": """
+select cluster_id,
+  (select title from articles c where c.id = articles.cluster_id) as title,
+  count(*) as articles, count(distinct coalesce(outlet, site)) as outlets,
+  group_concat(distinct coalesce(outlet, site)) as outlet_names,
+  min(published) as first_published, min(first_seen) as first_seen, max(last_seen) as last_seen
+from articles where cluster_id is not null group by cluster_id""",
 }
 
 
@@ -114,7 +232,16 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: Columns added after a table first shipped: older databases get them on open.
+_ADDED_COLUMNS = {
+    "crawls": {"resumed_from": int},
+    "articles": {"site": str, "published_source": str, "duplicate_of": str, "cluster_id": str},
+    "article_versions": {"last_seen": str, "diff": str, "crawl_id": int},
+}
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
+    had_frontier = "urls" in db.table_names()
     db["crawls"].create(
         {
             "id": int,
@@ -124,6 +251,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "seeds": str,
             "settings": str,
             "stats": str,
+            "resumed_from": int,
         },
         pk="id",
         if_not_exists=True,
@@ -152,9 +280,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "url": str,
             "canonical_url": str,
             "outlet": str,
+            "site": str,
             "title": str,
             "authors": str,
             "published": str,
+            "published_source": str,
             "modified": str,
             "language": str,
             "sitename": str,
@@ -164,6 +294,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "text": str,
             "word_count": int,
             "content_hash": str,
+            "duplicate_of": str,
+            "cluster_id": str,
             "outlet_version": str,
             "extractor": str,
             "plugins": str,
@@ -184,7 +316,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "text": str,
             "content_hash": str,
             "first_seen": str,
+            "last_seen": str,
             "replaced_at": str,
+            "diff": str,
+            "crawl_id": int,
         },
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
@@ -206,17 +341,118 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("crawl_id", "crawls", "id")],
         if_not_exists=True,
     )
+    db["urls"].create(
+        {
+            "url": str,
+            "outlet": str,
+            "state": str,
+            "reason": str,
+            "kind": str,
+            "status": int,
+            "found_via": str,
+            "found_at": str,
+            "depth": int,
+            "lastmod": str,
+            "published": str,
+            "fetched_at": str,
+            "fetches": int,
+            "etag": str,
+            "last_modified": str,
+            "article_id": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        if_not_exists=True,
+    )
+    db["crawl_health"].create(
+        {
+            "crawl_id": int,
+            "outlet": str,
+            **dict.fromkeys(COUNTERS, int),
+            "error_kinds": str,
+        },
+        pk=("crawl_id", "outlet"),
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        if_not_exists=True,
+    )
+    db["article_minhash"].create(
+        {"article_id": str, "signature": bytes}, pk="article_id", if_not_exists=True
+    )
+    db["article_lsh"].create({"key": int, "article_id": str}, if_not_exists=True)
+    for table, added in _ADDED_COLUMNS.items():
+        present = db[table].columns_dict
+        for name, kind in added.items():
+            if name not in present:
+                db[table].add_column(name, kind)
+                if (table, name) == ("articles", "site"):
+                    _backfill_sites(db)
     for table, columns in {
-        "articles": [["outlet"], ["published"], ["language"], ["url"]],
+        "articles": [
+            ["outlet"],
+            ["published"],
+            ["language"],
+            ["url"],
+            ["canonical_url"],
+            ["content_hash"],
+            ["cluster_id"],
+        ],
         "errors": [["crawl_id"], ["url"]],
         "article_versions": [["article_id"]],
         "pages": [["crawl_id"]],
+        "urls": [["state"], ["crawl_id"], ["article_id"]],
+        "article_lsh": [["key"], ["article_id"]],
     }.items():
         for cols in columns:
             db[table].create_index(cols, if_not_exists=True)
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(
             ["title", "text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
+        )
+    for name, sql in VIEWS.items():
+        _create_view(db, name, sql.strip())
+    if not had_frontier:
+        _backfill_frontier(db)
+
+
+def _create_view(db: sqlite_utils.Database, name: str, sql: str) -> None:
+    """Create the view, or replace it when an older ingest defined it differently."""
+    wanted = f"CREATE VIEW {name} AS {sql}"
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name])
+    existing = row.fetchone()
+    if existing and existing[0] == wanted:
+        return
+    with db.conn:
+        if existing:
+            db.execute(f"DROP VIEW {name}")
+        db.execute(wanted)
+
+
+def _backfill_sites(db: sqlite_utils.Database) -> None:
+    """``articles.site`` for a database from before the column."""
+    rows = [(site_of(url), id_) for id_, url in db.execute("select id, url from articles")]
+    with db.conn:
+        db.conn.executemany("update articles set site = ? where id = ?", rows)
+
+
+def _backfill_frontier(db: sqlite_utils.Database) -> None:
+    """A database from before the frontier: what its pages and articles say, as ``urls``."""
+    if not db.execute("select 1 from pages limit 1").fetchone():
+        return
+    with db.conn:
+        db.execute(
+            """insert or ignore into urls (url, state, kind, status, found_via, found_at, depth,
+                 fetched_at, fetches, etag, last_modified, article_id, crawl_id)
+               select p.url, case when p.status < 400 then 'fetched' else 'failed' end, p.kind,
+                 p.status, p.found_via, p.fetched_at, p.depth,
+                 case when p.status < 400 then p.fetched_at end, 1,
+                 json_extract(p.headers, '$.etag'), json_extract(p.headers, '$."last-modified"'),
+                 (select a.id from articles a where a.url = p.url), p.crawl_id
+               from pages p"""
+        )
+        db.execute(
+            """insert or ignore into urls (url, state, reason, found_at, article_id)
+               select canonical_url, 'alias', 'canonical', first_seen, id from articles
+               where canonical_url is not null"""
         )
 
 
@@ -232,6 +468,65 @@ def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_ut
     return db
 
 
+# Frontier writes, each keeping what an earlier row knew that the new fact doesn't replace.
+_URL_SQL = {
+    # A URL a page, feed or sitemap listed: new rows as given; known rows keep their state
+    # unless the crawl queues them again or skips them as old.
+    "found": """
+insert into urls (url, outlet, state, reason, found_via, found_at, depth, lastmod, published,
+  fetches)
+values (:url, :outlet, :state, :reason, :found_via, :found_at, :depth, :lastmod, :published, 0)
+on conflict(url) do update set
+  state = coalesce(:set_state, urls.state),
+  reason = case when :set_state is null then urls.reason else excluded.reason end,
+  outlet = coalesce(urls.outlet, excluded.outlet),
+  lastmod = case when excluded.lastmod > coalesce(urls.lastmod, '') then excluded.lastmod
+            else urls.lastmod end,
+  published = coalesce(urls.published, excluded.published)""",
+    # A request that got an answer or failed.
+    "fetched": """
+insert into urls (url, outlet, state, reason, kind, status, found_via, found_at, depth,
+  fetched_at, fetches, etag, last_modified, article_id, published, crawl_id)
+values (:url, :outlet, :state, :reason, :kind, :status, :found_via, :found_at, :depth,
+  :fetched_at, 1, :etag, :last_modified, :article_id, :published, :crawl_id)
+on conflict(url) do update set
+  state = excluded.state, reason = excluded.reason, status = excluded.status,
+  outlet = coalesce(excluded.outlet, urls.outlet),
+  kind = coalesce(excluded.kind, urls.kind),
+  fetched_at = coalesce(excluded.fetched_at, urls.fetched_at),
+  fetches = coalesce(urls.fetches, 0) + 1,
+  etag = case when :validators then excluded.etag else urls.etag end,
+  last_modified = case when :validators then excluded.last_modified else urls.last_modified end,
+  article_id = coalesce(excluded.article_id, urls.article_id),
+  published = coalesce(excluded.published, urls.published),
+  crawl_id = excluded.crawl_id""",
+    # The canonical URL of an article fetched under another URL (an AMP page, an alias).
+    "alias": """
+insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)
+values (:url, :outlet, 'alias', 'canonical', :found_via, :found_at, :article_id, 0)
+on conflict(url) do update set article_id = excluded.article_id""",
+}
+_URL_DEFAULTS = {
+    "outlet": None,
+    "state": None,
+    "set_state": None,
+    "reason": None,
+    "kind": None,
+    "status": None,
+    "found_via": None,
+    "found_at": None,
+    "depth": None,
+    "lastmod": None,
+    "published": None,
+    "fetched_at": None,
+    "etag": None,
+    "last_modified": None,
+    "article_id": None,
+    "crawl_id": None,
+    "validators": 0,
+}
+
+
 class Store:
     """Buffers rows and commits them in batches; the only writer of a crawl's database."""
 
@@ -241,28 +536,63 @@ class Store:
         plugins: Plugins | None = None,
         batch_size: int = 100,
         flush_seconds: float = 2.0,
+        near_duplicates: float = duplicates.DEFAULT_THRESHOLD,
     ):
         self.db = open_database(path, plugins)
+        self.plugins = plugins
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
+        self.near_duplicates = near_duplicates
         self._pages: list[dict[str, Any]] = []
         self._articles: list[dict[str, Any]] = []
         self._errors: list[dict[str, Any]] = []
+        self._urls: list[tuple[str, dict[str, Any]]] = []
+        self._seen: list[tuple[str, str]] = []  # (last_seen, article id) confirmed by a 304
         self._last_flush = time.monotonic()
-        self.counts = {"pages": 0, "articles": 0, "new": 0, "updated": 0, "errors": 0}
+        self._holding = 0
+        self._outlets: dict[str, str] = {}
+        self.crawl_id: int | None = None
+        self.health = Health()
+        self.counts = {
+            "pages": 0,
+            "articles": 0,
+            "new": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "duplicates": 0,
+            "clustered": 0,
+            "not_modified": 0,
+            "errors": 0,
+        }
 
     # -- crawls --------------------------------------------------------------
 
-    def start_crawl(self, command: str, seeds: list[str], settings: dict[str, Any]) -> int:
+    def start_crawl(
+        self,
+        command: str,
+        seeds: list[str],
+        settings: dict[str, Any],
+        resumed_from: int | None = None,
+    ) -> int:
         table = self.db["crawls"].insert(
             {
                 "command": command,
                 "started_at": now(),
                 "seeds": json.dumps(seeds),
                 "settings": json.dumps(settings, default=str),
+                "resumed_from": resumed_from,
             }
         )
-        return int(table.last_pk)
+        self.crawl_id = int(table.last_pk)
+        return self.crawl_id
+
+    def interrupted_crawl(self, command: str) -> int | None:
+        """The latest run of ``command``, if it never finished (killed): what --resume continues."""
+        row = self.db.execute(
+            "select id, finished_at from crawls where command = ? order by id desc limit 1",
+            [command],
+        ).fetchone()
+        return row[0] if row and row[1] is None else None
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
         self.flush()
@@ -270,19 +600,46 @@ class Store:
             crawl_id, {"finished_at": now(), "stats": json.dumps(stats, default=str)}
         )
 
+    # -- outlets and health ----------------------------------------------------
+
+    def outlet_key(self, url: str | None) -> str:
+        """The outlet a plugin declares for the URL's site, else the site itself."""
+        if not url:
+            return "(none)"
+        netloc = urlsplit(url).netloc
+        key = self._outlets.get(netloc)
+        if key is None:
+            outlet = self.plugins.outlet_for(url) if self.plugins is not None else None
+            key = outlet.name if outlet is not None else site_of(url) or "(none)"
+            self._outlets[netloc] = key
+        return key
+
+    def count(self, url: str | None, counter: str, n: int = 1) -> None:
+        """Add to the health counter of the URL's outlet (and the run's totals)."""
+        self.health.add(self.outlet_key(url), counter, n)
+        self.counts[counter] = self.counts.get(counter, 0) + n
+
     # -- buffered writes -----------------------------------------------------
 
     def add_page(self, row: dict[str, Any]) -> None:
         """A page row; its ``body`` compressed already (see ``ingest.article.compress``)."""
         self._pages.append(row)
         self.counts["pages"] += 1
+        if (row.get("status") or 0) < 400:
+            self.health.add(self.outlet_key(row["url"]), "pages")
         self._maybe_flush()
 
     def add_article(self, article: dict[str, Any], crawl_id: int | None, seen: str) -> None:
         row = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in article.items()}
-        row.update(crawl_id=crawl_id, last_seen=seen)
+        row.update(crawl_id=crawl_id, last_seen=seen, site=site_of(row.get("url")))
         self._articles.append(row)
         self.counts["articles"] += 1
+        self._maybe_flush()
+
+    def article_seen(self, article_id: str, url: str, seen: str) -> None:
+        """A 304 for an article's page: it is unchanged, and was seen now."""
+        self._seen.append((seen, article_id))
+        self.count(url, "unchanged")
         self._maybe_flush()
 
     def add_error(self, url: str | None, error: dict[str, Any], crawl_id: int | None) -> None:
@@ -290,10 +647,32 @@ class Store:
         row.setdefault("at", now())
         self._errors.append(row)
         self.counts["errors"] += 1
+        self.health.error(self.outlet_key(url), str(row.get("kind")))
         self._maybe_flush()
 
+    def add_url(self, op: str, row: dict[str, Any]) -> None:
+        """A frontier fact: ``found`` (listed somewhere), ``fetched`` (answered or failed),
+        ``alias`` (an article's canonical URL). See ``_URL_SQL``."""
+        values = {**_URL_DEFAULTS, **row}
+        if values["outlet"] is None:
+            values["outlet"] = self.outlet_key(values["url"])
+        self._urls.append((op, values))
+        self._maybe_flush()
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Rows added inside go into one transaction (no flush half-way through)."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            self._maybe_flush()
+
     def _maybe_flush(self) -> None:
-        buffered = len(self._pages) + len(self._articles) + len(self._errors)
+        if self._holding:
+            return
+        buffered = len(self._pages) + len(self._articles) + len(self._errors) + len(self._urls)
         stale = time.monotonic() - self._last_flush > self.flush_seconds
         if buffered >= self.batch_size or (buffered and stale):
             self.flush()
@@ -301,46 +680,169 @@ class Store:
     def flush(self) -> None:
         """Commit everything buffered in one transaction."""
         pages, articles, errors = self._pages, self._articles, self._errors
-        self._pages, self._articles, self._errors = [], [], []
+        urls, seen = self._urls, self._seen
+        self._pages, self._articles, self._errors, self._urls, self._seen = [], [], [], [], []
         self._last_flush = time.monotonic()
-        if not (pages or articles or errors):
+        health = self.crawl_id is not None and self.health.dirty
+        if not (pages or articles or errors or urls or seen or health):
             return
         with self.db.atomic():
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
                 self._upsert_article(row)
+            if seen:
+                self.db.conn.executemany("update articles set last_seen = ? where id = ?", seen)
+            for op, group in groupby(urls, key=lambda item: item[0]):
+                self.db.conn.executemany(_URL_SQL[op], [values for _, values in group])
             if errors:
                 self.db["errors"].insert_all(errors, alter=True)
+            if health:
+                self.db["crawl_health"].upsert_all(
+                    self.health.rows(self.crawl_id), pk=("crawl_id", "outlet")
+                )
+                self.health.dirty = False
 
     def _upsert_article(self, row: dict[str, Any]) -> None:
-        """Insert or update; a changed text first moves the old one to article_versions."""
+        """Insert or update; a changed text first moves the old one to article_versions.
+
+        An article arriving again through another URL than its canonical one (an AMP
+        page) does not replace the version read from the canonical page. An article
+        with the very title and text of another is stored as its duplicate, text once.
+        """
         old = next(
             self.db.query(
-                "select title, text, content_hash, first_seen, last_seen from articles"
-                " where id = ?",
+                "select url, canonical_url, title, text, content_hash, duplicate_of,"
+                " first_seen, last_seen from articles where id = ?",
                 [row["id"]],
             ),
             None,
         )
+        outlet = row.get("outlet") or row.get("site") or "(none)"
         if old is None:
-            self.counts["new"] += 1
             row["first_seen"] = row["last_seen"]
+            self._count(outlet, "new")
+        elif _alias(old, row):
+            self.db.conn.execute(
+                "update articles set last_seen = ? where id = ?", [row["last_seen"], row["id"]]
+            )
+            self._count(outlet, "unchanged")
+            return
         else:
             row["first_seen"] = old["first_seen"]
-            if old["content_hash"] != row["content_hash"]:
-                self.counts["updated"] += 1
-                self.db["article_versions"].insert(
-                    {
-                        "article_id": row["id"],
-                        "title": old["title"],
-                        "text": old["text"],
-                        "content_hash": old["content_hash"],
-                        "first_seen": old["first_seen"],
-                        "replaced_at": row["last_seen"],
-                    }
-                )
+            if old["content_hash"] == row["content_hash"]:
+                self._count(outlet, "unchanged")
+                if old["duplicate_of"]:
+                    row["text"], row["duplicate_of"] = None, old["duplicate_of"]
+                self.db["articles"].upsert(row, pk="id", alter=True)
+                return
+            self._count(outlet, "updated")
+            self._keep_version(old, row)
+        original = self.db.execute(
+            "select id from articles where content_hash = ? and id != ? and duplicate_of is null"
+            " order by rowid limit 1",
+            [row["content_hash"], row["id"]],
+        ).fetchone()
+        row["duplicate_of"] = original[0] if original else None
+        if original:
+            row["text"] = None
+            self._count(outlet, "duplicates")
         self.db["articles"].upsert(row, pk="id", alter=True)
+        if original:
+            self._drop_signature(row["id"])
+            self._join_cluster(row["id"], [original[0]])
+        elif self.near_duplicates:
+            self._cluster(row["id"], row.get("text"))
+
+    def _count(self, outlet: str, counter: str) -> None:
+        self.health.add(outlet, counter)
+        self.counts[counter] = self.counts.get(counter, 0) + 1
+
+    def _keep_version(self, old: dict[str, Any], row: dict[str, Any]) -> None:
+        text = old["text"]
+        if text is None and old["duplicate_of"]:
+            found = self.db.execute(
+                "select text from articles where id = ?", [old["duplicate_of"]]
+            ).fetchone()
+            text = found[0] if found else None
+        self.db["article_versions"].insert(
+            {
+                "article_id": row["id"],
+                "title": old["title"],
+                "text": text,
+                "content_hash": old["content_hash"],
+                "first_seen": old["first_seen"],
+                "last_seen": old["last_seen"],
+                "replaced_at": row["last_seen"],
+                "diff": text_diff(old["title"], text, row.get("title"), row.get("text")),
+                "crawl_id": row.get("crawl_id"),
+            }
+        )
+
+    # -- near-duplicates -------------------------------------------------------
+
+    def _drop_signature(self, article_id: str) -> None:
+        self.db.execute("delete from article_lsh where article_id = ?", [article_id])
+        self.db.execute("delete from article_minhash where article_id = ?", [article_id])
+
+    def _cluster(self, article_id: str, text: str | None) -> None:
+        """Index the article's MinHash and join the cluster of the stories it matches."""
+        self._drop_signature(article_id)
+        sig = duplicates.signature(text)
+        if sig is None:
+            return
+        keys = duplicates.band_keys(sig)
+        marks = ",".join("?" * len(keys))
+        candidates = [
+            r[0]
+            for r in self.db.execute(
+                f"select distinct article_id from article_lsh where key in ({marks})", keys
+            )
+        ]
+        matches = []
+        if candidates:
+            marks = ",".join("?" * len(candidates))
+            for other, blob in self.db.execute(
+                f"select article_id, signature from article_minhash where article_id in ({marks})",
+                candidates,
+            ):
+                if duplicates.similarity(sig, blob) >= self.near_duplicates:
+                    matches.append(other)
+        self.db.execute(
+            "insert into article_minhash (article_id, signature) values (?, ?)",
+            [article_id, sig.tobytes()],
+        )
+        self.db.conn.executemany(
+            "insert into article_lsh (key, article_id) values (?, ?)",
+            [(key, article_id) for key in keys],
+        )
+        if matches:
+            self._join_cluster(article_id, matches)
+
+    def _join_cluster(self, article_id: str, matches: list[str]) -> None:
+        """Put the article and its matches in one cluster, merging theirs; named by the oldest."""
+        members = [article_id, *matches]
+        marks = ",".join("?" * len(members))
+        rows = self.db.execute(
+            f"select id, cluster_id from articles where id in ({marks}) order by first_seen, rowid",
+            members,
+        ).fetchall()
+        if not rows:
+            return
+        clusters = [c for _, c in rows if c]
+        target = clusters[0] if clusters else rows[0][0]
+        merged = sorted(set(clusters) - {target})
+        self.db.execute(
+            f"update articles set cluster_id = ? where id in ({marks}) and cluster_id is not ?",
+            [target, *members, target],
+        )
+        if merged:
+            marks = ",".join("?" * len(merged))
+            self.db.execute(
+                f"update articles set cluster_id = ? where cluster_id in ({marks})",
+                [target, *merged],
+            )
+        self.counts["clustered"] += 1
 
     def close(self) -> None:
         self.flush()
@@ -355,3 +857,28 @@ class Store:
         ):
             row["body"] = decompress(row["body"])
             yield row
+
+
+def _alias(old: dict[str, Any], row: dict[str, Any]) -> bool:
+    """The stored version came from the article's canonical page, the new one from elsewhere."""
+    if old["url"] == row.get("url"):
+        return False
+    stored_canonical = old["canonical_url"] or canonical(old["url"])
+    incoming_canonical = row.get("canonical_url") or canonical(row["url"])
+    return canonical(old["url"]) == stored_canonical and canonical(row["url"]) != (
+        incoming_canonical
+    )
+
+
+def text_diff(
+    old_title: str | None, old_text: str | None, new_title: str | None, new_text: str | None
+) -> str:
+    """What changed, line by line: the title first, then the text's paragraphs (unified diff)."""
+    lines = []
+    if (old_title or "") != (new_title or ""):
+        lines += [f"-title: {old_title or ''}", f"+title: {new_title or ''}"]
+    body = difflib.unified_diff(
+        (old_text or "").split("\n"), (new_text or "").split("\n"), lineterm="", n=0
+    )
+    lines += list(body)[2:]  # without the ---/+++ file header
+    return "\n".join(lines)

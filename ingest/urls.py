@@ -3,31 +3,122 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from w3lib.url import canonicalize_url
 
 # Query parameters that only track who clicked; they never name a different article.
-TRACKING_PARAMS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "fbclid",
-    "gclid",
-    "mc_cid",
-    "mc_eid",
-    "ocid",
-    "cmpid",
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "smid",
+        "ito",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "share",
+        "at_medium",
+        "at_campaign",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+    }
 )
+#: Parameter prefixes that only track: every ``utm_*`` (``utm_source``, ``utm_medium``...).
+TRACKING_PREFIXES = ("utm_",)
+#: Query parameters that ask for the AMP rendering of the same article.
+AMP_PARAMS = {"amp": ("", "1", "true"), "outputtype": ("amp",), "_amp": ("true", "1")}
+_AMP_SUFFIX = re.compile(r"(/)amp/$|/amp$|\.amp$", re.I)  # /story/amp/, /story/amp, /story.amp
+_AMP_HTML = re.compile(r"\.amp(\.html?)$", re.I)  # /story.amp.html
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def _is_amp_param(name: str, value: str) -> bool:
+    return value.lower() in AMP_PARAMS.get(name.lower(), ())
+
+
+def amp_canonical(url: str) -> str:
+    """The regular page an AMP URL renders, for the common AMP spellings; others unchanged.
+
+    ``?amp``, ``?amp=1``, ``?outputType=amp``, a trailing ``/amp`` or ``.amp``, ``x.amp.html``
+    and a leading ``/amp/`` folder. Pages also name their canonical URL themselves
+    (``rel=canonical``), which the article's id follows; this catches AMP links before
+    they are fetched at all.
+    """
+    if "amp" not in url.lower():
+        return url
+    parts = urlsplit(url)
+    path = parts.path
+    if path.lower().startswith("/amp/"):
+        path = path[4:]
+    elif _AMP_HTML.search(path):
+        path = _AMP_HTML.sub(r"\1", path)
+    elif _AMP_SUFFIX.search(path):
+        path = _AMP_SUFFIX.sub(lambda m: m.group(1) or "", path) or "/"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not _is_amp_param(k, v)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+def strip_tracking(url: str) -> str:
+    """The URL without tracking parameters (``utm_*``, ``fbclid``...) and without fragment."""
+    parts = urlsplit(url)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def canonical(url: str) -> str:
-    """One spelling per article URL, so ids stay stable whatever link found it."""
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned)
+    """One spelling per article URL, so ids stay stable whatever link found it.
+
+    Tracking parameters and fragments go, AMP spellings map to the regular page,
+    and w3lib sorts the query and normalizes escapes.
+    """
+    return canonicalize_url(amp_canonical(strip_tracking(url)))
 
 
 def article_id(url: str) -> str:
     """A stable key from the canonical URL: merges and retries never duplicate rows."""
     return hashlib.sha1(canonical(url).encode("utf-8")).hexdigest()[:16]
+
+
+def site_of(url: str | None) -> str:
+    """The site a URL belongs to: its host (without ``www.``), and port if not the default."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{host}:{port}" if port and port != default else host

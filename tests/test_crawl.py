@@ -1,5 +1,6 @@
 """Real crawls with Scrapy against sites served on 127.0.0.1: no mocks."""
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -237,3 +238,42 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
             pages[f"/news/{i}"].delay = 0
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
     assert rows(db, "select count(*) from articles") == [(30,)]
+
+
+def test_health_per_outlet_counts_refusals_and_the_summary_shows_it(tmp_path):
+    pages = news_site(3)
+    extra = ["/forbidden", "/busy", "/check"]
+    pages["/"] = index_page([f"/news/{i}" for i in range(3)] + ["/private/secret", "/gone", *extra])
+    pages["/forbidden"] = Resource("<html><body>Forbidden</body></html>", status=403)
+    pages["/busy"] = Resource("<html><body>Too many requests</body></html>", status=429)
+    pages["/check"] = Resource(
+        "<html><head><title>Just a moment...</title></head>"
+        "<body><p>Please verify you are human to continue.</p></body></html>"
+    )
+    db = tmp_path / "health.db"
+    with LocalSite(pages) as site:
+        out = run_ingest("crawl", site.url + "/", "--db", str(db), "-s", "RETRY_TIMES=0", *FAST)
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        [health] = conn.execute("select * from crawl_health").fetchall()
+    assert health["outlet"] == site.url.split("//")[1]
+    assert (health["pages"], health["new"], health["blocked"]) == (4, 3, 3)
+    assert (health["robots_disallowed"], health["errors"]) == (1, 5)
+    assert json.loads(health["error_kinds"]) == {
+        "http_403": 1,
+        "http_429": 1,
+        "captcha": 1,
+        "robots_disallowed": 1,
+        "http_404": 1,
+    }
+    states = dict(rows(db, "select url, state from urls where url not like '%/news/%'"))
+    assert {u.rsplit("/", 1)[1]: s for u, s in states.items()} == {
+        "": "fetched",
+        "secret": "robots",
+        "gone": "failed",
+        "forbidden": "blocked",
+        "busy": "blocked",
+        "check": "blocked",
+    }
+    assert rows(db, "select count(*) from pages where url like '%/check'") == [(0,)]
+    assert "Health per outlet" in out.stdout and "blocked" in out.stdout

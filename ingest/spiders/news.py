@@ -1,29 +1,50 @@
-"""The generic news spider: seeds, feeds, sitemaps and link following.
+"""The generic news spider: seeds, feeds, sitemaps, robots.txt and link following.
 
 It only fetches and discovers; every fetched page goes to the pipeline raw,
 which stores it and extracts articles in worker processes. Feeds and
 sitemaps are recognised by their content, so any URL can be a seed.
+
+Before asking for a URL the spider consults the crawl frontier (the ``urls``
+table, see ``ingest.frontier``): an article already stored is not fetched
+again unless a feed or sitemap dates a change after our fetch (or
+``--refresh``), a URL dated before ``--since`` is skipped, and what is fetched
+again goes as a conditional request. Every URL found and the decision taken
+reaches the pipeline with the page that listed it, in the same transaction,
+so a killed crawl loses nothing it found.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from ingest.classify import looks_like_article_url
+from ingest.discovery import (
+    Entry,
+    feed_entries,
+    newer_than,
+    older_than,
+    parse_date,
+    parse_since,
+    robots_sitemaps,
+    sitemap_entries,
+    url_date,
+)
+from ingest.frontier import FrontierReader, Known
+from ingest.health import looks_like_challenge
 from ingest.items import FetchError, PageItem
 from ingest.plugins import PluginConfig, load_plugins
 from ingest.process import Job, Outcome
@@ -32,12 +53,13 @@ from ingest.urls import canonical
 from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
-XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class NewsSpider(scrapy.Spider):
     """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``.
 
+    Also ``-a since=2024-03-01`` (or ``7d``), ``-a refresh=1`` and ``-a resume=1``.
     HTML pages go to worker processes, which extract the article and list the
     links in one parse; the spider awaits them without blocking, so the event
     loop only fetches, schedules and stores.
@@ -51,16 +73,27 @@ class NewsSpider(scrapy.Spider):
         max_pages: int | str = 0,
         follow: bool | str = True,
         domains: str | list[str] = "",
+        since: str | None = None,
+        refresh: bool | str = False,
+        resume: bool | str = False,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.seed_values = _as_list(seeds)
         self.max_pages = int(max_pages or 0)
-        self.follow = str(follow).lower() not in ("0", "false", "no", "")
+        self.follow = _flag(follow)
         self.extra_domains = _as_list(domains)
+        self.since = parse_since(since) if since else None
+        self.refresh = _flag(refresh)
+        self.resume = _flag(resume)
         self._seen: set[str] = set()
+        self._pending: list[dict[str, Any]] = []  # frontier records for the next item
+        self._robots_done: set[str] = set()
+        self._held: dict[str, Known] = {}  # skipped as unchanged, unless a later source says not
         self.requested = 0
         self.pool: ExtractionPool | None = None
+        self.frontier: FrontierReader | None = None
+        self.resume_crawls: list[int] = []  # set by the pipeline: the runs --resume continues
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -77,8 +110,11 @@ class NewsSpider(scrapy.Spider):
         spider.allow = [re.compile(p) for p in spider.seeds.allow]
         spider.deny = [re.compile(p) for p in spider.seeds.deny]
         spider.depth_limit = settings.getint("DEPTH_LIMIT")
+        spider.robots_sitemaps = settings.getbool("INGEST_ROBOTS_SITEMAPS", True)
+        spider.conditional = settings.getbool("INGEST_CONDITIONAL_REQUESTS", True)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     def open_pool(self) -> None:
@@ -89,36 +125,146 @@ class NewsSpider(scrapy.Spider):
             None if workers in (None, "") else int(workers),
             settings.getfloat("INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
         )
+        try:
+            self.frontier = FrontierReader(settings.get("INGEST_DB"))
+        except sqlite3.Error as exc:  # no database (another pipeline): crawl without memory
+            self.logger.warning("no crawl frontier (%s): every URL is fetched", exc)
 
     def close_pool(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        if self.frontier is not None:
+            self.frontier.close()
+
+    # -- what to fetch -------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
         if not self.seeds.urls:
             self.logger.error("no seeds: give URLs, a seeds file or an outlet name")
+        if self.frontier is not None and self.resume_crawls:
+            done = self.frontier.done_in(self.resume_crawls)
+            self.logger.info("resuming: %d URLs fetched already", len(done))
+            self._seen |= done
         for url in self.seeds.urls:
-            request = self.schedule(canonical(url), "seed", priority=20)
+            request = self.plan(canonical(url), "seed", 0, priority=20, seed=True)
             if request is not None:
                 yield request
+        if self.robots_sitemaps and not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            for host in dict.fromkeys(_root(url) for url in self.seeds.urls):
+                yield scrapy.Request(
+                    f"{host}/robots.txt",
+                    callback=self.parse_robots,
+                    errback=lambda failure: None,
+                    priority=30,
+                    dont_filter=True,
+                )
+        if self.frontier is not None:
+            for row in list(self.frontier.queued()):
+                via = row["found_via"] or "queued"
+                if not self.follow and via.startswith("link "):
+                    continue  # found by following links, which this crawl does not
+                request = self.plan(row["url"], via, row["depth"])
+                if request is not None:
+                    yield request
 
-    def schedule(self, url: str, found_via: str, priority: int = 0) -> scrapy.Request | None:
-        """A request for a (canonical) URL not asked for yet, while the page budget lasts."""
-        if url in self._seen or not self.on_site(url):
-            return None
+    def plan(
+        self,
+        url: str,
+        found_via: str,
+        depth: int,
+        priority: int = 0,
+        entry: Entry | None = None,
+        seed: bool = False,
+        sitemap: bool = False,
+    ) -> scrapy.Request | None:
+        """A request for a (canonical) URL not met yet in this crawl, or None; its record
+        (what was found, how, and what the crawl decided) waits for the next item.
+
+        Decisions: ``queued`` (requested now), ``budget`` (requested by a later crawl:
+        ``--max-pages`` ran out), ``held`` (an article stored and unchanged since, or a
+        child sitemap not modified since its last fetch), ``old`` (before ``--since``).
+        A URL met again is planned again only if it was held and this source dates a
+        change after our fetch.
+        """
+        dated = entry.date if entry else None
+        record = {
+            "url": url,
+            "found_via": found_via,
+            "found_at": _now(),
+            "depth": depth,
+            "lastmod": dated,
+            "published": entry.published if entry else None,
+            "write": True,
+        }
+        if url in self._seen:
+            # Skipped as unchanged when first met, but this source dates a change.
+            known = self._held.get(url)
+            if known is None or not newer_than(dated, known.fetched_at):
+                return None
+            del self._held[url]
+            record["recount"] = "skipped_unchanged"
+            reason = "changed"
+        else:
+            if not self.on_site(url):
+                return None
+            self._seen.add(url)
+            if not seed and self.depth_limit and depth > self.depth_limit:
+                return None
+            known = self.frontier.lookup(url) if self.frontier is not None else None
+            reason = None
+            if known is not None and not seed and not self.refresh:
+                changed = max((d for d in (dated, known.lastmod) if d), default=None, key=_day_key)
+                unchanged = not newer_than(changed, known.fetched_at)
+                child_sitemap = sitemap and known.kind == "sitemap" and changed is not None
+                if (known.held or child_sitemap) and unchanged:
+                    self._held[url] = known
+                    # nothing new to write unless the source gave a newer date than stored
+                    write = bool(dated) and _day_key(dated) > _day_key(known.lastmod or "")
+                    return self._decide(record, "held", write=write)
+                reason = "changed" if known.held else None
+            elif known is not None and known.held and self.refresh:
+                reason = "refresh"
+        if self.since and not seed and self.is_old(url, entry, known):
+            return self._decide(record, "old", state="skipped", reason="old", set_state="skipped")
         if self.max_pages and self.requested >= self.max_pages:
-            return None
-        self._seen.add(url)
+            return self._decide(record, "budget", state="queued", reason="max_pages")
         self.requested += 1
         if self.is_article_url(url):
             priority += 10
+        self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
+        return self.request(url, found_via, depth, priority, known)
+
+    def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
+        record.update(decision=decision, **fields)
+        self._pending.append(record)
+
+    def request(
+        self, url: str, found_via: str, depth: int, priority: int, known: Known | None
+    ) -> scrapy.Request:
+        meta: dict[str, Any] = {"found_via": found_via, "depth": depth}
+        headers = known.conditional_headers() if known is not None and self.conditional else {}
+        if known is not None:
+            meta["known"] = {
+                "article_id": known.article_id,
+                "kind": known.kind,
+                "page": known.fetched_at is not None,
+            }
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(
             url,
             callback=self.parse,
             errback=self.failed,
             priority=priority,
-            meta={"found_via": found_via},
+            headers=headers or None,
+            meta=meta,
         )
+
+    def is_old(self, url: str, entry: Entry | None, known: Known | None) -> bool:
+        """Dated before --since by its feed or sitemap entry, its URL, or its stored article."""
+        when = (entry.published or entry.date) if entry else None
+        when = when or (known.published if known else None) or url_date(url)
+        return older_than(when, self.since)
 
     def on_site(self, url: str) -> bool:
         """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
@@ -131,43 +277,133 @@ class NewsSpider(scrapy.Spider):
         return not any(p.search(url) for p in self.deny)
 
     def is_article_url(self, url: str) -> bool:
+        """The outlet's article pattern when it has one, else a guess from the URL's shape."""
         outlet = self.plugins.outlet_for(url)
-        return bool(outlet and outlet.is_article_url(url))
+        verdict = outlet.is_article_url(url) if outlet else None
+        return looks_like_article_url(url) if verdict is None else verdict
+
+    def _take(self) -> list[dict[str, Any]]:
+        records, self._pending = self._pending, []
+        return records
+
+    # -- robots.txt ------------------------------------------------------------
+
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """robots.txt fetched (by Scrapy's middleware): schedule the sitemaps it names."""
+        parser = getattr(robotparser, "rp", None)
+        self._robots(_root(request.url), list(getattr(parser, "sitemaps", None) or []), True)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """robots.txt fetched by the spider itself, when robots.txt is not obeyed."""
+        if response.status == 200:
+            yield from self._robots(_root(response.url), robots_sitemaps(response.body), False)
+
+    def _robots(self, root: str, sitemaps: list[str], inject: bool) -> list[scrapy.Request]:
+        if not self.robots_sitemaps or root in self._robots_done:
+            return []
+        self._robots_done.add(root)
+        requests = []
+        for url in sitemaps:
+            request = self.plan(canonical(urljoin(root, url)), f"robots {root}/robots.txt", 0, 5)
+            if request is not None:
+                requests.append(request)
+        if inject:  # from a signal: into the scheduler directly
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            return []
+        return requests
+
+    # -- what came back ----------------------------------------------------------
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
+        if response.status == 304:
+            async for output in self.not_modified(response):
+                yield output
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body)
-        kind = sniff(response, body)
-        depth = response.meta.get("depth", 0)
         item = PageItem(
             url=response.url,
-            kind=kind,
+            kind=sniff(response, body),
             status=response.status,
             body=body,
             content_type=_header(response, "content-type"),
             headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=_now(),
             found_via=response.meta.get("found_via"),
-            depth=depth,
+            depth=response.meta.get("depth", 0),
+            request_url=response.request.url if response.request else None,
         )
-        urls: list[str] = []
-        if kind == "html":
-            follow = self.follow and not (self.depth_limit and depth >= self.depth_limit)
-            item.outcome = await self.extract(item, follow)
-            urls = [u for u in item.outcome.links if self.wanted_link(u)]
-            via, priority = f"link {response.url}", 0
-        elif kind == "feed":
-            urls, via, priority = feed_links(body), f"feed {response.url}", 5
-        elif kind == "sitemap":
-            urls, via, priority = sitemap_links(body), f"sitemap {response.url}", 5
+        if item.kind == "html" and looks_like_challenge(body):
+            item.blocked = "captcha"
+            item.found = self._take()
+            yield item
+            return
+        requests = await self.discover(item)
         yield item
-        for url in urls:
-            if kind != "html":
-                url = canonical(response.urljoin(url))
-            request = self.schedule(url, via, priority)
+        for request in requests:
+            yield request
+
+    async def not_modified(self, response: Response) -> AsyncIterator[Any]:
+        """A 304: an article costs nothing more; a feed, sitemap or page is read from the store."""
+        known = response.meta.get("known") or {}
+        item = PageItem(
+            url=response.url,
+            kind=known.get("kind") or "html",
+            status=304,
+            body=b"",
+            fetched_at=_now(),
+            found_via=response.meta.get("found_via"),
+            depth=response.meta.get("depth", 0),
+            request_url=response.request.url if response.request else None,
+            not_modified=True,
+            article_id=known.get("article_id"),
+        )
+        if item.article_id is None:
+            stored = self.frontier.stored_page(response.url) if self.frontier else None
+            if stored is None:  # nothing to reuse: ask again, unconditionally
+                yield _unconditional(response.request)
+                return
+            item.kind, item.content_type, item.body = stored
+            requests = await self.discover(item)
+            item.body = b""
+        else:
+            requests = []
+            item.found = self._take()
+        yield item
+        for request in requests:
+            yield request
+
+    async def discover(self, item: PageItem) -> list[scrapy.Request]:
+        """Extract (HTML, in a worker) or read (feed, sitemap) the page; plan what it lists."""
+        entries: list[Entry] = []
+        via, priority, sitemap = "", 0, False
+        if item.kind == "html":
+            follow = self.follow and not (self.depth_limit and item.depth >= self.depth_limit)
+            item.outcome = await self.extract(item, follow)
+            article = item.outcome.article
+            if article and self.since and older_than(_published(article), self.since):
+                item.old = True  # kept as a page, not as an article; its links not followed
+            else:
+                entries = [Entry(u) for u in item.outcome.links if self.wanted_link(u)]
+            via = f"link {item.url}"
+        elif item.kind == "feed":
+            entries = [_absolute(e, item.url) for e in feed_entries(item.body)]
+            via, priority = f"feed {item.url}", 5
+        elif item.kind == "sitemap":
+            sitemap, found = sitemap_entries(item.body)
+            entries = [_absolute(e, item.url) for e in found]
+            via, priority = f"sitemap {item.url}", 6 if sitemap else 5
+        requests = []
+        for entry in entries:
+            request = self.plan(
+                entry.url, via, item.depth + 1, priority, entry=entry, sitemap=sitemap
+            )
             if request is not None:
-                yield request
+                requests.append(request)
+        item.found = self._take()
+        return requests
 
     async def extract(self, item: PageItem, follow: bool) -> Outcome:
         assert self.pool is not None, "the pool opens with the spider"
@@ -177,7 +413,7 @@ class NewsSpider(scrapy.Spider):
             content_type=item.content_type,
             fetched=date.today(),
             follow=follow,
-            keep_body=True,
+            keep_body=not item.not_modified,
         )
         return await asyncio.wrap_future(self.pool.submit(job))
 
@@ -187,16 +423,23 @@ class NewsSpider(scrapy.Spider):
         kind = failure.type.__name__
         message = failure.getErrorMessage() or kind
         if failure.check(HttpError):
-            status = failure.value.response.status
+            response = failure.value.response
+            status = response.status
             kind, message = f"http_{status}", f"HTTP {status}"
+            if status >= 500 and looks_like_challenge(response.body):
+                kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
         elif failure.check(IgnoreRequest) and "robots.txt" in message:
             kind = "robots_disallowed"
+        known = request.meta.get("known") or {}
         yield FetchError(
             url=request.url,
             kind=kind,
             message=message,
             status=status,
             found_via=request.meta.get("found_via"),
+            depth=request.meta.get("depth", 0),
+            found=self._take(),
+            known_page=bool(known.get("page")),
         )
 
 
@@ -216,31 +459,50 @@ def sniff(response: Response, body: bytes) -> str:
 
 def feed_links(body: bytes) -> list[str]:
     """Entry links of an RSS 1/2 or Atom feed, in feed order."""
-    try:
-        root = etree.fromstring(body, XML_PARSER)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
-    links += root.xpath(
-        "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-    )
-    return [link.strip() for link in links if link.strip()]
+    return [e.url for e in feed_entries(body)]
 
 
 def sitemap_links(body: bytes) -> list[str]:
     """Page URLs of a sitemap, or the sitemap URLs of a sitemap index."""
-    try:
-        sitemap = Sitemap(body)
-    except (etree.XMLSyntaxError, ValueError):
-        return []
-    return [entry["loc"] for entry in sitemap if entry.get("loc")]
+    return [e.url for e in sitemap_entries(body)[1]]
+
+
+def _absolute(entry: Entry, base: str) -> Entry:
+    return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
+
+
+def _published(article: dict[str, Any]) -> str | None:
+    return parse_date(str(article.get("published") or "")) if article else None
+
+
+def _unconditional(request: scrapy.Request) -> scrapy.Request:
+    headers = request.headers.copy()
+    for name in CONDITIONAL_HEADERS:
+        headers.pop(name, None)
+    meta = {k: v for k, v in request.meta.items() if k not in ("known", "handle_httpstatus_list")}
+    return request.replace(headers=headers, meta=meta, dont_filter=True)
+
+
+def _day_key(value: str) -> str:
+    return value if len(value) > 10 else value + "T23:59:59+00:00"
+
+
+def _root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def _flag(value: bool | str | None) -> bool:
+    return str(value).lower() not in ("0", "false", "no", "", "none")
 
 
 def _as_list(value: str | list[str]) -> list[str]:

@@ -1,0 +1,220 @@
+"""What feeds, sitemaps and robots.txt list, with the dates they give for each URL.
+
+Feeds (RSS 1/2, Atom) and sitemaps (plain, index, Google News; gzipped ones
+arrive unpacked) are small and parsed in the crawl's own process. Their dates
+let a crawl skip URLs before fetching them: older than ``--since``, or an
+article already stored and unchanged since.
+
+Dates are kept as UTC ISO 8601 strings, comparable as text:
+``2024-03-01T08:00:00+00:00``, or ``2024-03-01`` when the source gives a day only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+XML_PARSER = etree.XMLParser(
+    recover=True, resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True
+)
+
+_FEED_DATES = {"pubdate": "published", "published": "published", "issued": "published"}
+_FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last change
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=/)")
+_ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.I | re.M)
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL a feed or sitemap lists, with the dates it gives (UTC ISO strings)."""
+
+    url: str
+    published: str | None = None
+    modified: str | None = None
+
+    @property
+    def date(self) -> str | None:
+        """The latest date given: when the entry last changed, as far as the source says."""
+        dates = [d for d in (self.published, self.modified) if d]
+        return max(dates, key=_sort_key) if dates else None
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _parse(body: bytes) -> etree._Element | None:
+    try:
+        return etree.fromstring(body, XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def feed_entries(body: bytes) -> list[Entry]:
+    """The entries of an RSS 1/2 or Atom feed, in feed order, with their dates."""
+    root = _parse(body)
+    if root is None:
+        return []
+    entries: list[Entry] = []
+    for item in root.iter("{*}item", "{*}entry"):
+        link = published = modified = None
+        for child in item:
+            name = _local(child.tag)
+            text = (child.text or "").strip()
+            if name == "link":
+                if child.get("href") is not None:  # Atom
+                    if link is None and child.get("rel", "alternate") == "alternate":
+                        link = child.get("href", "").strip()
+                elif text and link is None:
+                    link = text
+            elif name == "guid" and text and child.get("isPermaLink", "true") != "false":
+                guid = text if text.startswith(("http://", "https://")) else None
+                link = link or guid
+            elif name in _FEED_DATES:
+                published = published or parse_date(text)
+            elif name in _FEED_MODIFIED:
+                modified = modified or parse_date(text)
+        if link:
+            entries.append(Entry(link, published, modified))
+    return entries
+
+
+def sitemap_entries(body: bytes) -> tuple[bool, list[Entry]]:
+    """Whether the sitemap is an index, and its entries: page or child-sitemap URLs.
+
+    ``lastmod`` is the entry's modification date; a Google News sitemap's
+    ``news:publication_date`` its publication date.
+    """
+    root = _parse(body)
+    if root is None:
+        return False, []
+    index = _local(root.tag) == "sitemapindex"
+    entries: list[Entry] = []
+    for element in root:
+        if _local(element.tag) not in ("url", "sitemap"):
+            continue
+        loc = published = modified = None
+        for child in element:
+            name = _local(child.tag)
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                modified = parse_date(child.text or "")
+            elif name == "news":
+                for field in child:
+                    if _local(field.tag) == "publication_date":
+                        published = parse_date(field.text or "")
+        if loc:
+            entries.append(Entry(loc, published, modified))
+    return index, entries
+
+
+def robots_sitemaps(body: bytes) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt."""
+    return [m.decode("utf-8", "replace") for m in _ROBOTS_SITEMAP.findall(body)]
+
+
+# -- dates ---------------------------------------------------------------------
+
+
+def parse_date(value: str | None) -> str | None:
+    """A feed or sitemap date as a UTC ISO string (a day alone stays a day); None if unreadable.
+
+    Reads ISO 8601 and W3C datetime (``2024-03-01``, ``2024-03-01T08:00+01:00``,
+    ``2024-03-01T08:00:00Z``, ``2024-03``) and RFC 822 (``Fri, 01 Mar 2024 08:00:00 GMT``).
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return f"{value}-01"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment is None:
+        return None
+    return iso(moment)
+
+
+def iso(moment: datetime) -> str:
+    """A datetime as the UTC ISO string everything here compares (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _sort_key(value: str) -> str:
+    return value if len(value) > 10 else value + "T00:00:00+00:00"
+
+
+def newer_than(changed: str | None, fetched: str | None) -> bool:
+    """Whether a source's date says the URL changed after we fetched it.
+
+    A day alone (``2024-03-05``) counts as changed on the day of the fetch too:
+    a change later that day would otherwise never show.
+    """
+    if not changed or not fetched:
+        return False
+    if len(changed) <= 10:
+        return changed >= fetched[:10]
+    return changed > fetched
+
+
+def older_than(when: str | None, since: str | None) -> bool:
+    """Whether a date is before ``since`` (a day alone compares as that day)."""
+    if not when or not since:
+        return False
+    if len(when) <= 10:
+        return when < since[:10]
+    return when < since
+
+
+def url_date(url: str) -> str | None:
+    """The date a URL's path carries (``/2024/03/05/slug``), as a day; None without one.
+
+    A year and month alone give the month's last day, so ``--since`` skips a
+    URL only when the whole month is before it.
+    """
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    year, month, day = int(match[1]), int(match[2]), match[3]
+    try:
+        if day:
+            return date(year, month, int(day)).isoformat()
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return (following - timedelta(days=1)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_since(value: str, now: datetime | None = None) -> str:
+    """``--since``: a date or datetime (ISO 8601), or an age: ``36h``, ``7d``, ``2w``, ``1y``.
+
+    Raises ValueError for anything else.
+    """
+    match = _RELATIVE.match(value)
+    if match:
+        n, unit = int(match[1]), match[2].lower()
+        days = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}[unit] * n
+        return iso((now or datetime.now(UTC)) - timedelta(days=days))
+    parsed = parse_date(value)
+    if parsed is None or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"not a date (YYYY-MM-DD) or an age (7d, 2w): {value!r}")
+    return _sort_key(parsed)

@@ -1,0 +1,115 @@
+"""The crawl frontier, as the spider reads it: every URL seen, and what became of it.
+
+The ``urls`` table (written by the store, in the same transactions as the
+pages) remembers every URL a crawl found, how and when, its last status and
+fetch, its validators (ETag, Last-Modified), the dates feeds and sitemaps gave
+for it, and the article it holds. The spider reads it through a read-only
+connection, one indexed lookup per URL it has not met yet in this crawl, to
+decide before fetching:
+
+- an article already held is not fetched again, unless a feed or sitemap
+  says it changed after our fetch, or the user asked for ``--refresh``;
+- a URL dated before ``--since`` is not fetched at all;
+- what is fetched again goes with ``If-None-Match`` / ``If-Modified-Since``;
+- URLs found but not fetched yet (a ``--max-pages`` budget, a killed crawl)
+  are scheduled at the next start.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: What ``urls.state`` holds.
+STATES = {
+    "queued": "found, not fetched yet (or due to be fetched again)",
+    "fetched": "fetched; status 200 or 304",
+    "failed": "the last fetch failed: HTTP error, timeout, refused connection",
+    "blocked": "the site refused the crawler: 401, 403, 429, 451 or a challenge page",
+    "robots": "robots.txt forbids it",
+    "skipped": "not fetched on purpose: dated before --since",
+    "alias": "never fetched itself: the canonical URL of an article fetched under another",
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the frontier holds about one URL."""
+
+    url: str
+    state: str
+    kind: str | None = None
+    status: int | None = None
+    fetched_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    article_id: str | None = None
+    published: str | None = None
+    lastmod: str | None = None
+    reason: str | None = None
+
+    @property
+    def held(self) -> bool:
+        """An article is stored for this URL."""
+        return self.article_id is not None
+
+    def conditional_headers(self) -> dict[str, str]:
+        """``If-None-Match`` / ``If-Modified-Since`` from the last full fetch's validators."""
+        if self.fetched_at is None:
+            return {}
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+_COLUMNS = "url, state, kind, status, fetched_at, etag, last_modified, article_id, published, "
+_COLUMNS += "lastmod, reason"
+
+
+class FrontierReader:
+    """Read-only access to the frontier and stored pages, for the spider's decisions."""
+
+    def __init__(self, path: str | Path):
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.conn.execute("select url from urls limit 0")  # raises without a frontier
+
+    def lookup(self, url: str) -> Known | None:
+        row = self.conn.execute(f"select {_COLUMNS} from urls where url = ?", [url]).fetchone()
+        return Known(*row) if row else None
+
+    def queued(self) -> Iterator[dict[str, Any]]:
+        """URLs found and not fetched yet, oldest first."""
+        cursor = self.conn.execute(
+            "select url, found_via, depth from urls where state = 'queued' order by rowid"
+        )
+        for url, found_via, depth in cursor:
+            yield {"url": url, "found_via": found_via, "depth": depth or 0}
+
+    def done_in(self, crawl_ids: list[int]) -> set[str]:
+        """URLs the given crawls fetched or tried: a resumed crawl does not fetch them again."""
+        marks = ",".join("?" * len(crawl_ids))
+        cursor = self.conn.execute(
+            f"select url from urls where crawl_id in ({marks}) and state != 'queued'", crawl_ids
+        )
+        return {url for (url,) in cursor}
+
+    def stored_page(self, url: str) -> tuple[str, str | None, bytes] | None:
+        """(kind, content type, raw body) of the page stored for a URL, for a 304 to reuse."""
+        row = self.conn.execute(
+            "select kind, content_type, body from pages where url = ? and status = 200", [url]
+        ).fetchone()
+        if row is None or row[2] is None:
+            return None
+        return row[0], row[1], zlib.decompress(row[2])
+
+    def close(self) -> None:
+        self.conn.close()

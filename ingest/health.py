@@ -1,0 +1,81 @@
+"""Crawl health: per outlet and crawl, what was fetched, stored, skipped, blocked or failed.
+
+The store counts as it writes and keeps one ``crawl_health`` row per outlet of
+the running crawl up to date at every commit, so a killed crawl keeps its
+figures up to the last batch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+#: The ``crawl_health`` counters, in the order the summary shows them.
+COUNTERS = (
+    "pages",
+    "not_modified",
+    "new",
+    "updated",
+    "unchanged",
+    "duplicates",
+    "skipped_unchanged",
+    "skipped_old",
+    "errors",
+    "blocked",
+    "robots_disallowed",
+)
+
+#: Statuses a site answers when it refuses a crawler rather than a page being missing.
+BLOCK_STATUSES = frozenset({401, 403, 429, 451})
+#: Error kinds counted as blocked: refusals and challenge pages.
+BLOCK_KINDS = frozenset({f"http_{s}" for s in BLOCK_STATUSES} | {"captcha"})
+
+# What challenge pages (Cloudflare, DataDome, PerimeterX, Imperva, reCAPTCHA walls) carry.
+_CHALLENGE = re.compile(
+    rb"cf-challenge|cf_chl_|challenge-platform|captcha-delivery|_incapsula_resource"
+    rb"|px-captcha|are you a robot|are you human|verify you are human|verifying you are human"
+    rb"|unusual traffic from your computer|checking your browser before accessing"
+    rb"|attention required! \| cloudflare|please complete the security check",
+    re.I,
+)
+#: Challenge pages are small; a long page mentioning a captcha is an article about one.
+CHALLENGE_MAX_BYTES = 100_000
+
+
+def looks_like_challenge(body: bytes) -> bool:
+    """A captcha or bot-check page instead of the content (cheap: a bounded byte search)."""
+    return bool(body) and len(body) <= CHALLENGE_MAX_BYTES and bool(_CHALLENGE.search(body))
+
+
+class Health:
+    """Counters per outlet for one crawl; ``rows()`` gives the ``crawl_health`` rows."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[str]] = defaultdict(Counter)
+        self.error_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        self.dirty = False
+
+    def add(self, outlet: str, counter: str, n: int = 1) -> None:
+        self.counts[outlet][counter] += n
+        self.dirty = True
+
+    def error(self, outlet: str, kind: str) -> None:
+        self.add(outlet, "errors")
+        self.error_kinds[outlet][kind] += 1
+        if kind in BLOCK_KINDS:
+            self.add(outlet, "blocked")
+        elif kind == "robots_disallowed":
+            self.add(outlet, "robots_disallowed")
+
+    def rows(self, crawl_id: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "crawl_id": crawl_id,
+                "outlet": outlet,
+                **{name: counts[name] for name in COUNTERS},
+                "error_kinds": json.dumps(dict(self.error_kinds[outlet].most_common())),
+            }
+            for outlet, counts in sorted(self.counts.items())
+        ]

@@ -1,0 +1,274 @@
+"""Finding articles: robots.txt, sitemap indexes, gzipped and Google News sitemaps, feeds,
+``--since``, canonical and AMP URLs, the page budget, and pages no plugin describes.
+
+Real crawls against sites served on 127.0.0.1; the servers' request logs say what was
+fetched and what was skipped before fetching.
+"""
+
+import gzip
+import json
+import sqlite3
+
+from conftest import FAST, run_ingest
+from sites import LocalSite, Resource, article_page, index_page
+
+WORDS = (
+    "council budget river bridge school hospital railway station harbour market winter "
+    "summer election minister mayor court judge police village farmers workers union "
+    "museum festival library teacher students doctors nurses tenants landlord factory "
+    "engineers drought flood storm energy prices wages pensions taxes tourism airport"
+).split()
+SITEMAP_NS = (
+    "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
+    "xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'"
+)
+
+
+def prose(n: int, paragraphs: int = 4) -> list[str]:
+    out = []
+    for p in range(paragraphs):
+        words = [WORDS[(n * 7 + p * 13 + i * (n + 3)) % len(WORDS)] for i in range(18)]
+        out.append(f"Story {n} part {p}: " + " ".join(words) + ".")
+    return out
+
+
+def rows(db, sql, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def xml(body: str, content_type: str = "application/xml") -> Resource:
+    return Resource(f"<?xml version='1.0' encoding='UTF-8'?>{body}", content_type)
+
+
+def urlset(base: str, entries: list[tuple[str, str]]) -> str:
+    """A Google News sitemap: (path, publication date) pairs."""
+    urls = "".join(
+        f"<url><loc>{base}{path}</loc><news:news><news:publication>"
+        "<news:name>Test Daily</news:name><news:language>en</news:language>"
+        f"</news:publication><news:publication_date>{when}</news:publication_date>"
+        "<news:title>t</news:title></news:news></url>"
+        for path, when in entries
+    )
+    return f"<urlset {SITEMAP_NS}>{urls}</urlset>"
+
+
+def test_robots_sitemap_index_gzipped_and_news_sitemaps(tmp_path):
+    db = tmp_path / "robots.db"
+    with LocalSite({}) as site:
+        base = site.url
+        plain = "".join(f"<url><loc>{base}/news/{i}</loc></url>" for i in range(4))
+        site.resources.update(
+            {
+                "/": Resource(index_page([])),
+                "/robots.txt": Resource(
+                    f"User-agent: *\nDisallow: /private/\nSitemap: {base}/sitemap_index.xml\n",
+                    "text/plain",
+                ),
+                "/sitemap_index.xml": xml(
+                    f"<sitemapindex {SITEMAP_NS}>"
+                    f"<sitemap><loc>{base}/sitemaps/pages.xml.gz</loc></sitemap>"
+                    f"<sitemap><loc>{base}/sitemaps/news.xml</loc></sitemap></sitemapindex>"
+                ),
+                "/sitemaps/pages.xml.gz": Resource(
+                    gzip.compress(
+                        f"<?xml version='1.0'?><urlset {SITEMAP_NS}>{plain}</urlset>".encode()
+                    ),
+                    "application/gzip",
+                ),
+                "/sitemaps/news.xml": xml(
+                    urlset(
+                        base, [("/news/4", "2024-03-02T10:00:00+01:00"), ("/news/5", "2024-03-03")]
+                    )
+                ),
+            }
+        )
+        for i in range(6):
+            site.resources[f"/news/{i}"] = Resource(article_page(f"Headline {i}", prose(i)))
+        run_ingest("crawl", base + "/", "--no-follow", "--db", str(db), *FAST)
+
+    assert site.hits.count("/robots.txt") == 1
+    assert rows(db, "select count(*) from articles") == [(6,)]
+    kinds = dict(rows(db, "select kind, count(*) from pages group by kind"))
+    assert kinds == {"html": 7, "sitemap": 3}
+    found = dict(rows(db, "select url, found_via from urls"))
+    assert found[f"{base}/sitemap_index.xml"] == f"robots {base}/robots.txt"
+    assert found[f"{base}/news/4"] == f"sitemap {base}/sitemaps/news.xml"
+    assert found[f"{base}/news/0"] == f"sitemap {base}/sitemaps/pages.xml.gz"
+    published = dict(rows(db, "select url, published from urls where url like '%/news/%'"))
+    # the sitemap's publication date, until the article's own replaced it
+    assert published[f"{base}/news/4"].startswith("2024-03-0")
+
+
+def test_since_skips_old_urls_before_fetching_them(tmp_path):
+    db = tmp_path / "since.db"
+    new, old = "2024-06-02", "2020-02-01"
+    with LocalSite({}) as site:
+        base = site.url
+        links = ["/2020/01/05/old-story", "/2024/06/01/new-story", "/undated-old", "/undated-new"]
+        site.resources.update(
+            {
+                "/": Resource(index_page(links)),
+                "/2024/06/01/new-story": Resource(
+                    article_page("New story", prose(1), published=new)
+                ),
+                "/undated-old": Resource(article_page("Old undated", prose(2), published=old)),
+                "/undated-new": Resource(article_page("New undated", prose(3), published=new)),
+                "/feed-new": Resource(article_page("Feed new", prose(4), published=new)),
+                "/news-new": Resource(article_page("News new", prose(5), published=new)),
+                "/rss.xml": xml(
+                    "<rss version='2.0'><channel>"
+                    f"<item><link>{base}/feed-old</link><pubDate>Sat, 01 Feb 2020 08:00:00 GMT"
+                    "</pubDate></item>"
+                    f"<item><link>{base}/feed-new</link><pubDate>Sun, 02 Jun 2024 08:00:00 GMT"
+                    "</pubDate></item></channel></rss>",
+                    "application/rss+xml",
+                ),
+                "/sitemap_index.xml": xml(
+                    f"<sitemapindex {SITEMAP_NS}>"
+                    f"<sitemap><loc>{base}/sitemap-2019.xml</loc><lastmod>2019-12-31</lastmod>"
+                    f"</sitemap><sitemap><loc>{base}/news.xml</loc><lastmod>2024-06-02</lastmod>"
+                    "</sitemap></sitemapindex>"
+                ),
+                # an old article, edited lately: its publication date decides
+                "/news.xml": xml(urlset(base, [("/news-old", "2020-02-01"), ("/news-new", new)])),
+            }
+        )
+        site.resources["/news.xml"] = xml(
+            site.resources["/news.xml"]
+            .body[len("<?xml version='1.0' encoding='UTF-8'?>") :]
+            .replace("</loc>", "</loc><lastmod>2024-06-03</lastmod>", 1)
+        )
+        seeds = [base + "/", base + "/rss.xml", base + "/sitemap_index.xml"]
+        out = run_ingest("crawl", *seeds, "--since", "2024-01-01", "--db", str(db), *FAST)
+
+    for never in ("/2020/01/05/old-story", "/feed-old", "/news-old", "/sitemap-2019.xml"):
+        assert never not in site.hits, never
+    assert "/undated-old" in site.hits  # only its page could tell
+    titles = {t for (t,) in rows(db, "select title from articles")}
+    assert titles == {"New story", "New undated", "Feed new", "News new"}
+    skipped = dict(rows(db, "select url, state from urls where reason = 'old'"))
+    assert skipped == {
+        f"{base}/2020/01/05/old-story": "skipped",
+        f"{base}/feed-old": "skipped",
+        f"{base}/news-old": "skipped",
+        f"{base}/sitemap-2019.xml": "skipped",
+        f"{base}/undated-old": "fetched",
+    }
+    [(old_skipped,)] = rows(db, "select skipped_old from crawl_health")
+    assert old_skipped == 5
+    assert "too old" in out.stdout
+    assert json.loads(rows(db, "select settings from crawls")[0][0])["since"].startswith(
+        "2024-01-01"
+    )
+    # a bad date is refused before crawling
+    bad = run_ingest("crawl", base + "/", "--since", "last year", "--db", str(db), check=False)
+    assert bad.returncode != 0 and "--since" in bad.stderr
+
+
+def with_head(page: str, tags: str) -> str:
+    return page.replace("</head>", tags + "</head>", 1)
+
+
+def test_one_row_per_article_whatever_url_found_it(tmp_path):
+    db = tmp_path / "canonical.db"
+    with LocalSite({}) as site:
+        base = site.url
+        links = [
+            "/news/a",
+            "/news/a/amp",
+            "/amp-b",
+            "/news/b",
+            "/news/c?utm_source=newsletter&utm_medium=email",
+            "/news/c",
+            "/p/123",
+        ]
+        b_page = article_page("Story B", prose(2))
+        site.resources.update(
+            {
+                "/": Resource(index_page(links)),
+                "/news/a": Resource(article_page("Story A", prose(1))),
+                "/news/a/amp": Resource(article_page("Story A (AMP)", prose(1))),
+                "/amp-b": Resource(
+                    with_head(b_page, f'<link rel="canonical" href="{base}/news/b">')
+                ),
+                "/news/b": Resource(b_page),
+                "/news/c": Resource(article_page("Story C", prose(3))),
+                "/p/123": Resource(
+                    with_head(
+                        article_page("Story D", prose(4)),
+                        f'<meta property="og:url" content="{base}/news/d">',
+                    )
+                ),
+            }
+        )
+        run_ingest("crawl", base + "/", "--db", str(db), *FAST)
+        site.hits.clear()
+        run_ingest("crawl", base + "/", "--db", str(db), *FAST)
+        second = list(site.hits)
+
+    canonicals = sorted(c for (c,) in rows(db, "select canonical_url from articles"))
+    assert canonicals == [f"{base}/news/{x}" for x in "abcd"]
+    assert rows(db, "select count(*) from article_versions") == [(0,)]
+    [(title_b,)] = rows(db, "select title from articles where canonical_url like '%/news/b'")
+    assert title_b == "Story B"
+    assert "/news/a/amp" not in site.hits  # mapped to /news/a before fetching
+    assert not [h for h in site.hits if "utm_" in h]
+    # the article found under /p/123 is known under its canonical URL too
+    [(state, article)] = rows(
+        db, "select state, article_id from urls where url = ?", f"{base}/news/d"
+    )
+    assert state == "alias"
+    assert rows(db, "select id from articles where url like '%/p/123'") == [(article,)]
+    assert second == ["/robots.txt", "/"]  # every article held: none fetched again
+
+
+def test_page_budget_leaves_the_rest_queued_for_the_next_crawl(tmp_path):
+    db = tmp_path / "budget.db"
+    pages = {f"/news/{i}": article_page(f"Headline {i}", prose(i)) for i in range(10)}
+    pages["/"] = index_page(list(pages))
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--max-pages", "4", "--db", str(db), *FAST)
+        assert rows(db, "select count(*) from articles") == [(3,)]
+        assert rows(db, "select reason, count(*) from urls where state = 'queued' group by 1") == [
+            ("max_pages", 7)
+        ]
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert rows(db, "select count(*) from articles") == [(10,)]
+    assert all(site.hits.count(f"/news/{i}") == 1 for i in range(10))
+    assert rows(db, "select count(*) from urls where state = 'queued'") == [(0,)]
+
+
+def test_pages_without_a_plugin_are_classified_by_what_they_say(tmp_path):
+    """No plugin: JSON-LD and text density decide, and a listing of teasers is no article."""
+    db = tmp_path / "generic.db"
+    teasers = "".join(
+        f'<p><a href="/story/{i}">{" ".join(prose(i)[0].split()[:16])}</a> '
+        f"{' '.join(prose(i)[1].split()[:6])}</p>"
+        for i in range(12)
+    )
+    listing = (
+        '<html><head><title>World</title><script type="application/ld+json">'
+        '{"@context": "https://schema.org", "@type": "CollectionPage"}</script></head>'
+        f"<body><h1>World</h1>{''.join(f'<p>{p}</p>' for p in prose(20, 10))}</body></html>"
+    )
+    story = (
+        "<html><head><title>{t}</title><script type='application/ld+json'>"
+        '{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "{t}"}}'
+        "</script></head><body><article><h1>{t}</h1>{ps}</article></body></html>"
+    )
+    pages = {
+        "/": f"<html><head><title>Home</title></head><body>{teasers}"
+        '<a href="/world">World</a></body></html>',
+        "/world": listing,
+    }
+    for i in range(12):
+        paragraphs = "".join(f"<p>{p}</p>" for p in prose(i))
+        pages[f"/story/{i}"] = story.format(t=f"Story {i}", ps=paragraphs)
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    stored = {
+        u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[1]
+        for (u,) in rows(db, "select url from articles")
+    }
+    assert stored == {f"story/{i}" for i in range(12)}

@@ -1,0 +1,344 @@
+"""Crawling again: what a second crawl fetches, what it skips, what it keeps of the past.
+
+Real crawls (Scrapy, worker processes, SQLite) against sites served on 127.0.0.1,
+changed between crawls; the servers' request logs say what was fetched.
+"""
+
+import hashlib
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from conftest import FAST, ROOT, run_ingest
+from sites import LocalSite, Resource, article_page, index_page
+
+WORDS = (
+    "council budget river bridge school hospital railway station harbour market winter "
+    "summer election minister mayor court judge police village farmers workers union "
+    "museum festival library teacher students doctors nurses tenants landlord factory "
+    "engineers drought flood storm energy prices wages pensions taxes tourism airport"
+).split()
+
+
+def prose(n: int, paragraphs: int = 4) -> list[str]:
+    """Distinct paragraphs for story ``n``: no two stories share five words in a row."""
+    out = []
+    for p in range(paragraphs):
+        words = [WORDS[(n * 7 + p * 13 + i * (n + 3)) % len(WORDS)] for i in range(18)]
+        out.append(f"Story {n} part {p}: " + " ".join(words) + ".")
+    return out
+
+
+def rows(db, sql, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def build(base: str, stories: dict[int, list[str]], lastmod: dict[int, str]) -> dict:
+    """A small news site: home, a section, an RSS feed, a sitemap robots.txt names."""
+    links = [f"/news/{i}" for i in stories]
+    pages = {
+        f"/news/{i}": article_page(f"Headline {i}", text, published="2024-03-01")
+        for i, text in stories.items()
+    }
+    pages["/"] = index_page([*links[:3], "/world"]).replace(
+        "</head>",
+        '<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>',
+    )
+    pages["/world"] = index_page(links)
+    items = "".join(
+        f"<item><title>Headline {i}</title><link>{base}/news/{i}</link>"
+        "<pubDate>Fri, 01 Mar 2024 08:00:00 GMT</pubDate></item>"
+        for i in stories
+    )
+    pages["/rss.xml"] = Resource(
+        f"<?xml version='1.0'?><rss version='2.0'><channel>{items}</channel></rss>",
+        "application/rss+xml",
+    )
+    entries = "".join(
+        f"<url><loc>{base}/news/{i}</loc><lastmod>{lastmod.get(i, '2024-03-01T08:00:00Z')}"
+        "</lastmod></url>"
+        for i in stories
+    )
+    pages["/sitemap.xml"] = Resource(
+        "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        f"{entries}</urlset>",
+        "application/xml",
+    )
+    pages["/robots.txt"] = Resource(f"User-agent: *\nSitemap: {base}/sitemap.xml\n", "text/plain")
+    return pages
+
+
+def health(db, crawl_id):
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        rows_ = conn.execute("select * from crawl_health where crawl_id = ?", [crawl_id])
+        return [dict(r) for r in rows_]
+
+
+def test_second_crawl_fetches_hubs_not_articles_unless_a_date_says_they_changed(tmp_path):
+    db = tmp_path / "inc.db"
+    stories = {i: prose(i) for i in range(8)}
+    with LocalSite({}) as site:
+        site.resources.update(
+            {
+                k: v if isinstance(v, Resource) else Resource(v)
+                for k, v in build(site.url, stories, {}).items()
+            }
+        )
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        assert rows(db, "select count(*) from articles") == [(8,)]
+        first_hits = sorted(site.hits)
+        assert all(first_hits.count(f"/news/{i}") == 1 for i in range(8))
+
+        # Nothing changed: feeds, sitemaps and section pages again, no article.
+        site.hits.clear()
+        second = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        assert sorted(site.hits) == ["/", "/robots.txt", "/rss.xml", "/sitemap.xml", "/world"]
+        assert "0 new, 0 updated" in second.stdout
+        assert "Health per outlet" in second.stdout
+        [row] = health(db, 2)
+        assert row["skipped_unchanged"] == 8 and row["new"] == 0 and row["pages"] == 4
+
+        # Story 2 changes and the sitemap says so; story 3 changes silently; story 8 is new.
+        later = stamp(datetime.now(UTC) + timedelta(minutes=5))
+        stories[2] = [*prose(2)[:2], "A correction was added to this story on Friday morning."]
+        stories[3] = [*prose(3)[:3], "This paragraph was added without telling anyone at all."]
+        stories[8] = prose(8)
+        site.resources.update(
+            {
+                k: v if isinstance(v, Resource) else Resource(v)
+                for k, v in build(site.url, stories, {2: later}).items()
+            }
+        )
+        site.hits.clear()
+        third = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        fetched = sorted(h for h in site.hits if h.startswith("/news/"))
+        assert fetched == ["/news/2", "/news/8"]
+        assert "1 new, 1 updated" in third.stdout
+
+        # --refresh fetches every stored article again and finds the silent change.
+        site.hits.clear()
+        fourth = run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+        assert sorted(h for h in site.hits if h.startswith("/news/")) == sorted(
+            f"/news/{i}" for i in range(9)
+        )
+        assert "0 new, 1 updated" in fourth.stdout
+
+    assert rows(db, "select count(*) from articles") == [(9,)]
+    # Each change kept the earlier version, with when it was seen and what changed.
+    changes = rows(
+        db,
+        "select url, old_title, new_title, old_text, new_text, diff, version_first_seen,"
+        " changed_at from article_changes order by changed_at, url",
+    )
+    assert [c[0].rsplit("/", 1)[1] for c in changes] == ["2", "3"]
+    url, old_title, new_title, old_text, new_text, diff, first_seen, changed_at = changes[0]
+    assert old_text == "\n".join(prose(2)) and new_text == "\n".join(stories[2])
+    assert "+A correction was added to this story on Friday morning." in diff
+    assert f"-{prose(2)[2]}" in diff
+    assert first_seen <= changed_at
+    states = dict(rows(db, "select url, state from urls where url like '%/news/%'"))
+    assert set(states.values()) == {"fetched"}
+    # The frontier knows how each URL was first found.
+    [(via,)] = rows(db, "select found_via from urls where url like '%/sitemap.xml'")
+    assert via == f"robots {site.url}/robots.txt"
+
+
+class ConditionalSite:
+    """A site answering conditional requests (ETag, Last-Modified) with 304 when unchanged."""
+
+    LAST_MODIFIED = "Fri, 01 Mar 2024 08:00:00 GMT"
+
+    def __init__(self, resources: dict):
+        self.resources = {
+            p: r if isinstance(r, Resource) else Resource(r) for p, r in resources.items()
+        }
+        self.hits: list[tuple[str, bool, int]] = []  # path, conditional, status
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                resource = site.resources.get(self.path)
+                if resource is None:
+                    resource = Resource("<html><body>not found</body></html>", status=404)
+                body = resource.body.encode() if isinstance(resource.body, str) else resource.body
+                etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+                asked = self.headers.get("If-None-Match")
+                status = 304 if asked == etag and resource.status == 200 else resource.status
+                site.hits.append((self.path, asked is not None, status))
+                self.send_response(status)
+                self.send_header("Content-Type", resource.content_type)
+                if resource.status == 200:
+                    self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", site.LAST_MODIFIED)
+                if status == 304:
+                    self.end_headers()
+                    return
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def extraction_counter(write_plugin, log):
+    """A plugin that notes every page extracted (in the worker processes) in ``log``."""
+    return write_plugin(
+        "counter",
+        (
+            "from ingest import hookimpl\n"
+            "@hookimpl\n"
+            "def clean_article(article):\n"
+            f"    with open({str(log)!r}, 'a') as f:\n"
+            "        f.write(article.url + '\\n')\n"
+        ),
+    )
+
+
+def test_refresh_asks_conditionally_and_a_304_costs_no_extraction(tmp_path, write_plugin):
+    db = tmp_path / "cond.db"
+    log = tmp_path / "extracted.txt"
+    folder = extraction_counter(write_plugin, log)
+    stories = {i: prose(i) for i in range(5)}
+    with ConditionalSite({}) as site:
+        site.resources.update(
+            {
+                k: v if isinstance(v, Resource) else Resource(v)
+                for k, v in build(site.url, stories, {}).items()
+            }
+        )
+        args = ("--db", str(db), "--plugins-dir", str(folder), *FAST)
+        run_ingest("crawl", site.url + "/", *args)
+        assert len(log.read_text().split()) == 5
+        stored = dict(rows(db, "select url, fetched_at from pages where url like '%/news/%'"))
+        log.write_text("")
+
+        site.resources["/news/1"] = Resource(article_page("Headline 1", prose(11)))
+        site.hits.clear()
+        time.sleep(1.1)  # a fetch time that would show if a page were rewritten
+        out = run_ingest("crawl", site.url + "/", "--refresh", *args)
+
+    articles = [(p, c, s) for p, c, s in site.hits if p.startswith("/news/")]
+    assert sorted(articles) == sorted(
+        [(f"/news/{i}", True, 200 if i == 1 else 304) for i in range(5)]
+    )
+    # Only the changed article went through extraction again.
+    assert log.read_text().split() == [f"{site.url}/news/1"]
+    assert "0 new, 1 updated" in out.stdout
+    [row] = health(db, 2)
+    assert row["not_modified"] >= 4 and row["unchanged"] == 4 and row["updated"] == 1
+    # 304s are recorded; the stored pages stay as they were.
+    statuses = dict(rows(db, "select url, status from urls where url like '%/news/%'"))
+    assert sorted(statuses.values()) == [200, 304, 304, 304, 304]
+    after = dict(rows(db, "select url, fetched_at from pages where url like '%/news/%'"))
+    assert [u for u in after if after[u] != stored[u]] == [f"{site.url}/news/1"]
+    assert rows(db, "select count(*) from errors") == [(0,)]
+    [(versions,)] = rows(db, "select count(*) from article_versions")
+    assert versions == 1
+
+
+def test_a_304_page_is_read_from_the_store_for_its_links(tmp_path):
+    """A section page answering 304 still leads to its links: the stored copy is read."""
+    db = tmp_path / "reuse.db"
+    stories = {i: prose(i) for i in range(4)}
+    with ConditionalSite({}) as site:
+        pages = build(site.url, stories, {})
+        del pages["/robots.txt"], pages["/sitemap.xml"], pages["/rss.xml"]
+        pages["/"] = index_page(["/news/0", "/news/1", "/news/2", "/news/3"])
+        site.resources.update(
+            {k: v if isinstance(v, Resource) else Resource(v) for k, v in pages.items()}
+        )
+        run_ingest("crawl", site.url + "/", "--no-follow", "--db", str(db), *FAST)
+        assert rows(db, "select count(*) from articles") == [(0,)]
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert ("/", True, 304) in site.hits
+    assert rows(db, "select count(*) from articles") == [(4,)]
+
+
+def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_found(tmp_path):
+    n = 30
+    stories = {i: prose(i) for i in range(n)}
+    pages = {
+        f"/news/{i}": Resource(article_page(f"Headline {i}", t), delay=0.3)
+        for i, t in stories.items()
+    }
+    pages["/"] = index_page([f"/news/{i}" for i in range(n)])
+    db = tmp_path / "resume.db"
+    with LocalSite(pages) as site:
+        crawl = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ingest",
+                "crawl",
+                site.url + "/",
+                "--db",
+                str(db),
+                "-s",
+                "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=0",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "INGEST_BATCH_SIZE=1",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            try:
+                if rows(db, "select count(*) from articles")[0][0] >= 4:
+                    break
+            except sqlite3.OperationalError:
+                continue
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
+        kept = {u for (u,) in rows(db, "select url from articles")}
+        assert 4 <= len(kept) < n
+        assert rows(db, "select count(*) from urls where state = 'queued'")[0][0] >= n - len(kept)
+        before = list(site.hits)
+        for resource in site.resources.values():
+            resource.delay = 0
+        out = run_ingest("crawl", site.url + "/", "--resume", "--db", str(db), *FAST)
+
+    after = site.hits[len(before) :]
+    assert "/" not in after  # the home page was stored: its links came from the frontier
+    assert not {site.url + h for h in after} & kept  # nothing stored is fetched again
+    assert len([h for h in after if h.startswith("/news/")]) <= n - len(kept)
+    assert rows(db, "select count(*) from articles") == [(n,)]
+    assert rows(db, "select id, resumed_from from crawls order by id") == [(1, None), (2, 1)]
+    assert "Crawl 2 done" in out.stdout
+    assert json.loads(rows(db, "select settings from crawls where id = 2")[0][0])["resume"]

@@ -1,0 +1,204 @@
+"""URLs and what feeds, sitemaps and robots.txt say about them: the small pieces, directly."""
+
+import gzip
+
+import pytest
+
+from ingest.classify import looks_like_article_url
+from ingest.discovery import (
+    feed_entries,
+    newer_than,
+    older_than,
+    parse_date,
+    parse_since,
+    robots_sitemaps,
+    sitemap_entries,
+    url_date,
+)
+from ingest.health import looks_like_challenge
+from ingest.spiders.news import feed_links, sitemap_links
+from ingest.urls import article_id, canonical, site_of
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://n.example/a?utm_source=x&utm_medium=y&utm_xyz=1&id=3#top",
+            "https://n.example/a?id=3",
+        ),
+        ("https://n.example/a?fbclid=1&gclid=2&mc_cid=3", "https://n.example/a"),
+        ("https://n.example/a?b=2&a=1", "https://n.example/a?a=1&b=2"),
+        ("https://n.example/2024/03/story/amp/", "https://n.example/2024/03/story/"),
+        ("https://n.example/news/story-123/amp", "https://n.example/news/story-123"),
+        ("https://n.example/amp/news/story", "https://n.example/news/story"),
+        ("https://n.example/news/story.amp.html", "https://n.example/news/story.html"),
+        ("https://n.example/news/story.amp", "https://n.example/news/story"),
+        ("https://n.example/story?amp", "https://n.example/story"),
+        ("https://n.example/story?amp=1&page=2", "https://n.example/story?page=2"),
+        ("https://n.example/story?outputType=amp", "https://n.example/story"),
+        ("https://n.example/camp/amplifier-review", "https://n.example/camp/amplifier-review"),
+        ("https://n.example/sport/ramp", "https://n.example/sport/ramp"),
+    ],
+)
+def test_canonical(url, expected):
+    assert canonical(url) == expected
+
+
+def test_article_id_is_the_same_for_every_spelling():
+    spellings = [
+        "https://n.example/news/story",
+        "https://n.example/news/story?utm_campaign=rss",
+        "https://n.example/news/story#comments",
+        "https://n.example/news/story/amp",
+        "https://n.example/news/story?amp=1",
+    ]
+    assert len({article_id(u) for u in spellings}) == 1
+
+
+def test_site_of():
+    assert site_of("https://www.News.example/a") == "news.example"
+    assert site_of("http://127.0.0.1:8080/a") == "127.0.0.1:8080"
+    assert site_of("https://n.example:443/a") == "n.example"
+
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+<atom:link href="https://n.example/rss.xml" rel="self"/>
+<item><title>A</title><link> https://n.example/a </link>
+  <pubDate>Fri, 01 Mar 2024 08:00:00 +0100</pubDate></item>
+<item><title>B</title><guid isPermaLink="true">https://n.example/b</guid>
+  <dc:date>2024-03-02T10:00:00Z</dc:date></item>
+<item><title>C</title><guid isPermaLink="false">c-123</guid></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+<link rel="self" href="https://n.example/atom.xml"/>
+<entry><link rel="alternate" href="https://n.example/c"/><link rel="edit" href="https://n.example/e"/>
+<published>2024-03-01T00:00:00Z</published><updated>2024-03-04T12:00:00+02:00</updated></entry>
+<entry><link href="https://n.example/d"/></entry>
+</feed>"""
+
+
+def test_feed_entries_and_dates():
+    a, b = feed_entries(RSS)
+    assert (a.url, a.published, a.modified) == (
+        "https://n.example/a",
+        "2024-03-01T07:00:00+00:00",
+        None,
+    )
+    assert (b.url, b.date) == ("https://n.example/b", "2024-03-02T10:00:00+00:00")
+    c, d = feed_entries(ATOM)
+    assert (c.url, c.published, c.date) == (
+        "https://n.example/c",
+        "2024-03-01T00:00:00+00:00",
+        "2024-03-04T10:00:00+00:00",
+    )
+    assert (d.url, d.date) == ("https://n.example/d", None)
+    assert feed_links(ATOM) == ["https://n.example/c", "https://n.example/d"]
+    assert feed_entries(b"not xml at all") == []
+
+
+def test_sitemap_entries_index_news_and_gzip():
+    news = b"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://n.example/a</loc><lastmod>2024-03-05</lastmod>
+  <news:news><news:publication_date>2024-03-01T09:00:00+01:00</news:publication_date>
+  </news:news></url>
+<url><loc>https://n.example/b</loc></url>
+</urlset>"""
+    index, (a, b) = sitemap_entries(news)
+    assert not index
+    assert (a.url, a.published, a.modified, a.date) == (
+        "https://n.example/a",
+        "2024-03-01T08:00:00+00:00",
+        "2024-03-05",
+        "2024-03-05",
+    )
+    assert (b.url, b.date) == ("https://n.example/b", None)
+    index, entries = sitemap_entries(
+        b"<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+        b"<sitemap><loc>https://n.example/s1.xml.gz</loc><lastmod>2023-12</lastmod></sitemap>"
+        b"</sitemapindex>"
+    )
+    assert index and [(e.url, e.modified) for e in entries] == [
+        ("https://n.example/s1.xml.gz", "2023-12-01")
+    ]
+    assert sitemap_links(news) == ["https://n.example/a", "https://n.example/b"]
+    assert gzip.decompress(gzip.compress(news)) == news  # the spider unpacks before parsing
+
+
+def test_robots_sitemaps():
+    body = b"User-agent: *\nDisallow: /x\n\nSitemap: https://n.example/s.xml\n sitemap:/t.xml.gz\n"
+    assert robots_sitemaps(body) == ["https://n.example/s.xml", "/t.xml.gz"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-03-01", "2024-03-01"),
+        ("2024-03", "2024-03-01"),
+        ("2024-03-01T08:00Z", "2024-03-01T08:00:00+00:00"),
+        ("2024-03-01T08:00:00+02:00", "2024-03-01T06:00:00+00:00"),
+        ("2024-03-01T08:00:00", "2024-03-01T08:00:00+00:00"),
+        ("Fri, 01 Mar 2024 08:00:00 GMT", "2024-03-01T08:00:00+00:00"),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+def test_date_comparisons():
+    fetched = "2024-03-05T10:00:00+00:00"
+    assert newer_than("2024-03-05T11:00:00+00:00", fetched)
+    assert not newer_than("2024-03-05T09:00:00+00:00", fetched)
+    assert newer_than("2024-03-05", fetched)  # a day alone: changed later that day, maybe
+    assert not newer_than("2024-03-04", fetched)
+    assert not newer_than(None, fetched) and not newer_than("2024-03-06", None)
+    since = parse_since("2024-03-01")
+    assert since == "2024-03-01T00:00:00+00:00"
+    assert older_than("2024-02-29T23:59:59+00:00", since)
+    assert not older_than("2024-03-01", since)
+    assert older_than("2024-02-29", since)
+    assert not older_than(None, since)
+    assert parse_since("7d") > parse_since("2w")
+    with pytest.raises(ValueError):
+        parse_since("last tuesday")
+
+
+def test_url_date():
+    assert url_date("https://n.example/news/2024/03/05/story") == "2024-03-05"
+    assert url_date("https://n.example/2024/02/story") == "2024-02-29"  # the month's last day
+    assert url_date("https://n.example/2024/13/story") is None
+    assert url_date("https://n.example/story-2024") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "article"),
+    [
+        ("https://n.example/", False),
+        ("https://n.example/politics/", False),
+        ("https://n.example/news/2024/03/05/council-vote", True),
+        ("https://n.example/world/europe-68412345", True),
+        ("https://n.example/politics/council-approves-new-budget-plan", True),
+        ("https://n.example/story/article-123456.html", True),
+        ("https://n.example/tag/council-approves-new-budget", False),
+        ("https://n.example/author/jane-doe-smith-jones", False),
+        ("https://n.example/page/2", False),
+        ("https://n.example/news/3", False),
+    ],
+)
+def test_looks_like_article_url(url, article):
+    assert looks_like_article_url(url) is article
+
+
+def test_challenge_pages():
+    assert looks_like_challenge(b"<html><title>Just a moment...</title><div id='cf-challenge'>")
+    assert looks_like_challenge(b"<p>Please verify you are human to continue.</p>")
+    assert not looks_like_challenge(b"<html><p>An ordinary article.</p></html>")
+    long_article = b"<p>" + b"word " * 30000 + b"are you a robot?</p>"
+    assert not looks_like_challenge(long_article)
