@@ -17,6 +17,7 @@ from lxml.etree import ParserError
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.blocks import block_lines
 from ingest.dates import page_dates
 from ingest.metadata import page_metadata
 from ingest.outlet import Outlet
@@ -44,18 +45,13 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     """trafilatura over the page, comments off, the outlet's ``drop`` blocks pruned."""
     if len(page.html) > MAX_HTML_CHARS:
         raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
-    prune = [css_to_xpath(s) for s in outlet.drop] if outlet else []
-    doc = trafilatura.bare_extraction(
-        page.tree,  # trafilatura works on a copy
-        url=page.url,
-        include_comments=False,
-        prune_xpath=prune or None,
+    lines = (
+        block_lines(page.tree, outlet.paragraphs, outlet.drop)
+        if outlet and outlet.paragraphs
+        else []
     )
-    if doc is None or not (doc.text or "").strip():
-        raise ExtractionError(*why_empty(page))
-    text = doc.text
-    if outlet and outlet.body:
-        text = body_text(page, outlet) or text
+    # The site's own paragraphs when the outlet names them and they are there: no guessing.
+    text = "\n".join(lines) if lines else main_text(page, outlet)
     meta = page_metadata(page.tree, page.url)
     dates = page_dates(page.tree, page.url, page.fetched)
     # Pages mix composed and decomposed accents; stored text is NFC, as trafilatura prints it.
@@ -74,6 +70,23 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         tags=meta.tags,
         extractor=EXTRACTOR,
     )
+
+
+def main_text(page: Page, outlet: Outlet | None) -> str:
+    """trafilatura's choice of the main text, within the outlet's body if it names one."""
+    prune = [css_to_xpath(s) for s in outlet.drop] if outlet else []
+    doc = trafilatura.bare_extraction(
+        page.tree,  # trafilatura works on a copy
+        url=page.url,
+        include_comments=False,
+        prune_xpath=prune or None,
+    )
+    text = (doc.text or "") if doc is not None else ""
+    if outlet and outlet.body and text.strip():
+        text = body_text(page, outlet) or text
+    if not text.strip():
+        raise ExtractionError(*why_empty(page))
+    return text
 
 
 def body_text(page: Page, outlet: Outlet) -> str | None:
