@@ -1,19 +1,48 @@
-"""Commands for plugin authors: see what is loaded."""
+"""Commands for plugin authors: see what is loaded, start a plugin, save test pages.
+
+``ingest new-plugin`` writes an outlet plugin module and its (empty) fixture folder;
+``ingest fixture`` saves a page into that folder with its current extraction as the
+expected result, which ``tests/test_outlets.py`` then checks field by field. The whole
+workflow is in docs/plugins.md.
+"""
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import re
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import click
 
+from ingest import __version__
 from ingest.plugins import PluginConfig, load_plugins
 
-
-@click.command(name="plugins")
-@click.option(
+PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
     multiple=True,
     type=click.Path(file_okay=False),
     help="Another folder of outlet plugins (repeatable).",
 )
+FIXTURES_OPTION = click.option(
+    "--fixtures",
+    default="tests/fixtures",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of fixture folders, one per plugin module.",
+)
+MODULE_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+#: Seconds to wait for a page fetched for a fixture (one request, no retries).
+FETCH_TIMEOUT = 30
+FIXTURE_NAME_RE = re.compile(r"[\w.-]+")
+
+
+@click.command(name="plugins")
+@PLUGINS_DIR_OPTION
 def list_plugins(plugins_dir):
     """List loaded plugins, the hooks they implement and the outlets they declare."""
     from rich.console import Console
@@ -29,4 +58,238 @@ def list_plugins(plugins_dir):
     Console().print(table)
 
 
-COMMANDS = [list_plugins]
+# -- ingest new-plugin -------------------------------------------------------
+
+PLUGIN_TEMPLATE = '''\
+"""{title} ({domain}): an outlet plugin.
+
+It declares the outlet: its domain, where a crawl of it starts, which of its URLs are
+articles. What the generic path gets wrong on this site (a missed container, blocks or
+lines that are not the story, a wrong title or date) is fixed here with a few more
+fields or a hook: docs/plugins.md shows how, with tests/fixtures/{module}/ to prove it.
+"""
+
+from ingest import Outlet, hookimpl
+
+{constant} = Outlet(
+    name="{name}",
+    title="{title}",
+    domains=["{domain}"],
+    language="{language}",
+    # Where a crawl starts: the home page, then the RSS or Atom feeds and sitemaps that
+    # the site's robots.txt and its pages' <link rel="alternate"> name.
+    seeds=["{home}"],
+    feeds=[],
+    sitemaps=[],
+    # A regular expression found in the URL of every article and of nothing else, e.g.
+    #     r"{domain_re}/\\d{{4}}/\\d{{2}}/\\d{{2}}/[\\w-]+"
+    # None lets each page's own metadata decide.
+    articles=None,
+    # The story's container when the generic path misses it (a CSS selector), blocks that
+    # are never story text (CSS selectors) and phrases whose lines never are.
+    body=None,
+    drop=[],
+    boilerplate=[],
+)
+
+
+@hookimpl
+def register_outlets(register):
+    register({constant})
+'''
+
+
+@click.command(name="new-plugin")
+@click.argument("name")
+@click.option("--domain", required=True, help="The outlet's domain, e.g. example-news.org.")
+@click.option("--title", help="The outlet's name as readers know it (default: from the domain).")
+@click.option("--language", default="en", show_default=True, help="ISO 639-1 code.")
+@click.option(
+    "--dir",
+    "folder",
+    default="plugins",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the plugin module into.",
+)
+@FIXTURES_OPTION
+@click.option("--force", is_flag=True, help="Replace a module of the same name.")
+def new_plugin(name, domain, title, language, folder, fixtures, force):
+    """Start an outlet plugin NAME (a module name, e.g. example_news) for a domain.
+
+    Writes FOLDER/NAME.py, declaring the outlet (named NAME with dashes), and an empty
+    fixture folder FIXTURES/NAME/ for `ingest fixture` to fill: the golden test
+    (tests/test_outlets.py) checks the module from then on, and every page added.
+    """
+    if not MODULE_NAME_RE.fullmatch(name):
+        raise click.BadParameter(
+            "lowercase letters, digits and _, e.g. example_news", param_hint="NAME"
+        )
+    host = _host(domain)
+    if not DOMAIN_RE.fullmatch(host) or "." not in host and host != "localhost":
+        raise click.BadParameter(f"{domain!r} is not a domain name", param_hint="--domain")
+    bare = host.removeprefix("www.")
+    outlet_name = name.replace("_", "-")
+    path = Path(folder) / f"{name}.py"
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; --force replaces it")
+    plugins = load_plugins(PluginConfig.default())
+    loaded = getattr(plugins.pm.get_plugin(name), "__file__", None)
+    if loaded and Path(loaded).resolve() != path.resolve():
+        raise click.ClickException(f"a plugin named {name} is already loaded, from {loaded}")
+    known = plugins.outlet_named(outlet_name)
+    if known is not None and known.plugin != name:
+        raise click.ClickException(f"plugin {known.plugin} already declares {outlet_name!r}")
+    title = title or " ".join(w.capitalize() for w in bare.split(".")[0].split("-"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        PLUGIN_TEMPLATE.format(
+            title=title.replace('"', "'"),
+            domain=bare,
+            domain_re=bare.replace(".", "\\."),
+            module=name,
+            constant=name.upper(),
+            name=outlet_name,
+            language=language,
+            home=f"https://{host}/",
+        ),
+        encoding="utf-8",
+    )
+    pages = Path(fixtures) / name
+    pages.mkdir(parents=True, exist_ok=True)
+    (pages / ".gitkeep").touch()
+    click.echo(f"Wrote {path} (outlet {outlet_name!r} on {bare}) and {pages}/")
+    more = f" --plugins-dir {folder}" if Path(folder) != Path("plugins") else ""
+    click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}{more}")
+    click.echo(f"  and {_golden_test(fixtures, name, (folder,))}")
+
+
+def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:
+    """The command that runs the golden test on one plugin's fixtures."""
+    env = "" if Path(fixtures) == Path("tests/fixtures") else f"INGEST_FIXTURES_DIR={fixtures} "
+    dirs = [d for d in plugin_dirs if Path(d) != Path("plugins")]
+    env += f"INGEST_PLUGINS_DIR={os.pathsep.join(dirs)} " if dirs else ""
+    return f"{env}python -m pytest tests/test_outlets.py -k {plugin}"
+
+
+def _host(domain: str) -> str:
+    """The host name in a domain or a URL someone pasted."""
+    domain = domain.strip().lower()
+    if "//" in domain:
+        domain = urlsplit(domain).hostname or ""
+    return domain.split("/")[0].split(":")[0].rstrip(".")
+
+
+# -- ingest fixture ----------------------------------------------------------
+
+
+@click.command()
+@click.argument("source")
+@click.option("--url", help="The page's address (required for a file; default: the URL fetched).")
+@click.option("--outlet", help="The outlet it belongs to (default: the one owning the URL).")
+@click.option("--name", help="File name of the fixture, without extension (default: from the URL).")
+@FIXTURES_OPTION
+@PLUGINS_DIR_OPTION
+@click.option("--force", is_flag=True, help="Replace a fixture of the same name.")
+def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
+    """Save a page as a test fixture, with what ingest extracts from it now, for review.
+
+    SOURCE is a URL (fetched once) or a saved page (.html or .html.gz). The page goes,
+    gzipped, into FIXTURES/PLUGIN/NAME.html.gz, where PLUGIN is the module declaring
+    its outlet; its current title, authors, date and text go into NAME.json. Check that
+    JSON against the page and correct it, or the plugin, until the golden test passes.
+    """
+    from ingest.process import decode_html, process_page
+
+    if name is not None and not FIXTURE_NAME_RE.fullmatch(name):
+        raise click.BadParameter("letters, digits, ., _ and - only", param_hint="--name")
+    content_type = None
+    if source.startswith(("http://", "https://")):
+        body, content_type, fetched = _fetch(source)
+        url = url or fetched
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.BadParameter(f"no such file or URL: {source}", param_hint="SOURCE")
+        if not url:
+            raise click.UsageError("a saved page needs its address: give it with --url")
+        body = path.read_bytes()
+        body = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+    plugins = load_plugins(PluginConfig.default(plugins_dir))
+    declared = plugins.outlet_named(outlet) if outlet else plugins.outlet_for(url)
+    if declared is None:
+        host = urlsplit(url).hostname
+        raise click.ClickException(
+            f"no plugin declares the outlet {outlet!r}"
+            if outlet
+            else f"no plugin declares an outlet for {host}: name one with --outlet, "
+            f"or start one with `ingest new-plugin NAME --domain {host}`"
+        )
+    html = decode_html(body, content_type)
+    outcome = process_page(plugins, url, html)
+    if not outcome.is_article:
+        rule = f"the pattern {declared.articles!r}" if declared.articles else "its metadata"
+        click.echo(
+            f"warning: the real path does not take this page for an article ({rule} of "
+            f"{declared.name!r}); the golden test will fail until it does. Extracting it "
+            "anyway, for review.",
+            err=True,
+        )
+        outcome = process_page(plugins, url, html, classify=False)
+    for error in outcome.errors:
+        click.echo(f"{error['stage']} {error['kind']}: {error['message']}", err=True)
+    if outcome.article is None:
+        raise click.ClickException("nothing extracted: no fixture written")
+    article = outcome.article
+    folder = Path(fixtures) / declared.plugin
+    stem = name or _slug(url)
+    target = folder / f"{stem}.json"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists; --force replaces it, --name picks another")
+    expected = {
+        "url": url,
+        "title": article["title"],
+        "authors": article["authors"],
+        "published": article["published"],
+        "text": article["text"],
+    }
+    if content_type and "charset" in content_type.lower():
+        expected["content_type"] = content_type  # the page's encoding, as the server said
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stem}.html.gz").write_bytes(gzip.compress(body, mtime=0))
+    target.write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    lines = article["text"].count("\n") + 1 if article["text"] else 0
+    click.echo(f"Wrote {folder / stem}.html.gz and {target.name}:")
+    click.echo(f"  title     {article['title']}")
+    click.echo(f"  authors   {', '.join(article['authors']) or '-'}")
+    click.echo(f"  published {article['published'] or '-'}")
+    click.echo(f"  text      {lines} paragraphs, {len(article['text'].split())} words")
+    click.echo(f"Review {target} against the page, then run the golden test:")
+    click.echo(f"  {_golden_test(fixtures, declared.plugin, plugins_dir)}")
+
+
+def _fetch(url: str) -> tuple[bytes, str | None, str]:
+    """The page's bytes, its Content-Type and its final URL (after redirects)."""
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": f"ingest/{__version__} (test fixture)",
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            return response.read(), response.headers.get("Content-Type"), response.geturl()
+    except OSError as exc:  # URLError, HTTPError, timeouts
+        raise click.ClickException(f"could not fetch {url}: {exc}") from exc
+
+
+def _slug(url: str) -> str:
+    """A file name from the URL's last path segment: what the page is about."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", parts[-1] if parts else "")
+    slug = re.sub(r"[^a-z0-9]+", "-", last.lower()).strip("-")[:80].rstrip("-")
+    return slug or "home"
+
+
+COMMANDS = [list_plugins, new_plugin, fixture]

@@ -1,0 +1,172 @@
+"""Commands for and from plugins, run as a user runs them, writing into tmp folders only.
+
+`ingest new-plugin` and `ingest fixture` end where a plugin author's work ends: the
+golden test (tests/test_outlets.py), run in a fresh process on the folders written,
+passes. A plugin's own commands (`register_commands`) and tables (`prepare_database`)
+work through the real command line and a real crawl.
+"""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FAST, ROOT, run_ingest
+from sites import LocalSite, article_page, story
+
+
+def golden_test(fixtures: Path, plugins: Path) -> subprocess.CompletedProcess:
+    """tests/test_outlets.py on these fixture and plugin folders only, in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_outlets.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={
+            **os.environ,
+            "INGEST_FIXTURES_DIR": str(fixtures),
+            "INGEST_PLUGINS_DIR": str(plugins),
+        },
+    )
+
+
+def new_plugin(tmp_path: Path, name: str, domain: str) -> tuple[Path, Path]:
+    plugins, fixtures = tmp_path / "plugins", tmp_path / "fixtures"
+    run_ingest(
+        "new-plugin", name, "--domain", domain, "--dir", str(plugins),
+        "--fixtures", str(fixtures), cwd=tmp_path,
+    )  # fmt: skip
+    return plugins, fixtures
+
+
+def test_new_plugin_writes_a_loading_plugin_and_a_fixture_folder_the_golden_test_checks(tmp_path):
+    plugins, fixtures = new_plugin(tmp_path, "daily_test", "www.daily-test.example")
+
+    module = plugins / "daily_test.py"
+    assert (fixtures / "daily_test").is_dir()
+    source = module.read_text()
+    assert 'name="daily-test"' in source and 'domains=["daily-test.example"]' in source
+    assert "docs/plugins.md" in source and "TODO" not in source
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--config", ROOT / "pyproject.toml",
+         module],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert lint.returncode == 0, lint.stdout
+    listed = run_ingest("plugins", "--plugins-dir", str(plugins), cwd=tmp_path).stdout
+    assert "daily-test v1" in listed
+
+    result = golden_test(fixtures, plugins)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout
+
+    again = run_ingest(
+        "new-plugin", "daily_test", "--domain", "daily-test.example", "--dir", str(plugins),
+        "--fixtures", str(fixtures), cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert again.returncode != 0 and "exists" in again.stderr
+    taken = run_ingest(
+        "new-plugin", "guardian", "--domain", "other.example", "--dir", str(plugins),
+        "--fixtures", str(fixtures), cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert taken.returncode != 0 and "already loaded" in taken.stderr
+
+
+def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_holds_it(tmp_path):
+    plugins, fixtures = new_plugin(tmp_path, "local_news", "127.0.0.1")
+    page = article_page("Budget passes", story(1), published="2024-03-01")
+    with LocalSite({"/news/2024/03/budget-passes": page}) as site:
+        url = f"{site.url}/news/2024/03/budget-passes"
+        run_ingest(
+            "fixture", url, "--fixtures", str(fixtures), "--plugins-dir", str(plugins),
+            cwd=tmp_path,
+        )  # fmt: skip
+
+    saved = fixtures / "local_news" / "budget-passes"
+    assert gzip.decompress(saved.with_suffix(".html.gz").read_bytes()) == page.encode()
+    expected = json.loads(saved.with_suffix(".json").read_text())
+    assert expected == {
+        "url": url,
+        "title": "Budget passes",
+        "authors": ["Ada Writer"],
+        "published": "2024-03-01",
+        "text": "\n".join(story(1)),
+        "content_type": "text/html; charset=utf-8",
+    }
+    result = golden_test(fixtures, plugins)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout
+
+    # The golden test holds the page to what was saved: a changed expectation fails.
+    expected["text"] = expected["text"].replace("budget", "budgets", 1)
+    saved.with_suffix(".json").write_text(json.dumps(expected))
+    result = golden_test(fixtures, plugins)
+    assert result.returncode == 1 and "1 failed" in result.stdout
+
+
+def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
+    plugins, fixtures = new_plugin(tmp_path, "daily_test", "daily-test.example")
+    saved = tmp_path / "page.html.gz"
+    saved.write_bytes(gzip.compress(article_page("Schools reopen", story(2)).encode()))
+    common = ["--fixtures", str(fixtures), "--plugins-dir", str(plugins)]
+
+    run_ingest(
+        "fixture", str(saved), "--url", "https://daily-test.example/2024/03/01/schools-reopen",
+        "--outlet", "daily-test", "--name", "schools", *common, cwd=tmp_path,
+    )  # fmt: skip
+    expected = json.loads((fixtures / "daily_test" / "schools.json").read_text())
+    assert expected["title"] == "Schools reopen" and expected["text"] == "\n".join(story(2))
+    assert "content_type" not in expected  # a file has no HTTP header: the page says it all
+    assert golden_test(fixtures, plugins).returncode == 0
+
+    no_url = run_ingest("fixture", str(saved), *common, cwd=tmp_path, check=False)
+    assert no_url.returncode != 0 and "--url" in no_url.stderr
+    elsewhere = run_ingest(
+        "fixture", str(saved), "--url", "https://unknown.example/a/b", *common,
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert elsewhere.returncode != 0 and "no plugin declares an outlet for" in elsewhere.stderr
+    twice = run_ingest(
+        "fixture", str(saved), "--url", "https://daily-test.example/x", "--name", "schools",
+        *common, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert twice.returncode != 0 and "exists" in twice.stderr
+
+
+WORD_COUNTS = """\
+import click
+
+from ingest import hookimpl
+
+
+@hookimpl
+def prepare_database(db):
+    db.execute("create view if not exists word_counts as select title, word_count from articles")
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command(name="word-counts")
+    @click.option("--db", default="ingest.db")
+    def word_counts(db):
+        \"\"\"Words per article, from the plugin's view.\"\"\"
+        import sqlite_utils
+
+        for row in sqlite_utils.Database(db).query("select * from word_counts order by title"):
+            click.echo(f"{row['title']}: {row['word_count']} words")
+"""
+
+
+def test_a_plugin_adds_a_view_to_the_database_and_a_command_that_reads_it(tmp_path, write_plugin):
+    folder = write_plugin("word_counts", WORD_COUNTS)
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        run_ingest(
+            "crawl", site.url + "/news/2024/03/budget", "--db", str(db), "--no-follow",
+            "--plugins-dir", str(folder), *FAST, cwd=tmp_path,
+        )  # fmt: skip
+    env = {"INGEST_PLUGINS_DIR": str(folder)}
+    assert "word-counts" in run_ingest("--help", cwd=tmp_path, env=env).stdout
+    out = run_ingest("word-counts", "--db", str(db), cwd=tmp_path, env=env).stdout
+    assert out == f"Budget passes: {len(' '.join(story(1)).split())} words\n"
