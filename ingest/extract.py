@@ -18,6 +18,7 @@ from lxml.etree import ParserError
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.blocks import block_lines
+from ingest.blocks import selector as block_selector
 from ingest.dates import page_dates
 from ingest.metadata import page_metadata
 from ingest.outlet import Outlet
@@ -45,12 +46,8 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     """trafilatura over the page, comments off, the outlet's ``drop`` blocks pruned."""
     if len(page.html) > MAX_HTML_CHARS:
         raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
-    lines = (
-        block_lines(page.tree, outlet.paragraphs, outlet.drop)
-        if outlet and outlet.paragraphs
-        else []
-    )
     # The site's own paragraphs when the outlet names them and they are there: no guessing.
+    lines = own_paragraphs(page, outlet)
     text = "\n".join(lines) if lines else main_text(page, outlet)
     meta = page_metadata(page.tree, page.url)
     dates = page_dates(page.tree, page.url, page.fetched)
@@ -70,6 +67,19 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         tags=meta.tags,
         extractor=EXTRACTOR,
     )
+
+
+def own_paragraphs(page: Page, outlet: Outlet | None) -> list[str]:
+    """The outlet's ``paragraphs`` blocks, when its ``body`` container (if named) is there.
+
+    A page of another layout (an older design, a live blog) has no such
+    container and goes the generic way.
+    """
+    if outlet is None or not outlet.paragraphs:
+        return []
+    if outlet.body and not block_selector(outlet.body)(page.tree):
+        return []
+    return block_lines(page.tree, outlet.paragraphs, outlet.drop)
 
 
 def main_text(page: Page, outlet: Outlet | None) -> str:

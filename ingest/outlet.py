@@ -27,7 +27,8 @@ class Outlet:
     sitemaps: list[str] = field(default_factory=list)
     articles: str | None = None  # regex searched in the URL of article pages
     body: str | None = None  # CSS selector of the article body, when the generic path misses
-    paragraphs: str | None = None  # CSS selector of the text's blocks, read one line each
+    # CSS selector of the text's blocks, read one line each (only where ``body`` is found)
+    paragraphs: str | None = None
     drop: list[str] = field(default_factory=list)  # CSS selectors of blocks that are never text
     boilerplate: list[str] = field(default_factory=list)  # phrases whose lines are never text
     version: str = "1"

@@ -20,6 +20,7 @@ PAGE = """<html lang="en"><head><title>Budget passes | Daily</title>
 DAILY = Outlet(
     name="daily",
     domains=["daily.example"],
+    body="div.story",
     paragraphs="div.story > p, div.story > h2, div.story li, div.story .ad p",
     drop=["div.ad", "p.promo"],
 )
