@@ -55,3 +55,30 @@ def write_plugin(tmp_path):
         return folder
 
     return write
+
+
+def kill_crawl_once_stored(url: str, db: Path, articles: int, timeout: float = 60) -> None:
+    """Start a one-request-at-a-time crawl and kill -9 it once ``articles`` rows are stored."""
+    import signal
+    import sqlite3
+    import time
+
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "crawl", url, "--db", str(db),
+         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "AUTOTHROTTLE_ENABLED=0",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "INGEST_BATCH_SIZE=1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            try:
+                with sqlite3.connect(db) as conn:
+                    if conn.execute("select count(*) from articles").fetchone()[0] >= articles:
+                        break
+            except sqlite3.OperationalError:
+                continue  # not created yet
+    finally:
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()

@@ -1,13 +1,12 @@
 """Real crawls with Scrapy against sites served on 127.0.0.1: no mocks."""
 
 import json
-import signal
 import sqlite3
 import subprocess
 import sys
 import time
 
-from conftest import FAST, ROOT, run_ingest
+from conftest import FAST, ROOT, kill_crawl_once_stored, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
 
@@ -199,38 +198,7 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
         pages[f"/news/{i}"] = Resource(pages[f"/news/{i}"], delay=0.3)
     db = tmp_path / "killed.db"
     with LocalSite(pages) as site:
-        crawl = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ingest",
-                "crawl",
-                site.url + "/",
-                "--db",
-                str(db),
-                "-s",
-                "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                "-s",
-                "AUTOTHROTTLE_ENABLED=0",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "INGEST_BATCH_SIZE=1",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            try:
-                if rows(db, "select count(*) from articles")[0][0] >= 3:
-                    break
-            except sqlite3.OperationalError:
-                continue
-        crawl.send_signal(signal.SIGKILL)
-        crawl.wait()
+        kill_crawl_once_stored(site.url + "/", db, articles=3)
         kept = rows(db, "select count(*) from articles")[0][0]
         assert 3 <= kept < 30
         assert rows(db, "pragma integrity_check") == [("ok",)]

@@ -6,16 +6,13 @@ changed between crawls; the servers' request logs say what was fetched.
 
 import hashlib
 import json
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from conftest import FAST, ROOT, run_ingest
+from conftest import FAST, kill_crawl_once_stored, run_ingest
 from sites import LocalSite, Resource, article_page, index_page
 
 WORDS = (
@@ -294,38 +291,7 @@ def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_foun
     pages["/"] = index_page([f"/news/{i}" for i in range(n)])
     db = tmp_path / "resume.db"
     with LocalSite(pages) as site:
-        crawl = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ingest",
-                "crawl",
-                site.url + "/",
-                "--db",
-                str(db),
-                "-s",
-                "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                "-s",
-                "AUTOTHROTTLE_ENABLED=0",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "INGEST_BATCH_SIZE=1",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            time.sleep(0.3)
-            try:
-                if rows(db, "select count(*) from articles")[0][0] >= 4:
-                    break
-            except sqlite3.OperationalError:
-                continue
-        crawl.send_signal(signal.SIGKILL)
-        crawl.wait()
+        kill_crawl_once_stored(site.url + "/", db, articles=4)
         kept = {u for (u,) in rows(db, "select url from articles")}
         assert 4 <= len(kept) < n
         assert rows(db, "select count(*) from urls where state = 'queued'")[0][0] >= n - len(kept)
