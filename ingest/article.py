@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from functools import cached_property
@@ -37,6 +38,13 @@ class Page:
     status: int = 200
     outlet: Any = None  # the Outlet the URL belongs to, if any plugin declared one
     fetched: date | None = None  # when it was fetched; no date can be later
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A result several stages need from this page (a byline, say), computed once."""
+        memo = self.__dict__.setdefault("_shared", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:

@@ -14,6 +14,7 @@ import trafilatura
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from lxml.etree import ParserError
+from trafilatura import metadata as trafilatura_metadata
 
 from ingest import hookimpl
 from ingest.article import Article, Page
@@ -21,6 +22,7 @@ from ingest.blocks import block_lines
 from ingest.blocks import selector as block_selector
 from ingest.dates import page_dates
 from ingest.metadata import page_metadata
+from ingest.normalize import byline_authors
 from ingest.outlet import Outlet
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
@@ -49,14 +51,17 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     # The site's own paragraphs when the outlet names them and they are there: no guessing.
     lines = own_paragraphs(page, outlet)
     text = "\n".join(lines) if lines else main_text(page, outlet)
-    meta = page_metadata(page.tree, page.url)
+    meta = page_metadata(page.tree, page.url, read_author=False)
+    authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
+    # The visible byline is cheap to read; trafilatura's body search only without one.
+    authors = authors or byline_authors(page) or page_authors(page)
     dates = page_dates(page.tree, page.url, page.fetched)
     # Pages mix composed and decomposed accents; stored text is NFC, as trafilatura prints it.
     return Article(
         url=page.url,
         title=unicodedata.normalize("NFC", meta.title or ""),
         text=unicodedata.normalize("NFC", text),
-        authors=[a.strip() for a in (meta.author or "").split(";") if a.strip()],
+        authors=authors,
         published=dates.published,
         published_source=dates.published_source,
         modified=dates.modified,
@@ -67,6 +72,11 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         tags=meta.tags,
         extractor=EXTRACTOR,
     )
+
+
+def page_authors(page: Page) -> list[str]:
+    found = trafilatura_metadata.extract_author(page.tree) or ""
+    return [a.strip() for a in found.split(";") if a.strip()]
 
 
 def own_paragraphs(page: Page, outlet: Outlet | None) -> list[str]:

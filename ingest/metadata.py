@@ -26,8 +26,15 @@ class Metadata:
     tags: list[str] = field(default_factory=list)
 
 
-def page_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Metadata:
-    """Title, author, canonical URL, site name, description, image and tags of a page."""
+def page_metadata(
+    tree: lxml.html.HtmlElement, url: str | None = None, read_author: bool = True
+) -> Metadata:
+    """Title, author, canonical URL, site name, description, image and tags of a page.
+
+    ``read_author=False`` skips trafilatura's search of the page body for an author
+    when the meta tags name none (a deep copy of the tree, the slowest reader), for
+    callers that read the visible byline first.
+    """
     doc: Document = tm.examine_meta(tree)
     if doc.author and " " not in doc.author:
         doc.author = None  # a single word is a handle or a section, not a name
@@ -35,16 +42,15 @@ def page_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Metada
     with contextlib.suppress(Exception):
         doc = tm.extract_meta_json(tree, doc)
     doc.title = doc.title or tm.extract_title(tree)
-    doc.author = doc.author or tm.extract_author(tree)
+    if read_author:
+        doc.author = doc.author or tm.extract_author(tree)
     doc.url = doc.url or tm.extract_url(tree, url)
     doc.sitename = doc.sitename or tm.extract_sitename(tree)
     if doc.sitename:
         doc.sitename = doc.sitename.lstrip("@")
         if "." not in doc.sitename and not doc.sitename[0].isupper():
             doc.sitename = doc.sitename.title()
-    tags = (doc.tags or tm.extract_catstags("tag", tree)) + (
-        doc.categories or tm.extract_catstags("category", tree)
-    )
+    tags = (doc.tags or tm.extract_catstags("tag", tree)) + (doc.categories or [])
     doc.clean_and_trim()
     return Metadata(
         title=doc.title,

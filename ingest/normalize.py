@@ -49,6 +49,10 @@ BYLINE_XPATH = (
 
 def byline_authors(page: Page) -> list[str]:
     """The names in the page's visible byline ("By A and B"), first byline found."""
+    return page.shared("byline", lambda: _read_byline(page))
+
+
+def _read_byline(page: Page) -> list[str]:
     for element in page.tree.xpath(BYLINE_XPATH)[:5]:
         text = " ".join(element.text_content().split())
         if text and len(text.split()) <= 12 and AUTHOR_PREFIX_RE.match(text):
