@@ -29,6 +29,11 @@ def decompress(blob: bytes | None) -> bytes:
     return zlib.decompress(blob) if blob else b""
 
 
+def content_hash(title: str, text: str) -> str:
+    """Changes when the title or text changes, to spot new versions of an article."""
+    return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()[:16]
+
+
 @dataclass
 class Page:
     """A fetched HTML page as the extraction stages see it."""
@@ -90,9 +95,7 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        """Changes when the title or text changes, to spot new versions of an article."""
-        digest = hashlib.sha1(f"{self.title}\n{self.text}".encode())
-        return digest.hexdigest()[:16]
+        return content_hash(self.title, self.text)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

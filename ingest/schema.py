@@ -167,6 +167,16 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "error_kinds": "Errors by kind (JSON object)",
         },
     },
+    "site_lines": {
+        "description": "Short text lines counted per site: those on many articles are boilerplate.",
+        "columns": {
+            "site": "The site (host name without www.)",
+            "line_hash": "Hash of the line, case and punctuation ignored",
+            "line": "The line as first seen",
+            "articles": "Articles of the site whose text had the line when first stored",
+            "first_seen": "When it was first seen",
+        },
+    },
     "article_minhash": {
         "description": "MinHash signature of each article's text, to find near-duplicates.",
         "columns": {
@@ -362,6 +372,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {"article_id": str, "signature": bytes}, pk="article_id", if_not_exists=True
     )
     db["article_lsh"].create({"key": int, "article_id": str}, if_not_exists=True)
+    db["site_lines"].create(
+        {"site": str, "line_hash": str, "line": str, "articles": int, "first_seen": str},
+        pk=("site", "line_hash"),
+        if_not_exists=True,
+    )
     for table, added in _ADDED_COLUMNS.items():
         present = db[table].columns_dict
         for name, kind in added.items():

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from ingest import duplicates
 from ingest.article import decompress
 from ingest.health import Health
+from ingest.learned import SiteBoilerplate
 from ingest.plugins import Plugins
 from ingest.schema import (  # noqa: F401  (DESCRIPTIONS and create_schema: the store's API)
     DESCRIPTIONS,
@@ -113,6 +114,7 @@ class Store:
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.near_duplicates = near_duplicates
+        self.boilerplate = SiteBoilerplate(self.db)
         self._pages: list[dict[str, Any]] = []
         self._articles: list[dict[str, Any]] = []
         self._errors: list[dict[str, Any]] = []
@@ -288,6 +290,7 @@ class Store:
             ),
             None,
         )
+        row = self.boilerplate.clean(row, learn=old is None)
         outlet = row.get("outlet") or row.get("site") or "(none)"
         if old is None:
             row["first_seen"] = row["last_seen"]

@@ -10,13 +10,12 @@ JSON-LD names "Guardian staff reporter" where the byline names the writer.
 
 from __future__ import annotations
 
-import unicodedata
-
 from lxml.cssselect import CSSSelector
 
-import ingest.extract
 from ingest import Article, Outlet, Page, hookimpl
 from ingest.normalize import clean_authors
+
+BODY = "div.article-body-viewer-selector"
 
 GUARDIAN = Outlet(
     name="guardian",
@@ -32,16 +31,14 @@ GUARDIAN = Outlet(
     sitemaps=["https://www.theguardian.com/sitemaps/news.xml"],
     # /section/2024/mar/02/slug; /section/2024/mar/02/all lists the day's stories
     articles=r"theguardian\.com/(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{2}/(?!all(?:$|[?#]))[\w-]+(?:$|[?#])",
+    body=BODY,  # the story's container
+    paragraphs=(
+        f"div[data-gu-name=standfirst] p, {BODY} > p, {BODY} > h2, {BODY} > ul > li,"
+        f" {BODY} > aside > blockquote, {BODY} > footer"
+    ),
     drop=["figure", "div#sign-in-gate"],
 )
 
-BODY = "div.article-body-viewer-selector"
-PARAGRAPHS = CSSSelector(
-    f"div[data-gu-name=standfirst] p, {BODY} > p, {BODY} > h2, {BODY} > ul > li,"
-    f" {BODY} > aside > blockquote, {BODY} > footer"
-)
-CONTAINER = CSSSelector(BODY)  # the story's container
-SKIP = CSSSelector(", ".join(GUARDIAN.drop))
 HEADLINE = CSSSelector("h1")  # in the article, or above it on "immersive" pages
 BYLINE = CSSSelector("[data-component=meta-byline] a[rel=author], div[data-gu-name=byline]")
 
@@ -49,19 +46,6 @@ BYLINE = CSSSelector("[data-component=meta-byline] a[rel=author], div[data-gu-na
 @hookimpl
 def register_outlets(register):
     register(GUARDIAN)
-
-
-@hookimpl
-def extract_article(page: Page, outlet: Outlet | None) -> Article | None:
-    """trafilatura reads the metadata; the text is the standfirst and the story's blocks."""
-    if outlet is None or outlet.name != GUARDIAN.name:
-        return None
-    lines = paragraphs(page) if CONTAINER(page.tree) else []
-    if not lines:
-        return None  # not a layout this plugin knows: the generic path takes over
-    article = ingest.extract.extract_article(page, outlet)
-    article.text = "\n".join(lines)
-    return article
 
 
 @hookimpl
@@ -74,34 +58,3 @@ def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> No
     names = clean_authors([" ".join(e.text_content().split()) for e in BYLINE(page.tree)])
     if names:
         article.authors = names
-
-
-# -- the site's own paragraphs (docs/plugins.md, "Reading the site's paragraphs") --
-
-BREAK = "\x00"  # stands for a <br> until the text is split into lines
-
-
-def paragraphs(page: Page) -> list[str]:
-    """Every block PARAGRAPHS matches, in page order, as one line per block and per <br>
-    in it; blocks, and parts of blocks, that SKIP matches are left out."""
-    skip = set(SKIP(page.tree))
-    done: set = set()
-    lines: list[str] = []
-    for block in PARAGRAPHS(page.tree):
-        if block in skip or any(parent in done for parent in block.iterancestors()):
-            continue
-        done.add(block)
-        parts = block_text(block, skip).split(BREAK)
-        lines += [line for part in parts if (line := " ".join(part.split()))]
-    return [unicodedata.normalize("NFC", line) for line in lines]
-
-
-def block_text(element, skip: set) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == "br":
-            parts.append(BREAK)
-        elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
-            parts.append("" if child in skip else block_text(child, skip))
-        parts.append(child.tail or "")
-    return "".join(parts)

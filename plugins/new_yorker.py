@@ -9,13 +9,12 @@ publisher, "Condé Nast": authors come from the byline instead.
 
 from __future__ import annotations
 
-import unicodedata
-
 from lxml.cssselect import CSSSelector
 
-import ingest.extract
 from ingest import Article, Outlet, Page, hookimpl
 from ingest.normalize import clean_authors
+
+BODY = "div.body__inner-container"
 
 NEW_YORKER = Outlet(
     name="new-yorker",
@@ -30,35 +29,20 @@ NEW_YORKER = Outlet(
         r"newyorker\.com/(?:magazine/\d{4}/\d{2}/\d{2}|(?!feed/|tag/|contributors/|video/"
         r"|newsletters?/|about/|account/)[\w-]+/[\w-]+)/[\w-]+/?(?:$|[?#])"
     ),
+    body=BODY,  # the story's container
+    paragraphs=(
+        f"header div[class*=ContentHeaderDek], {BODY} > p, {BODY} > h2, {BODY} > blockquote,"
+        f" {BODY} > ul > li, footer[data-testid=MagazineDisclaimerWrapper]"
+    ),
     drop=["div[data-testid=GenericCallout]", "figure"],
 )
 
-BODY = "div.body__inner-container"
-PARAGRAPHS = CSSSelector(
-    f"header div[class*=ContentHeaderDek], {BODY} > p, {BODY} > h2, {BODY} > blockquote,"
-    f" {BODY} > ul > li, footer[data-testid=MagazineDisclaimerWrapper]"
-)
-CONTAINER = CSSSelector(BODY)  # the story's container
-SKIP = CSSSelector(", ".join(NEW_YORKER.drop))
 BYLINE = CSSSelector("article header a.byline__name-link")
 
 
 @hookimpl
 def register_outlets(register):
     register(NEW_YORKER)
-
-
-@hookimpl
-def extract_article(page: Page, outlet: Outlet | None) -> Article | None:
-    """trafilatura reads the metadata; the text is the dek, the story and its print line."""
-    if outlet is None or outlet.name != NEW_YORKER.name:
-        return None
-    lines = paragraphs(page) if CONTAINER(page.tree) else []
-    if not lines:
-        return None  # not a layout this plugin knows: the generic path takes over
-    article = ingest.extract.extract_article(page, outlet)
-    article.text = "\n".join(lines)
-    return article
 
 
 @hookimpl
@@ -69,34 +53,3 @@ def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> No
     names = clean_authors([" ".join(e.text_content().split()) for e in BYLINE(page.tree)])
     if names:
         article.authors = names
-
-
-# -- the site's own paragraphs (docs/plugins.md, "Reading the site's paragraphs") --
-
-BREAK = "\x00"  # stands for a <br> until the text is split into lines
-
-
-def paragraphs(page: Page) -> list[str]:
-    """Every block PARAGRAPHS matches, in page order, as one line per block and per <br>
-    in it; blocks, and parts of blocks, that SKIP matches are left out."""
-    skip = set(SKIP(page.tree))
-    done: set = set()
-    lines: list[str] = []
-    for block in PARAGRAPHS(page.tree):
-        if block in skip or any(parent in done for parent in block.iterancestors()):
-            continue
-        done.add(block)
-        parts = block_text(block, skip).split(BREAK)
-        lines += [line for part in parts if (line := " ".join(part.split()))]
-    return [unicodedata.normalize("NFC", line) for line in lines]
-
-
-def block_text(element, skip: set) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == "br":
-            parts.append(BREAK)
-        elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
-            parts.append("" if child in skip else block_text(child, skip))
-        parts.append(child.tail or "")
-    return "".join(parts)
