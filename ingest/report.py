@@ -132,14 +132,13 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
             table.add_row(outlet, str(count))
         out.print(table)
     if summary.get("health"):
+        # Only the counters something happened to, so the table fits a terminal.
+        shown = [(h, c) for h, c in HEALTH_COLUMNS if any(r[c] for r in summary["health"])]
         health = Table(
-            "outlet",
-            *(heading for heading, _ in HEALTH_COLUMNS),
-            title="Health per outlet",
-            title_justify="left",
+            "outlet", *(h for h, _ in shown), title="Health per outlet", title_justify="left"
         )
         for row in summary["health"]:
-            health.add_row(row["outlet"], *(str(row[c] or 0) for _, c in HEALTH_COLUMNS))
+            health.add_row(row["outlet"], *(str(row[c] or 0) for _, c in shown))
         out.print(health)
     if summary["errors"]:
         errors = Table("stage", "kind", "count", title="Errors", title_justify="left")
