@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.blocks import selector
 from ingest.outlet import Outlet
 from ingest.urls import canonical
 
@@ -25,9 +26,20 @@ def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> No
     if outlet:
         article.outlet = outlet.name
         article.sitename = article.sitename or outlet.title or None
+        declared_fields(article, page, outlet)
     if article.canonical_url and not same_site(article.canonical_url, page.url):
         article.canonical_url = None  # a canonical link to another site is a syndication hint
     article.canonical_url = canonical(article.canonical_url or page.url)
+
+
+def declared_fields(article: Article, page: Page, outlet: Outlet) -> None:
+    """The title and authors as the page shows them, where the outlet says where to look."""
+    if outlet.headline:
+        for headline in selector(outlet.headline)(page.tree)[:1]:
+            article.title = " ".join(headline.text_content().split()) or article.title
+    if outlet.byline:
+        found = [" ".join(e.text_content().split()) for e in selector(outlet.byline)(page.tree)]
+        article.authors = clean_authors(found) or article.authors
 
 
 def clean_authors(authors: list[str]) -> list[str]:
@@ -75,7 +87,7 @@ def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | 
     declared = page.tree.xpath("/html/@lang") or page.tree.xpath(
         "//meta[@http-equiv='content-language']/@content"
     )
-    for code in [*declared, article.language or "", outlet.language if outlet else ""]:
+    for code in [*declared, article.language or "", (outlet.language if outlet else None) or ""]:
         code = code.strip().lower().replace("_", "-").split("-")[0]
         if re.fullmatch(r"[a-z]{2}", code):
             return code

@@ -29,6 +29,8 @@ class Outlet:
     body: str | None = None  # CSS selector of the article body, when the generic path misses
     # CSS selector of the text's blocks, read one line each (only where ``body`` is found)
     paragraphs: str | None = None
+    headline: str | None = None  # CSS selector of the visible headline, when it beats metadata
+    byline: str | None = None  # CSS selector of the author names in the visible byline
     drop: list[str] = field(default_factory=list)  # CSS selectors of blocks that are never text
     boilerplate: list[str] = field(default_factory=list)  # phrases whose lines are never text
     version: str = "1"

@@ -9,10 +9,7 @@ the visible byline is read instead.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
-from ingest.normalize import clean_authors
+from ingest import Outlet, hookimpl
 
 BODY = "div.ArticleBody-articleBody"
 
@@ -34,21 +31,10 @@ CNBC = Outlet(
         f" {BODY} > h2, {BODY} > div.group > h2"
     ),
     drop=["div.InlineImage-imageEmbed"],  # photos and their credits
+    byline="div.ArticleHeader-authorContainer a.Author-authorName",
 )
-
-BYLINE = CSSSelector("div.ArticleHeader-authorContainer a.Author-authorName")
 
 
 @hookimpl
 def register_outlets(register):
     register(CNBC)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """Authors as the byline names them."""
-    if outlet is None or outlet.name != CNBC.name:
-        return
-    names = clean_authors([" ".join(a.text_content().split()) for a in BYLINE(page.tree)])
-    if names:
-        article.authors = names

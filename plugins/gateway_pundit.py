@@ -5,9 +5,7 @@ headline: ``og:title`` carries " | The Gateway Pundit | by AUTHOR" and straight
 quotes where the headline shown (``h1``) has typographic ones.
 """
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
+from ingest import Outlet, hookimpl
 
 GATEWAY_PUNDIT = Outlet(
     name="gateway-pundit",
@@ -18,20 +16,10 @@ GATEWAY_PUNDIT = Outlet(
     feeds=["https://www.thegatewaypundit.com/feed/"],  # the feed every page links to
     sitemaps=["https://www.thegatewaypundit.com/news-sitemap.xml"],
     articles=r"thegatewaypundit\.com/\d{4}/\d{2}/[\w-]+/?(?:$|[?#])",
+    headline="h1.entry-title, article h1",
 )
-
-HEADLINE = CSSSelector("h1.entry-title, article h1")
 
 
 @hookimpl
 def register_outlets(register):
     register(GATEWAY_PUNDIT)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The title as the headline shows it."""
-    if outlet is None or outlet.name != GATEWAY_PUNDIT.name:
-        return
-    for headline in HEADLINE(page.tree)[:1]:
-        article.title = " ".join(headline.text_content().split()) or article.title

@@ -10,10 +10,7 @@ JSON-LD names "Guardian staff reporter" where the byline names the writer.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
-from ingest.normalize import clean_authors
+from ingest import Outlet, hookimpl
 
 BODY = "div.article-body-viewer-selector"
 
@@ -37,24 +34,11 @@ GUARDIAN = Outlet(
         f" {BODY} > aside > blockquote, {BODY} > footer"
     ),
     drop=["figure", "div#sign-in-gate"],
+    headline="h1",  # in the article, or above it on "immersive" pages
+    byline="[data-component=meta-byline] a[rel=author], div[data-gu-name=byline]",
 )
-
-HEADLINE = CSSSelector("h1")  # in the article, or above it on "immersive" pages
-BYLINE = CSSSelector("[data-component=meta-byline] a[rel=author], div[data-gu-name=byline]")
 
 
 @hookimpl
 def register_outlets(register):
     register(GUARDIAN)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The title as the headline shows it, the authors as the byline names them."""
-    if outlet is None or outlet.name != GUARDIAN.name:
-        return
-    for headline in HEADLINE(page.tree)[:1]:
-        article.title = " ".join(headline.text_content().split()) or article.title
-    names = clean_authors([" ".join(e.text_content().split()) for e in BYLINE(page.tree)])
-    if names:
-        article.authors = names

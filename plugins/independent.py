@@ -11,9 +11,7 @@ from ``og:title``.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
+from ingest import Outlet, hookimpl
 
 MAIN = "div#main"  # inside <article>, or after it on older pages
 
@@ -33,20 +31,10 @@ INDEPENDENT = Outlet(
         f" {MAIN} > div > p"  # older pages wrap the paragraphs in one more div
     ),
     drop=["div.newsletter-component", "figure"],
+    headline="header#articleHeader h1",
 )
-
-HEADLINE = CSSSelector("header#articleHeader h1")
 
 
 @hookimpl
 def register_outlets(register):
     register(INDEPENDENT)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The title as the headline shows it."""
-    if outlet is None or outlet.name != INDEPENDENT.name:
-        return
-    for headline in HEADLINE(page.tree)[:1]:
-        article.title = " ".join(headline.text_content().split()) or article.title

@@ -8,9 +8,7 @@ shown (``h1``): ``og:title`` is sometimes a longer search-engine version.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
+from ingest import Outlet, hookimpl
 
 BODY = "div.article-content"
 
@@ -29,20 +27,10 @@ INEWS = Outlet(
         f" {BODY} > blockquote"
     ),
     drop=["div.inews__shortcode-relatedarticleinline", "div.inews__advert", "figure"],
+    headline="article h1",
 )
-
-HEADLINE = CSSSelector("article h1")
 
 
 @hookimpl
 def register_outlets(register):
     register(INEWS)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The title as the headline shows it."""
-    if outlet is None or outlet.name != INEWS.name:
-        return
-    for headline in HEADLINE(page.tree)[:1]:
-        article.title = " ".join(headline.text_content().split()) or article.title

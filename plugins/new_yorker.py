@@ -9,10 +9,7 @@ publisher, "Condé Nast": authors come from the byline instead.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
-from ingest.normalize import clean_authors
+from ingest import Outlet, hookimpl
 
 BODY = "div.body__inner-container"
 
@@ -35,21 +32,10 @@ NEW_YORKER = Outlet(
         f" {BODY} > ul > li, footer[data-testid=MagazineDisclaimerWrapper]"
     ),
     drop=["div[data-testid=GenericCallout]", "figure"],
+    byline="article header a.byline__name-link",
 )
-
-BYLINE = CSSSelector("article header a.byline__name-link")
 
 
 @hookimpl
 def register_outlets(register):
     register(NEW_YORKER)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """Authors as the byline names them, not the publisher."""
-    if outlet is None or outlet.name != NEW_YORKER.name:
-        return
-    names = clean_authors([" ".join(e.text_content().split()) for e in BYLINE(page.tree)])
-    if names:
-        article.authors = names

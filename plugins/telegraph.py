@@ -11,9 +11,7 @@ headline shown (``h1``) of a live blog changes as it runs, and can differ from
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
+from ingest import Outlet, hookimpl
 
 BODY = "div.articleBodyText"
 
@@ -34,20 +32,10 @@ TELEGRAPH = Outlet(
     body=BODY,  # the story's container, one per post on a live blog
     paragraphs=f"p[itemprop=description], h3.live-post__title, {BODY} p, {BODY} h2, {BODY} li",
     drop=["figure"],  # photos, captions and credits
+    headline="h1",
 )
-
-HEADLINE = CSSSelector("h1")
 
 
 @hookimpl
 def register_outlets(register):
     register(TELEGRAPH)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The title as the headline shows it."""
-    if outlet is None or outlet.name != TELEGRAPH.name:
-        return
-    for headline in HEADLINE(page.tree)[:1]:
-        article.title = " ".join(headline.text_content().split()) or article.title

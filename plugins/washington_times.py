@@ -9,10 +9,7 @@ authors come from the byline instead.
 
 from __future__ import annotations
 
-from lxml.cssselect import CSSSelector
-
-from ingest import Article, Outlet, Page, hookimpl
-from ingest.normalize import clean_authors
+from ingest import Outlet, hookimpl
 
 BODY = "div.bigtext"
 
@@ -34,21 +31,10 @@ WASHINGTON_TIMES = Outlet(
         f" {BODY} > blockquote, {BODY} > div[style] > p"
     ),
     drop=["div.piano-newsletter-inline-in-article", "div.outbrain-unit-desktop", "div.permission"],
+    byline="span.byline a",
 )
-
-BYLINE = CSSSelector("span.byline a")
 
 
 @hookimpl
 def register_outlets(register):
     register(WASHINGTON_TIMES)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """Authors as the byline names them."""
-    if outlet is None or outlet.name != WASHINGTON_TIMES.name:
-        return
-    names = clean_authors([" ".join(e.text_content().split()) for e in BYLINE(page.tree)])
-    if names:
-        article.authors = names

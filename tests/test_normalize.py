@@ -37,3 +37,18 @@ def test_canonical_link_to_another_site_is_not_taken():
     normalize_article(article, Page(url=article.url, html="<html lang='en'></html>"), None)
     assert article.canonical_url == "https://a.example/story"
     assert article.language == "en"
+
+
+def test_declared_headline_and_byline_beat_the_metadata():
+    from ingest.outlet import Outlet
+
+    outlet = Outlet(name="o", domains=["o.example"], headline="h1.title", byline="a.author")
+    html = """<html><body><h1 class="title">The  headline shown</h1>
+    <p>By <a class="author">Ann Lee</a> and <a class="author">Bo Chen</a></p></body></html>"""
+    article = Article(url="https://o.example/a", title="Meta title", authors=["Desk"])
+    normalize_article(article, Page(url=article.url, html=html), outlet)
+    assert article.title == "The headline shown"
+    assert article.authors == ["Ann Lee", "Bo Chen"]
+    plain = Article(url="https://o.example/a", title="Meta title", authors=["Desk"])
+    normalize_article(plain, Page(url=plain.url, html="<html></html>"), outlet)
+    assert (plain.title, plain.authors) == ("Meta title", ["Desk"])
