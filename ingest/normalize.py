@@ -13,7 +13,7 @@ from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.blocks import selector
 from ingest.outlet import Outlet
-from ingest.urls import canonical
+from ingest.urls import canonical, site_of
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
@@ -27,8 +27,8 @@ def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> No
         article.outlet = outlet.name
         article.sitename = article.sitename or outlet.title or None
         declared_fields(article, page, outlet)
-    if article.canonical_url and not same_site(article.canonical_url, page.url):
-        article.canonical_url = None  # a canonical link to another site is a syndication hint
+    if article.canonical_url and not trusted_canonical(article.canonical_url, page.url):
+        article.canonical_url = None
     article.canonical_url = canonical(article.canonical_url or page.url)
 
 
@@ -103,9 +103,25 @@ def detect_language(text: str) -> str | None:
     return code
 
 
+def trusted_canonical(link: str, url: str) -> bool:
+    """A canonical link names this article: on its own site, and not the site's home page.
+
+    A link to another site is a syndication hint, and one to the home page a
+    misconfigured template; either would merge different articles into one row.
+    """
+    if not same_site(link, url):
+        return False
+    is_root = urlsplit(link).path in ("", "/")
+    return not is_root or urlsplit(url).path in ("", "/")
+
+
 def same_site(a: str, b: str) -> bool:
+    """The same host, give or take the www., m. or amp. of its mobile and AMP editions."""
+
     def site(u: str) -> str:
-        host = (urlsplit(u).hostname or "").lower()
-        return ".".join(host.split(".")[-2:])
+        host = site_of(u)
+        for prefix in ("amp.", "m.", "mobile."):
+            host = host.removeprefix(prefix)
+        return host
 
     return site(a) == site(b)

@@ -52,3 +52,15 @@ def test_declared_headline_and_byline_beat_the_metadata():
     plain = Article(url="https://o.example/a", title="Meta title", authors=["Desk"])
     normalize_article(plain, Page(url=plain.url, html="<html></html>"), outlet)
     assert (plain.title, plain.authors) == ("Meta title", ["Desk"])
+
+
+def test_canonical_links_that_would_merge_articles_are_not_taken():
+    for link in ("https://a.example/", "https://www.telegraph.co.uk/news/x"):
+        article = Article(url="https://www.independent.co.uk/story-1", canonical_url=link)
+        normalize_article(article, Page(url=article.url, html="<html lang='en'></html>"), None)
+        assert article.canonical_url == "https://www.independent.co.uk/story-1"
+    amp = Article(
+        url="https://amp.news.example/amp/story", canonical_url="https://news.example/story"
+    )
+    normalize_article(amp, Page(url=amp.url, html="<html lang='en'></html>"), None)
+    assert amp.canonical_url == "https://news.example/story"
