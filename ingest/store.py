@@ -258,6 +258,17 @@ class Store:
         health = self.crawl_id is not None and self.health.dirty
         if not (pages or articles or errors or urls or seen or health):
             return
+        try:
+            self._commit(pages, articles, errors, urls, seen, health)
+        except Exception:
+            # Nothing is lost: the batch stays buffered, ahead of what came since, for the
+            # next flush (a locked database, say, is only busy for a while).
+            self._pages, self._articles = pages + self._pages, articles + self._articles
+            self._errors, self._urls = errors + self._errors, urls + self._urls
+            self._seen = seen + self._seen
+            raise
+
+    def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
         with self.db.atomic():
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
