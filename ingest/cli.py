@@ -31,11 +31,18 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(exc), param_hint="-s") from exc
 
 
-def _latest_crawl(db_path: str) -> int:
+def _latest_crawl(db_path: str) -> int | None:
     import sqlite_utils
 
+    if not Path(db_path).exists():
+        return None
     db = sqlite_utils.Database(db_path)
-    return db.execute("select max(id) from crawls").fetchone()[0]
+    try:
+        if not db["crawls"].exists():
+            return None
+        return db.execute("select max(id) from crawls").fetchone()[0]
+    finally:
+        db.close()
 
 
 def _crawl_and_report(
@@ -49,9 +56,10 @@ def _crawl_and_report(
     import sqlite_utils
 
     from ingest.discovery import parse_since
+    from ingest.plugins import PluginConfig, load_plugins
     from ingest.report import crawl_summary, print_summary
     from ingest.runner import crawl_settings, run_crawl
-    from ingest.seeds import SeedError
+    from ingest.seeds import SeedError, parse_seeds
 
     if spider_args.get("since"):
         try:
@@ -59,14 +67,19 @@ def _crawl_and_report(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
-    try:
-        run_crawl(seeds, settings, **spider_args)
+    try:  # a bad seed is the user's error, told before anything starts
+        parse_seeds(
+            seeds, load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
+        )
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    before = _latest_crawl(settings.get("INGEST_DB"))
+    run_crawl(seeds, settings, **spider_args)
     crawl_id = _latest_crawl(settings.get("INGEST_DB"))
-    if crawl_id is None:
+    if crawl_id is None or crawl_id == before:
         raise click.ClickException("the crawl did not start; run again with -v to see why")
-    summary = crawl_summary(sqlite_utils.Database(settings.get("INGEST_DB")), crawl_id)
+    with sqlite_utils.Database(settings.get("INGEST_DB")) as database:
+        summary = crawl_summary(database, crawl_id)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
 
 

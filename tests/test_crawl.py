@@ -245,3 +245,27 @@ def test_health_per_outlet_counts_refusals_and_the_summary_shows_it(tmp_path):
     }
     assert rows(db, "select count(*) from pages where url like '%/check'") == [(0,)]
     assert "Health per outlet" in out.stdout and "blocked" in out.stdout
+
+
+def test_a_bad_seed_is_a_clear_error_before_anything_starts(tmp_path):
+    db = tmp_path / "none.db"
+    result = run_ingest("crawl", "no-such-outlet", "--db", str(db), check=False)
+    assert result.returncode == 2
+    assert "is not a URL, a seeds file or an outlet" in result.stderr
+    assert "Traceback" not in result.stderr and not db.exists()
+
+
+def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):
+    pages = news_site(2)
+    pages["/"] = index_page(["/news/0", "/news/1", "/report.pdf", "/photo.JPG", "/broken.xml"])
+    pages["/report.pdf"] = Resource(b"%PDF-1.4", "application/pdf")
+    pages["/photo.JPG"] = Resource(b"\xff\xd8", "image/jpeg")
+    pages["/broken.xml"] = Resource(b"\x1f\x8b\x08\x00garbage", "application/xml")
+    db = tmp_path / "files.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        assert not {"/report.pdf", "/photo.JPG"} & set(site.hits)
+    assert rows(db, "select count(*) from articles") == [(2,)]
+    assert rows(db, "select stage, kind from errors where url like '%/broken.xml'") == [
+        ("fetch", "bad_gzip")
+    ]

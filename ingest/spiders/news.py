@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,6 +28,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
@@ -52,6 +54,10 @@ from ingest.seeds import parse_seeds
 from ingest.urls import canonical
 from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
+# Links to files (documents, images, media, archives) are not pages to crawl.
+IGNORED_SUFFIX_RE = re.compile(
+    r"\.(?:" + "|".join(re.escape(e) for e in IGNORED_EXTENSIONS) + r")$", re.IGNORECASE
+)
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
@@ -272,6 +278,9 @@ class NewsSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def wanted_link(self, url: str) -> bool:
+        """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""
+        if IGNORED_SUFFIX_RE.search(urlsplit(url).path):
+            return False
         if self.allow and not any(p.search(url) for p in self.allow):
             return False
         return not any(p.search(url) for p in self.deny)
@@ -322,7 +331,16 @@ class NewsSpider(scrapy.Spider):
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body)
+            try:  # bounded: a small .gz must not unpack past the download size limit
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, EOFError, ValueError, zlib.error) as exc:  # corrupt, or too big
+                yield FetchError(
+                    url=response.url,
+                    kind="bad_gzip",
+                    message=str(exc) or type(exc).__name__,
+                    found_via=response.meta.get("found_via"),
+                )
+                return
         item = PageItem(
             url=response.url,
             kind=sniff(response, body),
