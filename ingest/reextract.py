@@ -15,21 +15,30 @@ def reextract_database(
 ) -> tuple[int, Store]:
     """Extract every stored HTML page again; returns the run's id and the open store."""
     store = Store(db_path, load_plugins(config))
-    crawl_id = store.start_crawl("reextract", [], {"workers": workers})
-    jobs = (
-        Job(
-            url=row["url"],
-            body=row["body"],
-            content_type=row["content_type"],
-            fetched=date.fromisoformat(row["fetched_at"][:10]) if row["fetched_at"] else None,
-        )
-        for row in store.stored_pages()
-    )
-    with ExtractionPool(config, workers) as pool:
-        for outcome in pool.map(jobs):
-            if outcome.article is not None:
-                store.add_article(outcome.article, crawl_id, now())
-            for error in outcome.errors:
-                store.add_error(outcome.url, error, crawl_id)
-    store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})
+    try:
+        crawl_id = store.start_crawl("reextract", [], {"workers": workers})
+        fetched_at: dict[str, str | None] = {}  # pages in flight: the articles' last_seen
+
+        def jobs():
+            for row in store.stored_pages():
+                fetched_at[row["url"]] = row["fetched_at"]
+                when = row["fetched_at"]
+                yield Job(
+                    url=row["url"],
+                    body=row["body"],
+                    content_type=row["content_type"],
+                    fetched=date.fromisoformat(when[:10]) if when else None,
+                )
+
+        with ExtractionPool(config, workers) as pool:
+            for outcome in pool.map(jobs()):
+                seen = fetched_at.pop(outcome.url, None) or now()  # no fetch happened now
+                if outcome.article is not None:
+                    store.add_article(outcome.article, crawl_id, seen)
+                for error in outcome.errors:
+                    store.add_error(outcome.url, error, crawl_id)
+        store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})
+    except BaseException:
+        store.close()
+        raise
     return crawl_id, store

@@ -322,6 +322,12 @@ class Store:
                 return
             self._count(outlet, "updated")
             self._keep_version(old, row)
+            if not old["duplicate_of"]:
+                # Its exact copies keep the text they were copies of, as originals now.
+                self.db.conn.execute(
+                    "update articles set text = ?, duplicate_of = null where duplicate_of = ?",
+                    [old["text"], row["id"]],
+                )
         original = self.db.execute(
             "select id from articles where content_hash = ? and id != ? and duplicate_of is null"
             " order by rowid limit 1",

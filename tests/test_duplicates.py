@@ -143,3 +143,18 @@ def test_store_merges_clusters_and_frees_a_copy_that_changed(tmp_path):
     [(old_text, diff, seen)] = rows(db, "select text, diff, replaced_at from article_versions")
     assert old_text == "\n".join(first) and seen == "2024-02-02"
     assert "+A new last paragraph written only for this copy of the story." in diff
+
+
+def test_copies_keep_their_text_when_the_original_changes(tmp_path):
+    db = tmp_path / "orig.db"
+    store = Store(db, batch_size=1)
+    crawl = store.start_crawl("test", [], {})
+    text = story(3, paragraphs=6)
+    store.add_article(article("http://orig.test/a", "T", text), crawl, "2024-01-01")
+    store.add_article(article("http://copy.test/a", "T", text), crawl, "2024-01-02")
+    assert rows(db, "select text from articles where url like '%copy%'") == [(None,)]
+    store.add_article(article("http://orig.test/a", "T", [*text, "A correction."]), crawl,
+                      "2024-01-03")  # fmt: skip
+    store.close()
+    [(dup, copy_text)] = rows(db, "select duplicate_of, text from articles where url like '%copy%'")
+    assert dup is None and copy_text == "\n".join(text)
