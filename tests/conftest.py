@@ -82,3 +82,11 @@ def kill_crawl_once_stored(url: str, db: Path, articles: int, timeout: float = 6
     finally:
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
+
+
+def rows(db, sql: str, *args) -> list[tuple]:
+    """The rows a query returns from a database file."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()

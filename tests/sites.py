@@ -115,3 +115,21 @@ def story(n: int, paragraphs: int = 4) -> list[str]:
         + " ".join(SENTENCES[(n + i + k) % len(SENTENCES)] for k in range(3))
         for i in range(paragraphs)
     ]
+
+
+# Words for stories that share no five words in a row, for duplicate detection tests.
+WORDS = (
+    "council budget river bridge school hospital railway station harbour market winter "
+    "summer election minister mayor court judge police village farmers workers union "
+    "museum festival library teacher students doctors nurses tenants landlord factory "
+    "engineers drought flood storm energy prices wages pensions taxes tourism airport"
+).split()
+
+
+def prose(n: int, paragraphs: int = 4) -> list[str]:
+    """Distinct paragraphs for story ``n``: no two stories share five words in a row."""
+    out = []
+    for p in range(paragraphs):
+        words = [WORDS[(n * 7 + p * 13 + i * (n + 3)) % len(WORDS)] for i in range(18)]
+        out.append(f"Story {n} part {p}: " + " ".join(words) + ".")
+    return out

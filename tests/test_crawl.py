@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from conftest import FAST, ROOT, kill_crawl_once_stored, run_ingest
+from conftest import FAST, ROOT, kill_crawl_once_stored, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
 
@@ -20,11 +20,6 @@ def news_site(n: int = 12) -> dict:
     pages["/private/secret"] = article_page("Secret", story(99))
     pages["/robots.txt"] = Resource("User-agent: *\nDisallow: /private/\n", "text/plain")
     return pages
-
-
-def rows(db, sql, *args):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def test_crawl_stores_pages_and_clean_articles_and_recrawl_does_not_duplicate(tmp_path):

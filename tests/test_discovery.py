@@ -7,34 +7,14 @@ fetched and what was skipped before fetching.
 
 import gzip
 import json
-import sqlite3
 
-from conftest import FAST, run_ingest
-from sites import LocalSite, Resource, article_page, index_page
+from conftest import FAST, rows, run_ingest
+from sites import LocalSite, Resource, article_page, index_page, prose
 
-WORDS = (
-    "council budget river bridge school hospital railway station harbour market winter "
-    "summer election minister mayor court judge police village farmers workers union "
-    "museum festival library teacher students doctors nurses tenants landlord factory "
-    "engineers drought flood storm energy prices wages pensions taxes tourism airport"
-).split()
 SITEMAP_NS = (
     "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
     "xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'"
 )
-
-
-def prose(n: int, paragraphs: int = 4) -> list[str]:
-    out = []
-    for p in range(paragraphs):
-        words = [WORDS[(n * 7 + p * 13 + i * (n + 3)) % len(WORDS)] for i in range(18)]
-        out.append(f"Story {n} part {p}: " + " ".join(words) + ".")
-    return out
-
-
-def rows(db, sql, *args):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def xml(body: str, content_type: str = "application/xml") -> Resource:

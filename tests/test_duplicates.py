@@ -4,13 +4,12 @@ One real crawl of three outlets served on 127.0.0.1, then the store's rules one 
 """
 
 import random
-import sqlite3
 
 from ingest.article import Article
 from ingest.duplicates import signature, similarity
 from ingest.store import Store
 
-from conftest import FAST, run_ingest
+from conftest import FAST, rows, run_ingest
 from sites import LocalSite, article_page, index_page
 
 VOCABULARY = (
@@ -33,11 +32,6 @@ def story(seed: int, paragraphs: int = 12, words: int = 30) -> list[str]:
         " ".join(rng.choice(VOCABULARY) for _ in range(words)).capitalize() + "."
         for _ in range(paragraphs)
     ]
-
-
-def rows(db, sql, *args):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def test_copies_are_linked_and_syndicated_stories_clustered(tmp_path):

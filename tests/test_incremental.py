@@ -12,29 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from conftest import FAST, kill_crawl_once_stored, run_ingest
-from sites import LocalSite, Resource, article_page, index_page
-
-WORDS = (
-    "council budget river bridge school hospital railway station harbour market winter "
-    "summer election minister mayor court judge police village farmers workers union "
-    "museum festival library teacher students doctors nurses tenants landlord factory "
-    "engineers drought flood storm energy prices wages pensions taxes tourism airport"
-).split()
-
-
-def prose(n: int, paragraphs: int = 4) -> list[str]:
-    """Distinct paragraphs for story ``n``: no two stories share five words in a row."""
-    out = []
-    for p in range(paragraphs):
-        words = [WORDS[(n * 7 + p * 13 + i * (n + 3)) % len(WORDS)] for i in range(18)]
-        out.append(f"Story {n} part {p}: " + " ".join(words) + ".")
-    return out
-
-
-def rows(db, sql, *args):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, args).fetchall()
+from conftest import FAST, kill_crawl_once_stored, rows, run_ingest
+from sites import LocalSite, Resource, article_page, index_page, prose
 
 
 def stamp(moment: datetime) -> str:
