@@ -264,3 +264,26 @@ def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):
     assert rows(db, "select stage, kind from errors where url like '%/broken.xml'") == [
         ("fetch", "bad_gzip")
     ]
+
+
+def test_a_page_too_deep_by_one_path_is_fetched_by_a_shorter_one(tmp_path):
+    pages = {"/": index_page(["/sitemap.xml"]), "/target": article_page("Target", story(2))}
+    db = tmp_path / "depth.db"
+    with LocalSite(pages) as site:
+        # "/" (depth 0) -> sitemap (1) -> /target (2): past --max-depth 1 ...
+        site.resources["/sitemap.xml"] = Resource(
+            "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{site.url}/target</loc></url></urlset>",
+            "application/xml",
+        )
+        # ... but a feed seed (0) lists it at depth 1, answering later than the sitemap.
+        items = f"<item><title>t</title><link>{site.url}/target</link></item>"
+        site.resources["/feed.xml"] = Resource(
+            f"<?xml version='1.0'?><rss version='2.0'><channel>{items}</channel></rss>",
+            "application/rss+xml",
+            delay=1.5,
+        )
+        run_ingest("crawl", site.url + "/", site.url + "/feed.xml", "--max-depth", "1",
+                   "--db", str(db), *FAST)  # fmt: skip
+        assert "/target" in site.hits
+    assert ("Target",) in rows(db, "select title from articles")

@@ -213,9 +213,9 @@ class NewsSpider(scrapy.Spider):
         else:
             if not self.on_site(url):
                 return None
-            self._seen.add(url)
             if not seed and self.depth_limit and depth > self.depth_limit:
-                return None
+                return None  # not marked seen: a shorter path to it may turn up later
+            self._seen.add(url)
             known = self.frontier.lookup(url) if self.frontier is not None else None
             reason = None
             if known is not None and not seed and not self.refresh:
