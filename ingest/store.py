@@ -302,6 +302,11 @@ class Store:
             None,
         )
         row = self.boilerplate.clean(row, learn=old is None)
+        if old is not None and old["content_hash"] != row["content_hash"] and old["text"]:
+            # Text that differs only by boilerplate learned since is the same version.
+            was = self.boilerplate.clean({**row, "text": old["text"]}, learn=False)
+            if was["content_hash"] == row["content_hash"]:
+                old = {**old, "content_hash": row["content_hash"]}
         outlet = row.get("outlet") or row.get("site") or "(none)"
         if old is None:
             row["first_seen"] = row["last_seen"]

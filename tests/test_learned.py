@@ -23,17 +23,22 @@ def test_a_line_on_many_articles_of_a_site_is_learned_and_removed(tmp_path):
     db = tmp_path / "learned.db"
     with LocalSite(pages) as site:
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
-    with sqlite3.connect(db) as conn:
-        texts = [t for (t,) in conn.execute("select text from articles")]
-        assert len(texts) == 6
-        # learned once seen on 3 articles: the first two stored keep it until reextract
-        assert sum(PROMO in t for t in texts) == 2
-        assert all(QUOTE in t for t in texts)  # a long paragraph is prose, never learned
-        assert all(story(i)[0] in "\n".join(texts) for i in range(6))
-        [(line, articles)] = conn.execute(
-            "select line, articles from site_lines where line = ?", [PROMO]
-        ).fetchall()
-        assert articles == 6
+        with sqlite3.connect(db) as conn:
+            texts = [t for (t,) in conn.execute("select text from articles")]
+            assert len(texts) == 6
+            # learned once seen on 3 articles: the first two stored keep it for now
+            assert sum(PROMO in t for t in texts) == 2
+            assert all(QUOTE in t for t in texts)  # a long paragraph is prose, never learned
+            assert all(story(i)[0] in "\n".join(texts) for i in range(6))
+            [(line, articles)] = conn.execute(
+                "select line, articles from site_lines where line = ?", [PROMO]
+            ).fetchall()
+            assert articles == 6
+        # fetched again: cleaned, but not a new version of the article
+        run_ingest("crawl", site.url + "/", "--refresh", "--db", str(db), *FAST)
+        with sqlite3.connect(db) as conn:
+            assert not any(PROMO in t for (t,) in conn.execute("select text from articles"))
+            assert conn.execute("select count(*) from article_versions").fetchone() == (0,)
     run_ingest("reextract", "--db", str(db))
     with sqlite3.connect(db) as conn:
         texts = [t for (t,) in conn.execute("select text from articles")]
