@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest import duplicates
-from ingest.article import decompress
+from ingest.article import content_hash, decompress
 from ingest.health import Health
 from ingest.learned import SiteBoilerplate
 from ingest.plugins import Plugins
@@ -305,7 +305,7 @@ class Store:
         if old is not None and old["content_hash"] != row["content_hash"] and old["text"]:
             # Text that differs only by boilerplate learned since is the same version.
             was = self.boilerplate.clean({**row, "text": old["text"]}, learn=False)
-            if was["content_hash"] == row["content_hash"]:
+            if content_hash(old["title"] or "", was["text"]) == row["content_hash"]:
                 old = {**old, "content_hash": row["content_hash"]}
         outlet = row.get("outlet") or row.get("site") or "(none)"
         if old is None:
