@@ -18,11 +18,12 @@ decide before fetching:
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ingest.article import decompress
 
 #: What ``urls.state`` holds.
 STATES = {
@@ -109,7 +110,7 @@ class FrontierReader:
         ).fetchone()
         if row is None or row[2] is None:
             return None
-        return row[0], row[1], zlib.decompress(row[2])
+        return row[0], row[1], decompress(row[2])
 
     def close(self) -> None:
         self.conn.close()

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -96,7 +97,8 @@ def filter_options(func):
 
 def connect(db_path: str) -> sqlite3.Connection:
     """A read-only connection whose rows read like dicts."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    # Path.as_uri quotes what a hand-built file: URI would not (?, #, % in a path).
+    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout=10000")
     return conn

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import zlib
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +50,7 @@ from ingest.health import looks_like_challenge
 from ingest.items import FetchError, PageItem
 from ingest.plugins import PluginConfig, load_plugins
 from ingest.process import Job, Outcome
+from ingest.schema import now
 from ingest.seeds import parse_seeds
 from ingest.urls import canonical
 from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
@@ -196,7 +197,7 @@ class NewsSpider(scrapy.Spider):
         record = {
             "url": url,
             "found_via": found_via,
-            "found_at": _now(),
+            "found_at": now(),
             "depth": depth,
             "lastmod": dated,
             "published": entry.published if entry else None,
@@ -348,7 +349,7 @@ class NewsSpider(scrapy.Spider):
             body=body,
             content_type=_header(response, "content-type"),
             headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
-            fetched_at=_now(),
+            fetched_at=now(),
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
@@ -371,7 +372,7 @@ class NewsSpider(scrapy.Spider):
             kind=known.get("kind") or "html",
             status=304,
             body=b"",
-            fetched_at=_now(),
+            fetched_at=now(),
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
@@ -508,10 +509,6 @@ def _day_key(value: str) -> str:
 def _root(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _header(response: Response, name: str) -> str | None:
