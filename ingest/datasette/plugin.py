@@ -28,6 +28,7 @@ from datasette.utils.asgi import Request, Response
 from markupsafe import Markup, escape
 
 from ingest.article import decompress
+from ingest.process import decode_html
 from ingest.search import fts_query
 from ingest.store import DESCRIPTIONS
 
@@ -103,10 +104,10 @@ def title_key(title: str | None) -> str:
 
 
 def page_html(body: bytes | None) -> str | None:
-    """A stored page's raw body, decompressed and decoded, as text."""
+    """A stored page's raw body, decompressed and decoded as the crawl decoded it."""
     if body is None:
         return None
-    return decompress(body).decode("utf-8", errors="replace")
+    return decode_html(decompress(body))
 
 
 def fts_words(query: str | None) -> str:
