@@ -476,16 +476,6 @@ def sniff(response: Response, body: bytes) -> str:
     return "other"
 
 
-def feed_links(body: bytes) -> list[str]:
-    """Entry links of an RSS 1/2 or Atom feed, in feed order."""
-    return [e.url for e in feed_entries(body)]
-
-
-def sitemap_links(body: bytes) -> list[str]:
-    """Page URLs of a sitemap, or the sitemap URLs of a sitemap index."""
-    return [e.url for e in sitemap_entries(body)[1]]
-
-
 def _absolute(entry: Entry, base: str) -> Entry:
     return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
 
