@@ -21,6 +21,7 @@ from ingest.article import Article, Page
 from ingest.blocks import block_lines
 from ingest.blocks import selector as block_selector
 from ingest.dates import page_dates
+from ingest.lead import standfirst
 from ingest.metadata import page_metadata
 from ingest.normalize import byline_authors
 from ingest.outlet import Outlet
@@ -50,8 +51,8 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
     # The site's own paragraphs when the outlet names them and they are there: no guessing.
     lines = own_paragraphs(page, outlet)
-    text = "\n".join(lines) if lines else main_text(page, outlet)
     meta = page_metadata(page.tree, page.url, read_author=False)
+    text = "\n".join(lines) if lines else with_lead(page, main_text(page, outlet), meta.title)
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
     # The visible byline is cheap to read; trafilatura's body search only without one.
     authors = authors or byline_authors(page) or page_authors(page)
@@ -107,6 +108,14 @@ def main_text(page: Page, outlet: Outlet | None) -> str:
     if not text.strip():
         raise ExtractionError(*why_empty(page))
     return text
+
+
+def with_lead(page: Page, text: str, title: str | None) -> str:
+    """The text with the page's standfirst before it, when trafilatura left it out."""
+    if page.outlet and page.outlet.body:
+        return text  # the outlet names where its text is
+    lead = standfirst(page.tree, text, title)
+    return f"{lead}\n{text}" if lead else text
 
 
 def body_text(page: Page, outlet: Outlet) -> str | None:

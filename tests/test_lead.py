@@ -1,0 +1,84 @@
+"""The standfirst: a lead set apart from the body comes back, and only a real one."""
+
+from ingest.article import Page
+from ingest.extract import extract_article
+from ingest.lead import anchors, standfirst
+
+LEAD = (
+    "Die Stadt will bis 2030 alle Busse elektrisch fahren lassen und "
+    "baut dafür drei neue Depots am Stadtrand."
+)
+BODY = " ".join(
+    [
+        "Der Gemeinderat hat am Dienstag einen Plan beschlossen, der den Nahverkehr umbaut.",
+        "Die ersten zwanzig Busse sollen schon im kommenden Frühjahr unterwegs sein.",
+        "Die Kosten trägt zu einem großen Teil das Land, der Rest kommt aus dem Haushalt.",
+        "Kritik kommt von der Opposition, die den Zeitplan für zu knapp hält.",
+    ]
+)
+
+
+def page(lead_markup: str, description: str = LEAD) -> Page:
+    html = f"""<html><head><title>Busse fahren elektrisch | Stadtblatt</title>
+    <meta name="description" content="{description}"></head><body>
+    <header class="article-header"><h1>Busse fahren elektrisch</h1>{lead_markup}</header>
+    <div class="nav"><a href="/a">Politik</a> <a href="/b">Sport</a></div>
+    <article><div class="content">{"".join(f"<p>{s}.</p>" for s in BODY.split(". "))}</div>
+    </article></body></html>"""
+    return Page(url="https://stadtblatt.example/busse", html=html)
+
+
+def test_a_lead_the_description_repeats_is_put_before_the_body():
+    shown = '<div class="teaser"><strong>Die Stadt will</strong> bis 2030 alle Busse ' + (
+        "elektrisch fahren lassen und baut dafür drei neue Depots am Stadtrand.</div>"
+    )
+    article = extract_article(page(shown), None)
+    lines = article.text.split("\n")
+    assert lines[0] == LEAD
+    assert "Der Gemeinderat hat am Dienstag" in lines[1]
+
+
+def test_quotes_and_spacing_may_differ_between_meta_tag_and_page():
+    shown = "<p>Die Stadt will bis 2030 alle Busse &#8222;elektrisch&#8220; fahren lassen und\n"
+    shown += "  baut dafür drei neue Depots am Stadtrand.</p>"
+    description = LEAD.replace("elektrisch", "'elektrisch'")
+    text = "Der Gemeinderat hat am Dienstag einen Plan beschlossen."
+    lead = standfirst(page(shown, description).tree, text)
+    assert lead == "Die Stadt will bis 2030 alle Busse „elektrisch“ fahren lassen und baut " + (
+        "dafür drei neue Depots am Stadtrand."
+    )
+
+
+def test_no_lead_is_added_when_the_text_has_it_already():
+    text = f"{LEAD}\n{BODY}"
+    assert standfirst(page(f"<p>{LEAD}</p>").tree, text) is None
+
+
+def test_a_description_shown_only_as_a_link_is_a_teaser_not_a_lead():
+    linked = f'<a href="/other"><span>{LEAD}</span></a>'
+    assert standfirst(page(linked).tree, BODY) is None
+
+
+def test_a_description_not_on_the_page_adds_nothing():
+    assert standfirst(page("").tree, BODY) is None
+
+
+def test_a_description_that_is_the_headline_adds_nothing():
+    headline = "Busse fahren ab 2030 in der ganzen Stadt elektrisch"
+    tree = page(f"<h2>{headline}</h2>", description=headline).tree
+    assert standfirst(tree, BODY, title=f"{headline} | Stadtblatt") is None
+
+
+def test_a_container_holding_much_more_than_the_description_is_not_the_lead():
+    wrapper = f"<div>{LEAD} {BODY} {BODY} {BODY}</div>"
+    assert standfirst(page(wrapper).tree, "Ein ganz anderer Text steht hier.") is None
+
+
+def test_search_words_skip_punctuation_and_come_from_several_places():
+    quote = "„Wir sind bereit“, sagte die Bürgermeisterin am Montag im Wiener Rathaus."
+    assert anchors(quote) == ["sagte die Bürgermeisterin am"]
+    assert anchors(LEAD) == [
+        "Die Stadt will bis",
+        "2030 alle Busse elektrisch",
+        "fahren lassen und baut",
+    ]
