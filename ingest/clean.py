@@ -50,45 +50,70 @@ CALLS_TO_ACTION = [
     r"\bsubscribe\b.{0,80}\b(newsletter|e-?mail|free|notifications?|alerts?|now|today)\b",
     r"\b(our|the|free|daily|weekly)\s+newsletters?\b",
     r"\bget\s+(?:the\s+|our\s+)?(?:latest\s+)?(?:news|stories|headlines)\b.{0,40}\binbox\b",
+    r"\b(?:e-?mail|newsletter)\b.{0,80}\bsign(?:\s|-)?up\b|\bsign\s+up\s+to\s+(?:get|receive)\b",
+    # any language: a newsletter box's heading, or its offer ("Musiknewsletter", "in your inbox")
+    r"^\W*(?:[\w-]+\s+){0,3}\w*newsletter[\w-]*\W*$",
+    r"\w*newsletter\b.{0,80}\b(?:erhalten|receive|get|recevez|recibe|recibirás)\b|"
+    r"\b(?:erhalten|receive|get|recevez|recibe)\b.{0,80}\w*newsletter",
+    r"\b(?:deinen|ihren|your|votre|tu)\s+(?:inbox|posteingang|boîte\s+mail|bandeja\s+de\s+entrada)\b",
     r"\bfollow\s+us\s+on\b",
+    r"^\W*follow\s+(?:us|me|@\w+|the\s+\w+(?:\s+\w+)?)\s+on\s+(?:twitter|facebook|instagram|x|"
+    r"linkedin|tiktok|youtube|telegram|whatsapp|threads|bluesky|mastodon)\b",
     r"\ball\s+rights\s+reserved\b",
+    r"^\W*donate\b|\bdonate\s+(?:now|today|here)\b|\bplease\s+donate\b|\bdonate\W*$",
+    r"\bconsider\s+supporting\b|\bsupport\s+(?:our|independent)\s+(?:work|journalism|reporting)\b",
+    r"\bbecome\s+a\s+(?:member|supporter|patron)\b",
+    r"\bletters?\s+to\s+the\s+editor\b|\bwhat\s+you\s+think\s+about\s+this\s+article\b",
     r"\bwe\s+use\s+cookies\b|\bthis\s+(?:web)?site\s+uses\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b",
     # German
     r"\bnewsletter\b.{0,80}\b(abonnieren|bestellen|anmelden)\b",
     r"\b(jetzt|hier|kostenlos)\b.{0,40}\b(abonnieren|anmelden|registrieren)\b",
     r"\balle\s+rechte\s+vorbehalten\b",
     r"\b(wir\s+verwenden|diese\s+(?:web)?seite\s+verwendet)\s+cookies\b",
-    r"\bfolgen\s+sie\s+uns\b",
+    r"\bfolgen\s+sie\s+uns\b|\bfolge\s+uns\b",
+    r"\bunterstütze(?:n\s+sie)?\s+(?:unsere\s+arbeit|unseren\s+journalismus|unabhängigen\s+journalismus)\b",
+    r"\bleserbrief",
     # French
     r"\babonnez-vous\b|\binscrivez-vous\b.{0,80}\b(newsletter|lettre|gratuit)",
     r"\blettre\s+d.information\b",
     r"\btous\s+droits\s+réservés\b",
     r"\bnous\s+utilisons\s+des\s+cookies\b|\bce\s+site\s+utilise\s+des\s+cookies\b",
-    r"\bsuivez-nous\b",
+    r"\bsuivez-nous\b|\bsuivez\b.{0,30}\bsur\s+(?:twitter|facebook|instagram|linkedin)\b",
+    r"\bsoutenez-nous\b|\bsoutenez\s+(?:notre|le)\s+(?:travail|journalisme)\b",
+    r"\bcourrier\s+des\s+lecteurs\b",
     # Spanish
     r"\bsuscr[ií]b(?:ete|ase|irse)\b",
     r"\b(?:nuestro\s+)?bolet[ií]n\b.{0,80}\b(gratis|gratuito|correo|suscri)",
     r"\btodos\s+los\s+derechos\s+reservados\b",
     r"\butilizamos\s+cookies\b|\beste\s+sitio\s+(?:web\s+)?utiliza\s+cookies\b",
-    r"\bsíguenos\b|\bsiguenos\b",
+    r"\bsíguenos\b|\bsiguenos\b|\bnuestro\s+canal\s+de\s+(?:youtube|telegram|whatsapp)\b",
+    r"\bcanal\s+de\s+(?:youtube|telegram|whatsapp)\b.{0,40}\b(?:únete|unete|suscr)",
+    r"\bapoya\s+(?:el|nuestro)\s+periodismo\b|\bhazte\s+(?:socio|miembro)\b",
+    r"\bcartas\s+al\s+director\b",
     # Turkish
     r"\babone\s+ol",
     r"\be-?bülten",
     r"\btüm\s+hakları\s+saklıdır\b",
     r"\bçerez(?:ler)?\b.{0,80}\b(kullan|kabul)",
     r"\bbizi\s+takip\s+edin\b",
+    r"\bbağış\s+yap",
 ]
 CALL_TO_ACTION_RE = re.compile("|".join(f"(?:{p})" for p in CALLS_TO_ACTION), re.IGNORECASE)
 
 # Lines that open with these announce a link or a block that is not the story.
 LEAD_INS = [
-    r"read (?:more|also)|also read|related(?: articles| stories| coverage)?|see also|more on this",
+    r"read (?:more|also)|also read|related(?: articles| stories| coverage)?|see also|more on this|"
+    r"more from|more stories|you (?:may|might) also like|recommended|most read",
     r"lesen sie (?:auch|mehr|hier)|auch (?:interessant|lesen)|schon gelesen|mehr (?:zum thema|"
     r"themen)|weitere (?:themen|artikel|beiträge|informationen|nachrichten)|empfohlene beiträge|"
-    r"das (?:könnte|thema könnte) (?:sie|dich) auch interessieren|top-themen",
-    r"lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet",
+    r"das (?:könnte|thema könnte) (?:sie|dich) auch interessieren|top-themen|"
+    r"(?:zum )?weiterlesen|mehr dazu|meistgelesen",
+    r"lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet|à découvrir|"
+    r"vous aimerez aussi",
     r"lea(?: también| más| además)?|mire|le puede interesar|te puede interesar|notas relacionadas|"
-    r"más sobre|noticias relacionadas|contenido relacionado|ver también|también te puede interesar",
+    r"más sobre|noticias relacionadas|contenido relacionado|ver también|también te puede interesar|"
+    r"puedes ver|vea también|lee también|te recomendamos|mira(?=\s*:)",
+    r"czytaj (?:też|także|więcej)|zobacz (?:też|także)|dowiedz się więcej",
     r"ilgili haberler|devamını oku|bunlar da ilginizi çekebilir",
     # advertising and affiliate notices
     r"(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|reklam)",
@@ -115,6 +140,16 @@ NOTICES = [
     r"\b(?:alle angaben ohne gewähr|sans garantie|sin garantía)\b",
     r"^(?:inhaltsverzeichnis|table of contents|contents|índice|sommaire|içindekiler)$",
     r"\bsign up here\b|\bhazte miembro\b|\bsie sind (?:aktuell )?nicht eingeloggt\b",
+    # what is left of a comment section: "3 Kommentare", "Leave a reply", "No comments yet"
+    r"^[\s|•–(-]*(?:\d+\s+)?(?:kommentare?|comments?|commentaires?|comentarios?|yorum(?:lar)?)"
+    r"[\s|:()\d]*$|\bleave a (?:comment|reply)\b|\bno comments(?: yet)?\b|\bview comments\b|"
+    r"\bkeine kommentare\b|\bkommentar (?:schreiben|verfassen|hinzufügen)\b|"
+    r"\bkommentare insgesamt\b|\beingeloggt sein,? um (?:einen )?kommentare? zu\b|"
+    r"\bone thought on\b|\b(?:deja|dejar) un comentario\b|\blaisser un commentaire\b|"
+    r"\byorum yap",
+    # a placeholder for content loaded from elsewhere once the reader consents
+    r"\bum den inhalt\b.{0,80}\bzu laden\b|\bclick (?:here )?to load\b|\bwird geladen\b|"
+    r"\bexterne[rn]? inhalte?\b|\bcharger le contenu\b|\bcargar el contenido\b",
 ]
 NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in NOTICES), re.IGNORECASE)
 AGENCIES = set(
@@ -162,6 +197,7 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
         or is_lead_in(line)
         or is_notice(line)
         or is_credit(line)
+        or is_caption(line)
         or is_share_bar(line)
         or is_byline(line, authors)
     )
@@ -237,6 +273,21 @@ def is_credit(line: str) -> bool:
         return False
     tokens = set(re.findall(r"[^\W\d_]+", line.casefold()))
     return bool(tokens & AGENCIES) or "©" in line
+
+
+#: A caption ends with its picture's credit: "(Foto: dpa)", "© AFP / Marco Bertorello".
+CAPTION_CREDIT_RE = re.compile(
+    r"(?:\((?:photo|foto|bild|image|imagen|picture|credit|crédit|crédito|fotoğraf)s?\s*:[^()]{1,80}\)"
+    r"|©[^©():]{1,60})[\s.]*$",
+    re.IGNORECASE,
+)
+#: A caption is a sentence or two; a paragraph that ends with a credit is the story.
+MAX_CAPTION_WORDS = 30
+
+
+def is_caption(line: str) -> bool:
+    """A picture's caption, which ends with its credit, copied into the text."""
+    return len(line.split()) <= MAX_CAPTION_WORDS and bool(CAPTION_CREDIT_RE.search(line))
 
 
 def is_share_bar(line: str) -> bool:

@@ -6,6 +6,7 @@ from ingest.article import Article, Page
 from ingest.clean import (
     clean_article,
     is_call_to_action,
+    is_caption,
     is_credit,
     is_date_fragment,
     is_lead_in,
@@ -66,10 +67,38 @@ def test_site_name_logo_lines_go_but_sentences_naming_the_site_stay():
         "Bültenimize abone olun",
         "© 2021 Example Media. All rights reserved.",
         "We use cookies to improve your experience.",
+        # newsletter boxes in any language: their heading and their offer
+        "PC Gamer Newsletter",
+        "Newsletter-Anmeldung",
+        "Musiknewsletter",
+        "Lass dir die besten Storys jede Woche in deinen Posteingang liefern.",
+        "Get The Daily Edition by email and never miss our top stories Free Sign Up",
+        "Sign up to get the best content of the week, as picked by the editors.",
+        # following, supporting and writing to the outlet
+        "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner",
+        "Folge uns auf Facebook | Instagram",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "If you enjoyed reading this post, would you consider supporting our work?",
+        "We need your help to keep going. Donate",
+        "Unterstütze unsere Arbeit und abonniere das Magazin!",
+        "Submit your letter to the editor via this form.",
     ],
 )
 def test_calls_to_action_go(line):
     assert is_call_to_action(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow these steps shared on Twitter to safely stop a pickpocket.",
+        "The charity will donate the proceeds to three hospitals in the region.",
+        "Die Stiftung unterstützt uns seit Jahren bei der Recherche.",
+        "Newsletters from banks are a favourite tool of phishing gangs, the police said.",
+    ],
+)
+def test_prose_that_mentions_following_donating_or_newsletters_stays(line):
+    assert not is_call_to_action(line)
 
 
 def test_long_prose_mentioning_a_newsletter_stays():
@@ -139,6 +168,12 @@ def test_outlet_boilerplate_phrases_go():
         "Crédits photos : Bestimage",
         "ANZEIGE - Heute mal ausgehen?",
         "*Werbung. Dieser Beitrag enthält Werbung.",
+        "PUEDES VER: ¿Qué es la Sunedu y para qué sirve?",
+        "VEA TAMBIÉN: Estrella de la educación no brilla",
+        "MIRA: Madre se acerca a conocer los motivos",
+        "Zum Weiterlesen:",
+        "Czytaj też: Wyścig zbrojeń ruszył z kopyta",
+        "You may also like",
     ],
 )
 def test_lead_ins_go(line):
@@ -147,6 +182,8 @@ def test_lead_ins_go(line):
 
 def test_a_sentence_that_starts_like_a_lead_in_stays():
     assert not is_lead_in("Read more than twenty pages of the report and you see the problem.")
+    assert not is_lead_in("MIRA-Award für den besten Dokumentarfilm")
+    assert not is_lead_in("Mira Sorvino spielt die Hauptrolle.")
 
 
 @pytest.mark.parametrize(
@@ -158,10 +195,36 @@ def test_a_sentence_that_starts_like_a_lead_in_stays():
         "For the latest stories download the Nationnews apps for iOS and Android.",
         "Inhaltsverzeichnis",
         "Alle Angaben ohne Gewähr",
+        # what is left of a comment section
+        "3 Kommentare",
+        "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)",
+        "January 13, 2020 at 08:45 AM | categories: Python | View Comments",
+        "Du musst eingeloggt sein, um Kommentare zu schreiben!",
+        # a placeholder for a map or video loaded once the reader consents
+        "Klicken Sie auf den Button, um den Inhalt von www.komoot.de zu laden.",
     ],
 )
 def test_notices_go(line):
     assert is_notice(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cristina Kirchner y Alberto Fernández, en el Congreso (Foto: Natacha Pisarenko/Pool).",
+        "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+        "The harbour at dawn (Photo: Jane Doe)",
+    ],
+)
+def test_captions_ending_with_their_credit_go(line):
+    assert is_caption(line)
+
+
+def test_paragraphs_that_cite_a_source_or_mention_copyright_stay():
+    assert not is_caption("Die Ermittlungen gehen weiter. (Quelle: SWR)")
+    assert not is_caption("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")
+    long_one = " ".join(["Der Gemeinderat hat lange über den Plan beraten."] * 5)
+    assert not is_caption(f"{long_one} (Foto: dpa)")
 
 
 def test_credits_go_and_ordinary_slashes_stay():
