@@ -113,12 +113,17 @@ def main() -> None:
         path = "generic path + outlet plugins" if args.plugins else "generic path"
         print(f"== {dataset} ({path})")
         metadata_ms = results.pop("__metadata_ms__")
+        ms = {}
         for name, predictions in results.items():
-            ms = predictions.pop("__ms__")
+            ms[name] = predictions.pop("__ms__")
             with tempfile.TemporaryDirectory() as tmp:
                 result = score_predictions(dataset, predictions, Path(tmp))
-            print(f"  {name:<12} {summary(dataset, result)}; {ms:.1f} ms/page median")
+            print(f"  {name:<12} {summary(dataset, result)}; {ms[name]:.1f} ms/page median")
         print(f"  (trafilatura with metadata, as a crawler needs it: {metadata_ms:.1f} ms/page)")
+        print(
+            f"  time ratio ingest / trafilatura: {ms['ingest'] / ms['trafilatura']:.2f}x"
+            f" (with metadata: {ms['ingest'] / metadata_ms:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
