@@ -2,9 +2,10 @@
 
 Many sites set the lead (standfirst, teaser, Vorspann, chapeau, entradilla)
 apart from the body, in a header block that trafilatura takes for page
-furniture. The page's description meta tags very often repeat that lead word
-for word, which makes it easy to recognise: a visible block of the page that
-holds the description, when the extracted text lacks it, is the lead.
+furniture. Two kinds of evidence find it: the page's description meta tags
+very often repeat the lead word for word, so a visible block holding the
+description is the lead; else the markup names it (``class="article-intro"``)
+in a block between the headline and the body.
 """
 
 from __future__ import annotations
@@ -41,6 +42,52 @@ def standfirst(tree: lxml.html.HtmlElement, text: str, title: str | None = None)
         lead = visible_block(tree, description, key)
         if lead:
             return lead
+    return marked_lead(tree, text, have)
+
+
+#: Class names sites give their lead; "teaser" and "summary" also mark related-story cards.
+LEAD_CLASSES = (
+    "lead", "intro", "standfirst", "excerpt", "abstract", "deck", "chapo", "chapeau",
+    "vorspann", "sapo", "bajada", "entradilla", "subline", "dek", "teaser-text",
+)  # fmt: skip
+LEAD_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:" + "|".join(LEAD_CLASSES) + r")(?:$|[\s_-])", re.I)
+#: How far before the text's first line to look for its headline and a lead.
+NEAR = 80
+#: A lead is a sentence or a short paragraph, not a label and not a whole story.
+LEAD_WORDS = (12, 120)
+
+
+def marked_lead(tree: lxml.html.HtmlElement, text: str, have: str) -> str | None:
+    """A block the markup names a lead, between the headline and the text's first line."""
+    start = locate(tree, text.split("\n", 1)[0])
+    if start is None:
+        return None
+    # the nearest elements before the text, nearest last; the headline must be among them
+    near = start.xpath(f"preceding::*[self::h1 or @class or @id][position() <= {NEAR}]")
+    headline = max((i for i, e in enumerate(near) if e.tag == "h1"), default=None)
+    if headline is None:
+        return None
+    for block in near[headline + 1 :]:
+        names = f"{block.get('class') or ''} {block.get('id') or ''}"
+        if not LEAD_CLASS_RE.search(names) or block.tag == "a" or block.xpath(LINKED):
+            continue  # "leader", "introduction-video": the class only contains the word
+        shown = " ".join(block.text_content().split())
+        if LEAD_WORDS[0] <= len(shown.split()) <= LEAD_WORDS[1]:
+            return None if folded(shown)[:80] in have else shown
+    return None
+
+
+#: A block with a link in it, or in a link: a teaser card for another story.
+LINKED = "boolean(.//a | ancestor::a)"
+
+
+def locate(tree: lxml.html.HtmlElement, line: str) -> lxml.html.HtmlElement | None:
+    """The element that shows a line of the text, found by a run of its words."""
+    for anchor in anchors(line)[:1]:
+        found = tree.xpath(SHOWING, anchor=anchor, word=anchor.split()[-1])
+        if found:
+            node = found[0]
+            return node.getparent().getparent() if node.is_tail else node.getparent()
     return None
 
 
@@ -52,9 +99,7 @@ def folded(text: str) -> str:
 def visible_block(tree: lxml.html.HtmlElement, description: str, key: str) -> str | None:
     """The text of the smallest block in the body that holds the whole description."""
     for anchor in anchors(description):
-        found = tree.xpath(
-            "/html/body//text()[contains(normalize-space(.), $anchor)]", anchor=anchor
-        )
+        found = tree.xpath(SHOWING, anchor=anchor, word=anchor.split()[-1])
         for node in found[:5]:
             block = node.getparent()
             if node.is_tail:
@@ -69,6 +114,10 @@ def visible_block(tree: lxml.html.HtmlElement, description: str, key: str) -> st
         if found:
             return None
     return None
+
+
+#: Text nodes that show a run of words; the plain search first, as it is the cheaper.
+SHOWING = "/html/body//text()[contains(., $word)][contains(normalize-space(.), $anchor)]"
 
 
 def anchors(description: str) -> list[str]:

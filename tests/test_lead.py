@@ -82,3 +82,31 @@ def test_search_words_skip_punctuation_and_come_from_several_places():
         "2030 alle Busse elektrisch",
         "fahren lassen und baut",
     ]
+
+
+def marked_page(block: str, before_headline: bool = False) -> Page:
+    headline = "<h1>Busse fahren elektrisch</h1>"
+    header = f"{block}{headline}" if before_headline else f"{headline}{block}"
+    html = f"""<html><head><title>Busse</title></head><body><header>{header}</header>
+    <article>{"".join(f"<p>{s}.</p>" for s in BODY.split(". "))}</article></body></html>"""
+    return Page(url="https://stadtblatt.example/busse", html=html)
+
+
+def test_a_block_the_markup_names_a_lead_is_put_before_the_body():
+    article = extract_article(marked_page(f'<p class="article-intro">{LEAD}</p>'), None)
+    assert article.text.split("\n")[0] == LEAD
+
+
+def test_lead_like_class_names_that_are_not_a_lead_add_nothing():
+    tree = marked_page(f'<div class="leaderboard-ad">{LEAD}</div>').tree
+    assert standfirst(tree, BODY) is None
+
+
+def test_a_lead_block_with_links_is_a_teaser_card_not_a_lead():
+    card = f'<div class="intro">{LEAD} <a href="/more">Mehr</a></div>'
+    assert standfirst(marked_page(card).tree, BODY) is None
+
+
+def test_a_lead_block_above_the_headline_belongs_to_something_else():
+    tree = marked_page(f'<p class="intro">{LEAD}</p>', before_headline=True).tree
+    assert standfirst(tree, BODY) is None
