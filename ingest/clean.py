@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ingest import hookimpl
 from ingest.article import Article, Page
@@ -53,8 +54,8 @@ CALLS_TO_ACTION = [
     r"\b(?:e-?mail|newsletter)\b.{0,80}\bsign(?:\s|-)?up\b|\bsign\s+up\s+to\s+(?:get|receive)\b",
     # any language: a newsletter box's heading, or its offer ("Musiknewsletter", "in your inbox")
     r"^\W*(?:[\w-]+\s+){0,3}\w*newsletter[\w-]*\W*$",
-    r"\w*newsletter\b.{0,80}\b(?:erhalten|receive|get|recevez|recibe|recibirás)\b|"
-    r"\b(?:erhalten|receive|get|recevez|recibe)\b.{0,80}\w*newsletter",
+    r"newsletter\b.{0,80}\b(?:erhalten|receive|get|recevez|recibe|recibirás)\b|"
+    r"\b(?:erhalten|receive|get|recevez|recibe)\b.{0,80}newsletter",
     r"\b(?:deinen|ihren|your|votre|tu)\s+(?:inbox|posteingang|boîte\s+mail|bandeja\s+de\s+entrada)\b",
     r"\bfollow\s+us\s+on\b",
     r"^\W*follow\s+(?:us|me|@\w+|the\s+\w+(?:\s+\w+)?)\s+on\s+(?:twitter|facebook|instagram|x|"
@@ -98,7 +99,34 @@ CALLS_TO_ACTION = [
     r"\bbizi\s+takip\s+edin\b",
     r"\bbağış\s+yap",
 ]
-CALL_TO_ACTION_RE = re.compile("|".join(f"(?:{p})" for p in CALLS_TO_ACTION), re.IGNORECASE)
+#: A call to action holds one of these (lower case); see ``Phrases``.
+CALL_WORDS = """
+    newsletter sign subscri follow rights cookie inbox donat support become letter think
+    rechte abonn anmeld registr folg unterstütz leserbrief inscri lettre droits suivez soutenez
+    courrier suscr bolet derechos síguenos siguenos canal apoya hazte cartas abone bülten
+    hakları çerez takip bağış posteingang boîte bandeja
+"""
+
+
+class Phrases:
+    """Phrase patterns as one regex, searched only in lines that hold one of their words.
+
+    Python's regex engine tries every alternative at every position of a line,
+    which made these lists most of the cleanup's cost; a substring test for the
+    words every pattern needs rules out almost all lines of an article first.
+    """
+
+    def __init__(self, patterns: list[str], words: str):
+        self.patterns = patterns
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        self.words = tuple(words.split())
+
+    def search(self, line: str) -> bool:
+        lowered = line.lower()
+        return any(w in lowered for w in self.words) and bool(self.regex.search(line))
+
+
+CALL_TO_ACTION = Phrases(CALLS_TO_ACTION, CALL_WORDS)
 
 # Lines that open with these announce a link or a block that is not the story.
 LEAD_INS = [
@@ -151,7 +179,13 @@ NOTICES = [
     r"\bum den inhalt\b.{0,80}\bzu laden\b|\bclick (?:here )?to load\b|\bwird geladen\b|"
     r"\bexterne[rn]? inhalte?\b|\bcharger le contenu\b|\bcargar el contenido\b",
 ]
-NOTICE_RE = re.compile("|".join(f"(?:{p})" for p in NOTICES), re.IGNORECASE)
+NOTICE_WORDS = """
+    copyright © affiliate commission references provision enthält werbelink continue
+    subscri lire weiterlesen suscriptores download gewähr garantie garantía inhaltsverzeichnis
+    contents índice sommaire içindekiler sign hazte eingeloggt komment comment yorum thought
+    inhalt load geladen extern charger cargar
+"""
+NOTICE = Phrases(NOTICES, NOTICE_WORDS)
 AGENCIES = set(
     """
     afp ap dpa reuters epa getty images imago picture alliance shutterstock istock keystone
@@ -189,9 +223,12 @@ def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
 
 def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: list[str]) -> bool:
     folded = line.casefold()
+    if any(p in folded for p in phrases):
+        return True
+    if len(line.split()) > MAX_CALL_WORDS:
+        return False  # every rule below is about short lines; a paragraph of prose stays
     return (
-        any(p in folded for p in phrases)
-        or is_date_fragment(line)
+        is_date_fragment(line)
         or is_site_name(line, names)
         or is_call_to_action(line)
         or is_lead_in(line)
@@ -207,6 +244,10 @@ def fold(text: str) -> str:
     """Text compared loosely: case, accents' composition and punctuation ignored."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(re.findall(r"\w+", text))
+
+
+#: Site names and authors are folded once, not once per line they are compared with.
+fold_name = lru_cache(maxsize=1024)(fold)
 
 
 def is_date_fragment(line: str) -> bool:
@@ -247,14 +288,14 @@ def is_site_name(line: str, names: list[str]) -> bool:
     """A logo line: the site's name with nothing but numbers or symbols around it."""
     folded = fold(line)
     for name in names:
-        rest = folded.replace(fold(name), " ") if fold(name) else folded
+        rest = folded.replace(fold_name(name), " ") if fold_name(name) else folded
         if rest != folded and not re.sub(r"[\d\s]+", "", rest):
             return True
     return False
 
 
 def is_call_to_action(line: str) -> bool:
-    return len(line.split()) <= MAX_CALL_WORDS and bool(CALL_TO_ACTION_RE.search(line))
+    return len(line.split()) <= MAX_CALL_WORDS and CALL_TO_ACTION.search(line)
 
 
 def is_lead_in(line: str) -> bool:
@@ -264,7 +305,7 @@ def is_lead_in(line: str) -> bool:
 
 def is_notice(line: str) -> bool:
     """Copyright, affiliate, paywall and app notices, and table-of-contents headings."""
-    return len(line.split()) <= MAX_CALL_WORDS and bool(NOTICE_RE.search(line))
+    return len(line.split()) <= MAX_CALL_WORDS and NOTICE.search(line)
 
 
 def is_credit(line: str) -> bool:
@@ -301,7 +342,7 @@ def is_byline(line: str, authors: list[str]) -> bool:
     if BYLINE_RE.match(line):
         return True
     folded = fold(line)
-    return any(fold(a) and fold(a) == folded for a in authors)
+    return any(fold_name(a) and fold_name(a) == folded for a in authors)
 
 
 def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ingest import clean
 from ingest.article import Article, Page
 from ingest.clean import (
     clean_article,
@@ -236,3 +237,29 @@ def test_credits_go_and_ordinary_slashes_stay():
 def test_phone_numbers_are_not_dates():
     assert not is_date_fragment("+81 158-23-2012")
     assert is_date_fragment("23.10.2018")
+
+
+def alternatives(pattern: str) -> list[str]:
+    """A regex's top-level alternatives ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+@pytest.mark.parametrize("phrases", [clean.CALL_TO_ACTION, clean.NOTICE], ids=["calls", "notices"])
+def test_every_phrase_pattern_names_a_word_its_prefilter_knows(phrases):
+    """A pattern whose lines hold none of the prefilter's words would never be searched."""
+    for pattern in phrases.patterns:
+        for alternative in alternatives(pattern):
+            assert any(w in alternative.lower() for w in phrases.words), alternative
