@@ -14,7 +14,6 @@ import trafilatura
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from lxml.etree import ParserError
-from trafilatura import metadata as trafilatura_metadata
 
 from ingest import hookimpl
 from ingest.article import Article, Page
@@ -22,7 +21,7 @@ from ingest.blocks import block_lines
 from ingest.blocks import selector as block_selector
 from ingest.dates import page_dates
 from ingest.lead import standfirst
-from ingest.metadata import page_metadata
+from ingest.metadata import body_author, page_metadata
 from ingest.normalize import byline_authors
 from ingest.outlet import Outlet
 
@@ -76,7 +75,8 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
 
 
 def page_authors(page: Page) -> list[str]:
-    found = trafilatura_metadata.extract_author(page.tree) or ""
+    """The authors trafilatura's search of the page body finds, for pages without a byline."""
+    found = body_author(page.tree) or ""
     return [a.strip() for a in found.split(";") if a.strip()]
 
 

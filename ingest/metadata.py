@@ -2,17 +2,27 @@
 
 trafilatura's ``extract_metadata`` spends half its time in htmldate's text
 search for a date; ``ingest.dates`` reads dates from the page's markup first
-and stores their source. Everything else is trafilatura's, field for field.
+and stores their source. Everything else is trafilatura's, field for field; its
+search of the page body for an author runs only on the elements it could match.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
+from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 import lxml.html
+from lxml import etree
 from trafilatura import metadata as tm
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.settings import Document
+from trafilatura.utils import trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 
 @dataclass
@@ -31,9 +41,8 @@ def page_metadata(
 ) -> Metadata:
     """Title, author, canonical URL, site name, description, image and tags of a page.
 
-    ``read_author=False`` skips trafilatura's search of the page body for an author
-    when the meta tags name none (a deep copy of the tree, the slowest reader), for
-    callers that read the visible byline first.
+    ``read_author=False`` skips the search of the page body for an author when the
+    meta tags name none, for callers that read the visible byline first.
     """
     doc: Document = tm.examine_meta(tree)
     if doc.author and " " not in doc.author:
@@ -43,7 +52,7 @@ def page_metadata(
         doc = tm.extract_meta_json(tree, doc)
     doc.title = doc.title or tm.extract_title(tree)
     if read_author:
-        doc.author = doc.author or tm.extract_author(tree)
+        doc.author = doc.author or body_author(tree)
     doc.url = doc.url or tm.extract_url(tree, url)
     doc.sitename = doc.sitename or tm.extract_sitename(tree)
     if doc.sitename:
@@ -61,3 +70,89 @@ def page_metadata(
         image=doc.image,
         tags=list(dict.fromkeys(t.strip() for tag in tags for t in tag.split(",") if t.strip())),
     )
+
+
+# trafilatura's author search prunes a copy of the whole page, then runs five XPaths
+# over every element: 7 ms a page, for a search that finds nothing on most pages.
+# Its XPaths test only an element's tag and these attributes, and every element
+# they match holds one of these strings in one of them (read off the XPaths below).
+AUTHOR_ATTRIBUTES = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
+AUTHOR_HINT = re.compile(
+    "uthor|byl|BBL|username|screenname|writer|yline|zuozhe|bianji|xiaobian|channel-name"
+    "|submitted-by|posted-by|journalist-name"
+)
+AUTHOR_VALUES = etree.XPath("|".join(f"//@{name}" for name in AUTHOR_ATTRIBUTES))
+#: A digest of the XPaths the hints were read from; other XPaths get the library's search.
+AUTHOR_XPATHS_READ = "8cea8abb3ec3f7d9"
+
+
+def xpaths_digest() -> str:
+    paths = "\n".join(x.path for x in AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS)
+    return hashlib.sha1(paths.encode()).hexdigest()[:16]
+
+
+FAST_AUTHOR_SEARCH = xpaths_digest() == AUTHOR_XPATHS_READ
+
+
+def body_author(tree: lxml.html.HtmlElement) -> str | None:
+    """trafilatura's ``extract_author``, run on the few elements it could match.
+
+    Same answer as the library: each of its XPaths in turn, on elements not
+    inside a discarded block (comments, dates, figures), the first whose text
+    (discarded blocks left out) has 3 to 119 characters.
+    """
+    if not FAST_AUTHOR_SEARCH or tree.getparent() is not None or matched_by_tag(tree):
+        return tm.extract_author(tree)
+    candidates = author_candidates(tree)
+    for expression in AUTHOR_XPATHS:
+        for element in matching(expression, candidates):
+            content = "" if discarded(element) else pruned_text(element)
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
+
+
+def author_candidates(tree: lxml.html.HtmlElement) -> list[etree._Element]:
+    """Elements with an author hint in an attribute the XPaths read, in page order."""
+    hinted = (value.getparent() for value in AUTHOR_VALUES(tree) if AUTHOR_HINT.search(value))
+    return list(dict.fromkeys(hinted))
+
+
+def discarded(element: etree._Element) -> bool:
+    """In (or itself) a block the library prunes before its search; the root never is."""
+    return matching_any(AUTHOR_DISCARD_XPATHS, [element, *element.iterancestors()][:-1])
+
+
+def pruned_text(element: etree._Element) -> str:
+    """The element's text as the library reads it off its pruned copy of the page."""
+    pruned = prune_unwanted_nodes(deepcopy(element), AUTHOR_DISCARD_XPATHS)
+    return trim(" ".join(pruned.itertext()))
+
+
+def matched_by_tag(tree: lxml.html.HtmlElement) -> bool:
+    """``<author>`` and ``<rel>`` (read as text) are the XPaths' rare tests beyond attributes."""
+    return tree.find(".//author") is not None or tree.find(".//rel") is not None
+
+
+def matching(expression: etree.XPath, elements: list[etree._Element]) -> list[etree._Element]:
+    """The elements an XPath of tag and attribute tests matches, in their order.
+
+    The XPath runs on bare copies of just these elements (tag and the attributes
+    it reads), so it costs microseconds instead of a walk over the whole page.
+    """
+    root = bare_copies(elements)
+    found = set(expression(root))  # kept alive, so lxml hands out these same proxies again
+    return [element for element, copy in zip(elements, root, strict=True) if copy in found]
+
+
+def matching_any(expressions: Iterable[etree.XPath], elements: list[etree._Element]) -> bool:
+    root = bare_copies(elements)
+    return any(expression(root) for expression in expressions)
+
+
+def bare_copies(elements: list[etree._Element]) -> etree._Element:
+    root = etree.Element("html")
+    for element in elements:
+        attributes = {a: element.get(a) for a in AUTHOR_ATTRIBUTES if element.get(a) is not None}
+        etree.SubElement(root, element.tag, attributes)
+    return root

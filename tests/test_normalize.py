@@ -1,7 +1,19 @@
 """The generic normalization: authors, language and canonical URL."""
 
+import gzip
+
+import pytest
+from trafilatura import metadata as trafilatura_metadata
+from trafilatura.utils import load_html
+
 from ingest.article import Article, Page
+from ingest.metadata import FAST_AUTHOR_SEARCH, body_author
 from ingest.normalize import clean_authors, normalize_article, reconcile_authors
+from ingest.process import decode_html
+
+from conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def test_authors_lose_their_by_and_are_split():
@@ -64,3 +76,35 @@ def test_canonical_links_that_would_merge_articles_are_not_taken():
     )
     normalize_article(amp, Page(url=amp.url, html="<html lang='en'></html>"), None)
     assert amp.canonical_url == "https://news.example/story"
+
+
+# The author search of the page body: ours must answer exactly as trafilatura's.
+
+AUTHOR_PAGES = {
+    "author class": '<div class="author-name">Jane Doe</div>',
+    "discarded block": '<div class="comments"><span class="author">Troll</span></div>'
+    '<p class="byline">Jane Doe</p>',
+    "time inside": '<span class="author">Jane Do<time>1 May</time>e<figure>x</figure> Kai</span>',
+    "too long first": f'<div class="author">{"word " * 40}</div><a rel="author">Kai Lenz</a>',
+    "last resort": '<section id="Author-box"><b>Kai</b> Lenz</section>',
+    "nothing": "<p>Just a story.</p>",
+    "author tag": "<author>Jane Doe</author>",
+}
+
+
+@pytest.mark.parametrize("body", AUTHOR_PAGES.values(), ids=AUTHOR_PAGES.keys())
+def test_body_author_answers_as_trafilatura(body):
+    tree = load_html(f"<html><body><article><h1>T</h1>{body}</article></body></html>")
+    assert body_author(tree) == trafilatura_metadata.extract_author(tree)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/*.html.gz")), ids=lambda p: p.name)
+def test_body_author_answers_as_trafilatura_on_saved_pages(path):
+    html = decode_html(gzip.decompress(path.read_bytes()))
+    tree = Page(url="https://example.org/", html=html).tree
+    assert body_author(tree) == trafilatura_metadata.extract_author(tree)
+
+
+def test_author_hints_were_read_off_the_installed_trafilatura():
+    """A new trafilatura with other author XPaths falls back to its own search: re-read them."""
+    assert FAST_AUTHOR_SEARCH, "trafilatura's author XPaths changed: update AUTHOR_HINT"
