@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.blocks import selector
@@ -53,10 +55,15 @@ def clean_authors(authors: list[str]) -> list[str]:
     return names
 
 
-BYLINE_XPATH = (
-    "//*[contains(@class,'byline') or contains(@class,'author') or contains(@class,'autor')"
-    " or @rel='author' or @itemprop='author'][not(self::meta)][not(self::script)]"
+# From each matching attribute up to its element: libxml2 tests only the attributes
+# there are, twice as fast as testing every element for each attribute.
+BYLINE_XPATH = etree.XPath(
+    "(//@class[contains(.,'byline') or contains(.,'author') or contains(.,'autor')]"
+    " | //@rel[.='author'] | //@itemprop[.='author'])"
+    "/parent::*[not(self::meta)][not(self::script)]"
 )
+#: No byline runs longer; a longer text is a bio, a list or the article itself.
+BYLINE_MAX_WORDS = 12
 
 
 def byline_authors(page: Page) -> list[str]:
@@ -65,11 +72,24 @@ def byline_authors(page: Page) -> list[str]:
 
 
 def _read_byline(page: Page) -> list[str]:
-    for element in page.tree.xpath(BYLINE_XPATH)[:5]:
-        text = " ".join(element.text_content().split())
-        if text and len(text.split()) <= 12 and AUTHOR_PREFIX_RE.match(text):
+    for element in BYLINE_XPATH(page.tree)[:5]:
+        text = short_text(element)
+        if text and AUTHOR_PREFIX_RE.match(text):
             return clean_authors([text])
     return []
+
+
+def short_text(element: etree._Element) -> str | None:
+    """The element's text, spaces collapsed, or None past ``BYLINE_MAX_WORDS`` words.
+
+    Reads no further than that, so a byline class on the whole article costs nothing.
+    """
+    text = ""
+    for piece in element.itertext():
+        text += piece
+        if len(text.split()) > BYLINE_MAX_WORDS:
+            return None
+    return " ".join(text.split())
 
 
 def reconcile_authors(metadata: list[str], byline: list[str]) -> list[str]:

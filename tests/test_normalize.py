@@ -8,7 +8,7 @@ from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
 from ingest.metadata import FAST_AUTHOR_SEARCH, body_author
-from ingest.normalize import clean_authors, normalize_article, reconcile_authors
+from ingest.normalize import byline_authors, clean_authors, normalize_article, reconcile_authors
 from ingest.process import decode_html
 
 from conftest import ROOT
@@ -42,6 +42,14 @@ def test_normalize_reads_the_byline_and_detects_language_when_undeclared():
     assert article.authors == ["Fabien Jacquier", "Pierre Baud"]
     assert article.language == "fr"
     assert article.canonical_url == "https://example.org/a"
+
+
+def test_byline_is_short_and_visible():
+    bio = "By Jane Doe, who has covered city hall for the paper since the spring of 2009."
+    html = f"""<html><head><meta itemprop="author" content="By Meta Name"></head><body>
+    <div class="author-bio">{bio}</div><p>By Nobody</p><span rel="author">By Kai Lenz</span>
+    </body></html>"""
+    assert byline_authors(Page(url="https://example.org/a", html=html)) == ["Kai Lenz"]
 
 
 def test_canonical_link_to_another_site_is_not_taken():
