@@ -7,7 +7,7 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
-from ingest.metadata import FAST_AUTHOR_SEARCH, body_author
+from ingest.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
 from ingest.normalize import byline_authors, clean_authors, normalize_article, reconcile_authors
 from ingest.process import decode_html
 
@@ -86,7 +86,7 @@ def test_canonical_links_that_would_merge_articles_are_not_taken():
     assert amp.canonical_url == "https://news.example/story"
 
 
-# The author search of the page body: ours must answer exactly as trafilatura's.
+# Metadata read faster than trafilatura reads it: ours must answer exactly as the library.
 
 AUTHOR_PAGES = {
     "author class": '<div class="author-name">Jane Doe</div>',
@@ -107,10 +107,19 @@ def test_body_author_answers_as_trafilatura(body):
 
 
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/*.html.gz")), ids=lambda p: p.name)
-def test_body_author_answers_as_trafilatura_on_saved_pages(path):
+def test_authors_and_tags_answer_as_trafilatura_on_saved_pages(path):
     html = decode_html(gzip.decompress(path.read_bytes()))
     tree = Page(url="https://example.org/", html=html).tree
     assert body_author(tree) == trafilatura_metadata.extract_author(tree)
+    assert tag_links(tree) == trafilatura_metadata.extract_catstags("tag", tree)
+
+
+def test_trafilatura_takes_tags_only_from_links_to_tag_pages():
+    """What lets ``tag_links`` skip pages without such links."""
+    tags = '<div class="tags"><a href="/topics/rain">Rain</a><a href="/tags/sun">Sun</a></div>'
+    tree = load_html(f"<html><body><p>Story.</p>{tags}</body></html>")
+    assert trafilatura_metadata.extract_catstags("tag", tree) == ["Sun"]
+    assert tag_links(tree) == ["Sun"]
 
 
 def test_author_hints_were_read_off_the_installed_trafilatura():
