@@ -62,7 +62,7 @@ def page_dates(tree: lxml.html.HtmlElement, url: str, fetched: date | None = Non
     """The page's publication and modification dates (ISO dates) and where they came from."""
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
     found = Dates()
-    for source, published, modified in _candidates(tree, url):
+    for source, published, modified in _candidates(tree, url, found):
         published, modified = _plausible(published, latest), _plausible(modified, latest)
         if published and not found.published:
             found.published, found.published_source = published, source
@@ -75,12 +75,21 @@ def page_dates(tree: lxml.html.HtmlElement, url: str, fetched: date | None = Non
     return found
 
 
-def _candidates(tree: lxml.html.HtmlElement, url: str):
+def _candidates(tree: lxml.html.HtmlElement, url: str, found: Dates):
+    """(source, published, modified) by trust, each source read only when still needed."""
     yield "json-ld", *json_ld_dates(tree)
     yield "meta", _meta(tree, PUBLISHED_META), _meta(tree, MODIFIED_META)
-    yield "time", _time_element(tree), None
-    yield "url", url_date(url), None
-    yield "htmldate", _htmldate(tree), None
+    # The rest name a publication date only: once one is found, htmldate's
+    # search (2.5 ms a page) would be thrown away.
+    published_only = (
+        ("time", lambda: _time_element(tree)),
+        ("url", lambda: url_date(url)),
+        ("htmldate", lambda: _htmldate(tree)),
+    )
+    for source, read in published_only:
+        if found.published:
+            return
+        yield source, read(), None
 
 
 def _plausible(value: str | None, latest: date) -> str | None:

@@ -52,3 +52,12 @@ def test_url_dates():
     assert url_date("https://e.example/politica/x-20211228-n10045.html") == "2021-12-28"
     assert url_date("https://e.example/news/2021/4/7/x") == "2021-04-07"
     assert url_date("https://e.example/news/x-123456") is None
+
+
+def test_no_search_once_a_publication_date_is_found(monkeypatch):
+    def search(tree):
+        raise AssertionError("htmldate searched though the meta tags named the date")
+
+    monkeypatch.setattr("ingest.dates._htmldate", search)
+    found = dates('<html><head><meta name="pubdate" content="2023-12-24"></head></html>')
+    assert (found.published, found.modified) == ("2023-12-24", None)
