@@ -116,7 +116,13 @@ def body_author(tree: lxml.html.HtmlElement) -> str | None:
     """
     if not FAST_AUTHOR_SEARCH or tree.getparent() is not None or matched_by_tag(tree):
         return tm.extract_author(tree)
-    candidates = author_candidates(tree)
+    try:
+        return search_author(author_candidates(tree))
+    except ValueError:  # a name lxml will not copy, such as Word's <o:p>: the library's way
+        return tm.extract_author(tree)
+
+
+def search_author(candidates: list[etree._Element]) -> str | None:
     for expression in AUTHOR_XPATHS:
         for element in matching(expression, candidates):
             content = "" if discarded(element) else pruned_text(element)

@@ -97,6 +97,7 @@ AUTHOR_PAGES = {
     "last resort": '<section id="Author-box"><b>Kai</b> Lenz</section>',
     "nothing": "<p>Just a story.</p>",
     "author tag": "<author>Jane Doe</author>",
+    "prefixed tag": '<o:p class="author-name">Jane Doe</o:p>',
 }
 
 
