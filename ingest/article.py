@@ -43,6 +43,7 @@ class Page:
     status: int = 200
     outlet: Any = None  # the Outlet the URL belongs to, if any plugin declared one
     fetched: date | None = None  # when it was fetched; no date can be later
+    listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         """A result several stages need from this page (a byline, say), computed once."""
@@ -71,7 +72,7 @@ class Article:
     text: str = ""
     authors: list[str] = field(default_factory=list)
     published: str | None = None
-    published_source: str | None = None  # json-ld, meta, time, url, feed or htmldate
+    published_source: str | None = None  # json-ld, meta, feed, sitemap, time, url or htmldate
     modified: str | None = None
     language: str | None = None
     sitename: str | None = None

@@ -58,11 +58,20 @@ class Dates:
     modified: str | None = None
 
 
-def page_dates(tree: lxml.html.HtmlElement, url: str, fetched: date | None = None) -> Dates:
-    """The page's publication and modification dates (ISO dates) and where they came from."""
+def page_dates(
+    tree: lxml.html.HtmlElement,
+    url: str,
+    fetched: date | None = None,
+    listed: tuple[str, str] | None = None,
+) -> Dates:
+    """The page's publication and modification dates (ISO dates) and where they came from.
+
+    ``listed`` is the date the feed or sitemap entry that listed the page gave, and
+    which of the two: the publisher's word, after the page's own structured data.
+    """
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
     found = Dates()
-    for source, published, modified in _candidates(tree, url, found):
+    for source, published, modified in _candidates(tree, url, found, listed):
         published, modified = _plausible(published, latest), _plausible(modified, latest)
         if published and not found.published:
             found.published, found.published_source = published, source
@@ -75,11 +84,15 @@ def page_dates(tree: lxml.html.HtmlElement, url: str, fetched: date | None = Non
     return found
 
 
-def _candidates(tree: lxml.html.HtmlElement, url: str, found: Dates):
+def _candidates(
+    tree: lxml.html.HtmlElement, url: str, found: Dates, listed: tuple[str, str] | None
+):
     """(source, published, modified) by trust, each source read only when still needed."""
     yield "json-ld", *json_ld_dates(tree)
     meta = _meta_contents(tree)
     yield "meta", _first(meta, PUBLISHED_META), _first(meta, MODIFIED_META)
+    if listed:
+        yield listed[1], listed[0], None
     # The rest name a publication date only: once one is found, htmldate's
     # search (2.5 ms a page) would be thrown away.
     published_only = (

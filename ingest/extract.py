@@ -55,7 +55,7 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
     # The visible byline is cheap to read; trafilatura's body search only without one.
     authors = authors or byline_authors(page) or page_authors(page)
-    dates = page_dates(page.tree, page.url, page.fetched)
+    dates = page_dates(page.tree, page.url, page.fetched, page.listed)
     # Pages mix composed and decomposed accents; stored text is NFC, as trafilatura prints it.
     return Article(
         url=page.url,

@@ -43,6 +43,7 @@ class PageItem:
     article_id: str | None = None  # the article a 304 confirmed unchanged
     blocked: str | None = None
     old: bool = False
+    listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
 
     def page_row(self, crawl_id: int | None) -> dict[str, Any]:
         """The ``pages`` row: the body compressed (by a worker when it could)."""

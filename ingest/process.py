@@ -35,6 +35,7 @@ class Job:
     content_type: str | None = None
     classify: bool = True
     fetched: date | None = None  # picks the outlet rules valid when the page was fetched
+    listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
     source: str | None = None  # a file path, for `ingest extract`
     follow: bool = False  # also list the page's links, for the crawl to follow
     keep_body: bool = False  # also return the body compressed, for storage
@@ -81,6 +82,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         page.html,
         classify=job.classify,
         when=job.fetched,
+        listed=job.listed,
         source=job.source,
         page=page,
     )
@@ -119,13 +121,14 @@ def process_page(
     *,
     classify: bool = True,
     when: date | None = None,
+    listed: tuple[str, str] | None = None,
     source: str | None = None,
     page: Page | None = None,
 ) -> Outcome:
     """Classify, extract, clean and normalize one page; ``page`` reuses a parse."""
     outlet = plugins.outlet_for(url, when)
     page = page or Page(url=url, html=html)
-    page.outlet, page.fetched = outlet, when
+    page.outlet, page.fetched, page.listed = outlet, when, listed
     outcome = Outcome(url=url, source=source)
     if classify:
         verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)

@@ -18,6 +18,7 @@ def reextract_database(
     try:
         crawl_id = store.start_crawl("reextract", [], {"workers": workers})
         fetched_at: dict[str, str | None] = {}  # pages in flight: the articles' last_seen
+        listed = store.listed_dates()
 
         def jobs():
             for row in store.stored_pages():
@@ -28,6 +29,7 @@ def reextract_database(
                     body=row["body"],
                     content_type=row["content_type"],
                     fetched=date.fromisoformat(when[:10]) if when else None,
+                    listed=listed.get(row["url"]),
                 )
 
         with ExtractionPool(config, workers) as pool:

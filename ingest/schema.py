@@ -62,7 +62,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "title": "Headline, without the site's name",
             "authors": "Author names (JSON list)",
             "published": "Publication date (ISO 8601)",
-            "published_source": "Where the publication date came from: json-ld, meta, time, url",
+            "published_source": (
+                "Where the publication date came from: json-ld, meta, feed or sitemap (the entry "
+                "that listed the page), time, url or htmldate"
+            ),
             "modified": "Last modification date (ISO 8601)",
             "language": "ISO 639-1 language code",
             "sitename": "The site's name",

@@ -445,6 +445,19 @@ class Store:
 
     # -- reading -------------------------------------------------------------
 
+    def listed_dates(self) -> dict[str, tuple[str, str]]:
+        """Page URL -> (date, source) for articles dated by their feed or sitemap entry.
+
+        The entry is gone by the time pages are re-extracted; its date lives on in
+        the article it dated.
+        """
+        query = (
+            "select url, published, published_source from articles"
+            " where published_source in ('feed', 'sitemap') and published is not null"
+        )
+        rows = self.db.query(query)
+        return {row["url"]: (row["published"], row["published_source"]) for row in rows}
+
     def stored_pages(self, where: str = "kind = 'html' and status = 200") -> Iterator[dict]:
         """Raw pages back, decompressed, for re-extraction without fetching."""
         for row in self.db.query(

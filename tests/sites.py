@@ -69,17 +69,22 @@ def article_page(
     paragraphs: list[str],
     links: list[str] = (),
     site: str = "Test Daily",
-    published: str = "2024-03-01",
+    published: str | None = "2024-03-01",
 ) -> str:
     """A plain news article page with a little boilerplate around the story."""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    dated = (
+        f'<meta property="article:published_time" content="{published}T08:00:00Z">'
+        if published
+        else ""
+    )
     nav = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{title} | {site}</title>
 <meta property="og:type" content="article">
 <meta property="og:site_name" content="{site}">
-<meta property="article:published_time" content="{published}T08:00:00Z">
+{dated}
 </head><body>
 <header><div class="logo">{site}</div><nav><ul><li><a href="/">Home</a></li></ul></nav></header>
 <main><article><h1>{title}</h1>

@@ -61,3 +61,19 @@ def test_no_search_once_a_publication_date_is_found(monkeypatch):
     monkeypatch.setattr("ingest.dates._htmldate", search)
     found = dates('<html><head><meta name="pubdate" content="2023-12-24"></head></html>')
     assert (found.published, found.modified) == ("2023-12-24", None)
+
+
+def test_a_listed_date_comes_after_the_pages_structured_data_and_before_its_guesses():
+    dated = lxml.html.fromstring(
+        '<html><head><meta property="article:published_time" content="2024-03-01T08:00:00Z">'
+        "</head><body><p>Story.</p></body></html>"
+    )
+    undated = lxml.html.fromstring("<html><body><p>No date here.</p></body></html>")
+    listed = ("2024-03-05T10:00:00+00:00", "feed")
+    url = "https://x.example/2024/01/09/story"
+    assert page_dates(dated, url, listed=listed).published_source == "meta"
+    found = page_dates(undated, url, listed=listed)
+    assert (found.published, found.published_source) == ("2024-03-05", "feed")
+    # a listed date after the fetch is refused like any other: the URL's date is next
+    future = page_dates(undated, url, date(2024, 3, 1), listed=("2030-01-01", "sitemap"))
+    assert (future.published, future.published_source) == ("2024-01-09", "url")

@@ -9,7 +9,7 @@ import gzip
 import json
 
 from conftest import FAST, rows, run_ingest
-from sites import LocalSite, Resource, article_page, index_page, prose
+from sites import LocalSite, Resource, article_page, index_page, prose, story
 
 SITEMAP_NS = (
     "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9' "
@@ -252,3 +252,27 @@ def test_pages_without_a_plugin_are_classified_by_what_they_say(tmp_path):
         for (u,) in rows(db, "select url from articles")
     }
     assert stored == {f"story/{i}" for i in range(12)}
+
+
+def test_a_feed_or_sitemap_dates_an_article_its_page_does_not(tmp_path):
+    """The entry's date is evidence for the article's, with its source, and reextract keeps it."""
+    pages = {f"/news/{i}": article_page(f"Undated {i}", story(i), published=None) for i in (0, 1)}
+    db = tmp_path / "listed.db"
+    with LocalSite(pages) as site:
+        item = (
+            f"<item><title>t</title><link>{site.url}/news/0</link>"
+            "<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate></item>"
+        )
+        site.resources["/rss.xml"] = xml(
+            f"<rss version='2.0'><channel>{item}</channel></rss>", "application/rss+xml"
+        )
+        site.resources["/news.xml"] = xml(urlset(site.url, [("/news/1", "2024-03-06")]))
+        run_ingest(
+            "crawl", f"{site.url}/rss.xml", f"{site.url}/news.xml", "--no-follow",
+            "--db", str(db), *FAST,
+        )  # fmt: skip
+    query = "select title, published, published_source from articles order by title"
+    expected = [("Undated 0", "2024-03-05", "feed"), ("Undated 1", "2024-03-06", "sitemap")]
+    assert rows(db, query) == expected
+    run_ingest("reextract", "--db", str(db))
+    assert rows(db, query) == expected

@@ -239,16 +239,24 @@ class NewsSpider(scrapy.Spider):
         if self.is_article_url(url):
             priority += 10
         self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
-        return self.request(url, found_via, depth, priority, known)
+        return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
 
     def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
         record.update(decision=decision, **fields)
         self._pending.append(record)
 
     def request(
-        self, url: str, found_via: str, depth: int, priority: int, known: Known | None
+        self,
+        url: str,
+        found_via: str,
+        depth: int,
+        priority: int,
+        known: Known | None,
+        listed: tuple[str, str] | None = None,
     ) -> scrapy.Request:
         meta: dict[str, Any] = {"found_via": found_via, "depth": depth}
+        if listed:
+            meta["listed"] = listed  # the feed's or sitemap's date, evidence for the article's
         headers = known.conditional_headers() if known is not None and self.conditional else {}
         if known is not None:
             meta["known"] = {
@@ -353,6 +361,7 @@ class NewsSpider(scrapy.Spider):
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
+            listed=response.meta.get("listed"),
         )
         if item.kind == "html" and looks_like_challenge(body):
             item.blocked = "captcha"
@@ -378,6 +387,7 @@ class NewsSpider(scrapy.Spider):
             request_url=response.request.url if response.request else None,
             not_modified=True,
             article_id=known.get("article_id"),
+            listed=response.meta.get("listed"),
         )
         if item.article_id is None:
             stored = self.frontier.stored_page(response.url) if self.frontier else None
@@ -431,6 +441,7 @@ class NewsSpider(scrapy.Spider):
             body=item.body,
             content_type=item.content_type,
             fetched=date.today(),
+            listed=item.listed,
             follow=follow,
             keep_body=not item.not_modified,
         )
@@ -478,6 +489,14 @@ def sniff(response: Response, body: bytes) -> str:
 
 def _absolute(entry: Entry, base: str) -> Entry:
     return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
+
+
+def listed_date(entry: Entry | None, found_via: str) -> tuple[str, str] | None:
+    """The publication date a feed or sitemap entry gives, and which of the two gave it."""
+    source = found_via.split(" ", 1)[0]
+    if entry is None or not entry.published or source not in ("feed", "sitemap"):
+        return None
+    return entry.published, source
 
 
 def _published(article: dict[str, Any]) -> str | None:
