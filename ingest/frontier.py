@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.article import decompress
+from ingest.discovery import Entry
 
 #: What ``urls.state`` holds.
 STATES = {
@@ -90,10 +91,17 @@ class FrontierReader:
     def queued(self) -> Iterator[dict[str, Any]]:
         """URLs found and not fetched yet, oldest first."""
         cursor = self.conn.execute(
-            "select url, found_via, depth from urls where state = 'queued' order by rowid"
+            "select url, found_via, depth, published, lastmod from urls"
+            " where state = 'queued' order by rowid"
         )
-        for url, found_via, depth in cursor:
-            yield {"url": url, "found_via": found_via, "depth": depth or 0}
+        for url, found_via, depth, published, lastmod in cursor:
+            # not fetched yet: any dates are still the feed's or sitemap's that listed it
+            yield {
+                "url": url,
+                "found_via": found_via,
+                "depth": depth or 0,
+                "entry": Entry(url, published, lastmod) if published or lastmod else None,
+            }
 
     def done_in(self, crawl_ids: list[int]) -> set[str]:
         """URLs the given crawls fetched or tried: a resumed crawl does not fetch them again."""

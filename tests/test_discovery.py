@@ -276,3 +276,26 @@ def test_a_feed_or_sitemap_dates_an_article_its_page_does_not(tmp_path):
     assert rows(db, query) == expected
     run_ingest("reextract", "--db", str(db))
     assert rows(db, query) == expected
+
+
+def test_a_page_left_queued_keeps_its_feed_date_when_a_later_crawl_fetches_it(tmp_path):
+    pages = {f"/news/{i}": article_page(f"Undated {i}", story(i), published=None) for i in (0, 1)}
+    db = tmp_path / "resumed.db"
+    with LocalSite(pages) as site:
+        items = "".join(
+            f"<item><title>t</title><link>{site.url}/news/{i}</link>"
+            f"<pubDate>Tue, 0{5 + i} Mar 2024 10:00:00 GMT</pubDate></item>"
+            for i in (0, 1)
+        )
+        site.resources["/rss.xml"] = xml(
+            f"<rss version='2.0'><channel>{items}</channel></rss>", "application/rss+xml"
+        )
+        crawl = ("crawl", f"{site.url}/rss.xml", "--no-follow", "--db", str(db), *FAST)
+        run_ingest(*crawl, "--max-pages", "2")  # the feed and one story; one left queued
+        assert rows(db, "select count(*) from urls where state = 'queued'") == [(1,)]
+        run_ingest(*crawl)
+    query = "select title, published, published_source from articles order by title"
+    assert rows(db, query) == [
+        ("Undated 0", "2024-03-05", "feed"),
+        ("Undated 1", "2024-03-06", "feed"),
+    ]

@@ -170,7 +170,7 @@ class NewsSpider(scrapy.Spider):
                 via = row["found_via"] or "queued"
                 if not self.follow and via.startswith("link "):
                     continue  # found by following links, which this crawl does not
-                request = self.plan(row["url"], via, row["depth"])
+                request = self.plan(row["url"], via, row["depth"], entry=row["entry"])
                 if request is not None:
                     yield request
 
