@@ -69,6 +69,19 @@ class Health:
         elif kind == "robots_disallowed":
             self.add(outlet, "robots_disallowed")
 
+    def snapshot(self) -> tuple[dict, dict, bool]:
+        """The counters as they are, to go back to if the batch counted since is not written."""
+        return (
+            {k: Counter(v) for k, v in self.counts.items()},
+            {k: Counter(v) for k, v in self.error_kinds.items()},
+            self.dirty,
+        )
+
+    def restore(self, snapshot: tuple[dict, dict, bool]) -> None:
+        counts, error_kinds, self.dirty = snapshot
+        self.counts = defaultdict(Counter, counts)
+        self.error_kinds = defaultdict(Counter, error_kinds)
+
     def rows(self, crawl_id: int) -> list[dict[str, Any]]:
         return [
             {

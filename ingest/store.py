@@ -258,9 +258,14 @@ class Store:
         health = self.crawl_id is not None and self.health.dirty
         if not (pages or articles or errors or urls or seen or health):
             return
+        # Storing articles counts them (new, updated...); a batch that fails is counted again
+        # when it is written, so its counts go back with it.
+        counted = self.health.snapshot(), dict(self.counts)
         try:
             self._commit(pages, articles, errors, urls, seen, health)
         except Exception:
+            self.health.restore(counted[0])
+            self.counts = counted[1]
             # Nothing is lost: the batch stays buffered, ahead of what came since, for the
             # next flush (a locked database, say, is only busy for a while).
             self._pages, self._articles = pages + self._pages, articles + self._articles
