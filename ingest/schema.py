@@ -107,7 +107,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "id": "Row number",
             "crawl_id": "The run",
             "url": "The page concerned",
-            "stage": "fetch, load, classify, extract, clean or normalize",
+            "stage": (
+                "fetch, load (a plugin), classify, extract, clean, normalize or store (an "
+                "article the database refused)"
+            ),
             "plugin": "The plugin that raised, if one did",
             "kind": (
                 "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -263,15 +264,63 @@ class Store:
         counted = self.health.snapshot(), dict(self.counts)
         try:
             self._commit(pages, articles, errors, urls, seen, health)
-        except Exception:
-            self.health.restore(counted[0])
-            self.counts = counted[1]
-            # Nothing is lost: the batch stays buffered, ahead of what came since, for the
-            # next flush (a locked database, say, is only busy for a while).
-            self._pages, self._articles = pages + self._pages, articles + self._articles
-            self._errors, self._urls = errors + self._errors, urls + self._urls
-            self._seen = seen + self._seen
-            raise
+            return
+        except Exception as exc:
+            failure = exc
+            self._uncount(counted)
+        refused = [] if _busy(failure) else self._refused(articles)
+        if refused:
+            # An article the database will never take (a plugin's odd value, say) must not
+            # hold back its batch and every batch after it: it becomes an error row.
+            kept = [row for row in articles if not any(row is r for r, _ in refused)]
+            recorded = errors + [self._refusal(row, why) for row, why in refused]
+            try:
+                self._commit(pages, kept, recorded, urls, seen, self.crawl_id is not None)
+                return
+            except Exception:
+                self._uncount(counted)
+        # Nothing is lost: the batch stays buffered, ahead of what came since, for the
+        # next flush (a locked database, say, is only busy for a while).
+        self._pages, self._articles = pages + self._pages, articles + self._articles
+        self._errors, self._urls = errors + self._errors, urls + self._urls
+        self._seen = seen + self._seen
+        raise failure
+
+    def _uncount(self, counted: tuple) -> None:
+        self.health.restore(counted[0])
+        self.counts = dict(counted[1])
+
+    def _refused(self, articles: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Exception]]:
+        """The articles the database refuses, each tried alone and rolled back."""
+        refused = []
+        counted = self.health.snapshot(), dict(self.counts)
+        for row in articles:
+            try:
+                with self.db.atomic():
+                    self._upsert_article(dict(row))
+                    raise _Tried
+            except _Tried:
+                pass
+            except Exception as exc:
+                refused.append((row, exc))
+        self._uncount(counted)
+        return refused
+
+    def _refusal(self, row: dict[str, Any], exc: Exception) -> dict[str, Any]:
+        url = row.get("url")
+        self.counts["errors"] += 1
+        self.health.error(self.outlet_key(url), type(exc).__name__)
+        message = f"the database refused the article: {exc}"
+        return {
+            "stage": "store",
+            "kind": type(exc).__name__,
+            "message": message,
+            "url": url,
+            "crawl_id": row.get("crawl_id"),
+            "plugin": None,
+            "traceback": None,
+            "at": now(),
+        }
 
     def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
         with self.db.atomic():
@@ -470,6 +519,16 @@ class Store:
         ):
             row["body"] = decompress(row["body"])
             yield row
+
+
+class _Tried(Exception):
+    """Rolls back a trial write."""
+
+
+def _busy(exc: Exception) -> bool:
+    """Another writer holds the database: the batch goes in once it lets go."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _alias(old: dict[str, Any], row: dict[str, Any]) -> bool:

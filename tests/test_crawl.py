@@ -103,6 +103,32 @@ def test_raising_plugin_is_recorded_and_the_crawl_goes_on(tmp_path, write_plugin
     assert message == "cannot normalize Headline number 7"
 
 
+def test_an_article_the_database_cannot_take_is_recorded_and_the_crawl_goes_on(
+    tmp_path, write_plugin
+):
+    """A plugin's odd value (a set where a date goes) costs that article, not the crawl's."""
+    folder = write_plugin(
+        "sloppy",
+        (
+            "from ingest import hookimpl\n"
+            "@hookimpl\n"
+            "def normalize_article(article):\n"
+            "    if article.title.endswith('5'):\n"
+            "        article.published = {article.published}\n"
+        ),
+    )
+    db = tmp_path / "sloppy.db"
+    with LocalSite(news_site()) as site:
+        run_ingest(
+            "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder),
+            "-s", "INGEST_BATCH_SIZE=4", *FAST,
+        )  # fmt: skip
+    assert rows(db, "select count(*) from articles") == [(11,)]
+    assert rows(db, "select count(*) from pages where kind = 'html'") == [(13,)]
+    [(url, stage)] = rows(db, "select url, stage from errors where stage = 'store'")
+    assert url.endswith("/news/5")
+
+
 def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, write_plugin):
     folder = write_plugin(
         "sleepy",

@@ -27,8 +27,39 @@ def test_a_batch_that_fails_to_commit_stays_buffered(tmp_path):
         assert conn.execute("select url from pages").fetchall() == [("https://a.example/1",)]
 
 
+def article(n: int, **fields) -> dict:
+    return {
+        "id": f"a{n}",
+        "url": f"https://a.example/{n}",
+        "title": f"Title {n}",
+        "text": f"Some text of article {n}.",
+        "content_hash": f"h{n}",
+        "outlet": "a.example",
+        **fields,
+    }
+
+
+def test_an_article_the_database_refuses_becomes_an_error_and_the_rest_is_stored(tmp_path):
+    """A plugin's odd value must not hold back its batch, nor every batch after it."""
+    path = tmp_path / "refused.db"
+    store = Store(path, batch_size=1000)
+    crawl_id = store.start_crawl("crawl", [], {})
+    store.add_page({"url": "https://a.example/2", "kind": "html", "status": 200, "body": b"x"})
+    store.add_article(article(1), crawl_id, "2024-03-01T00:00:00")
+    store.add_article(article(2, published={"2024-03-01"}), crawl_id, "2024-03-01T00:00:00")
+    store.flush()
+    store.add_article(article(3), crawl_id, "2024-03-01T00:00:00")
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select id from articles order by id").fetchall() == [("a1",), ("a3",)]
+        assert conn.execute("select url from pages").fetchall() == [("https://a.example/2",)]
+        [(url, stage, message)] = conn.execute("select url, stage, message from errors").fetchall()
+        assert (url, stage) == ("https://a.example/2", "store")
+        assert message.startswith("the database refused the article")
+
+
 def test_a_batch_written_on_the_second_try_is_counted_once(tmp_path):
-    """Storing an article counts it as new; a batch that fails half-way is not counted twice."""
+    """Storing an article counts it; a batch that fails half-way is not counted twice."""
     path = tmp_path / "count.db"
     store = Store(path, batch_size=1000)
     crawl_id = store.start_crawl("crawl", [], {})
@@ -38,22 +69,11 @@ def test_a_batch_written_on_the_second_try_is_counted_once(tmp_path):
         " begin select raise(abort, 'disk trouble'); end"
     )
     for n in (1, 2):
-        article = {
-            "id": f"a{n}",
-            "url": f"https://a.example/{n}",
-            "title": f"Title {n}",
-            "text": f"Some text of article {n}.",
-            "content_hash": f"h{n}",
-            "outlet": "a.example",
-        }
-        store.add_article(article, crawl_id, "2024-03-01T00:00:00")
-    with pytest.raises(sqlite3.IntegrityError):
-        store.flush()
-    store.db.execute("drop trigger trouble")
+        store.add_article(article(n), crawl_id, "2024-03-01T00:00:00")
     store.flush()
-    assert store.counts["new"] == 2
+    assert (store.counts["new"], store.counts["errors"]) == (1, 1)
     store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("select count(*) from articles").fetchone() == (2,)
-        query = "select sum(new) from crawl_health where crawl_id = ?"
-        assert conn.execute(query, [crawl_id]).fetchone() == (2,)
+        query = "select sum(new), sum(errors) from crawl_health where crawl_id = ?"
+        assert conn.execute(query, [crawl_id]).fetchone() == (1, 1)
+        assert conn.execute("select kind from errors").fetchall() == [("IntegrityError",)]
