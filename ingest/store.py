@@ -203,7 +203,13 @@ class Store:
         self._maybe_flush()
 
     def add_article(self, article: dict[str, Any], crawl_id: int | None, seen: str) -> None:
-        row = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in article.items()}
+        try:
+            row = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in article.items()}
+        except (TypeError, ValueError) as exc:  # a plugin's odd value in a list field
+            message = f"the database refused the article: {exc}"
+            error = {"stage": "store", "kind": type(exc).__name__, "message": message}
+            self.add_error(article.get("url"), error, crawl_id)
+            return
         row.update(crawl_id=crawl_id, last_seen=seen, site=site_of(row.get("url")))
         self._articles.append(row)
         self.counts["articles"] += 1

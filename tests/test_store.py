@@ -49,13 +49,17 @@ def test_an_article_the_database_refuses_becomes_an_error_and_the_rest_is_stored
     store.add_article(article(2, published={"2024-03-01"}), crawl_id, "2024-03-01T00:00:00")
     store.flush()
     store.add_article(article(3), crawl_id, "2024-03-01T00:00:00")
+    store.add_article(article(4, tags={"a set"}), crawl_id, "2024-03-01T00:00:00")
     store.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("select id from articles order by id").fetchall() == [("a1",), ("a3",)]
         assert conn.execute("select url from pages").fetchall() == [("https://a.example/2",)]
-        [(url, stage, message)] = conn.execute("select url, stage, message from errors").fetchall()
-        assert (url, stage) == ("https://a.example/2", "store")
-        assert message.startswith("the database refused the article")
+        refused = conn.execute("select url, stage, message from errors order by id").fetchall()
+        assert [(url, stage) for url, stage, _ in refused] == [
+            ("https://a.example/2", "store"),
+            ("https://a.example/4", "store"),
+        ]
+        assert all(m.startswith("the database refused the article") for _, _, m in refused)
 
 
 def test_a_batch_written_on_the_second_try_is_counted_once(tmp_path):
