@@ -6,16 +6,14 @@ while a crawl writes. Raw pages are kept compressed so every later stage can
 be re-run from the database alone.
 
 Besides pages and articles the store keeps the crawl frontier (``urls``: every
-URL found, how, and what became of it), each crawl's health per outlet, and the
-links between articles: exact duplicates (``duplicate_of``: the text is stored
-once) and near-duplicates (``cluster_id``: the same story in several outlets,
-found by MinHash in ``ingest.duplicates``). The views ``article_changes``,
-``duplicates`` and ``story_clusters`` read them (see ``ingest.schema``).
+URL found, how, and what became of it) and each crawl's health per outlet. How
+an article meets the stored one (versions, aliases, duplicates, clusters) is
+``ingest.merge``'s; the views ``article_changes``, ``duplicates`` and
+``story_clusters`` read what it writes (see ``ingest.schema``).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import sqlite3
 import time
@@ -27,9 +25,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest import duplicates
-from ingest.article import content_hash, decompress
+from ingest.article import decompress
 from ingest.health import Health
 from ingest.learned import SiteBoilerplate
+from ingest.merge import ArticleMerge
 from ingest.plugins import Plugins
 from ingest.schema import (  # noqa: F401  (DESCRIPTIONS and create_schema: the store's API)
     DESCRIPTIONS,
@@ -38,7 +37,7 @@ from ingest.schema import (  # noqa: F401  (DESCRIPTIONS and create_schema: the 
     now,
     open_database,
 )
-from ingest.urls import canonical, site_of
+from ingest.urls import site_of
 
 # Frontier writes, each keeping what an earlier row knew that the new fact doesn't replace.
 _URL_SQL = {
@@ -116,6 +115,7 @@ class Store:
         self.flush_seconds = flush_seconds
         self.near_duplicates = near_duplicates
         self.boilerplate = SiteBoilerplate(self.db)
+        self.merge = ArticleMerge(self.db, self.boilerplate, self._count, near_duplicates)
         self._pages: list[dict[str, Any]] = []
         self._articles: list[dict[str, Any]] = []
         self._errors: list[dict[str, Any]] = []
@@ -303,7 +303,7 @@ class Store:
         for row in articles:
             try:
                 with self.db.atomic():
-                    self._upsert_article(dict(row))
+                    self.merge.upsert(dict(row))
                     raise _Tried
             except _Tried:
                 pass
@@ -333,7 +333,7 @@ class Store:
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
-                self._upsert_article(row)
+                self.merge.upsert(row)
             if seen:
                 self.db.conn.executemany("update articles set last_seen = ? where id = ?", seen)
             for op, group in groupby(urls, key=lambda item: item[0]):
@@ -346,158 +346,11 @@ class Store:
                 )
                 self.health.dirty = False
 
-    def _upsert_article(self, row: dict[str, Any]) -> None:
-        """Insert or update; a changed text first moves the old one to article_versions.
-
-        An article arriving again through another URL than its canonical one (an AMP
-        page) does not replace the version read from the canonical page. An article
-        with the very title and text of another is stored as its duplicate, text once.
-        """
-        old = next(
-            self.db.query(
-                "select url, canonical_url, title, text, content_hash, duplicate_of,"
-                " first_seen, last_seen from articles where id = ?",
-                [row["id"]],
-            ),
-            None,
-        )
-        row = self.boilerplate.clean(row, learn=old is None)
-        if old is not None and old["content_hash"] != row["content_hash"] and old["text"]:
-            # Text that differs only by boilerplate learned since is the same version.
-            was = self.boilerplate.clean({**row, "text": old["text"]}, learn=False)
-            if content_hash(old["title"] or "", was["text"]) == row["content_hash"]:
-                old = {**old, "content_hash": row["content_hash"]}
-        outlet = row.get("outlet") or row.get("site") or "(none)"
-        if old is None:
-            row["first_seen"] = row["last_seen"]
-            self._count(outlet, "new")
-        elif _alias(old, row):
-            self.db.conn.execute(
-                "update articles set last_seen = ? where id = ?", [row["last_seen"], row["id"]]
-            )
-            self._count(outlet, "unchanged")
-            return
-        else:
-            row["first_seen"] = old["first_seen"]
-            if old["content_hash"] == row["content_hash"]:
-                self._count(outlet, "unchanged")
-                if old["duplicate_of"]:
-                    row["text"], row["duplicate_of"] = None, old["duplicate_of"]
-                self.db["articles"].upsert(row, pk="id", alter=True)
-                return
-            self._count(outlet, "updated")
-            self._keep_version(old, row)
-            if not old["duplicate_of"]:
-                # Its exact copies keep the text they were copies of, as originals now.
-                self.db.conn.execute(
-                    "update articles set text = ?, duplicate_of = null where duplicate_of = ?",
-                    [old["text"], row["id"]],
-                )
-        original = self.db.execute(
-            "select id from articles where content_hash = ? and id != ? and duplicate_of is null"
-            " order by rowid limit 1",
-            [row["content_hash"], row["id"]],
-        ).fetchone()
-        row["duplicate_of"] = original[0] if original else None
-        if original:
-            row["text"] = None
-            self._count(outlet, "duplicates")
-        self.db["articles"].upsert(row, pk="id", alter=True)
-        if original:
-            self._drop_signature(row["id"])
-            self._join_cluster(row["id"], [original[0]])
-        elif self.near_duplicates:
-            self._cluster(row["id"], row.get("text"))
-
-    def _count(self, outlet: str, counter: str) -> None:
-        self.health.add(outlet, counter)
+    def _count(self, outlet: str | None, counter: str) -> None:
+        """Count a stored article's fate, per outlet too when one is given."""
+        if outlet is not None:
+            self.health.add(outlet, counter)
         self.counts[counter] = self.counts.get(counter, 0) + 1
-
-    def _keep_version(self, old: dict[str, Any], row: dict[str, Any]) -> None:
-        text = old["text"]
-        if text is None and old["duplicate_of"]:
-            found = self.db.execute(
-                "select text from articles where id = ?", [old["duplicate_of"]]
-            ).fetchone()
-            text = found[0] if found else None
-        self.db["article_versions"].insert(
-            {
-                "article_id": row["id"],
-                "title": old["title"],
-                "text": text,
-                "content_hash": old["content_hash"],
-                "first_seen": old["first_seen"],
-                "last_seen": old["last_seen"],
-                "replaced_at": row["last_seen"],
-                "diff": text_diff(old["title"], text, row.get("title"), row.get("text")),
-                "crawl_id": row.get("crawl_id"),
-            }
-        )
-
-    # -- near-duplicates -------------------------------------------------------
-
-    def _drop_signature(self, article_id: str) -> None:
-        self.db.execute("delete from article_lsh where article_id = ?", [article_id])
-        self.db.execute("delete from article_minhash where article_id = ?", [article_id])
-
-    def _cluster(self, article_id: str, text: str | None) -> None:
-        """Index the article's MinHash and join the cluster of the stories it matches."""
-        self._drop_signature(article_id)
-        sig = duplicates.signature(text)
-        if sig is None:
-            return
-        keys = duplicates.band_keys(sig)
-        marks = ",".join("?" * len(keys))
-        candidates = [
-            r[0]
-            for r in self.db.execute(
-                f"select distinct article_id from article_lsh where key in ({marks})", keys
-            )
-        ]
-        matches = []
-        if candidates:
-            marks = ",".join("?" * len(candidates))
-            for other, blob in self.db.execute(
-                f"select article_id, signature from article_minhash where article_id in ({marks})",
-                candidates,
-            ):
-                if duplicates.similarity(sig, blob) >= self.near_duplicates:
-                    matches.append(other)
-        self.db.execute(
-            "insert into article_minhash (article_id, signature) values (?, ?)",
-            [article_id, sig.tobytes()],
-        )
-        self.db.conn.executemany(
-            "insert into article_lsh (key, article_id) values (?, ?)",
-            [(key, article_id) for key in keys],
-        )
-        if matches:
-            self._join_cluster(article_id, matches)
-
-    def _join_cluster(self, article_id: str, matches: list[str]) -> None:
-        """Put the article and its matches in one cluster, merging theirs; named by the oldest."""
-        members = [article_id, *matches]
-        marks = ",".join("?" * len(members))
-        rows = self.db.execute(
-            f"select id, cluster_id from articles where id in ({marks}) order by first_seen, rowid",
-            members,
-        ).fetchall()
-        if not rows:
-            return
-        clusters = [c for _, c in rows if c]
-        target = clusters[0] if clusters else rows[0][0]
-        merged = sorted(set(clusters) - {target})
-        self.db.execute(
-            f"update articles set cluster_id = ? where id in ({marks}) and cluster_id is not ?",
-            [target, *members, target],
-        )
-        if merged:
-            marks = ",".join("?" * len(merged))
-            self.db.execute(
-                f"update articles set cluster_id = ? where cluster_id in ({marks})",
-                [target, *merged],
-            )
-        self.counts["clustered"] += 1
 
     def close(self) -> None:
         self.flush()
@@ -535,28 +388,3 @@ def _busy(exc: Exception) -> bool:
     """Another writer holds the database: the batch goes in once it lets go."""
     text = str(exc).lower()
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
-
-
-def _alias(old: dict[str, Any], row: dict[str, Any]) -> bool:
-    """The stored version came from the article's canonical page, the new one from elsewhere."""
-    if old["url"] == row.get("url"):
-        return False
-    stored_canonical = old["canonical_url"] or canonical(old["url"])
-    incoming_canonical = row.get("canonical_url") or canonical(row["url"])
-    return canonical(old["url"]) == stored_canonical and canonical(row["url"]) != (
-        incoming_canonical
-    )
-
-
-def text_diff(
-    old_title: str | None, old_text: str | None, new_title: str | None, new_text: str | None
-) -> str:
-    """What changed, line by line: the title first, then the text's paragraphs (unified diff)."""
-    lines = []
-    if (old_title or "") != (new_title or ""):
-        lines += [f"-title: {old_title or ''}", f"+title: {new_title or ''}"]
-    body = difflib.unified_diff(
-        (old_text or "").split("\n"), (new_text or "").split("\n"), lineterm="", n=0
-    )
-    lines += list(body)[2:]  # without the ---/+++ file header
-    return "\n".join(lines)

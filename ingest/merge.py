@@ -1,0 +1,213 @@
+"""How an incoming article meets the stored one: versions, aliases, duplicates, clusters.
+
+The store hands each article of a batch to ``ArticleMerge.upsert`` inside the
+batch's transaction. A changed text first moves the stored one to
+``article_versions`` (with a diff); an article read again through an alias (an
+AMP page) does not replace what its canonical page gave; an exact copy of
+another article is linked to it (``duplicate_of``, text stored once); a
+near-copy joins its story's cluster (``cluster_id``, MinHash in
+``ingest.duplicates``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+
+from ingest import duplicates
+from ingest.article import content_hash
+from ingest.learned import SiteBoilerplate
+from ingest.urls import canonical
+
+
+class ArticleMerge:
+    """Writes one article row against what is stored; ``count`` tallies each outcome."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        boilerplate: SiteBoilerplate,
+        count: Callable[[str | None, str], None],
+        near_duplicates: float = duplicates.DEFAULT_THRESHOLD,
+    ):
+        self.db = db
+        self.boilerplate = boilerplate
+        self.count = count
+        self.near_duplicates = near_duplicates
+
+    def upsert(self, row: dict[str, Any]) -> None:
+        """Insert or update; a changed text first moves the old one to article_versions.
+
+        An article arriving again through another URL than its canonical one (an AMP
+        page) does not replace the version read from the canonical page. An article
+        with the very title and text of another is stored as its duplicate, text once.
+        """
+        old = next(
+            self.db.query(
+                "select url, canonical_url, title, text, content_hash, duplicate_of,"
+                " first_seen, last_seen from articles where id = ?",
+                [row["id"]],
+            ),
+            None,
+        )
+        row = self.boilerplate.clean(row, learn=old is None)
+        if old is not None and old["content_hash"] != row["content_hash"] and old["text"]:
+            # Text that differs only by boilerplate learned since is the same version.
+            was = self.boilerplate.clean({**row, "text": old["text"]}, learn=False)
+            if content_hash(old["title"] or "", was["text"]) == row["content_hash"]:
+                old = {**old, "content_hash": row["content_hash"]}
+        outlet = row.get("outlet") or row.get("site") or "(none)"
+        if old is None:
+            row["first_seen"] = row["last_seen"]
+            self.count(outlet, "new")
+        elif is_alias(old, row):
+            self.db.conn.execute(
+                "update articles set last_seen = ? where id = ?", [row["last_seen"], row["id"]]
+            )
+            self.count(outlet, "unchanged")
+            return
+        else:
+            row["first_seen"] = old["first_seen"]
+            if old["content_hash"] == row["content_hash"]:
+                self.count(outlet, "unchanged")
+                if old["duplicate_of"]:
+                    row["text"], row["duplicate_of"] = None, old["duplicate_of"]
+                self.db["articles"].upsert(row, pk="id", alter=True)
+                return
+            self.count(outlet, "updated")
+            self._keep_version(old, row)
+            if not old["duplicate_of"]:
+                # Its exact copies keep the text they were copies of, as originals now.
+                self.db.conn.execute(
+                    "update articles set text = ?, duplicate_of = null where duplicate_of = ?",
+                    [old["text"], row["id"]],
+                )
+        original = self.db.execute(
+            "select id from articles where content_hash = ? and id != ? and duplicate_of is null"
+            " order by rowid limit 1",
+            [row["content_hash"], row["id"]],
+        ).fetchone()
+        row["duplicate_of"] = original[0] if original else None
+        if original:
+            row["text"] = None
+            self.count(outlet, "duplicates")
+        self.db["articles"].upsert(row, pk="id", alter=True)
+        if original:
+            self._drop_signature(row["id"])
+            self._join_cluster(row["id"], [original[0]])
+        elif self.near_duplicates:
+            self._cluster(row["id"], row.get("text"))
+
+    def _keep_version(self, old: dict[str, Any], row: dict[str, Any]) -> None:
+        text = old["text"]
+        if text is None and old["duplicate_of"]:
+            found = self.db.execute(
+                "select text from articles where id = ?", [old["duplicate_of"]]
+            ).fetchone()
+            text = found[0] if found else None
+        self.db["article_versions"].insert(
+            {
+                "article_id": row["id"],
+                "title": old["title"],
+                "text": text,
+                "content_hash": old["content_hash"],
+                "first_seen": old["first_seen"],
+                "last_seen": old["last_seen"],
+                "replaced_at": row["last_seen"],
+                "diff": text_diff(old["title"], text, row.get("title"), row.get("text")),
+                "crawl_id": row.get("crawl_id"),
+            }
+        )
+
+    # -- near-duplicates -------------------------------------------------------
+
+    def _drop_signature(self, article_id: str) -> None:
+        self.db.execute("delete from article_lsh where article_id = ?", [article_id])
+        self.db.execute("delete from article_minhash where article_id = ?", [article_id])
+
+    def _cluster(self, article_id: str, text: str | None) -> None:
+        """Index the article's MinHash and join the cluster of the stories it matches."""
+        self._drop_signature(article_id)
+        sig = duplicates.signature(text)
+        if sig is None:
+            return
+        keys = duplicates.band_keys(sig)
+        marks = ",".join("?" * len(keys))
+        candidates = [
+            r[0]
+            for r in self.db.execute(
+                f"select distinct article_id from article_lsh where key in ({marks})", keys
+            )
+        ]
+        matches = []
+        if candidates:
+            marks = ",".join("?" * len(candidates))
+            for other, blob in self.db.execute(
+                f"select article_id, signature from article_minhash where article_id in ({marks})",
+                candidates,
+            ):
+                if duplicates.similarity(sig, blob) >= self.near_duplicates:
+                    matches.append(other)
+        self.db.execute(
+            "insert into article_minhash (article_id, signature) values (?, ?)",
+            [article_id, sig.tobytes()],
+        )
+        self.db.conn.executemany(
+            "insert into article_lsh (key, article_id) values (?, ?)",
+            [(key, article_id) for key in keys],
+        )
+        if matches:
+            self._join_cluster(article_id, matches)
+
+    def _join_cluster(self, article_id: str, matches: list[str]) -> None:
+        """Put the article and its matches in one cluster, merging theirs; named by the oldest."""
+        members = [article_id, *matches]
+        marks = ",".join("?" * len(members))
+        rows = self.db.execute(
+            f"select id, cluster_id from articles where id in ({marks}) order by first_seen, rowid",
+            members,
+        ).fetchall()
+        if not rows:
+            return
+        clusters = [c for _, c in rows if c]
+        target = clusters[0] if clusters else rows[0][0]
+        merged = sorted(set(clusters) - {target})
+        self.db.execute(
+            f"update articles set cluster_id = ? where id in ({marks}) and cluster_id is not ?",
+            [target, *members, target],
+        )
+        if merged:
+            marks = ",".join("?" * len(merged))
+            self.db.execute(
+                f"update articles set cluster_id = ? where cluster_id in ({marks})",
+                [target, *merged],
+            )
+        self.count(None, "clustered")
+
+
+def is_alias(old: dict[str, Any], row: dict[str, Any]) -> bool:
+    """The stored version came from the article's canonical page, the new one from elsewhere."""
+    if old["url"] == row.get("url"):
+        return False
+    stored_canonical = old["canonical_url"] or canonical(old["url"])
+    incoming_canonical = row.get("canonical_url") or canonical(row["url"])
+    return canonical(old["url"]) == stored_canonical and canonical(row["url"]) != (
+        incoming_canonical
+    )
+
+
+def text_diff(
+    old_title: str | None, old_text: str | None, new_title: str | None, new_text: str | None
+) -> str:
+    """What changed, line by line: the title first, then the text's paragraphs (unified diff)."""
+    lines = []
+    if (old_title or "") != (new_title or ""):
+        lines += [f"-title: {old_title or ''}", f"+title: {new_title or ''}"]
+    body = difflib.unified_diff(
+        (old_text or "").split("\n"), (new_text or "").split("\n"), lineterm="", n=0
+    )
+    lines += list(body)[2:]  # without the ---/+++ file header
+    return "\n".join(lines)
