@@ -10,7 +10,8 @@ again unless a feed or sitemap dates a change after our fetch (or
 ``--refresh``), a URL dated before ``--since`` is skipped, and what is fetched
 again goes as a conditional request. Every URL found and the decision taken
 reaches the pipeline with the page that listed it, in the same transaction,
-so a killed crawl loses nothing it found.
+so a killed crawl loses nothing it found. Those decisions are made in
+``ingest.spiders.planning``.
 """
 
 from __future__ import annotations
@@ -28,22 +29,18 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from ingest.classify import looks_like_article_url
 from ingest.discovery import (
     Entry,
     feed_entries,
-    newer_than,
     older_than,
     parse_date,
     parse_since,
     robots_sitemaps,
     sitemap_entries,
-    url_date,
 )
 from ingest.frontier import FrontierReader, Known
 from ingest.health import looks_like_challenge
@@ -52,18 +49,14 @@ from ingest.plugins import PluginConfig, load_plugins
 from ingest.process import Job, Outcome
 from ingest.schema import now
 from ingest.seeds import parse_seeds
+from ingest.spiders.planning import Planner, unconditional
 from ingest.urls import canonical
 from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
-# Links to files (documents, images, media, archives) are not pages to crawl.
-IGNORED_SUFFIX_RE = re.compile(
-    r"\.(?:" + "|".join(re.escape(e) for e in IGNORED_EXTENSIONS) + r")$", re.IGNORECASE
-)
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
-CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(Planner, scrapy.Spider):
     """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``.
 
     Also ``-a since=2024-03-01`` (or ``7d``), ``-a refresh=1`` and ``-a resume=1``.
@@ -174,136 +167,6 @@ class NewsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
 
-    def plan(
-        self,
-        url: str,
-        found_via: str,
-        depth: int,
-        priority: int = 0,
-        entry: Entry | None = None,
-        seed: bool = False,
-        sitemap: bool = False,
-    ) -> scrapy.Request | None:
-        """A request for a (canonical) URL not met yet in this crawl, or None; its record
-        (what was found, how, and what the crawl decided) waits for the next item.
-
-        Decisions: ``queued`` (requested now), ``budget`` (requested by a later crawl:
-        ``--max-pages`` ran out), ``held`` (an article stored and unchanged since, or a
-        child sitemap not modified since its last fetch), ``old`` (before ``--since``).
-        A URL met again is planned again only if it was held and this source dates a
-        change after our fetch.
-        """
-        dated = entry.date if entry else None
-        record = {
-            "url": url,
-            "found_via": found_via,
-            "found_at": now(),
-            "depth": depth,
-            "lastmod": dated,
-            "published": entry.published if entry else None,
-            "write": True,
-        }
-        if url in self._seen:
-            # Skipped as unchanged when first met, but this source dates a change.
-            known = self._held.get(url)
-            if known is None or not newer_than(dated, known.fetched_at):
-                return None
-            del self._held[url]
-            record["recount"] = "skipped_unchanged"
-            reason = "changed"
-        else:
-            if not self.on_site(url):
-                return None
-            if not seed and self.depth_limit and depth > self.depth_limit:
-                return None  # not marked seen: a shorter path to it may turn up later
-            self._seen.add(url)
-            known = self.frontier.lookup(url) if self.frontier is not None else None
-            reason = None
-            if known is not None and not seed and not self.refresh:
-                changed = max((d for d in (dated, known.lastmod) if d), default=None, key=_day_key)
-                unchanged = not newer_than(changed, known.fetched_at)
-                child_sitemap = sitemap and known.kind == "sitemap" and changed is not None
-                if (known.held or child_sitemap) and unchanged:
-                    self._held[url] = known
-                    # nothing new to write unless the source gave a newer date than stored
-                    write = bool(dated) and _day_key(dated) > _day_key(known.lastmod or "")
-                    return self._decide(record, "held", write=write)
-                reason = "changed" if known.held else None
-            elif known is not None and known.held and self.refresh:
-                reason = "refresh"
-        if self.since and not seed and self.is_old(url, entry, known):
-            return self._decide(record, "old", state="skipped", reason="old", set_state="skipped")
-        if self.max_pages and self.requested >= self.max_pages:
-            return self._decide(record, "budget", state="queued", reason="max_pages")
-        self.requested += 1
-        if self.is_article_url(url):
-            priority += 10
-        self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
-        return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
-
-    def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
-        record.update(decision=decision, **fields)
-        self._pending.append(record)
-
-    def request(
-        self,
-        url: str,
-        found_via: str,
-        depth: int,
-        priority: int,
-        known: Known | None,
-        listed: tuple[str, str] | None = None,
-    ) -> scrapy.Request:
-        meta: dict[str, Any] = {"found_via": found_via, "depth": depth}
-        if listed:
-            meta["listed"] = listed  # the feed's or sitemap's date, evidence for the article's
-        headers = known.conditional_headers() if known is not None and self.conditional else {}
-        if known is not None:
-            meta["known"] = {
-                "article_id": known.article_id,
-                "kind": known.kind,
-                "page": known.fetched_at is not None,
-            }
-        if headers:
-            meta["handle_httpstatus_list"] = [304]
-        return scrapy.Request(
-            url,
-            callback=self.parse,
-            errback=self.failed,
-            priority=priority,
-            headers=headers or None,
-            meta=meta,
-        )
-
-    def is_old(self, url: str, entry: Entry | None, known: Known | None) -> bool:
-        """Dated before --since by its feed or sitemap entry, its URL, or its stored article."""
-        when = (entry.published or entry.date) if entry else None
-        when = when or (known.published if known else None) or url_date(url)
-        return older_than(when, self.since)
-
-    def on_site(self, url: str) -> bool:
-        """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-
-    def wanted_link(self, url: str) -> bool:
-        """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""
-        if IGNORED_SUFFIX_RE.search(urlsplit(url).path):
-            return False
-        if self.allow and not any(p.search(url) for p in self.allow):
-            return False
-        return not any(p.search(url) for p in self.deny)
-
-    def is_article_url(self, url: str) -> bool:
-        """The outlet's article pattern when it has one, else a guess from the URL's shape."""
-        outlet = self.plugins.outlet_for(url)
-        verdict = outlet.is_article_url(url) if outlet else None
-        return looks_like_article_url(url) if verdict is None else verdict
-
-    def _take(self) -> list[dict[str, Any]]:
-        records, self._pending = self._pending, []
-        return records
-
     # -- robots.txt ------------------------------------------------------------
 
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
@@ -392,7 +255,7 @@ class NewsSpider(scrapy.Spider):
         if item.article_id is None:
             stored = self.frontier.stored_page(response.url) if self.frontier else None
             if stored is None:  # nothing to reuse: ask again, unconditionally
-                yield _unconditional(response.request)
+                yield unconditional(response.request)
                 return
             item.kind, item.content_type, item.body = stored
             requests = await self.discover(item)
@@ -491,28 +354,8 @@ def _absolute(entry: Entry, base: str) -> Entry:
     return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
 
 
-def listed_date(entry: Entry | None, found_via: str) -> tuple[str, str] | None:
-    """The publication date a feed or sitemap entry gives, and which of the two gave it."""
-    source = found_via.split(" ", 1)[0]
-    if entry is None or not entry.published or source not in ("feed", "sitemap"):
-        return None
-    return entry.published, source
-
-
 def _published(article: dict[str, Any]) -> str | None:
     return parse_date(str(article.get("published") or "")) if article else None
-
-
-def _unconditional(request: scrapy.Request) -> scrapy.Request:
-    headers = request.headers.copy()
-    for name in CONDITIONAL_HEADERS:
-        headers.pop(name, None)
-    meta = {k: v for k, v in request.meta.items() if k not in ("known", "handle_httpstatus_list")}
-    return request.replace(headers=headers, meta=meta, dont_filter=True)
-
-
-def _day_key(value: str) -> str:
-    return value if len(value) > 10 else value + "T23:59:59+00:00"
 
 
 def _root(url: str) -> str:

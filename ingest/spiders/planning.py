@@ -1,0 +1,214 @@
+"""What the news spider fetches: each URL it meets, planned against the crawl frontier.
+
+Every URL found (a seed, a link, a feed or sitemap entry, a sitemap named by
+robots.txt) passes through ``Planner.plan``, which decides whether to request
+it now, hold it as unchanged, leave it to a later crawl or skip it as old, and
+records that decision for the pipeline to write with the page that listed it.
+What is fetched again goes as a conditional request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+from ingest.classify import looks_like_article_url
+from ingest.discovery import Entry, newer_than, older_than, url_date
+from ingest.frontier import FrontierReader, Known
+from ingest.plugins import Plugins
+from ingest.schema import now
+
+# Links to files (documents, images, media, archives) are not pages to crawl.
+IGNORED_SUFFIX_RE = re.compile(
+    r"\.(?:" + "|".join(re.escape(e) for e in IGNORED_EXTENSIONS) + r")$", re.IGNORECASE
+)
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
+
+
+class Planner:
+    """The spider's planning half: which URLs to request, and the record of each decision.
+
+    A mixin for ``NewsSpider``, which sets the state read here (in ``__init__``
+    and ``from_crawler``) and provides the ``parse`` and ``failed`` callbacks.
+    """
+
+    # Set by NewsSpider.__init__.
+    since: str | None
+    refresh: bool
+    requested: int
+    frontier: FrontierReader | None
+    _seen: set[str]
+    _pending: list[dict[str, Any]]
+    _held: dict[str, Known]
+    # Set by NewsSpider.from_crawler.
+    plugins: Plugins
+    allowed_domains: list[str]
+    allow: list[re.Pattern[str]]
+    deny: list[re.Pattern[str]]
+    depth_limit: int
+    max_pages: int
+    conditional: bool
+    # Defined by NewsSpider.
+    parse: Callable[..., Any]
+    failed: Callable[..., Any]
+
+    def plan(
+        self,
+        url: str,
+        found_via: str,
+        depth: int,
+        priority: int = 0,
+        entry: Entry | None = None,
+        seed: bool = False,
+        sitemap: bool = False,
+    ) -> scrapy.Request | None:
+        """A request for a (canonical) URL not met yet in this crawl, or None; its record
+        (what was found, how, and what the crawl decided) waits for the next item.
+
+        Decisions: ``queued`` (requested now), ``budget`` (requested by a later crawl:
+        ``--max-pages`` ran out), ``held`` (an article stored and unchanged since, or a
+        child sitemap not modified since its last fetch), ``old`` (before ``--since``).
+        A URL met again is planned again only if it was held and this source dates a
+        change after our fetch.
+        """
+        dated = entry.date if entry else None
+        record = {
+            "url": url,
+            "found_via": found_via,
+            "found_at": now(),
+            "depth": depth,
+            "lastmod": dated,
+            "published": entry.published if entry else None,
+            "write": True,
+        }
+        if url in self._seen:
+            # Skipped as unchanged when first met, but this source dates a change.
+            known = self._held.get(url)
+            if known is None or not newer_than(dated, known.fetched_at):
+                return None
+            del self._held[url]
+            record["recount"] = "skipped_unchanged"
+            reason = "changed"
+        else:
+            if not self.on_site(url):
+                return None
+            if not seed and self.depth_limit and depth > self.depth_limit:
+                return None  # not marked seen: a shorter path to it may turn up later
+            self._seen.add(url)
+            known = self.frontier.lookup(url) if self.frontier is not None else None
+            reason = None
+            if known is not None and not seed and not self.refresh:
+                changed = max((d for d in (dated, known.lastmod) if d), default=None, key=_day_key)
+                unchanged = not newer_than(changed, known.fetched_at)
+                child_sitemap = sitemap and known.kind == "sitemap" and changed is not None
+                if (known.held or child_sitemap) and unchanged:
+                    self._held[url] = known
+                    # nothing new to write unless the source gave a newer date than stored
+                    write = bool(dated) and _day_key(dated) > _day_key(known.lastmod or "")
+                    return self._decide(record, "held", write=write)
+                reason = "changed" if known.held else None
+            elif known is not None and known.held and self.refresh:
+                reason = "refresh"
+        if self.since and not seed and self.is_old(url, entry, known):
+            return self._decide(record, "old", state="skipped", reason="old", set_state="skipped")
+        if self.max_pages and self.requested >= self.max_pages:
+            return self._decide(record, "budget", state="queued", reason="max_pages")
+        self.requested += 1
+        if self.is_article_url(url):
+            priority += 10
+        self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
+        return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
+
+    def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
+        """Keep the record with its decision until the next item carries it to the pipeline."""
+        record.update(decision=decision, **fields)
+        self._pending.append(record)
+
+    def request(
+        self,
+        url: str,
+        found_via: str,
+        depth: int,
+        priority: int,
+        known: Known | None,
+        listed: tuple[str, str] | None = None,
+    ) -> scrapy.Request:
+        """The request itself: conditional when the page was fetched before, and carrying
+        what the frontier knows of it so a 304 or a failure can be told apart from a new URL.
+        """
+        meta: dict[str, Any] = {"found_via": found_via, "depth": depth}
+        if listed:
+            meta["listed"] = listed  # the feed's or sitemap's date, evidence for the article's
+        headers = known.conditional_headers() if known is not None and self.conditional else {}
+        if known is not None:
+            meta["known"] = {
+                "article_id": known.article_id,
+                "kind": known.kind,
+                "page": known.fetched_at is not None,
+            }
+        if headers:
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            priority=priority,
+            headers=headers or None,
+            meta=meta,
+        )
+
+    def is_old(self, url: str, entry: Entry | None, known: Known | None) -> bool:
+        """Dated before --since by its feed or sitemap entry, its URL, or its stored article."""
+        when = (entry.published or entry.date) if entry else None
+        when = when or (known.published if known else None) or url_date(url)
+        return older_than(when, self.since)
+
+    def on_site(self, url: str) -> bool:
+        """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def wanted_link(self, url: str) -> bool:
+        """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""
+        if IGNORED_SUFFIX_RE.search(urlsplit(url).path):
+            return False
+        if self.allow and not any(p.search(url) for p in self.allow):
+            return False
+        return not any(p.search(url) for p in self.deny)
+
+    def is_article_url(self, url: str) -> bool:
+        """The outlet's article pattern when it has one, else a guess from the URL's shape."""
+        outlet = self.plugins.outlet_for(url)
+        verdict = outlet.is_article_url(url) if outlet else None
+        return looks_like_article_url(url) if verdict is None else verdict
+
+    def _take(self) -> list[dict[str, Any]]:
+        """The records planned since the last item, for the item (or error) about to go out."""
+        records, self._pending = self._pending, []
+        return records
+
+
+def listed_date(entry: Entry | None, found_via: str) -> tuple[str, str] | None:
+    """The publication date a feed or sitemap entry gives, and which of the two gave it."""
+    source = found_via.split(" ", 1)[0]
+    if entry is None or not entry.published or source not in ("feed", "sitemap"):
+        return None
+    return entry.published, source
+
+
+def unconditional(request: scrapy.Request) -> scrapy.Request:
+    """The same request without its conditional headers: for a 304 with nothing stored to reuse."""
+    headers = request.headers.copy()
+    for name in CONDITIONAL_HEADERS:
+        headers.pop(name, None)
+    meta = {k: v for k, v in request.meta.items() if k not in ("known", "handle_httpstatus_list")}
+    return request.replace(headers=headers, meta=meta, dont_filter=True)
+
+
+def _day_key(value: str) -> str:
+    return value if len(value) > 10 else value + "T23:59:59+00:00"
