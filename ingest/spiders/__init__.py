@@ -1,1 +1,0 @@
-"""The generic news spider."""
