@@ -17,13 +17,13 @@ SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scr
 
 
 def _plugin_config(plugins_dir: tuple[str, ...]):
-    from ingest.plugins import PluginConfig
+    from ingest.plugins.manager import PluginConfig
 
     return PluginConfig.default(plugins_dir)
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    from ingest.runner import parse_setting_overrides
+    from ingest.crawl.runner import parse_setting_overrides
 
     try:
         return parse_setting_overrides(pairs)
@@ -55,11 +55,11 @@ def _crawl_and_report(
 ) -> None:
     import sqlite_utils
 
-    from ingest.discovery import parse_since
-    from ingest.plugins import PluginConfig, load_plugins
-    from ingest.report import crawl_summary, print_summary
-    from ingest.runner import crawl_settings, run_crawl
-    from ingest.seeds import SeedError, parse_seeds
+    from ingest.crawl.discovery import parse_since
+    from ingest.plugins.manager import PluginConfig, load_plugins
+    from ingest.crawl.report import crawl_summary, print_summary
+    from ingest.crawl.runner import crawl_settings, run_crawl
+    from ingest.crawl.seeds import SeedError, parse_seeds
 
     if spider_args.get("since"):
         try:
@@ -108,7 +108,7 @@ def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: 
         "INGEST_WORKERS": workers,
         "INGEST_PLUGINS_DIRS": list(plugins_dir),
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
-        "EXTENSIONS": {"ingest.report.CrawlProgress": 100},
+        "EXTENSIONS": {"ingest.crawl.report.CrawlProgress": 100},
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
     }
 
@@ -196,7 +196,7 @@ def demo(db, workers, settings, verbose):
     worker processes, SQLite) without touching the internet.
     """
     from ingest.demo.server import DemoServer
-    from ingest.report import print_next_steps
+    from ingest.crawl.report import print_next_steps
 
     overrides = _base_overrides(workers, (), verbose)
     with DemoServer() as server:
@@ -229,8 +229,8 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
     The very same extract, clean and normalize path a crawl runs, plugins included.
     """
-    from ingest.process import Job
-    from ingest.workers import ExtractionPool
+    from ingest.extract.process import Job
+    from ingest.extract.workers import ExtractionPool
 
     if workers is None and len(files) == 1:
         workers = 0  # one file: no pool to start
@@ -278,8 +278,8 @@ def reextract(db, workers, plugins_dir):
 
     Nothing is fetched: use it after a plugin or the extractor improved.
     """
-    from ingest.reextract import reextract_database
-    from ingest.report import crawl_summary, print_summary
+    from ingest.store.reextract import reextract_database
+    from ingest.crawl.report import crawl_summary, print_summary
 
     config = _plugin_config(plugins_dir)
     crawl_id, store = reextract_database(db, config, workers)
@@ -289,14 +289,14 @@ def reextract(db, workers, plugins_dir):
 
 # Commands grouped by what they serve live in modules of their own, each listing
 # its click commands in COMMANDS.
-COMMAND_MODULES = ("ingest.query_commands", "ingest.plugin_commands")
+COMMAND_MODULES = ("ingest.cli.query", "ingest.cli.plugins")
 for _module in COMMAND_MODULES:
     for _command in importlib.import_module(_module).COMMANDS:
         cli.add_command(_command)
 
 
 def main() -> None:
-    from ingest.plugins import load_plugins
+    from ingest.plugins.manager import load_plugins
 
     load_plugins().pm.hook.register_commands(cli=cli)
     cli()
