@@ -22,8 +22,8 @@ from pathlib import Path
 
 import trafilatura
 
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import process_page
+from ingest.extract.process import process_page
+from ingest.plugins.manager import PluginConfig, load_plugins
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 

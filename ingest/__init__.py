@@ -7,7 +7,7 @@ What a plugin author imports lives here: ``hookimpl`` to mark hooks, the
 import pluggy
 
 from ingest.article import Article, Page
-from ingest.outlet import Outlet
+from ingest.plugins.outlet import Outlet
 
 __version__ = "0.1.0"
 

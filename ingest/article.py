@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 import lxml.html
-from trafilatura.utils import load_html
 
 from ingest.urls import article_id
 
@@ -59,6 +58,8 @@ class Page:
         Parsed as trafilatura parses (comments and processing instructions
         dropped), so handing it this tree gives the same result as the HTML.
         """
+        from trafilatura.utils import load_html  # here: `import ingest` stays light
+
         tree = load_html(self.html) if self.html.strip() else None
         return tree if tree is not None else lxml.html.document_fromstring("<html></html>")
 

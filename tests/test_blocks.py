@@ -1,8 +1,8 @@
 """Outlets that declare their paragraphs get exactly those blocks as text."""
 
 from ingest import Outlet, hookimpl
-from ingest.plugins import PluginConfig, Plugins, build_manager
-from ingest.process import process_page
+from ingest.extract.process import process_page
+from ingest.plugins.manager import PluginConfig, Plugins, build_manager
 
 PAGE = """<html lang="en"><head><title>Budget passes | Daily</title>
 <meta property="og:type" content="article"></head><body>

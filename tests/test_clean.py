@@ -2,9 +2,9 @@
 
 import pytest
 
-from ingest import clean
 from ingest.article import Article, Page
-from ingest.clean import (
+from ingest.extract import clean
+from ingest.extract.clean import (
     clean_article,
     is_call_to_action,
     is_caption,
@@ -144,7 +144,7 @@ def test_seed_page_text_comes_out_clean():
 
 
 def test_outlet_boilerplate_phrases_go():
-    from ingest.outlet import Outlet
+    from ingest.plugins.outlet import Outlet
 
     outlet = Outlet(name="x", domains=["x.example"], boilerplate=["Read our live blog"])
     article = Article(

@@ -24,7 +24,9 @@ from datasette.utils import tilde_encode
 
 from ingest.article import Article
 from ingest.demo.site import SEED_ARTICLE
-from ingest.store import DESCRIPTIONS, JSON_FIELDS, Store, now
+from ingest.store.descriptions import DESCRIPTIONS
+from ingest.store.schema import JSON_FIELDS, now
+from ingest.store.writer import Store
 
 from conftest import ROOT, free_port, run_ingest
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import lxml.html
 
-from ingest.dates import page_dates, url_date
+from ingest.extract.dates import page_dates, url_date
 
 
 def dates(html: str, url: str = "https://news.example/story", fetched=date(2024, 5, 1)):
@@ -58,7 +58,7 @@ def test_no_search_once_a_publication_date_is_found(monkeypatch):
     def search(tree):
         raise AssertionError("htmldate searched though the meta tags named the date")
 
-    monkeypatch.setattr("ingest.dates._htmldate", search)
+    monkeypatch.setattr("ingest.extract.dates._htmldate", search)
     found = dates('<html><head><meta name="pubdate" content="2023-12-24"></head></html>')
     assert (found.published, found.modified) == ("2023-12-24", None)
 

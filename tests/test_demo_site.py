@@ -23,7 +23,7 @@ import trafilatura
 
 from ingest.demo.server import DemoServer
 from ingest.demo.site import SEED_ARTICLE, DemoSite, build_site
-from ingest.outlet import Outlet
+from ingest.plugins.outlet import Outlet
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -57,10 +57,8 @@ def plugin_outlets(site) -> list[Outlet]:
     """The outlets plugins/ declares for the demo's hosts (real outlets live there too)."""
     hosts = {o.host for o in site.outlets.values()}
     outlets: list[Outlet] = []
-    for path in sorted(PLUGINS.glob("*.py")):
-        spec = importlib.util.spec_from_file_location(f"demo_test_plugins.{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    for path in sorted(PLUGINS.glob("[!_]*.py")):
+        module = importlib.import_module(f"ingest.outlets.{path.stem}")
         module.register_outlets(register=outlets.append)
     return [o for o in outlets if set(o.domains) & hosts]
 

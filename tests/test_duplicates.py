@@ -6,8 +6,8 @@ One real crawl of three outlets served on 127.0.0.1, then the store's rules one 
 import random
 
 from ingest.article import Article
-from ingest.duplicates import signature, similarity
-from ingest.store import Store
+from ingest.store.duplicates import signature, similarity
+from ingest.store.writer import Store
 
 from conftest import FAST, rows, run_ingest
 from sites import LocalSite, article_page, index_page

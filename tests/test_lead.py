@@ -1,8 +1,8 @@
 """The standfirst: a lead set apart from the body comes back, and only a real one."""
 
 from ingest.article import Page
-from ingest.extract import extract_article
-from ingest.lead import anchors, standfirst
+from ingest.extract.generic import extract_article
+from ingest.extract.lead import anchors, standfirst
 
 LEAD = (
     "Die Stadt will bis 2030 alle Busse elektrisch fahren lassen und "

@@ -44,7 +44,7 @@ def test_a_line_on_many_articles_of_a_site_is_learned_and_removed(tmp_path):
         texts = [t for (t,) in conn.execute("select text from articles")]
         assert not any(PROMO in t for t in texts)
         provenance = conn.execute("select distinct provenance from articles").fetchall()
-        assert all('"text": "ingest.learned"' in p for (p,) in provenance)
+        assert all('"text": "ingest.store.learned"' in p for (p,) in provenance)
         # reextract applies what was learned and does not count the same articles again
         assert conn.execute(
             "select articles from site_lines where line = ?", [PROMO]

@@ -1,14 +1,16 @@
 """Cheap checks that keep the docs and the set-up true."""
 
 import re
+import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
-from ingest import hookspecs
 from ingest.cli import cli
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.seeds import parse_seeds
+from ingest.crawl.seeds import parse_seeds
+from ingest.plugins import hookspecs
+from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import ROOT
 
@@ -46,12 +48,22 @@ def test_seeds_files_parse(path: Path):
 
 def test_each_project_plugin_declares_an_outlet():
     plugins = load_plugins(PluginConfig.default())
-    modules = {p.stem for p in (ROOT / "plugins").glob("*.py")}
+    modules = {p.stem for p in (ROOT / "plugins").glob("[!_]*.py")}
     assert modules <= {o.plugin for o in plugins.outlets}
 
 
+def test_each_project_plugin_ships_as_an_entry_point():
+    """plugins/ is installed as ingest.outlets; each module is an `ingest` entry point."""
+    modules = {p.stem for p in (ROOT / "plugins").glob("[!_]*.py")}
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
+    assert declared["ingest"] == {m: f"ingest.outlets.{m}" for m in modules}
+    installed = {ep.name: ep.value for ep in entry_points(group="ingest")}
+    assert installed == declared["ingest"]
+
+
 def test_every_table_and_column_is_described(tmp_path):
-    from ingest.store import DESCRIPTIONS, open_database
+    from ingest.store.descriptions import DESCRIPTIONS
+    from ingest.store.schema import open_database
 
     db = open_database(tmp_path / "schema.db")
     tables = {t for t in db.table_names() if not t.startswith("articles_fts")}

@@ -7,9 +7,14 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
-from ingest.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
-from ingest.normalize import byline_authors, clean_authors, normalize_article, reconcile_authors
-from ingest.process import decode_html
+from ingest.extract.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
+from ingest.extract.normalize import (
+    byline_authors,
+    clean_authors,
+    normalize_article,
+    reconcile_authors,
+)
+from ingest.extract.process import decode_html
 
 from conftest import ROOT
 
@@ -60,7 +65,7 @@ def test_canonical_link_to_another_site_is_not_taken():
 
 
 def test_declared_headline_and_byline_beat_the_metadata():
-    from ingest.outlet import Outlet
+    from ingest.plugins.outlet import Outlet
 
     outlet = Outlet(name="o", domains=["o.example"], headline="h1.title", byline="a.author")
     html = """<html><body><h1 class="title">The  headline shown</h1>

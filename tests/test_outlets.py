@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import decode_html, process_page
+from ingest.extract.process import decode_html, process_page
+from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import ROOT
 

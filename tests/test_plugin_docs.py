@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from ingest import hookspecs
 from ingest.cli import cli
+from ingest.plugins import hookspecs
 
 from conftest import ROOT
 

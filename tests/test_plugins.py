@@ -1,13 +1,16 @@
 """The plugin manager: discovery, restriction, ordering, errors and outlet versions."""
 
+import re
 from datetime import date
 
 import pytest
-from pluggy import PluginValidationError
 
 from ingest import Article, Outlet, Page, hookimpl
-from ingest.plugins import PluginConfig, Plugins, build_manager
-from ingest.process import process_page
+from ingest.extract.process import process_page
+from ingest.plugins import PluginLoadError
+from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, build_manager
+
+from conftest import ROOT, run_ingest
 
 HTML = """<html lang="en"><head><title>Budget passes | Test Daily</title>
 <meta property="og:type" content="article"></head><body><article><h1>Budget passes</h1>
@@ -28,7 +31,7 @@ def test_misspelt_hook_is_an_error():
         def normalise_article(self, article):
             pass
 
-    with pytest.raises(PluginValidationError):
+    with pytest.raises(PluginLoadError, match="plugin Typo: unknown hook 'normalise_article'"):
         plugins_with(Typo())
 
 
@@ -105,3 +108,65 @@ def test_non_article_pages_are_not_extracted():
     index = "<html><body><ul><li><a href='/a'>A</a></li></ul></body></html>"
     outcome = process_page(plugins_with(), "http://test.example/", index)
     assert not outcome.is_article and outcome.article is None and not outcome.errors
+
+
+OVERRIDE = """\
+from ingest import Outlet, hookimpl
+
+
+@hookimpl
+def register_outlets(register):
+    register(Outlet(name="guardian", domains=["theguardian.com"], version="mine"))
+"""
+
+
+def test_a_folder_copy_overrides_the_installed_plugin_with_a_notice(tmp_path):
+    (tmp_path / "guardian.py").write_text(OVERRIDE)
+    notices: list[str] = []
+    pm = build_manager(PluginConfig(dirs=(str(tmp_path),)), notices=notices)
+    plugins = Plugins(pm)
+    assert [o.version for o in plugins.outlets if o.name == "guardian"] == ["mine"]
+    installed = ROOT / "plugins" / "guardian.py"
+    assert notices == [f"plugin guardian: {tmp_path / 'guardian.py'} overrides {installed}"]
+
+
+def test_the_installed_file_itself_in_a_folder_is_no_override():
+    """In a clone with an editable install, plugins/ holds the very files installed."""
+    notices: list[str] = []
+    build_manager(PluginConfig(dirs=(str(ROOT / "plugins"),)), notices=notices)
+    assert notices == []
+
+
+def test_the_cli_tells_the_override_once_and_goes_on(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "guardian.py").write_text(OVERRIDE)
+    result = run_ingest("plugins", "--plugins-dir", str(tmp_path / "mine"), cwd=tmp_path)
+    assert result.stderr == (
+        f"notice: plugin guardian: {tmp_path / 'mine' / 'guardian.py'} overrides "
+        f"{ROOT / 'plugins' / 'guardian.py'}\n"
+    )
+    assert "guardian vmine" in result.stdout
+    listed = re.findall(r"^│ ([\w.]+) ", result.stdout, re.M)
+    installed = sorted(p.stem for p in (ROOT / "plugins").glob("[!_]*.py"))
+    assert listed == list(DEFAULT_PLUGINS) + installed  # built-ins in order, then by name
+
+
+def test_a_plugin_that_fails_to_import_stops_only_the_commands_that_load_plugins(tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import ingest\n1 / 0\n")
+    env = {"INGEST_PLUGINS_DIR": str(folder)}
+    for args in (("--version",), ("--help",), ("search", "--help")):
+        assert run_ingest(*args, cwd=tmp_path, env=env).returncode == 0
+    db = tmp_path / "news.db"
+    for args in (("stats", "--db", str(db)), ("search", "x", "--db", str(db))):
+        result = run_ingest(*args, cwd=tmp_path, env=env, check=False)
+        assert "broken" not in result.stderr
+    for args in (("plugins",), ("crawl", "http://127.0.0.1:9/", "--db", str(db))):
+        result = run_ingest(*args, cwd=tmp_path, env=env, check=False)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"Error: plugin broken ({folder / 'broken.py'}) failed to import: "
+            "ZeroDivisionError: division by zero\n"
+        )
+    assert not db.exists()

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from ingest.store import Store
+from ingest.store.writer import Store
 
 
 def test_a_batch_that_fails_to_commit_stays_buffered(tmp_path):

@@ -4,8 +4,7 @@ import gzip
 
 import pytest
 
-from ingest.classify import looks_like_article_url
-from ingest.discovery import (
+from ingest.crawl.discovery import (
     feed_entries,
     newer_than,
     older_than,
@@ -15,7 +14,8 @@ from ingest.discovery import (
     sitemap_entries,
     url_date,
 )
-from ingest.health import looks_like_challenge
+from ingest.extract.classify import looks_like_article_url
+from ingest.store.health import looks_like_challenge
 from ingest.urls import article_id, canonical, site_of
 
 

@@ -1,9 +1,8 @@
-"""The ``ingest`` command: each subcommand a thin layer over the library."""
+"""Commands that fetch or extract: crawl, demo, extract, reextract."""
 
 from __future__ import annotations
 
 import gzip
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -11,15 +10,18 @@ from typing import Any
 
 import click
 
-from ingest import __version__
+from ingest.cli import plugins_for
+from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
 
 
-def _plugin_config(plugins_dir: tuple[str, ...]):
-    from ingest.plugins.manager import PluginConfig
-
-    return PluginConfig.default(plugins_dir)
+def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
+    """The configuration for these folders, its plugins loaded here first so that one
+    that fails to import stops the command before anything starts."""
+    config = PluginConfig.default(plugins_dir)
+    plugins_for(config)
+    return config
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -56,7 +58,6 @@ def _crawl_and_report(
     import sqlite_utils
 
     from ingest.crawl.discovery import parse_since
-    from ingest.plugins.manager import PluginConfig, load_plugins
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
@@ -68,9 +69,8 @@ def _crawl_and_report(
             raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
     try:  # a bad seed is the user's error, told before anything starts
-        parse_seeds(
-            seeds, load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
-        )
+        config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
+        parse_seeds(seeds, plugins_for(config))
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
     before = _latest_crawl(settings.get("INGEST_DB"))
@@ -113,13 +113,7 @@ def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: 
     }
 
 
-@click.group()
-@click.version_option(__version__, prog_name="ingest")
-def cli() -> None:
-    """Collect news articles from the web into SQLite."""
-
-
-@cli.command()
+@click.command()
 @click.argument("seeds", nargs=-1, required=True)
 @click.option(
     "--max-pages", type=int, default=0, help="Stop after this many requests (0: no limit)."
@@ -184,7 +178,7 @@ def crawl(
     )
 
 
-@cli.command()
+@click.command()
 @click.option("--db", default="demo.db", show_default=True, help="SQLite file to write.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
@@ -195,8 +189,8 @@ def demo(db, workers, settings, verbose):
     Everything runs for real (Scrapy, robots.txt, feeds, sitemaps, extraction in
     worker processes, SQLite) without touching the internet.
     """
-    from ingest.demo.server import DemoServer
     from ingest.crawl.report import print_next_steps
+    from ingest.demo.server import DemoServer
 
     overrides = _base_overrides(workers, (), verbose)
     with DemoServer() as server:
@@ -213,7 +207,7 @@ def demo(db, workers, settings, verbose):
     print_next_steps(db, "vaccine")
 
 
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
 @click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
@@ -264,7 +258,7 @@ def _read_file(path: str) -> bytes:
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
-@cli.command()
+@click.command()
 @click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option(
@@ -278,8 +272,8 @@ def reextract(db, workers, plugins_dir):
 
     Nothing is fetched: use it after a plugin or the extractor improved.
     """
-    from ingest.store.reextract import reextract_database
     from ingest.crawl.report import crawl_summary, print_summary
+    from ingest.store.reextract import reextract_database
 
     config = _plugin_config(plugins_dir)
     crawl_id, store = reextract_database(db, config, workers)
@@ -287,16 +281,4 @@ def reextract(db, workers, plugins_dir):
     store.close()
 
 
-# Commands grouped by what they serve live in modules of their own, each listing
-# its click commands in COMMANDS.
-COMMAND_MODULES = ("ingest.cli.query", "ingest.cli.plugins")
-for _module in COMMAND_MODULES:
-    for _command in importlib.import_module(_module).COMMANDS:
-        cli.add_command(_command)
-
-
-def main() -> None:
-    from ingest.plugins.manager import load_plugins
-
-    load_plugins().pm.hook.register_commands(cli=cli)
-    cli()
+COMMANDS = [crawl, demo, extract, reextract]

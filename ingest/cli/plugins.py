@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import click
 
 from ingest import __version__
-from ingest.plugins import PluginConfig, load_plugins
+from ingest.cli import plugins_for
+from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig
 
 PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
@@ -48,9 +49,11 @@ def list_plugins(plugins_dir):
     from rich.console import Console
     from rich.table import Table
 
-    plugins = load_plugins(PluginConfig.default(plugins_dir))
+    plugins = plugins_for(PluginConfig.default(plugins_dir))
     table = Table("plugin", "hooks", "outlets")
-    for plugin in plugins.pm.get_plugins():
+    builtin = [p for name in DEFAULT_PLUGINS if (p := plugins.pm.get_plugin(name))]
+    others = [p for p in plugins.pm.get_plugins() if p not in builtin]
+    for plugin in builtin + sorted(others, key=plugins.pm.get_name):  # built-ins, then by name
         name = plugins.pm.get_name(plugin)
         hooks = sorted(c.name for c in plugins.pm.get_hookcallers(plugin) or [])
         outlets = [f"{o.name} v{o.version}" for o in plugins.outlets if o.plugin == name]
@@ -133,7 +136,7 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     path = Path(folder) / f"{name}.py"
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; --force replaces it")
-    plugins = load_plugins(PluginConfig.default())
+    plugins = plugins_for(PluginConfig.default())
     loaded = getattr(plugins.pm.get_plugin(name), "__file__", None)
     if loaded and Path(loaded).resolve() != path.resolve():
         raise click.ClickException(f"a plugin named {name} is already loaded, from {loaded}")
@@ -199,7 +202,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     its outlet; its current title, authors, date and text go into NAME.json. Check that
     JSON against the page and correct it, or the plugin, until the golden test passes.
     """
-    from ingest.process import decode_html, process_page
+    from ingest.extract.process import decode_html, process_page
 
     if name is not None and not FIXTURE_NAME_RE.fullmatch(name):
         raise click.BadParameter("letters, digits, ., _ and - only", param_hint="--name")
@@ -215,7 +218,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
             raise click.UsageError("a saved page needs its address: give it with --url")
         body = path.read_bytes()
         body = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
-    plugins = load_plugins(PluginConfig.default(plugins_dir))
+    plugins = plugins_for(PluginConfig.default(plugins_dir))
     declared = plugins.outlet_named(outlet) if outlet else plugins.outlet_for(url)
     if declared is None:
         host = urlsplit(url).hostname

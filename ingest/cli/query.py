@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import click
 
-from ingest.search import ArticleFilter, filter_options
+from ingest.query.search import ArticleFilter, filter_options
 
 #: What SQLite says of a MATCH expression it can't parse.
 FTS_ERRORS = ("fts5", "unterminated string", "no such column", "malformed MATCH")
@@ -45,7 +45,7 @@ def serve(db, host, port, datasette_options):
     canned queries. More Datasette options may follow, e.g. `--setting
     sql_time_limit_ms 10000` or `--open`.
     """
-    from ingest.datasette import serve as run_datasette
+    from ingest.query.datasette import serve as run_datasette
 
     run_datasette(db, host, port, datasette_options)
 
@@ -62,7 +62,7 @@ def search(query, db, outlet, language, since, until, limit, as_json):
     Plain words must all appear (stemmed, accents ignored); FTS5 syntax works too:
     "exact phrase", prefix*, OR, NOT.
     """
-    from ingest.search import print_results, search_articles
+    from ingest.query.search import print_results, search_articles
 
     filters = ArticleFilter(outlet, language, since, until)
     with fts_errors():
@@ -78,7 +78,7 @@ def search(query, db, outlet, language, since, until, limit, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 def stats(db, as_json):
     """Articles per outlet, publication dates, the last crawl and error rates."""
-    from ingest.stats import database_stats, print_stats
+    from ingest.query.stats import database_stats, print_stats
 
     numbers = database_stats(db)
     if as_json:
@@ -107,7 +107,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
     JSON lines decode the JSON columns (authors, tags, plugins, provenance); CSV keeps
     them as JSON text; Parquet keeps lists as lists. Parquet needs --output.
     """
-    from ingest.export import export_articles
+    from ingest.query.export import export_articles
 
     filters = ArticleFilter(outlet, language, since, until, query)
     if fmt == "parquet" and output in (None, "-"):

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.article import decompress
-from ingest.discovery import Entry
+from ingest.crawl.discovery import Entry
 
 #: What ``urls.state`` holds.
 STATES = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.article import compress
-from ingest.process import Outcome
+from ingest.extract.process import Outcome
 
 
 @dataclass

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ingest.discovery import parse_date
-from ingest.duplicates import DEFAULT_THRESHOLD
-from ingest.health import BLOCK_KINDS
-from ingest.items import FetchError, PageItem
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import Outcome, error_record
-from ingest.store import Store, now
+from ingest.crawl.discovery import parse_date
+from ingest.crawl.items import FetchError, PageItem
+from ingest.extract.process import Outcome, error_record
+from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.duplicates import DEFAULT_THRESHOLD
+from ingest.store.health import BLOCK_KINDS
+from ingest.store.schema import now
+from ingest.store.writer import Store
 
 #: Which ``crawl_health`` counter each of the spider's decisions adds to.
 DECISION_COUNTERS = {"held": "skipped_unchanged", "old": "skipped_old"}

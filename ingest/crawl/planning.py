@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
-from ingest.classify import looks_like_article_url
-from ingest.discovery import Entry, newer_than, older_than, url_date
-from ingest.frontier import FrontierReader, Known
-from ingest.plugins import Plugins
-from ingest.schema import now
+from ingest.crawl.discovery import Entry, newer_than, older_than, url_date
+from ingest.crawl.frontier import FrontierReader, Known
+from ingest.extract.classify import looks_like_article_url
+from ingest.plugins.manager import Plugins
+from ingest.store.schema import now
 
 # Links to files (documents, images, media, archives) are not pages to crawl.
 IGNORED_SUFFIX_RE = re.compile(

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from ingest.spiders.news import NewsSpider
+from ingest.crawl.spider import NewsSpider
 
 
 def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
@@ -27,7 +27,7 @@ def crawl_settings(
 ) -> Settings:
     """ingest's settings, then the command's own choices, then the user's ``-s`` pairs."""
     settings = Settings()
-    settings.setmodule("ingest.settings", priority="project")
+    settings.setmodule("ingest.crawl.settings", priority="project")
     settings.update(overrides or {}, priority="cmdline")
     settings.update(cmdline or {}, priority="cmdline")
     return settings

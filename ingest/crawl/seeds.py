@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ingest.plugins import Plugins
+from ingest.plugins.manager import Plugins
 
 
 class SeedError(ValueError):

@@ -7,8 +7,8 @@ crawl`` and ``scrapy crawl`` alike), e.g. ``-s AUTOTHROTTLE_ENABLED=0``.
 from ingest import __version__
 
 BOT_NAME = "ingest"
-SPIDER_MODULES = ["ingest.spiders"]
-NEWSPIDER_MODULE = "ingest.spiders"
+SPIDER_MODULES = ["ingest.crawl.spider"]
+NEWSPIDER_MODULE = "ingest.crawl"
 
 # Identify ourselves; set USER_AGENT to include a contact address for real crawls.
 USER_AGENT = f"ingest/{__version__} (news archive crawler; Scrapy)"
@@ -27,11 +27,11 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 RETRY_TIMES = 2
 
-ITEM_PIPELINES = {"ingest.pipelines.IngestPipeline": 300}
+ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # Each response yields one page item and its links; Scrapy starts this many tasks per
 # response to process them, so a small number saves the event loop real work.
 CONCURRENT_ITEMS = 4
-DOWNLOADER_MIDDLEWARES = {"ingest.middlewares.RouteThroughProxy": 740}
+DOWNLOADER_MIDDLEWARES = {"ingest.crawl.middlewares.RouteThroughProxy": 740}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -5,13 +5,13 @@ which stores it and extracts articles in worker processes. Feeds and
 sitemaps are recognised by their content, so any URL can be a seed.
 
 Before asking for a URL the spider consults the crawl frontier (the ``urls``
-table, see ``ingest.frontier``): an article already stored is not fetched
+table, see ``ingest.crawl.frontier``): an article already stored is not fetched
 again unless a feed or sitemap dates a change after our fetch (or
 ``--refresh``), a URL dated before ``--since`` is skipped, and what is fetched
 again goes as a conditional request. Every URL found and the decision taken
 reaches the pipeline with the page that listed it, in the same transaction,
 so a killed crawl loses nothing it found. Those decisions are made in
-``ingest.spiders.planning``.
+``ingest.crawl.planning``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from ingest.discovery import (
+from ingest.crawl.discovery import (
     Entry,
     feed_entries,
     older_than,
@@ -42,16 +42,16 @@ from ingest.discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
-from ingest.frontier import FrontierReader, Known
-from ingest.health import looks_like_challenge
-from ingest.items import FetchError, PageItem
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import Job, Outcome
-from ingest.schema import now
-from ingest.seeds import parse_seeds
-from ingest.spiders.planning import Planner, unconditional
+from ingest.crawl.frontier import FrontierReader, Known
+from ingest.crawl.items import FetchError, PageItem
+from ingest.crawl.planning import Planner, unconditional
+from ingest.crawl.seeds import parse_seeds
+from ingest.extract.process import Job, Outcome
+from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool
+from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.health import looks_like_challenge
+from ingest.store.schema import now
 from ingest.urls import canonical
-from ingest.workers import DEFAULT_TIMEOUT, ExtractionPool
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 

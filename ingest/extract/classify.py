@@ -16,7 +16,7 @@ import lxml.html
 
 from ingest import hookimpl
 from ingest.article import Page
-from ingest.outlet import Outlet
+from ingest.plugins.outlet import Outlet
 
 ARTICLE_TYPES = {
     "article",

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest import hookimpl
 from ingest.article import Article, Page
-from ingest.outlet import Outlet
+from ingest.plugins.outlet import Outlet
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish.
 DATE_WORDS = set(

@@ -17,13 +17,13 @@ from lxml.etree import ParserError
 
 from ingest import hookimpl
 from ingest.article import Article, Page
-from ingest.blocks import block_lines
-from ingest.blocks import selector as block_selector
-from ingest.dates import page_dates
-from ingest.lead import standfirst
-from ingest.metadata import body_author, page_metadata
-from ingest.normalize import byline_authors
-from ingest.outlet import Outlet
+from ingest.extract.blocks import block_lines
+from ingest.extract.blocks import selector as block_selector
+from ingest.extract.dates import page_dates
+from ingest.extract.lead import standfirst
+from ingest.extract.metadata import body_author, page_metadata
+from ingest.extract.normalize import byline_authors
+from ingest.plugins.outlet import Outlet
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 

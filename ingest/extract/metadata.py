@@ -1,7 +1,7 @@
 """Article metadata: trafilatura's own readers, minus its slow date search.
 
 trafilatura's ``extract_metadata`` spends half its time in htmldate's text
-search for a date; ``ingest.dates`` reads dates from the page's markup first
+search for a date; ``ingest.extract.dates`` reads dates from the page's markup first
 and stores their source. Everything else is trafilatura's, field for field; its
 search of the page body for an author runs only on the elements it could match.
 """

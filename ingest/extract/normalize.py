@@ -13,8 +13,8 @@ from lxml import etree
 
 from ingest import hookimpl
 from ingest.article import Article, Page
-from ingest.blocks import selector
-from ingest.outlet import Outlet
+from ingest.extract.blocks import selector
+from ingest.plugins.outlet import Outlet
 from ingest.urls import canonical, site_of
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)

@@ -15,7 +15,7 @@ from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
 from ingest.article import Page, compress
-from ingest.plugins import PluginError, Plugins
+from ingest.plugins.manager import PluginError, Plugins
 from ingest.urls import canonical
 
 STAGES = {

@@ -16,8 +16,8 @@ from typing import Any
 
 import pebble
 
-from ingest.plugins import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
-from ingest.process import Job, Outcome, error_record, process_job
+from ingest.extract.process import Job, Outcome, error_record, process_job
+from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
 
 #: Seconds one page may take through every stage before its worker is killed.
 DEFAULT_TIMEOUT = 30.0
@@ -61,7 +61,7 @@ class ExtractionPool:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ingest.workers", *DEFAULT_PLUGINS])
+            context.set_forkserver_preload(["ingest.extract.workers", *DEFAULT_PLUGINS])
             self._pool = pebble.ProcessPool(
                 max_workers=self.workers,
                 initializer=init_worker,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from ingest.article import Article, Page
-    from ingest.outlet import Outlet
+    from ingest.plugins.outlet import Outlet
 
 hookspec = pluggy.HookspecMarker("ingest")
 

@@ -3,6 +3,11 @@
 Nothing loads at import time. ``load_plugins()`` builds the manager once per
 process for a given configuration; worker processes call it again with the
 same configuration so they see the very same plugins as the crawl.
+
+Where a plugin name is found twice, the later source wins: a folder the user
+named overrides an installed plugin of the same name, and the override is
+reported as a notice, never an error. A plugin that fails to import raises
+``PluginLoadError`` naming its file, so only commands that load plugins stop.
 """
 
 from __future__ import annotations
@@ -21,20 +26,22 @@ from typing import Any
 
 import pluggy
 
-from ingest import hookspecs
-from ingest.outlet import Outlet
+from ingest.plugins import PluginLoadError, hookspecs
+from ingest.plugins.outlet import Outlet
 
 # The generic path is itself a set of plugins, so an outlet plugin can replace any part.
-DEFAULT_PLUGINS = ("ingest.classify", "ingest.extract", "ingest.clean", "ingest.normalize")
+DEFAULT_PLUGINS = (
+    "ingest.extract.classify",
+    "ingest.extract.generic",
+    "ingest.extract.clean",
+    "ingest.extract.normalize",
+)
 
 #: Comma-separated names of the plugins that may load from installed packages and
 #: plugin folders; unset loads all, an empty value loads none.
 LOAD_ENV = "INGEST_LOAD_PLUGINS"
 #: Extra plugin folders, separated like PATH.
 DIRS_ENV = "INGEST_PLUGINS_DIR"
-
-#: The folder of outlet plugins kept with the project, next to the package.
-PROJECT_PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class PluginConfig:
     def default(cls, extra_dirs: Iterable[str | Path] = ()) -> PluginConfig:
         dirs: list[Path] = [Path(d) for d in extra_dirs]
         dirs += [Path(d) for d in os.environ.get(DIRS_ENV, "").split(os.pathsep) if d]
-        dirs += [PROJECT_PLUGINS, Path.cwd() / "plugins"]
+        dirs += [Path.cwd() / "plugins"]
         unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
         return cls(dirs=tuple(unique))
 
@@ -68,10 +75,12 @@ class PluginError:
 class Plugins:
     """A loaded plugin manager plus the outlets its plugins declared."""
 
-    def __init__(self, pm: pluggy.PluginManager):
+    def __init__(self, pm: pluggy.PluginManager, notices: Iterable[str] = ()):
         self.pm = pm
         self.outlets: list[Outlet] = []
         self.load_errors: list[PluginError] = []
+        #: What loading decided that a user should hear of (a plugin overridden).
+        self.notices: list[str] = list(notices)
         self._collect_outlets()
 
     def _collect_outlets(self) -> None:
@@ -161,8 +170,14 @@ def allowed_names() -> set[str] | None:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
-def build_manager(config: PluginConfig, extra: Iterable[object] = ()) -> pluggy.PluginManager:
-    """A fresh manager for ``config``; ``extra`` plugin objects are registered last (tests)."""
+def build_manager(
+    config: PluginConfig, extra: Iterable[object] = (), notices: list[str] | None = None
+) -> pluggy.PluginManager:
+    """A fresh manager for ``config``; ``extra`` plugin objects are registered last (tests).
+
+    What the user should hear of is appended to ``notices``.
+    """
+    notices = notices if notices is not None else []
     pm = pluggy.PluginManager("ingest")
     pm.add_hookspecs(hookspecs)
     if config.defaults:
@@ -170,18 +185,55 @@ def build_manager(config: PluginConfig, extra: Iterable[object] = ()) -> pluggy.
             pm.register(importlib.import_module(module), name=module)
     allowed = allowed_names()
     if config.entry_points:
-        for ep in importlib.metadata.entry_points(group="ingest"):
+        for ep in sorted(importlib.metadata.entry_points(group="ingest"), key=lambda e: e.name):
             if allowed is None or ep.name in allowed:
-                pm.register(ep.load(), name=ep.name)
+                _register(pm, _load_entry_point(ep), ep.name, notices)
     for folder in config.dirs:
         for path in sorted(Path(folder).glob("*.py")):
             if path.name.startswith("_") or (allowed is not None and path.stem not in allowed):
                 continue
-            pm.register(_import_file(path), name=path.stem)
+            if _same_file(pm.get_plugin(path.stem), path):
+                continue  # the installed plugin is this very file (an editable install)
+            _register(pm, _import_file(path), path.stem, notices)
     for plugin in extra:
         pm.register(plugin, name=getattr(plugin, "__name__", None) or type(plugin).__name__)
-    pm.check_pending()
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginLoadError(f"plugin {pm.get_name(exc.plugin)}: {exc}") from exc
     return pm
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str, notices: list[str]) -> None:
+    """Register ``plugin`` as ``name``; one found before under that name gives way to it."""
+    earlier = pm.get_plugin(name)
+    if earlier is not None:
+        pm.unregister(earlier)
+        notices.append(f"plugin {name}: {_where(plugin)} overrides {_where(earlier)}")
+    try:
+        pm.register(plugin, name=name)
+    except (ValueError, pluggy.PluginValidationError) as exc:
+        raise PluginLoadError(f"plugin {name} ({_where(plugin)}): {exc}") from exc
+
+
+def _load_entry_point(ep: importlib.metadata.EntryPoint) -> object:
+    try:
+        return ep.load()
+    except Exception as exc:
+        dist = ep.dist.name if ep.dist else "an installed package"
+        raise PluginLoadError(
+            f"plugin {ep.name} ({ep.value}, from {dist}) failed to import: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _where(plugin: object) -> str:
+    return str(getattr(plugin, "__file__", None) or getattr(plugin, "__name__", repr(plugin)))
+
+
+def _same_file(plugin: object, path: Path) -> bool:
+    file = getattr(plugin, "__file__", None)
+    return file is not None and Path(file).resolve() == path.resolve()
 
 
 def _import_file(path: Path) -> object:
@@ -192,7 +244,13 @@ def _import_file(path: Path) -> object:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise PluginLoadError(
+            f"plugin {path.stem} ({path}) failed to import: {type(exc).__name__}: {exc}"
+        ) from exc
     return module
 
 
@@ -203,5 +261,7 @@ def load_plugins(config: PluginConfig | None = None) -> Plugins:
     """The process's plugins for ``config``, loaded on first use."""
     config = config or PluginConfig.default()
     if config not in _loaded:
-        _loaded[config] = Plugins(build_manager(config))
+        notices: list[str] = []
+        pm = build_manager(config, notices=notices)
+        _loaded[config] = Plugins(pm, notices)
     return _loaded[config]

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import closing, suppress
 from typing import IO, Any
 
-from ingest.search import ArticleFilter, connect
-from ingest.store import JSON_FIELDS
+from ingest.query.search import ArticleFilter, connect
+from ingest.store.schema import JSON_FIELDS
 
 FORMATS = ("jsonl", "csv", "parquet")
 #: JSON columns holding lists of strings (Parquet keeps them as lists).

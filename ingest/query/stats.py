@@ -13,7 +13,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ingest.search import connect, table_columns
+from ingest.query.search import connect, table_columns
 
 #: Texts shorter than this many words count as short (a sign of failing extraction).
 SHORT_TEXT = 50

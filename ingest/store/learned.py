@@ -23,7 +23,7 @@ from ingest.article import content_hash
 MIN_ARTICLES = 3
 #: Longer lines are prose: a quote or a paragraph syndicated across stories is not boilerplate.
 MAX_WORDS = 40
-PLUGIN = "ingest.learned"
+PLUGIN = "ingest.store.learned"
 
 
 def line_key(line: str) -> str:

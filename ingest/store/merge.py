@@ -6,7 +6,7 @@ batch's transaction. A changed text first moves the stored one to
 AMP page) does not replace what its canonical page gave; an exact copy of
 another article is linked to it (``duplicate_of``, text stored once); a
 near-copy joins its story's cluster (``cluster_id``, MinHash in
-``ingest.duplicates``).
+``ingest.store.duplicates``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from ingest import duplicates
 from ingest.article import content_hash
-from ingest.learned import SiteBoilerplate
+from ingest.store import duplicates
+from ingest.store.learned import SiteBoilerplate
 from ingest.urls import canonical
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.plugins import PluginConfig, load_plugins
-from ingest.process import Job
-from ingest.store import Store, now
-from ingest.workers import ExtractionPool
+from ingest.extract.process import Job
+from ingest.extract.workers import ExtractionPool
+from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.schema import now
+from ingest.store.writer import Store
 
 
 def reextract_database(

@@ -8,8 +8,8 @@ be re-run from the database alone.
 Besides pages and articles the store keeps the crawl frontier (``urls``: every
 URL found, how, and what became of it) and each crawl's health per outlet. How
 an article meets the stored one (versions, aliases, duplicates, clusters) is
-``ingest.merge``'s; the views ``article_changes``, ``duplicates`` and
-``story_clusters`` read what it writes (see ``ingest.schema``).
+``ingest.store.merge``'s; the views ``article_changes``, ``duplicates`` and
+``story_clusters`` read what it writes (see ``ingest.store.schema``).
 """
 
 from __future__ import annotations
@@ -24,19 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest import duplicates
 from ingest.article import decompress
-from ingest.health import Health
-from ingest.learned import SiteBoilerplate
-from ingest.merge import ArticleMerge
-from ingest.plugins import Plugins
-from ingest.schema import (  # noqa: F401  (DESCRIPTIONS and create_schema: the store's API)
-    DESCRIPTIONS,
-    JSON_FIELDS,
-    create_schema,
-    now,
-    open_database,
-)
+from ingest.plugins.manager import Plugins
+from ingest.store import duplicates
+from ingest.store.health import Health
+from ingest.store.learned import SiteBoilerplate
+from ingest.store.merge import ArticleMerge
+from ingest.store.schema import JSON_FIELDS, now, open_database
 from ingest.urls import site_of
 
 # Frontier writes, each keeping what an earlier row knew that the new fact doesn't replace.

@@ -1,7 +1,7 @@
 """Datasette over a crawl's database: the metadata, canned queries and plugin ingest ships.
 
 ``ingest serve`` runs Datasette's own ``serve`` command in-process with the plugin in
-``ingest.datasette.plugin`` registered and the metadata of ``ingest.datasette.metadata``
+``ingest.query.datasette.plugin`` registered and the metadata of ``ingest.query.datasette.metadata``
 written to a temporary file. Datasette opens the database read-only (``mode=ro``) and runs
 only SELECT statements, so a crawl can go on writing while it is browsed.
 """
@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.datasette.metadata import build_metadata
+from ingest.query.datasette.metadata import build_metadata
 
 #: Datasette settings ingest serves with (more can be given after ``--``).
 SETTINGS = {
@@ -26,7 +26,7 @@ def register_plugin() -> None:
     """Register ingest's Datasette plugin with Datasette's plugin manager (once)."""
     from datasette.plugins import pm
 
-    from ingest.datasette import plugin
+    from ingest.query.datasette import plugin
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="ingest")

@@ -1,4 +1,4 @@
-"""Datasette metadata for a crawl's database, generated from ``ingest.store.DESCRIPTIONS``.
+"""Datasette metadata for a crawl's database, generated from ``ingest.store.writer.DESCRIPTIONS``.
 
 Every table and column is described by the schema's own descriptions, so the two cannot
 drift; sort orders, facets and labels are the browsing choices added here.
@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
-from ingest.datasette.queries import canned_queries
-from ingest.search import connect, table_columns
-from ingest.store import DESCRIPTIONS
+from ingest.query.datasette.queries import canned_queries
+from ingest.query.search import connect, table_columns
+from ingest.store.descriptions import DESCRIPTIONS
 
 TITLE = "ingest: news articles"
 DESCRIPTION = (

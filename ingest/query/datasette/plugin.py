@@ -28,9 +28,9 @@ from datasette.utils.asgi import Request, Response
 from markupsafe import Markup, escape
 
 from ingest.article import decompress
-from ingest.process import decode_html
-from ingest.search import fts_query
-from ingest.store import DESCRIPTIONS
+from ingest.extract.process import decode_html
+from ingest.query.search import fts_query
+from ingest.store.descriptions import DESCRIPTIONS
 
 #: Words of an article's text a table row shows when nothing was searched.
 EXCERPT_WORDS = 40

@@ -1,7 +1,7 @@
 """Canned queries: the questions people ask of a news crawl, as Datasette pages and JSON.
 
 ``fts_words``, ``title_key`` and ``page_html`` are SQL functions the ingest Datasette plugin
-adds (see ``ingest.datasette.plugin``); a column of the results named ``article_id`` links to
+adds (see ``ingest.query.datasette.plugin``); a column of the results named ``article_id`` links to
 the article, and ``<mark>`` in a result marks matched words.
 """
 

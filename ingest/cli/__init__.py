@@ -1,0 +1,76 @@
+"""The ``ingest`` command: each subcommand a thin layer over the library.
+
+Commands live in modules by what they serve (crawl, query, plugins), each
+listing its click commands in ``COMMANDS``. Plugins are loaded only by the
+commands that need them, and to find a command a plugin registers: ``ingest
+--help``, ``search``, ``stats`` and ``serve`` run no plugin code, and a plugin
+that fails to import stops only the commands that load plugins, with one line
+naming its file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ingest import __version__
+from ingest.plugins import PluginLoadError
+
+if TYPE_CHECKING:
+    from ingest.plugins.manager import PluginConfig, Plugins
+
+COMMAND_MODULES = ("ingest.cli.crawl", "ingest.cli.query", "ingest.cli.plugins")
+
+_told: set[str] = set()
+
+
+def plugins_for(config: PluginConfig) -> Plugins:
+    """The plugins for ``config``, with their notices told once on stderr."""
+    from ingest.plugins.manager import load_plugins
+
+    plugins = load_plugins(config)
+    for notice in plugins.notices:
+        if notice not in _told:
+            _told.add(notice)
+            click.echo(f"notice: {notice}", err=True)
+    return plugins
+
+
+class IngestGroup(click.Group):
+    """Built-in commands first; plugins load only to find a command they register."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and not getattr(self, "_plugin_commands", False):
+            self._plugin_commands = True
+            from ingest.plugins.manager import PluginConfig
+
+            plugins_for(PluginConfig.default()).pm.hook.register_commands(cli=self)
+            command = super().get_command(ctx, name)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PluginLoadError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=IngestGroup)
+@click.version_option(__version__, prog_name="ingest")
+def cli() -> None:
+    """Collect news articles from the web into SQLite.
+
+    Plugins may add commands of their own: `ingest plugins` lists what is loaded.
+    """
+
+
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(_module).COMMANDS:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,9 @@
+"""Plugins: the hook specifications, the manager that loads plugins, and the Outlet record.
+
+The wing below extraction: it knows hooks and outlets, nothing of Scrapy,
+trafilatura or SQLite. A plugin author imports from ``ingest`` itself.
+"""
+
+
+class PluginLoadError(Exception):
+    """A plugin could not be imported or registered: one line naming where and why."""

@@ -1,0 +1,1 @@
+"""What reads a finished database: search, statistics, export, and Datasette."""

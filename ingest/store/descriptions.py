@@ -1,0 +1,190 @@
+"""What every table and column of the database holds, in words.
+
+The one description of the schema: the docs, Datasette's metadata and a test
+read it, so a new column is described where the schema creates it (a test
+checks that each table and column has its entry).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: What every table and column holds: the one source for docs and Datasette metadata.
+#: A table added to the schema gets its entry here (a test checks).
+DESCRIPTIONS: dict[str, dict[str, Any]] = {
+    "crawls": {
+        "description": "One row per run of `ingest crawl`, `ingest demo` or `ingest reextract`.",
+        "columns": {
+            "id": "Run number",
+            "command": "What ran: crawl news, reextract",
+            "started_at": "When it started (UTC, ISO 8601)",
+            "finished_at": "When it finished; empty if it was killed",
+            "seeds": "The seeds it was given (JSON list)",
+            "settings": "The crawl settings that matter (JSON)",
+            "stats": "Final Scrapy and storage statistics (JSON)",
+            "resumed_from": "The interrupted run this one resumed (`crawl --resume`), if any",
+        },
+    },
+    "pages": {
+        "description": "One row per fetched URL, with the raw body kept for re-extraction.",
+        "columns": {
+            "url": "The URL fetched (after redirects)",
+            "kind": "html, feed, sitemap, other, or error (an HTTP error status)",
+            "status": "HTTP status",
+            "content_type": "Content-Type header",
+            "headers": "Headers that matter: ETag, Last-Modified, Date, Content-Language (JSON)",
+            "fetched_at": "When it was fetched (UTC)",
+            "body": "The raw body, zlib-compressed",
+            "size": "Size of the raw body in bytes",
+            "found_via": "How the crawl found it: seed, feed URL, sitemap URL or linking page",
+            "depth": "Links followed from a seed to reach it",
+            "crawl_id": "The run that fetched it last",
+        },
+    },
+    "articles": {
+        "description": "One row per article, keyed by a stable id from its canonical URL.",
+        "columns": {
+            "id": "Stable id: a hash of the canonical URL",
+            "url": "The page the article was extracted from",
+            "canonical_url": "The article's canonical URL (tracking parameters removed)",
+            "outlet": "The outlet a plugin declared for the URL's domain",
+            "site": "The site's host name (without www., with the port if not the default)",
+            "title": "Headline, without the site's name",
+            "authors": "Author names (JSON list)",
+            "published": "Publication date (ISO 8601)",
+            "published_source": (
+                "Where the publication date came from: json-ld, meta, feed or sitemap (the entry "
+                "that listed the page), time, url or htmldate"
+            ),
+            "modified": "Last modification date (ISO 8601)",
+            "language": "ISO 639-1 language code",
+            "sitename": "The site's name",
+            "description": "The page's summary (meta description)",
+            "image": "The lead image URL",
+            "tags": "Tags and categories (JSON list)",
+            "text": "The article's text, one paragraph per line; empty for an exact duplicate",
+            "word_count": "Words in the text",
+            "content_hash": "Changes when title or text change",
+            "duplicate_of": "The article with the very same title and text, stored first",
+            "cluster_id": "The same story elsewhere: id of the cluster's first article",
+            "outlet_version": "Version of the outlet rules that applied",
+            "extractor": "The extraction library and its version",
+            "plugins": "Plugins that produced or changed the article (JSON list)",
+            "provenance": "Which plugin last set each field (JSON object)",
+            "first_seen": "When the article was first stored",
+            "last_seen": "When the article was last fetched (or confirmed unchanged by a 304)",
+            "crawl_id": "The run that stored it last",
+        },
+    },
+    "article_versions": {
+        "description": "Earlier title and text of articles whose content changed.",
+        "columns": {
+            "id": "Row number",
+            "article_id": "The article",
+            "title": "The earlier title",
+            "text": "The earlier text",
+            "content_hash": "The earlier content hash",
+            "first_seen": "When this version was first stored",
+            "last_seen": "When this version was last seen",
+            "replaced_at": "When a newer version replaced it",
+            "diff": "What the newer version changed: title, then the text's lines (unified diff)",
+            "crawl_id": "The run that found the newer version",
+        },
+    },
+    "errors": {
+        "description": "Everything that failed, where and why; the crawl went on.",
+        "columns": {
+            "id": "Row number",
+            "crawl_id": "The run",
+            "url": "The page concerned",
+            "stage": (
+                "fetch, load (a plugin), classify, extract, clean, normalize or store (an "
+                "article the database refused)"
+            ),
+            "plugin": "The plugin that raised, if one did",
+            "kind": (
+                "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "
+                "(a challenge page), an exception"
+            ),
+            "message": "What went wrong",
+            "traceback": "Python traceback, for plugin errors",
+            "at": "When (UTC)",
+        },
+    },
+    "urls": {
+        "description": (
+            "The crawl frontier: every URL a crawl found, how and when, and what became of it."
+        ),
+        "columns": {
+            "url": "The URL (canonical: tracking parameters and AMP spellings removed)",
+            "outlet": "Its outlet (a plugin's name) or site (host name)",
+            "state": (
+                "queued (found, to fetch), fetched, failed, blocked, robots (disallowed), "
+                "skipped (before --since), alias (an article's canonical URL)"
+            ),
+            "reason": (
+                "Why: changed (a feed or sitemap date is newer), refresh, max_pages, old, "
+                "not_modified, captcha, http_404, canonical..."
+            ),
+            "kind": "html, feed, sitemap or other, as last fetched",
+            "status": "Last HTTP status (304: not modified)",
+            "found_via": "How it was first found: seed, feed URL, sitemap URL, robots or page",
+            "found_at": "When it was first found (UTC)",
+            "depth": "Links followed from a seed to reach it",
+            "lastmod": "The latest date a feed or sitemap gave for it",
+            "published": "Its publication date, from a feed, sitemap or the article",
+            "fetched_at": "When it was last fetched with an answer (200 or 304)",
+            "fetches": "How many times it was requested",
+            "etag": "ETag of the last full answer, for If-None-Match",
+            "last_modified": "Last-Modified of the last full answer, for If-Modified-Since",
+            "article_id": "The article stored from it",
+            "crawl_id": "The run that fetched or tried it last",
+        },
+    },
+    "crawl_health": {
+        "description": "Per crawl and outlet: fetched, stored, skipped, blocked, failed.",
+        "columns": {
+            "crawl_id": "The run",
+            "outlet": "The outlet (a plugin's name) or site (host name)",
+            "pages": "Pages fetched and stored (status 200)",
+            "not_modified": "Conditional requests answered 304 Not Modified: nothing extracted",
+            "new": "Articles stored for the first time",
+            "updated": "Articles whose text or title changed (the old one is in article_versions)",
+            "unchanged": "Articles fetched again (or answered 304) with the same content",
+            "duplicates": "New articles identical to one stored under another URL",
+            "skipped_unchanged": (
+                "URLs not fetched again: articles held and unchanged per feeds and sitemaps, "
+                "child sitemaps not modified since their last fetch"
+            ),
+            "skipped_old": "URLs not fetched or not stored: dated before --since",
+            "errors": "Errors of every kind",
+            "blocked": "Refusals: HTTP 401, 403, 429, 451, and captcha or bot-check pages",
+            "robots_disallowed": "Requests robots.txt forbade",
+            "error_kinds": "Errors by kind (JSON object)",
+        },
+    },
+    "site_lines": {
+        "description": "Short text lines counted per site: those on many articles are boilerplate.",
+        "columns": {
+            "site": "The site (host name without www.)",
+            "line_hash": "Hash of the line, case and punctuation ignored",
+            "line": "The line as first seen",
+            "articles": "Articles of the site whose text had the line when first stored",
+            "first_seen": "When it was first seen",
+        },
+    },
+    "article_minhash": {
+        "description": "MinHash signature of each article's text, to find near-duplicates.",
+        "columns": {
+            "article_id": "The article",
+            "signature": "128 32-bit minimum hashes of the text's word 3-shingles",
+        },
+    },
+    "article_lsh": {
+        "description": "LSH buckets of MinHash signatures: articles sharing a key are compared.",
+        "columns": {
+            "key": "One band of the signature, hashed",
+            "article_id": "The article",
+        },
+    },
+}
