@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -130,11 +131,14 @@ def test_a_folder_copy_overrides_the_installed_plugin_with_a_notice(tmp_path):
     assert notices == [f"plugin guardian: {tmp_path / 'guardian.py'} overrides {installed}"]
 
 
-def test_the_installed_file_itself_in_a_folder_is_no_override():
-    """In a clone with an editable install, plugins/ holds the very files installed."""
+def test_the_installed_file_itself_or_a_copy_in_a_folder_is_no_override(tmp_path):
+    """In a clone, plugins/ holds the very files installed (editable) or copies of them."""
     notices: list[str] = []
     build_manager(PluginConfig(dirs=(str(ROOT / "plugins"),)), notices=notices)
+    (tmp_path / "guardian.py").write_bytes((ROOT / "plugins" / "guardian.py").read_bytes())
+    pm = build_manager(PluginConfig(dirs=(str(tmp_path),)), notices=notices)
     assert notices == []
+    assert Path(pm.get_plugin("guardian").__file__) == ROOT / "plugins" / "guardian.py"
 
 
 def test_the_cli_tells_the_override_once_and_goes_on(tmp_path):

@@ -58,7 +58,7 @@ def articles(db: Path) -> dict[str, dict]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     rows = {
-        row["url"]: {k: row[k] for k in row.keys() if k not in WHEN}
+        row["url"]: {k: v for k, v in dict(row).items() if k not in WHEN}
         for row in conn.execute("select * from articles")
     }
     conn.close()

@@ -192,8 +192,8 @@ def build_manager(
         for path in sorted(Path(folder).glob("*.py")):
             if path.name.startswith("_") or (allowed is not None and path.stem not in allowed):
                 continue
-            if _same_file(pm.get_plugin(path.stem), path):
-                continue  # the installed plugin is this very file (an editable install)
+            if _same_source(pm.get_plugin(path.stem), path):
+                continue  # the installed plugin is this very file, or a copy of it
             _register(pm, _import_file(path), path.stem, notices)
     for plugin in extra:
         pm.register(plugin, name=getattr(plugin, "__name__", None) or type(plugin).__name__)
@@ -231,9 +231,13 @@ def _where(plugin: object) -> str:
     return str(getattr(plugin, "__file__", None) or getattr(plugin, "__name__", repr(plugin)))
 
 
-def _same_file(plugin: object, path: Path) -> bool:
+def _same_source(plugin: object, path: Path) -> bool:
+    """Whether ``plugin`` was loaded from ``path`` or from a file of the same bytes: in a
+    clone, plugins/ holds the files an install of the same version carries."""
     file = getattr(plugin, "__file__", None)
-    return file is not None and Path(file).resolve() == path.resolve()
+    if file is None:
+        return False
+    return Path(file).resolve() == path.resolve() or Path(file).read_bytes() == path.read_bytes()
 
 
 def _import_file(path: Path) -> object:
