@@ -8,6 +8,10 @@ fetched and what was skipped before fetching.
 import gzip
 import json
 
+import pytest
+
+from ingest.crawl.discovery import Entry, absolute, page_kind
+
 from conftest import FAST, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, prose, story
 
@@ -299,3 +303,26 @@ def test_a_page_left_queued_keeps_its_feed_date_when_a_later_crawl_fetches_it(tm
         ("Undated 0", "2024-03-05", "feed"),
         ("Undated 1", "2024-03-06", "feed"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "kind"),
+    [
+        (b'<?xml version="1.0"?><urlset xmlns="x"><url/></urlset>', "text/html", "sitemap"),
+        (b"<sitemapindex><sitemap/></sitemapindex>", None, "sitemap"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>', "text/html", "feed"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"/>', "application/xml", "feed"),
+        (b"<rdf:RDF><channel/></rdf:RDF>", None, "feed"),
+        (b"<!DOCTYPE html><title>x</title>", None, "html"),
+        (b"<html><body>a <rss> tag named in text</body></html>", None, "html"),
+        (b"plain words", "text/html; charset=utf-8", "html"),
+        (b"%PDF-1.7", "application/pdf", "other"),
+    ],
+)
+def test_page_kind_reads_the_content_before_the_label(body, content_type, kind):
+    assert page_kind(body, content_type) == kind
+
+
+def test_absolute_resolves_an_entry_against_its_listing():
+    entry = absolute(Entry("../news/a?utm_source=x", "2024-03-01"), "https://ex.org/feeds/rss.xml")
+    assert entry == Entry("https://ex.org/news/a", "2024-03-01")

@@ -15,8 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 from lxml import etree
+
+from ingest.urls import canonical
 
 XML_PARSER = etree.XMLParser(
     recover=True, resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True
@@ -55,6 +58,25 @@ def _parse(body: bytes) -> etree._Element | None:
         return etree.fromstring(body, XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
+
+
+def page_kind(body: bytes, content_type: str | None) -> str:
+    """html, feed, sitemap or other, from the content: servers mislabel XML often."""
+    head = body[:2048].lstrip().lower()
+    if b"<html" not in head:
+        if b"<urlset" in head or b"<sitemapindex" in head:
+            return "sitemap"
+        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+            return "feed"
+    content_type = (content_type or "").lower()
+    if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
+        return "html"
+    return "other"
+
+
+def absolute(entry: Entry, base: str) -> Entry:
+    """The entry with its URL made absolute against the listing's and canonical."""
+    return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
 
 
 def feed_entries(body: bytes) -> list[Entry]:

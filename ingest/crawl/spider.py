@@ -35,8 +35,10 @@ from twisted.python.failure import Failure
 
 from ingest.crawl.discovery import (
     Entry,
+    absolute,
     feed_entries,
     older_than,
+    page_kind,
     parse_date,
     parse_since,
     robots_sitemaps,
@@ -215,7 +217,7 @@ class NewsSpider(Planner, scrapy.Spider):
                 return
         item = PageItem(
             url=response.url,
-            kind=sniff(response, body),
+            kind=page_kind(body, _header(response, "content-type")),
             status=response.status,
             body=body,
             content_type=_header(response, "content-type"),
@@ -281,11 +283,11 @@ class NewsSpider(Planner, scrapy.Spider):
                 entries = [Entry(u) for u in item.outcome.links if self.wanted_link(u)]
             via = f"link {item.url}"
         elif item.kind == "feed":
-            entries = [_absolute(e, item.url) for e in feed_entries(item.body)]
+            entries = [absolute(e, item.url) for e in feed_entries(item.body)]
             via, priority = f"feed {item.url}", 5
         elif item.kind == "sitemap":
             sitemap, found = sitemap_entries(item.body)
-            entries = [_absolute(e, item.url) for e in found]
+            entries = [absolute(e, item.url) for e in found]
             via, priority = f"sitemap {item.url}", 6 if sitemap else 5
         requests = []
         for entry in entries:
@@ -334,24 +336,6 @@ class NewsSpider(Planner, scrapy.Spider):
             found=self._take(),
             known_page=bool(known.get("page")),
         )
-
-
-def sniff(response: Response, body: bytes) -> str:
-    """html, feed, sitemap or other, from the content: servers mislabel XML often."""
-    head = body[:2048].lstrip().lower()
-    if b"<html" not in head:
-        if b"<urlset" in head or b"<sitemapindex" in head:
-            return "sitemap"
-        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
-            return "feed"
-    content_type = (_header(response, "content-type") or "").lower()
-    if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
-        return "html"
-    return "other"
-
-
-def _absolute(entry: Entry, base: str) -> Entry:
-    return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
 
 
 def _published(article: dict[str, Any]) -> str | None:
