@@ -14,12 +14,13 @@ class Resource:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     delay: float = 0.0  # seconds to wait before answering: a server that hangs
+    headers: dict[str, str] | None = None  # more response headers (Location for a redirect)
 
 
 class LocalSite:
     """A threaded HTTP server over a dict of path -> Resource, changeable between crawls."""
 
-    def __init__(self, resources: dict[str, Resource | str]):
+    def __init__(self, resources: dict[str, Resource | str], host: str = "127.0.0.1"):
         self.resources = {
             p: r if isinstance(r, Resource) else Resource(r) for p, r in resources.items()
         }
@@ -39,6 +40,8 @@ class LocalSite:
                     self.send_response(resource.status)
                     self.send_header("Content-Type", resource.content_type)
                     self.send_header("Content-Length", str(len(body)))
+                    for name, value in (resource.headers or {}).items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -47,13 +50,14 @@ class LocalSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def __enter__(self) -> LocalSite:
         self.thread.start()

@@ -135,6 +135,12 @@ def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: 
     help="Fetch stored articles again (conditional requests: unchanged ones answer 304).",
 )
 @click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also reach loopback, private, link-local and metadata addresses that are not a "
+    "seed's own site (refused by default).",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue the last crawl if it was interrupted: what it fetched is not fetched again.",
@@ -149,6 +155,7 @@ def crawl(
     since,
     refresh,
     resume,
+    allow_private,
     db,
     workers,
     plugins_dir,
@@ -163,6 +170,8 @@ def crawl(
     """
     overrides = _base_overrides(workers, plugins_dir, verbose)
     overrides["DEPTH_LIMIT"] = max_depth
+    if allow_private:
+        overrides["INGEST_ALLOW_PRIVATE"] = True
     _crawl_and_report(
         list(seeds),
         db,

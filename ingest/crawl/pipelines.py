@@ -175,6 +175,8 @@ class IngestPipeline:
         self.stats.inc_value("ingest/errors")
         if item.kind == "robots_disallowed":
             state = "robots"
+        elif item.kind == "blocked_address":
+            state = "refused"
         else:
             state = "blocked" if item.kind in BLOCK_KINDS else "failed"
         self.store.add_url(

@@ -31,7 +31,11 @@ ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # Each response yields one page item and its links; Scrapy starts this many tasks per
 # response to process them, so a small number saves the event loop real work.
 CONCURRENT_ITEMS = 4
-DOWNLOADER_MIDDLEWARES = {"ingest.crawl.middlewares.RouteThroughProxy": 740}
+DOWNLOADER_MIDDLEWARES = {
+    "ingest.crawl.middlewares.RouteThroughProxy": 740,
+    # After the proxy is chosen and before the download: redirects come back through it.
+    "ingest.crawl.guard.AddressGuard": 760,
+}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -45,4 +49,5 @@ INGEST_BATCH_SIZE = 100  # rows per committed transaction
 INGEST_PROXY = None  # route every request through this proxy (the offline demo)
 INGEST_ROBOTS_SITEMAPS = True  # also crawl the sitemaps robots.txt names (`Sitemap:` lines)
 INGEST_CONDITIONAL_REQUESTS = True  # ask again with If-None-Match / If-Modified-Since
+INGEST_ALLOW_PRIVATE = False  # reach loopback/private/link-local/metadata addresses off the seeds
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

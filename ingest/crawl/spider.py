@@ -45,6 +45,7 @@ from ingest.crawl.discovery import (
     sitemap_entries,
 )
 from ingest.crawl.frontier import FrontierReader, Known
+from ingest.crawl.guard import BlockedAddress
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
@@ -323,6 +324,8 @@ class NewsSpider(Planner, scrapy.Spider):
             kind, message = f"http_{status}", f"HTTP {status}"
             if status >= 500 and looks_like_challenge(response.body):
                 kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
+        elif failure.check(BlockedAddress):
+            kind = "blocked_address"
         elif failure.check(IgnoreRequest) and "robots.txt" in message:
             kind = "robots_disallowed"
         known = request.meta.get("known") or {}

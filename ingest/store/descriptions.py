@@ -120,11 +120,12 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "outlet": "Its outlet (a plugin's name) or site (host name)",
             "state": (
                 "queued (found, to fetch), fetched, failed, blocked, robots (disallowed), "
-                "skipped (before --since), alias (an article's canonical URL)"
+                "refused (an address the crawl may not reach), skipped (before --since), "
+                "alias (an article's canonical URL)"
             ),
             "reason": (
                 "Why: changed (a feed or sitemap date is newer), refresh, max_pages, old, "
-                "not_modified, captcha, http_404, canonical..."
+                "not_modified, captcha, http_404, blocked_address, canonical..."
             ),
             "kind": "html, feed, sitemap or other, as last fetched",
             "status": "Last HTTP status (304: not modified)",
