@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FAST, ROOT, run_ingest
+from conftest import FAST, ROOT, rows, run_ingest
 from sites import LocalSite, article_page, story
 
 
@@ -172,3 +172,58 @@ def test_a_plugin_adds_a_view_to_the_database_and_a_command_that_reads_it(tmp_pa
     assert "Words per article" in run_ingest("word-counts", "--help", cwd=tmp_path, env=env).stdout
     out = run_ingest("word-counts", "--db", str(db), cwd=tmp_path, env=env).stdout
     assert out == f"Budget passes: {len(' '.join(story(1)).split())} words\n"
+
+
+EVIL = """\
+from pathlib import Path
+
+Path(__file__).with_name("ran").write_text("evil ran")
+"""
+
+
+def test_a_plugins_folder_in_the_current_directory_runs_no_code(tmp_path):
+    """A downloaded folder's ./plugins is not the user's choice: no command imports it."""
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "evil.py").write_text(EVIL)
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        run_ingest(
+            "crawl", site.url + "/news/2024/03/budget", "--db", str(db), "--no-follow", *FAST,
+            cwd=tmp_path,
+        )  # fmt: skip
+    for args in (
+        ("--version",),
+        ("plugins",),
+        ("stats", "--db", str(db)),
+        ("reextract", "--db", str(db)),
+    ):
+        result = run_ingest(*args, cwd=tmp_path)
+        assert "evil" not in result.stdout
+    assert not (tmp_path / "plugins" / "ran").exists()
+    assert rows(db, "select title from articles") == [("Budget passes",)]
+
+
+def test_new_plugin_names_its_folder_in_ingest_toml_so_it_loads_at_once(tmp_path):
+    made = run_ingest("new-plugin", "town_crier", "--domain", "towncrier.example", cwd=tmp_path)
+    assert "Added plugins to ingest.toml" in made.stdout
+    assert (tmp_path / "ingest.toml").read_text().endswith('dirs = ["plugins"]\n')
+    listed = run_ingest("plugins", cwd=tmp_path)
+    assert "│ town_crier " in listed.stdout and "town-crier v1" in listed.stdout
+    again = run_ingest("new-plugin", "gazette", "--domain", "gazette.example", cwd=tmp_path)
+    assert "Added" not in again.stdout  # the folder is named already
+    assert "gazette v1" in run_ingest("plugins", cwd=tmp_path).stdout
+    other = run_ingest(
+        "new-plugin", "herald", "--domain", "herald.example", "--dir", "more", cwd=tmp_path
+    )
+    assert "Added more to ingest.toml" in other.stdout
+    assert (tmp_path / "ingest.toml").read_text().endswith('dirs = ["plugins", "more"]\n')
+    listed = run_ingest("plugins", cwd=tmp_path).stdout
+    assert "herald v1" in listed and "town-crier v1" in listed
+
+
+def test_a_broken_ingest_toml_is_one_line_naming_it(tmp_path):
+    (tmp_path / "ingest.toml").write_text("[plugins]\ndirs = plugins\n")
+    result = run_ingest("plugins", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'ingest.toml'}: ")
+    assert len(result.stderr.splitlines()) == 1

@@ -20,7 +20,7 @@ import click
 
 from ingest import __version__
 from ingest.cli import plugins_for
-from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig
+from ingest.plugins.manager import DEFAULT_PLUGINS, PROJECT_FILE, PluginConfig, project_dirs
 
 PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
@@ -162,9 +162,24 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     pages.mkdir(parents=True, exist_ok=True)
     (pages / ".gitkeep").touch()
     click.echo(f"Wrote {path} (outlet {outlet_name!r} on {bare}) and {pages}/")
-    more = f" --plugins-dir {folder}" if Path(folder) != Path("plugins") else ""
-    click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}{more}")
-    click.echo(f"  and {_golden_test(fixtures, name, (folder,))}")
+    if str(Path(folder).resolve()) not in PluginConfig.default().dirs:
+        _name_in_project_file(Path(folder))
+        click.echo(f"Added {folder} to {PROJECT_FILE}: ingest loads its plugins when run here")
+    click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}")
+    click.echo(f"  and {_golden_test(fixtures, name)}")
+
+
+def _name_in_project_file(folder: Path) -> None:
+    """Add ``folder`` to ``./ingest.toml``'s plugin folders, so the new plugin loads here."""
+    dirs = [os.path.relpath(d, Path.cwd()) for d in project_dirs(Path.cwd())]
+    entry = os.path.relpath(folder.resolve(), Path.cwd())
+    lines = ", ".join(json.dumps(d) for d in [*dirs, entry])
+    Path(PROJECT_FILE).write_text(
+        "# ingest's settings for this folder.\n[plugins]\n"
+        "# Folders of outlet plugins to load when ingest runs here, relative to this file.\n"
+        f"dirs = [{lines}]\n",
+        encoding="utf-8",
+    )
 
 
 def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:

@@ -17,6 +17,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
+import tomllib
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -42,6 +43,8 @@ DEFAULT_PLUGINS = (
 LOAD_ENV = "INGEST_LOAD_PLUGINS"
 #: Extra plugin folders, separated like PATH.
 DIRS_ENV = "INGEST_PLUGINS_DIR"
+#: A project's settings file in the current directory, naming its plugin folders.
+PROJECT_FILE = "ingest.toml"
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,30 @@ class PluginConfig:
 
     @classmethod
     def default(cls, extra_dirs: Iterable[str | Path] = ()) -> PluginConfig:
+        """Folders the user named: options, ``INGEST_PLUGINS_DIR``, then ``./ingest.toml``.
+
+        Never a folder merely found in the current directory: running ingest inside a
+        downloaded folder must not run that folder's code.
+        """
         dirs: list[Path] = [Path(d) for d in extra_dirs]
         dirs += [Path(d) for d in os.environ.get(DIRS_ENV, "").split(os.pathsep) if d]
-        dirs += [Path.cwd() / "plugins"]
+        dirs += project_dirs(Path.cwd())
         unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
         return cls(dirs=tuple(unique))
+
+
+def project_dirs(folder: Path) -> list[Path]:
+    """The plugin folders ``FOLDER/ingest.toml`` names (``[plugins] dirs``), relative to it."""
+    path = folder / PROJECT_FILE
+    if not path.is_file():
+        return []
+    try:
+        dirs = tomllib.loads(path.read_text(encoding="utf-8")).get("plugins", {}).get("dirs", [])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise PluginLoadError(f"{path}: {exc}") from exc
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        raise PluginLoadError(f"{path}: [plugins] dirs must be a list of folder names")
+    return [folder / d for d in dirs]
 
 
 @dataclass
