@@ -25,6 +25,13 @@ COMMAND_MODULES = ("ingest.cli.crawl", "ingest.cli.query", "ingest.cli.plugins")
 
 _told: set[str] = set()
 
+PLUGINS_DIR_OPTION = click.option(
+    "--plugins-dir",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Another folder of outlet plugins (repeatable).",
+)
+
 
 def plugins_for(config: PluginConfig) -> Plugins:
     """The plugins for ``config``, with their notices told once on stderr."""

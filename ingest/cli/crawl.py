@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
@@ -86,12 +86,7 @@ def _crawl_and_report(
 common_crawl_options = [
     click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write."),
     click.option("--workers", type=int, help="Extraction processes (default: one per core)."),
-    click.option(
-        "--plugins-dir",
-        multiple=True,
-        type=click.Path(file_okay=False),
-        help="Another folder of outlet plugins (repeatable).",
-    ),
+    PLUGINS_DIR_OPTION,
     click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP),
     click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log."),
 ]
@@ -221,12 +216,7 @@ def demo(db, workers, settings, verbose):
 @click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
 @click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
-@click.option(
-    "--plugins-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    help="Another folder of outlet plugins (repeatable).",
-)
+@PLUGINS_DIR_OPTION
 def extract(files, url, jsonl, workers, plugins_dir):
     """Extract articles from saved HTML FILES (plain or .gz) and print them as JSON.
 
@@ -270,12 +260,7 @@ def _read_file(path: str) -> bytes:
 @click.command()
 @click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
-@click.option(
-    "--plugins-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    help="Another folder of outlet plugins (repeatable).",
-)
+@PLUGINS_DIR_OPTION
 def reextract(db, workers, plugins_dir):
     """Re-run extraction and plugins over the raw pages stored in the database.
 

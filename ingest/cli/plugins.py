@@ -19,15 +19,9 @@ from urllib.parse import urlsplit
 import click
 
 from ingest import __version__
-from ingest.cli import plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
 from ingest.plugins.manager import DEFAULT_PLUGINS, PROJECT_FILE, PluginConfig, project_dirs
 
-PLUGINS_DIR_OPTION = click.option(
-    "--plugins-dir",
-    multiple=True,
-    type=click.Path(file_okay=False),
-    help="Another folder of outlet plugins (repeatable).",
-)
 FIXTURES_OPTION = click.option(
     "--fixtures",
     default="tests/fixtures",
