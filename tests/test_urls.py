@@ -107,8 +107,9 @@ def test_sitemap_entries_index_news_and_gzip():
   </news:news></url>
 <url><loc>https://n.example/b</loc></url>
 </urlset>"""
-    index, (a, b) = sitemap_entries(news)
-    assert not index
+    entries = sitemap_entries(news)
+    assert not entries.index and not entries.more
+    a, b = entries
     assert (a.url, a.published, a.modified, a.date) == (
         "https://n.example/a",
         "2024-03-01T08:00:00+00:00",
@@ -116,12 +117,12 @@ def test_sitemap_entries_index_news_and_gzip():
         "2024-03-05",
     )
     assert (b.url, b.date) == ("https://n.example/b", None)
-    index, entries = sitemap_entries(
+    entries = sitemap_entries(
         b"<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
         b"<sitemap><loc>https://n.example/s1.xml.gz</loc><lastmod>2023-12</lastmod></sitemap>"
         b"</sitemapindex>"
     )
-    assert index and [(e.url, e.modified) for e in entries] == [
+    assert entries.index and [(e.url, e.modified) for e in entries] == [
         ("https://n.example/s1.xml.gz", "2023-12-01")
     ]
     assert gzip.decompress(gzip.compress(news)) == news  # the spider unpacks before parsing

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from pathlib import Path
@@ -227,8 +226,8 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
     if workers is None and len(files) == 1:
         workers = 0  # one file: no pool to start
-    jobs = (
-        Job(url=url or Path(f).resolve().as_uri(), body=_read_file(f), classify=False, source=f)
+    jobs = (  # the workers read the files, each within the size bound
+        Job(url=url or Path(f).resolve().as_uri(), body=b"", path=f, classify=False, source=f)
         for f in files
     )
     failed = 0
@@ -250,11 +249,6 @@ def extract(files, url, jsonl, workers, plugins_dir):
                 click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     if failed:
         raise SystemExit(1)
-
-
-def _read_file(path: str) -> bytes:
-    data = Path(path).read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 @click.command()

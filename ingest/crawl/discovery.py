@@ -11,7 +11,9 @@ Dates are kept as UTC ISO 8601 strings, comparable as text:
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -21,9 +23,8 @@ from lxml import etree
 
 from ingest.urls import canonical
 
-XML_PARSER = etree.XMLParser(
-    recover=True, resolve_entities=False, no_network=True, remove_comments=True, huge_tree=True
-)
+#: Entries planned from one feed or sitemap: the sitemap protocol's own maximum.
+MAX_ENTRIES = 50_000
 
 _FEED_DATES = {"pubdate": "published", "published": "published", "issued": "published"}
 _FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last change
@@ -53,11 +54,54 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _parse(body: bytes) -> etree._Element | None:
+class Listing(list[Entry]):
+    """A feed's or sitemap's entries, at most the bound; ``more`` if it listed more.
+
+    Read one entry at a time, each freed when read: a 30 MB sitemap of tiny
+    entries would cost hundreds of MB as one tree.
+    """
+
+    index: bool = False
+    more: bool = False
+
+    def too_many(self, limit: int) -> str | None:
+        """The errors row's message when entries were left out, else None."""
+        if not self.more:
+            return None
+        return (
+            f"lists more than {limit:,} entries; the first {limit:,} were planned "
+            "(INGEST_MAX_LISTING_ENTRIES)"
+        )
+
+
+def _elements(body: bytes, tags: tuple[str, ...]) -> Iterator[tuple[etree._Element, str]]:
+    """Each element named in ``tags`` (any namespace) once parsed, with the root's name.
+
+    Elements are cleared after use; a parse error ends the walk, keeping what came before.
+    """
+    root = ""
+    events = etree.iterparse(
+        io.BytesIO(body),
+        events=("start", "end"),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        huge_tree=True,
+    )
     try:
-        return etree.fromstring(body, XML_PARSER)
+        for event, element in events:
+            if event == "start":
+                root = root or _local(element.tag)
+                continue
+            if _local(element.tag) in tags:
+                yield element, root
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
     except (etree.XMLSyntaxError, ValueError):
-        return None
+        return
 
 
 def page_kind(body: bytes, content_type: str | None) -> str:
@@ -79,13 +123,10 @@ def absolute(entry: Entry, base: str) -> Entry:
     return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
 
 
-def feed_entries(body: bytes) -> list[Entry]:
+def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
     """The entries of an RSS 1/2 or Atom feed, in feed order, with their dates."""
-    root = _parse(body)
-    if root is None:
-        return []
-    entries: list[Entry] = []
-    for item in root.iter("{*}item", "{*}entry"):
+    entries = Listing()
+    for item, _ in _elements(body, ("item", "entry")):
         link = published = modified = None
         for child in item:
             name = _local(child.tag)
@@ -104,24 +145,24 @@ def feed_entries(body: bytes) -> list[Entry]:
             elif name in _FEED_MODIFIED:
                 modified = modified or parse_date(text)
         if link:
+            if limit and len(entries) >= limit:
+                entries.more = True
+                break
             entries.append(Entry(link, published, modified))
     return entries
 
 
-def sitemap_entries(body: bytes) -> tuple[bool, list[Entry]]:
-    """Whether the sitemap is an index, and its entries: page or child-sitemap URLs.
+def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
+    """A sitemap's entries (page or child-sitemap URLs); ``index`` tells which.
 
     ``lastmod`` is the entry's modification date; a Google News sitemap's
     ``news:publication_date`` its publication date.
     """
-    root = _parse(body)
-    if root is None:
-        return False, []
-    index = _local(root.tag) == "sitemapindex"
-    entries: list[Entry] = []
-    for element in root:
-        if _local(element.tag) not in ("url", "sitemap"):
-            continue
+    entries = Listing()
+    for element, root in _elements(body, ("url", "sitemap")):
+        if root not in ("urlset", "sitemapindex"):
+            break
+        entries.index = root == "sitemapindex"
         loc = published = modified = None
         for child in element:
             name = _local(child.tag)
@@ -134,8 +175,11 @@ def sitemap_entries(body: bytes) -> tuple[bool, list[Entry]]:
                     if _local(field.tag) == "publication_date":
                         published = parse_date(field.text or "")
         if loc:
+            if limit and len(entries) >= limit:
+                entries.more = True
+                break
             entries.append(Entry(loc, published, modified))
-    return index, entries
+    return entries
 
 
 def robots_sitemaps(body: bytes) -> list[str]:

@@ -24,7 +24,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
 # A server that hangs or a page that never ends must not stall the crawl.
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# Half Scrapy's 32 MiB: no HTML page past INGEST_MAX_HTML_BYTES is extracted anyway, and
+# a sitemap of 50,000 URLs (the protocol's maximum) is about 10 MB.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 2
 
 ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
@@ -50,4 +52,8 @@ INGEST_PROXY = None  # route every request through this proxy (the offline demo)
 INGEST_ROBOTS_SITEMAPS = True  # also crawl the sitemaps robots.txt names (`Sitemap:` lines)
 INGEST_CONDITIONAL_REQUESTS = True  # ask again with If-None-Match / If-Modified-Since
 INGEST_ALLOW_PRIVATE = False  # reach loopback/private/link-local/metadata addresses off the seeds
+# Bounds (docs/security.md): a page or listing past one is an errors row, never a crash.
+INGEST_MAX_HTML_BYTES = 5_000_000  # HTML handed to extraction; 0: no bound
+INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
+INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0: no bound
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

@@ -27,13 +27,14 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from ingest.crawl.discovery import (
+    MAX_ENTRIES,
     Entry,
     absolute,
     feed_entries,
@@ -49,7 +50,8 @@ from ingest.crawl.guard import BlockedAddress
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
-from ingest.extract.process import Job, Outcome
+from ingest.extract.limits import Limits, TooLarge, check_size
+from ingest.extract.process import Job, Outcome, error_record, refused
 from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.health import looks_like_challenge
@@ -115,6 +117,8 @@ class NewsSpider(Planner, scrapy.Spider):
         spider.depth_limit = settings.getint("DEPTH_LIMIT")
         spider.robots_sitemaps = settings.getbool("INGEST_ROBOTS_SITEMAPS", True)
         spider.conditional = settings.getbool("INGEST_CONDITIONAL_REQUESTS", True)
+        spider.limits = Limits.from_settings(settings)
+        spider.max_entries = settings.getint("INGEST_MAX_LISTING_ENTRIES", MAX_ENTRIES)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
@@ -211,7 +215,7 @@ class NewsSpider(Planner, scrapy.Spider):
             except (OSError, EOFError, ValueError, zlib.error) as exc:  # corrupt, or too big
                 yield FetchError(
                     url=response.url,
-                    kind="bad_gzip",
+                    kind="too_large" if "exceeded" in str(exc) else "bad_gzip",
                     message=str(exc) or type(exc).__name__,
                     found_via=response.meta.get("found_via"),
                 )
@@ -283,13 +287,15 @@ class NewsSpider(Planner, scrapy.Spider):
             else:
                 entries = [Entry(u) for u in item.outcome.links if self.wanted_link(u)]
             via = f"link {item.url}"
-        elif item.kind == "feed":
-            entries = [absolute(e, item.url) for e in feed_entries(item.body)]
-            via, priority = f"feed {item.url}", 5
-        elif item.kind == "sitemap":
-            sitemap, found = sitemap_entries(item.body)
-            entries = [absolute(e, item.url) for e in found]
-            via, priority = f"sitemap {item.url}", 6 if sitemap else 5
+        elif item.kind in ("feed", "sitemap"):
+            read = feed_entries if item.kind == "feed" else sitemap_entries
+            listing = read(item.body, self.max_entries)
+            entries = [absolute(e, item.url) for e in listing]
+            sitemap = listing.index
+            via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
+            if message := listing.too_many(self.max_entries):
+                error = error_record("discover", "too_many_entries", message)
+                item.outcome = Outcome(url=item.url, errors=[error])
         requests = []
         for entry in entries:
             request = self.plan(
@@ -310,7 +316,13 @@ class NewsSpider(Planner, scrapy.Spider):
             listed=item.listed,
             follow=follow,
             keep_body=not item.not_modified,
+            limits=self.limits,
         )
+        try:  # here, not in a worker: a page past the bound is not even copied there
+            check_size(len(item.body), self.limits)
+        except TooLarge as exc:
+            item.body = b""  # not kept either: the errors row says what it was
+            return refused(job, exc)
         return await asyncio.wrap_future(self.pool.submit(job))
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
@@ -326,6 +338,8 @@ class NewsSpider(Planner, scrapy.Spider):
                 kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
         elif failure.check(BlockedAddress):
             kind = "blocked_address"
+        elif _over_maxsize(failure):
+            kind = "too_large"
         elif failure.check(IgnoreRequest) and "robots.txt" in message:
             kind = "robots_disallowed"
         known = request.meta.get("known") or {}
@@ -339,6 +353,14 @@ class NewsSpider(Planner, scrapy.Spider):
             found=self._take(),
             known_page=bool(known.get("page")),
         )
+
+
+def _over_maxsize(failure: Failure) -> bool:
+    """Scrapy cancels a body past DOWNLOAD_MAXSIZE, and drops one unpacking past it."""
+    message = failure.getErrorMessage()
+    if failure.check(DownloadCancelledError):
+        return "max size" in message
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message
 
 
 def _published(article: dict[str, Any]) -> str | None:

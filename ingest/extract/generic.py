@@ -30,8 +30,6 @@ EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 # trafilatura silently returns None past these (its own limits); we say why instead.
 MAX_DEPTH = 256
 MAX_TEXT_NODE = 10_000_000
-#: Pages larger than this are refused before parsing: no news article is 50 MB of HTML.
-MAX_HTML_CHARS = 50_000_000
 HUGE_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
@@ -46,8 +44,6 @@ class ExtractionError(Exception):
 @hookimpl(trylast=True)
 def extract_article(page: Page, outlet: Outlet | None) -> Article:
     """trafilatura over the page, comments off, the outlet's ``drop`` blocks pruned."""
-    if len(page.html) > MAX_HTML_CHARS:
-        raise ExtractionError("too_large", f"page has {len(page.html):,} characters of HTML")
     # The site's own paragraphs when the outlet names them and they are there: no guessing.
     lines = own_paragraphs(page, outlet)
     meta = page_metadata(page.tree, page.url, read_author=False)

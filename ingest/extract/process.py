@@ -15,6 +15,7 @@ from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
 from ingest.article import Page, compress
+from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.plugins.manager import PluginError, Plugins
 from ingest.urls import canonical
 
@@ -39,6 +40,8 @@ class Job:
     source: str | None = None  # a file path, for `ingest extract`
     follow: bool = False  # also list the page's links, for the crawl to follow
     keep_body: bool = False  # also return the body compressed, for storage
+    limits: Limits = field(default_factory=Limits)
+    path: str | None = None  # read the body from this file (bounded), in the worker
 
 
 @dataclass
@@ -73,9 +76,27 @@ def _records(errors: list[PluginError]) -> list[dict[str, Any]]:
     ]
 
 
+def refused(job: Job, exc: Exception) -> Outcome:
+    """The outcome of a page turned away before extraction: one error, no article."""
+    kind = getattr(exc, "kind", "unreadable")
+    error = error_record("extract", kind, str(exc))
+    return Outcome(url=job.url, is_article=True, errors=[error], source=job.source)
+
+
+def job_body(job: Job) -> bytes:
+    """The job's HTML bytes, read from its file if it has one, within the size bound."""
+    body = job.body if job.path is None else read_file(job.path, job.limits.html_bytes)
+    check_size(len(body), job.limits)
+    return body
+
+
 def process_job(plugins: Plugins, job: Job) -> Outcome:
     """Everything CPU-heavy about one fetched page, so the crawl's own process stays light."""
-    page = Page(url=job.url, html=decode_html(job.body, job.content_type))
+    try:
+        body = job_body(job)
+    except (TooLarge, OSError, ValueError) as exc:
+        return refused(job, exc)  # not kept raw either: the error says what it was
+    page = Page(url=job.url, html=decode_html(body, job.content_type))
     outcome = process_page(
         plugins,
         page.url,
@@ -85,11 +106,12 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         listed=job.listed,
         source=job.source,
         page=page,
+        limits=job.limits,
     )
     if job.follow:
         outcome.links = page_links(page)
     if job.keep_body:
-        outcome.body_z = compress(job.body)
+        outcome.body_z = compress(body)
     return outcome
 
 
@@ -124,12 +146,21 @@ def process_page(
     listed: tuple[str, str] | None = None,
     source: str | None = None,
     page: Page | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
     """Classify, extract, clean and normalize one page; ``page`` reuses a parse."""
     outlet = plugins.outlet_for(url, when)
     page = page or Page(url=url, html=html)
     page.outlet, page.fetched, page.listed = outlet, when, listed
     outcome = Outcome(url=url, source=source)
+    limits = limits or Limits()
+    try:
+        check_size(len(html), limits)  # characters here: the caller decoded already
+        check_elements(page.tree, limits)
+    except TooLarge as exc:
+        outcome.is_article = True
+        outcome.errors.append(error_record("extract", exc.kind, str(exc)))
+        return outcome
     if classify:
         verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
         outcome.errors += _records(errors)
