@@ -11,6 +11,7 @@ process tree: crawler plus extraction workers, PSS), median of several runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import statistics
 import subprocess
@@ -44,22 +45,29 @@ def real_pages() -> list[bytes]:
 
 def serve(pages: list[bytes], n: int) -> ThreadingHTTPServer:
     links = "".join(f'<a href="/article/{i}">{i}</a>\n' for i in range(n))
-    index = f"<html><body>{links}</body></html>".encode()
+    routes = {"/": (f"<html><body>{links}</body></html>".encode(), {})}
+    routes.update({f"/article/{i}": (pages[i % len(pages)], {}) for i in range(n)})
+    return serve_routes(routes)
+
+
+def serve_routes(routes: dict[str, tuple[bytes, dict[str, str]]]) -> ThreadingHTTPServer:
+    """A loopback server answering each path with its body and extra headers, else 404."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path == "/":
-                body = index
-            elif self.path.startswith("/article/"):
-                body = pages[int(self.path.rsplit("/", 1)[1]) % len(pages)]
-            else:
+            if self.path not in routes:
                 self.send_error(404)
                 return
+            body, headers = routes[self.path]
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            # the crawler may give up on a body past its size bound
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -70,15 +78,15 @@ def serve(pages: list[bytes], n: int) -> ThreadingHTTPServer:
     return server
 
 
-def tree_memory(pid: int) -> int:
-    """Proportional set size (shared pages split fairly) of a process and its descendants."""
+def tree_memory(pid: int, field: str = "Pss") -> int:
+    """Bytes of a process and its descendants: PSS (shared pages split fairly) or Rss."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
-                pss = next(line for line in f if line.startswith("Pss:"))
-                total += int(pss.split()[1]) * 1024
+                line = next(line for line in f if line.startswith(f"{field}:"))
+                total += int(line.split()[1]) * 1024
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError):
