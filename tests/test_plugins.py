@@ -174,3 +174,31 @@ def test_a_plugin_that_fails_to_import_stops_only_the_commands_that_load_plugins
             "ZeroDivisionError: division by zero\n"
         )
     assert not db.exists()
+
+
+def test_an_allowed_name_cannot_be_borrowed_by_a_file_of_another_plugin(tmp_path, monkeypatch):
+    """INGEST_LOAD_PLUGINS=guardian admits the installed guardian, not any guardian.py."""
+    borrower = tmp_path / "guardian.py"
+    borrower.write_text("raise SystemExit('borrowed the name guardian')\n")
+    monkeypatch.setenv("INGEST_LOAD_PLUGINS", "guardian")
+    notices: list[str] = []
+    pm = build_manager(PluginConfig(dirs=(str(tmp_path),)), notices=notices)
+    assert pm.get_plugin("guardian").__name__ == "ingest.outlets.guardian"
+    assert [n for n in pm.list_name_plugin() if n[0] not in DEFAULT_PLUGINS][0][0] == "guardian"
+    assert len([n for n, _ in pm.list_name_plugin() if n not in DEFAULT_PLUGINS]) == 1
+    assert notices == [
+        f"plugin guardian: {borrower} not loaded: INGEST_LOAD_PLUGINS admits guardian as "
+        f"{pm.get_plugin('guardian').__file__} (name the file's path there to admit it instead)"
+    ]
+
+
+def test_an_allowlisted_path_admits_that_very_file(tmp_path, monkeypatch):
+    mine = tmp_path / "guardian.py"
+    mine.write_text("MINE = True\n")
+    (tmp_path / "other.py").write_text("raise SystemExit('not allowed')\n")
+    monkeypatch.setenv("INGEST_LOAD_PLUGINS", f"{mine},reuters")
+    notices: list[str] = []
+    pm = build_manager(PluginConfig(dirs=(str(tmp_path),)), notices=notices)
+    assert getattr(pm.get_plugin("guardian"), "MINE", False)
+    assert pm.get_plugin("reuters").__name__ == "ingest.outlets.reuters"
+    assert notices == []  # the installed guardian was never admitted: nothing overridden

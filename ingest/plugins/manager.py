@@ -186,10 +186,12 @@ def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
 
 
 def allowed_names() -> set[str] | None:
+    """``INGEST_LOAD_PLUGINS``: plugin names as registered, or paths of plugin files."""
     value = os.environ.get(LOAD_ENV)
     if value is None:
         return None
-    return {name.strip() for name in value.split(",") if name.strip()}
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    return {str(Path(n).resolve()) if n.endswith(".py") else n for n in names}
 
 
 def build_manager(
@@ -212,7 +214,7 @@ def build_manager(
                 _register(pm, _load_entry_point(ep), ep.name, notices)
     for folder in config.dirs:
         for path in sorted(Path(folder).glob("*.py")):
-            if path.name.startswith("_") or (allowed is not None and path.stem not in allowed):
+            if path.name.startswith("_") or not _admitted(pm, path, allowed, notices):
                 continue
             if _same_source(pm.get_plugin(path.stem), path):
                 continue  # the installed plugin is this very file, or a copy of it
@@ -224,6 +226,30 @@ def build_manager(
     except pluggy.PluginValidationError as exc:
         raise PluginLoadError(f"plugin {pm.get_name(exc.plugin)}: {exc}") from exc
     return pm
+
+
+def _admitted(
+    pm: pluggy.PluginManager, path: Path, allowed: set[str] | None, notices: list[str]
+) -> bool:
+    """Whether the allowlist lets this plugin file load.
+
+    The allowlist names plugins as registered: the first source to register an
+    allowed name keeps it, so a file elsewhere named like an allowed installed
+    plugin cannot borrow its name (and its trust). Naming the file's path in the
+    allowlist admits that very file.
+    """
+    if allowed is None or str(path.resolve()) in allowed:
+        return True
+    if path.stem not in allowed:
+        return False
+    holder = pm.get_plugin(path.stem)
+    if holder is None or _same_source(holder, path):
+        return True
+    notices.append(
+        f"plugin {path.stem}: {path} not loaded: {LOAD_ENV} admits {path.stem} as "
+        f"{_where(holder)} (name the file's path there to admit it instead)"
+    )
+    return False
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str, notices: list[str]) -> None:
