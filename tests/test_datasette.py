@@ -7,6 +7,7 @@ something to find.
 """
 
 import hashlib
+import ipaddress
 import json
 import re
 import sqlite3
@@ -18,6 +19,7 @@ import urllib.parse
 import urllib.request
 import zlib
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from datasette.utils import tilde_encode
@@ -300,3 +302,25 @@ def test_datasette_options_pass_through(db):
     )
     values = json.loads(settings.stdout)
     assert values["default_page_size"] == 7 and values["sql_time_limit_ms"] == 3000
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a socket listening on ``port``, from the kernel's tables."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                if len(raw) == 4:
+                    found.add(str(ipaddress.IPv4Address(raw[::-1])))
+                else:  # four little-endian 32-bit words
+                    words = [raw[i : i + 4][::-1] for i in range(0, 16, 4)]
+                    found.add(str(ipaddress.IPv6Address(b"".join(words))))
+    return found
+
+
+def test_served_on_loopback_only(server):
+    port = int(server.split(":")[2].split("/")[0])
+    assert listening_addresses(port) == {"127.0.0.1"}
