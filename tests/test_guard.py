@@ -144,3 +144,14 @@ def test_a_seed_on_a_guarded_address_is_reached_with_its_own_site(tmp_path):
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST, cwd=tmp_path)
     assert sorted(rows(db, "select title from articles")) == [("A",), ("B",)]
     assert rows(db, "select count(*) from errors") == [(0,)]
+
+
+def test_the_resolver_that_answers_ipv6_too_is_checked_the_same(tmp_path):
+    """With Scrapy's CachingHostnameResolver connections may use any family it answers."""
+    with LocalSite(canary_pages()) as canary, LocalSite(seed_site(canary.url, canary.url)) as seed:
+        db = crawl(tmp_path, seed.url, "-s", "DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver")
+        assert canary.hits == []
+    port = canary.url.rsplit(":", 1)[1]
+    named = rows(db, "select kind from errors where url = ?", f"http://localhost:{port}/named")
+    assert named == [("blocked_address",)]
+    assert rows(db, "select count(*) from errors where kind = 'blocked_address'") == [(6,)]

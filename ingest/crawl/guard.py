@@ -5,8 +5,8 @@ Scrapy has no such guard, and a public page can link or redirect anywhere. This
 downloader middleware sees every request just before it is downloaded (seeds,
 links, feed and sitemap entries, robots.txt, and the new requests that Scrapy's
 redirect and meta-refresh middlewares send back through the chain), and checks
-the address its host resolves to. It resolves through the crawl's own caching
-resolver, so the connection that follows uses the very address checked.
+every address its host resolves to. It resolves through the crawl's own caching
+resolver, so the connection that follows uses an address checked.
 
 The origins (scheme, host and port) of the seeds are allowed whatever their
 address: pointing ingest at an intranet page is a choice. ``INGEST_ALLOW_PRIVATE``
@@ -24,6 +24,9 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IResolutionReceiver
+from zope.interface import implementer
 
 #: Addresses where clouds answer with instance credentials (AWS, GCP, Azure, Alibaba, Oracle).
 METADATA = frozenset(
@@ -66,6 +69,36 @@ def ip_literal(host: str) -> str | None:
         return None
 
 
+@implementer(IResolutionReceiver)
+class _Addresses:
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.done: Deferred[list[str]] = Deferred()
+
+    def resolutionBegan(self, resolution: object) -> None:
+        pass
+
+    def addressResolved(self, address: Any) -> None:
+        self.found.append(address.host)
+
+    def resolutionComplete(self) -> None:
+        self.done.callback(self.found)
+
+
+def resolve(host: str) -> Deferred[list[str]]:
+    """Every address ``host`` resolves to, through the resolver the crawl connects with.
+
+    Scrapy's default resolver answers IPv4 only, and so connects; with
+    ``DNS_RESOLVER = scrapy.resolver.CachingHostnameResolver`` connections may take
+    an IPv6 answer too, so both families are asked and every answer checked.
+    """
+    from twisted.internet import reactor  # the one Scrapy installed
+
+    receiver = _Addresses()
+    reactor.nameResolver.resolveHostName(receiver, host, 0)
+    return receiver.done
+
+
 class AddressGuard:
     """Refuse requests whose host is on a guarded address, outside the seeds' own origins."""
 
@@ -92,17 +125,13 @@ class AddressGuard:
         if where in self.seed_origins():
             return None
         host = where[1]
-        address = ip_literal(host)
-        if address is None:
-            from twisted.internet import reactor  # the one Scrapy installed
-
-            try:  # the crawl's caching resolver: the connection will use this answer
-                address = await maybe_deferred_to_future(reactor.resolve(host))
-            except Exception:
-                return None  # unresolvable: the download fails and is recorded as such
-        reason = refused_because(address)
-        if reason is None:
-            return None
+        literal = ip_literal(host)
+        addresses = [literal] if literal else await maybe_deferred_to_future(resolve(host))
+        # Any one address may be the one connected to: one guarded address refuses them all.
+        found = [(a, r) for a in addresses if (r := refused_because(a))]
+        if not found:
+            return None  # public, or unresolvable: the download fails and is recorded
+        address, reason = found[0]
         message = (
             f"{host} is {address}, {reason}: only a seed's own site may be there "
             "(--allow-private reaches such addresses)"
