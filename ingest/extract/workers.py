@@ -2,16 +2,19 @@
 
 trafilatura costs 15-20 ms of CPU per real page and has no timeout of its
 own: each page runs in a pebble worker with a deadline, and a worker that
-hangs or dies is replaced while the page is recorded as an error.
+hangs or dies is replaced while the page is recorded as an error. A pool that
+breaks as a whole (an idle worker killed) is replaced and its pages retried.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, TimeoutError
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import pebble
@@ -32,6 +35,10 @@ def default_workers() -> int:
 
 def init_worker(config: PluginConfig) -> None:
     global _plugins
+    # Ctrl-C and `kill -TERM -PGID` reach a whole process group: the crawl process
+    # stops gracefully and closes the pool itself, so workers live in a group of their
+    # own; one dying of the signal would lose the page in hand.
+    os.setpgid(0, 0)
     _plugins = load_plugins(config)
 
 
@@ -40,11 +47,30 @@ def run_job(job: Job) -> Outcome:
     return process_job(_plugins, job)
 
 
+class PoolBroken(RuntimeError):
+    """The worker pool broke and a fresh one broke too: extraction cannot go on."""
+
+    kind = "pool_broken"
+
+
+def _pool_failed(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the pool itself is gone, not that one page failed in it.
+
+    pebble breaks a whole pool when a worker dies while no page is running (killed,
+    or out of memory between two pages): pending pages get BrokenProcessPool, and
+    every later ``schedule`` raises RuntimeError. Errors a page raised in its worker
+    carry the worker's traceback; these don't.
+    """
+    return isinstance(exc, BrokenProcessPool) and not hasattr(exc, "traceback")
+
+
 class ExtractionPool:
     """Pages in, Outcomes out; never raises for a page, whatever the page does.
 
-    ``workers=0`` runs each page in the calling process (no timeout): handy in a
-    debugger and for a single file, never for a crawl.
+    A pool that breaks is replaced and the page tried again, once; if the new
+    pool breaks too, the page's future raises ``PoolBroken`` and the caller
+    stops. ``workers=0`` runs each page in the calling process (no timeout):
+    handy in a debugger and for a single file, never for a crawl.
     """
 
     def __init__(
@@ -56,32 +82,76 @@ class ExtractionPool:
         self.config = config
         self.workers = default_workers() if workers is None else workers
         self.timeout = timeout
+        #: How many times a broken pool was replaced; the crawl reports it.
+        self.rebuilt = 0
+        self._lock = threading.Lock()
+        self._context: Any = None
         self._pool: pebble.ProcessPool | None = None
         if self.workers > 0:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ingest.extract.workers", *DEFAULT_PLUGINS])
-            self._pool = pebble.ProcessPool(
-                max_workers=self.workers,
-                initializer=init_worker,
-                initargs=(config,),
-                context=context,
-            )
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(["ingest.extract.workers", *DEFAULT_PLUGINS])
+            self._pool = self._new_pool()
         else:
             init_worker(config)
 
+    def _new_pool(self) -> pebble.ProcessPool:
+        return pebble.ProcessPool(
+            max_workers=self.workers,
+            initializer=init_worker,
+            initargs=(self.config,),
+            context=self._context,
+        )
+
     def submit(self, job: Job) -> Future[Outcome]:
-        """A future that always resolves to an Outcome, errors included in it."""
+        """A future that resolves to an Outcome, errors included in it (or PoolBroken)."""
         result: Future[Outcome] = Future()
-        if self._pool is None:
+        if self._pool is None and self.workers == 0:
             result.set_result(_settle(job, lambda: run_job(job), self.timeout))
             return result
-        scheduled = self._pool.schedule(run_job, (job,), timeout=self.timeout)
-        scheduled.add_done_callback(
-            lambda f: result.set_result(_settle(job, f.result, self.timeout))
-        )
+        self._schedule(job, result, self._pool, retried=False)
         return result
+
+    def _schedule(
+        self, job: Job, result: Future[Outcome], pool: pebble.ProcessPool | None, retried: bool
+    ) -> None:
+        try:
+            if pool is None:
+                raise RuntimeError("the pool is closed")
+            scheduled = pool.schedule(run_job, (job,), timeout=self.timeout)
+        except RuntimeError as exc:
+            self._retry(job, result, pool, retried, exc)
+            return
+        scheduled.add_done_callback(lambda f: self._done(job, result, pool, retried, f))
+
+    def _done(
+        self, job: Job, result: Future[Outcome], pool: Any, retried: bool, done: Future
+    ) -> None:
+        exc = None if done.cancelled() else done.exception()
+        if done.cancelled() or _pool_failed(exc):
+            self._retry(job, result, pool, retried, exc or RuntimeError("cancelled"))
+            return
+        result.set_result(_settle(job, done.result, self.timeout))
+
+    def _retry(
+        self, job: Job, result: Future[Outcome], pool: Any, retried: bool, exc: BaseException
+    ) -> None:
+        """The page's pool broke under it: on a fresh pool once, else PoolBroken."""
+        if retried or self._context is None:
+            result.set_exception(PoolBroken(f"extraction workers keep failing: {exc}"))
+            return
+        self._schedule(job, result, self._replace(pool), retried=True)
+
+    def _replace(self, broken: Any) -> pebble.ProcessPool | None:
+        """A working pool in place of ``broken`` (once, however many pages noticed it)."""
+        with self._lock:
+            if self._pool is broken and broken is not None:
+                self._pool = self._new_pool()
+                self.rebuilt += 1
+                # Stopped from another thread: this may run in the broken pool's own.
+                threading.Thread(target=_stop, args=(broken,), daemon=True).start()
+            return self._pool
 
     def map(self, jobs: Iterable[Job], window: int | None = None) -> Iterator[Outcome]:
         """Outcomes in the jobs' order, with a bounded number of pages in flight."""
@@ -95,16 +165,22 @@ class ExtractionPool:
             yield pending.popleft().result()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+            pool.join()
 
     def __enter__(self) -> ExtractionPool:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _stop(pool: pebble.ProcessPool) -> None:
+    pool.stop()
+    pool.join()
 
 
 def _settle(job: Job, get: Any, timeout: float) -> Outcome:
