@@ -23,6 +23,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "settings": "The crawl settings that matter (JSON)",
             "stats": "Final Scrapy and storage statistics (JSON)",
             "resumed_from": "The interrupted run this one resumed (`crawl --resume`), if any",
+            "status": "running, finished, interrupted (a signal, or its process killed) or failed",
+            "stop_reason": "Why it stopped: finished, a limit it reached, the signal, or the error",
+            "pid": "The process that ran it: a second run waits while that process lives",
+            "host": "The machine it ran on",
         },
     },
     "pages": {

@@ -50,7 +50,7 @@ def now() -> str:
 
 #: Columns added after a table first shipped: older databases get them on open.
 _ADDED_COLUMNS = {
-    "crawls": {"resumed_from": int},
+    "crawls": {"resumed_from": int, "status": str, "stop_reason": str, "pid": int, "host": str},
     "articles": {"site": str, "published_source": str, "duplicate_of": str, "cluster_id": str},
     "article_versions": {"last_seen": str, "diff": str, "crawl_id": int},
 }
@@ -68,6 +68,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "settings": str,
             "stats": str,
             "resumed_from": int,
+            "status": str,
+            "stop_reason": str,
+            "pid": int,
+            "host": str,
         },
         pk="id",
         if_not_exists=True,

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
-from ingest.store import duplicates
+from ingest.store import duplicates, runs
 from ingest.store.health import Health
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import ArticleMerge
@@ -102,8 +102,12 @@ class Store:
         batch_size: int = 100,
         flush_seconds: float = 2.0,
         near_duplicates: float = duplicates.DEFAULT_THRESHOLD,
+        max_bytes: int = 0,
     ):
         self.db = open_database(path, plugins)
+        if max_bytes:  # SQLite refuses to grow past it: "database or disk is full"
+            page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
+            self.db.execute(f"PRAGMA max_page_count = {max(1, max_bytes // page_size)}")
         self.plugins = plugins
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
@@ -135,37 +139,26 @@ class Store:
     # -- crawls --------------------------------------------------------------
 
     def start_crawl(
-        self,
-        command: str,
-        seeds: list[str],
-        settings: dict[str, Any],
-        resumed_from: int | None = None,
+        self, command: str, seeds: list[str], settings: dict[str, Any], **options: Any
     ) -> int:
-        table = self.db["crawls"].insert(
-            {
-                "command": command,
-                "started_at": now(),
-                "seeds": json.dumps(seeds),
-                "settings": json.dumps(settings, default=str),
-                "resumed_from": resumed_from,
-            }
-        )
-        self.crawl_id = int(table.last_pk)
+        """Open a run (``runs.start_run``: ``resumed_from``, ``wait``); raises WriterBusy if
+        another run writes to the database."""
+        self.crawl_id = runs.start_run(self.db, command, seeds, settings, **options)
         return self.crawl_id
 
     def interrupted_crawl(self, command: str) -> int | None:
-        """The latest run of ``command``, if it never finished (killed): what --resume continues."""
-        row = self.db.execute(
-            "select id, finished_at from crawls where command = ? order by id desc limit 1",
-            [command],
-        ).fetchone()
-        return row[0] if row and row[1] is None else None
+        """The latest run of ``command``, if it did not finish: what --resume continues."""
+        return runs.resumable_run(self.db, command)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        stats: dict[str, Any],
+        status: str = runs.FINISHED,
+        reason: str = "finished",
+    ) -> None:
         self.flush()
-        self.db["crawls"].update(
-            crawl_id, {"finished_at": now(), "stats": json.dumps(stats, default=str)}
-        )
+        runs.finish_run(self.db, crawl_id, stats, status, reason)
 
     # -- outlets and health ----------------------------------------------------
 
@@ -349,6 +342,10 @@ class Store:
     def close(self) -> None:
         self.flush()
         self.db.close()
+
+    def discard_buffer(self) -> None:
+        """Drop what the database refused to take, to record the run's end at least."""
+        self._pages, self._articles, self._errors, self._urls, self._seen = [], [], [], [], []
 
     # -- reading -------------------------------------------------------------
 

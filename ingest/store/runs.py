@@ -1,0 +1,211 @@
+"""The ``crawls`` table: one row per run, which says whether the run is going on,
+finished, was interrupted or failed, and keeps two runs from writing at once.
+
+A run records its process id and host. Another run that finds a live one waits
+a bounded time, then refuses, naming it; a run whose process is gone (killed)
+is marked interrupted, which is what ``crawl --resume`` continues.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ingest.store.schema import now
+
+RUNNING, FINISHED, INTERRUPTED, FAILED = "running", "finished", "interrupted", "failed"
+
+
+class WriterBusy(Exception):
+    """Another live run is writing to the database."""
+
+
+def start_run(
+    db: sqlite_utils.Database,
+    command: str,
+    seeds: list[str],
+    settings: dict[str, Any],
+    resumed_from: int | None = None,
+    wait: float = 0.0,
+) -> int:
+    """A new run's id, once no other live run writes to ``db`` (waiting up to ``wait`` s).
+
+    Checking and inserting happen in one write transaction, so two runs starting
+    together cannot both pass.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            other = live_writer(db, commit=False)
+            if other is None:
+                row = {
+                    "command": command,
+                    "started_at": now(),
+                    "seeds": json.dumps(seeds),
+                    "settings": json.dumps(settings, default=str),
+                    "resumed_from": resumed_from,
+                    "status": RUNNING,
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                }
+                names = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                cursor = db.execute(
+                    f"insert into crawls ({names}) values ({marks})", list(row.values())
+                )
+                db.execute("COMMIT")
+                return int(cursor.lastrowid)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if time.monotonic() >= deadline:
+            run_id, pid = other
+            raise WriterBusy(
+                f"another crawl is writing to {db_path(db)} (crawl {run_id}, pid {pid})"
+            )
+        time.sleep(0.25)
+
+
+def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, int] | None:
+    """(id, pid) of a run still writing, if any; runs whose process is gone become
+    interrupted on the way (committed unless the caller holds a transaction)."""
+    rows = db.execute(
+        "select id, pid, host from crawls where status = ? and pid is not null", [RUNNING]
+    ).fetchall()
+    for run_id, pid, host in rows:
+        if pid == os.getpid() and host == socket.gethostname():
+            continue  # this very process: a run it left open (tests, a library user)
+        if host != socket.gethostname() or _alive(pid):
+            return run_id, pid
+        db.execute(
+            "update crawls set status = ?, stop_reason = ? where id = ?",
+            [INTERRUPTED, "killed: its process ended without closing the run", run_id],
+        )
+        if commit:
+            db.conn.commit()
+    return None
+
+
+def wait_for_writer(path: str, wait: float, notify: Any = None) -> None:
+    """Return once no other run writes to ``path``; WriterBusy after ``wait`` seconds."""
+    if not Path(path).exists():
+        return
+    db = sqlite_utils.Database(path)
+    try:
+        if "crawls" not in db.table_names() or "pid" not in db["crawls"].columns_dict:
+            return
+        deadline = time.monotonic() + wait
+        told = False
+        while (other := live_writer(db)) is not None:
+            run_id, pid = other
+            if time.monotonic() >= deadline:
+                raise WriterBusy(f"another crawl is writing to {path} (crawl {run_id}, pid {pid})")
+            if notify is not None and not told:
+                notify(f"crawl {run_id} (pid {pid}) is writing to {path}: waiting up to {wait:g} s")
+                told = True
+            time.sleep(0.25)
+    finally:
+        db.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a live process, and (where /proc tells) a Python one."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists():  # a reused pid is another program
+        try:
+            return b"python" in cmdline.read_bytes() or b"ingest" in cmdline.read_bytes()
+        except OSError:
+            return False
+    return True
+
+
+def finish_run(
+    db: sqlite_utils.Database,
+    run_id: int,
+    stats: dict[str, Any],
+    status: str = FINISHED,
+    reason: str = "finished",
+) -> None:
+    db["crawls"].update(
+        run_id,
+        {
+            "finished_at": now(),
+            "stats": json.dumps(stats, default=str),
+            "status": status,
+            "stop_reason": reason,
+        },
+    )
+
+
+def mark_interrupted(db: sqlite_utils.Database, run_id: int, reason: str) -> None:
+    """A run stopped before it could close itself: interrupted, if still marked running."""
+    db.execute(
+        "update crawls set status = ?, stop_reason = ? where id = ? and status = ?",
+        [INTERRUPTED, reason, run_id, RUNNING],
+    )
+    db.conn.commit()
+
+
+def resumable_run(db: sqlite_utils.Database, command: str) -> int | None:
+    """The latest run of ``command`` if it did not finish: what --resume continues."""
+    live_writer(db)  # a killed run is marked interrupted first
+    row = db.execute(
+        "select id, status, finished_at from crawls where command = ? order by id desc limit 1",
+        [command],
+    ).fetchone()
+    if row is None:
+        return None
+    run_id, status, finished_at = row
+    if status in (INTERRUPTED, FAILED) or (status is None and finished_at is None):
+        return run_id
+    return None
+
+
+def db_path(db: sqlite_utils.Database) -> str:
+    row = db.execute("select file from pragma_database_list where name = 'main'").fetchone()
+    return row[0] if row and row[0] else "the database"
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise ValueError saying why ``path`` can't be a database a crawl writes, if it can't.
+
+    Tried for real (opened, its tables made, a write transaction begun and rolled
+    back), so a read-only file, a read-only folder or a file that is not SQLite is
+    told before anything is fetched.
+    """
+    from ingest.store.schema import open_database
+
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"{path} is a folder; name a database file in it")
+    if not target.parent.is_dir():
+        raise ValueError(f"the folder {target.parent} does not exist")
+    try:
+        db = open_database(target)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "not a database" in text:
+            raise ValueError(f"{path} is not a SQLite database") from exc
+        if "readonly" in text or "unable to open" in text:
+            raise ValueError(f"{path} can't be written here ({text})") from exc
+        raise ValueError(f"{path}: {text}") from exc
