@@ -32,20 +32,6 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(exc), param_hint="-s") from exc
 
 
-def _latest_crawl(db_path: str) -> int | None:
-    import sqlite_utils
-
-    if not Path(db_path).exists():
-        return None
-    db = sqlite_utils.Database(db_path)
-    try:
-        if not db["crawls"].exists():
-            return None
-        return db.execute("select max(id) from crawls").fetchone()[0]
-    finally:
-        db.close()
-
-
 def _crawl_and_report(
     seeds: list[str],
     db: str,
@@ -53,13 +39,15 @@ def _crawl_and_report(
     cmdline: dict[str, str],
     title: str,
     **spider_args: Any,
-) -> None:
+) -> int:
+    """Run the crawl, print its summary; returns the exit status."""
     import sqlite_utils
 
     from ingest.crawl.discovery import parse_since
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
+    from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
 
     if spider_args.get("since"):
         try:
@@ -72,14 +60,56 @@ def _crawl_and_report(
         parse_seeds(seeds, plugins_for(config))
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
-    before = _latest_crawl(settings.get("INGEST_DB"))
-    run_crawl(seeds, settings, **spider_args)
-    crawl_id = _latest_crawl(settings.get("INGEST_DB"))
-    if crawl_id is None or crawl_id == before:
-        raise click.ClickException("the crawl did not start; run again with -v to see why")
+    try:  # a --db that can't be written is the user's error, told before anything starts
+        check_writable(settings.get("INGEST_DB"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--db") from exc
+    try:
+        wait = settings.getfloat("INGEST_WRITER_WAIT")
+        wait_for_writer(settings.get("INGEST_DB"), wait, lambda m: click.echo(m, err=True))
+    except WriterBusy as exc:
+        raise click.ClickException(str(exc)) from exc
+    ended = run_crawl(seeds, settings, **spider_args)
+    if ended.crawl_id is None:
+        raise click.ClickException(
+            ended.failure or "the crawl did not start; run again with -v to see why"
+        )
     with sqlite_utils.Database(settings.get("INGEST_DB")) as database:
-        summary = crawl_summary(database, crawl_id)
+        if ended.forced:  # stopped at once: Scrapy closed nothing, the run row says so now
+            mark_interrupted(database, ended.crawl_id, "stopped at once by a second signal")
+        summary = crawl_summary(database, ended.crawl_id)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
+    return exit_status(summary, ended, settings.get("INGEST_DB"))
+
+
+def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
+    """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0."""
+    from ingest.crawl.stopping import (
+        EXIT_FAILED,
+        EXIT_NOTHING_FETCHED,
+        EXIT_OK,
+        EXIT_SIGNAL,
+    )
+
+    status, reason = summary["status"], summary["stop_reason"]
+    if status == "failed":
+        click.echo(f"Error: {reason}", err=True)
+        return EXIT_FAILED
+    if status == "interrupted" or ended.signal:
+        click.echo(
+            f"Interrupted ({reason}): what was fetched is stored; run the same command "
+            "with --resume to go on where it stopped.",
+            err=True,
+        )
+        return EXIT_SIGNAL.get(ended.signal or 2, 130)
+    if not summary["fetched"]:
+        click.echo(
+            "Error: not one page could be fetched; the errors above say why (in full: "
+            f"sqlite-utils {db} 'select * from errors where crawl_id = {summary['crawl']}')",
+            err=True,
+        )
+        return EXIT_NOTHING_FETCHED
+    return EXIT_OK
 
 
 common_crawl_options = [
@@ -104,6 +134,7 @@ def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: 
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
         "EXTENSIONS": {"ingest.crawl.report.CrawlProgress": 100},
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
+        "INGEST_QUIET": not verbose,  # failures the crawl records as rows stay off stderr
     }
 
 
@@ -166,7 +197,7 @@ def crawl(
     overrides["DEPTH_LIMIT"] = max_depth
     if allow_private:
         overrides["INGEST_ALLOW_PRIVATE"] = True
-    _crawl_and_report(
+    status = _crawl_and_report(
         list(seeds),
         db,
         overrides,
@@ -179,6 +210,7 @@ def crawl(
         refresh=refresh,
         resume=resume,
     )
+    raise SystemExit(status)
 
 
 @click.command()
@@ -204,10 +236,12 @@ def demo(db, workers, settings, verbose):
             CONCURRENT_REQUESTS_PER_DOMAIN=16,
         )
         click.echo(f"Demo site on {server.proxy_url}, crawling into {db} ...", err=True)
-        _crawl_and_report(
+        status = _crawl_and_report(
             server.site.start_urls(), db, overrides, _overrides(settings), "Demo crawl"
         )
-    print_next_steps(db, "vaccine")
+    if status == 0:
+        print_next_steps(db, "vaccine")
+    raise SystemExit(status)
 
 
 @click.command()

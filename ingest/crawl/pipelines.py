@@ -11,14 +11,19 @@ it listed.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
+
+from scrapy import signals
 
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
+from ingest.crawl.stopping import run_status, stop_crawl
 from ingest.extract.process import Outcome, error_record
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
+from ingest.store.runs import WriterBusy
 from ingest.store.schema import now
 from ingest.store.writer import Store
 
@@ -32,6 +37,8 @@ class IngestPipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.refused = False  # the database refused a write: nothing more goes in
+        self.crawl_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IngestPipeline:
@@ -40,21 +47,30 @@ class IngestPipeline:
     def open_spider(self) -> None:
         settings = self.crawler.settings
         plugins = load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
+        self.path = settings.get("INGEST_DB")
         self.store = Store(
-            settings.get("INGEST_DB"),
+            self.path,
             plugins,
             batch_size=settings.getint("INGEST_BATCH_SIZE"),
             near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
+            max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
         )
         spider = self.crawler.spider
         command = f"crawl {spider.name}"
         resumed = self.store.interrupted_crawl(command) if getattr(spider, "resume", 0) else None
-        self.crawl_id = self.store.start_crawl(
-            command=command,
-            seeds=getattr(spider, "seed_values", []),
-            settings=_settings_record(settings, spider),
-            resumed_from=resumed,
-        )
+        try:
+            self.crawl_id = self.store.start_crawl(
+                command=command,
+                seeds=getattr(spider, "seed_values", []),
+                settings=_settings_record(settings, spider),
+                resumed_from=resumed,
+                wait=settings.getfloat("INGEST_WRITER_WAIT", 30),
+            )
+        except WriterBusy as exc:  # no run of ours to record it in: the command says it
+            self.refused = True
+            stop_crawl(self.crawler, "writer_busy", str(exc))
+            return
+        self.crawler.signals.connect(self.finish, signal=signals.spider_closed)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
         for error in plugins.load_errors:
@@ -72,15 +88,28 @@ class IngestPipeline:
         return chain
 
     def process_item(self, item: Any) -> Any:
-        with self.store.together():
-            if isinstance(item, FetchError):
-                self._record_found(item.found)
-                self._record_fetch_error(item)
-            elif isinstance(item, PageItem):
-                self._record_found(item.found)
-                self._record_page(item)
-                item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
+        if self.refused:
+            return item  # stopping: the database cannot take it
+        try:
+            with self.store.together():
+                if isinstance(item, FetchError):
+                    self._record_found(item.found)
+                    self._record_fetch_error(item)
+                elif isinstance(item, PageItem):
+                    self._record_found(item.found)
+                    self._record_page(item)
+        except (sqlite3.Error, OSError) as exc:
+            self._storage_failed(exc)
+        if isinstance(item, PageItem):
+            item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
         return item
+
+    def _storage_failed(self, exc: Exception) -> None:
+        """The database refuses writes (disk full, read-only, locked too long): stop now,
+        not fetch on into nothing. What was committed stays."""
+        stop_crawl(
+            self.crawler, "storage_failed", f"the database {self.path} refused a write: {exc}"
+        )
 
     def _record_page(self, item: PageItem) -> None:
         seen = item.fetched_at or now()
@@ -194,11 +223,28 @@ class IngestPipeline:
         )
 
     def close_spider(self) -> None:
-        self.store.flush()
+        if self.crawl_id is None:
+            self.store.db.close()
+        elif not self.refused:
+            try:
+                self.store.flush()
+            except (sqlite3.Error, OSError) as exc:
+                self._storage_failed(exc)
+
+    def finish(self, reason: str) -> None:
+        """The run's final row: its status and why it stopped (after Scrapy closed it)."""
+        status, why = run_status(self.crawler, reason)
         stats = dict(self.crawler.stats.get_stats())
         stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
-        self.store.finish_crawl(self.crawl_id, stats)
-        self.store.close()
+        try:
+            self.store.finish_crawl(self.crawl_id, stats, status, why)
+        except (sqlite3.Error, OSError):
+            try:  # the batch is what the database refused; the run's status may still fit
+                self.store.discard_buffer()
+                self.store.finish_crawl(self.crawl_id, stats, status, why)
+            except (sqlite3.Error, OSError):
+                pass  # the command says why; the row stays "running" with a dead pid
+        self.store.db.close()
 
 
 def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:

@@ -88,6 +88,9 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
         "errors": [{"stage": s, "kind": k, "count": n} for s, k, n in errors],
         "seconds": stats.get("elapsed_time_seconds"),
         "health": _health(db, crawl_id),
+        "fetched": stats.get("ingest/pages", 0),  # pages that came back, 304s included
+        "status": crawl.get("status") or "finished",
+        "stop_reason": crawl.get("stop_reason"),
     }
 
 
@@ -121,8 +124,10 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
     seconds = summary.get("seconds")
     took = f" in {seconds:.1f} s" if seconds else ""
     total = sum(summary["articles"].values())
+    ended = {"finished": "done", "interrupted": "interrupted", "failed": "failed"}
     out.print(
-        f"[bold]{title} {summary['crawl']}[/] done{took}: {summary['pages']} pages, "
+        f"[bold]{title} {summary['crawl']}[/] {ended.get(summary.get('status'), 'done')}{took}: "
+        f"{summary['pages']} pages, "
         f"{total} articles ({summary['new']} new, {summary['updated']} updated), "
         f"{sum(e['count'] for e in summary['errors'])} errors -> [cyan]{db_path}[/]"
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.ossignal import signal_names
 
 from ingest.crawl.spider import NewsSpider
+from ingest.crawl.stopping import FAILURE_STAT, SIGNAL_STAT
 
 
 def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
@@ -33,8 +37,58 @@ def crawl_settings(
     return settings
 
 
-def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> None:
-    """Crawl until done; blocks. The database named by INGEST_DB holds the result."""
-    process = CrawlerProcess(settings)
-    process.crawl(NewsSpider, seeds=seeds, **spider_args)
+#: Loggers whose errors are ordinary network failures the crawl records as rows anyway.
+ROUTINE = {
+    "scrapy.downloadermiddlewares.retry",  # "Gave up retrying": an errors row follows
+    "scrapy.downloadermiddlewares.robotstxt",  # robots.txt unreachable: the site is crawled
+    "scrapy.core.downloader.handlers.http11",  # size warnings: a too_large row follows
+    "scrapy.downloadermiddlewares.httpcompression",
+}
+
+
+class RoutineFailures(logging.Filter):
+    """Keep the failures every crawl meets (and records) off stderr unless -v."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name not in ROUTINE
+
+
+@dataclass
+class Ended:
+    """What the crawl process saw of the end: the run's own row says the rest."""
+
+    signal: int | None = None  # the signal that stopped it (SIGINT, SIGTERM)
+    forced: bool = False  # a second signal: stopped at once
+    failure: str | None = None  # the fault that stopped it, also when no run row was written
+    crawl_id: int | None = None
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process (first signal: stop gracefully; second: at once), telling which."""
+
+    ended: Ended
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.ended.signal = signum
+        for crawler in self.crawlers:
+            crawler.stats.set_value(SIGNAL_STAT, signal_names.get(signum, str(signum)))
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        self.ended.forced = True
+        super()._signal_kill(signum, frame)
+
+
+def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> Ended:
+    """Crawl until done or stopped; blocks. The database named by INGEST_DB holds the result."""
+    process = _Process(settings)
+    if settings.getbool("INGEST_QUIET"):
+        for name in ROUTINE:
+            logging.getLogger(name).addFilter(RoutineFailures())
+    process.ended = ended = Ended()
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, seeds=seeds, **spider_args)
     process.start()
+    ended.failure = crawler.stats.get_value(FAILURE_STAT)
+    ended.crawl_id = getattr(crawler.spider, "crawl_id", None)
+    return ended

@@ -56,4 +56,6 @@ INGEST_ALLOW_PRIVATE = False  # reach loopback/private/link-local/metadata addre
 INGEST_MAX_HTML_BYTES = 5_000_000  # HTML handed to extraction; 0: no bound
 INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
 INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0: no bound
+INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
+INGEST_WRITER_WAIT = 30  # seconds to wait for another crawl writing to the same database
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

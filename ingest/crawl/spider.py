@@ -50,9 +50,10 @@ from ingest.crawl.guard import BlockedAddress
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
+from ingest.crawl.stopping import stop_crawl
 from ingest.extract.limits import Limits, TooLarge, check_size
 from ingest.extract.process import Job, Outcome, error_record, refused
-from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool
+from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.health import looks_like_challenge
 from ingest.store.schema import now
@@ -323,7 +324,11 @@ class NewsSpider(Planner, scrapy.Spider):
         except TooLarge as exc:
             item.body = b""  # not kept either: the errors row says what it was
             return refused(job, exc)
-        return await asyncio.wrap_future(self.pool.submit(job))
+        try:
+            return await asyncio.wrap_future(self.pool.submit(job))
+        except PoolBroken as exc:  # the page is stored raw, with the reason, for reextract
+            stop_crawl(self.crawler, "pool_broken", str(exc))
+            return refused(job, exc)
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]

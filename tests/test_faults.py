@@ -1,0 +1,223 @@
+"""Faults a crawl must survive or stop at, loudly, with nothing lost.
+
+Every fault is real: a worker killed by pid, workers that die as they start, a
+database that fills up (SQLite's own max_page_count), a second crawl on the same
+file, SIGINT and SIGTERM to the crawl's process group, seeds nobody answers.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ingest.extract.process import Job
+from ingest.extract.workers import ExtractionPool
+from ingest.plugins.manager import PluginConfig
+
+from conftest import FAST, ROOT, free_port, rows, run_ingest
+from sites import LocalSite, Resource, article_page, index_page, story
+
+ARTICLES = 40
+
+
+def article_body(n: int) -> bytes:
+    return article_page(f"Story {n}", story(n)).encode()
+
+
+def test_a_pool_whose_idle_worker_was_killed_heals():
+    """pebble breaks the whole pool when an idle worker dies; every page still comes back."""
+    with ExtractionPool(PluginConfig(entry_points=False), 2) as pool:
+        first = pool.submit(Job(url="https://n.example/0", body=article_body(0), classify=False))
+        assert first.result(timeout=60).article is not None
+        workers = list(pool._pool._pool_manager.worker_manager.workers)
+        os.kill(workers[0], signal.SIGKILL)
+        time.sleep(0.5)
+        jobs = [
+            Job(url=f"https://n.example/{i}", body=article_body(i), classify=False)
+            for i in range(1, 7)
+        ]
+        outcomes = [pool.submit(job).result(timeout=60) for job in jobs]
+        assert [o.article["title"] for o in outcomes] == [f"Story {i}" for i in range(1, 7)]
+        assert [o.errors for o in outcomes] == [[]] * 6
+        assert pool.rebuilt == 1
+
+
+def many_articles(n: int = ARTICLES, delay: float = 0.0) -> dict:
+    paths = [f"/news/2024/03/story-{i}" for i in range(n)]
+    site: dict = {"/": index_page(paths)}
+    for i, path in enumerate(paths):
+        site[path] = Resource(article_page(f"Story {i}", story(i)), delay=delay)
+    return site
+
+
+# Loaded in the crawl process (fine) and in each extraction worker (fatal at once).
+DYING_PLUGIN = """
+import multiprocessing, os
+if multiprocessing.parent_process() is not None:
+    os._exit(7)
+"""
+
+
+def test_workers_that_cannot_run_stop_the_crawl_and_keep_the_pages(tmp_path, write_plugin):
+    folder = write_plugin("dies_in_workers", DYING_PLUGIN)
+    with LocalSite(many_articles(6)) as site:
+        db = tmp_path / "news.db"
+        done = run_ingest(
+            "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST,
+            check=False,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert "Error: extraction workers keep failing" in done.stderr
+    assert "Traceback" not in done.stderr
+    [(status, reason)] = rows(db, "select status, stop_reason from crawls")
+    assert status == "failed" and reason.startswith("extraction workers keep failing")
+    failed = rows(db, "select url from errors where kind = 'pool_broken'")
+    assert failed, "the page in hand is recorded"
+    stored = rows(db, "select url from pages where body is not null and kind = 'html'")
+    assert {u for (u,) in failed} <= {u for (u,) in stored}, "and kept raw for reextract"
+
+
+def _folder(path):
+    path.mkdir()
+    return f"{path} is a folder; name a database file in it"
+
+
+def _missing_folder(path):
+    return f"the folder {path.parent} does not exist"
+
+
+def _not_sqlite(path):
+    path.write_text("not a database\n" * 100)
+    return f"{path} is not a SQLite database"
+
+
+@pytest.mark.parametrize(
+    ("where", "make"),
+    [("db.sqlite", _folder), ("missing/db.sqlite", _missing_folder), ("db.sqlite", _not_sqlite)],
+    ids=["folder", "missing-folder", "not-sqlite"],
+)
+def test_a_bad_db_is_a_usage_error_before_anything_starts(tmp_path, where, make):
+    path = tmp_path / where
+    message = make(path)
+    with LocalSite(many_articles(2)) as site:
+        done = run_ingest("crawl", site.url + "/", "--db", str(path), *FAST, check=False)
+        assert site.hits == []
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == f"Error: Invalid value for --db: {message}"
+
+
+def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(tmp_path):
+    with LocalSite(many_articles(ARTICLES)) as site:
+        db = tmp_path / "news.db"
+        done = run_ingest(
+            "crawl", site.url + "/", "--db", str(db), *FAST,
+            "-s", "INGEST_DB_MAX_BYTES=400000", "-s", "INGEST_BATCH_SIZE=5",
+            "-s", "CONCURRENT_REQUESTS=2",
+            check=False,
+        )  # fmt: skip
+        fetched = len([h for h in site.hits if h.startswith("/news/")])
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert lines == [
+        f"Error: the database {db} refused a write: database or disk is full",
+    ]
+    assert "Traceback" not in done.stderr
+    assert fetched < ARTICLES, "it stopped instead of fetching on into nothing"
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+    stored = rows(db, "select count(*) from articles")[0][0]
+    assert 0 < stored < ARTICLES
+    [(status, reason)] = rows(db, "select status, stop_reason from crawls")
+    assert (status, reason) == ("failed", lines[0].removeprefix("Error: "))
+
+
+def crawl_process(url: str, db, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest", "crawl", url, "--db", str(db), *FAST,
+         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "INGEST_BATCH_SIZE=1", *extra],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )  # fmt: skip
+
+
+def wait_for_articles(db, n: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if rows(db, "select count(*) from articles")[0][0] >= n:
+                return
+        except Exception:  # not created yet
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {n} articles after {timeout} s")
+
+
+def test_a_second_crawl_on_the_same_database_waits_then_refuses(tmp_path):
+    with LocalSite(many_articles(ARTICLES, delay=0.2)) as site:
+        db = tmp_path / "news.db"
+        first = crawl_process(site.url + "/", db)
+        try:
+            wait_for_articles(db, 1)
+            started = time.monotonic()
+            second = run_ingest(
+                "crawl", site.url + "/", "--db", str(db), "-s", "INGEST_WRITER_WAIT=1",
+                check=False,
+            )  # fmt: skip
+            assert time.monotonic() - started < 30
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines()[-1] == (
+        f"Error: another crawl is writing to {db} (crawl 1, pid {first.pid})"
+    )
+    assert rows(db, "select id from crawls") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("signals", "status", "reason"),
+    [
+        ([signal.SIGINT], 130, "stopped by SIGINT"),
+        ([signal.SIGTERM], 143, "stopped by SIGTERM"),
+        ([signal.SIGINT, signal.SIGINT], 130, "stopped at once by a second signal"),
+    ],
+    ids=["sigint", "sigterm", "sigint-twice"],
+)
+def test_a_signal_stops_gracefully_and_resume_finishes_the_job(tmp_path, signals, status, reason):
+    with LocalSite(many_articles(ARTICLES, delay=0.1)) as site:
+        db = tmp_path / "news.db"
+        crawl = crawl_process(site.url + "/", db)
+        wait_for_articles(db, 3)
+        for sig in signals:
+            os.killpg(crawl.pid, sig)
+            time.sleep(0.05)
+        _, stderr = crawl.communicate(timeout=60)
+        assert crawl.returncode == status, stderr
+        assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+        assert f"Interrupted ({reason})" in stderr and "--resume" in stderr
+        assert rows(db, "pragma integrity_check") == [("ok",)]
+        [(state, why)] = rows(db, "select status, stop_reason from crawls")
+        assert (state, why) == ("interrupted", reason)
+        before = rows(db, "select count(*) from articles")[0][0]
+        assert 0 < before < ARTICLES
+
+        run_ingest("crawl", site.url + "/", "--resume", "--db", str(db), *FAST)
+    titles = rows(db, "select title from articles order by title")
+    assert sorted(titles) == sorted((f"Story {i}",) for i in range(ARTICLES))
+    assert rows(db, "select id, status, resumed_from from crawls order by id") == [
+        (1, "interrupted", None),
+        (2, "finished", 1),
+    ]
+
+
+def test_seeds_nobody_answers_exit_3_without_tracebacks(tmp_path):
+    db = tmp_path / "news.db"
+    done = run_ingest(
+        "crawl", f"http://127.0.0.1:{free_port()}/", "--db", str(db), *FAST, check=False
+    )
+    assert done.returncode == 3
+    assert "Error: not one page could be fetched" in done.stderr
+    assert "Traceback" not in done.stderr and "ERROR" not in done.stderr
+    assert rows(db, "select kind from errors") == [("DownloadConnectionRefusedError",)]
