@@ -58,10 +58,24 @@ class Page:
         Parsed as trafilatura parses (comments and processing instructions
         dropped), so handing it this tree gives the same result as the HTML.
         """
-        from trafilatura.utils import load_html  # here: `import ingest` stays light
+        from trafilatura import utils  # here: `import ingest` stays light
 
-        tree = load_html(self.html) if self.html.strip() else None
+        tree = utils.load_html(self.html) if self.html.strip() else None
+        if not self.html.strip():
+            self.problem = ("empty", "the page is empty")
+        elif tree is None:
+            self.problem = ("unparseable", "not HTML: the body could not be parsed")
+        else:  # libxml2 stops at its limits and says so only in the parser's log
+            log = getattr(getattr(utils, "HTML_PARSER", None), "error_log", ())
+            limit = next((e.message for e in log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+            if limit:
+                kind = "too_deep" if "depth" in limit.lower() else "too_large"
+                self.problem = (kind, f"the HTML parser stopped: {limit}")
         return tree if tree is not None else lxml.html.document_fromstring("<html></html>")
+
+    #: (kind, message) when the page could not be read whole: empty, not HTML, past the
+    #: parser's limits. Set by parsing (``tree``); extraction records it as an error.
+    problem: tuple[str, str] | None = None
 
 
 @dataclass

@@ -26,6 +26,7 @@ from ingest.store.health import BLOCK_KINDS
 from ingest.store.runs import WriterBusy
 from ingest.store.schema import now
 from ingest.store.writer import Store
+from ingest.urls import canonical
 
 #: Which ``crawl_health`` counter each of the spider's decisions adds to.
 DECISION_COUNTERS = {"held": "skipped_unchanged", "old": "skipped_old"}
@@ -71,6 +72,8 @@ class IngestPipeline:
             stop_crawl(self.crawler, "writer_busy", str(exc))
             return
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)
+        self.crawler.signals.connect(self.redirect_scheduled, signal=signals.request_scheduled)
+        self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
         for error in plugins.load_errors:
@@ -139,7 +142,7 @@ class IngestPipeline:
             self.record(outcome, seen, store_article=not item.old)
         state = "blocked" if item.blocked else "fetched"
         reason = item.blocked or ("not_modified" if item.not_modified else None)
-        reason = reason or ("old" if item.old else None)
+        reason = reason or ("old" if item.old else None) or _page_reason(item)
         fresh = not (item.blocked or item.not_modified)
         row = {
             "url": item.request_url or item.url,
@@ -182,6 +185,53 @@ class IngestPipeline:
         for error in outcome.errors:
             self.store.add_error(outcome.url, error, self.crawl_id)
             self.stats.inc_value("ingest/errors")
+
+    # -- redirects Scrapy drops without a word ------------------------------------
+
+    def redirect_scheduled(self, request: Any) -> None:
+        """A redirect off the crawl's sites: Scrapy's offsite filter drops it silently."""
+        chain = request.meta.get("redirect_urls")
+        if chain and not self.crawler.spider.on_site(request.url):
+            message = (
+                f"redirects to {request.url[:300]}, a site this crawl does not reach "
+                "(--allow-domain adds it)"
+            )
+            self._redirect_ended(request, "offsite", "redirect_offsite", message)
+
+    def redirect_dropped(self, request: Any) -> None:
+        """A redirect to a URL already requested: a loop, or a page fetched under its name."""
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return
+        if canonical(request.url) in {canonical(u) for u in chain}:
+            message = f"redirect loop: {' -> '.join(u[:200] for u in [*chain, request.url])}"
+            self._redirect_ended(request, "failed", "redirect_loop", message)
+        else:  # the target is (or will be) fetched on its own: not an error
+            self._redirect_ended(request, "redirected", "redirect_seen", None)
+
+    def _redirect_ended(self, request: Any, state: str, reason: str, message: str | None) -> None:
+        origin = request.meta["redirect_urls"][0]
+        try:
+            with self.store.together():
+                if message is not None:
+                    self.store.add_error(
+                        origin, error_record("fetch", reason, message), self.crawl_id
+                    )
+                    self.stats.inc_value("ingest/errors")
+                self.store.add_url(
+                    "fetched",
+                    {
+                        "url": origin,
+                        "state": state,
+                        "reason": reason,
+                        "found_via": request.meta.get("found_via"),
+                        "found_at": now(),
+                        "depth": request.meta.get("depth", 0),
+                        "crawl_id": self.crawl_id,
+                    },
+                )
+        except (sqlite3.Error, OSError) as exc:
+            self._storage_failed(exc)
 
     def _record_found(self, records: list[dict[str, Any]]) -> None:
         """The URLs a page listed and what the spider decided for each: frontier and health."""
@@ -245,6 +295,20 @@ class IngestPipeline:
             except (sqlite3.Error, OSError):
                 pass  # the command says why; the row stays "running" with a dead pid
         self.store.db.close()
+
+
+def _page_reason(item: PageItem) -> str:
+    """What came of a fetched page, for its ``urls`` row: the final word on the URL."""
+    outcome = item.outcome
+    if item.kind != "html":
+        return item.kind  # feed, sitemap, other
+    if outcome is None:
+        return "not_extracted"
+    if outcome.article is not None:
+        return "article"
+    if outcome.errors:
+        return outcome.errors[0]["kind"]  # empty, too_large, timeout, no_text...
+    return "not_article"
 
 
 def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:

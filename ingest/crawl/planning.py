@@ -51,6 +51,7 @@ class Planner:
     allow: list[re.Pattern[str]]
     deny: list[re.Pattern[str]]
     depth_limit: int
+    url_limit: float  # URLLENGTH_LIMIT
     max_pages: int
     conditional: bool
     # Defined by NewsSpider.
@@ -97,6 +98,11 @@ class Planner:
         else:
             if not self.on_site(url):
                 return None
+            if len(url) > self.url_limit:  # Scrapy would drop it without a word
+                self._seen.add(url)
+                return self._decide(
+                    record, "too_long", state="skipped", reason="too_long", set_state="skipped"
+                )
             if not seed and self.depth_limit and depth > self.depth_limit:
                 return None  # not marked seen: a shorter path to it may turn up later
             self._seen.add(url)

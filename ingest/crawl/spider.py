@@ -119,6 +119,7 @@ class NewsSpider(Planner, scrapy.Spider):
         spider.robots_sitemaps = settings.getbool("INGEST_ROBOTS_SITEMAPS", True)
         spider.conditional = settings.getbool("INGEST_CONDITIONAL_REQUESTS", True)
         spider.limits = Limits.from_settings(settings)
+        spider.url_limit = settings.getint("URLLENGTH_LIMIT") or float("inf")
         spider.max_entries = settings.getint("INGEST_MAX_LISTING_ENTRIES", MAX_ENTRIES)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
@@ -339,12 +340,18 @@ class NewsSpider(Planner, scrapy.Spider):
             response = failure.value.response
             status = response.status
             kind, message = f"http_{status}", f"HTTP {status}"
+            location = _header(response, "location")
+            if 300 <= status < 400 and location:  # Scrapy follows http and https only
+                kind = "redirect_not_followed"
+                message = f"HTTP {status} to {location[:200]}: only http and https are followed"
             if status >= 500 and looks_like_challenge(response.body):
                 kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
         elif failure.check(BlockedAddress):
             kind = "blocked_address"
         elif _over_maxsize(failure):
             kind = "too_large"
+        elif failure.check(IgnoreRequest) and "max redirections" in message:
+            kind = "redirect_loop"
         elif failure.check(IgnoreRequest) and "robots.txt" in message:
             kind = "robots_disallowed"
         known = request.meta.get("known") or {}

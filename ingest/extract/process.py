@@ -161,6 +161,9 @@ def process_page(
         outcome.is_article = True
         outcome.errors.append(error_record("extract", exc.kind, str(exc)))
         return outcome
+    if page.problem:  # empty, not HTML, or past the parser's limits: said, not skipped
+        outcome.errors.append(error_record("extract", *page.problem))
+        return outcome
     if classify:
         verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
         outcome.errors += _records(errors)

@@ -124,12 +124,16 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "outlet": "Its outlet (a plugin's name) or site (host name)",
             "state": (
                 "queued (found, to fetch), fetched, failed, blocked, robots (disallowed), "
-                "refused (an address the crawl may not reach), skipped (before --since), "
-                "alias (an article's canonical URL)"
+                "refused (an address the crawl may not reach), skipped (before --since, or "
+                "too long), offsite (redirected off the crawl's sites), redirected (to a URL "
+                "fetched on its own), alias (an article's canonical URL)"
             ),
             "reason": (
-                "Why: changed (a feed or sitemap date is newer), refresh, max_pages, old, "
-                "not_modified, captcha, http_404, blocked_address, canonical..."
+                "Why: for a fetched page article, not_article, feed, sitemap, other, or the "
+                "extraction error (empty, unparseable, too_deep, too_large, timeout, no_text); "
+                "else changed (a feed or sitemap date is newer), refresh, max_pages, old, "
+                "too_long, not_modified, captcha, http_404, redirect_loop, redirect_offsite, "
+                "redirect_seen, redirect_not_followed, blocked_address, canonical..."
             ),
             "kind": "html, feed, sitemap or other, as last fetched",
             "status": "Last HTTP status (304: not modified)",

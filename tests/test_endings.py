@@ -1,0 +1,138 @@
+"""Every URL a crawl meets ends in a final state with its reason; every failure is a row.
+
+One real crawl of a loopback site whose links end every way a URL can end:
+stored, not an article, redirected off the site, in a loop, to a URL fetched on its
+own, to file:/ftp:/data:, too long, and pages that can't be read (empty, binary,
+nested past the parser's limit). The crawl's errors match what `ingest extract`
+says of the same pages.
+"""
+
+import json
+import os
+
+import pytest
+
+from conftest import FAST, rows, run_ingest
+from sites import LocalSite, Resource, article_page, index_page, story
+
+LONG = "/news/" + "x" * 2100
+DEEP = (
+    "<html><body>"
+    + "<div>" * 300
+    + "<p>"
+    + "word " * 200
+    + "</p>"
+    + "</div>" * 300
+    + "</body></html>"
+)
+BINARY = os.urandom(20_000)
+
+ENDINGS = {  # path -> (state, reason)
+    "/": ("fetched", "not_article"),
+    "/news/2024/03/ok": ("fetched", "article"),
+    "/r-offsite": ("offsite", "redirect_offsite"),
+    "/loop1": ("failed", "redirect_loop"),
+    "/r-seen": ("redirected", "redirect_seen"),
+    "/r-file": ("failed", "redirect_not_followed"),
+    "/r-ftp": ("failed", "redirect_not_followed"),
+    "/r-data": ("failed", "redirect_not_followed"),
+    LONG: ("skipped", "too_long"),
+    "/news/2024/03/empty": ("fetched", "empty"),
+    "/news/2024/03/binary": ("fetched", "unparseable"),
+    "/news/2024/03/deep": ("fetched", "too_deep"),
+    "/missing": ("failed", "http_404"),
+}
+
+
+def site_pages() -> dict:
+    def redirect(to: str, status: int = 302) -> Resource:
+        return Resource("", status=status, headers={"Location": to})
+
+    return {
+        "/": index_page([p for p in ENDINGS if p not in ("/", "/loop2")]),
+        "/news/2024/03/ok": article_page("OK", story(1)),
+        "/r-offsite": redirect("http://elsewhere.example/story", 301),
+        "/loop1": redirect("/loop2"),
+        "/loop2": redirect("/loop1"),
+        "/r-seen": redirect("/"),
+        "/r-file": redirect("file:///etc/passwd"),
+        "/r-ftp": redirect("ftp://127.0.0.1/x"),
+        "/r-data": redirect("data:text/html,hello"),
+        LONG: article_page("Never fetched", story(2)),
+        "/news/2024/03/empty": Resource(""),
+        "/news/2024/03/binary": Resource(BINARY),
+        "/news/2024/03/deep": DEEP,
+    }
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("endings")
+    with LocalSite(site_pages()) as site:
+        db = tmp / "news.db"
+        done = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST, cwd=tmp)
+    return site.url, db, done, tmp
+
+
+def test_every_url_met_ends_in_a_final_state_with_its_reason(crawled):
+    base, db, _, _ = crawled
+    found = {
+        url.removeprefix(base): (s, r)
+        for url, s, r in rows(db, "select url, state, reason from urls")
+    }
+    assert found == ENDINGS
+    assert rows(db, "select count(*) from urls where state = 'queued' or reason is null") == [(0,)]
+
+
+def test_every_failure_is_an_errors_row(crawled):
+    base, db, _, _ = crawled
+    errors = rows(db, "select replace(url, ?, ''), stage, kind from errors order by 1", base)
+    assert errors == sorted(
+        [
+            ("/r-offsite", "fetch", "redirect_offsite"),
+            ("/loop1", "fetch", "redirect_loop"),
+            ("/r-file", "fetch", "redirect_not_followed"),
+            ("/r-ftp", "fetch", "redirect_not_followed"),
+            ("/r-data", "fetch", "redirect_not_followed"),
+            ("/news/2024/03/empty", "extract", "empty"),
+            ("/news/2024/03/binary", "extract", "unparseable"),
+            ("/news/2024/03/deep", "extract", "too_deep"),
+            ("/missing", "fetch", "http_404"),
+        ]
+    )
+    offsite = rows(db, "select message from errors where kind = 'redirect_offsite'")
+    assert offsite == [
+        (
+            "redirects to http://elsewhere.example/story, a site this crawl does not reach "
+            "(--allow-domain adds it)",
+        )
+    ]
+    loop = rows(db, "select message from errors where kind = 'redirect_loop'")[0][0]
+    assert loop == f"redirect loop: {base}/loop1 -> {base}/loop2 -> {base}/loop1"
+
+
+def test_the_crawl_reports_pages_as_ingest_extract_does(crawled):
+    base, db, _, tmp = crawled
+    for name, body in [("empty", b""), ("binary", BINARY), ("deep", DEEP.encode())]:
+        path = tmp / f"{name}.html"
+        path.write_bytes(body)
+        said = run_ingest("extract", str(path), "--jsonl", check=False)
+        assert said.returncode == 1
+        [error] = json.loads(said.stdout)["errors"]
+        stored = rows(
+            db,
+            "select stage, kind, message from errors where url = ?",
+            f"{base}/news/2024/03/{name}",
+        )
+        assert stored == [(error["stage"], error["kind"], error["message"])]
+
+
+def test_a_seed_that_redirects_away_is_a_failure_not_silence(tmp_path):
+    pages = {"/": Resource("", status=301, headers={"Location": "http://elsewhere.example/"})}
+    with LocalSite(pages) as site:
+        db = tmp_path / "news.db"
+        done = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST, check=False)
+    assert done.returncode == 3
+    assert "Traceback" not in done.stderr
+    assert rows(db, "select state, reason from urls") == [("offsite", "redirect_offsite")]
+    assert rows(db, "select kind from errors") == [("redirect_offsite",)]
