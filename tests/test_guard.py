@@ -149,7 +149,9 @@ def test_a_seed_on_a_guarded_address_is_reached_with_its_own_site(tmp_path):
 def test_the_resolver_that_answers_ipv6_too_is_checked_the_same(tmp_path):
     """With Scrapy's CachingHostnameResolver connections may use any family it answers."""
     with LocalSite(canary_pages()) as canary, LocalSite(seed_site(canary.url, canary.url)) as seed:
-        db = crawl(tmp_path, seed.url, "-s", "DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver")
+        db = crawl(
+            tmp_path, seed.url, "-s", "TWISTED_DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver"
+        )
         assert canary.hits == []
     port = canary.url.rsplit(":", 1)[1]
     named = rows(db, "select kind from errors where url = ?", f"http://localhost:{port}/named")

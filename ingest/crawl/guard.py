@@ -89,7 +89,7 @@ def resolve(host: str) -> Deferred[list[str]]:
     """Every address ``host`` resolves to, through the resolver the crawl connects with.
 
     Scrapy's default resolver answers IPv4 only, and so connects; with
-    ``DNS_RESOLVER = scrapy.resolver.CachingHostnameResolver`` connections may take
+    ``TWISTED_DNS_RESOLVER = scrapy.resolver.CachingHostnameResolver`` connections may take
     an IPv6 answer too, so both families are asked and every answer checked.
     """
     from twisted.internet import reactor  # the one Scrapy installed
