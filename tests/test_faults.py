@@ -6,6 +6,7 @@ file, SIGINT and SIGTERM to the crawl's process group, seeds nobody answers.
 """
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -43,6 +44,37 @@ def test_a_pool_whose_idle_worker_was_killed_heals():
         assert [o.article["title"] for o in outcomes] == [f"Story {i}" for i in range(1, 7)]
         assert [o.errors for o in outcomes] == [[]] * 6
         assert pool.rebuilt == 1
+
+
+KILLER = """
+import os
+import random
+from pathlib import Path
+from ingest import hookimpl
+
+@hookimpl(tryfirst=True)
+def is_article(page, outlet):
+    if "poison" in page.url:
+        os._exit(9)  # kills its worker every time
+    if "flaky" in page.url and not Path({marker!r}).exists():
+        Path({marker!r}).touch()
+        os._exit(9)  # kills its worker once
+"""
+
+
+def test_a_page_whose_worker_dies_is_tried_once_more(tmp_path, write_plugin):
+    folder = write_plugin("killer", KILLER.format(marker=str(tmp_path / "died-once")))
+    config = PluginConfig(dirs=(str(folder),), entry_points=False)
+    with ExtractionPool(config, 2) as pool:
+        flaky = pool.submit(Job(url="https://n.example/flaky", body=article_body(1)))
+        poison = pool.submit(Job(url="https://n.example/poison", body=article_body(2)))
+        after = pool.submit(Job(url="https://n.example/after", body=article_body(3)))
+        flaky, poison, after = (f.result(timeout=60) for f in (flaky, poison, after))
+    assert (tmp_path / "died-once").exists()
+    assert flaky.article["title"] == "Story 1" and flaky.errors == []
+    assert poison.article is None
+    assert [(e["stage"], e["kind"]) for e in poison.errors] == [("extract", "worker_died")]
+    assert after.article["title"] == "Story 3"
 
 
 def many_articles(n: int = ARTICLES, delay: float = 0.0) -> dict:
@@ -221,3 +253,58 @@ def test_seeds_nobody_answers_exit_3_without_tracebacks(tmp_path):
     assert "Error: not one page could be fetched" in done.stderr
     assert "Traceback" not in done.stderr and "ERROR" not in done.stderr
     assert rows(db, "select kind from errors") == [("DownloadConnectionRefusedError",)]
+
+
+def process_tree() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process, from /proc."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        found[int(entry)] = (ppid, cmdline)
+    return found
+
+
+def extraction_workers(crawl_pid: int) -> list[int]:
+    """The crawl's workers: children of its forkserver, itself a child of the crawl."""
+    tree = process_tree()
+    servers = {p for p, (ppid, cmd) in tree.items() if ppid == crawl_pid and "forkserver" in cmd}
+    return [p for p, (ppid, _) in tree.items() if ppid in servers]
+
+
+def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
+    """Ten crawls, each killed (the crawl process, or one busy worker) at a random moment,
+    then resumed: every article stored exactly once, the database sound, every URL final."""
+    rnd = random.Random(20261129)
+    articles = 30
+    workers: list[int] = []
+    with LocalSite(many_articles(articles, delay=0.05)) as site:
+        for trial in range(10):
+            db = tmp_path / f"trial{trial}.db"
+            crawl = crawl_process(site.url + "/", db)
+            victim = rnd.choice(["crawl", "worker"])
+            wait_for_articles(db, rnd.randint(1, articles - 5))
+            workers += extraction_workers(crawl.pid)
+            if victim == "crawl":
+                os.kill(crawl.pid, signal.SIGKILL)  # as the out-of-memory killer would
+            else:
+                os.kill(rnd.choice(extraction_workers(crawl.pid)), signal.SIGKILL)
+            crawl.communicate(timeout=60)
+            assert crawl.returncode == (-signal.SIGKILL if victim == "crawl" else 0)
+            run_ingest("crawl", site.url + "/", "--resume", "--db", str(db), *FAST)
+            titles = [t for (t,) in rows(db, "select title from articles")]
+            assert sorted(titles) == sorted(f"Story {i}" for i in range(articles)), (trial, victim)
+            assert rows(db, "pragma integrity_check") == [("ok",)]
+            unfinished = "select url, state from urls where state = 'queued' or reason is null"
+            assert rows(db, unfinished) == [], (trial, victim)
+    deadline = time.monotonic() + 10  # a killed crawl's workers leave once they notice
+    while time.monotonic() < deadline and set(workers) & set(process_tree()):
+        time.sleep(0.2)
+    assert workers and set(workers) & set(process_tree()) == set(), "no orphaned workers"

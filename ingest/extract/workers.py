@@ -67,9 +67,10 @@ def _pool_failed(exc: BaseException | None) -> bool:
 class ExtractionPool:
     """Pages in, Outcomes out; never raises for a page, whatever the page does.
 
-    A pool that breaks is replaced and the page tried again, once; if the new
-    pool breaks too, the page's future raises ``PoolBroken`` and the caller
-    stops. ``workers=0`` runs each page in the calling process (no timeout):
+    A page whose worker dies is tried again, once (a second death is its
+    ``worker_died`` error); a pool that breaks is replaced and the page tried
+    again, once; if the new pool breaks too, the page's future raises
+    ``PoolBroken`` and the caller stops. ``workers=0`` runs each page in the calling process (no timeout):
     handy in a debugger and for a single file, never for a crawl.
     """
 
@@ -131,6 +132,11 @@ class ExtractionPool:
         exc = None if done.cancelled() else done.exception()
         if done.cancelled() or _pool_failed(exc):
             self._retry(job, result, pool, retried, exc or RuntimeError("cancelled"))
+            return
+        if isinstance(exc, pebble.ProcessExpired) and not retried:
+            # Its worker died under it (killed, out of memory, maybe for another reason
+            # than this page): pebble replaced the worker; a second death names the page.
+            self._schedule(job, result, self._pool, retried=True)
             return
         result.set_result(_settle(job, done.result, self.timeout))
 
