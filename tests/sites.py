@@ -15,6 +15,7 @@ class Resource:
     status: int = 200
     delay: float = 0.0  # seconds to wait before answering: a server that hangs
     headers: dict[str, str] | None = None  # more response headers (Location for a redirect)
+    trickle: float = 0.0  # seconds between bytes: a server that never quite finishes
 
 
 class LocalSite:
@@ -43,7 +44,13 @@ class LocalSite:
                     for name, value in (resource.headers or {}).items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(body)
+                    if resource.trickle:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(resource.trickle)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -8,20 +8,24 @@ file, SIGINT and SIGTERM to the crawl's process group, seeds nobody answers.
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
+from faultkit import (
+    ARTICLES,
+    crawl_process,
+    extraction_workers,
+    many_articles,
+    process_tree,
+    wait_for_articles,
+)
 
 from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig
 
-from conftest import FAST, ROOT, free_port, rows, run_ingest
-from sites import LocalSite, Resource, article_page, index_page, story
-
-ARTICLES = 40
+from conftest import FAST, free_port, rows, run_ingest
+from sites import LocalSite, article_page, story
 
 
 def article_body(n: int) -> bytes:
@@ -48,7 +52,6 @@ def test_a_pool_whose_idle_worker_was_killed_heals():
 
 KILLER = """
 import os
-import random
 from pathlib import Path
 from ingest import hookimpl
 
@@ -75,14 +78,6 @@ def test_a_page_whose_worker_dies_is_tried_once_more(tmp_path, write_plugin):
     assert poison.article is None
     assert [(e["stage"], e["kind"]) for e in poison.errors] == [("extract", "worker_died")]
     assert after.article["title"] == "Story 3"
-
-
-def many_articles(n: int = ARTICLES, delay: float = 0.0) -> dict:
-    paths = [f"/news/2024/03/story-{i}" for i in range(n)]
-    site: dict = {"/": index_page(paths)}
-    for i, path in enumerate(paths):
-        site[path] = Resource(article_page(f"Story {i}", story(i)), delay=delay)
-    return site
 
 
 # Loaded in the crawl process (fine) and in each extraction worker (fatal at once).
@@ -165,29 +160,8 @@ def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(t
     assert (status, reason) == ("failed", lines[0].removeprefix("Error: "))
 
 
-def crawl_process(url: str, db, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "ingest", "crawl", url, "--db", str(db), *FAST,
-         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "INGEST_BATCH_SIZE=1", *extra],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,  # its own process group, as a terminal gives it
-    )  # fmt: skip
-
-
-def wait_for_articles(db, n: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if rows(db, "select count(*) from articles")[0][0] >= n:
-                return
-        except Exception:  # not created yet
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"fewer than {n} articles after {timeout} s")
-
-
 def test_a_second_crawl_on_the_same_database_waits_then_refuses(tmp_path):
-    with LocalSite(many_articles(ARTICLES, delay=0.2)) as site:
+    with LocalSite(many_articles(ARTICLES, delay=0.5)) as site:  # 10 s at 2 at a time
         db = tmp_path / "news.db"
         first = crawl_process(site.url + "/", db)
         try:
@@ -221,11 +195,16 @@ def test_a_signal_stops_gracefully_and_resume_finishes_the_job(tmp_path, signals
     with LocalSite(many_articles(ARTICLES, delay=0.1)) as site:
         db = tmp_path / "news.db"
         crawl = crawl_process(site.url + "/", db)
-        wait_for_articles(db, 3)
-        for sig in signals:
-            os.killpg(crawl.pid, sig)
-            time.sleep(0.05)
-        _, stderr = crawl.communicate(timeout=60)
+        try:
+            wait_for_articles(db, 3)
+            for sig in signals:
+                os.killpg(crawl.pid, sig)
+                time.sleep(0.05)
+            _, stderr = crawl.communicate(timeout=60)
+        finally:
+            if crawl.poll() is None:  # hung: don't leave it behind
+                os.killpg(crawl.pid, signal.SIGKILL)
+                crawl.wait()
         assert crawl.returncode == status, stderr
         assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
         assert f"Interrupted ({reason})" in stderr and "--resume" in stderr
@@ -255,42 +234,18 @@ def test_seeds_nobody_answers_exit_3_without_tracebacks(tmp_path):
     assert rows(db, "select kind from errors") == [("DownloadConnectionRefusedError",)]
 
 
-def process_tree() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, command line) of every process, from /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        found[int(entry)] = (ppid, cmdline)
-    return found
-
-
-def extraction_workers(crawl_pid: int) -> list[int]:
-    """The crawl's workers: children of its forkserver, itself a child of the crawl."""
-    tree = process_tree()
-    servers = {p for p, (ppid, cmd) in tree.items() if ppid == crawl_pid and "forkserver" in cmd}
-    return [p for p, (ppid, _) in tree.items() if ppid in servers]
-
-
 def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
     """Ten crawls, each killed (the crawl process, or one busy worker) at a random moment,
     then resumed: every article stored exactly once, the database sound, every URL final."""
     rnd = random.Random(20261129)
     articles = 30
     workers: list[int] = []
-    with LocalSite(many_articles(articles, delay=0.05)) as site:
+    with LocalSite(many_articles(articles, delay=0.2)) as site:  # 3 s a crawl, 2 at a time
         for trial in range(10):
             db = tmp_path / f"trial{trial}.db"
             crawl = crawl_process(site.url + "/", db)
             victim = rnd.choice(["crawl", "worker"])
-            wait_for_articles(db, rnd.randint(1, articles - 5))
+            wait_for_articles(db, rnd.randint(1, articles - 10))
             workers += extraction_workers(crawl.pid)
             if victim == "crawl":
                 os.kill(crawl.pid, signal.SIGKILL)  # as the out-of-memory killer would

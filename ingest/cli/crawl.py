@@ -102,7 +102,7 @@ def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
             err=True,
         )
         return EXIT_SIGNAL.get(ended.signal or 2, 130)
-    if not summary["fetched"]:
+    if not summary["fetched"] and summary["errors"]:  # tried, and every try failed
         click.echo(
             "Error: not one page could be fetched; the errors above say why (in full: "
             f"sqlite-utils {db} 'select * from errors where crawl_id = {summary['crawl']}')",

@@ -28,6 +28,19 @@ DOWNLOAD_TIMEOUT = 30
 # a sitemap of 50,000 URLs (the protocol's maximum) is about 10 MB.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 RETRY_TIMES = 2
+# Scrapy's list without DownloadTimeoutError: a server that hung for DOWNLOAD_TIMEOUT seldom
+# answers on the next try, and retrying would hold the crawl three times as long.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.CannotResolveHostError",
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "builtins.OSError",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 
 ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # Each response yields one page item and its links; Scrapy starts this many tasks per

@@ -70,8 +70,9 @@ class ExtractionPool:
     A page whose worker dies is tried again, once (a second death is its
     ``worker_died`` error); a pool that breaks is replaced and the page tried
     again, once; if the new pool breaks too, the page's future raises
-    ``PoolBroken`` and the caller stops. ``workers=0`` runs each page in the calling process (no timeout):
-    handy in a debugger and for a single file, never for a crawl.
+    ``PoolBroken`` and the caller stops. ``workers=0`` runs each page in the
+    calling process (no timeout): handy in a debugger and for a single file,
+    never for a crawl.
     """
 
     def __init__(
@@ -92,7 +93,8 @@ class ExtractionPool:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["ingest.extract.workers", *DEFAULT_PLUGINS])
+            preload = ["ingest.extract.forkserver", "ingest.extract.workers", *DEFAULT_PLUGINS]
+            self._context.set_forkserver_preload(preload)
             self._pool = self._new_pool()
         else:
             init_worker(config)

@@ -261,7 +261,9 @@ class Store:
         except Exception as exc:
             failure = exc
             self._uncount(counted)
-        refused = [] if _busy(failure) else self._refused(articles)
+        # The database itself failing (locked, full, read-only, I/O) is no article's fault:
+        # only other errors are looked for, article by article.
+        refused = [] if isinstance(failure, sqlite3.OperationalError) else self._refused(articles)
         if refused:
             # An article the database will never take (a plugin's odd value, say) must not
             # hold back its batch and every batch after it: it becomes an error row.
@@ -373,9 +375,3 @@ class Store:
 
 class _Tried(Exception):
     """Rolls back a trial write."""
-
-
-def _busy(exc: Exception) -> bool:
-    """Another writer holds the database: the batch goes in once it lets go."""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
