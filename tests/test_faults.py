@@ -263,3 +263,25 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
     while time.monotonic() < deadline and set(workers) & set(process_tree()):
         time.sleep(0.2)
     assert workers and set(workers) & set(process_tree()) == set(), "no orphaned workers"
+
+
+@pytest.mark.parametrize("after", [0.1, 0.3, 0.8, 1.5, 2.5])
+def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path, after):
+    """From the command's first second (imports, Scrapy's setup) to the crawl itself."""
+    with LocalSite(many_articles(ARTICLES, delay=0.1)) as site:
+        db = tmp_path / "news.db"
+        crawl = crawl_process(site.url + "/", db)
+        try:
+            time.sleep(after)
+            os.killpg(crawl.pid, signal.SIGINT)
+            _, stderr = crawl.communicate(timeout=60)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+                crawl.wait()
+    assert crawl.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Unhandled" not in stderr
+    assert "Interrupted" in stderr
+    if db.exists():
+        assert rows(db, "pragma integrity_check") == [("ok",)]
+        assert rows(db, "select count(*) from crawls where status = 'running'") == [(0,)]

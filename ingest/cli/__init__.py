@@ -63,6 +63,9 @@ class IngestGroup(click.Group):
             return super().invoke(ctx)
         except PluginLoadError as exc:
             raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:  # Ctrl-C before a command took the signal over
+            click.echo("Interrupted.", err=True)
+            raise SystemExit(130) from None
 
 
 @click.group(cls=IngestGroup)
@@ -80,4 +83,17 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    cli()
+    """Run the CLI as click's standalone mode does, but a Ctrl-C exits 130, not 1."""
+    try:
+        status = cli.main(standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
+        click.echo("Interrupted." if interrupted else "Aborted!", err=True)
+        raise SystemExit(130 if interrupted else 1) from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        raise SystemExit(130) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    raise SystemExit(status if isinstance(status, int) else 0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ def _crawl_and_report(
     **spider_args: Any,
 ) -> int:
     """Run the crawl, print its summary; returns the exit status."""
+    _quiet_early_signals()
     import sqlite_utils
 
     from ingest.crawl.discovery import parse_since
@@ -80,6 +83,18 @@ def _crawl_and_report(
         summary = crawl_summary(database, ended.crawl_id)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
     return exit_status(summary, ended, settings.get("INGEST_DB"))
+
+
+def _quiet_early_signals() -> None:
+    """A Ctrl-C or SIGTERM before Scrapy takes the signals over (as the reactor starts)
+    ends the command at once, without a traceback: nothing has been fetched yet."""
+
+    def stop(signum: int, frame: Any) -> None:
+        os.write(2, b"Interrupted before the crawl started: nothing was fetched.\n")
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
 
 
 def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:

@@ -9,7 +9,9 @@ breaks as a whole (an idle worker killed) is replaced and its pages retried.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -33,12 +35,32 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+def _start_fork_server() -> None:
+    """Start the fork server (and resource tracker) with SIGINT and SIGTERM ignored.
+
+    Started as the first worker is, it would take a Ctrl-C meant for the crawl
+    while it is still importing, and print a traceback. An ignored signal stays
+    ignored across exec, and Python keeps it so; workers restore SIGTERM (pebble
+    stops a hung worker with it).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        multiprocessing.forkserver.ensure_running()
+        return
+    saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
 def init_worker(config: PluginConfig) -> None:
     global _plugins
     # Ctrl-C and `kill -TERM -PGID` reach a whole process group: the crawl process
     # stops gracefully and closes the pool itself, so workers live in a group of their
     # own; one dying of the signal would lose the page in hand.
     os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored by the fork server, not here
     _plugins = load_plugins(config)
 
 
@@ -95,6 +117,7 @@ class ExtractionPool:
             self._context = multiprocessing.get_context("forkserver")
             preload = ["ingest.extract.forkserver", "ingest.extract.workers", *DEFAULT_PLUGINS]
             self._context.set_forkserver_preload(preload)
+            _start_fork_server()
             self._pool = self._new_pool()
         else:
             init_worker(config)
