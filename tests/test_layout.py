@@ -24,7 +24,7 @@ ALLOWED = {
     "store": {"article", "urls", "api", "plugins", "extract"},
     "crawl": {"article", "urls", "api", "plugins", "extract", "store"},
     "query": {"article", "urls", "api", "plugins", "extract", "store"},
-    "archive": {"article", "urls", "api", "plugins", "extract", "store", "crawl"},
+    "archive": {"article", "urls", "api", "plugins", "extract", "store", "crawl", "query"},
     "demo": set(),  # the offline demo site stands alone
     "cli": {"*"},
     "outlets": {"api"},  # our outlet plugins use only what a third party can

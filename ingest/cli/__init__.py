@@ -21,7 +21,12 @@ from ingest.plugins import PluginLoadError
 if TYPE_CHECKING:
     from ingest.plugins.manager import PluginConfig, Plugins
 
-COMMAND_MODULES = ("ingest.cli.crawl", "ingest.cli.query", "ingest.cli.plugins")
+COMMAND_MODULES = (
+    "ingest.cli.crawl",
+    "ingest.cli.query",
+    "ingest.cli.plugins",
+    "ingest.cli.archive",
+)
 
 _told: set[str] = set()
 

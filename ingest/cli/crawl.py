@@ -127,12 +127,21 @@ def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
     return EXIT_OK
 
 
+WARC_OPTION = click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False),
+    help="Also write every response as WARC records into this folder (rotated by size).",
+)
+
+
 common_crawl_options = [
     click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write."),
     click.option("--workers", type=int, help="Extraction processes (default: one per core)."),
     PLUGINS_DIR_OPTION,
     click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP),
     click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log."),
+    WARC_OPTION,
 ]
 
 
@@ -142,12 +151,18 @@ def crawl_options(func):
     return func
 
 
-def _base_overrides(workers: int | None, plugins_dir: tuple[str, ...], verbose: bool) -> dict:
+def _base_overrides(
+    workers: int | None, plugins_dir: tuple[str, ...], verbose: bool, warc_dir: str | None = None
+) -> dict:
     return {
         "INGEST_WORKERS": workers,
         "INGEST_PLUGINS_DIRS": list(plugins_dir),
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
-        "EXTENSIONS": {"ingest.crawl.report.CrawlProgress": 100},
+        "INGEST_WARC_DIR": warc_dir,
+        "EXTENSIONS": {
+            "ingest.crawl.report.CrawlProgress": 100,
+            "ingest.archive.capture.WarcCapture": 200,
+        },
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
         "INGEST_QUIET": not verbose,  # failures the crawl records as rows stay off stderr
     }
@@ -201,6 +216,7 @@ def crawl(
     plugins_dir,
     settings,
     verbose,
+    warc_dir,
 ):
     """Crawl news from SEEDS into a SQLite database.
 
@@ -208,7 +224,7 @@ def crawl(
     name of an outlet a plugin declares. robots.txt is obeyed and AutoThrottle is
     on; crawling the same seeds again updates rows, never duplicates them.
     """
-    overrides = _base_overrides(workers, plugins_dir, verbose)
+    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir)
     overrides["DEPTH_LIMIT"] = max_depth
     if allow_private:
         overrides["INGEST_ALLOW_PRIVATE"] = True
@@ -233,7 +249,8 @@ def crawl(
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def demo(db, workers, settings, verbose):
+@WARC_OPTION
+def demo(db, workers, settings, verbose, warc_dir):
     """Crawl the bundled offline demo: fictional outlets served on 127.0.0.1.
 
     Everything runs for real (Scrapy, robots.txt, feeds, sitemaps, extraction in
@@ -242,7 +259,7 @@ def demo(db, workers, settings, verbose):
     from ingest.crawl.report import print_next_steps
     from ingest.demo.server import DemoServer
 
-    overrides = _base_overrides(workers, (), verbose)
+    overrides = _base_overrides(workers, (), verbose, warc_dir)
     with DemoServer() as server:
         overrides.update(
             INGEST_PROXY=server.proxy_url,

@@ -92,7 +92,7 @@ def stats(db, as_json):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "parquet"]),
+    type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
     default="jsonl",
     show_default=True,
 )
@@ -102,16 +102,24 @@ def stats(db, as_json):
 @filter_options
 @click.option("--search", "query", help="Only articles matching this full-text search.")
 def export(db, fmt, output, outlet, language, since, until, query):
-    """Export articles, newest first, as JSON lines, CSV or Parquet.
+    """Export articles, newest first, as JSON lines, CSV or Parquet, or their raw pages as WARC.
 
     JSON lines decode the JSON columns (authors, tags, plugins, provenance); CSV keeps
-    them as JSON text; Parquet keeps lists as lists. Parquet needs --output.
+    them as JSON text; Parquet keeps lists as lists. Parquet needs --output. WARC
+    (gzipped) holds each selected article's stored page, dated when it was fetched.
     """
     from ingest.query.export import export_articles
 
     filters = ArticleFilter(outlet, language, since, until, query)
-    if fmt == "parquet" and output in (None, "-"):
-        raise click.UsageError("Parquet is binary: give a file with --output")
+    if fmt in ("parquet", "warc") and output in (None, "-"):
+        raise click.UsageError(f"{fmt} is binary: give a file with --output")
+    if fmt == "warc":
+        from ingest.archive.export import export_warc
+
+        with fts_errors(), open(output, "wb") as out:
+            count = export_warc(db, out, filters)
+        click.echo(f"{count} pages exported", err=True)
+        return
     with fts_errors():
         if output in (None, "-"):
             try:

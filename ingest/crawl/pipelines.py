@@ -142,7 +142,7 @@ class IngestPipeline:
             self.record(outcome, seen, store_article=not item.old)
         state = "blocked" if item.blocked else "fetched"
         reason = item.blocked or ("not_modified" if item.not_modified else None)
-        reason = reason or ("old" if item.old else None) or _page_reason(item)
+        reason = reason or ("old" if item.old else None) or page_reason(item)
         fresh = not (item.blocked or item.not_modified)
         row = {
             "url": item.request_url or item.url,
@@ -297,7 +297,7 @@ class IngestPipeline:
         self.store.db.close()
 
 
-def _page_reason(item: PageItem) -> str:
+def page_reason(item: PageItem) -> str:
     """What came of a fetched page, for its ``urls`` row: the final word on the URL."""
     outcome = item.outcome
     if item.kind != "html":

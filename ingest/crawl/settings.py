@@ -52,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     "ingest.crawl.guard.AddressGuard": 760,
 }
 
+# Writes WARC records when INGEST_WARC_DIR is set (`ingest crawl --warc DIR`).
+EXTENSIONS = {"ingest.archive.capture.WarcCapture": 200}
+
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
@@ -71,4 +74,6 @@ INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
 INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0: no bound
 INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
 INGEST_WRITER_WAIT = 30  # seconds to wait for another crawl writing to the same database
+INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
+INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

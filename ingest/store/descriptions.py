@@ -95,6 +95,15 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "crawl_id": "The run that found the newer version",
         },
     },
+    "warc_files": {
+        "description": "WARC files `ingest import-warc` read to the end; a new import skips them.",
+        "columns": {
+            "source": "The file's path or URL",
+            "records": "Records read from it",
+            "finished_at": "When its last record was read (UTC)",
+            "crawl_id": "The import run that read it",
+        },
+    },
     "errors": {
         "description": "Everything that failed, where and why; the crawl went on.",
         "columns": {
@@ -102,8 +111,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "crawl_id": "The run",
             "url": "The page concerned",
             "stage": (
-                "fetch, load (a plugin), classify, extract, clean, normalize or store (an "
-                "article the database refused)"
+                "fetch, discover (a feed or sitemap), load (a plugin), classify, extract, clean, "
+                "normalize or store (an article the database refused)"
             ),
             "plugin": "The plugin that raised, if one did",
             "kind": (

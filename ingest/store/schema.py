@@ -161,6 +161,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("crawl_id", "crawls", "id")],
         if_not_exists=True,
     )
+    db["warc_files"].create(
+        {"source": str, "records": int, "finished_at": str, "crawl_id": int},
+        pk="source",
+        if_not_exists=True,
+    )
     db["urls"].create(
         {
             "url": str,

@@ -1,0 +1,211 @@
+"""``ingest import-warc``: the HTML responses of WARC files through the crawl's pipeline.
+
+Each response record becomes what a crawl makes of a fetched page: outlet plugins,
+extraction in worker processes, the same ``pages``, ``articles``, ``urls`` and
+``errors`` rows, dated by the record's WARC-Date (when the page was fetched) and
+keyed by its WARC-Target-URI. A record already stored (same URL, same date) is
+skipped, so an import can be run again. Requests, revisits, metadata and non-HTML
+responses are counted, not stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ingest.crawl.discovery import page_kind
+from ingest.crawl.items import PageItem
+from ingest.crawl.pipelines import page_reason
+from ingest.extract.limits import MAX_HTML_BYTES, Limits
+from ingest.extract.process import Job
+from ingest.extract.workers import ExtractionPool
+from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.writer import Store
+from ingest.urls import canonical
+
+KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
+
+
+@dataclass
+class Selection:
+    """Which records to take: filters as ``ingest export`` has them, and a cap."""
+
+    outlet: str | None = None
+    domain: str | None = None
+    since: str | None = None  # ISO date or datetime, compared with the WARC-Date
+    until: str | None = None
+    max: int = 0  # 0: all
+
+
+@dataclass
+class Record:
+    """One HTML response of an archive, as the importer hands it on."""
+
+    url: str
+    fetched_at: str  # ISO 8601, UTC
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    source: str
+
+
+def iso(warc_date: str) -> str:
+    moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Record]:
+    """The HTML response records of one WARC (or ARC) stream, gzipped or not.
+
+    Bodies are read up to the extraction bound plus one byte: a larger one is the
+    worker's to refuse (``too_large``), without holding the whole of it here.
+    """
+    for rec in ArchiveIterator(stream, arc2warc=True):
+        counts["records"] += 1
+        if rec.rec_type != "response" or rec.http_headers is None:
+            counts[rec.rec_type] += 1  # request, revisit, warcinfo, metadata...
+            continue
+        url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+        headers = {k.lower(): v for k, v in rec.http_headers.headers}
+        body = rec.content_stream().read(MAX_HTML_BYTES + 1)
+        if (
+            not url.startswith(("http://", "https://"))
+            or page_kind(body, headers.get("content-type")) != "html"
+        ):
+            counts["not_html"] += 1
+            continue
+        yield Record(
+            url=canonical(url),
+            fetched_at=iso(
+                rec.rec_headers.get_header("WARC-Date") or datetime.now(UTC).isoformat()
+            ),
+            status=int(rec.http_headers.get_statuscode() or 0),
+            headers={h: headers[h] for h in KEPT_HEADERS if h in headers},
+            body=body,
+            source=source,
+        )
+
+
+class Importer:
+    """One import run into one database: ``feed()`` archives, then ``finish()``."""
+
+    def __init__(
+        self,
+        db_path: str,
+        config: PluginConfig,
+        workers: int | None = None,
+        selection: Selection | None = None,
+        progress: Callable[[Counter], None] | None = None,
+    ):
+        self.plugins = load_plugins(config)
+        self.store = Store(db_path, self.plugins)
+        self.config, self.workers = config, workers
+        self.selection = selection or Selection()
+        self.progress = progress
+        self.counts: Counter = Counter()
+        self.crawl_id = self.store.start_crawl("import-warc", [], {"workers": workers})
+
+    def wanted(self, record: Record) -> bool:
+        """Within the selection, and not stored before; counts why not."""
+        reason = None
+        if record.status != 200:
+            reason = "not_ok"
+        elif not self.selected(record):
+            reason = "filtered"
+        elif self.store.db.execute(
+            "select 1 from pages where url = ? and fetched_at = ?", [record.url, record.fetched_at]
+        ).fetchone():
+            reason = "already_stored"
+        if reason:
+            self.counts[reason] += 1
+        return reason is None
+
+    def selected(self, record: Record) -> bool:
+        s = self.selection
+        host = (urlsplit(record.url).hostname or "").lower()
+        if s.domain and not (host == s.domain or host.endswith("." + s.domain)):
+            return False
+        if s.outlet and getattr(self.plugins.outlet_for(record.url), "name", None) != s.outlet:
+            return False
+        day = record.fetched_at[:10]
+        return not ((s.since and record.fetched_at < s.since) or (s.until and day > s.until))
+
+    def feed(self, records: Iterable[Record]) -> None:
+        """Extract and store the wanted records, in worker processes, in order."""
+        pending: deque[Record] = deque()
+
+        def jobs() -> Iterator[Job]:
+            for record in records:
+                if (
+                    self.selection.max
+                    and self.counts["imported"] + len(pending) >= self.selection.max
+                ):
+                    return
+                if not self.wanted(record):
+                    continue
+                pending.append(record)
+                yield Job(
+                    url=record.url,
+                    body=record.body,
+                    content_type=record.headers.get("content-type"),
+                    fetched=datetime.fromisoformat(record.fetched_at).date(),
+                    keep_body=True,
+                    limits=Limits(),
+                )
+
+        with ExtractionPool(self.config, self.workers) as pool:
+            for outcome in pool.map(jobs()):
+                self.store_page(pending.popleft(), outcome)
+
+    def store_page(self, record: Record, outcome: Any) -> None:
+        item = PageItem(
+            url=record.url,
+            kind="html",
+            status=record.status,
+            body=record.body,
+            content_type=record.headers.get("content-type"),
+            headers=record.headers,
+            fetched_at=record.fetched_at,
+            found_via=f"warc {record.source}",
+            outcome=outcome,
+        )
+        with self.store.together():
+            self.store.add_page(item.page_row(self.crawl_id))
+            if outcome.article is not None:
+                self.store.add_article(outcome.article, self.crawl_id, record.fetched_at)
+                self.counts["articles"] += 1
+            for error in outcome.errors:
+                self.store.add_error(record.url, error, self.crawl_id)
+            self.store.add_url(
+                "fetched",
+                {
+                    "url": record.url,
+                    "state": "fetched",
+                    "reason": page_reason(item),
+                    "kind": "html",
+                    "status": record.status,
+                    "found_via": item.found_via,
+                    "found_at": record.fetched_at,
+                    "fetched_at": record.fetched_at,
+                    "article_id": (outcome.article or {}).get("id"),
+                    "crawl_id": self.crawl_id,
+                },
+            )
+        self.counts["imported"] += 1
+        if self.progress is not None:
+            self.progress(self.counts)
+
+    def finish(self, status: str = "finished", reason: str = "finished") -> None:
+        stats = {f"import/{k}": v for k, v in self.counts.items()}
+        stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
+        stats["ingest/pages"] = self.counts["imported"]
+        self.store.finish_crawl(self.crawl_id, stats, status, reason)
+        self.store.close()

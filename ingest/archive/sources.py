@@ -1,0 +1,75 @@
+"""Where WARC files come from: paths, URLs streamed as they are read, and Common
+Crawl's CC-NEWS listings; and which of them an earlier import finished.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+import sqlite_utils
+
+from ingest import __version__
+from ingest.store.schema import now
+
+#: Common Crawl's public bucket over HTTPS; a mirror has the same layout below it.
+CC_BASE = "https://data.commoncrawl.org"
+TIMEOUT = 60
+
+
+@contextmanager
+def open_source(source: str) -> Iterator[IO[bytes]]:
+    """A WARC file's bytes as a stream: a URL is read as it arrives, never stored whole."""
+    if source.startswith(("http://", "https://")):
+        request = urllib.request.Request(source, headers={"User-Agent": f"ingest/{__version__}"})
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            yield response
+    else:
+        with open(source, "rb") as f:
+            yield f
+
+
+def months(spec: str) -> list[tuple[int, int]]:
+    """``2024-05`` or ``2024-05..2024-07``: the (year, month) pairs, in order."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:\.\.(\d{4})-(\d{2}))?", spec.strip())
+    if not match:
+        raise ValueError(f"a month (2024-05) or a range (2024-05..2024-07), not {spec!r}")
+    year, month = int(match[1]), int(match[2])
+    last = (int(match[3]), int(match[4])) if match[3] else (year, month)
+    if not 1 <= month <= 12 or not 1 <= last[1] <= 12 or last < (year, month):
+        raise ValueError(f"not a month range: {spec!r}")
+    found = []
+    while (year, month) <= last:
+        found.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def cc_news_files(spec: str, base: str = CC_BASE) -> list[str]:
+    """The WARC file URLs of CC-NEWS for the months of ``spec``, from each month's listing."""
+    base = base.rstrip("/")
+    urls = []
+    for year, month in months(spec):
+        listing = f"{base}/crawl-data/CC-NEWS/{year}/{month:02d}/warc.paths.gz"
+        with open_source(listing) as stream:
+            lines = gzip.decompress(stream.read()).decode().split()
+        urls += [f"{base}/{path.lstrip('/')}" for path in lines if path.endswith(".warc.gz")]
+    return urls
+
+
+def done_files(db: sqlite_utils.Database) -> set[str]:
+    """Sources an earlier import read to the end: a resumed import skips them."""
+    if "warc_files" not in db.table_names():
+        return set()
+    return {row[0] for row in db.execute("select source from warc_files")}
+
+
+def mark_done(db: sqlite_utils.Database, source: str, records: int, crawl_id: int) -> None:
+    db["warc_files"].upsert(
+        {"source": source, "records": records, "finished_at": now(), "crawl_id": crawl_id},
+        pk="source",
+    )

@@ -1,0 +1,135 @@
+"""Commands for archives: import-warc."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import click
+import sqlite_utils
+
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.plugins.manager import PluginConfig
+
+
+@click.command("import-warc")
+@click.argument("sources", nargs=-1)
+@click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write.")
+@click.option(
+    "--cc-news",
+    "cc_news",
+    metavar="MONTH[..MONTH]",
+    help="Common Crawl's CC-NEWS archive for a month (2024-05) or a range (2024-05..2024-06).",
+)
+@click.option(
+    "--cc-base",
+    default=None,
+    metavar="URL",
+    help="Where CC-NEWS lives: a mirror in Common Crawl's layout (default: data.commoncrawl.org)",
+)
+@click.option("--outlet", help="Only pages of this outlet (a plugin's name).")
+@click.option("--domain", help="Only pages of this domain (and its subdomains).")
+@click.option("--since", help="Only pages fetched on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only pages fetched on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--max", "max_pages", type=int, default=0, help="Stop after this many pages (0: all)."
+)
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@PLUGINS_DIR_OPTION
+def import_warc(
+    sources, db, cc_news, cc_base, outlet, domain, since, until, max_pages, workers, plugins_dir
+):  # noqa: E501
+    """Import the HTML pages of WARC files (paths or URLs, gzipped or not) as a crawl would.
+
+    Each page goes through the crawl's pipeline (outlet plugins, extraction, the same
+    tables), dated by its WARC-Date. Pages stored before are skipped, and files an
+    earlier import read to the end are not read again, so an import can be resumed.
+    """
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from ingest.archive.importer import Importer, Selection, html_records
+    from ingest.archive.sources import CC_BASE, cc_news_files, done_files, mark_done, open_source
+    from ingest.crawl.report import crawl_summary, print_summary
+    from ingest.store.runs import check_writable
+
+    if not sources and not cc_news:
+        raise click.UsageError("give WARC files or URLs, or --cc-news MONTH")
+    try:
+        check_writable(db)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--db") from exc
+    files = list(sources)
+    if cc_news:
+        try:
+            files += cc_news_files(cc_news, cc_base or CC_BASE)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--cc-news") from exc
+        except OSError as exc:
+            raise click.ClickException(f"could not read the CC-NEWS listing: {exc}") from exc
+    config = PluginConfig.default(plugins_dir)
+    plugins_for(config)
+    selection = Selection(outlet, domain, since, until, max_pages)
+    importer = Importer(db, config, workers, selection, _progress())
+    done = done_files(importer.store.db)
+    failed = []
+    try:
+        for source in files:
+            if source in done:
+                importer.counts["files_skipped"] += 1
+                continue
+            records_before = importer.counts["records"]
+            try:
+                with open_source(source) as stream:
+                    importer.feed(html_records(stream, source, importer.counts))
+            except (OSError, ValueError, ArchiveLoadFailed) as exc:  # unreadable, cut, not WARC
+                failed.append(source)
+                why = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+                importer.store.add_error(
+                    source,
+                    {"stage": "fetch", "kind": "bad_warc", "message": f"{source}: {why}"},
+                    importer.crawl_id,
+                )
+                continue
+            if not selection.max or importer.counts["imported"] < selection.max:
+                mark_done(
+                    importer.store.db,
+                    source,
+                    importer.counts["records"] - records_before,
+                    importer.crawl_id,
+                )
+    except KeyboardInterrupt:
+        importer.finish("interrupted", "stopped by SIGINT")
+        click.echo("Interrupted: run the same command again to go on.", err=True)
+        raise SystemExit(130) from None
+    importer.finish()
+    with sqlite_utils.Database(db) as database:
+        summary = crawl_summary(database, importer.crawl_id)
+    print_summary(summary, db, title="Import")
+    c = importer.counts
+    click.echo(
+        f"{c['records']} records: {c['imported']} pages imported, {c['already_stored']} stored "
+        f"before, {c['filtered']} filtered out, {c['not_ok']} not 200, {c['not_html']} not HTML, "
+        f"{c['revisit']} revisits, {c['request']} requests; {len(files) - c['files_skipped']} "
+        f"files read, {c['files_skipped']} done before",
+        err=True,
+    )
+    if failed:
+        raise click.ClickException(f"{len(failed)} files could not be read: {', '.join(failed)}")
+
+
+def _progress():
+    """A progress line on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def show(counts: Counter) -> None:
+        if counts["imported"] % 50 == 0:
+            console.print(f"{counts['imported']} pages, {counts['articles']} articles", end="\r")
+
+    return show
+
+
+COMMANDS = [import_warc]

@@ -1,0 +1,229 @@
+"""WARC in and out: a crawl's archive, export of stored pages, import-warc and CC-NEWS.
+
+Real WARC files (warcio writes and reads them), real crawls of the demo, and a
+CC-NEWS-like tree (listing plus WARC files built here) served from loopback.
+"""
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from conftest import rows, run_ingest
+from sites import LocalSite, Resource, article_page, story
+
+SKIP = {"first_seen", "last_seen", "crawl_id"}  # when and in which run, not what
+
+
+def articles(db) -> list[tuple]:
+    columns = [c for (_, c, *_) in rows(db, "pragma table_info(articles)") if c not in SKIP]
+    return rows(db, f"select {', '.join(columns)} from articles order by id")
+
+
+@pytest.fixture(scope="module")
+def demo_with_warc(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("warc")
+    run_ingest("demo", "--db", str(tmp / "demo.db"), "--warc", str(tmp / "warc"), cwd=tmp)
+    return tmp
+
+
+def test_a_crawl_archives_every_response_with_its_request(demo_with_warc):
+    [path] = sorted((demo_with_warc / "warc").glob("ingest-*-00001.warc.gz"))
+    with open(path, "rb") as f:
+        records = [
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.http_headers,
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(f)
+        ]
+    assert records[0][0] == "warcinfo"
+    responses = [r for r in records if r[0] == "response"]
+    requests = [r for r in records if r[0] == "request"]
+    pages = rows(demo_with_warc / "demo.db", "select count(*) from pages")[0][0]
+    robots = 4  # one robots.txt per outlet, fetched by Scrapy's middleware, not stored as pages
+    assert len(responses) == len(requests) == pages + robots
+    seed = "http://yenihaber.example/news/2021/04/russia-offers-pakistan-assistance"
+    [(_, _, head, body)] = [r for r in responses if r[1] == seed]
+    assert head.get_statuscode() == "200" and head.get_header("Content-Encoding") is None
+    assert int(head.get_header("Content-Length")) == len(body) and b"Russia offers" in body
+
+
+def test_import_of_the_crawls_archive_gives_the_same_articles(demo_with_warc, tmp_path):
+    db = tmp_path / "imported.db"
+    warcs = [str(p) for p in sorted((demo_with_warc / "warc").glob("*.warc.gz"))]
+    done = run_ingest("import-warc", *warcs, "--db", str(db))
+    assert articles(db) == articles(demo_with_warc / "demo.db")
+    assert len(articles(db)) == 180
+    assert "314 pages imported" in done.stderr and "4 not 200, 12 not HTML" in done.stderr
+    fetched = rows(db, "select fetched_at from pages where url like '%russia-offers-pakistan%'")
+    crawled = rows(
+        demo_with_warc / "demo.db", "select fetched_at from pages where url like '%russia-offers%'"
+    )
+    assert fetched == crawled  # the WARC-Date, to the second
+    again = run_ingest("import-warc", *warcs, "--db", str(db))
+    assert "0 pages imported" in again.stderr and "1 done before" in again.stderr
+    assert rows(db, "select count(*) from articles") == [(180,)]
+
+
+def test_export_warc_round_trips_a_selection(demo_with_warc, tmp_path):
+    out = tmp_path / "el-faro.warc.gz"
+    done = run_ingest(
+        "export", "--db", str(demo_with_warc / "demo.db"), "--format", "warc",
+        "--outlet", "el-faro", "-o", str(out),
+    )  # fmt: skip
+    assert done.stderr.strip() == "45 pages exported"
+    db = tmp_path / "el-faro.db"
+    run_ingest("import-warc", str(out), "--db", str(db))
+    original = [a for a in articles(demo_with_warc / "demo.db") if "elfarodelsur" in a[1]]
+    assert articles(db) == original and len(original) == 45
+
+
+def build_warc(path: Path, records: list[dict], gzipped: bool = True) -> Path:
+    """A WARC file of the given responses (url, body, date, status, type) and revisits."""
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=gzipped)
+        for r in records:
+            kind = r.get("kind", "response")
+            head = StatusAndHeaders(
+                f"{r.get('status', 200)} OK",
+                [("Content-Type", r.get("type", "text/html; charset=utf-8"))],
+                protocol="HTTP/1.1",
+            )
+            body = r.get("body", b"")
+            record = writer.create_warc_record(
+                r["url"],
+                kind,
+                payload=io.BytesIO(body if kind == "response" else b""),
+                http_headers=head,
+                warc_headers_dict={"WARC-Date": r["date"]},
+            )
+            writer.write_record(record)
+    return path
+
+
+def page(n: int) -> bytes:
+    return article_page(f"Story {n}", story(n), published="2024-05-01").encode()
+
+
+ARCHIVE = [
+    {"url": "http://a.example/news/2024/05/one", "body": page(1), "date": "2024-05-01T10:00:00Z"},
+    {"url": "http://a.example/news/2024/05/two", "body": page(2), "date": "2024-05-03T10:00:00Z"},
+    {"url": "http://b.example/news/2024/05/three", "body": page(3), "date": "2024-05-02T10:00:00Z"},
+    {"url": "http://a.example/logo.png", "body": b"\x89PNG....", "type": "image/png",
+     "date": "2024-05-01T10:00:00Z"},
+    {"url": "http://a.example/gone", "body": b"<html>gone</html>", "status": 404,
+     "date": "2024-05-01T10:00:00Z"},
+    {"url": "http://a.example/news/2024/05/one", "kind": "revisit", "date": "2024-05-04T10:00:00Z"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
+def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
+    warc = build_warc(tmp_path / ("a.warc.gz" if gzipped else "a.warc"), ARCHIVE, gzipped)
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == (
+        "6 records: 3 pages imported, 0 stored before, 0 filtered out, 1 not 200, 1 not HTML, "
+        "1 revisits, 0 requests; 1 files read, 0 done before"
+    )
+    assert sorted(t for (t,) in rows(db, "select title from articles")) == [
+        "Story 1", "Story 2", "Story 3",
+    ]  # fmt: skip
+    assert rows(db, "select url, fetched_at from pages order by url") == [
+        ("http://a.example/news/2024/05/one", "2024-05-01T10:00:00+00:00"),
+        ("http://a.example/news/2024/05/two", "2024-05-03T10:00:00+00:00"),
+        ("http://b.example/news/2024/05/three", "2024-05-02T10:00:00+00:00"),
+    ]
+    assert rows(db, "select status, stop_reason from crawls") == [("finished", "finished")]
+
+
+@pytest.mark.parametrize(
+    ("options", "titles"),
+    [
+        (["--domain", "a.example"], ["Story 1", "Story 2"]),
+        (["--since", "2024-05-02"], ["Story 2", "Story 3"]),
+        (["--until", "2024-05-02"], ["Story 1", "Story 3"]),
+        (["--max", "1"], ["Story 1"]),
+    ],
+    ids=["domain", "since", "until", "max"],
+)
+def test_import_filters(tmp_path, options, titles):
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE)
+    db = tmp_path / "news.db"
+    run_ingest("import-warc", str(warc), "--db", str(db), *options)
+    assert sorted(t for (t,) in rows(db, "select title from articles")) == titles
+
+
+def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(gzip.compress(b"this is not a WARC file\n" * 10))
+    good = build_warc(tmp_path / "good.warc.gz", ARCHIVE[:1])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(bad), str(good), "--db", str(db), check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == f"Error: 1 files could not be read: {bad}"
+    assert rows(db, "select url, kind from errors") == [(str(bad), "bad_warc")]
+    assert rows(db, "select title from articles") == [("Story 1",)]
+
+
+def cc_news_tree(files: dict[str, list[dict]]) -> dict:
+    """A CC-NEWS-like tree: the month's listing and its WARC files, as a LocalSite serves."""
+    tree, paths = {}, []
+    for name, records in files.items():
+        path = f"crawl-data/CC-NEWS/2024/05/{name}"
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        for r in records:
+            head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    r["url"], "response", payload=io.BytesIO(r["body"]), http_headers=head,
+                    warc_headers_dict={"WARC-Date": r["date"]},
+                )
+            )  # fmt: skip
+        tree[f"/{path}"] = Resource(buffer.getvalue(), content_type="application/warc")
+        paths.append(path)
+    listing = gzip.compress("\n".join(paths).encode() + b"\n")
+    tree["/crawl-data/CC-NEWS/2024/05/warc.paths.gz"] = Resource(
+        listing, content_type="application/gzip"
+    )
+    return tree
+
+
+def test_cc_news_month_from_a_mirror_and_resumed(tmp_path):
+    first = {"CC-NEWS-20240501000000-00001.warc.gz": ARCHIVE[:2]}
+    second = {"CC-NEWS-20240502000000-00002.warc.gz": ARCHIVE[2:3]}
+    db = tmp_path / "news.db"
+    with LocalSite(cc_news_tree(first)) as mirror:
+        done = run_ingest(
+            "import-warc", "--cc-news", "2024-05", "--cc-base", mirror.url, "--db", str(db)
+        )
+        assert "2 pages imported" in done.stderr and "1 files read" in done.stderr
+        mirror.resources.update(cc_news_tree({**first, **second}))
+        again = run_ingest(
+            "import-warc", "--cc-news", "2024-05", "--cc-base", mirror.url, "--db", str(db)
+        )
+        assert "1 pages imported" in again.stderr and "1 done before" in again.stderr
+        fetched = [h for h in mirror.hits if h.endswith(".warc.gz")]
+    assert fetched == [
+        "/crawl-data/CC-NEWS/2024/05/CC-NEWS-20240501000000-00001.warc.gz",
+        "/crawl-data/CC-NEWS/2024/05/CC-NEWS-20240502000000-00002.warc.gz",
+    ]  # each file read once
+    assert sorted(t for (t,) in rows(db, "select title from articles")) == [
+        "Story 1", "Story 2", "Story 3",
+    ]  # fmt: skip
+    assert rows(db, "select count(*) from warc_files") == [(2,)]
+
+
+def test_cc_news_months_are_checked(tmp_path):
+    done = run_ingest(
+        "import-warc", "--cc-news", "2024-13", "--db", str(tmp_path / "x.db"), check=False
+    )
+    assert done.returncode == 2 and "Invalid value for --cc-news" in done.stderr
