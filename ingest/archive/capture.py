@@ -2,11 +2,15 @@
 
 A Scrapy extension on ``response_received``: what comes back from the network
 (pages, feeds, sitemaps, robots.txt, error pages), each with its request, into
-files rotated by size (``INGEST_WARC_MAX_BYTES``), beside the database.
+files rotated by size (``INGEST_WARC_MAX_BYTES``), beside the database. A thread
+writes them (zlib lets go of the GIL while it compresses), so the event loop only
+hands responses over; at most ``QUEUED`` wait, then the crawl waits for the disk.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from typing import Any
 
 from scrapy import signals
@@ -20,12 +24,26 @@ def _decoded(headers: Any) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in headers.items() if v}
 
 
+QUEUED = 256
+
+
 class WarcCapture:
     def __init__(self, crawler: Any, folder: str):
         self.files = WarcFiles(folder, max_bytes=crawler.settings.getint("INGEST_WARC_MAX_BYTES"))
         self.stats = crawler.stats
+        self.queue: queue.Queue[tuple | None] = queue.Queue(QUEUED)
+        self.writer = threading.Thread(target=self._write, name="warc-writer", daemon=True)
+        self.writer.start()
         crawler.signals.connect(self.received, signal=signals.response_received)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    def _write(self) -> None:
+        while (page := self.queue.get()) is not None:
+            url, status, headers, body, fetched_at, request_headers = page
+            self.files.write_page(
+                url, status, headers, body, fetched_at=fetched_at, request_headers=request_headers
+            )
+        self.files.close()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCapture:
@@ -35,15 +53,11 @@ class WarcCapture:
         return cls(crawler, folder)
 
     def received(self, response: Any, request: Any) -> None:
-        self.files.write_page(
-            response.url,
-            response.status,
-            _decoded(response.headers),
-            response.body,
-            fetched_at=now(),
-            request_headers=_decoded(request.headers),
-        )
+        headers, asked = _decoded(response.headers), _decoded(request.headers)
+        self.queue.put((response.url, response.status, headers, response.body, now(), asked))
         self.stats.inc_value("ingest/warc_records")
 
     def closed(self) -> None:
-        self.files.close()
+        """Every response queued is written and the file closed before the crawl ends."""
+        self.queue.put(None)
+        self.writer.join()
