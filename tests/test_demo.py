@@ -74,6 +74,8 @@ def test_second_run_updates_and_never_duplicates(demo):
     conn, first, second = demo
     crawls = conn.execute("select stats from crawls order by id").fetchall()
     assert len(crawls) == 2
+    runs = conn.execute("select command, status, stop_reason from crawls").fetchall()
+    assert [tuple(r) for r in runs] == [("demo", "finished", "finished")] * 2
     stats = [json.loads(c["stats"]) for c in crawls]
     assert stats[0]["store/new"] == len(build_site().articles)
     assert stats[1]["store/new"] == 0 and stats[1]["store/updated"] == 0

@@ -202,3 +202,17 @@ def test_an_allowlisted_path_admits_that_very_file(tmp_path, monkeypatch):
     assert getattr(pm.get_plugin("guardian"), "MINE", False)
     assert pm.get_plugin("reuters").__name__ == "ingest.outlets.reuters"
     assert notices == []  # the installed guardian was never admitted: nothing overridden
+
+
+def test_the_plural_environment_variable_is_read_too(tmp_path, monkeypatch):
+    """INGEST_PLUGINS_DIRS is the setting's name; as an environment variable it once loaded
+    nothing, silently."""
+    (tmp_path / "alpha.py").write_text(
+        "from ingest import Outlet, hookimpl\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(Outlet(name='alpha', domains=['alpha.example']))\n"
+    )
+    monkeypatch.delenv("INGEST_PLUGINS_DIR", raising=False)
+    monkeypatch.setenv("INGEST_PLUGINS_DIRS", str(tmp_path))
+    assert str(tmp_path.resolve()) in PluginConfig.default().dirs

@@ -38,8 +38,9 @@ def test_search_ranks_and_highlights(crawled):
     results = json.loads(run_ingest("search", "glaciers", "--db", str(crawled), "--json").stdout)
     assert [r["title"] for r in results] == ["Glaciers retreat"]
     assert "[glaciers]" in results[0]["snippet"].lower()
-    table = run_ingest("search", "glacier*", "--db", str(crawled)).stdout
+    table = run_ingest("search", "glacier*", "--db", str(crawled), env={"COLUMNS": "40"}).stdout
     assert "Glaciers retreat" in table
+    assert results[0]["url"] in table  # piped: never cut to the terminal's width
     assert "No article matches" in run_ingest("search", "volcano", "--db", str(crawled)).stdout
 
 

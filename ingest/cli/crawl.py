@@ -263,6 +263,7 @@ def demo(db, workers, settings, verbose, warc_dir):
     with DemoServer() as server:
         overrides.update(
             INGEST_PROXY=server.proxy_url,
+            INGEST_COMMAND="demo",  # the run's name in crawls (and what --resume matches)
             AUTOTHROTTLE_ENABLED=False,
             DOWNLOAD_DELAY=0,
             CONCURRENT_REQUESTS_PER_DOMAIN=16,

@@ -28,7 +28,11 @@ def fts_errors():
 
 
 DB_OPTION = click.option(
-    "--db", default="ingest.db", show_default=True, type=click.Path(exists=True, dir_okay=False)
+    "--db",
+    default="ingest.db",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The SQLite file a crawl wrote.",
 )
 
 

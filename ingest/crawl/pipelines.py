@@ -57,7 +57,7 @@ class IngestPipeline:
             max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
         )
         spider = self.crawler.spider
-        command = f"crawl {spider.name}"
+        command = settings.get("INGEST_COMMAND") or f"crawl {spider.name}"
         resumed = self.store.interrupted_crawl(command) if getattr(spider, "resume", 0) else None
         try:
             self.crawl_id = self.store.start_crawl(

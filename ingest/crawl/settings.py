@@ -60,6 +60,7 @@ LOG_LEVEL = "INFO"
 
 # ingest's own settings.
 INGEST_DB = "ingest.db"  # the SQLite file a crawl writes
+INGEST_COMMAND = None  # the run's name in crawls; None: "crawl SPIDER"
 INGEST_WORKERS = None  # extraction processes; None means one per core
 INGEST_EXTRACT_TIMEOUT = 30  # seconds one page may spend in extraction and plugins
 INGEST_PLUGINS_DIRS: list[str] = []  # more folders of outlet plugins (--plugins-dir)

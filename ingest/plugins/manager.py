@@ -63,7 +63,8 @@ class PluginConfig:
         downloaded folder must not run that folder's code.
         """
         dirs: list[Path] = [Path(d) for d in extra_dirs]
-        dirs += [Path(d) for d in os.environ.get(DIRS_ENV, "").split(os.pathsep) if d]
+        for name in (DIRS_ENV, DIRS_ENV + "S"):  # the plural too: it is the setting's name
+            dirs += [Path(d) for d in os.environ.get(name, "").split(os.pathsep) if d]
         dirs += project_dirs(Path.cwd())
         unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
         return cls(dirs=tuple(unique))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
@@ -138,7 +139,8 @@ def fts_query(query: str) -> str:
 
 
 def print_results(results: list[dict[str, Any]], query: str) -> None:
-    console = Console()
+    # Piped, rich would fit the table to 80 columns and cut URLs with "…": no width then.
+    console = Console() if sys.stdout.isatty() else Console(width=10_000, soft_wrap=True)
     if not results:
         console.print(f"No article matches {query!r}.")
         return
