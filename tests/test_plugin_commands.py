@@ -227,3 +227,18 @@ def test_a_broken_ingest_toml_is_one_line_naming_it(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: {tmp_path / 'ingest.toml'}: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_golden_test_hint_runs_as_printed_outside_the_repository(tmp_path):
+    """new-plugin prints how to run the golden test; from any folder, it must run."""
+    out = run_ingest(
+        "new-plugin", "hint_test", "--domain", "hint-test.example", "--dir", "plugins",
+        "--fixtures", "fixtures", cwd=tmp_path,
+    ).stdout  # fmt: skip
+    [hint] = [line.strip()[len("and ") :] for line in out.splitlines() if "pytest" in line]
+    assert str(ROOT / "tests" / "test_outlets.py") in hint
+    command = hint.replace("python -m pytest", f"{sys.executable} -m pytest -q -p no:cacheprovider")
+    ran = subprocess.run(
+        ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=240
+    )
+    assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr

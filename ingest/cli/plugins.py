@@ -177,11 +177,23 @@ def _name_in_project_file(folder: Path) -> None:
 
 
 def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:
-    """The command that runs the golden test on one plugin's fixtures."""
-    env = "" if Path(fixtures) == Path("tests/fixtures") else f"INGEST_FIXTURES_DIR={fixtures} "
-    dirs = [d for d in plugin_dirs if Path(d) != Path("plugins")]
+    """The command that runs the golden test on one plugin's fixtures, from here.
+
+    In the repository's root the paths are the short ones; elsewhere the test is this
+    checkout's, named by its full path, and the folders too.
+    """
+    test = Path("tests/test_outlets.py")
+    checkout = Path(__file__).resolve().parents[2] / "tests" / "test_outlets.py"
+    here = test.is_file()
+    if not here and checkout.is_file():
+        test = checkout
+    default = here and Path(fixtures) == Path("tests/fixtures")
+    env = "" if default else f"INGEST_FIXTURES_DIR={Path(fixtures).resolve()} "
+    dirs = [
+        str(Path(d).resolve()) for d in plugin_dirs if not (here and Path(d) == Path("plugins"))
+    ]
     env += f"INGEST_PLUGINS_DIR={os.pathsep.join(dirs)} " if dirs else ""
-    return f"{env}python -m pytest tests/test_outlets.py -k {plugin}"
+    return f"{env}python -m pytest {test} -k {plugin}"
 
 
 def _host(domain: str) -> str:
