@@ -324,3 +324,13 @@ def listening_addresses(port: int) -> set[str]:
 def test_served_on_loopback_only(server):
     port = int(server.split(":")[2].split("/")[0])
     assert listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_the_internal_index_is_hidden_from_the_home_page(server):
+    home = get(server.rsplit("/", 1)[0] + "/")
+    database = get(server)
+    assert "article_lsh" not in home
+    assert 'href="/demo/articles"' in home
+    assert "select * from article_lsh" not in database
+    tables = get_json(server + ".json")["tables"]
+    assert [t["hidden"] for t in tables if t["name"] == "article_lsh"] == [True]

@@ -43,6 +43,8 @@ BROWSING: dict[str, dict[str, Any]] = {
     # Tables newer schemas have: browsing choices apply only to the tables described.
     "urls": {"sort_desc": "found_at", "facets": ["state", "reason", "kind", "outlet"]},
     "crawl_health": {"sort_desc": "crawl_id", "facets": ["outlet"]},
+    # The near-duplicate index: numbers only a machine reads; listed last, among hidden tables.
+    "article_lsh": {"hidden": True},
 }
 
 
