@@ -43,7 +43,7 @@ def _crawl_and_report(
     **spider_args: Any,
 ) -> int:
     """Run the crawl, print its summary; returns the exit status."""
-    _quiet_early_signals()
+    _quiet_signals(b"Interrupted before the crawl started: nothing was fetched.")
     import sqlite_utils
 
     from ingest.crawl.discovery import parse_since
@@ -73,6 +73,9 @@ def _crawl_and_report(
     except WriterBusy as exc:
         raise click.ClickException(str(exc)) from exc
     ended = run_crawl(seeds, settings, **spider_args)
+    # The reactor has stopped and put the default back: a Ctrl-C now would kill the
+    # command while it reports, with a status no caller expects.
+    _quiet_signals(b"Interrupted while reporting: the crawl's results are stored.")
     if ended.crawl_id is None:
         raise click.ClickException(
             ended.failure or "the crawl did not start; run again with -v to see why"
@@ -85,12 +88,13 @@ def _crawl_and_report(
     return exit_status(summary, ended, settings.get("INGEST_DB"))
 
 
-def _quiet_early_signals() -> None:
-    """A Ctrl-C or SIGTERM before Scrapy takes the signals over (as the reactor starts)
-    ends the command at once, without a traceback: nothing has been fetched yet."""
+def _quiet_signals(message: bytes) -> None:
+    """A Ctrl-C or SIGTERM while Scrapy does not hold the signals (before its reactor
+    starts, after it stops) ends the command at once, with one line and no traceback:
+    there is nothing to finish then."""
 
     def stop(signum: int, frame: Any) -> None:
-        os.write(2, b"Interrupted before the crawl started: nothing was fetched.\n")
+        os.write(2, message + b"\n")
         os._exit(128 + signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
