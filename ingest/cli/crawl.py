@@ -111,6 +111,8 @@ def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
     )
 
     status, reason = summary["status"], summary["stop_reason"]
+    if ended.failure and status in ("running", "finished"):  # the run row could not say so
+        status, reason = "failed", ended.failure
     if status == "failed":
         click.echo(f"Error: {reason}", err=True)
         return EXIT_FAILED

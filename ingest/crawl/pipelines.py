@@ -110,6 +110,7 @@ class IngestPipeline:
     def _storage_failed(self, exc: Exception) -> None:
         """The database refuses writes (disk full, read-only, locked too long): stop now,
         not fetch on into nothing. What was committed stays."""
+        self.refused = True  # items still in flight are not written: the database said no
         stop_crawl(
             self.crawler, "storage_failed", f"the database {self.path} refused a write: {exc}"
         )

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 import pebble
@@ -86,6 +87,17 @@ def _pool_failed(exc: BaseException | None) -> bool:
     return isinstance(exc, BrokenProcessPool) and not hasattr(exc, "traceback")
 
 
+@dataclass
+class _Page:
+    """A page in the pool, and the retries it has had: one for a worker that died under
+    it, one for a pool that broke under it."""
+
+    job: Job
+    result: Future[Outcome]
+    expired: bool = False
+    moved: bool = False
+
+
 class ExtractionPool:
     """Pages in, Outcomes out; never raises for a page, whatever the page does.
 
@@ -111,6 +123,7 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._context: Any = None
         self._pool: pebble.ProcessPool | None = None
+        self._inflight: dict[int, set[Future]] = {}  # each pool's unfinished pebble futures
         if self.workers > 0:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
@@ -136,53 +149,65 @@ class ExtractionPool:
         if self._pool is None and self.workers == 0:
             result.set_result(_settle(job, lambda: run_job(job), self.timeout))
             return result
-        self._schedule(job, result, self._pool, retried=False)
+        self._schedule(_Page(job, result), self._pool)
         return result
 
-    def _schedule(
-        self, job: Job, result: Future[Outcome], pool: pebble.ProcessPool | None, retried: bool
-    ) -> None:
+    def _schedule(self, page: _Page, pool: pebble.ProcessPool | None) -> None:
         try:
             if pool is None:
                 raise RuntimeError("the pool is closed")
-            scheduled = pool.schedule(run_job, (job,), timeout=self.timeout)
+            scheduled = pool.schedule(run_job, (page.job,), timeout=self.timeout)
         except RuntimeError as exc:
-            self._retry(job, result, pool, retried, exc)
+            self._retry(page, pool, exc)
             return
-        scheduled.add_done_callback(lambda f: self._done(job, result, pool, retried, f))
+        with self._lock:
+            self._inflight.setdefault(id(pool), set()).add(scheduled)
+        scheduled.add_done_callback(lambda f: self._done(page, pool, f))
 
-    def _done(
-        self, job: Job, result: Future[Outcome], pool: Any, retried: bool, done: Future
-    ) -> None:
-        exc = None if done.cancelled() else done.exception()
-        if done.cancelled() or _pool_failed(exc):
-            self._retry(job, result, pool, retried, exc or RuntimeError("cancelled"))
-            return
-        if isinstance(exc, pebble.ProcessExpired) and not retried:
-            # Its worker died under it (killed, out of memory, maybe for another reason
-            # than this page): pebble replaced the worker; a second death names the page.
-            self._schedule(job, result, self._pool, retried=True)
-            return
-        result.set_result(_settle(job, done.result, self.timeout))
+    def _done(self, page: _Page, pool: Any, done: Future) -> None:
+        with self._lock:
+            self._inflight.get(id(pool), set()).discard(done)
+        try:
+            exc = None if done.cancelled() else done.exception()
+            if done.cancelled() or _pool_failed(exc):
+                self._retry(page, pool, exc or RuntimeError("cancelled"))
+            elif isinstance(exc, pebble.ProcessExpired) and not page.expired:
+                # Its worker died under it (killed, out of memory, maybe for another reason
+                # than this page): pebble replaced the worker; a second death names the page.
+                page.expired = True
+                self._schedule(page, self._pool)
+            else:
+                page.result.set_result(_settle(page.job, done.result, self.timeout))
+        except BaseException as exc:  # a bug of ours: the page must still resolve
+            if not page.result.done():
+                page.result.set_exception(exc)
 
-    def _retry(
-        self, job: Job, result: Future[Outcome], pool: Any, retried: bool, exc: BaseException
-    ) -> None:
+    def _retry(self, page: _Page, pool: Any, exc: BaseException) -> None:
         """The page's pool broke under it: on a fresh pool once, else PoolBroken."""
-        if retried or self._context is None:
-            result.set_exception(PoolBroken(f"extraction workers keep failing: {exc}"))
+        if page.moved or self._context is None:
+            page.result.set_exception(PoolBroken(f"extraction workers keep failing: {exc}"))
             return
-        self._schedule(job, result, self._replace(pool), retried=True)
+        page.moved = True
+        self._schedule(page, self._replace(pool))
 
     def _replace(self, broken: Any) -> pebble.ProcessPool | None:
-        """A working pool in place of ``broken`` (once, however many pages noticed it)."""
+        """A working pool in place of ``broken`` (once, however many pages noticed it).
+
+        pebble fails only the pages a broken pool had started; those still queued in it
+        would never resolve. They are cancelled here, and so go to the new pool too.
+        """
         with self._lock:
+            stranded: set[Future] = set()
             if self._pool is broken and broken is not None:
                 self._pool = self._new_pool()
                 self.rebuilt += 1
+                stranded = self._inflight.pop(id(broken), set())
                 # Stopped from another thread: this may run in the broken pool's own.
                 threading.Thread(target=_stop, args=(broken,), daemon=True).start()
-            return self._pool
+            pool = self._pool
+        for future in stranded:
+            future.cancel()
+        return pool
 
     def map(self, jobs: Iterable[Job], window: int | None = None) -> Iterator[Outcome]:
         """Outcomes in the jobs' order, with a bounded number of pages in flight."""

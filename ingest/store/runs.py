@@ -128,9 +128,10 @@ def _alive(pid: int) -> bool:
     cmdline = Path(f"/proc/{pid}/cmdline")
     if cmdline.exists():  # a reused pid is another program
         try:
-            return b"python" in cmdline.read_bytes() or b"ingest" in cmdline.read_bytes()
+            command = cmdline.read_bytes()
         except OSError:
             return False
+        return b"ingest" in command or b"scrapy" in command
     return True
 
 
