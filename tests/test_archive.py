@@ -6,6 +6,8 @@ CC-NEWS-like tree (listing plus WARC files built here) served from loopback.
 
 import gzip
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,35 @@ def test_cc_news_months_are_checked(tmp_path):
         "import-warc", "--cc-news", "2024-13", "--db", str(tmp_path / "x.db"), check=False
     )
     assert done.returncode == 2 and "Invalid value for --cc-news" in done.stderr
+
+
+def test_import_dates_are_checked(tmp_path):
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE[:1])
+    done = run_ingest(
+        "import-warc", str(warc), "--db", str(tmp_path / "x.db"), "--since", "7d", check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --since: a date, YYYY-MM-DD, not '7d'"
+    )
+
+
+def test_import_waits_for_a_live_crawl_then_refuses(tmp_path):
+    """Another live run on the database: one line, not a traceback."""
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE[:1])
+    db = tmp_path / "x.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from ingest.store.writer import Store; "
+         f"Store({str(db)!r}).start_crawl('crawl news', [], {{}}); print('ready', flush=True); "
+         "time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        done = run_ingest("import-warc", str(warc), "--db", str(db), check=False, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith(f"Error: another crawl is writing to {db}")

@@ -9,6 +9,7 @@ hands responses over; at most ``QUEUED`` wait, then the crawl waits for the disk
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from typing import Any
@@ -17,6 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from ingest.archive.records import WarcFiles
+from ingest.crawl.stopping import stop_crawl
 from ingest.store.schema import now
 
 
@@ -31,6 +33,8 @@ class WarcCapture:
     def __init__(self, crawler: Any, folder: str):
         self.files = WarcFiles(folder, max_bytes=crawler.settings.getint("INGEST_WARC_MAX_BYTES"))
         self.stats = crawler.stats
+        self.crawler = crawler
+        self.failed: str | None = None
         self.queue: queue.Queue[tuple | None] = queue.Queue(QUEUED)
         self.writer = threading.Thread(target=self._write, name="warc-writer", daemon=True)
         self.writer.start()
@@ -39,11 +43,25 @@ class WarcCapture:
 
     def _write(self) -> None:
         while (page := self.queue.get()) is not None:
+            if self.failed:
+                continue  # drained, so the crawl never waits on a writer that gave up
             url, status, headers, body, fetched_at, request_headers = page
-            self.files.write_page(
-                url, status, headers, body, fetched_at=fetched_at, request_headers=request_headers
-            )
-        self.files.close()
+            try:
+                self.files.write_page(
+                    url,
+                    status,
+                    headers,
+                    body,
+                    fetched_at=fetched_at,
+                    request_headers=request_headers,
+                )
+            except Exception as exc:  # a full disk, say: the archive can't be kept
+                self.failed = f"the WARC archive in {self.files.folder} refused a write: {exc}"
+                from twisted.internet import reactor
+
+                reactor.callFromThread(stop_crawl, self.crawler, "warc_failed", self.failed)
+        with contextlib.suppress(OSError):
+            self.files.close()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCapture:
@@ -53,6 +71,8 @@ class WarcCapture:
         return cls(crawler, folder)
 
     def received(self, response: Any, request: Any) -> None:
+        if self.failed:
+            return
         headers, asked = _decoded(response.headers), _decoded(request.headers)
         self.queue.put((response.url, response.status, headers, response.body, now(), asked))
         self.stats.inc_value("ingest/warc_records")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 
@@ -10,6 +11,9 @@ import sqlite_utils
 
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
 from ingest.plugins.manager import PluginConfig
+
+#: Seconds to wait for another run writing to the same database (as INGEST_WRITER_WAIT).
+WRITER_WAIT = 30.0
 
 
 @click.command("import-warc")
@@ -50,7 +54,8 @@ def import_warc(
     from ingest.archive.importer import Importer, Selection, html_records
     from ingest.archive.sources import CC_BASE, cc_news_files, done_files, mark_done, open_source
     from ingest.crawl.report import crawl_summary, print_summary
-    from ingest.store.runs import check_writable
+    from ingest.extract.workers import PoolBroken
+    from ingest.store.runs import WriterBusy, check_writable, wait_for_writer
 
     if not sources and not cc_news:
         raise click.UsageError("give WARC files or URLs, or --cc-news MONTH")
@@ -66,10 +71,17 @@ def import_warc(
             raise click.BadParameter(str(exc), param_hint="--cc-news") from exc
         except OSError as exc:
             raise click.ClickException(f"could not read the CC-NEWS listing: {exc}") from exc
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise click.BadParameter(f"a date, YYYY-MM-DD, not {value!r}", param_hint=name)
     config = PluginConfig.default(plugins_dir)
     plugins_for(config)
     selection = Selection(outlet, domain, since, until, max_pages)
-    importer = Importer(db, config, workers, selection, _progress())
+    try:
+        wait_for_writer(db, WRITER_WAIT, lambda m: click.echo(m, err=True))
+        importer = Importer(db, config, workers, selection, _progress())
+    except WriterBusy as exc:
+        raise click.ClickException(str(exc)) from None
     done = done_files(importer.store.db)
     failed = []
     try:
@@ -101,6 +113,9 @@ def import_warc(
         importer.finish("interrupted", "stopped by SIGINT")
         click.echo("Interrupted: run the same command again to go on.", err=True)
         raise SystemExit(130) from None
+    except PoolBroken as exc:  # what was imported is stored; a new run goes on from there
+        importer.finish("failed", str(exc))
+        raise click.ClickException(str(exc)) from None
     importer.finish()
     with sqlite_utils.Database(db) as database:
         summary = crawl_summary(database, importer.crawl_id)

@@ -335,9 +335,14 @@ def reextract(db, workers, plugins_dir):
     """
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.store.reextract import reextract_database
+    from ingest.store.runs import WriterBusy, wait_for_writer
 
     config = _plugin_config(plugins_dir)
-    crawl_id, store = reextract_database(db, config, workers)
+    try:
+        wait_for_writer(db, 30.0, lambda m: click.echo(m, err=True))
+        crawl_id, store = reextract_database(db, config, workers)
+    except WriterBusy as exc:
+        raise click.ClickException(str(exc)) from None
     print_summary(crawl_summary(store.db, crawl_id), db, title="Re-extraction")
     store.close()
 
