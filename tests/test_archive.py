@@ -29,23 +29,31 @@ def articles(db) -> list[tuple]:
 @pytest.fixture(scope="module")
 def demo_with_warc(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("warc")
-    run_ingest("demo", "--db", str(tmp / "demo.db"), "--warc", str(tmp / "warc"), cwd=tmp)
+    run_ingest(
+        "demo", "--db", str(tmp / "demo.db"), "--warc", str(tmp / "warc"),
+        "-s", "INGEST_WARC_MAX_BYTES=300000", cwd=tmp,
+    )  # fmt: skip
     return tmp
 
 
 def test_a_crawl_archives_every_response_with_its_request(demo_with_warc):
-    [path] = sorted((demo_with_warc / "warc").glob("ingest-*-00001.warc.gz"))
-    with open(path, "rb") as f:
-        records = [
-            (
-                r.rec_type,
-                r.rec_headers.get_header("WARC-Target-URI"),
-                r.http_headers,
-                r.content_stream().read(),
-            )
-            for r in ArchiveIterator(f)
-        ]
-    assert records[0][0] == "warcinfo"
+    paths = sorted((demo_with_warc / "warc").glob("ingest-*.warc.gz"))
+    assert len(paths) >= 3  # rotated past INGEST_WARC_MAX_BYTES
+    assert all(p.stat().st_size < 300_000 + 100_000 for p in paths[:-1])
+    records = []
+    for path in paths:
+        with open(path, "rb") as f:
+            found = [
+                (
+                    r.rec_type,
+                    r.rec_headers.get_header("WARC-Target-URI"),
+                    r.http_headers,
+                    r.content_stream().read(),
+                )
+                for r in ArchiveIterator(f)
+            ]
+        assert found[0][0] == "warcinfo"  # each file opens with its own
+        records += found
     responses = [r for r in records if r[0] == "response"]
     requests = [r for r in records if r[0] == "request"]
     pages = rows(demo_with_warc / "demo.db", "select count(*) from pages")[0][0]
@@ -70,7 +78,7 @@ def test_import_of_the_crawls_archive_gives_the_same_articles(demo_with_warc, tm
     )
     assert fetched == crawled  # the WARC-Date, to the second
     again = run_ingest("import-warc", *warcs, "--db", str(db))
-    assert "0 pages imported" in again.stderr and "1 done before" in again.stderr
+    assert "0 pages imported" in again.stderr and f"{len(warcs)} done before" in again.stderr
     assert rows(db, "select count(*) from articles") == [(180,)]
 
 
