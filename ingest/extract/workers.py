@@ -42,7 +42,9 @@ def _start_fork_server() -> None:
     Started as the first worker is, it would take a Ctrl-C meant for the crawl
     while it is still importing, and print a traceback. An ignored signal stays
     ignored across exec, and Python keeps it so; workers restore SIGTERM (pebble
-    stops a hung worker with it).
+    stops a hung worker with it). The price: a Ctrl-C in these few milliseconds is
+    lost. Blocking the signals instead (so they would wait) did not keep them from
+    the fork server: it still died of Ctrl-C while importing.
     """
     if threading.current_thread() is not threading.main_thread():
         multiprocessing.forkserver.ensure_running()
