@@ -27,9 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
@@ -45,8 +43,8 @@ from ingest.crawl.discovery import (
     robots_sitemaps,
     sitemap_entries,
 )
+from ingest.crawl.failures import failure_kind
 from ingest.crawl.frontier import FrontierReader, Known
-from ingest.crawl.guard import BlockedAddress
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
@@ -333,27 +331,7 @@ class NewsSpider(Planner, scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
-        status = None
-        kind = failure.type.__name__
-        message = failure.getErrorMessage() or kind
-        if failure.check(HttpError):
-            response = failure.value.response
-            status = response.status
-            kind, message = f"http_{status}", f"HTTP {status}"
-            location = _header(response, "location")
-            if 300 <= status < 400 and location:  # Scrapy follows http and https only
-                kind = "redirect_not_followed"
-                message = f"HTTP {status} to {location[:200]}: only http and https are followed"
-            if status >= 500 and looks_like_challenge(response.body):
-                kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
-        elif failure.check(BlockedAddress):
-            kind = "blocked_address"
-        elif _over_maxsize(failure):
-            kind = "too_large"
-        elif failure.check(IgnoreRequest) and "max redirections" in message:
-            kind = "redirect_loop"
-        elif failure.check(IgnoreRequest) and "robots.txt" in message:
-            kind = "robots_disallowed"
+        kind, message, status = failure_kind(failure)
         known = request.meta.get("known") or {}
         yield FetchError(
             url=request.url,
@@ -365,14 +343,6 @@ class NewsSpider(Planner, scrapy.Spider):
             found=self._take(),
             known_page=bool(known.get("page")),
         )
-
-
-def _over_maxsize(failure: Failure) -> bool:
-    """Scrapy cancels a body past DOWNLOAD_MAXSIZE, and drops one unpacking past it."""
-    message = failure.getErrorMessage()
-    if failure.check(DownloadCancelledError):
-        return "max size" in message
-    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message
 
 
 def _published(article: dict[str, Any]) -> str | None:

@@ -1,0 +1,47 @@
+"""What a failed request is called in ``errors`` and ``urls``: Scrapy's exceptions,
+which say little alone (an IgnoreRequest is a robots.txt refusal, a redirect loop
+or a body past the size bound), turned into the kinds a user queries."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ingest.crawl.guard import BlockedAddress
+from ingest.store.health import looks_like_challenge
+
+
+def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
+    """(kind, message, HTTP status) of a request's failure."""
+    kind = failure.type.__name__
+    message = failure.getErrorMessage() or kind
+    if failure.check(HttpError):
+        response = failure.value.response
+        status = response.status
+        kind, message = f"http_{status}", f"HTTP {status}"
+        location = response.headers.get("Location")
+        if 300 <= status < 400 and location:  # Scrapy follows http and https only
+            where = location.decode("latin-1")[:200]
+            kind = "redirect_not_followed"
+            message = f"HTTP {status} to {where}: only http and https are followed"
+        if status >= 500 and looks_like_challenge(response.body):
+            kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
+        return kind, message, status
+    if failure.check(BlockedAddress):
+        kind = "blocked_address"
+    elif over_maxsize(failure):
+        kind = "too_large"
+    elif failure.check(IgnoreRequest) and "max redirections" in message:
+        kind = "redirect_loop"
+    elif failure.check(IgnoreRequest) and "robots.txt" in message:
+        kind = "robots_disallowed"
+    return kind, message, None
+
+
+def over_maxsize(failure: Failure) -> bool:
+    """Scrapy cancels a body past DOWNLOAD_MAXSIZE, and drops one unpacking past it."""
+    message = failure.getErrorMessage()
+    if failure.check(DownloadCancelledError):
+        return "max size" in message
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message
