@@ -64,6 +64,15 @@ class Listing(list[Entry]):
     index: bool = False
     more: bool = False
 
+    def add(self, entry: Entry, limit: int) -> bool:
+        """Keep the entry unless ``limit`` entries are kept already (0: no bound); False
+        then, and ``more`` says entries were left out."""
+        if limit and len(self) >= limit:
+            self.more = True
+            return False
+        self.append(entry)
+        return True
+
     def too_many(self, limit: int) -> str | None:
         """The errors row's message when entries were left out, else None."""
         if not self.more:
@@ -144,11 +153,8 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
                 published = published or parse_date(text)
             elif name in _FEED_MODIFIED:
                 modified = modified or parse_date(text)
-        if link:
-            if limit and len(entries) >= limit:
-                entries.more = True
-                break
-            entries.append(Entry(link, published, modified))
+        if link and not entries.add(Entry(link, published, modified), limit):
+            break
     return entries
 
 
@@ -174,11 +180,8 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
                 for field in child:
                     if _local(field.tag) == "publication_date":
                         published = parse_date(field.text or "")
-        if loc:
-            if limit and len(entries) >= limit:
-                entries.more = True
-                break
-            entries.append(Entry(loc, published, modified))
+        if loc and not entries.add(Entry(loc, published, modified), limit):
+            break
     return entries
 
 
