@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 from scrapy import signals
@@ -91,21 +94,32 @@ class IngestPipeline:
         return chain
 
     def process_item(self, item: Any) -> Any:
-        if self.refused:
-            return item  # stopping: the database cannot take it
-        try:
-            with self.store.together():
+        if not self.refused:  # else stopping: the database cannot take it
+            with self._writing():
                 if isinstance(item, FetchError):
                     self._record_found(item.found)
                     self._record_fetch_error(item)
                 elif isinstance(item, PageItem):
                     self._record_found(item.found)
                     self._record_page(item)
-        except (sqlite3.Error, OSError) as exc:
-            self._storage_failed(exc)
         if isinstance(item, PageItem):
             item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
         return item
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Rows added inside go in together; a database that refuses them stops the crawl."""
+        try:
+            with self.store.together():
+                yield
+        except (sqlite3.Error, OSError) as exc:
+            self._storage_failed(exc)
+
+    def _final_url(self, url: str, state: str, reason: str, meta: Any, **more: Any) -> None:
+        """The ``urls`` row of a URL the crawl is done with, and why."""
+        row = {"url": url, "state": state, "reason": reason, "found_at": now()}
+        row.update(found_via=meta.found_via, depth=meta.depth, crawl_id=self.crawl_id, **more)
+        self.store.add_url("fetched", row)
 
     def _storage_failed(self, exc: Exception) -> None:
         """The database refuses writes (disk full, read-only, locked too long): stop now,
@@ -211,28 +225,17 @@ class IngestPipeline:
             self._redirect_ended(request, "redirected", "redirect_seen", None)
 
     def _redirect_ended(self, request: Any, state: str, reason: str, message: str | None) -> None:
+        if self.refused:
+            return
         origin = request.meta["redirect_urls"][0]
-        try:
-            with self.store.together():
-                if message is not None:
-                    self.store.add_error(
-                        origin, error_record("fetch", reason, message), self.crawl_id
-                    )
-                    self.stats.inc_value("ingest/errors")
-                self.store.add_url(
-                    "fetched",
-                    {
-                        "url": origin,
-                        "state": state,
-                        "reason": reason,
-                        "found_via": request.meta.get("found_via"),
-                        "found_at": now(),
-                        "depth": request.meta.get("depth", 0),
-                        "crawl_id": self.crawl_id,
-                    },
-                )
-        except (sqlite3.Error, OSError) as exc:
-            self._storage_failed(exc)
+        found = SimpleNamespace(
+            found_via=request.meta.get("found_via"), depth=request.meta.get("depth", 0)
+        )
+        with self._writing():
+            if message is not None:
+                self.store.add_error(origin, error_record("fetch", reason, message), self.crawl_id)
+                self.stats.inc_value("ingest/errors")
+            self._final_url(origin, state, reason, found)
 
     def _record_found(self, records: list[dict[str, Any]]) -> None:
         """The URLs a page listed and what the spider decided for each: frontier and health."""
@@ -259,19 +262,7 @@ class IngestPipeline:
             state = "refused"
         else:
             state = "blocked" if item.kind in BLOCK_KINDS else "failed"
-        self.store.add_url(
-            "fetched",
-            {
-                "url": item.url,
-                "state": state,
-                "reason": item.kind,
-                "status": item.status,
-                "found_via": item.found_via,
-                "found_at": now(),
-                "depth": item.depth,
-                "crawl_id": self.crawl_id,
-            },
-        )
+        self._final_url(item.url, state, item.kind, item, status=item.status)
 
     def close_spider(self) -> None:
         if self.crawl_id is None:

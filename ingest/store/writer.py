@@ -247,7 +247,7 @@ class Store:
         """Commit everything buffered in one transaction."""
         pages, articles, errors = self._pages, self._articles, self._errors
         urls, seen = self._urls, self._seen
-        self._pages, self._articles, self._errors, self._urls, self._seen = [], [], [], [], []
+        self.discard_buffer()  # taken: what fails is put back below
         self._last_flush = time.monotonic()
         health = self.crawl_id is not None and self.health.dirty
         if not (pages or articles or errors or urls or seen or health):
@@ -346,7 +346,8 @@ class Store:
         self.db.close()
 
     def discard_buffer(self) -> None:
-        """Drop what the database refused to take, to record the run's end at least."""
+        """Empty the buffer: taken by a flush, or what the database refused, dropped so the
+        run's end can be recorded at least."""
         self._pages, self._articles, self._errors, self._urls, self._seen = [], [], [], [], []
 
     # -- reading -------------------------------------------------------------
