@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ingest.crawl.discovery import page_kind
 from ingest.crawl.items import PageItem
 from ingest.crawl.pipelines import page_reason
-from ingest.extract.limits import MAX_HTML_BYTES, Limits
+from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -158,7 +158,6 @@ class Importer:
                     content_type=record.headers.get("content-type"),
                     fetched=datetime.fromisoformat(record.fetched_at).date(),
                     keep_body=True,
-                    limits=Limits(),
                 )
 
         with ExtractionPool(self.config, self.workers) as pool:

@@ -63,8 +63,6 @@ def cc_news_files(spec: str, base: str = CC_BASE) -> list[str]:
 
 def done_files(db: sqlite_utils.Database) -> set[str]:
     """Sources an earlier import read to the end: a resumed import skips them."""
-    if "warc_files" not in db.table_names():
-        return set()
     return {row[0] for row in db.execute("select source from warc_files")}
 
 

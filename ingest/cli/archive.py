@@ -54,6 +54,7 @@ def import_warc(
     from ingest.archive.importer import Importer, Selection, html_records
     from ingest.archive.sources import CC_BASE, cc_news_files, done_files, mark_done, open_source
     from ingest.crawl.report import crawl_summary, print_summary
+    from ingest.extract.process import error_record
     from ingest.extract.workers import PoolBroken
     from ingest.store.runs import WriterBusy, check_writable, wait_for_writer
 
@@ -96,11 +97,8 @@ def import_warc(
             except (OSError, ValueError, ArchiveLoadFailed) as exc:  # unreadable, cut, not WARC
                 failed.append(source)
                 why = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-                importer.store.add_error(
-                    source,
-                    {"stage": "fetch", "kind": "bad_warc", "message": f"{source}: {why}"},
-                    importer.crawl_id,
-                )
+                error = error_record("fetch", "bad_warc", f"{source}: {why}")
+                importer.store.add_error(source, error, importer.crawl_id)
                 continue
             if not selection.max or importer.counts["imported"] < selection.max:
                 mark_done(
