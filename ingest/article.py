@@ -7,6 +7,7 @@ dataclass so that it pickles cheaply between worker processes and the crawl.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -31,6 +32,10 @@ def decompress(blob: bytes | None) -> bytes:
 def content_hash(title: str, text: str) -> str:
     """Changes when the title or text changes, to spot new versions of an article."""
     return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()[:16]
+
+
+#: Control characters no text file holds: WHATWG MIME sniffing's "binary data bytes".
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass
@@ -63,7 +68,9 @@ class Page:
         tree = utils.load_html(self.html) if self.html.strip() else None
         if not self.html.strip():
             self.problem = ("empty", "the page is empty")
-        elif tree is None:
+        elif tree is None or _BINARY.search(self.html, 0, 1024):
+            # The parser makes a tree of almost anything: bytes no text has (the WHATWG
+            # sniffing rule for binary data) say it is not HTML.
             self.problem = ("unparseable", "not HTML: the body could not be parsed")
         else:  # libxml2 stops at its limits and says so only in the parser's log
             log = getattr(getattr(utils, "HTML_PARSER", None), "error_log", ())
