@@ -50,9 +50,19 @@ def test_a_pool_whose_idle_worker_was_killed_heals():
         assert pool.rebuilt == 1
 
 
-def test_pages_queued_in_a_broken_pool_move_to_the_new_one():
+# Workers take a second to start: killing one then breaks the pool with pages queued.
+SLOW_START = """
+import multiprocessing, time
+if multiprocessing.parent_process() is not None:
+    time.sleep(1)
+"""
+
+
+def test_pages_queued_in_a_broken_pool_move_to_the_new_one(write_plugin):
     """pebble fails only the pages a broken pool started; the queued ones must not hang."""
-    with ExtractionPool(PluginConfig(entry_points=False), 1) as pool:
+    folder = write_plugin("slow_start", SLOW_START)
+    config = PluginConfig(dirs=(str(folder),), entry_points=False)
+    with ExtractionPool(config, 1) as pool:
         futures = [
             pool.submit(Job(url=f"https://n.example/{i}", body=article_body(i), classify=False))
             for i in range(30)
@@ -61,7 +71,7 @@ def test_pages_queued_in_a_broken_pool_move_to_the_new_one():
         while not (workers := list(pool._pool._pool_manager.worker_manager.workers)):
             assert time.monotonic() < deadline
             time.sleep(0.005)
-        os.kill(workers[0], signal.SIGKILL)  # before it took a page: the pool breaks
+        os.kill(workers[0], signal.SIGKILL)  # still starting, no page taken: the pool breaks
         outcomes = [f.result(timeout=60) for f in futures]
     assert [o.article["title"] for o in outcomes] == [f"Story {i}" for i in range(30)]
     assert pool.rebuilt == 1
