@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ingest.cli.query",
     "ingest.cli.plugins",
     "ingest.cli.archive",
+    "ingest.cli.scale",
 )
 
 _told: set[str] = set()

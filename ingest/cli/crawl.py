@@ -60,9 +60,14 @@ def _crawl_and_report(
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
     try:  # a bad seed is the user's error, told before anything starts
         config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
-        parse_seeds(seeds, plugins_for(config))
+        parsed = parse_seeds(seeds, plugins_for(config))
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
+        from ingest.cli.scale import publish
+
+        url, prefix = settings.get("INGEST_REDIS_URL"), settings.get("INGEST_REDIS_KEY")
+        publish(url, prefix, parsed, spider_args, settings.getint("DEPTH_LIMIT"))
     try:  # a --db that can't be written is the user's error, told before anything starts
         check_writable(settings.get("INGEST_DB"))
     except ValueError as exc:
@@ -206,6 +211,13 @@ def _base_overrides(
     is_flag=True,
     help="Continue the last crawl if it was interrupted: what it fetched is not fetched again.",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Share the crawl through this Redis server (redis://HOST:PORT/DB): `ingest worker` "
+    "processes anywhere join it, each into its own --db (docs/scale.md).",
+)
 @crawl_options
 def crawl(
     seeds,
@@ -216,6 +228,7 @@ def crawl(
     since,
     refresh,
     resume,
+    redis_url,
     allow_private,
     db,
     workers,
@@ -234,6 +247,11 @@ def crawl(
     overrides["DEPTH_LIMIT"] = max_depth
     if allow_private:
         overrides["INGEST_ALLOW_PRIVATE"] = True
+    if redis_url:
+        from ingest.cli.scale import redis_client
+
+        redis_client(redis_url)  # the package and the server, checked before anything starts
+        overrides.update(INGEST_REDIS_URL=redis_url, INGEST_REDIS_NEW_CRAWL=True)
     status = _crawl_and_report(
         list(seeds),
         db,

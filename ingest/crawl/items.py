@@ -44,6 +44,7 @@ class PageItem:
     blocked: str | None = None
     old: bool = False
     listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
+    leases: list[str] = field(default_factory=list)  # shared queue: released once stored
 
     def page_row(self, crawl_id: int | None) -> dict[str, Any]:
         """The ``pages`` row: the body compressed (by a worker when it could)."""
@@ -77,3 +78,4 @@ class FetchError:
     depth: int = 0
     found: list[dict[str, Any]] = field(default_factory=list)  # see NewsSpider.plan
     known_page: bool = False  # a page is stored for the URL already: keep it
+    leases: list[str] = field(default_factory=list)  # shared queue: released once stored

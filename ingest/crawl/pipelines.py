@@ -43,6 +43,7 @@ class IngestPipeline:
         self.stats = crawler.stats
         self.refused = False  # the database refused a write: nothing more goes in
         self.crawl_id: int | None = None
+        self._leases: list[str] = []  # shared-queue requests stored since the last commit
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IngestPipeline:
@@ -74,7 +75,9 @@ class IngestPipeline:
             self.refused = True
             stop_crawl(self.crawler, "writer_busy", str(exc))
             return
+        self.store.after_commit = self._release_leases
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)
+        self.crawler.signals.connect(self.flush_when_idle, signal=signals.spider_idle)
         self.crawler.signals.connect(self.redirect_scheduled, signal=signals.request_scheduled)
         self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
         spider.crawl_id = self.crawl_id
@@ -96,6 +99,7 @@ class IngestPipeline:
     def process_item(self, item: Any) -> Any:
         if not self.refused:  # else stopping: the database cannot take it
             with self._writing():
+                self._leases.extend(item.leases)
                 if isinstance(item, FetchError):
                     self._record_found(item.found)
                     self._record_fetch_error(item)
@@ -105,6 +109,19 @@ class IngestPipeline:
         if isinstance(item, PageItem):
             item.body, item.outcome = b"", None  # stored: don't keep them alive in Scrapy
         return item
+
+    def _release_leases(self) -> None:
+        """The pages of these shared-queue requests are committed: no worker needs them again."""
+        leases, self._leases = self._leases, []
+        release = getattr(self.crawler.spider, "release_leases", None)
+        if leases and release is not None:
+            release(leases)
+
+    def flush_when_idle(self) -> None:
+        """Nothing in flight: commit what is buffered rather than wait for the next page."""
+        if not self.refused:
+            with self._writing():
+                self.store.flush()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -232,6 +249,7 @@ class IngestPipeline:
             found_via=request.meta.get("found_via"), depth=request.meta.get("depth", 0)
         )
         with self._writing():
+            self._leases.extend(request.meta.get("leases", []))
             if message is not None:
                 self.store.add_error(origin, error_record("fetch", reason, message), self.crawl_id)
                 self.stats.inc_value("ingest/errors")

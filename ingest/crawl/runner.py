@@ -34,6 +34,12 @@ def crawl_settings(
     settings.setmodule("ingest.crawl.settings", priority="project")
     settings.update(overrides or {}, priority="cmdline")
     settings.update(cmdline or {}, priority="cmdline")
+    if url := settings.get("INGEST_REDIS_URL"):
+        from ingest.crawl.shared_frontier import redis_settings
+
+        for name, value in redis_settings(url).items():  # the user's own -s pairs win
+            if name not in (cmdline or {}):
+                settings.set(name, value, priority="cmdline")
     return settings
 
 

@@ -77,4 +77,10 @@ INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops 
 INGEST_WRITER_WAIT = 30  # seconds to wait for another crawl writing to the same database
 INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
 INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size
+# Many workers, one frontier (docs/scale.md): set INGEST_REDIS_URL (--redis) to share it.
+INGEST_REDIS_URL = None  # redis://HOST:PORT/DB; None: Scrapy's own scheduler, in memory
+INGEST_REDIS_KEY = "ingest:news"  # prefix of the crawl's keys: one per shared crawl
+INGEST_REDIS_LEASE = 60  # seconds a dead worker's requests wait before others take them
+INGEST_REDIS_NEW_CRAWL = False  # the seeding command: a crawl that is over starts anew
+INGEST_REDIS_IDLE = 10  # seconds a worker waits, queue empty and no lease out, before it stops
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

@@ -80,6 +80,8 @@ class NewsSpider(Planner, scrapy.Spider):
         since: str | None = None,
         refresh: bool | str = False,
         resume: bool | str = False,
+        allow: str | list[str] = "",
+        deny: str | list[str] = "",
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -87,6 +89,7 @@ class NewsSpider(Planner, scrapy.Spider):
         self.max_pages = int(max_pages or 0)
         self.follow = _flag(follow)
         self.extra_domains = _as_list(domains)
+        self.extra_patterns = _as_list(allow), _as_list(deny)  # a shared crawl's, for workers
         self.since = parse_since(since) if since else None
         self.refresh = _flag(refresh)
         self.resume = _flag(resume)
@@ -107,6 +110,8 @@ class NewsSpider(Planner, scrapy.Spider):
         spider.plugins = load_plugins(spider.plugin_config)
         spider.seeds = parse_seeds(spider.seed_values, spider.plugins)
         spider.seeds.add_domains(spider.extra_domains)
+        spider.seeds.allow += spider.extra_patterns[0]
+        spider.seeds.deny += spider.extra_patterns[1]
         for outlet in spider.plugins.outlets:
             if any(outlet.owns(url) for url in spider.seeds.urls):
                 spider.seeds.add_domains(outlet.domains)
@@ -146,7 +151,7 @@ class NewsSpider(Planner, scrapy.Spider):
     # -- what to fetch -------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        if not self.seeds.urls:
+        if not self.seeds.urls and not self.crawler.settings.get("INGEST_REDIS_URL"):
             self.logger.error("no seeds: give URLs, a seeds file or an outlet name")
         if self.frontier is not None and self.resume_crawls:
             done = self.frontier.done_in(self.resume_crawls)
@@ -161,7 +166,7 @@ class NewsSpider(Planner, scrapy.Spider):
                 yield scrapy.Request(
                     f"{host}/robots.txt",
                     callback=self.parse_robots,
-                    errback=lambda failure: None,
+                    errback=self.robots_failed,
                     priority=30,
                     dont_filter=True,
                 )
@@ -185,6 +190,9 @@ class NewsSpider(Planner, scrapy.Spider):
         """robots.txt fetched by the spider itself, when robots.txt is not obeyed."""
         if response.status == 200:
             yield from self._robots(_root(response.url), robots_sitemaps(response.body), False)
+
+    def robots_failed(self, failure: Failure) -> None:
+        """No robots.txt of our own to read: the site is crawled without its sitemaps."""
 
     def _robots(self, root: str, sitemaps: list[str], inject: bool) -> list[scrapy.Request]:
         if not self.robots_sitemaps or root in self._robots_done:
@@ -218,6 +226,7 @@ class NewsSpider(Planner, scrapy.Spider):
                     kind="too_large" if "exceeded" in str(exc) else "bad_gzip",
                     message=str(exc) or type(exc).__name__,
                     found_via=response.meta.get("found_via"),
+                    leases=response.meta.get("leases", []),
                 )
                 return
         item = PageItem(
@@ -232,6 +241,7 @@ class NewsSpider(Planner, scrapy.Spider):
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
             listed=response.meta.get("listed"),
+            leases=response.meta.get("leases", []),
         )
         if item.kind == "html" and looks_like_challenge(body):
             item.blocked = "captcha"
@@ -239,9 +249,9 @@ class NewsSpider(Planner, scrapy.Spider):
             yield item
             return
         requests = await self.discover(item)
-        yield item
-        for request in requests:
+        for request in requests:  # queued before the page is stored: a kill between loses none
             yield request
+        yield item
 
     async def not_modified(self, response: Response) -> AsyncIterator[Any]:
         """A 304: an article costs nothing more; a feed, sitemap or page is read from the store."""
@@ -258,6 +268,7 @@ class NewsSpider(Planner, scrapy.Spider):
             not_modified=True,
             article_id=known.get("article_id"),
             listed=response.meta.get("listed"),
+            leases=response.meta.get("leases", []),
         )
         if item.article_id is None:
             stored = self.frontier.stored_page(response.url) if self.frontier else None
@@ -270,9 +281,9 @@ class NewsSpider(Planner, scrapy.Spider):
         else:
             requests = []
             item.found = self._take()
-        yield item
         for request in requests:
             yield request
+        yield item
 
     async def discover(self, item: PageItem) -> list[scrapy.Request]:
         """Extract (HTML, in a worker) or read (feed, sitemap) the page; plan what it lists."""
@@ -342,6 +353,7 @@ class NewsSpider(Planner, scrapy.Spider):
             depth=request.meta.get("depth", 0),
             found=self._take(),
             known_page=bool(known.get("page")),
+            leases=request.meta.get("leases", []),
         )
 
 

@@ -27,6 +27,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "stop_reason": "Why it stopped: finished, a limit it reached, the signal, or the error",
             "pid": "The process that ran it: a second run waits while that process lives",
             "host": "The machine it ran on",
+            "shard": "Merged from a worker's shard (`ingest merge`): that run, as "
+            "host/pid/started_at/id; empty for runs on this file",
         },
     },
     "pages": {

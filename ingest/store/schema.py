@@ -48,9 +48,29 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: A run of a command that writes (crawl, demo, worker, reextract, import-warc).
+_RUN_COLUMNS = {
+    "id": int,
+    "command": str,
+    "started_at": str,
+    "finished_at": str,
+    "seeds": str,
+    "settings": str,
+    "stats": str,
+    "resumed_from": int,
+    "status": str,
+    "stop_reason": str,
+    "pid": int,
+    "host": str,
+    "shard": str,
+}
 #: Columns added after a table first shipped: older databases get them on open.
 _ADDED_COLUMNS = {
-    "crawls": {"resumed_from": int, "status": str, "stop_reason": str, "pid": int, "host": str},
+    "crawls": {
+        name: kind
+        for name, kind in _RUN_COLUMNS.items()
+        if name in ("resumed_from", "status", "stop_reason", "pid", "host", "shard")
+    },
     "articles": {"site": str, "published_source": str, "duplicate_of": str, "cluster_id": str},
     "article_versions": {"last_seen": str, "diff": str, "crawl_id": int},
 }
@@ -59,20 +79,7 @@ _ADDED_COLUMNS = {
 def create_schema(db: sqlite_utils.Database) -> None:
     had_frontier = "urls" in db.table_names()
     db["crawls"].create(
-        {
-            "id": int,
-            "command": str,
-            "started_at": str,
-            "finished_at": str,
-            "seeds": str,
-            "settings": str,
-            "stats": str,
-            "resumed_from": int,
-            "status": str,
-            "stop_reason": str,
-            "pid": int,
-            "host": str,
-        },
+        _RUN_COLUMNS,
         pk="id",
         if_not_exists=True,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
@@ -121,6 +121,7 @@ class Store:
         self._seen: list[tuple[str, str]] = []  # (last_seen, article id) confirmed by a 304
         self._last_flush = time.monotonic()
         self._holding = 0
+        self.after_commit: Callable[[], None] | None = None  # told once a batch is committed
         self._outlets: dict[str, str] = {}
         self.crawl_id: int | None = None
         self.health = Health()
@@ -257,10 +258,12 @@ class Store:
         counted = self.health.snapshot(), dict(self.counts)
         try:
             self._commit(pages, articles, errors, urls, seen, health)
-            return
         except Exception as exc:
             failure = exc
             self._uncount(counted)
+        else:
+            self._committed()
+            return
         # The database itself failing (locked, full, read-only, I/O) is no article's fault:
         # only other errors are looked for, article by article.
         refused = [] if isinstance(failure, sqlite3.OperationalError) else self._refused(articles)
@@ -271,15 +274,21 @@ class Store:
             recorded = errors + [self._refusal(row, why) for row, why in refused]
             try:
                 self._commit(pages, kept, recorded, urls, seen, self.crawl_id is not None)
-                return
             except Exception:
                 self._uncount(counted)
+            else:
+                self._committed()
+                return
         # Nothing is lost: the batch stays buffered, ahead of what came since, for the
         # next flush (a locked database, say, is only busy for a while).
         self._pages, self._articles = pages + self._pages, articles + self._articles
         self._errors, self._urls = errors + self._errors, urls + self._urls
         self._seen = seen + self._seen
         raise failure
+
+    def _committed(self) -> None:
+        if self.after_commit is not None:
+            self.after_commit()
 
     def _uncount(self, counted: tuple) -> None:
         self.health.restore(counted[0])

@@ -1,0 +1,123 @@
+"""Commands for crawling on many machines: worker and merge (docs/scale.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ingest.cli import PLUGINS_DIR_OPTION
+from ingest.cli.crawl import (
+    SETTING_HELP,
+    WARC_OPTION,
+    _base_overrides,
+    _crawl_and_report,
+    _overrides,
+)
+
+REDIS_HELP = "The Redis server whose queue the crawl's workers share: redis://HOST:PORT/DB."
+
+
+def redis_client(url: str) -> Any:
+    """A client for the shared queue, or a clear error: the missing package, a wrong address."""
+    try:
+        from ingest.crawl.shared_frontier import connect
+    except ImportError as exc:
+        raise click.ClickException(
+            f"a shared crawl needs scrapy-redis ({exc}): pip install 'ingest[redis]'"
+        ) from None
+    from redis.exceptions import RedisError
+
+    try:
+        return connect(url)
+    except (RedisError, ValueError) as exc:
+        raise click.BadParameter(f"{url}: {exc}", param_hint="--redis") from None
+
+
+def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], depth: int) -> None:
+    """Describe the crawl in Redis, so workers on other machines crawl the same sites."""
+    from ingest.crawl.shared_frontier import publish_crawl
+
+    spec = {
+        "seeds": seeds.urls,
+        "domains": seeds.domains + list(spider_args.get("domains") or []),
+        "allow": seeds.allow,
+        "deny": seeds.deny,
+        "follow": bool(spider_args.get("follow", True)),
+        "since": spider_args.get("since"),
+        "refresh": bool(spider_args.get("refresh")),
+        "max_depth": depth,
+    }
+    publish_crawl(redis_client(url), prefix, spec)
+
+
+@click.command()
+@click.option("--redis", "redis_url", required=True, help=REDIS_HELP)
+@click.option(
+    "--db", default="shard.db", show_default=True, help="This worker's own SQLite file (a shard)."
+)
+@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@PLUGINS_DIR_OPTION
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@WARC_OPTION
+def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir):
+    """Join a shared crawl: fetch from its Redis queue into this machine's shard.
+
+    Start the crawl once with `ingest crawl SEEDS --redis URL`; start as many
+    workers as you like, anywhere that reaches Redis. Each stops when the queue
+    is empty and no worker holds a request; then `ingest merge` the shards.
+    """
+    from ingest.crawl.shared_frontier import read_crawl
+
+    cmdline = _overrides(settings)
+    prefix = cmdline.get("INGEST_REDIS_KEY") or "ingest:news"
+    spec = read_crawl(redis_client(redis_url), prefix)
+    if spec is None:
+        raise click.ClickException(
+            f"no shared crawl under {prefix} on {redis_url}: start one with "
+            f"`ingest crawl SEEDS --redis {redis_url}`"
+        )
+    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir)
+    overrides.update(
+        INGEST_REDIS_URL=redis_url, INGEST_COMMAND="worker", DEPTH_LIMIT=spec["max_depth"]
+    )
+    status = _crawl_and_report(
+        spec["seeds"],
+        db,
+        overrides,
+        cmdline,
+        "Worker",
+        follow=spec["follow"],
+        domains=spec["domains"],
+        allow=spec["allow"],
+        deny=spec["deny"],
+        since=spec["since"],
+        refresh=spec["refresh"],
+    )
+    raise SystemExit(status)
+
+
+@click.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "into", required=True, help="The SQLite file to merge into.")
+def merge(shards, into):
+    """Merge worker SHARDS into one database; merging again only adds what is new.
+
+    Shards are read as committed so far: workers may still be writing them.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from ingest.store.shards import merge_shards
+
+    results = merge_shards(list(shards), into)
+    table = Table("shard", "crawls", "pages", "articles", "urls", "errors", title=f"Into {into}")
+    for shard, counts in results.items():
+        table.add_row(
+            shard, *(f"{counts[k]:,}" for k in ("crawls", "pages", "articles", "urls", "errors"))
+        )
+    Console(stderr=True).print(table)
+
+
+COMMANDS = [worker, merge]

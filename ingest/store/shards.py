@@ -1,0 +1,225 @@
+"""Merge the SQLite shards of a shared crawl's workers into one database.
+
+Each worker of a shared crawl (``ingest worker``) writes its own file; this
+combines them. Ids are stable (an article's is its canonical URL's hash), so
+the same page fetched by two workers (a request handed out again after a
+worker died) is one row, and merging a shard again adds only what is new:
+
+- runs keep their own row, named by where they ran (``crawls.shard``);
+- pages and URLs keep the latest fetch; a URL only found stays "queued" until
+  some shard fetched it;
+- articles go through the same ``ArticleMerge`` as a crawl's, so versions,
+  exact copies and near-duplicate clusters come out as one crawl would make
+  them; an older text met after a newer one becomes a version, not the text;
+- errors, health counters, learned boilerplate lines and WARC files are copied.
+
+A shard is read in one read transaction (a snapshot of what its worker had
+committed), so it can be merged while its worker still writes. The target is
+written in one transaction per shard: a merge that fails leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ingest.store.merge import ArticleMerge
+from ingest.store.schema import open_database
+
+_PAGES = """
+insert into pages (url, kind, status, content_type, headers, fetched_at, body, size, found_via,
+  depth, crawl_id)
+values (:url, :kind, :status, :content_type, :headers, :fetched_at, :body, :size, :found_via,
+  :depth, :crawl_id)
+on conflict(url) do update set kind = excluded.kind, status = excluded.status,
+  content_type = excluded.content_type, headers = excluded.headers,
+  fetched_at = excluded.fetched_at, body = excluded.body, size = excluded.size,
+  crawl_id = excluded.crawl_id
+where excluded.fetched_at > coalesce(pages.fetched_at, '')"""
+# The latest fetch wins; of rows never fetched, a final word (skipped, refused) beats queued.
+_URLS = """
+insert into urls (url, outlet, state, reason, kind, status, found_via, found_at, depth, lastmod,
+  published, fetched_at, fetches, etag, last_modified, article_id, crawl_id)
+values (:url, :outlet, :state, :reason, :kind, :status, :found_via, :found_at, :depth, :lastmod,
+  :published, :fetched_at, :fetches, :etag, :last_modified, :article_id, :crawl_id)
+on conflict(url) do update set
+  state = case when :newer then excluded.state else urls.state end,
+  reason = case when :newer then excluded.reason else urls.reason end,
+  kind = coalesce(case when :newer then excluded.kind end, urls.kind),
+  status = case when :newer then excluded.status else urls.status end,
+  fetched_at = max(coalesce(excluded.fetched_at, ''), coalesce(urls.fetched_at, '')),
+  fetches = max(coalesce(excluded.fetches, 0), coalesce(urls.fetches, 0)),
+  etag = case when :newer then excluded.etag else urls.etag end,
+  last_modified = case when :newer then excluded.last_modified else urls.last_modified end,
+  article_id = coalesce(urls.article_id, excluded.article_id),
+  published = coalesce(urls.published, excluded.published),
+  lastmod = max(coalesce(excluded.lastmod, ''), coalesce(urls.lastmod, '')),
+  crawl_id = case when :newer then excluded.crawl_id else urls.crawl_id end"""
+_NEWER_URL = """
+select case
+  when :fetched_at is not null then :fetched_at > coalesce(fetched_at, '')
+  else fetched_at is null and state = 'queued' and :state != 'queued' end
+from urls where url = :url"""
+
+
+class _AsStored:
+    """The shard's worker already took its learned boilerplate out of the text."""
+
+    def clean(self, row: dict[str, Any], learn: bool) -> dict[str, Any]:
+        return row
+
+
+def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, int]]:
+    """Merge each shard into ``into`` (created if new); rows read per shard and table."""
+    target = open_database(into)
+    try:
+        return {shard: ShardMerge(target, shard).run() for shard in shards}
+    finally:
+        target.close()
+
+
+class ShardMerge:
+    """One shard into the target, in one transaction."""
+
+    def __init__(self, target: sqlite_utils.Database, path: str):
+        self.target = target
+        self.path = path
+        self.crawl_ids: dict[int, int] = {}
+        self.counts = dict.fromkeys(("crawls", "pages", "articles", "urls", "errors"), 0)
+        self.articles = ArticleMerge(target, _AsStored(), lambda outlet, counter: None)  # type: ignore[arg-type]
+
+    def run(self) -> dict[str, int]:
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        source = sqlite3.connect(uri, uri=True)
+        source.row_factory = sqlite3.Row
+        source.execute("PRAGMA busy_timeout=10000")
+        try:
+            source.execute("begin")  # one snapshot of what the worker had committed
+            self.target.conn.execute("BEGIN IMMEDIATE")  # the target's writer lock
+            try:
+                self._merge(source)
+            except BaseException:
+                self.target.conn.execute("ROLLBACK")
+                raise
+            self.target.conn.execute("COMMIT")
+        finally:
+            source.close()
+        return self.counts
+
+    def _merge(self, source: sqlite3.Connection) -> None:
+        tables = {r[0] for r in source.execute("select name from sqlite_master where type='table'")}
+        for row in source.execute("select * from crawls order by id"):
+            self._crawl(dict(row))
+        for row in source.execute("select * from pages"):
+            self.target.execute(_PAGES, {**dict(row), "crawl_id": self._run(row["crawl_id"])})
+            self.counts["pages"] += 1
+        for row in source.execute("select * from urls"):
+            self._url(dict(row))
+        originals: dict[str, str | None] = {}
+        for row in source.execute("select * from articles order by last_seen, rowid"):
+            self._article(source, dict(row), originals)
+        for row in source.execute("select * from article_versions order by id"):
+            self._version(dict(row))
+        for row in source.execute("select * from errors order by id"):
+            self._error(dict(row))
+        for row in source.execute("select * from crawl_health"):
+            health = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
+            self.target["crawl_health"].upsert(health, pk=("crawl_id", "outlet"))
+        self.target.conn.executemany(
+            "insert into site_lines (site, line_hash, line, articles, first_seen)"
+            " values (?, ?, ?, ?, ?) on conflict(site, line_hash) do update set"
+            " articles = max(articles, excluded.articles),"
+            " first_seen = min(first_seen, excluded.first_seen)",
+            source.execute("select site, line_hash, line, articles, first_seen from site_lines"),
+        )
+        if "warc_files" in tables:
+            for row in source.execute("select * from warc_files"):
+                warc = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
+                self.target["warc_files"].upsert(warc, pk="source")
+
+    def _run(self, shard_id: int | None) -> int | None:
+        return self.crawl_ids.get(shard_id) if shard_id is not None else None
+
+    def _crawl(self, row: dict[str, Any]) -> None:
+        """The run's row, found again by where it ran when the shard is merged again."""
+        origin = row.get("shard") or f"{row['host']}/{row['pid']}/{row['started_at']}/{row['id']}"
+        shard_id = row.pop("id")
+        # pid stays behind: it names a process that writes the shard, not this file
+        row.update(shard=origin, pid=None)
+        found = self.target.execute("select id from crawls where shard = ?", [origin]).fetchone()
+        if found:
+            self.target["crawls"].update(found[0], row)
+            self.crawl_ids[shard_id] = found[0]
+        else:
+            self.crawl_ids[shard_id] = self.target["crawls"].insert(row).last_pk
+        self.counts["crawls"] += 1
+
+    def _url(self, row: dict[str, Any]) -> None:
+        row["crawl_id"] = self._run(row["crawl_id"])
+        newer = self.target.execute(_NEWER_URL, row).fetchone()
+        self.target.execute(_URLS, {**row, "newer": 1 if newer is None else newer[0]})
+        self.counts["urls"] += 1
+
+    def _article(
+        self, source: sqlite3.Connection, row: dict[str, Any], originals: dict[str, str | None]
+    ) -> None:
+        """Through the crawl's own merge; a copy's text comes back from its original first."""
+        row["crawl_id"] = self._run(row["crawl_id"])
+        if row["duplicate_of"] and row["text"] is None:
+            original = row["duplicate_of"]
+            if original not in originals:
+                found = source.execute("select text from articles where id = ?", [original])
+                originals[original] = (found.fetchone() or [None])[0]
+            row["text"] = originals[original]
+        row["duplicate_of"] = row["cluster_id"] = None  # decided again, against every shard
+        stored = self.target.execute(
+            "select last_seen, content_hash from articles where id = ?", [row["id"]]
+        ).fetchone()
+        if stored and stored[0] > row["last_seen"] and stored[1] != row["content_hash"]:
+            self._older_text(row)  # a newer text is stored already: this one is its past
+        else:
+            self.articles.upsert(row)
+        self.counts["articles"] += 1
+
+    def _older_text(self, row: dict[str, Any]) -> None:
+        self._version(
+            {
+                "article_id": row["id"],
+                "title": row["title"],
+                "text": row["text"],
+                "content_hash": row["content_hash"],
+                "first_seen": row["first_seen"],
+                "last_seen": row["last_seen"],
+                "replaced_at": None,
+                "diff": None,
+                "crawl_id": row["crawl_id"],
+            },
+            remap=False,
+        )
+
+    def _version(self, row: dict[str, Any], remap: bool = True) -> None:
+        row.pop("id", None)
+        if remap:
+            row["crawl_id"] = self._run(row["crawl_id"])
+        known = self.target.execute(
+            "select 1 from article_versions where article_id = ? and content_hash = ?"
+            " and first_seen is ?",
+            [row["article_id"], row["content_hash"], row["first_seen"]],
+        ).fetchone()
+        if not known:
+            self.target["article_versions"].insert(row)
+
+    def _error(self, row: dict[str, Any]) -> None:
+        row.pop("id")
+        row["crawl_id"] = self._run(row["crawl_id"])
+        known = self.target.execute(
+            "select 1 from errors where crawl_id is ? and url is ? and stage is ? and kind is ?"
+            " and at is ?",
+            [row["crawl_id"], row["url"], row["stage"], row["kind"], row["at"]],
+        ).fetchone()
+        if not known:
+            self.target["errors"].insert(row)
+        self.counts["errors"] += 1

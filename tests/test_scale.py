@@ -1,0 +1,352 @@
+"""Many workers, one crawl: a real redis-server on loopback, real workers, real kills.
+
+Needs Debian's redis-server (CI installs it); skipped only without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.utils.request import request_from_dict
+from scrapy.utils.test import get_crawler
+
+from ingest.crawl import request_json
+from ingest.crawl.runner import crawl_settings
+from ingest.crawl.spider import NewsSpider
+from tests.conftest import FAST, ROOT, free_port, run_ingest
+from tests.sites import LocalSite, Resource, article_page, index_page, prose
+
+REDIS = shutil.which("redis-server")
+needs_redis = pytest.mark.skipif(
+    REDIS is None and not os.environ.get("INGEST_TESTS_NEED_SERVICES"),
+    reason="redis-server is not installed",
+)
+
+
+class RedisServer:
+    """A throwaway redis-server: its own port and folder, an append-only file on disk."""
+
+    def __init__(self, folder: Path):
+        assert REDIS, "redis-server is not installed (apt-get install redis-server)"
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                self.client().ping()
+                return self
+            except Exception:
+                time.sleep(0.1)
+        raise AssertionError("redis-server did not start")
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder).start()
+    yield server
+    server.stop()
+
+
+def news_site(articles: int, delay: float = 0.0) -> dict:
+    """A home page, ten sections and ``articles`` distinct stories, each page ``delay`` slow."""
+    pages: dict = {"/robots.txt": Resource("User-agent: *\nAllow: /\n", "text/plain")}
+    sections = [f"/section/{s}/" for s in range(10)]
+    pages["/"] = Resource(index_page(sections), delay=delay)
+    for s, section in enumerate(sections):
+        links = [f"/news/2024/03/{s:02d}/story-{n}.html" for n in range(s, articles, 10)]
+        pages[section] = Resource(index_page(links), delay=delay)
+        for link in links:
+            n = int(link.rsplit("-", 1)[1].split(".")[0])
+            body = article_page(f"Story number {n} of the day", prose(n))
+            pages[link] = Resource(body, delay=delay)
+    return pages
+
+
+SHARED = [*FAST, "-s", "INGEST_REDIS_IDLE=2", "-s", "INGEST_REDIS_LEASE=3", "--workers", "1"]
+
+
+def start(args: list[str], log: Path) -> subprocess.Popen:
+    with open(log, "w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingest", *args], cwd=ROOT, stdout=out, stderr=out,
+            start_new_session=True,  # its own group: a kill takes its extraction workers too
+        )  # fmt: skip
+
+
+def articles_in(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def wait_for_crawl(redis_server: RedisServer, seeding: subprocess.Popen) -> None:
+    """Workers join a crawl once its seeding command has described it in Redis."""
+    deadline = time.monotonic() + 30
+    while not redis_server.client().exists("ingest:news:crawl"):
+        assert seeding.poll() is None and time.monotonic() < deadline, "no crawl started"
+        time.sleep(0.1)
+
+
+def finish(process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    try:
+        assert process.wait(timeout) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def merged_articles(tmp_path: Path, shards: list[Path]) -> sqlite3.Connection:
+    run_ingest("merge", *map(str, shards), "--into", str(tmp_path / "news.db"))
+    return sqlite3.connect(tmp_path / "news.db")
+
+
+# -- requests as JSON ------------------------------------------------------------------
+
+
+def test_requests_travel_as_json_and_come_back_the_same():
+    spider = NewsSpider(seeds="http://127.0.0.1:1/")
+    request = Request(
+        "http://127.0.0.1:1/news/a.html",
+        callback=spider.parse,
+        errback=spider.failed,
+        headers={"If-None-Match": '"abc"'},
+        priority=16,
+        meta={"listed": ("2024-03-01", "feed"), "known": {"article_id": "x1", "page": True}},
+    )
+    data = request_json.dumps(request.to_dict(spider=spider))
+    assert data.startswith(b"{") and b"If-None-Match" in data  # plain JSON, readable in Redis
+    back = request_from_dict(request_json.loads(data), spider=spider)
+    assert back.url == request.url and back.priority == 16
+    assert back.callback == spider.parse and back.errback == spider.failed
+    assert back.headers[b"If-None-Match"] == b'"abc"'
+    assert back.meta["listed"] == ("2024-03-01", "feed")  # a tuple again, not a list
+    assert back.meta["known"] == {"article_id": "x1", "page": True}
+
+
+def test_a_pickled_request_is_refused_not_run():
+    import pickle
+
+    with pytest.raises(ValueError):
+        request_json.loads(pickle.dumps({"url": "http://127.0.0.1:1/"}))
+    with pytest.raises(ValueError, match="not a request"):
+        request_json.loads(b'["http://127.0.0.1:1/"]')
+    settings = crawl_settings({"INGEST_REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert settings.get("SCHEDULER_SERIALIZER") == "ingest.crawl.request_json"
+    from ingest.crawl.shared_frontier import SharedScheduler
+
+    settings.set("SCHEDULER_SERIALIZER", "scrapy_redis.picklecompat", priority="cmdline")
+    with pytest.raises(ValueError, match="never pickled"):
+        SharedScheduler.from_crawler(crawler_for(settings))
+
+
+def crawler_for(settings):
+    """A crawler to build the scheduler from, in this process; its reactor never runs."""
+    from twisted.internet import reactor  # noqa: F401  the default one, as a LoopingCall takes
+
+    return get_crawler(NewsSpider, {**settings.copy_to_dict(), "TWISTED_REACTOR": None})
+
+
+# -- leases ----------------------------------------------------------------------------
+
+
+def scheduler_for(redis_server, worker_lease: float = 3):
+    from ingest.crawl.shared_frontier import SharedScheduler
+
+    settings = crawl_settings(
+        {"INGEST_REDIS_URL": redis_server.url, "INGEST_REDIS_LEASE": worker_lease}
+    )
+    crawler = crawler_for(settings)
+    crawler.spider = spider = NewsSpider(seeds="http://127.0.0.1:1/")
+    scheduler = SharedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler, spider
+
+
+@needs_redis
+def test_a_request_is_leased_until_its_page_is_stored(redis_server):
+    first, spider = scheduler_for(redis_server)
+    request = Request("http://127.0.0.1:1/a.html", callback=spider.parse, priority=3)
+    assert first.enqueue_request(request) is True
+    assert first.enqueue_request(request.replace()) is False  # one request per URL, crawl-wide
+    popped = first.next_request()
+    assert popped.url == request.url and len(popped.meta["leases"]) == 1
+    client = redis_server.client()
+    assert client.zcard("ingest:news:requests") == 0
+    assert client.hlen("ingest:news:leases") == 1  # out of the queue, not forgotten
+    assert first.next_request() is None
+    first.ack(popped.meta["leases"])
+    assert client.hlen("ingest:news:leases") == 0 and client.hlen("ingest:news:owners") == 0
+    first.close("finished")
+
+
+@needs_redis
+def test_a_dead_workers_leases_go_back_to_the_queue(redis_server):
+    dead, spider = scheduler_for(redis_server)
+    for n in range(3):
+        dead.enqueue_request(Request(f"http://127.0.0.1:1/{n}.html", callback=spider.parse))
+    taken = [dead.next_request() for _ in range(2)]
+    assert all(taken)
+    for loop in dead._loops:
+        loop.stop()  # as kill -9 would: no heartbeat, no goodbye
+    client = redis_server.client()
+    alive, _ = scheduler_for(redis_server)
+    assert alive.reap() == 0  # the dead worker's heartbeat has not expired yet
+    client.delete(f"ingest:news:alive:{dead.worker}")  # expired
+    assert alive.reap() == 2
+    assert client.zcard("ingest:news:requests") == 3 and client.hlen("ingest:news:leases") == 0
+    urls = sorted(alive.next_request().url for _ in range(3))
+    assert urls == [f"http://127.0.0.1:1/{n}.html" for n in range(3)]
+    alive.close("finished")
+    # closing hands back what a worker leased and did not store
+    assert client.zcard("ingest:news:requests") == 3 and client.hlen("ingest:news:owners") == 0
+
+
+# -- whole crawls ----------------------------------------------------------------------
+
+
+@needs_redis
+def test_two_workers_share_one_crawl_and_merge_to_every_article_once(tmp_path, redis_server):
+    with LocalSite(news_site(120)) as site:
+        seeding = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(tmp_path / "a.db"),
+             *SHARED], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_crawl(redis_server, seeding)
+        worker = start(
+            ["worker", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"), *SHARED],
+            tmp_path / "b.log",
+        )
+        finish(seeding, tmp_path / "a.log")
+        finish(worker, tmp_path / "b.log")
+    a, b = articles_in(tmp_path / "a.db"), articles_in(tmp_path / "b.db")
+    assert a > 0 and b > 0 and a + b == 120  # both worked, none twice
+    hits = [h for h in site.hits if h.startswith("/news/")]
+    assert len(hits) == len(set(hits)) == 120  # each page fetched once, by one of them
+    with merged_articles(tmp_path, [tmp_path / "a.db", tmp_path / "b.db"]) as conn:
+        assert conn.execute("select count(*), count(distinct url) from articles").fetchone() == (
+            120,
+            120,
+        )
+        assert conn.execute("select count(*) from crawls where shard is not null").fetchone() == (
+            2,
+        )
+        states = dict(conn.execute("select state, count(*) from urls group by state"))
+        assert states == {"fetched": 131}  # 120 stories, 10 sections, the home page
+        assert conn.execute(
+            "select count(*) from articles_fts where articles_fts match 'story'"
+        ).fetchone() == (120,)
+    # merging again adds nothing
+    with merged_articles(tmp_path, [tmp_path / "b.db", tmp_path / "a.db"]) as conn:
+        assert conn.execute("select count(*) from articles").fetchone() == (120,)
+        assert conn.execute("select count(*) from crawls").fetchone() == (2,)
+        assert conn.execute("select count(*) from article_versions").fetchone() == (0,)
+    client = redis_server.client()
+    assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
+
+
+def run_stats(db: Path) -> list[dict]:
+    import json
+
+    with sqlite3.connect(db) as conn:
+        return [json.loads(s or "{}") for (s,) in conn.execute("select stats from crawls")]
+
+
+def wait_for_articles(db: Path, n: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while articles_in(db) < n:
+        assert process.poll() is None and time.monotonic() < deadline, "the crawl ended early"
+        time.sleep(0.2)
+
+
+@needs_redis
+def test_a_worker_killed_mid_crawl_then_restarted_loses_nothing(tmp_path, redis_server):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    slow = ["-s", "INGEST_BATCH_SIZE=5", "-s", "CONCURRENT_REQUESTS=8"]
+    with LocalSite(news_site(150, delay=0.05)) as site:
+        seeding = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(a), *SHARED,
+             *slow], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_crawl(redis_server, seeding)
+        worker = start(
+            ["worker", "--redis", redis_server.url, "--db", str(b), *SHARED, *slow],
+            tmp_path / "b.log",
+        )
+        wait_for_articles(b, 15, worker)
+        os.killpg(worker.pid, signal.SIGKILL)  # pages in flight, a batch not yet committed
+        worker.wait()
+        again = start(
+            ["worker", "--redis", redis_server.url, "--db", str(b), *SHARED, *slow],
+            tmp_path / "b2.log",
+        )
+        finish(seeding, tmp_path / "a.log")
+        finish(again, tmp_path / "b2.log")
+    requeued = sum(s.get("redis/requeued", 0) for s in run_stats(a) + run_stats(b))
+    assert requeued > 0  # the killed worker held requests, and they were handed out again
+    with merged_articles(tmp_path, [a, b]) as conn:
+        assert conn.execute("select count(*), count(distinct url) from articles").fetchone() == (
+            150,
+            150,
+        )
+        assert dict(conn.execute("select state, count(*) from urls group by state")) == {
+            "fetched": 161
+        }
+        # the killed run is there, marked as such when its worker came back on the shard
+        statuses = sorted(s for (s,) in conn.execute("select status from crawls"))
+        assert statuses == ["finished", "finished", "interrupted"]
+    client = redis_server.client()
+    assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
+
+
+@needs_redis
+def test_redis_restarted_mid_crawl_pauses_the_crawl_which_then_finishes(tmp_path, redis_server):
+    db = tmp_path / "a.db"
+    with LocalSite(news_site(100, delay=0.05)) as site:
+        crawl = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
+             "-s", "CONCURRENT_REQUESTS=4"], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_articles(db, 10, crawl)
+        redis_server.stop()
+        time.sleep(4)  # longer than a lease: the crawl's own leases must survive it
+        assert crawl.poll() is None, "the crawl stopped with Redis away"
+        redis_server.start()
+        finish(crawl, tmp_path / "a.log")
+    assert articles_in(db) == 100
+    (stats,) = run_stats(db)
+    assert stats["redis/outages"] >= 1
+    assert "Traceback" not in (tmp_path / "a.log").read_text()
+    client = redis_server.client()
+    assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
