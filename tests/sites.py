@@ -26,11 +26,13 @@ class LocalSite:
             p: r if isinstance(r, Resource) else Resource(r) for p, r in resources.items()
         }
         self.hits: list[str] = []
+        self.hit_times: list[float] = []  # time.monotonic() of each request's arrival
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.hits.append(self.path)
+                site.hit_times.append(time.monotonic())
                 resource = site.resources.get(self.path)
                 if resource is None:
                     resource = Resource("<html><body>not found</body></html>", status=404)

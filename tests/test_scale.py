@@ -350,3 +350,26 @@ def test_redis_restarted_mid_crawl_pauses_the_crawl_which_then_finishes(tmp_path
     assert "Traceback" not in (tmp_path / "a.log").read_text()
     client = redis_server.client()
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
+
+
+@needs_redis
+def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
+    """Each worker alone would ask as fast as it can (no delay of its own): the shared turn
+    keeps any two requests to the site 0.4 s apart, whichever workers send them."""
+    turns = [*SHARED, "-s", "INGEST_SHARED_DELAY=0.4", "-s", "CONCURRENT_REQUESTS=2"]
+    with LocalSite(news_site(20)) as site:
+        seeding = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db",
+             str(tmp_path / "a.db"), *turns], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_crawl(redis_server, seeding)
+        worker = start(
+            ["worker", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"), *turns],
+            tmp_path / "b.log",
+        )
+        finish(seeding, tmp_path / "a.log")
+        finish(worker, tmp_path / "b.log")
+    assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
+    assert articles_in(tmp_path / "b.db") > 0
+    gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
+    assert len(gaps) >= 30 and min(gaps) > 0.35, sorted(gaps)[:5]

@@ -38,8 +38,11 @@ def crawl_settings(
         from ingest.crawl.shared_frontier import redis_settings
 
         for name, value in redis_settings(url).items():  # the user's own -s pairs win
-            if name not in (cmdline or {}):
-                settings.set(name, value, priority="cmdline")
+            if name in (cmdline or {}):
+                continue
+            if name == "DOWNLOADER_MIDDLEWARES":  # added to ours, not instead
+                value = {**settings.getdict(name), **value}
+            settings.set(name, value, priority="cmdline")
     return settings
 
 

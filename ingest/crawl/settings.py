@@ -82,5 +82,6 @@ INGEST_REDIS_URL = None  # redis://HOST:PORT/DB; None: Scrapy's own scheduler, i
 INGEST_REDIS_KEY = "ingest:news"  # prefix of the crawl's keys: one per shared crawl
 INGEST_REDIS_LEASE = 60  # seconds a dead worker's requests wait before others take them
 INGEST_REDIS_NEW_CRAWL = False  # the seeding command: a crawl that is over starts anew
+INGEST_SHARED_DELAY = -1  # seconds between requests to one host across workers; -1: DOWNLOAD_DELAY
 INGEST_REDIS_IDLE = 10  # seconds a worker waits, queue empty and no lease out, before it stops
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off

@@ -84,6 +84,8 @@ def redis_settings(url: str) -> dict[str, Any]:
         "SCHEDULER": "ingest.crawl.shared_frontier.SharedScheduler",
         "SCHEDULER_SERIALIZER": "ingest.crawl.request_json",
         "SCHEDULER_PERSIST": True,  # other workers still crawl when this one stops
+        # After the address guard, just before the download: a refused request takes no turn.
+        "DOWNLOADER_MIDDLEWARES": {"ingest.crawl.shared_politeness.SharedPoliteness": 770},
         # A page whose fetch waits for Redis must not wait forever: a timeout pauses instead.
         "REDIS_PARAMS": {"socket_timeout": 5, "socket_connect_timeout": 5},
     }

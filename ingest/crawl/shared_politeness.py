@@ -1,0 +1,59 @@
+"""Politeness per site across every worker of a shared crawl.
+
+Each worker's Scrapy keeps its own per-site delay and concurrency; with N
+workers a site would see N times the load one crawl puts on it. In a shared
+crawl, before each request a worker takes the site's turn in Redis: a key
+per host that lives for ``INGEST_SHARED_DELAY`` seconds (default: the
+crawl's ``DOWNLOAD_DELAY``), set only if absent. Whoever set it may ask now;
+the others wait out its remaining time. So two requests to one site, from
+any workers, start at least that far apart, however many workers there are.
+If Redis is away, each worker's own politeness still holds, and requests go
+on rather than wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from redis.exceptions import RedisError
+from scrapy.exceptions import NotConfigured
+from scrapy_redis import connection
+
+logger = logging.getLogger(__name__)
+
+
+class SharedPoliteness:
+    """Downloader middleware: one request per host per interval, across all workers."""
+
+    def __init__(self, server: Any, prefix: str, interval: float):
+        self.server = server
+        self.prefix = f"{prefix}:turn:"
+        self.interval_ms = max(int(interval * 1000), 1)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedPoliteness:
+        settings = crawler.settings
+        if not settings.get("INGEST_REDIS_URL"):
+            raise NotConfigured
+        interval = settings.getfloat("INGEST_SHARED_DELAY", -1)
+        if interval < 0:
+            interval = settings.getfloat("DOWNLOAD_DELAY")
+        if interval <= 0:
+            raise NotConfigured
+        prefix = settings.get("INGEST_REDIS_KEY") or "ingest:news"
+        return cls(connection.from_settings(settings), prefix, interval)
+
+    async def process_request(self, request: Any) -> None:
+        key = self.prefix + (urlsplit(request.url).hostname or "")
+        while True:
+            try:
+                if self.server.set(key, "1", nx=True, px=self.interval_ms):
+                    return None
+                wait = self.server.pttl(key)
+            except RedisError as exc:
+                logger.debug("shared politeness skipped, Redis away: %s", exc)
+                return None
+            await asyncio.sleep(max(wait, 5) / 1000)
