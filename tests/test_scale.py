@@ -373,3 +373,48 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     assert articles_in(tmp_path / "b.db") > 0
     gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
     assert len(gaps) >= 30 and min(gaps) > 0.35, sorted(gaps)[:5]
+
+
+@needs_redis
+def test_a_shared_crawl_knows_what_the_merged_database_holds(tmp_path, redis_server):
+    with LocalSite(news_site(20)) as site:
+        run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / "news.db"), *FAST)
+        assert len([h for h in site.hits if h.startswith("/news/")]) == 20
+        site.hits.clear()
+        run_ingest(
+            "crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(tmp_path / "a.db"),
+            "--known", str(tmp_path / "news.db"), *SHARED,
+        )  # fmt: skip
+        assert [h for h in site.hits if h.startswith("/news/")] == []  # held: stored unchanged
+        assert sorted(set(site.hits)) == [
+            "/",
+            "/robots.txt",
+            *(f"/section/{s}/" for s in range(10)),
+        ]
+        site.hits.clear()
+        redis_server.client().flushdb()
+        run_ingest(  # a fresh shard, without the merged database: all fetched again
+            "crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"),
+            *SHARED,
+        )  # fmt: skip
+        assert len([h for h in site.hits if h.startswith("/news/")]) == 20
+    (tmp_path / "notes.txt").write_text("not a database")
+    bad = run_ingest(
+        "crawl", f"{site.url}/", "--db", str(tmp_path / "c.db"), "--known",
+        str(tmp_path / "notes.txt"), check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "not an ingest database" in bad.stderr
+
+
+@needs_redis
+def test_a_worker_needs_a_crawl_and_a_reachable_server(tmp_path, redis_server):
+    lonely = run_ingest("worker", "--redis", redis_server.url, "--db", str(tmp_path / "w.db"),
+                        check=False)  # fmt: skip
+    assert lonely.returncode == 1
+    assert "no shared crawl under ingest:news" in lonely.stderr
+    nobody = f"redis://127.0.0.1:{free_port()}/0"
+    refused = run_ingest("crawl", "http://127.0.0.1:1/", "--redis", nobody, "--db",
+                         str(tmp_path / "w.db"), check=False)  # fmt: skip
+    assert refused.returncode == 2 and "--redis" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "w.db").exists()

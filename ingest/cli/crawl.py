@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ def _crawl_and_report(
     import sqlite_utils
 
     from ingest.crawl.discovery import parse_since
+    from ingest.crawl.frontier import FrontierReader
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
@@ -68,6 +70,12 @@ def _crawl_and_report(
 
         url, prefix = settings.get("INGEST_REDIS_URL"), settings.get("INGEST_REDIS_KEY")
         publish(url, prefix, parsed, spider_args, settings.getint("DEPTH_LIMIT"))
+    for path in settings.getlist("INGEST_KNOWN_DBS"):  # one without a frontier is a mistake
+        try:
+            FrontierReader(path).close()
+        except sqlite3.Error as exc:
+            message = f"{path}: not an ingest database ({exc})"
+            raise click.BadParameter(message, param_hint="--known") from None
     try:  # a --db that can't be written is the user's error, told before anything starts
         check_writable(settings.get("INGEST_DB"))
     except ValueError as exc:
@@ -146,6 +154,16 @@ WARC_OPTION = click.option(
 )
 
 
+KNOWN_OPTION = click.option(
+    "--known",
+    "known",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Another database whose fetches count as known (repeatable): articles it holds "
+    "unchanged are not fetched again, others are asked conditionally. For shared crawls, "
+    "the merged database.",
+)
+
 common_crawl_options = [
     click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write."),
     click.option("--workers", type=int, help="Extraction processes (default: one per core)."),
@@ -153,6 +171,7 @@ common_crawl_options = [
     click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP),
     click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log."),
     WARC_OPTION,
+    KNOWN_OPTION,
 ]
 
 
@@ -163,9 +182,14 @@ def crawl_options(func):
 
 
 def _base_overrides(
-    workers: int | None, plugins_dir: tuple[str, ...], verbose: bool, warc_dir: str | None = None
+    workers: int | None,
+    plugins_dir: tuple[str, ...],
+    verbose: bool,
+    warc_dir: str | None = None,
+    known: tuple[str, ...] = (),
 ) -> dict:
     return {
+        "INGEST_KNOWN_DBS": list(known),
         "INGEST_WORKERS": workers,
         "INGEST_PLUGINS_DIRS": list(plugins_dir),
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
@@ -236,6 +260,7 @@ def crawl(
     settings,
     verbose,
     warc_dir,
+    known,
 ):
     """Crawl news from SEEDS into a SQLite database.
 
@@ -243,7 +268,7 @@ def crawl(
     name of an outlet a plugin declares. robots.txt is obeyed and AutoThrottle is
     on; crawling the same seeds again updates rows, never duplicates them.
     """
-    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir)
+    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir, known)
     overrides["DEPTH_LIMIT"] = max_depth
     if allow_private:
         overrides["INGEST_ALLOW_PRIVATE"] = True

@@ -8,6 +8,7 @@ import click
 
 from ingest.cli import PLUGINS_DIR_OPTION
 from ingest.cli.crawl import (
+    KNOWN_OPTION,
     SETTING_HELP,
     WARC_OPTION,
     _base_overrides,
@@ -61,7 +62,8 @@ def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], dept
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @WARC_OPTION
-def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir):
+@KNOWN_OPTION
+def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir, known):
     """Join a shared crawl: fetch from its Redis queue into this machine's shard.
 
     Start the crawl once with `ingest crawl SEEDS --redis URL`; start as many
@@ -78,7 +80,7 @@ def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir):
             f"no shared crawl under {prefix} on {redis_url}: start one with "
             f"`ingest crawl SEEDS --redis {redis_url}`"
         )
-    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir)
+    overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir, known)
     overrides.update(
         INGEST_REDIS_URL=redis_url, INGEST_COMMAND="worker", DEPTH_LIMIT=spec["max_depth"]
     )

@@ -76,17 +76,25 @@ _COLUMNS += "lastmod, reason"
 
 
 class FrontierReader:
-    """Read-only access to the frontier and stored pages, for the spider's decisions."""
+    """Read-only access to the frontier and stored pages, for the spider's decisions.
 
-    def __init__(self, path: str | Path):
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.conn.execute("select url from urls limit 0")  # raises without a frontier
+    ``known`` names more databases whose fetches count too (``INGEST_KNOWN_DBS``): in a
+    shared crawl, the merged database, so a worker does not fetch again what another
+    worker's shard holds unchanged. What the crawl itself queued is read from its own.
+    """
+
+    def __init__(self, path: str | Path, known: list[str | Path] = ()):
+        self.conn = _read_only(path)
+        self.known = [_read_only(other) for other in known]
 
     def lookup(self, url: str) -> Known | None:
-        row = self.conn.execute(f"select {_COLUMNS} from urls where url = ?", [url]).fetchone()
-        return Known(*row) if row else None
+        """What the crawl's own database holds, or a later fetch another one holds."""
+        found = None
+        for conn in [self.conn, *self.known]:
+            row = conn.execute(f"select {_COLUMNS} from urls where url = ?", [url]).fetchone()
+            if row and (found is None or (row[4] or "") > (found.fetched_at or "")):
+                found = Known(*row)
+        return found
 
     def queued(self) -> Iterator[dict[str, Any]]:
         """URLs found and not fetched yet, oldest first."""
@@ -113,12 +121,22 @@ class FrontierReader:
 
     def stored_page(self, url: str) -> tuple[str, str | None, bytes] | None:
         """(kind, content type, raw body) of the page stored for a URL, for a 304 to reuse."""
-        row = self.conn.execute(
-            "select kind, content_type, body from pages where url = ? and status = 200", [url]
-        ).fetchone()
-        if row is None or row[2] is None:
-            return None
-        return row[0], row[1], decompress(row[2])
+        for conn in [self.conn, *self.known]:
+            row = conn.execute(
+                "select kind, content_type, body from pages where url = ? and status = 200", [url]
+            ).fetchone()
+            if row is not None and row[2] is not None:
+                return row[0], row[1], decompress(row[2])
+        return None
 
     def close(self) -> None:
-        self.conn.close()
+        for conn in [self.conn, *self.known]:
+            conn.close()
+
+
+def _read_only(path: str | Path) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("select url from urls limit 0")  # raises without a frontier
+    return conn

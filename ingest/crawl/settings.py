@@ -78,6 +78,7 @@ INGEST_WRITER_WAIT = 30  # seconds to wait for another crawl writing to the same
 INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
 INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size
 # Many workers, one frontier (docs/scale.md): set INGEST_REDIS_URL (--redis) to share it.
+INGEST_KNOWN_DBS: list[str] = []  # more databases whose fetches count as known (--known)
 INGEST_REDIS_URL = None  # redis://HOST:PORT/DB; None: Scrapy's own scheduler, in memory
 INGEST_REDIS_KEY = "ingest:news"  # prefix of the crawl's keys: one per shared crawl
 INGEST_REDIS_LEASE = 60  # seconds a dead worker's requests wait before others take them

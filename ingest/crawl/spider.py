@@ -138,7 +138,8 @@ class NewsSpider(Planner, scrapy.Spider):
             settings.getfloat("INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
         )
         try:
-            self.frontier = FrontierReader(settings.get("INGEST_DB"))
+            known = settings.getlist("INGEST_KNOWN_DBS")
+            self.frontier = FrontierReader(settings.get("INGEST_DB"), known)
         except sqlite3.Error as exc:  # no database (another pipeline): crawl without memory
             self.logger.warning("no crawl frontier (%s): every URL is fetched", exc)
 
