@@ -30,6 +30,7 @@ import os
 import secrets
 import socket
 import time
+import zlib
 from collections import deque
 from typing import Any
 
@@ -76,6 +77,10 @@ return back
 """
 
 
+#: How often an idle worker looks at the shared queue again.
+POLL_SECONDS = 0.2
+
+
 def redis_settings(url: str) -> dict[str, Any]:
     """The Scrapy settings that move the frontier to the Redis server at ``url``."""
     return {
@@ -89,6 +94,16 @@ def redis_settings(url: str) -> dict[str, Any]:
         # A page whose fetch waits for Redis must not wait forever: a timeout pauses instead.
         "REDIS_PARAMS": {"socket_timeout": 5, "socket_connect_timeout": 5},
     }
+
+
+def _score(request: Any) -> float:
+    """Priority first; within one priority, URLs in an order that mixes their sites.
+
+    Redis orders equal scores by the member's bytes, which begin with the URL: all
+    of one site's pages would come out together and wait on that site's politeness
+    while other sites idle. A fraction from the URL's hash spreads them out.
+    """
+    return -request.priority + (zlib.crc32(request.url.encode()) % 1000) / 2000
 
 
 class Keys:
@@ -149,9 +164,11 @@ class SharedScheduler(Scheduler):
         self._loops = [
             task.LoopingCall(self._beat),
             task.LoopingCall(self.reap),
+            task.LoopingCall(self._poll),
         ]
         self._loops[0].start(max(self.lease_seconds / 4, 0.5), now=False)
         self._loops[1].start(max(self.lease_seconds / 2, 1.0), now=False)
+        self._loops[2].start(POLL_SECONDS, now=False)
 
     def close(self, reason: str) -> None:
         """Hand back what this worker leased and did not store, at once."""
@@ -186,7 +203,7 @@ class SharedScheduler(Scheduler):
         if not request.dont_filter and self.df.request_seen(request):
             return False
         data = self.queue._encode_request(request)
-        self.server.execute_command("ZADD", self.keys.queue, -request.priority, data)
+        self.server.execute_command("ZADD", self.keys.queue, _score(request), data)
         self.stats.inc_value("redis/enqueued")
         return True
 
@@ -276,6 +293,18 @@ class SharedScheduler(Scheduler):
         pipe.hdel(self.keys.leases, *leases).hdel(self.keys.owners, *leases)
         pipe.execute()
         self.stats.inc_value("redis/given_back", len(leases))
+
+    def _poll(self) -> None:
+        """Ask the engine for its next requests now, not at its next heartbeat.
+
+        Scrapy asks its scheduler again when a response arrives, or every 5 seconds. A
+        worker that found the shared queue empty for a moment (other workers had taken
+        it all, and their pages' links were not in yet) would idle for those 5 seconds.
+        """
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     def _beat(self) -> None:
         try:
