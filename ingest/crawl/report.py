@@ -115,6 +115,7 @@ HEALTH_COLUMNS = (
     ("too old", "skipped_old"),
     ("blocked", "blocked"),
     ("robots", "robots_disallowed"),
+    ("rules missed", "rules_missed"),
     ("errors", "errors"),
 )
 

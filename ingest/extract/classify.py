@@ -1,7 +1,8 @@
 """Which fetched pages are articles: the built-in default of the ``is_article`` hook.
 
 Registered ``trylast``: an outlet's URL pattern or its own hook decides first;
-this looks at what any page says of itself (metadata, then text density).
+this looks at what any page says of itself (metadata, then the prose it holds:
+sentences outside links and teasers, in ``<p>``s or ``<br>``-separated lines alike).
 ``looks_like_article_url`` guesses from a URL alone, before fetching, for
 sites no plugin describes: the crawl fetches likely articles first.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -60,13 +62,13 @@ def looks_like_article_url(url: str) -> bool:
 
 @hookimpl(trylast=True)
 def is_article(page: Page, outlet: Outlet | None) -> bool:
-    """Outlet URL patterns first; otherwise the page's own metadata and text density."""
+    """Outlet URL patterns first; otherwise the page's own metadata and the prose it holds."""
     verdict = outlet.is_article_url(page.url) if outlet else None
     if verdict is not None:
         return verdict
     if has_article_metadata(page.tree):
         return True
-    return not is_listing(page.tree) and has_article_text(page.tree)
+    return not is_listing(page.tree) and has_article_text(page.tree, page.url)
 
 
 def is_listing(tree: lxml.html.HtmlElement) -> bool:
@@ -103,15 +105,122 @@ def json_ld_types(tree: lxml.html.HtmlElement) -> list[str]:
     return [t for t in types if isinstance(t, str)]
 
 
-def has_article_text(tree: lxml.html.HtmlElement, min_words: int = 150) -> bool:
-    """Enough prose in paragraphs of real sentences, as a page without metadata shows.
+#: Words of prose that make a page an article on their own; a brief needs fewer, with an
+#: article's markup (a headline in the same ``<article>``) or an article's URL.
+ARTICLE_WORDS = 150
+BRIEF_WORDS = 60
+#: A line of prose: this many words outside links at least, and a sentence's punctuation.
+LINE_WORDS = 10
+#: A linked headline over this many lines at most is a teaser; a story may link its subheadings.
+TEASER_LINES = 2
+#: Words of a link that opens a line like a story's headline in a list of stories.
+HEADLINE_WORDS = 3
+_SENTENCE = re.compile(r"[.!?\u3002\uff01\uff1f]")
+# Blocks: where a line of text ends. Skipped: what is never an article's prose.
+_BLOCKS = frozenset(
+    "p div td th li dd dt section article main blockquote header aside form table tr ul ol"
+    " dl figure center h1 h2 h3 h4 h5 h6 pre address details summary".split()
+)
+_SKIP = frozenset("script style noscript template svg nav footer figcaption button select".split())
+# Headings among an element's children or grandchildren (a teaser's <header><h2>).
+_CHILD_HEADINGS = "|".join(f"./{h}|./*/{h}" for h in ("h2", "h3", "h4"))
 
-    Words inside links don't count: a section page's linked teasers are no prose.
+
+def has_article_text(tree: lxml.html.HtmlElement, url: str = "") -> bool:
+    """Enough prose: lines of sentences, in ``<p>``s or split by ``<br>`` alike.
+
+    Words inside links don't count, nor do teasers (a line next to a linked
+    headline, as section fronts and tag pages list stories): a listing's blurbs
+    are no prose however long. A short brief counts as an article when a
+    headline opens the same ``<article>`` or the URL has an article's shape.
     """
-    words = 0
-    for p in tree.iter("p"):
-        n = len(p.text_content().split())
-        if n >= 12:
-            n -= sum(len(a.text_content().split()) for a in p.iter("a"))
-            words += n if n >= 12 else 0
-    return words >= min_words
+    words, headed = prose(tree)
+    if words >= ARTICLE_WORDS:
+        return True
+    if words < BRIEF_WORDS:
+        return False
+    path = urlsplit(url).path
+    return headed or (looks_like_article_url(url) and not _NOT_ARTICLE.search(path))
+
+
+def prose(tree: lxml.html.HtmlElement) -> tuple[int, bool]:
+    """Words in prose lines outside teasers, and whether an ``<article>`` holding some of
+    them also holds an ``<h1>``.
+
+    Lines are grouped by the nearest ancestor holding more than one element (wrappers
+    of one block skipped): a story's paragraphs share one, each teaser of a listing
+    has its own. A group counts with two lines or more, or one line of a brief's
+    length, unless it is a listing's: a linked headline over a line or two, or
+    lines most of which open with a headline's link (a list of stories).
+    """
+    groups: dict[lxml.html.HtmlElement, list[Line]] = {}
+    holders: dict[lxml.html.HtmlElement, list] = {}
+    for block in tree.iter(*_BLOCKS):
+        if any(a.tag in _SKIP for a in block.iterancestors()):
+            continue
+        lines = [line for line in own_lines(block) if line.words >= LINE_WORDS]
+        group = next((a for a in block.iterancestors() if len(a) > 1), None)
+        if not lines or group is None:
+            continue
+        groups.setdefault(group, []).extend(lines)
+        holders.setdefault(group, block.xpath("ancestor-or-self::article[1]"))
+    words, headed = 0, False
+    for group, lines in groups.items():
+        total = sum(line.words for line in lines)
+        if len(lines) < 2 and total < BRIEF_WORDS:
+            continue
+        if len(lines) <= TEASER_LINES and has_linked_heading(group):
+            continue
+        if 2 * sum(line.listed for line in lines) > len(lines):
+            continue
+        words += total
+        article = holders[group]
+        headed = headed or (bool(article) and article[0].find(".//h1") is not None)
+    return words, headed
+
+
+class Line(NamedTuple):
+    words: int  # outside links
+    listed: bool  # opens with a link of a headline's length, as a list of stories does
+
+
+def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
+    """The sentence-shaped lines of the block's own text (its inline children included,
+    its blocks not), lines split at ``<br>``."""
+    lines: list[Line] = []
+    text, linked, listed = [block.text or ""], 0, False
+
+    def end_line() -> None:
+        nonlocal text, linked, listed
+        line = " ".join(text)
+        if _SENTENCE.search(line):
+            lines.append(Line(len(line.split()) - linked, listed))
+        text, linked, listed = [], 0, False
+
+    for child in block:
+        if not isinstance(child.tag, str):
+            pass
+        elif child.tag == "br" or child.tag in _BLOCKS:
+            end_line()
+        elif child.tag not in _SKIP:
+            inner = child.text_content()
+            if child.tag == "a":
+                n = len(inner.split())
+                listed = listed or (n >= HEADLINE_WORDS and not "".join(text).strip())
+                linked += n
+            else:
+                linked += sum(len(a.text_content().split()) for a in child.iter("a"))
+            text.append(inner)
+        text.append(child.tail or "")
+    end_line()
+    return lines
+
+
+def has_linked_heading(element: lxml.html.HtmlElement) -> bool:
+    """A headline that is a link, among the element's children or theirs: a teaser's."""
+    for heading in element.xpath(_CHILD_HEADINGS):
+        text = heading.text_content().split()
+        linked = sum(len(a.text_content().split()) for a in heading.iter("a") if a.get("href"))
+        if text and linked * 2 >= len(text):
+            return True
+    return False

@@ -133,6 +133,7 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         "updated": stats.get("store/updated"),
         "errors": errors,
         "error_rate": error_rate(errors, pages + unfetched),
+        "rules_missed": _rules_missed(conn, crawl_id),
         "errors_by_kind": dict(
             conn.execute(
                 "select stage || ' ' || kind, count(*) from errors where crawl_id = ?"
@@ -140,6 +141,21 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
                 [crawl_id],
             ).fetchall()
         ),
+    }
+
+
+def _rules_missed(conn: sqlite3.Connection, crawl_id: int) -> dict[str, dict[str, int]]:
+    """Outlet -> articles its rules missed, and articles stored, in the crawl (crawl_health)."""
+    if "rules_missed" not in table_columns(conn, "crawl_health"):
+        return {}  # a database from before the counter
+    return {
+        row["outlet"]: {"missed": row["rules_missed"], "articles": row["articles"]}
+        for row in conn.execute(
+            "select outlet, rules_missed, new + updated + unchanged as articles"
+            " from crawl_health where crawl_id = ? and rules_missed > 0"
+            " order by rules_missed desc, outlet",
+            [crawl_id],
+        )
     }
 
 
@@ -203,3 +219,9 @@ def print_stats(stats: dict[str, Any]) -> None:
     )
     for kind, count in crawl["errors_by_kind"].items():
         console.print(f"  {count:>5}  {kind}")
+    for outlet, counts in crawl["rules_missed"].items():
+        console.print(
+            f"[bold red]Outlet rules stopped matching[/]: {outlet} missed "
+            f"{counts['missed']} of {_plural(counts['articles'], 'article')} "
+            "(the generic text was stored; the plugin's selectors need a fix)"
+        )

@@ -2,7 +2,9 @@
 
 The store counts as it writes and keeps one ``crawl_health`` row per outlet of
 the running crawl up to date at every commit, so a killed crawl keeps its
-figures up to the last batch.
+figures up to the last batch. ``rules_missed`` is a quality alarm: articles whose
+outlet's body/paragraphs rules read much less than the generic path found (the
+generic text was stored instead, see ``ingest.extract.generic.chosen_text``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ COUNTERS = (
     "errors",
     "blocked",
     "robots_disallowed",
+    "rules_missed",
 )
 
 #: Statuses a site answers when it refuses a crawler rather than a page being missing.

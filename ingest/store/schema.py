@@ -223,6 +223,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
                 db[table].add_column(name, kind)
                 if (table, name) == ("articles", "site"):
                     _backfill_sites(db)
+    for name in set(COUNTERS) - set(db["crawl_health"].columns_dict):
+        db["crawl_health"].add_column(name, int)  # a counter added since the table shipped
     for table, columns in {
         "articles": [
             ["outlet"],

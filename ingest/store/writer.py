@@ -201,6 +201,8 @@ class Store:
         row.update(crawl_id=crawl_id, last_seen=seen, site=site_of(row.get("url")))
         self._articles.append(row)
         self.counts["articles"] += 1
+        if (article.get("provenance") or {}).get("outlet_rules") == "missed":
+            self.health.add(row.get("outlet") or row["site"] or "(none)", "rules_missed")
         self._maybe_flush()
 
     def article_seen(self, article_id: str, url: str, seen: str) -> None:

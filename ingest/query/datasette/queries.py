@@ -175,6 +175,30 @@ order by errors.stage, errors.kind, errors.url""",
         ),
         "sql": quality_sql(exclude_duplicates=False),
     },
+    "outlet_rules_missed": {
+        "title": "Outlets whose rules stopped matching",
+        "description": (
+            "Per outlet, the articles the latest run stored whose outlet's body/paragraphs "
+            "rules read much less than the generic path found in the same page: the generic "
+            "text was stored instead and provenance says outlet_rules: missed (crawl_health "
+            "counts them as rules_missed). Usually a redesign: the plugin needs new selectors."
+        ),
+        "sql": """\
+with latest as (select max(id) as id from crawls),
+stored as (
+  select coalesce(outlet, site, '') as outlet, url,
+    coalesce(json_extract(provenance, '$.outlet_rules'), '') = 'missed' as missed
+  from articles
+  where crawl_id = (select id from latest)
+)
+select outlet, sum(missed) as rules_missed, count(*) as articles,
+  round(100.0 * sum(missed) / count(*), 1) as missed_percent,
+  min(case when missed then url end) as example_url
+from stored
+group by outlet
+having sum(missed) > 0
+order by missed_percent desc, outlet""",
+    },
     "page_source": {
         "title": "The HTML of a stored page, as text",
         "description": (

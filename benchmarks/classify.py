@@ -1,0 +1,177 @@
+"""Is it an article? Precision and recall of the built-in ``is_article`` on labelled pages.
+
+Articles: the shared evaluation pages (../shared/eval: 48 outlet pages, 990 pages
+of as many sites) and the demo's 180 articles. Not articles: the demo's home,
+section and tag pages. Every page is scored as served and again with its
+metadata removed (og:type, article:*, JSON-LD), since a page without metadata is
+where the prose decides. Generated from the demo's articles, as pages without
+metadata: their text as ``<br>``-separated lines in one ``<div>``, and briefs
+(the first 100 to 150 words under the headline, in an ``<article>``), both
+articles; each section as a list of links with a sentence each, and each story
+as a photo gallery (a line of introduction, captioned pictures), neither. No
+outlet's URL rules are used: this is the generic decision.
+
+Sites are split in two halves by a hash of their host name: rules are tuned on
+the first and reported on the second, then on all.
+
+    python benchmarks/classify.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ingest.article import Page
+from ingest.demo.site import build_site
+from ingest.extract.classify import is_article
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+METADATA = (
+    "//meta[starts-with(@property,'og:')] | //meta[starts-with(@property,'article:')]"
+    " | //script[@type='application/ld+json']"
+)
+
+
+def half(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return "tune" if hashlib.sha1(host.encode()).digest()[0] % 2 == 0 else "report"
+
+
+def stripped(url: str, text: str) -> Page:
+    page = Page(url=url, html=text)
+    for element in page.tree.xpath(METADATA):
+        element.drop_tree()
+    return page
+
+
+def brief_page(title: str, paragraphs: list[str]) -> str:
+    words, kept = 0, []
+    for p in paragraphs:
+        if words >= 100:
+            break
+        kept.append(p)
+        words += len(p.split())
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in kept)
+    return (
+        f"<html><head><title>{html.escape(title)}</title></head><body>"
+        f'<nav><a href="/">Home</a></nav><main><article><h1>{html.escape(title)}</h1>'
+        f"{body}</article></main><footer>© News</footer></body></html>"
+    )
+
+
+def br_page(title: str, paragraphs: list[str]) -> str:
+    lines = "<br><br>".join(html.escape(p) for p in paragraphs)
+    return (
+        f"<html><head><title>{html.escape(title)}</title></head><body>"
+        f'<table><tr><td><a href="/">Home</a></td></tr><tr><td><b>{html.escape(title)}</b>'
+        f'<div class="text">{lines}</div></td></tr></table></body></html>'
+    )
+
+
+def first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "."
+
+
+def link_list_page(heading: str, articles: list) -> str:  # noqa: ANN001
+    """A section front as a list of links, each followed by its story's first sentence."""
+    items = "".join(
+        f'<li><a href="{a.url}">{html.escape(a.title)}</a> – '
+        f"{html.escape(first_sentence(a.paragraphs[0]))}</li>"
+        for a in articles
+    )
+    return (
+        f"<html><head><title>{html.escape(heading)}</title></head><body>"
+        f'<nav><a href="/">Home</a></nav><main><h1>{html.escape(heading)}</h1>'
+        f"<ul>{items}</ul></main></body></html>"
+    )
+
+
+def gallery_page(title: str, paragraphs: list[str]) -> str:
+    """A photo gallery: a headline, one line of introduction, captioned pictures."""
+    sentences = [first_sentence(p) for p in paragraphs] * 2
+    figures = "".join(
+        f'<figure><img src="/photo/{i}.jpg" alt=""><figcaption>{html.escape(s)}</figcaption>'
+        "</figure>"
+        for i, s in enumerate(sentences[:10])
+    )
+    return (
+        f"<html><head><title>{html.escape(title)}</title></head><body>"
+        f'<nav><a href="/">Home</a></nav><main><article><h1>{html.escape(title)}</h1>'
+        f"<p>{html.escape(sentences[0])}</p>{figures}</article></main></body></html>"
+    )
+
+
+def labelled() -> list[tuple[str, str, bool, Page]]:
+    """(set, url, is an article, page) for every labelled page."""
+    cases = []
+    if EVAL.is_dir():
+        sys.path.insert(0, str(EVAL))
+        import score
+
+        for dataset in ("outlets", "trafilatura"):
+            _, docs = score.load_dataset(str(EVAL / dataset))
+            for doc in docs:
+                url = doc.url or f"http://{doc.id}/"
+                text = score.read_html(doc)
+                cases.append((dataset, url, True, Page(url=url, html=text)))
+                cases.append((f"{dataset}, no metadata", url, True, stripped(url, text)))
+    site = build_site()
+    for url, kind in site.kinds.items():
+        if kind not in ("article", "home", "section", "tag"):
+            continue
+        text = site.get(url)[1].decode()
+        label = "demo articles" if kind == "article" else "demo listings"
+        cases.append((label, url, kind == "article", Page(url=url, html=text)))
+        cases.append((f"{label}, no metadata", url, kind == "article", stripped(url, text)))
+    sections: dict[tuple[str, str], list] = {}
+    for a in site.articles:
+        sections.setdefault((a.outlet, a.section_label), []).append(a)
+    for (_, label), articles in sections.items():
+        url = articles[0].url.rsplit("/", 1)[0] + "/"
+        page = Page(url, link_list_page(label, articles))
+        cases.append(("demo as lists of links", url, False, page))
+    for a in site.articles:
+        paragraphs = list(a.paragraphs)
+        page = Page(a.url + "/photos", gallery_page(a.title, paragraphs))
+        cases.append(("demo as galleries", a.url + "/photos", False, page))
+        cases.append(("demo as <br> text", a.url, True, Page(a.url, br_page(a.title, paragraphs))))
+        cases.append(("demo as briefs", a.url, True, Page(a.url, brief_page(a.title, paragraphs))))
+    return cases
+
+
+def figures(results: list[tuple[str, str, bool, bool]]) -> str:
+    tp = sum(label and said for _, _, label, said in results)
+    fp = sum(not label and said for _, _, label, said in results)
+    fn = sum(label and not said for _, _, label, said in results)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return f"precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})"
+
+
+def main() -> None:
+    results, times = [], []
+    for group, url, label, page in labelled():
+        _ = page.tree  # parsed once, as the crawl does before any hook
+        started = time.perf_counter()
+        results.append((group, url, label, bool(is_article(page, None))))
+        times.append(time.perf_counter() - started)
+    for name in ("tune", "report"):
+        print(f"{name} half: {figures([r for r in results if half(r[1]) == name])}")
+    print(f"all:       {figures(results)}")
+    print(f"  {1000 * statistics.median(times):.2f} ms/page median, {1000 * max(times):.1f} max")
+    counts = Counter((group, label, said) for group, _, label, said in results)
+    for group in dict.fromkeys(group for group, *_ in results):
+        right = sum(n for (g, label, said), n in counts.items() if g == group and label == said)
+        total = sum(n for (g, _, _), n in counts.items() if g == group)
+        print(f"  {group:<28} {right:>4} of {total:>4} right")
+
+
+if __name__ == "__main__":
+    main()
