@@ -93,7 +93,8 @@ class Article:
     title: str = ""
     text: str = ""
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
+    published: str | None = None  # ISO 8601: with the time and offset the page gave, if it did
+    published_day: str | None = None  # YYYY-MM-DD in the publisher's time zone
     published_source: str | None = None  # json-ld, meta, feed, sitemap, time, url or htmldate
     modified: str | None = None
     language: str | None = None

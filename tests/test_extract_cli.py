@@ -18,7 +18,8 @@ def test_extract_prints_an_article_from_plain_and_gzipped_files(tmp_path):
         assert article["title"] == "Budget passes after long debate"
         assert article["text"].split("\n") == story(1)
         assert article["authors"] == ["Ada Writer"]
-        assert article["published"] == "2024-03-01"
+        assert article["published"] == "2024-03-01T08:00:00+00:00"
+        assert article["published_day"] == "2024-03-01"
         assert article["language"] == "en"
         assert article["sitename"] == "Test Daily"
 
