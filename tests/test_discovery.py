@@ -285,6 +285,23 @@ def test_a_feed_or_sitemap_dates_an_article_its_page_does_not(tmp_path):
     assert rows(db, query) == expected
 
 
+def test_a_page_without_article_text_still_dates_its_url(tmp_path):
+    """A page only its script fills in yields no article, but its date is known all the same."""
+    page = (
+        '<html><head><meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2024-03-01T08:00:00-05:00">'
+        '</head><body><div id="player"></div></body></html>'
+    )
+    db = tmp_path / "video.db"
+    with LocalSite({"/news/video": page}) as site:
+        url = f"{site.url}/news/video"
+        run_ingest("crawl", url, "--no-follow", "--db", str(db), *FAST, check=False)
+    assert rows(db, "select kind from errors") == [("no_text",)]
+    assert rows(db, "select published from urls where url = ?", url) == [
+        ("2024-03-01T13:00:00+00:00",)  # urls keeps its dates in UTC, to compare them
+    ]
+
+
 def test_a_page_left_queued_keeps_its_feed_date_when_a_later_crawl_fetches_it(tmp_path):
     pages = {f"/news/{i}": article_page(f"Undated {i}", story(i), published=None) for i in (0, 1)}
     db = tmp_path / "resumed.db"

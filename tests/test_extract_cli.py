@@ -52,6 +52,22 @@ def test_jsonl_gives_one_line_per_file_with_its_source_and_failures_are_reported
     assert "empty.html" in result.stderr
 
 
+def test_a_page_without_article_text_is_reported_with_its_date(tmp_path):
+    path = tmp_path / "video.html"
+    path.write_text(  # a page its script fills in: nothing to read without it
+        '<html><head><meta property="article:published_time" content="2024-03-01T08:00:00Z">'
+        '</head><body><div id="player"></div></body></html>'
+    )
+    result = run_ingest("extract", str(path), check=False)
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert [e["kind"] for e in record["errors"]] == ["no_text"]
+    assert (record["published"], record["published_day"]) == (
+        "2024-03-01T08:00:00+00:00",
+        "2024-03-01",
+    )
+
+
 def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
     folder = write_plugin("testdaily", (
         "from ingest import Outlet, hookimpl\n"
