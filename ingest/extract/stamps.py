@@ -93,7 +93,7 @@ def _day_only(value: str) -> Stamp | None:
     return Stamp(date.fromisoformat(found), found) if found else None
 
 
-def day_of(value: str | None) -> str | None:
-    """The day (YYYY-MM-DD) a stored date begins with."""
-    match = DAY_RE.match(value or "")
+def day_of(value: object) -> str | None:
+    """The day (YYYY-MM-DD) a stored date begins with; None for anything else a plugin set."""
+    match = DAY_RE.match(value) if isinstance(value, str) else None
     return match.group() if match else None
