@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import lxml.html
+from lxml import etree
 
 from ingest.extract.stamps import Stamp, day_of, read_stamp
 
@@ -78,15 +79,18 @@ ASIDE = 0.25
 #: Below this, no source has spoken for the page itself: time for the extensive search.
 SPOKEN = 1.0
 
-#: Blocks that list other pages (related posts, teasers, sidebars) or frame the page.
-ASIDE_TAGS = {"aside", "nav", "footer", "header"}
+#: Blocks that list other pages (related posts, teasers, sidebars, comments) or close the page.
+ASIDE_TAGS = {"aside", "nav", "footer"}
 ASIDE_RE = re.compile(
     r"related|teaser|sidebar|widget|recommend|popular|trending|comment|footer|promo"
-    r"|readmore|read-more|more-|also|latest|newest|archive|list",
+    r"|readmore|read-more|more-|also",
     re.IGNORECASE,
 )
-MAIN_XPATH = "//article | //main | //*[@itemprop='articleBody']"
+MAIN_TAGS = {"article", "main"}
+HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
 PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
+#: Everything dated in the markup, in one walk over the page.
+MARKUP = etree.XPath("//meta[@content] | //script[@type='application/ld+json'] | //time[@datetime]")
 
 
 @dataclass
@@ -118,9 +122,12 @@ def page_dates(
     which of the two.
     """
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
-    ld, meta = json_ld_dates(tree), _meta_contents(tree)
+    markup = MARKUP(tree)
+    ld = _json_ld([e.text or "" for e in markup if e.tag == "script"])
+    meta = _meta_contents([e for e in markup if e.tag == "meta"])
+    times = [e for e in markup if e.tag == "time"]
     witnesses = [
-        w for w in _witnesses(tree, url, ld[0], meta, listed) if _plausible(w.stamp, latest)
+        w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
     ]
     if max((w.weight for w in witnesses), default=0.0) < SPOKEN:
         found = _htmldate(tree, latest)
@@ -148,6 +155,7 @@ def _witnesses(
     ld_published: str | None,
     meta: dict[str, str],
     listed: tuple[str, str] | None,
+    times: list[lxml.html.HtmlElement],
 ):
     day = url_date(url)
     if day:
@@ -160,29 +168,28 @@ def _witnesses(
             yield Witness("meta", stamp, WEIGHTS["meta"] if rank == 0 else MINOR)
     if listed and (stamp := read_stamp(listed[0])):
         yield Witness(listed[1], stamp, WEIGHTS.get(listed[1], MINOR))
-    yield from _time_witnesses(tree)
+    if times:
+        yield from _time_witnesses(tree, times)
 
 
-def _time_witnesses(tree: lxml.html.HtmlElement):
+def _time_witnesses(tree: lxml.html.HtmlElement, times: list[lxml.html.HtmlElement]):
     """The first ``<time>`` of the article itself, and the first of anywhere else.
 
     A time in a block listing other pages, or outside the article when the
     page marks one, dates something else more often than the page.
     """
-    main = set(tree.xpath(MAIN_XPATH))
+    has_main = None
     strong = weak = False
-    for element in tree.iter("time"):
+    for element in times:
         stamp = read_stamp(element.get("datetime"))
         if stamp is None:
             continue
-        marked = (
-            PREFERRED_TIME.search(
-                " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-            )
-            or element.get("pubdate") is not None
-        )
-        inside = any(ancestor in main for ancestor in element.iterancestors()) if main else marked
-        if not strong and inside and not _aside(element):
+        ancestors = list(element.iterancestors())
+        inside = any(a.tag in MAIN_TAGS or a.get("itemprop") == "articleBody" for a in ancestors)
+        if not inside:
+            has_main = HAS_MAIN(tree) if has_main is None else has_main
+            inside = not has_main and _marked(element)
+        if not strong and inside and not _aside(ancestors):
             strong = True
             yield Witness("time", stamp, WEIGHTS["time"])
         elif not weak:
@@ -192,10 +199,16 @@ def _time_witnesses(tree: lxml.html.HtmlElement):
             return
 
 
-def _aside(element: lxml.html.HtmlElement) -> bool:
-    """Inside a block that lists other pages or frames the page (the article's own excepted)."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in ("article", "main", "body"):
+def _marked(element: lxml.html.HtmlElement) -> bool:
+    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop."""
+    names = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
+    return bool(PREFERRED_TIME.search(names)) or element.get("pubdate") is not None
+
+
+def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
+    """Inside a block that lists other pages or closes the page, nearer than the article."""
+    for ancestor in ancestors:
+        if ancestor.tag in MAIN_TAGS or ancestor.tag == "body":
             return False
         names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
         if ancestor.tag in ASIDE_TAGS or ASIDE_RE.search(names):
@@ -272,7 +285,11 @@ def _plausible(stamp: Stamp, latest: date) -> bool:
 
 def json_ld_dates(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     """datePublished and dateModified of the page's article object in JSON-LD."""
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    return _json_ld(tree.xpath("//script[@type='application/ld+json']/text()"))
+
+
+def _json_ld(scripts: list[str]) -> tuple[str | None, str | None]:
+    for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
@@ -299,10 +316,10 @@ def _walk(node: object):
                 yield from _walk(node[key])
 
 
-def _meta_contents(tree: lxml.html.HtmlElement) -> dict[str, str]:
+def _meta_contents(metas: list[lxml.html.HtmlElement]) -> dict[str, str]:
     """Each meta tag's first content by its lowercased name, property or itemprop."""
     values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
+    for meta in metas:
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         content = meta.get("content")
         if content and key not in values:
