@@ -126,7 +126,7 @@ def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
     outlets = {o["outlet"]: o for o in stats["outlets"]}
     expected = sql(
         demo_db,
-        "select outlet, count(*), min(published), max(published), language"
+        "select outlet, count(*), min(published_day), max(published_day), language"
         " from articles group by outlet",
     )
     assert set(outlets) == {row[0] for row in expected}
