@@ -127,6 +127,22 @@ def test_the_extensive_search_runs_only_when_the_page_says_nothing(monkeypatch):
     assert calls == [date(2024, 5, 2)]  # the day after the fetch: time zones
 
 
+def test_a_visible_dateline_speaks_when_the_markup_is_silent(monkeypatch):
+    def search(tree, latest):
+        raise AssertionError("htmldate searched though the article shows its date")
+
+    monkeypatch.setattr("ingest.extract.dates._htmldate", search)
+    html = """<html><body><div class="related"><span class="date">01.02.2024</span></div>
+    <article><h1>Council votes</h1><p class="post-date">Posted 12.03.2024</p>
+    <p>The council voted to close the pool.</p></article></body></html>"""
+    assert found(html) == ("2024-03-12", "2024-03-12", "dateline")
+    # an update's line is not the publication's, and a date in a related block alone,
+    # the search finding nothing, dates another page: no date rather than a wrong one
+    updated = html.replace('class="post-date"', 'class="date-updated"')
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    assert found(updated) == (None, None, None)
+
+
 def test_a_listed_date_counts_like_the_pages_structured_data():
     undated = "<html><body><p>No date here.</p></body></html>"
     listed = ("2024-03-05T10:00:00+00:00", "feed")

@@ -5,8 +5,10 @@ URL most (the path is minted on the day), then JSON-LD, meta tags and the feed
 or sitemap entry, then a ``<time>`` in the article; one in a related-posts
 list, a sidebar or a footer, or outside the article, counts for little. Sources
 that name the same day add up, so agreement beats any single source. Only when
-no source speaks with weight does htmldate's extensive search of the page run:
-it costs more than all the rest, and most pages never need it.
+no source speaks with weight is the page's visible dateline read, and only when
+that is silent too does htmldate's extensive search of the page run: it costs
+more than all the rest, and most pages never need it. With nothing but slight
+witnesses, the page has no date rather than another page's.
 
 A timestamp in UTC names an instant, not the publisher's day: when the page's
 local-time sources put it one day off, the local day wins, and the timestamp is
@@ -25,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import lxml.html
 from lxml import etree
 
+from ingest.extract.placement import DATELINES, dateline, marked, placed, time_stamp
 from ingest.extract.stamps import Stamp, day_of, read_stamp
 
 __all__ = ["Dates", "Stamp", "day_of", "json_ld_dates", "page_dates", "read_stamp", "url_date"]
@@ -71,24 +74,16 @@ WEIGHTS = {
     "feed": 2.0,
     "sitemap": 2.0,
     "time": 1.5,
+    "dateline": 1.5,
     "htmldate": 1.0,
 }
 #: A second meta tag naming another value, a <time> in a teaser or outside the article.
 MINOR = 0.5
 ASIDE = 0.25
-#: Below this, no source has spoken for the page itself: time for the extensive search.
+#: Below this, no source has spoken for the page itself: time for the extensive search,
+#: and if it finds nothing, no date rather than one from a teaser or a sidebar.
 SPOKEN = 1.0
 
-#: Blocks that list other pages (related posts, teasers, sidebars, comments) or close the page.
-ASIDE_TAGS = {"aside", "nav", "footer"}
-ASIDE_RE = re.compile(
-    r"related|teaser|sidebar|widget|recommend|popular|trending|comment|footer|promo"
-    r"|readmore|read-more|more-|also",
-    re.IGNORECASE,
-)
-MAIN_TAGS = {"article", "main"}
-HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
-PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
 #: Everything dated in the markup, in one walk over the page.
 MARKUP = etree.XPath("//meta[@content] | //script[@type='application/ld+json'] | //time[@datetime]")
 
@@ -129,12 +124,15 @@ def page_dates(
     witnesses = [
         w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
     ]
-    if max((w.weight for w in witnesses), default=0.0) < SPOKEN:
+    if _silent(witnesses):  # what the page shows, before searching it all
+        datelines = _placed(tree, DATELINES(tree), "dateline", dateline)
+        witnesses += [w for w in datelines if _plausible(w.stamp, latest)]
+    if _silent(witnesses):
         found = _htmldate(tree, latest)
         if found:
             witnesses.append(Witness("htmldate", found, WEIGHTS["htmldate"]))
     found = Dates()
-    if witnesses:
+    if not _silent(witnesses):
         day, group = _verdict(witnesses)
         best = max(group, key=lambda w: w.weight)
         found.published = _whole(group).text
@@ -147,6 +145,10 @@ def page_dates(
     ):
         found.modified = modified.text
     return found
+
+
+def _silent(witnesses: list[Witness]) -> bool:
+    return max((w.weight for w in witnesses), default=0.0) < SPOKEN
 
 
 def _witnesses(
@@ -169,51 +171,13 @@ def _witnesses(
     if listed and (stamp := read_stamp(listed[0])):
         yield Witness(listed[1], stamp, WEIGHTS.get(listed[1], MINOR))
     if times:
-        yield from _time_witnesses(tree, times)
+        yield from _placed(tree, times, "time", time_stamp, marked)
 
 
-def _time_witnesses(tree: lxml.html.HtmlElement, times: list[lxml.html.HtmlElement]):
-    """The first ``<time>`` of the article itself, and the first of anywhere else.
-
-    A time in a block listing other pages, or outside the article when the
-    page marks one, dates something else more often than the page.
-    """
-    has_main = None
-    strong = weak = False
-    for element in times:
-        stamp = read_stamp(element.get("datetime"))
-        if stamp is None:
-            continue
-        ancestors = list(element.iterancestors())
-        inside = any(a.tag in MAIN_TAGS or a.get("itemprop") == "articleBody" for a in ancestors)
-        if not inside:
-            has_main = HAS_MAIN(tree) if has_main is None else has_main
-            inside = not has_main and _marked(element)
-        if not strong and inside and not _aside(ancestors):
-            strong = True
-            yield Witness("time", stamp, WEIGHTS["time"])
-        elif not weak:
-            weak = True
-            yield Witness("time", stamp, ASIDE)
-        if strong and weak:
-            return
-
-
-def _marked(element: lxml.html.HtmlElement) -> bool:
-    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop."""
-    names = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-    return bool(PREFERRED_TIME.search(names)) or element.get("pubdate") is not None
-
-
-def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
-    """Inside a block that lists other pages or closes the page, nearer than the article."""
-    for ancestor in ancestors:
-        if ancestor.tag in MAIN_TAGS or ancestor.tag == "body":
-            return False
-        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if ancestor.tag in ASIDE_TAGS or ASIDE_RE.search(names):
-            return True
-    return False
+def _placed(tree: lxml.html.HtmlElement, elements: list, source: str, read, needs_mark=None):
+    """A full-weight witness for the article's own date, a slight one for any other."""
+    for stamp, own in placed(tree, elements, read, needs_mark):
+        yield Witness(source, stamp, WEIGHTS[source] if own else ASIDE)
 
 
 def _verdict(witnesses: list[Witness]) -> tuple[date, list[Witness]]:

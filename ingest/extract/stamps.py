@@ -57,6 +57,13 @@ def read_stamp(value: str | None) -> Stamp | None:
     return _day_only(value)
 
 
+def read_dateline(text: str) -> Stamp | None:
+    """The date a short visible text names, in ISO 8601 or a form htmldate reads."""
+    text = " ".join(text.split())
+    match = ISO_RE.search(text)
+    return _iso(match) if match else _day_only(text)
+
+
 def _iso(match: re.Match[str]) -> Stamp | None:
     year, month, day, hour, minute, second, offset = match.groups()
     try:

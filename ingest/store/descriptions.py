@@ -64,8 +64,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "column to group and filter by days (a UTC timestamp may name the next day)"
             ),
             "published_source": (
-                "Where the publication date came from: json-ld, meta, feed or sitemap (the entry "
-                "that listed the page), time, url or htmldate"
+                "Which source of the publication date weighed most: json-ld, meta, feed or sitemap "
+                "(the entry that listed the page), time, dateline (a visible date in the "
+                "article), url or htmldate"
             ),
             "modified": "Last modification date (ISO 8601, with its UTC offset when given)",
             "language": "ISO 639-1 language code",
