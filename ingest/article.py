@@ -93,8 +93,11 @@ class Article:
     title: str = ""
     text: str = ""
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    published_source: str | None = None  # json-ld, meta, feed, sitemap, time, url or htmldate
+    published: str | None = None  # ISO 8601: with the time and offset the page gave, if it did
+    published_day: str | None = None  # YYYY-MM-DD in the publisher's time zone
+    published_source: str | None = (
+        None  # json-ld, meta, feed, sitemap, time, dateline, url, htmldate
+    )
     modified: str | None = None
     language: str | None = None
     sitename: str | None = None

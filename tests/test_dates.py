@@ -1,79 +1,186 @@
-"""Dates reconciled from JSON-LD, meta tags, <time>, the URL, with sanity checks."""
+"""Dates weighed from the URL, JSON-LD, meta tags, <time>, feeds and htmldate, with checks."""
 
 from datetime import date
 
 import lxml.html
 
 from ingest.extract.dates import page_dates, url_date
+from ingest.extract.process import process_page
+from ingest.extract.stamps import read_stamp
+from ingest.plugins.manager import PluginConfig, load_plugins
 
 
-def dates(html: str, url: str = "https://news.example/story", fetched=date(2024, 5, 1)):
-    return page_dates(lxml.html.document_fromstring(html), url, fetched)
+def dates(
+    html: str, url: str = "https://news.example/story", fetched=date(2024, 5, 1), listed=None
+):
+    return page_dates(lxml.html.document_fromstring(html), url, fetched, listed)
 
 
-def test_json_ld_wins_over_meta_and_modified_is_kept():
+def found(html: str, url: str = "https://news.example/story", **kwargs) -> tuple:
+    result = dates(html, url, **kwargs)
+    return result.published, result.published_day, result.published_source
+
+
+def test_a_timestamp_keeps_its_offset_and_modified_is_kept():
     html = """<html><head>
-    <meta property="article:published_time" content="2024-03-02T10:00:00Z">
     <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
       {"@type": "WebPage"}, {"@type": "NewsArticle", "datePublished": "2024-03-01T08:00:00+01:00",
       "dateModified": "2024-03-04T09:00:00+01:00"}]}</script></head><body></body></html>"""
-    found = dates(html)
-    assert (found.published, found.published_source, found.modified) == (
+    result = dates(html)
+    assert (result.published, result.published_day, result.published_source) == (
+        "2024-03-01T08:00:00+01:00",
         "2024-03-01",
         "json-ld",
-        "2024-03-04",
     )
+    assert result.modified == "2024-03-04T09:00:00+01:00"
 
 
-def test_meta_then_time_then_url():
-    assert (
-        dates(
-            '<html><head><meta name="pubdate" content="2023-12-24"></head></html>'
-        ).published_source
-        == "meta"
-    )
-    found = dates(
-        '<html><body><article><time datetime="2023-11-05T10:00">5 Nov</time>'
-        "</article></body></html>"
-    )
-    assert (found.published, found.published_source) == ("2023-11-05", "time")
-    found = dates("<html><body><p>x</p></body></html>", "https://n.example/2022/07/09/story")
-    assert (found.published, found.published_source) == ("2022-07-09", "url")
+def test_sources_that_agree_outweigh_one_that_does_not():
+    html = """<html><head>
+    <meta property="article:published_time" content="2023-11-05T10:00:00+01:00">
+    <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-06-01"}
+    </script></head><body><article><time datetime="2023-11-05">5 Nov</time><p>Text.</p></article>
+    </body></html>"""
+    assert found(html) == ("2023-11-05T10:00:00+01:00", "2023-11-05", "meta")
+
+
+def test_a_time_in_a_related_posts_block_loses_to_the_urls_day():
+    html = """<html><body><article><p>Story.</p></article>
+    <aside class="related"><ul><li><a href="/older">Older story</a>
+      <time class="published" datetime="2009-04-11T18:06:36">11 April 2009</time></li></ul>
+    </aside></body></html>"""
+    url = "https://blog.example/2019/10/22/a-story/"
+    assert found(html, url) == ("2019-10-22", "2019-10-22", "url")
+
+
+def test_a_time_in_the_article_counts_and_one_outside_it_barely():
+    inside = '<html><body><article><time datetime="2023-11-05T10:00">5 Nov</time></article>'
+    assert found(inside) == ("2023-11-05T10:00:00", "2023-11-05", "time")
+    # outside the article, a <time> is too weak to stand alone: the extensive search is
+    # asked, finds the same <time> and, the heavier witness, names the source
+    outside = """<html><body><article><p>Story.</p></article>
+    <div class="sidebar"><time datetime="2022-02-02">2 Feb 2022</time></div></body></html>"""
+    assert found(outside) == ("2022-02-02", "2022-02-02", "htmldate")
+
+
+def test_a_utc_timestamp_one_day_after_the_urls_day_is_the_publishers_day_before():
+    html = '<html><head><meta property="article:published_time" content="2023-11-09T03:28:35Z">'
+    url = "https://news.example/2023/11/08/election-night/"
+    assert found(html, url) == ("2023-11-09T03:28:35+00:00", "2023-11-08", "url")
+    # without a local source, the UTC day stands
+    assert found(html) == ("2023-11-09T03:28:35+00:00", "2023-11-09", "meta")
+
+
+def test_a_utc_timestamp_takes_the_offset_of_the_pages_local_timestamps():
+    html = """<html><head><meta name="date" content="Sat, 19 Oct 2019 00:04:00 +0200">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2019-10-18T22:04:00Z"}</script></head><body></body></html>"""
+    assert found(html) == ("2019-10-19T00:04:00+02:00", "2019-10-19", "json-ld")
+
+
+def test_a_local_time_beside_the_same_instant_in_utc_gets_its_offset():
+    html = """<html><head><meta property="article:published_time" content="2023-11-09T01:09:55Z">
+    </head><body><article><time datetime="2023-11-08 18:09:55">Nov 8</time></article>"""
+    url = "https://news.example/2023/11/08/playoffs/"
+    assert found(html, url) == ("2023-11-08T18:09:55-07:00", "2023-11-08", "url")
+
+
+def test_stamps_read_iso_rfc_2822_and_dotted_days():
+    assert read_stamp("2019-06-17T18:28:00+0200").text == "2019-06-17T18:28:00+02:00"
+    assert read_stamp("2021-01-01T11:00:00.000Z").text == "2021-01-01T11:00:00+00:00"
+    assert read_stamp("Fri, 01 Mar 2024 08:00:00 GMT").text == "2024-03-01T08:00:00+00:00"
+    assert read_stamp("Di., 25.01.2022 - 14:45").text == "2022-01-25"
+    assert read_stamp("2019") is None
+    assert read_stamp("2024-13-01") is None
 
 
 def test_future_dates_and_copyright_years_are_refused():
     future = '<html><head><meta name="date" content="2031-01-01"></head></html>'
-    assert dates(future).published is None
-    copyright_only = "<html><body><footer>© 2019 Example Media</footer></body></html>"
-    assert dates(copyright_only).published is None
+    assert found(future) == (None, None, None)
+    copyright_only = "<html><body><article><p>No date.</p></article>"
+    copyright_only += "<footer>© 2019 Example Media</footer></body></html>"
+    assert found(copyright_only) == (None, None, None)
 
 
 def test_url_dates():
     assert url_date("https://e.example/politica/x-20211228-n10045.html") == "2021-12-28"
     assert url_date("https://e.example/news/2021/4/7/x") == "2021-04-07"
     assert url_date("https://e.example/news/x-123456") is None
+    assert url_date("https://e.example/news/level-3-19056312") is None  # no month 63
 
 
-def test_no_search_once_a_publication_date_is_found(monkeypatch):
-    def search(tree):
-        raise AssertionError("htmldate searched though the meta tags named the date")
+def test_the_extensive_search_runs_only_when_the_page_says_nothing(monkeypatch):
+    calls = []
+    real = page_dates.__globals__["_htmldate"]
+
+    def search(tree, latest):
+        calls.append(latest)
+        return real(tree, latest)
 
     monkeypatch.setattr("ingest.extract.dates._htmldate", search)
-    found = dates('<html><head><meta name="pubdate" content="2023-12-24"></head></html>')
-    assert (found.published, found.modified) == ("2023-12-24", None)
+    dated = '<html><head><meta name="pubdate" content="2023-12-24"></head></html>'
+    assert found(dated) == ("2023-12-24", "2023-12-24", "meta")
+    assert calls == []
+    in_text = """<html><body><article><h1>Council votes</h1>
+    <p>The council voted on Tuesday, 12 March 2024, to close the pool.</p></article>"""
+    assert found(in_text) == ("2024-03-12", "2024-03-12", "htmldate")
+    assert calls == [date(2024, 5, 2)]  # the day after the fetch: time zones
 
 
-def test_a_listed_date_comes_after_the_pages_structured_data_and_before_its_guesses():
-    dated = lxml.html.fromstring(
-        '<html><head><meta property="article:published_time" content="2024-03-01T08:00:00Z">'
-        "</head><body><p>Story.</p></body></html>"
-    )
-    undated = lxml.html.fromstring("<html><body><p>No date here.</p></body></html>")
+def test_a_visible_dateline_speaks_when_the_markup_is_silent(monkeypatch):
+    def search(tree, latest):
+        raise AssertionError("htmldate searched though the article shows its date")
+
+    monkeypatch.setattr("ingest.extract.dates._htmldate", search)
+    html = """<html><body><div class="related"><span class="date">01.02.2024</span></div>
+    <article><h1>Council votes</h1><p class="post-date">Posted 12.03.2024</p>
+    <p>The council voted to close the pool.</p></article></body></html>"""
+    assert found(html) == ("2024-03-12", "2024-03-12", "dateline")
+    # an update's line is not the publication's, and a date in a related block alone,
+    # the search finding nothing, dates another page: no date rather than a wrong one
+    updated = html.replace('class="post-date"', 'class="date-updated"')
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    assert found(updated) == (None, None, None)
+
+
+def test_a_listed_date_counts_like_the_pages_structured_data():
+    undated = "<html><body><p>No date here.</p></body></html>"
     listed = ("2024-03-05T10:00:00+00:00", "feed")
+    assert found(undated, listed=listed) == ("2024-03-05T10:00:00+00:00", "2024-03-05", "feed")
+    dated = '<html><head><meta property="article:published_time" content="2024-03-05T08:00:00Z">'
+    assert found(dated, listed=listed) == ("2024-03-05T08:00:00+00:00", "2024-03-05", "meta")
+    # a listed date after the fetch is refused like any other: the URL's date is left
     url = "https://x.example/2024/01/09/story"
-    assert page_dates(dated, url, listed=listed).published_source == "meta"
-    found = page_dates(undated, url, listed=listed)
-    assert (found.published, found.published_source) == ("2024-03-05", "feed")
-    # a listed date after the fetch is refused like any other: the URL's date is next
-    future = page_dates(undated, url, date(2024, 3, 1), listed=("2030-01-01", "sitemap"))
-    assert (future.published, future.published_source) == ("2024-01-09", "url")
+    assert found(undated, url, fetched=date(2024, 3, 1), listed=("2030-01-01", "sitemap")) == (
+        "2024-01-09",
+        "2024-01-09",
+        "url",
+    )
+
+
+def test_a_page_without_article_text_still_has_its_date_recorded():
+    plugins = load_plugins(PluginConfig(entry_points=False))
+    html = """<html><head>
+    <meta property="article:published_time" content="2024-03-01T08:00:00-05:00"></head>
+    <body><div id="app"></div></body></html>"""
+    outcome = process_page(plugins, "https://news.example/story", html, classify=False)
+    assert outcome.article is None
+    assert [e["kind"] for e in outcome.errors] == ["no_text"]
+    assert (outcome.published, outcome.published_day) == ("2024-03-01T08:00:00-05:00", "2024-03-01")
+
+
+def test_a_plugin_that_redates_an_article_moves_its_day():
+    class Redates:
+        from ingest import hookimpl
+
+        @hookimpl
+        def normalize_article(self, article, page, outlet):
+            article.published = "2024-02-29"
+
+    plugins = load_plugins(PluginConfig(entry_points=False))
+    plugins.pm.register(Redates())
+    html = """<html><head><meta property="article:published_time" content="2024-03-01T08:00:00Z">
+    </head><body><article><p>A story long enough to be taken for one, with words.</p>
+    <p>And a second paragraph that says a little more about it.</p></article></body></html>"""
+    article = process_page(plugins, "https://news.example/story", html, classify=False).article
+    assert (article["published"], article["published_day"]) == ("2024-02-29", "2024-02-29")

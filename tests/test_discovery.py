@@ -275,11 +275,31 @@ def test_a_feed_or_sitemap_dates_an_article_its_page_does_not(tmp_path):
             "crawl", f"{site.url}/rss.xml", f"{site.url}/news.xml", "--no-follow",
             "--db", str(db), *FAST,
         )  # fmt: skip
-    query = "select title, published, published_source from articles order by title"
-    expected = [("Undated 0", "2024-03-05", "feed"), ("Undated 1", "2024-03-06", "sitemap")]
+    query = "select title, published, published_day, published_source from articles order by 1"
+    expected = [  # the feed's full timestamp; the sitemap's day alone
+        ("Undated 0", "2024-03-05T10:00:00+00:00", "2024-03-05", "feed"),
+        ("Undated 1", "2024-03-06", "2024-03-06", "sitemap"),
+    ]
     assert rows(db, query) == expected
     run_ingest("reextract", "--db", str(db))
     assert rows(db, query) == expected
+
+
+def test_a_page_without_article_text_still_dates_its_url(tmp_path):
+    """A page only its script fills in yields no article, but its date is known all the same."""
+    page = (
+        '<html><head><meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2024-03-01T08:00:00-05:00">'
+        '</head><body><div id="player"></div></body></html>'
+    )
+    db = tmp_path / "video.db"
+    with LocalSite({"/news/video": page}) as site:
+        url = f"{site.url}/news/video"
+        run_ingest("crawl", url, "--no-follow", "--db", str(db), *FAST, check=False)
+    assert rows(db, "select kind from errors") == [("no_text",)]
+    assert rows(db, "select published from urls where url = ?", url) == [
+        ("2024-03-01T13:00:00+00:00",)  # urls keeps its dates in UTC, to compare them
+    ]
 
 
 def test_a_page_left_queued_keeps_its_feed_date_when_a_later_crawl_fetches_it(tmp_path):
@@ -298,10 +318,10 @@ def test_a_page_left_queued_keeps_its_feed_date_when_a_later_crawl_fetches_it(tm
         run_ingest(*crawl, "--max-pages", "2")  # the feed and one story; one left queued
         assert rows(db, "select count(*) from urls where state = 'queued'") == [(1,)]
         run_ingest(*crawl)
-    query = "select title, published, published_source from articles order by title"
+    query = "select title, published, published_day, published_source from articles order by 1"
     assert rows(db, query) == [
-        ("Undated 0", "2024-03-05", "feed"),
-        ("Undated 1", "2024-03-06", "feed"),
+        ("Undated 0", "2024-03-05T10:00:00+00:00", "2024-03-05", "feed"),
+        ("Undated 1", "2024-03-06T10:00:00+00:00", "2024-03-06", "feed"),
     ]
 
 

@@ -18,7 +18,8 @@ def test_extract_prints_an_article_from_plain_and_gzipped_files(tmp_path):
         assert article["title"] == "Budget passes after long debate"
         assert article["text"].split("\n") == story(1)
         assert article["authors"] == ["Ada Writer"]
-        assert article["published"] == "2024-03-01"
+        assert article["published"] == "2024-03-01T08:00:00+00:00"
+        assert article["published_day"] == "2024-03-01"
         assert article["language"] == "en"
         assert article["sitename"] == "Test Daily"
 
@@ -49,6 +50,22 @@ def test_jsonl_gives_one_line_per_file_with_its_source_and_failures_are_reported
     assert [line.get("title") for line in lines[:5]] == [f"Story {i} headline" for i in range(5)]
     assert lines[5]["errors"][0]["stage"] == "extract"
     assert "empty.html" in result.stderr
+
+
+def test_a_page_without_article_text_is_reported_with_its_date(tmp_path):
+    path = tmp_path / "video.html"
+    path.write_text(  # a page its script fills in: nothing to read without it
+        '<html><head><meta property="article:published_time" content="2024-03-01T08:00:00Z">'
+        '</head><body><div id="player"></div></body></html>'
+    )
+    result = run_ingest("extract", str(path), check=False)
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert [e["kind"] for e in record["errors"]] == ["no_text"]
+    assert (record["published"], record["published_day"]) == (
+        "2024-03-01T08:00:00+00:00",
+        "2024-03-01",
+    )
 
 
 def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):

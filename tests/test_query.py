@@ -107,11 +107,11 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt") == []
     assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt", "--outlet", "yeni-haber")
     since = search_json(demo_db, "vaccine", "--since", "2021-05-01")
-    assert since and all(r["published"] >= "2021-05-01" for r in since)
+    assert since and all(r["published_day"] >= "2021-05-01" for r in since)
     assert SEED_ARTICLE["title"] not in [r["title"] for r in since]  # published 2021-04-07
     until = search_json(demo_db, "vaccine", "--until", "2021-04-07")
     assert SEED_ARTICLE["title"] in [r["title"] for r in until]
-    assert all(r["published"] <= "2021-04-07" for r in until)
+    assert all(r["published_day"] <= "2021-04-07" for r in until)
     bad = run_ingest("search", "vaccine", "--db", str(demo_db), "--since", "May", check=False)
     assert bad.returncode == 2 and "not a date" in bad.stderr
     broken = run_ingest("search", '"vaccine', "--db", str(demo_db), check=False)
@@ -126,7 +126,7 @@ def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
     outlets = {o["outlet"]: o for o in stats["outlets"]}
     expected = sql(
         demo_db,
-        "select outlet, count(*), min(published), max(published), language"
+        "select outlet, count(*), min(published_day), max(published_day), language"
         " from articles group by outlet",
     )
     assert set(outlets) == {row[0] for row in expected}

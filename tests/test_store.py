@@ -1,10 +1,14 @@
-"""The store's batches: what a failed commit keeps."""
+"""The store's batches: what a failed commit keeps; databases from older versions open."""
 
 import sqlite3
 
 import pytest
+import sqlite_utils
 
+from ingest.store.schema import open_database
 from ingest.store.writer import Store
+
+from conftest import rows
 
 
 def test_a_batch_that_fails_to_commit_stays_buffered(tmp_path):
@@ -81,3 +85,23 @@ def test_a_batch_written_on_the_second_try_is_counted_once(tmp_path):
         query = "select sum(new), sum(errors) from crawl_health where crawl_id = ?"
         assert conn.execute(query, [crawl_id]).fetchone() == (1, 1)
         assert conn.execute("select kind from errors").fetchall() == [("IntegrityError",)]
+
+
+def test_a_database_from_before_published_day_opens_with_its_days_filled_in(tmp_path):
+    columns = open_database(tmp_path / "new.db")["articles"].columns_dict
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    old["articles"].create({k: v for k, v in columns.items() if k != "published_day"}, pk="id")
+    old["articles"].insert_all(
+        [
+            {"id": "a", "url": "https://x.example/a", "published": "2024-03-01T23:30:00-05:00"},
+            {"id": "b", "url": "https://x.example/b", "published": "2024-02-29"},
+            {"id": "c", "url": "https://x.example/c", "published": None},
+        ]
+    )
+    old.conn.close()
+    open_database(tmp_path / "old.db").conn.close()
+    assert rows(tmp_path / "old.db", "select id, published_day from articles order by id") == [
+        ("a", "2024-03-01"),
+        ("b", "2024-02-29"),
+        ("c", None),
+    ]

@@ -353,6 +353,8 @@ def extract(files, url, jsonl, workers, plugins_dir):
             if outcome.article is None:
                 failed += 1
                 record["url"] = outcome.url
+                if outcome.published:
+                    record.update(published=outcome.published, published_day=outcome.published_day)
             if outcome.errors:
                 record["errors"] = outcome.errors
                 for e in outcome.errors:

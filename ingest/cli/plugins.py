@@ -277,7 +277,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
         "url": url,
         "title": article["title"],
         "authors": article["authors"],
-        "published": article["published"],
+        "published": article["published_day"],  # the day: what a reviewer can check
         "text": article["text"],
     }
     if content_type and "charset" in content_type.lower():
@@ -289,7 +289,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     click.echo(f"Wrote {folder / stem}.html.gz and {target.name}:")
     click.echo(f"  title     {article['title']}")
     click.echo(f"  authors   {', '.join(article['authors']) or '-'}")
-    click.echo(f"  published {article['published'] or '-'}")
+    click.echo(f"  published {article['published'] or '-'} (day {article['published_day'] or '-'})")
     click.echo(f"  text      {lines} paragraphs, {len(article['text'].split())} words")
     click.echo(f"Review {target} against the page, then run the golden test:")
     click.echo(f"  {_golden_test(fixtures, declared.plugin, plugins_dir)}")

@@ -170,6 +170,8 @@ class IngestPipeline:
                 self.store.count(item.url, "skipped_old")
             else:
                 article_id = outcome.article.get("id")
+        elif outcome is not None:  # no article, yet the page may say when it was published
+            published = parse_date(outcome.published)
         if outcome is not None:
             self.record(outcome, seen, store_article=not item.old)
         state = "blocked" if item.blocked else "fetched"

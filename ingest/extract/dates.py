@@ -1,9 +1,20 @@
-"""Publication and modification dates, reconciled from what a page says of itself.
+"""Publication and modification dates, weighed from everything a page says of itself.
 
-Sources in order of trust: JSON-LD, meta tags, ``<time>`` elements, the URL;
-htmldate's markup search only when none of them speaks. Every date is checked
-(never after the fetch, never a bare copyright year read as 1 January) and
-stored with the name of its source.
+Each source names a day and weighs by how often it is right: a full day in the
+URL most (the path is minted on the day), then JSON-LD, meta tags and the feed
+or sitemap entry, then a ``<time>`` in the article; one in a related-posts
+list, a sidebar or a footer, or outside the article, counts for little. Sources
+that name the same day add up, so agreement beats any single source. Only when
+no source speaks with weight is the page's visible dateline read, and only when
+that is silent too does htmldate's extensive search of the page run: it costs
+more than all the rest, and most pages never need it. With nothing but slight
+witnesses, the page has no date rather than another page's.
+
+A timestamp in UTC names an instant, not the publisher's day: when the page's
+local-time sources put it one day off, the local day wins, and the timestamp is
+kept whole (with its offset) for those who want the instant. Every date is
+checked: never after the fetch, never a bare year (a copyright line read as
+1 January).
 """
 
 from __future__ import annotations
@@ -11,9 +22,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import lxml.html
+from lxml import etree
+
+from ingest.extract.placement import DATELINES, dateline, marked, placed, time_stamp
+from ingest.extract.stamps import Stamp, day_of, read_stamp
+
+__all__ = ["Dates", "Stamp", "day_of", "json_ld_dates", "page_dates", "read_stamp", "url_date"]
 
 PUBLISHED_META = (
     "article:published_time",
@@ -42,7 +59,6 @@ MODIFIED_META = (
     "article.updated",
     "modified_time",
 )
-ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 URL_DATE_RES = (
     re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)"),
     re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)"),
@@ -50,12 +66,43 @@ URL_DATE_RES = (
 )
 ARTICLE_TYPES_RE = re.compile(r"article|posting|report", re.IGNORECASE)
 
+#: How much each source's word counts: roughly how often it names the right day.
+WEIGHTS = {
+    "url": 4.0,
+    "json-ld": 2.0,
+    "meta": 2.0,
+    "feed": 2.0,
+    "sitemap": 2.0,
+    "time": 1.5,
+    "dateline": 1.5,
+    "htmldate": 1.0,
+}
+#: A second meta tag naming another value, a <time> in a teaser or outside the article.
+MINOR = 0.5
+ASIDE = 0.25
+#: Below this, no source has spoken for the page itself: time for the extensive search,
+#: and if it finds nothing, no date rather than one from a teaser or a sidebar.
+SPOKEN = 1.0
+
+#: Everything dated in the markup, in one walk over the page.
+MARKUP = etree.XPath("//meta[@content] | //script[@type='application/ld+json'] | //time[@datetime]")
+
 
 @dataclass
 class Dates:
+    """What a page says of its dates; ``published`` whole, ``published_day`` the local day."""
+
     published: str | None = None
+    published_day: str | None = None
     published_source: str | None = None
     modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Witness:
+    source: str
+    stamp: Stamp
+    weight: float
 
 
 def page_dates(
@@ -64,66 +111,149 @@ def page_dates(
     fetched: date | None = None,
     listed: tuple[str, str] | None = None,
 ) -> Dates:
-    """The page's publication and modification dates (ISO dates) and where they came from.
+    """The page's publication and modification dates and where the publication date came from.
 
     ``listed`` is the date the feed or sitemap entry that listed the page gave, and
-    which of the two: the publisher's word, after the page's own structured data.
+    which of the two.
     """
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
+    markup = MARKUP(tree)
+    ld = _json_ld([e.text or "" for e in markup if e.tag == "script"])
+    meta = _meta_contents([e for e in markup if e.tag == "meta"])
+    times = [e for e in markup if e.tag == "time"]
+    witnesses = [
+        w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
+    ]
+    if _silent(witnesses):  # what the page shows, before searching it all
+        datelines = _placed(tree, DATELINES(tree), "dateline", dateline)
+        witnesses += [w for w in datelines if _plausible(w.stamp, latest)]
+    if _silent(witnesses):
+        found = _htmldate(tree, latest)
+        if found:
+            witnesses.append(Witness("htmldate", found, WEIGHTS["htmldate"]))
     found = Dates()
-    for source, published, modified in _candidates(tree, url, found, listed):
-        published, modified = _plausible(published, latest), _plausible(modified, latest)
-        if published and not found.published:
-            found.published, found.published_source = published, source
-        if modified and not found.modified:
-            found.modified = modified
-        if found.published and found.modified:
-            break
-    if found.modified and found.published and found.modified < found.published:
-        found.modified = None
+    if not _silent(witnesses):
+        day, group = _verdict(witnesses)
+        best = max(group, key=lambda w: w.weight)
+        found.published = _whole(group).text
+        found.published_day, found.published_source = day.isoformat(), best.source
+    modified = read_stamp(ld[1]) or read_stamp(_first(meta, MODIFIED_META))
+    if (
+        modified
+        and _plausible(modified, latest)
+        and modified.day.isoformat() >= (found.published_day or "")
+    ):
+        found.modified = modified.text
     return found
 
 
-def _candidates(
-    tree: lxml.html.HtmlElement, url: str, found: Dates, listed: tuple[str, str] | None
+def _silent(witnesses: list[Witness]) -> bool:
+    return max((w.weight for w in witnesses), default=0.0) < SPOKEN
+
+
+def _witnesses(
+    tree: lxml.html.HtmlElement,
+    url: str,
+    ld_published: str | None,
+    meta: dict[str, str],
+    listed: tuple[str, str] | None,
+    times: list[lxml.html.HtmlElement],
 ):
-    """(source, published, modified) by trust, each source read only when still needed."""
-    yield "json-ld", *json_ld_dates(tree)
-    meta = _meta_contents(tree)
-    yield "meta", _first(meta, PUBLISHED_META), _first(meta, MODIFIED_META)
-    if listed:
-        yield listed[1], listed[0], None
-    # The rest name a publication date only: once one is found, htmldate's
-    # search (2.5 ms a page) would be thrown away.
-    published_only = (
-        ("time", lambda: _time_element(tree)),
-        ("url", lambda: url_date(url)),
-        ("htmldate", lambda: _htmldate(tree)),
+    day = url_date(url)
+    if day:
+        yield Witness("url", Stamp(date.fromisoformat(day), day), WEIGHTS["url"])
+    if stamp := read_stamp(ld_published):
+        yield Witness("json-ld", stamp, WEIGHTS["json-ld"])
+    values = dict.fromkeys(meta[name] for name in PUBLISHED_META if name in meta)
+    for rank, value in enumerate(values):
+        if stamp := read_stamp(value):
+            yield Witness("meta", stamp, WEIGHTS["meta"] if rank == 0 else MINOR)
+    if listed and (stamp := read_stamp(listed[0])):
+        yield Witness(listed[1], stamp, WEIGHTS.get(listed[1], MINOR))
+    if times:
+        yield from _placed(tree, times, "time", time_stamp, marked)
+
+
+def _placed(tree: lxml.html.HtmlElement, elements: list, source: str, read, needs_mark=None):
+    """A full-weight witness for the article's own date, a slight one for any other."""
+    for stamp, own in placed(tree, elements, read, needs_mark):
+        yield Witness(source, stamp, WEIGHTS[source] if own else ASIDE)
+
+
+def _verdict(witnesses: list[Witness]) -> tuple[date, list[Witness]]:
+    """The day with most weight, and the witnesses that named it.
+
+    A UTC timestamp votes for the publisher's day: its own day in the offset
+    the page's local timestamps carry; without one, the day the page's
+    local-time sources (the URL, a local time) name, when a time zone can
+    reach it from the instant; otherwise its own day.
+    """
+    offset = next(
+        (w.stamp.offset for w in witnesses if w.stamp.offset and w.weight >= SPOKEN), None
     )
-    for source, read in published_only:
-        if found.published:
-            return
-        yield source, read(), None
+    local: dict[date, float] = {}
+    for w in witnesses:
+        if w.weight >= SPOKEN and (w.source == "url" or (w.stamp.moment and not w.stamp.utc)):
+            local[w.stamp.day] = local.get(w.stamp.day, 0.0) + w.weight
+    groups: dict[date, list[Witness]] = {}
+    for w in witnesses:
+        day = w.stamp.day
+        if w.stamp.utc and offset is not None:
+            day = (w.stamp.moment + offset).date()
+        elif w.stamp.utc and day not in local:
+            near = [d for d in _reach(w.stamp) if d in local]
+            day = max(near, key=local.__getitem__, default=day)
+        groups.setdefault(day, []).append(w)
+    order = {w: i for i, w in enumerate(witnesses)}
+
+    def strength(item: tuple[date, list[Witness]]) -> tuple[float, float, int]:
+        _, group = item
+        heaviest = max(w.weight for w in group)
+        return sum(w.weight for w in group), heaviest, -min(order[w] for w in group)
+
+    return max(groups.items(), key=strength)
 
 
-def _plausible(value: str | None, latest: date) -> str | None:
-    if not value:
-        return None
-    match = ISO_RE.search(value)
-    if not match:
-        return None
-    try:
-        day = date(*(int(x) for x in match.groups()))
-    except ValueError:
-        return None
-    if not date(1990, 1, 1) <= day <= latest:
-        return None
-    return day.isoformat()
+def _reach(stamp: Stamp) -> list[date]:
+    """The days next to a UTC instant's that some time zone (UTC-12 to UTC+14) calls its day."""
+    hour = stamp.moment.hour if stamp.moment else 12
+    return [
+        stamp.day + timedelta(days=step) for step, ok in ((1, hour >= 10), (-1, hour < 12)) if ok
+    ]
+
+
+def _whole(group: list[Witness]) -> Stamp:
+    """The fullest stamp for the day: a local time with its offset, a UTC instant, a day.
+
+    A local time without offset beside the same moment in UTC gives its offset.
+    """
+    stamps = [w.stamp for w in sorted(group, key=lambda w: -w.weight)]
+    for stamp in stamps:
+        if stamp.offset is not None and not stamp.utc:
+            return stamp
+    naive = next((s for s in stamps if s.moment is not None and s.offset is None), None)
+    instant = next((s for s in stamps if s.utc and s.moment is not None), None)
+    if naive and instant:
+        shift = naive.moment - instant.moment.replace(tzinfo=None)
+        if timedelta(hours=-12) <= shift <= timedelta(hours=14) and not shift % timedelta(
+            minutes=15
+        ):
+            moment = naive.moment.replace(tzinfo=timezone(shift))
+            return Stamp(naive.day, moment.isoformat(timespec="seconds"), moment=moment)
+    return instant or naive or stamps[0]
+
+
+def _plausible(stamp: Stamp, latest: date) -> bool:
+    return date(1990, 1, 1) <= stamp.day <= latest
 
 
 def json_ld_dates(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     """datePublished and dateModified of the page's article object in JSON-LD."""
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    return _json_ld(tree.xpath("//script[@type='application/ld+json']/text()"))
+
+
+def _json_ld(scripts: list[str]) -> tuple[str | None, str | None]:
+    for script in scripts:
         try:
             data = json.loads(script)
         except ValueError:
@@ -150,10 +280,10 @@ def _walk(node: object):
                 yield from _walk(node[key])
 
 
-def _meta_contents(tree: lxml.html.HtmlElement) -> dict[str, str]:
+def _meta_contents(metas: list[lxml.html.HtmlElement]) -> dict[str, str]:
     """Each meta tag's first content by its lowercased name, property or itemprop."""
     values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
+    for meta in metas:
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         content = meta.get("content")
         if content and key not in values:
@@ -165,26 +295,24 @@ def _first(values: dict[str, str], names: tuple[str, ...]) -> str | None:
     return next((values[n] for n in names if n in values), None)
 
 
-def _time_element(tree: lxml.html.HtmlElement) -> str | None:
-    preferred = tree.xpath(
-        "//time[@itemprop='datePublished' or @pubdate or contains(@class,'publish')]/@datetime"
-    )
-    anywhere = tree.xpath("//article//time/@datetime | //main//time/@datetime")
-    return next(iter(preferred or anywhere), None)
-
-
 def url_date(url: str) -> str | None:
+    """The full day a URL's path names, if it names one."""
     for pattern in URL_DATE_RES:
         match = pattern.search(url)
         if match:
-            year, month, day = match.groups()
-            return f"{year}-{int(month):02d}-{int(day):02d}"
+            year, month, day = (int(x) for x in match.groups())
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                return None
     return None
 
 
-def _htmldate(tree: lxml.html.HtmlElement) -> str | None:
-    """htmldate's markup search; a bare year (read as 1 January) is not a date."""
+def _htmldate(tree: lxml.html.HtmlElement, latest: date) -> Stamp | None:
+    """htmldate's extensive search; a bare year (read as 1 January) is not a date."""
     from htmldate import find_date
 
-    found = find_date(tree, extensive_search=False, original_date=True)
-    return None if found and found.endswith("-01-01") else found
+    found = find_date(tree, extensive_search=True, original_date=True, max_date=latest.isoformat())
+    if not found or found.endswith("-01-01"):
+        return None
+    return Stamp(date.fromisoformat(found), found)

@@ -68,6 +68,7 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         text=unicodedata.normalize("NFC", text),
         authors=authors,
         published=dates.published,
+        published_day=dates.published_day,
         published_source=dates.published_source,
         modified=dates.modified,
         sitename=meta.sitename,

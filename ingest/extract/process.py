@@ -15,6 +15,7 @@ from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
 from ingest.article import Page, compress
+from ingest.extract.dates import day_of, page_dates
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.plugins.manager import PluginError, Plugins
 from ingest.urls import canonical
@@ -55,6 +56,9 @@ class Outcome:
     source: str | None = None
     links: list[str] = field(default_factory=list)
     body_z: bytes | None = None
+    # The page's own date when it yields no article: the page is still dated.
+    published: str | None = None
+    published_day: str | None = None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -175,13 +179,19 @@ def process_page(
     if article is None:
         if not errors:
             outcome.errors.append(error_record("extract", "no_text", "no plugin extracted it"))
+        found = page_dates(page.tree, url, when, listed)
+        outcome.published, outcome.published_day = found.published, found.published_day
         return outcome
     article.url = url
     if by and by not in article.plugins:
         article.plugins.append(by)
     if outlet:
         article.outlet, article.outlet_version = outlet.name, outlet.version
+    extracted = (article.published, article.published_day)
     for hook in ("clean_article", "normalize_article"):
         outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))
+    if article.published != extracted[0] and article.published_day == extracted[1]:
+        article.published_day = None  # a plugin re-dated the article: the day follows it
+    article.published_day = article.published_day or day_of(article.published)
     outcome.article = article.to_dict()
     return outcome

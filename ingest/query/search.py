@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 SEARCH_SQL = """
-select articles.id, articles.outlet, articles.language, articles.published, articles.title,
+select articles.id, articles.outlet, articles.language, articles.published,
+  articles.published_day, articles.title,
   articles.url, snippet(articles_fts, 1, char(2), char(3), ' … ', 24) as snippet,
   round(articles_fts.rank, 3) as rank
 from articles_fts join articles on articles.rowid = articles_fts.rowid
@@ -52,12 +53,11 @@ class ArticleFilter:
                 keys = [f"{name}_{i}" for i in range(len(values))]
                 clauses.append(f"{table}.{column} in ({', '.join(':' + k for k in keys)})")
                 params.update(zip(keys, values, strict=True))
-        if self.since:
-            clauses.append(f"{table}.published >= :since")
+        if self.since:  # days in the publisher's time zone, as the page gives them
+            clauses.append(f"{table}.published_day >= :since")
             params["since"] = self.since
         if self.until:
-            # An ISO timestamp on the last day sorts after the bare date: compare the day.
-            clauses.append(f"substr({table}.published, 1, 10) <= :until")
+            clauses.append(f"{table}.published_day <= :until")
             params["until"] = self.until
         if self.query:
             clauses.append(

@@ -21,7 +21,7 @@ SHORT_TEXT = 50
 OUTLETS_SQL = f"""
 select coalesce(outlet, '') as outlet, count(*) as articles,
   group_concat(distinct language) as languages,
-  min(published) as first_published, max(published) as last_published,
+  min(published_day) as first_published, max(published_day) as last_published,
   min(first_seen) as first_seen, max(last_seen) as last_seen,
   cast(round(avg(word_count)) as integer) as average_words,
   sum(coalesce(word_count, 0) < {SHORT_TEXT}{{not_duplicate}}) as short_texts
@@ -193,7 +193,7 @@ def print_stats(stats: dict[str, Any]) -> None:
     for row in stats["outlets"]:
         published = ""
         if row.get("first_published"):
-            published = f"{row['first_published'][:10]}\n{row['last_published'][:10]}"
+            published = f"{row['first_published']}\n{row['last_published']}"
         table.add_row(
             row["outlet"] or "(no outlet)",
             str(row["articles"]),

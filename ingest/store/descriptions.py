@@ -57,12 +57,20 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "site": "The site's host name (without www., with the port if not the default)",
             "title": "Headline, without the site's name",
             "authors": "Author names (JSON list)",
-            "published": "Publication date (ISO 8601)",
-            "published_source": (
-                "Where the publication date came from: json-ld, meta, feed or sitemap (the entry "
-                "that listed the page), time, url or htmldate"
+            "published": (
+                "Publication date as the page gives it (ISO 8601): with its time and UTC offset "
+                "when the page gives them, a day alone when that is all it gives"
             ),
-            "modified": "Last modification date (ISO 8601)",
+            "published_day": (
+                "The day of publication in the publisher's own time zone (YYYY-MM-DD): the "
+                "column to group and filter by days (a UTC timestamp may name the next day)"
+            ),
+            "published_source": (
+                "Which source of the publication date weighed most: json-ld, meta, feed or sitemap "
+                "(the entry that listed the page), time, dateline (a visible date in the "
+                "article), url or htmldate"
+            ),
+            "modified": "Last modification date (ISO 8601, with its UTC offset when given)",
             "language": "ISO 639-1 language code",
             "sitename": "The site's name",
             "description": "The page's summary (meta description)",

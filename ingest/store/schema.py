@@ -71,7 +71,13 @@ _ADDED_COLUMNS = {
         for name, kind in _RUN_COLUMNS.items()
         if name in ("resumed_from", "status", "stop_reason", "pid", "host", "shard")
     },
-    "articles": {"site": str, "published_source": str, "duplicate_of": str, "cluster_id": str},
+    "articles": {
+        "site": str,
+        "published_source": str,
+        "duplicate_of": str,
+        "cluster_id": str,
+        "published_day": str,
+    },
     "article_versions": {"last_seen": str, "diff": str, "crawl_id": int},
 }
 
@@ -111,6 +117,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "title": str,
             "authors": str,
             "published": str,
+            "published_day": str,
             "published_source": str,
             "modified": str,
             "language": str,
@@ -223,12 +230,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
                 db[table].add_column(name, kind)
                 if (table, name) == ("articles", "site"):
                     _backfill_sites(db)
+                if (table, name) == ("articles", "published_day"):
+                    _backfill_days(db)
     for name in set(COUNTERS) - set(db["crawl_health"].columns_dict):
         db["crawl_health"].add_column(name, int)  # a counter added since the table shipped
     for table, columns in {
         "articles": [
             ["outlet"],
             ["published"],
+            ["published_day"],
             ["language"],
             ["url"],
             ["canonical_url"],
@@ -271,6 +281,19 @@ def _backfill_sites(db: sqlite_utils.Database) -> None:
     rows = [(site_of(url), id_) for id_, url in db.execute("select id, url from articles")]
     with db.conn:
         db.conn.executemany("update articles set site = ? where id = ?", rows)
+
+
+def _backfill_days(db: sqlite_utils.Database) -> None:
+    """``articles.published_day`` for a database from before the column.
+
+    Its dates were stored as days or as timestamps cut to the publisher's
+    offset or UTC; the day they begin with is the best there is without the page.
+    """
+    with db.conn:
+        db.execute(
+            "update articles set published_day = substr(published, 1, 10)"
+            " where published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+        )
 
 
 def _backfill_frontier(db: sqlite_utils.Database) -> None:

@@ -30,7 +30,7 @@ DESCRIPTION = (
 BROWSING: dict[str, dict[str, Any]] = {
     "articles": {
         "sort_desc": "published",
-        "facets": ["outlet", "language", {"array": "authors"}, {"month": "published"}],
+        "facets": ["outlet", "language", {"array": "authors"}, {"month": "published_day"}],
         "label_column": "title",
         "fts_table": "articles_fts",
         "fts_pk": "rowid",

@@ -96,10 +96,10 @@ order by outlet, published desc""",
         ),
         "params": ["outlet"],
         "sql": """\
-select substr(published, 1, 10) as day, outlet, count(*) as articles,
+select published_day as day, outlet, count(*) as articles,
   sum(word_count) as words
 from articles
-where published is not null and (:outlet = '' or outlet = :outlet)
+where published_day is not null and (:outlet = '' or outlet = :outlet)
 group by day, outlet
 order by day desc, outlet""",
     },

@@ -1,0 +1,106 @@
+"""Where on a page a date sits: in the article itself, or in a block about other pages.
+
+A ``<time>`` or a visible dateline inside the article dates it; one in a
+related-posts list, a teaser, a sidebar, comments or the footer, or outside the
+article on a page that marks one, dates something else more often than not.
+Read from the markup alone (tags, classes, ids), in any language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import lxml.html
+from lxml import etree
+
+from ingest.extract.stamps import Stamp, read_dateline, read_stamp
+
+#: Blocks that list other pages (related posts, teasers, sidebars, comments) or close the page.
+ASIDE_TAGS = {"aside", "nav", "footer"}
+ASIDE_RE = re.compile(
+    r"related|teaser|sidebar|widget|recommend|popular|trending|comment|footer|promo"
+    r"|readmore|read-more|more-|also",
+    re.IGNORECASE,
+)
+MAIN_TAGS = {"article", "main"}
+HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
+PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
+#: Elements whose class or id says they hold a date: visible datelines. From the attributes
+#: up to their elements: libxml2 tests only the attributes there are.
+DATELINES = etree.XPath(
+    "(//@class[contains(., 'date') or contains(., 'Date') or contains(., 'datum')"
+    " or contains(., 'publish') or contains(., 'posted')] | //@id[contains(., 'date')])"
+    "/parent::*[not(self::time or self::meta or self::script or self::body or self::html)]"
+)
+NOT_DATELINE = re.compile(r"update|modif", re.IGNORECASE)
+#: No dateline runs longer; a longer text is a block that holds one among other things.
+DATELINE_MAX = 120
+
+
+def placed(
+    tree: lxml.html.HtmlElement,
+    elements: list[lxml.html.HtmlElement],
+    read: Callable[[lxml.html.HtmlElement], Stamp | None],
+    needs_mark: Callable[[lxml.html.HtmlElement], bool] | None = None,
+) -> Iterator[tuple[Stamp, bool]]:
+    """The first date of the article itself (``True``), and the first of anywhere else.
+
+    A date in a block listing other pages, or outside the article when the
+    page marks one, dates something else more often than the page. On a page
+    that marks no article, ``needs_mark`` says which elements still count.
+    """
+    has_main = None
+    strong = weak = False
+    for element in elements:
+        stamp = read(element)
+        if stamp is None:
+            continue
+        ancestors = list(element.iterancestors())
+        inside = any(a.tag in MAIN_TAGS or a.get("itemprop") == "articleBody" for a in ancestors)
+        if not inside:
+            has_main = HAS_MAIN(tree) if has_main is None else has_main
+            inside = not has_main and (needs_mark is None or needs_mark(element))
+        if not strong and inside and not _aside(ancestors):
+            strong = True
+            yield stamp, True
+        elif not weak:
+            weak = True
+            yield stamp, False
+        if strong and weak:
+            return
+
+
+def dateline(element: lxml.html.HtmlElement) -> Stamp | None:
+    """The date a short element names, unless it is an update's or holds a <time>."""
+    if NOT_DATELINE.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+        return None
+    text = ""
+    for piece in element.itertext():
+        text += piece
+        if len(text) > DATELINE_MAX:
+            return None
+    if element.find(".//time") is not None:
+        return None  # read as a <time> already
+    return read_dateline(text)
+
+
+def time_stamp(element: lxml.html.HtmlElement) -> Stamp | None:
+    return read_stamp(element.get("datetime"))
+
+
+def marked(element: lxml.html.HtmlElement) -> bool:
+    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop."""
+    names = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
+    return bool(PREFERRED_TIME.search(names)) or element.get("pubdate") is not None
+
+
+def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
+    """Inside a block that lists other pages or closes the page, nearer than the article."""
+    for ancestor in ancestors:
+        if ancestor.tag in MAIN_TAGS or ancestor.tag == "body":
+            return False
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in ASIDE_TAGS or ASIDE_RE.search(names):
+            return True
+    return False

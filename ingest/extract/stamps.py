@@ -1,0 +1,106 @@
+"""Dates as pages write them, read into one form: the day, and the moment when given.
+
+A page's date may be a day, a local time without offset, or an instant with
+its offset; what was given is kept, nothing is added: a day stays a day, and a
+time without an offset is not guessed into UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+ISO_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?",
+    re.IGNORECASE,
+)
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The day htmldate's parsers read must lie in its bounds; ours are checked by the caller.
+EARLIEST, LATEST = datetime(1990, 1, 1), datetime(2100, 1, 1)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One date a page gives: its day, and its text as stored (ISO 8601, as full as given)."""
+
+    day: date
+    text: str
+    moment: datetime | None = field(default=None, compare=False)
+
+    @property
+    def offset(self) -> timedelta | None:
+        return self.moment.utcoffset() if self.moment else None
+
+    @property
+    def utc(self) -> bool:
+        """An instant in UTC: the publisher's own day may be the one before or after."""
+        return self.offset == timedelta(0)
+
+
+def read_stamp(value: str | None) -> Stamp | None:
+    """A date in ISO 8601, RFC 2822 or a form htmldate reads (``25.01.2022``); None if none."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = ISO_RE.search(value)
+    if match:
+        return _iso(match)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        moment = None
+    if moment is not None:
+        return _stamp(moment)
+    return _day_only(value)
+
+
+def read_dateline(text: str) -> Stamp | None:
+    """The date a short visible text names, in ISO 8601 or a form htmldate reads."""
+    text = " ".join(text.split())
+    match = ISO_RE.search(text)
+    return _iso(match) if match else _day_only(text)
+
+
+def _iso(match: re.Match[str]) -> Stamp | None:
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        if hour is None:
+            found = date(int(year), int(month), int(day))
+            return Stamp(found, found.isoformat())
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+    if offset:
+        moment = moment.replace(tzinfo=_zone(offset))
+    return _stamp(moment)
+
+
+def _zone(offset: str) -> timezone:
+    if offset.upper() == "Z":
+        return UTC
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _stamp(moment: datetime) -> Stamp:
+    if moment.utcoffset() == timedelta(0):
+        moment = moment.replace(tzinfo=UTC)
+    return Stamp(moment.date(), moment.isoformat(timespec="seconds"), moment=moment)
+
+
+def _day_only(value: str) -> Stamp | None:
+    from htmldate.extractors import try_date_expr
+
+    found = try_date_expr(value, "%Y-%m-%d", False, EARLIEST, LATEST)
+    return Stamp(date.fromisoformat(found), found) if found else None
+
+
+def day_of(value: object) -> str | None:
+    """The day (YYYY-MM-DD) a stored date begins with; None for anything else a plugin set."""
+    match = DAY_RE.match(value) if isinstance(value, str) else None
+    return match.group() if match else None
