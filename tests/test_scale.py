@@ -212,6 +212,22 @@ def test_a_request_is_leased_until_its_page_is_stored(redis_server):
 
 
 @needs_redis
+def test_a_worker_takes_a_request_to_a_site_whose_turn_is_free(redis_server):
+    scheduler, spider = scheduler_for(redis_server)
+    busy = Request("http://busy.example/1.html", callback=spider.parse, priority=20)
+    free = Request("http://free.example/1.html", callback=spider.parse, priority=10)
+    later = Request("http://busy.example/2.html", callback=spider.parse, priority=0)
+    for request in (busy, free, later):
+        scheduler.enqueue_request(request)
+    redis_server.client().set("ingest:news:turn:busy.example", "1", px=5000)
+    assert scheduler.next_request().url == free.url  # the best whose site may be asked now
+    assert scheduler.next_request().url == busy.url  # none free: the best, which will wait
+    redis_server.client().delete("ingest:news:turn:busy.example")
+    assert scheduler.next_request().url == later.url
+    scheduler.close("finished")
+
+
+@needs_redis
 def test_a_dead_workers_leases_go_back_to_the_queue(redis_server):
     dead, spider = scheduler_for(redis_server)
     for n in range(3):

@@ -48,15 +48,25 @@ from ingest.crawl import request_json
 
 logger = logging.getLogger(__name__)
 
-# Pop the best request and lease it to a worker, in one step: nothing is ever out of both.
+# Pop the best request whose site is free to be asked now (no other request took its turn,
+# see shared_politeness; ARGV[2] the turn key prefix), among the ARGV[3] best, else the best;
+# and lease it to worker ARGV[1], in one step: nothing is ever out of both queue and leases.
 _POP = """
-local items = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
 if #items == 0 then return nil end
-local id = redis.sha1hex(items[1])
-redis.call('ZREM', KEYS[1], items[1])
-redis.call('HSET', KEYS[2], id, items[1])
-redis.call('HSET', KEYS[3], id, ARGV[1] .. ' ' .. items[2])
-return {id, items[1]}
+local pick = 1
+for i = 1, #items, 2 do
+  local host = string.match(items[i], '^{"url":"%a+://([^/:"@?#]+)')
+  if host == nil or redis.call('EXISTS', ARGV[2] .. string.lower(host)) == 0 then
+    pick = i
+    break
+  end
+end
+local id = redis.sha1hex(items[pick])
+redis.call('ZREM', KEYS[1], items[pick])
+redis.call('HSET', KEYS[2], id, items[pick])
+redis.call('HSET', KEYS[3], id, ARGV[1] .. ' ' .. items[pick + 1])
+return {id, items[pick]}
 """
 # Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
 # ARGV[2]: the worker asking, alive whatever its key says after an outage).
@@ -79,6 +89,8 @@ return back
 
 #: How often an idle worker looks at the shared queue again.
 POLL_SECONDS = 0.2
+#: How far down the queue a worker looks for a request to a site whose turn is free.
+LOOK_AHEAD = 16
 
 
 def redis_settings(url: str) -> dict[str, Any]:
@@ -116,6 +128,7 @@ class Keys:
         self.leases = f"{prefix}:leases"
         self.owners = f"{prefix}:owners"
         self.alive = f"{prefix}:alive:"
+        self.turn = f"{prefix}:turn:"  # a site's turn, taken by the request asking it now
 
 
 class SharedScheduler(Scheduler):
@@ -213,7 +226,8 @@ class SharedScheduler(Scheduler):
             if self._unacked:
                 self.ack(self._unacked)
             popped = self._pop(
-                keys=[self.keys.queue, self.keys.leases, self.keys.owners], args=[self.worker]
+                keys=[self.keys.queue, self.keys.leases, self.keys.owners],
+                args=[self.worker, self.keys.turn, LOOK_AHEAD],
             )
         except RedisError as exc:
             self._away(exc)

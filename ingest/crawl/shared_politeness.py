@@ -7,6 +7,8 @@ per host that lives for ``INGEST_SHARED_DELAY`` seconds (default: the
 crawl's ``DOWNLOAD_DELAY``), set only if absent. Whoever set it may ask now;
 the others wait out its remaining time. So two requests to one site, from
 any workers, start at least that far apart, however many workers there are.
+(And a worker taking its next request prefers one to a site whose turn is free:
+``shared_frontier``'s pop looks a little way down the queue.)
 If Redis is away, each worker's own politeness still holds, and requests go
 on rather than wait for it.
 """
@@ -22,6 +24,8 @@ from redis.exceptions import RedisError
 from scrapy.exceptions import NotConfigured
 from scrapy_redis import connection
 
+from ingest.crawl.shared_frontier import Keys
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +34,7 @@ class SharedPoliteness:
 
     def __init__(self, server: Any, prefix: str, interval: float):
         self.server = server
-        self.prefix = f"{prefix}:turn:"
+        self.prefix = prefix
         self.interval_ms = max(int(interval * 1000), 1)
 
     @classmethod
@@ -43,11 +47,11 @@ class SharedPoliteness:
             interval = settings.getfloat("DOWNLOAD_DELAY")
         if interval <= 0:
             raise NotConfigured
-        prefix = settings.get("INGEST_REDIS_KEY") or "ingest:news"
-        return cls(connection.from_settings(settings), prefix, interval)
+        keys = Keys(settings.get("INGEST_REDIS_KEY") or "ingest:news")
+        return cls(connection.from_settings(settings), keys.turn, interval)
 
     async def process_request(self, request: Any) -> None:
-        key = self.prefix + (urlsplit(request.url).hostname or "")
+        key = self.prefix + (urlsplit(request.url).hostname or "").lower()
         while True:
             try:
                 if self.server.set(key, "1", nx=True, px=self.interval_ms):
