@@ -214,8 +214,8 @@ def redis_memory(urls: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=48)
-    parser.add_argument("--articles", type=int, default=15, help="articles per host")
+    parser.add_argument("--hosts", type=int, default=32)
+    parser.add_argument("--articles", type=int, default=60, help="articles per host")
     parser.add_argument("--latency", type=float, default=0.15, help="seconds per answer")
     parser.add_argument(
         "--delay", type=float, default=0.25, help="seconds between requests to a host"

@@ -5,6 +5,7 @@ Needs Debian's redis-server (CI installs it); skipped only without it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -12,18 +13,21 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from scrapy import Request
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
+from test_datasette import datasette
 
 from ingest.crawl import request_json
 from ingest.crawl.runner import crawl_settings
 from ingest.crawl.spider import NewsSpider
-from tests.conftest import FAST, ROOT, free_port, run_ingest
-from tests.sites import LocalSite, Resource, article_page, index_page, prose
+
+from conftest import FAST, ROOT, free_port, run_ingest
+from sites import LocalSite, Resource, article_page, index_page, prose
 
 REDIS = shutil.which("redis-server")
 needs_redis = pytest.mark.skipif(
@@ -434,3 +438,64 @@ def test_a_worker_needs_a_crawl_and_a_reachable_server(tmp_path, redis_server):
     assert refused.returncode == 2 and "--redis" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "w.db").exists()
+
+
+# -- merging shards (no Redis needed: any crawl's database is a shard) --------------------
+
+
+def shard_site(pages: dict[str, str]) -> dict:
+    return {"/": index_page(list(pages)), **pages}
+
+
+def test_merge_keeps_versions_copies_and_clusters_whatever_the_order(tmp_path):
+    wire = prose(7, paragraphs=6)
+    edited = [*wire[:5], wire[5] + " The agency said more details would follow on Monday."]
+    first = shard_site({
+        "/news/x.html": article_page("Council approves the budget", prose(1)),
+        "/news/wire-a.html": article_page("Storm closes the harbour", wire),
+    })  # fmt: skip
+    second = shard_site({
+        "/news/x.html": article_page("Council approves the budget", [*prose(1)[:3], "Updated."]),
+        "/news/wire-b.html": article_page("Storm closes the harbour", wire),
+        "/news/wire-c.html": article_page("Harbour shut as storm hits", edited),
+    })  # fmt: skip
+    with LocalSite(first) as site:
+        run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / "a.db"), *FAST)
+        time.sleep(1.1)  # the second crawl's pages are seen a second later at least
+        site.resources = {p: Resource(b) for p, b in second.items()}
+        run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / "b.db"), *FAST)
+    shards = [str(tmp_path / "a.db"), str(tmp_path / "b.db")]
+    for name, order in (("ab.db", shards), ("ba.db", shards[::-1])):
+        for _ in range(2):  # merging again changes nothing
+            run_ingest("merge", *order, "--into", str(tmp_path / name))
+        with sqlite3.connect(tmp_path / name) as conn:
+            rows = dict(
+                conn.execute("select substr(url, instr(url, '/news/')), text from articles")
+            )
+            assert sorted(rows) == [f"/news/{n}.html" for n in ("wire-a", "wire-b", "wire-c", "x")]
+            assert rows["/news/x.html"].endswith("Updated.")  # the newer text, in either order
+            versions = conn.execute("select text from article_versions").fetchall()
+            assert len(versions) == 1  # the older text of x, as a version
+            assert "Updated." not in versions[0][0] and prose(1)[3] in versions[0][0]
+            copies = conn.execute(
+                "select count(*) from articles where duplicate_of is not null"
+            ).fetchone()
+            assert copies == (1,)  # one of wire-a and wire-b is the other's copy, text once
+            clusters = conn.execute(
+                "select count(distinct cluster_id), count(*) from articles"
+                " where url like '%/news/wire-%'"
+            ).fetchone()
+            assert clusters == (1, 3)  # the edited wire story joins the copies' cluster
+            assert conn.execute("select count(*) from crawls").fetchone() == (2,)
+
+
+def test_a_merged_database_is_served(tmp_path):
+    with LocalSite(news_site(10)) as site:
+        run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / "a.db"), *FAST)
+    run_ingest("merge", str(tmp_path / "a.db"), "--into", str(tmp_path / "news.db"))
+    with datasette(tmp_path / "news.db", tmp_path / "serve.log") as base:
+        url = f"{base}/news.json?sql=select+count(*)+as+n+from+articles&_shape=array"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            assert json.load(answer) == [{"n": 10}]
+    stats = run_ingest("stats", "--db", str(tmp_path / "news.db"))
+    assert "10" in stats.stdout
