@@ -444,7 +444,8 @@ def test_a_worker_needs_a_crawl_and_a_reachable_server(tmp_path, redis_server):
 
 
 def shard_site(pages: dict[str, str]) -> dict:
-    return {"/": index_page(list(pages)), **pages}
+    """The pages, and a home page linking to them and to one that is not there (a 404)."""
+    return {"/": index_page([*pages, "/news/gone.html"]), **pages}
 
 
 def test_merge_keeps_versions_copies_and_clusters_whatever_the_order(tmp_path):
@@ -487,6 +488,8 @@ def test_merge_keeps_versions_copies_and_clusters_whatever_the_order(tmp_path):
             ).fetchone()
             assert clusters == (1, 3)  # the edited wire story joins the copies' cluster
             assert conn.execute("select count(*) from crawls").fetchone() == (2,)
+            errors = conn.execute("select kind, count(*) from errors group by kind").fetchall()
+            assert errors == [("http_404", 2)]  # each run's own, once however often merged
 
 
 def test_a_merged_database_is_served(tmp_path):

@@ -123,8 +123,7 @@ class ShardMerge:
             self._article(source, dict(row), originals)
         for row in source.execute("select * from article_versions order by id"):
             self._version(dict(row))
-        for row in source.execute("select * from errors order by id"):
-            self._error(dict(row))
+        self._errors(source)
         for row in source.execute("select * from crawl_health"):
             health = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
             self.target["crawl_health"].upsert(health, pk=("crawl_id", "outlet"))
@@ -168,13 +167,15 @@ class ShardMerge:
     ) -> None:
         """Through the crawl's own merge; a copy's text comes back from its original first."""
         row["crawl_id"] = self._run(row["crawl_id"])
-        if row["duplicate_of"] and row["text"] is None:
+        if row["duplicate_of"] and row["text"] is None:  # a copy: the text is its original's
             original = row["duplicate_of"]
             if original not in originals:
                 found = source.execute("select text from articles where id = ?", [original])
                 originals[original] = (found.fetchone() or [None])[0]
             row["text"] = originals[original]
-        row["duplicate_of"] = row["cluster_id"] = None  # decided again, against every shard
+        # Decided again, against every shard (and kept as they are when merged again).
+        row.pop("duplicate_of")
+        row.pop("cluster_id")
         stored = self.target.execute(
             "select last_seen, content_hash from articles where id = ?", [row["id"]]
         ).fetchone()
@@ -212,14 +213,29 @@ class ShardMerge:
         if not known:
             self.target["article_versions"].insert(row)
 
-    def _error(self, row: dict[str, Any]) -> None:
-        row.pop("id")
-        row["crawl_id"] = self._run(row["crawl_id"])
-        known = self.target.execute(
-            "select 1 from errors where crawl_id is ? and url is ? and stage is ? and kind is ?"
-            " and at is ?",
-            [row["crawl_id"], row["url"], row["stage"], row["kind"], row["at"]],
-        ).fetchone()
-        if not known:
-            self.target["errors"].insert(row)
-        self.counts["errors"] += 1
+    def _errors(self, source: sqlite3.Connection) -> None:
+        """A run's errors come from its shard alone: merged again, they are replaced whole."""
+        runs = [c for c in self.crawl_ids.values() if c is not None]
+        self.target.conn.executemany("delete from errors where crawl_id = ?", [[c] for c in runs])
+        columns = [r[1] for r in source.execute("pragma table_info(errors)") if r[1] != "id"]
+        rows = []
+        for row in source.execute(f"select {', '.join(columns)} from errors order by id"):
+            values = dict(zip(columns, row, strict=True))
+            values["crawl_id"] = self._run(values["crawl_id"])
+            if values["crawl_id"] is None and self._known_error(values):
+                continue  # no run to replace by: one already merged is skipped
+            rows.append([values[c] for c in columns])
+        marks = ", ".join("?" * len(columns))
+        self.target.conn.executemany(
+            f"insert into errors ({', '.join(columns)}) values ({marks})", rows
+        )
+        self.counts["errors"] += len(rows)
+
+    def _known_error(self, row: dict[str, Any]) -> bool:
+        return bool(
+            self.target.execute(
+                "select 1 from errors where crawl_id is null and url is ? and stage is ?"
+                " and kind is ? and at is ?",
+                [row["url"], row["stage"], row["kind"], row["at"]],
+            ).fetchone()
+        )
