@@ -212,6 +212,67 @@ def redis_memory(urls: int) -> None:
           f"{seen * per:,.0f} MiB, all {total * per:,.0f} MiB")  # fmt: skip
 
 
+def kill_trials(trials: int, seeds: list[str], articles: int) -> None:
+    """kill -9 one process of a shared crawl (the seeding one or a worker, with its extraction
+    processes) at a random moment, restart it on its shard, merge: count what was lost."""
+    import os
+    import random
+    import signal
+
+    rnd = random.Random(7)
+    settings = [
+        "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "INGEST_REDIS_IDLE=2",
+        "-s", "INGEST_REDIS_LEASE=3", "-s", "INGEST_ALLOW_PRIVATE=1", "-s",
+        "CONCURRENT_REQUESTS=8", "-s", "INGEST_BATCH_SIZE=10", "--workers", "1",
+    ]  # fmt: skip
+    command = [sys.executable, "-m", "ingest"]
+    lost_total = 0
+    for trial in range(trials):
+        with tempfile.TemporaryDirectory(prefix="ingest-kill-") as tmp:
+            folder = Path(tmp)
+            redis, url = start_redis(folder)
+            shards = [folder / f"shard{i}.db" for i in range(3)]
+            args = [
+                ["crawl", *seeds, "--redis", url, "--db", str(shards[0]), *settings],
+                *(["worker", "--redis", url, "--db", str(s), *settings] for s in shards[1:]),
+            ]
+
+            def launch(arguments: list[str]) -> subprocess.Popen:
+                return subprocess.Popen(
+                    [*command, *arguments], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, start_new_session=True,
+                )  # fmt: skip
+
+            processes = [launch(args[0])]
+            time.sleep(1.0)
+            processes += [launch(a) for a in args[1:]]
+            victim, moment = rnd.randrange(3), rnd.uniform(2.0, 8.0)
+            time.sleep(moment)
+            before = stored(shards)
+            os.killpg(processes[victim].pid, signal.SIGKILL)
+            processes[victim].wait()
+            processes[victim] = launch(["worker", *args[victim][args[victim].index("--redis") :]])
+            for process in processes:
+                process.wait(300)
+            into = folder / "merged.db"
+            subprocess.run(
+                [*command, "merge", *map(str, shards), "--into", str(into)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            with sqlite3.connect(into) as conn:
+                found, distinct = conn.execute(
+                    "select count(*), count(distinct url) from articles"
+                ).fetchone()
+            redis.terminate()
+            redis.wait()
+        lost = articles - distinct
+        lost_total += lost
+        print(f"trial {trial + 1}: killed {'seeding crawl' if victim == 0 else 'worker'} "
+              f"at {moment:.1f} s ({before} pages stored), articles {found} "
+              f"({distinct} distinct) of {articles}, lost {lost}")  # fmt: skip
+    print(f"{trials} trials: {lost_total} articles lost")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, default=32)
@@ -225,6 +286,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--redis-urls", type=int, default=100_000)
     parser.add_argument("--no-merge", dest="merge", action="store_false")
+    parser.add_argument(
+        "--kill", type=int, default=0, metavar="N", help="instead: N trials of kill -9 mid-crawl"
+    )
     args = parser.parse_args()
     if not shutil.which("redis-server"):
         raise SystemExit("needs redis-server (apt-get install redis-server)")
@@ -233,6 +297,9 @@ def main() -> None:
     ]
     seeds = [f"http://{s.server_address[0]}:{s.server_address[1]}/" for s in servers]
     pages = args.hosts * (args.articles + 1)
+    if args.kill:
+        kill_trials(args.kill, seeds, args.hosts * args.articles)
+        return
     print(f"{args.hosts} hosts, {pages} pages, {args.latency * 1000:.0f} ms an answer, one request "
           f"per host per {args.delay} s, {args.concurrency} in flight per worker")  # fmt: skip
     results: dict[int, list[float]] = {n: [] for n in args.workers}

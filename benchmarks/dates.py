@@ -9,8 +9,8 @@ The halves split the pages by site, so no site is in both: rules are worked
 out on the "dev" half and checked on the "held-out" half, which shows whether
 they generalise or only fit the pages they were written against.
 
-    python benchmarks/publication_dates.py                  # every tool, all pages
-    python benchmarks/publication_dates.py --half dev --tool ingest --misses misses.json
+    python benchmarks/dates.py                  # every tool, all pages
+    python benchmarks/dates.py --half dev --tool ingest --misses misses.json
 """
 
 from __future__ import annotations
