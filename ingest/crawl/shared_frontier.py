@@ -68,6 +68,12 @@ redis.call('HSET', KEYS[2], id, items[pick])
 redis.call('HSET', KEYS[3], id, ARGV[1] .. ' ' .. items[pick + 1])
 return {id, items[pick]}
 """
+# Queue a request unless its fingerprint (ARGV[1]; empty: never filtered) was seen already.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 # Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
 # ARGV[2]: the worker asking, alive whatever its key says after an outage).
 _REAP = """
@@ -162,6 +168,7 @@ class SharedScheduler(Scheduler):
         self.queue = PriorityQueue(self.server, spider, self.keys.queue, request_json)
         self._pop = self.server.register_script(_POP)
         self._reap = self.server.register_script(_REAP)
+        self._push = self.server.register_script(_PUSH)
         self._unsent: deque[Any] = deque()  # found while Redis was away
         self._unacked: list[str] = []  # leases done while Redis was away
         self._mine: set[str] = set()  # leases this worker holds
@@ -213,12 +220,16 @@ class SharedScheduler(Scheduler):
             return True
 
     def _enqueue(self, request: Any) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            return False
+        """Seen and queued in one step: a worker killed between the two would leave a URL
+        marked seen that no one will ever fetch."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
-        self.server.execute_command("ZADD", self.keys.queue, _score(request), data)
-        self.stats.inc_value("redis/enqueued")
-        return True
+        queued = self._push(
+            keys=[self.keys.seen, self.keys.queue], args=[fingerprint, _score(request), data]
+        )
+        if queued:
+            self.stats.inc_value("redis/enqueued")
+        return bool(queued)
 
     def next_request(self) -> Any:
         try:
