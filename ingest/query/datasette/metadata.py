@@ -45,6 +45,7 @@ BROWSING: dict[str, dict[str, Any]] = {
     "crawl_health": {"sort_desc": "crawl_id", "facets": ["outlet"]},
     # The near-duplicate index: numbers only a machine reads; listed last, among hidden tables.
     "article_lsh": {"hidden": True},
+    "article_minhash": {"hidden": True},
 }
 
 
@@ -78,14 +79,11 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
+    queries = canned_queries(article_columns(db_path))
+    for query in queries.values():
+        query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {
         "title": TITLE,
         "description": DESCRIPTION,
-        "databases": {
-            name: {
-                "description": DESCRIPTION,
-                "tables": tables,
-                "queries": canned_queries(article_columns(db_path)),
-            }
-        },
+        "databases": {name: {"description": DESCRIPTION, "tables": tables, "queries": queries}},
     }
