@@ -153,10 +153,12 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
         out.print(errors)
 
 
-def print_next_steps(db_path: str, query: str) -> None:
+def print_next_steps(db_path: str, query: str, first: str = "") -> None:
+    """The commands to try next; ``first`` (a command line) goes at the top."""
     Console().print(
         "\nNext, try:\n"
-        f"  ingest search {query} --db {db_path}\n"
+        + (f"  {first}\n" if first else "")
+        + f"  ingest search {query} --db {db_path}\n"
         f"  ingest serve --db {db_path}\n"
         f'  sqlite-utils {db_path} "select outlet, title from articles limit 5" --table\n'
         f"  ingest reextract --db {db_path}"
