@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+from ingest.query.datasette.dashboard import SLUG, dashboard
 from ingest.query.datasette.queries import canned_queries
 from ingest.query.search import connect, table_columns
 from ingest.store.descriptions import DESCRIPTIONS
@@ -86,4 +87,5 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
         "title": TITLE,
         "description": DESCRIPTION,
         "databases": {name: {"description": DESCRIPTION, "tables": tables, "queries": queries}},
+        "plugins": {"datasette-dashboards": {SLUG: dashboard(name)}},
     }
