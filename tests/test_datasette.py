@@ -406,3 +406,18 @@ def test_the_dashboard_and_its_scripts_are_served_locally(server):
         assert len(get(base + script)) > 100, script
     for chart in ("per-day", "languages", "health", "rules-missed"):
         assert f'id="chart-{chart}"' in page
+
+
+def test_a_followed_search_is_an_atom_feed_even_before_anything_matches(server):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(get(server + "/follow_search.atom?q=glacier&outlet=&language="))
+    entries = feed.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries] == [story.WIRE_TITLE] * 3
+    assert {e.findtext(f"{atom}id") for e in entries} == {
+        e.find(f"{atom}link").get("href") for e in entries
+    }
+    empty = ET.fromstring(get(server + "/follow_search.atom?q=nothingmatches&outlet=&language="))
+    assert empty.findtext(f"{atom}title") == "Follow a search as an Atom feed"
+    assert empty.findall(f"{atom}entry") == []

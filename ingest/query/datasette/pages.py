@@ -3,14 +3,17 @@
 Datasette lists tables by name (database page) or by row count (home page), which puts the
 frontier and the raw pages before the articles a reader came for. The templates in
 ``templates/`` (Datasette's own, each changed in one place) call ``tables_by_use`` instead.
+A followed search with no match yet is an empty Atom feed, not an error.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 #: Tables and views in the order a reader of a news crawl wants them; others follow by name.
@@ -80,3 +83,28 @@ def extra_template_vars(datasette):
         return by_use(tables + views)
 
     return {"tables_by_use": tables_by_use, "by_use": by_use}
+
+
+@hookimpl(trylast=True)
+def register_output_renderer(datasette):
+    """datasette-atom's ``.atom``, with an empty feed where it has no rows: a search followed
+    before any article matches it would otherwise be an error (max() of no dates) in the
+    subscriber's feed reader. trylast: Datasette keeps the last renderer of an extension."""
+    from datasette_atom import can_render_atom, render_atom
+    from feedgen.feed import FeedGenerator
+
+    def render(request, sql, columns, rows, database, table, query_name, view_name, data):
+        if rows:
+            return render_atom(
+                datasette, request, sql, columns, rows, database, table, query_name,
+                view_name, data,
+            )  # fmt: skip
+        queries = (datasette.metadata(database=database) or {}).get("queries") or {}
+        feed = FeedGenerator()
+        feed.id(request.url)
+        feed.link(href=request.url, rel="self")
+        feed.title(str((queries.get(query_name) or {}).get("title") or sql))
+        feed.updated(datetime.now(UTC))
+        return Response(feed.atom_str(pretty=True), content_type="application/xml; charset=utf-8")
+
+    return {"extension": "atom", "render": render, "can_render": can_render_atom}

@@ -86,7 +86,7 @@ limit 100""",
         # offset, so a publication date without one gives way to when it was first stored.
         "sql": """\
 select
-  articles.id as atom_id,
+  articles.url as atom_id,
   articles.title as atom_title,
   case
     when articles.published glob '????-??-??T*[+-]??:??' or articles.published glob '*Z'
