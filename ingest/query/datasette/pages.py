@@ -33,6 +33,7 @@ TABLE_ORDER = (
 #: Columns whose values are URLs, shown shortened outside an article's own page.
 URL_COLUMNS = frozenset(
     {"url", "canonical_url", "found_via", "example_url", "final_url", "example", "seed"}
+    | {"original_url", "atom_id", "atom_link"}
 )
 #: Characters of a URL a table cell shows.
 URL_WIDTH = 48
