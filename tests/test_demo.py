@@ -1,6 +1,7 @@
 """`ingest demo` end to end: the bundled outlets crawled for real into SQLite."""
 
 import json
+import re
 import sqlite3
 from collections import Counter
 
@@ -133,3 +134,10 @@ def test_second_run_updates_and_never_duplicates(demo):
     assert "Demo crawl 1 done" in first and "Demo crawl 2 done" in second
     assert "ingest search" in first  # the next commands to try
     assert "ingest demo --again" in first and "ingest demo --again" not in second
+
+
+def test_the_summary_counts_pages_as_the_health_table_does(demo):
+    conn, first, _ = demo
+    (pages,) = conn.execute("select sum(pages) from crawl_health where crawl_id = 1").fetchone()
+    (not_found,) = conn.execute("select count(*) from pages where status = 404").fetchone()
+    assert not_found == 4 and re.search(rf"Demo crawl 1 done in [\d.]+ s: {pages} pages,", first)

@@ -162,6 +162,8 @@ def test_stats_and_the_crawl_health_count_the_same_pages(demo_db):
     (not_found,) = sql(demo_db, "select count(*) from pages where status = 404")[0]
     (stored,) = sql(demo_db, "select count(*) from pages")[0]
     assert stored == sum(health.values()) + not_found
+    summary = run_ingest("stats", "--db", str(demo_db)).stdout
+    assert f"{sum(health.values())} pages" in summary.replace("\n", " ")
 
 
 def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):

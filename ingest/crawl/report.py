@@ -79,9 +79,11 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
     ).fetchall()
     return {
         "crawl": crawl_id,
-        "pages": db.execute("select count(*) from pages where crawl_id = ?", [crawl_id]).fetchone()[
-            0
-        ],
+        # as crawl_health and `ingest stats` count them: answered below 400 (a 404 is an error)
+        "pages": db.execute(
+            "select count(*) from pages where crawl_id = ? and coalesce(status, 0) < 400",
+            [crawl_id],
+        ).fetchone()[0],
         "articles": dict(per_outlet),
         "new": stats.get("store/new", 0),
         "updated": stats.get("store/updated", 0),
