@@ -1,16 +1,21 @@
 """A person's path through `ingest serve`, in a real headless Chromium: open the articles,
-search for a word of the demo crawl, find the article, read it, keep screenshots.
+search for a word of the demo crawl, find the article, read it, look at the dashboard, follow
+a search as a feed, keep screenshots.
 
-Needs Debian's chromium and chromium-driver (CI installs them); skipped only without chromium.
+Chromium resolves no host name but 127.0.0.1 here (``--host-resolver-rules``), so a page that
+needs a CDN shows it. Needs Debian's chromium and chromium-driver (CI installs them); skipped
+only without chromium.
 """
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -37,7 +42,10 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,1000",
+    # The network cut off: every host name but the server's fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("INGEST_TESTS_NEED_SERVICES"),
@@ -71,7 +79,7 @@ def served(tmp_path_factory):
                 time.sleep(0.2)
         else:
             pytest.fail("Datasette did not answer")
-        yield base
+        yield base, db
     finally:
         server.terminate()
         server.wait(10)
@@ -100,7 +108,16 @@ def save_screenshot(driver, path: Path) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000, path
 
 
+def loaded_elsewhere(driver, base: str) -> list[str]:
+    """The resources the page loaded from anywhere but the server."""
+    names = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    return [n for n in names if not n.startswith(base)]
+
+
 def test_search_the_articles_and_read_one(served, browser, tmp_path):
+    served, _ = served
     wait = WebDriverWait(browser, 30)
     browser.get(served + "/demo/articles")
     assert "articles" in browser.find_element(By.TAG_NAME, "h1").text
@@ -137,6 +154,11 @@ def test_search_the_articles_and_read_one(served, browser, tmp_path):
     )
     assert [p.text for p in paragraphs] == SEED_ARTICLE["paragraphs"]
     assert browser.find_element(By.CSS_SELECTOR, "td.col-title").text == SEED_ARTICLE["title"]
+    # Headed by its headline, with the outlet and the publisher's date and time under it.
+    assert browser.find_element(By.TAG_NAME, "h1").text == SEED_ARTICLE["title"]
+    assert browser.title == f"{SEED_ARTICLE['title']} (yeni-haber)"
+    dateline = browser.find_element(By.CSS_SELECTOR, ".ingest-dateline").text
+    assert dateline.startswith("yeni-haber · 2021-04-07 16:20 · en · article ")
     related = browser.find_element(By.CSS_SELECTOR, "td.col-url .ingest-related").text
     assert "stored page" in related and "errors for this URL: 0" in related
     save_screenshot(browser, tmp_path / "article.png")
@@ -146,3 +168,80 @@ def test_search_the_articles_and_read_one(served, browser, tmp_path):
     body = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "td.col-body")))
     assert body.text.startswith("zlib-compressed HTML")
     assert not browser.find_elements(By.CSS_SELECTOR, ".share-bar, .newsletter, .story-body")
+
+
+def test_home_and_database_pages_start_with_the_articles(served, browser, tmp_path):
+    served, _ = served
+    browser.get(served + "/")
+    tables = browser.find_elements(By.CSS_SELECTOR, "p.ingest-tables a")
+    assert [t.text for t in tables][:2] == ["articles", "story_clusters"]
+    assert "article_lsh" not in [t.text for t in tables]
+    save_screenshot(browser, tmp_path / "home.png")
+    browser.get(served + "/demo")
+    headings = browser.find_elements(By.CSS_SELECTOR, ".db-table h3 a")
+    assert headings[0].text == "articles"
+    sql = browser.execute_script("return document.getElementById('sql-editor').value")
+    assert sql == "select * from articles"
+
+
+def test_a_canned_query_reads_by_its_title_with_its_sql_folded(served, browser, tmp_path):
+    served, _ = served
+    browser.get(served + "/demo/same_story")
+    assert browser.title == "The same story in several outlets: demo"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "The same story in several outlets"
+    folded = browser.find_element(By.CSS_SELECTOR, "details.ingest-sql")
+    assert folded.get_attribute("open") is None
+    assert not folded.find_element(By.TAG_NAME, "pre").is_displayed()
+    assert not browser.find_elements(By.ID, "sql-editor")
+    # The wire story, in three outlets; URLs shortened, whole in the link.
+    outlets = {td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.col-outlet")}
+    assert outlets >= {"yeni-haber", "rheinblatt", "courrier-des-alpes"}
+    link = browser.find_element(By.CSS_SELECTOR, "td.col-url a.ingest-url")
+    assert link.get_attribute("href") == link.get_attribute("title")
+    assert len(link.text) <= 48 < len(link.get_attribute("href"))
+    save_screenshot(browser, tmp_path / "same_story.png")
+
+
+def test_the_dashboard_draws_its_charts_offline(served, browser, tmp_path):
+    served, db = served
+    with sqlite3.connect(db) as conn:
+        (languages,) = conn.execute("select count(distinct language) from articles").fetchone()
+        (day_bars,) = conn.execute(
+            "select count(*) from (select distinct published_day, outlet from articles"
+            " where published_day >= date((select max(published_day) from articles),"
+            " '-365 days'))"
+        ).fetchone()
+        (crawls,) = conn.execute("select count(distinct crawl_id) from crawl_health").fetchone()
+    wait = WebDriverWait(browser, 60)
+    browser.get(served + "/-/dashboards/crawl")
+
+    def marks(chart: str, kind: str) -> int:
+        css = f"#chart-{chart} svg g.mark-{kind} path"
+        return len(browser.find_elements(By.CSS_SELECTOR, css))
+
+    wait.until(lambda _: marks("languages", "arc") == languages == 4)
+    wait.until(lambda _: marks("per-day", "rect") == day_bars > 150)
+    wait.until(lambda _: marks("health", "rect") == 5 * crawls)
+    metric = browser.find_element(By.CSS_SELECTOR, "#chart-articles p").text
+    assert metric == "180"
+    assert loaded_elsewhere(browser, served) == []
+    save_screenshot(browser, tmp_path / "dashboard.png")
+
+
+def test_a_search_is_followed_as_an_atom_feed(served, browser, tmp_path):
+    served, _ = served
+    browser.get(served + "/demo/follow_search?q=vaccine&outlet=&language=")
+    feed_link = browser.find_element(By.LINK_TEXT, "atom").get_attribute("href")
+    with urllib.request.urlopen(feed_link, timeout=30) as response:
+        assert response.headers["content-type"].startswith("application/xml")
+        feed = ET.fromstring(response.read())
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}title") == "Follow a search as an Atom feed"
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert SEED_ARTICLE["title"] in titles
+    seed = entries[titles.index(SEED_ARTICLE["title"])]
+    assert seed.find(f"{ATOM}link").get("href") == SEED_ARTICLE["url"]
+    assert seed.findtext(f"{ATOM}updated") == SEED_ARTICLE["published"]
+    assert seed.findtext(f"{ATOM}author/{ATOM}name") == "yeni-haber"
+    save_screenshot(browser, tmp_path / "follow_search.png")

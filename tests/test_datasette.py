@@ -25,6 +25,7 @@ import pytest
 from datasette.utils import tilde_encode
 
 from ingest.article import Article
+from ingest.demo import story
 from ingest.demo.site import SEED_ARTICLE
 from ingest.store.descriptions import DESCRIPTIONS
 from ingest.store.schema import JSON_FIELDS, now
@@ -212,10 +213,16 @@ def test_canned_latest_per_outlet_and_per_day(server, db):
 
 def test_canned_same_story_finds_the_wire_copy(server):
     rows = query(server, "same_story")
+    # The later crawl's copy of the seed story (same text) and the demo's own wire story,
+    # edited differently by each outlet that ran it (same headline).
     assert {(r["outlet"], r["title"], r["match"]) for r in rows} == {
         ("yeni-haber", SEED_ARTICLE["title"], "same text"),
         ("rheinblatt", SEED_ARTICLE["title"], "same text"),
+        ("yeni-haber", story.WIRE_TITLE, "same headline"),
+        ("rheinblatt", story.WIRE_TITLE, "same headline"),
+        ("courrier-des-alpes", story.WIRE_TITLE, "same headline"),
     }
+    assert [r["outlets"] for r in rows] == [3, 3, 3, 2, 2]
 
 
 def test_canned_changed_articles_and_extraction_quality(server):
@@ -334,3 +341,83 @@ def test_the_internal_index_is_hidden_from_the_home_page(server):
     assert "select * from article_lsh" not in database
     tables = get_json(server + ".json")["tables"]
     assert [t["hidden"] for t in tables if t["name"] == "article_lsh"] == [True]
+
+
+def test_tables_come_in_the_order_people_use_them(server):
+    home = get(server.rsplit("/", 1)[0] + "/")
+    (listed,) = re.findall(r'<p class="ingest-tables">(.*?)</p>', home, re.S)
+    names = re.findall(r">(\w+)</a>", listed)
+    assert names[:4] == ["articles", "story_clusters", "duplicates", "article_changes"]
+    assert "article_minhash" not in names and "article_lsh" not in names
+    database = get(server)
+    assert re.findall(r'<div class="db-table">\s*<h3><a href="[^"]+">(\w+)<', database)[:3] == [
+        "articles",
+        "article_versions",
+        "crawls",
+    ]
+    assert "select * from articles</textarea>" in database
+
+
+def test_canned_queries_are_titled_and_their_sql_folded(server):
+    page = get(server + "/same_story")
+    assert "<title>The same story in several outlets: demo</title>" in page
+    assert '<details class="ingest-sql"><summary>SQL</summary><pre>with keyed as' in page
+    assert 'id="sql-editor"' not in page
+    metadata = get_json(server.rsplit("/", 1)[0] + "/-/metadata.json")
+    queries = metadata["databases"]["demo"]["queries"]
+    assert all(q["hide_sql"] and q["title"] for q in queries.values())
+
+
+def test_urls_are_shortened_in_tables_and_whole_in_their_links(server, db):
+    page = get(server + "/articles?_size=max")
+    links = re.findall(r'<a href="([^"]+)" title="([^"]+)" class="ingest-url">([^<]+)</a>', page)
+    conn = sqlite3.connect(db)
+    urls = {u for (u,) in conn.execute("select url from articles")}
+    shown = [(href, text) for href, title, text in links if href == title and href in urls]
+    assert len({href for href, _ in shown}) == len(urls)
+    assert all(len(text) <= 48 for _, text in shown)
+    long = [(h, t) for h, t in shown if len(h) > 55]
+    assert long and all(
+        "/…/" in t and t.startswith(urllib.parse.urlsplit(h).netloc) for h, t in long
+    )
+
+
+def test_an_article_page_is_headed_by_its_headline(server, db):
+    conn = sqlite3.connect(db)
+    (article_id,) = conn.execute(
+        "select id from articles where url = ?", [SEED_ARTICLE["url"]]
+    ).fetchone()
+    page = get(f"{server}/articles/{article_id}")
+    title = SEED_ARTICLE["title"]
+    assert f"<title>{title} (yeni-haber)</title>" in page
+    assert re.search(rf'<h1 class="ingest-headline"[^>]*>{re.escape(title)}</h1>', page)
+    assert '<time datetime="2021-04-07T16:20:00+05:00">2021-04-07 16:20</time>' in page
+    # Other tables' rows keep Datasette's heading.
+    crawl = get(f"{server}/crawls/1")
+    assert re.search(r"<h1[^>]*>crawls: 1</h1>", crawl)
+
+
+def test_the_dashboard_and_its_scripts_are_served_locally(server):
+    base = server.rsplit("/", 1)[0]
+    page = get(base + "/-/dashboards/crawl")
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(s.startswith("/") for s in scripts), scripts
+    for script in scripts:
+        assert len(get(base + script)) > 100, script
+    for chart in ("per-day", "languages", "health", "rules-missed"):
+        assert f'id="chart-{chart}"' in page
+
+
+def test_a_followed_search_is_an_atom_feed_even_before_anything_matches(server):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(get(server + "/follow_search.atom?q=glacier&outlet=&language="))
+    entries = feed.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries] == [story.WIRE_TITLE] * 3
+    assert {e.findtext(f"{atom}id") for e in entries} == {
+        e.find(f"{atom}link").get("href") for e in entries
+    }
+    empty = ET.fromstring(get(server + "/follow_search.atom?q=nothingmatches&outlet=&language="))
+    assert empty.findtext(f"{atom}title") == "Follow a search as an Atom feed"
+    assert empty.findall(f"{atom}entry") == []

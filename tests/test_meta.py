@@ -70,3 +70,13 @@ def test_every_table_and_column_is_described(tmp_path):
     assert tables == set(DESCRIPTIONS)
     for table in tables:
         assert set(db[table].columns_dict) == set(DESCRIPTIONS[table]["columns"]), table
+
+
+def test_every_setting_the_docs_name_is_one_the_code_reads():
+    """One name per setting: a misspelt or plural name in the docs (INGEST_PLUGINS_DIR for
+    INGEST_PLUGINS_DIRS, once) would silently do nothing for whoever follows them."""
+    code = "\n".join(p.read_text() for p in (ROOT / "ingest").rglob("*.py"))
+    read = set(re.findall(r"INGEST_[A-Z_]+", code))
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        named = set(re.findall(r"INGEST_[A-Z_]+", doc.read_text()))
+        assert named <= read, f"{doc.name}: {sorted(named - read)}"

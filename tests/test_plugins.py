@@ -77,6 +77,41 @@ def test_raising_plugin_is_recorded_and_the_rest_still_runs():
     assert outcome.article["text"].endswith("half done")  # kept, and the error says why
 
 
+def test_a_data_only_outlet_whose_rules_shaped_the_text_is_in_the_plugins_list():
+    class Data:
+        @hookimpl
+        def register_outlets(self, register):
+            register(Outlet(name="daily", domains=["test.example"], body="article"))
+
+    outcome = process_page(plugins_with(Data()), "http://test.example/a", HTML)
+    assert outcome.article["text"].startswith("The city council approved")
+    assert outcome.article["plugins"][:2] == ["ingest.extract.generic", "Data"]
+    # An outlet that only says where to crawl shaped nothing: it is not listed.
+
+    class Seeds:
+        @hookimpl
+        def register_outlets(self, register):
+            register(Outlet(name="daily", domains=["test.example"], seeds=["http://test.example/"]))
+
+    outcome = process_page(plugins_with(Seeds()), "http://test.example/a", HTML)
+    assert outcome.article["outlet"] == "daily" and "Seeds" not in outcome.article["plugins"]
+
+
+def test_ingest_plugins_lists_built_ins_then_the_rest_by_name(tmp_path):
+    for name in ("zulu", "alpha", "mike"):
+        (tmp_path / f"{name}.py").write_text(
+            "from ingest import Outlet, hookimpl\n"
+            "@hookimpl\n"
+            "def register_outlets(register):\n"
+            f"    register(Outlet(name='{name}', domains=['{name}.example']))\n"
+        )
+    listed = run_ingest("plugins", "--plugins-dir", str(tmp_path), cwd=tmp_path).stdout
+    names = re.findall(r"^│ (\S+)", listed, re.M)
+    assert names[: len(DEFAULT_PLUGINS)] == list(DEFAULT_PLUGINS)
+    rest = names[len(DEFAULT_PLUGINS) :]
+    assert rest == sorted(rest) and {"alpha", "mike", "zulu"} <= set(rest)
+
+
 def test_outlet_versions_by_date():
     old = Outlet(name="o", domains=["o.example"], version="1", valid_until=date(2020, 1, 1))
     new = Outlet(name="o", domains=["o.example"], version="2")

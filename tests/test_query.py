@@ -88,9 +88,9 @@ def sql(db, query: str, params=()) -> list[tuple]:
 
 
 URLS = "select url from articles where outlet = ?"
-UNFETCHED = (
+UNFETCHED = (  # errors with no page counted for them (a 404's page row is no page)
     "select count(*) from errors where url like ?"
-    " and not exists (select 1 from pages where pages.url = errors.url)"
+    " and not exists (select 1 from pages where pages.url = errors.url and pages.status < 400)"
 )
 
 
@@ -126,8 +126,8 @@ def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
     outlets = {o["outlet"]: o for o in stats["outlets"]}
     expected = sql(
         demo_db,
-        "select outlet, count(*), min(published_day), max(published_day), language"
-        " from articles group by outlet",
+        "select outlet, count(*), min(published_day), max(published_day),"
+        " group_concat(distinct language) from articles group by outlet",
     )
     assert set(outlets) == {row[0] for row in expected}
     for outlet, count, first, last, language in expected:
@@ -137,7 +137,7 @@ def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
             first,
             last,
         )
-        assert row["languages"] == [language]
+        assert row["languages"] == sorted(language.split(","))  # the wire story is in en
         # Each demo outlet has a dead link and a page robots.txt forbids, neither fetched.
         assert row["errors"] == 2
         # The rate counts each request once: errors over pages plus errors with no page.
@@ -150,6 +150,20 @@ def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
     assert crawl["errors_by_kind"] == {"fetch http_404": 4, "fetch robots_disallowed": 4}
     text = run_ingest("stats", "--db", str(demo_db)).stdout
     assert "yeni-haber" in text and "Last crawl: 1" in text and "fetch http_404" in text
+
+
+def test_stats_and_the_crawl_health_count_the_same_pages(demo_db):
+    """Per outlet, `ingest stats` and the crawl's health table agree: a 404 is an error of
+    the outlet, not a page of it."""
+    stats = json.loads(run_ingest("stats", "--db", str(demo_db), "--json").stdout)
+    health = dict(sql(demo_db, "select outlet, pages from crawl_health where crawl_id = 1"))
+    assert {o["outlet"]: o["pages"] for o in stats["outlets"]} == health
+    assert stats["totals"]["pages"] == stats["last_crawl"]["pages"] == sum(health.values())
+    (not_found,) = sql(demo_db, "select count(*) from pages where status = 404")[0]
+    (stored,) = sql(demo_db, "select count(*) from pages")[0]
+    assert stored == sum(health.values()) + not_found
+    summary = run_ingest("stats", "--db", str(demo_db)).stdout
+    assert f"{sum(health.values())} pages" in summary.replace("\n", " ")
 
 
 def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
@@ -172,7 +186,8 @@ def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
     )
     with open(out, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 45 and {r["language"] for r in rows} == {"de"}
+    german = sql(demo_db, "select count(*) from articles where language = 'de'")[0][0]
+    assert len(rows) == german == 44 and {r["language"] for r in rows} == {"de"}
     assert all("\n" in r["text"] for r in rows)  # paragraphs kept, quoted
 
     searched = run_ingest("export", "--db", str(demo_db), "--search", "vaccine").stdout

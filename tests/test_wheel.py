@@ -16,8 +16,9 @@ import pytest
 
 from conftest import ROOT, run_ingest
 
-#: Columns that say when, not what: they differ between any two runs.
-WHEN = {"first_seen", "last_seen"}
+#: Columns that say when, not what: they differ between any two runs. Which of two copies is
+#: the original (duplicate_of, cluster_id) is the order their pages came in: texts are compared.
+WHEN = {"first_seen", "last_seen", "duplicate_of", "cluster_id"}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,11 @@ def articles(db: Path) -> dict[str, dict]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     rows = {
-        row["url"]: {k: v for k, v in dict(row).items() if k not in WHEN}
-        for row in conn.execute("select * from articles")
+        row["url"]: {k: v for k, v in dict(row).items() if k not in WHEN} | {"text": row["story"]}
+        for row in conn.execute(
+            "select a.*, coalesce(a.text, (select o.text from articles o"
+            " where o.id = a.duplicate_of)) as story from articles a"
+        )
     }
     conn.close()
     return rows

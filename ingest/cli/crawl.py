@@ -298,18 +298,21 @@ def crawl(
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@click.option("--again", is_flag=True, help="Crawl the next day's edition: one story corrected.")
 @WARC_OPTION
-def demo(db, workers, settings, verbose, warc_dir):
+def demo(db, workers, settings, verbose, warc_dir, again):
     """Crawl the bundled offline demo: fictional outlets served on 127.0.0.1.
 
     Everything runs for real (Scrapy, robots.txt, feeds, sitemaps, extraction in
-    worker processes, SQLite) without touching the internet.
+    worker processes, SQLite) without touching the internet. Run it again with
+    --again to see an incremental crawl find the one article that changed.
     """
     from ingest.crawl.report import print_next_steps
     from ingest.demo.server import DemoServer
+    from ingest.demo.site import build_site
 
     overrides = _base_overrides(workers, (), verbose, warc_dir)
-    with DemoServer() as server:
+    with DemoServer(build_site(2 if again else 1)) as server:
         overrides.update(
             INGEST_PROXY=server.proxy_url,
             INGEST_COMMAND="demo",  # the run's name in crawls (and what --resume matches)
@@ -322,7 +325,7 @@ def demo(db, workers, settings, verbose, warc_dir):
             server.site.start_urls(), db, overrides, _overrides(settings), "Demo crawl"
         )
     if status == 0:
-        print_next_steps(db, "vaccine")
+        print_next_steps(db, "vaccine", "" if again else f"ingest demo --again --db {db}")
     raise SystemExit(status)
 
 

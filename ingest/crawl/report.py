@@ -79,9 +79,11 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
     ).fetchall()
     return {
         "crawl": crawl_id,
-        "pages": db.execute("select count(*) from pages where crawl_id = ?", [crawl_id]).fetchone()[
-            0
-        ],
+        # as crawl_health and `ingest stats` count them: answered below 400 (a 404 is an error)
+        "pages": db.execute(
+            "select count(*) from pages where crawl_id = ? and coalesce(status, 0) < 400",
+            [crawl_id],
+        ).fetchone()[0],
         "articles": dict(per_outlet),
         "new": stats.get("store/new", 0),
         "updated": stats.get("store/updated", 0),
@@ -153,10 +155,12 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
         out.print(errors)
 
 
-def print_next_steps(db_path: str, query: str) -> None:
+def print_next_steps(db_path: str, query: str, first: str = "") -> None:
+    """The commands to try next; ``first`` (a command line) goes at the top."""
     Console().print(
         "\nNext, try:\n"
-        f"  ingest search {query} --db {db_path}\n"
+        + (f"  {first}\n" if first else "")
+        + f"  ingest search {query} --db {db_path}\n"
         f"  ingest serve --db {db_path}\n"
         f'  sqlite-utils {db_path} "select outlet, title from articles limit 5" --table\n'
         f"  ingest reextract --db {db_path}"

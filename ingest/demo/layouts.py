@@ -134,7 +134,7 @@ class Layout:
             "mainEntityOfPage": {"@type": "WebPage", "@id": a.url},
             "articleSection": a.section_label,
             "keywords": ", ".join(a.tags),
-            "inLanguage": self.outlet.language,
+            "inLanguage": a.language or self.outlet.language,
         }
 
     @staticmethod
@@ -157,10 +157,12 @@ class Layout:
 
     # -- pages -----------------------------------------------------------
 
-    def document(self, heading: str, head: str, body: str, body_class: str = "") -> str:
+    def document(
+        self, heading: str, head: str, body: str, body_class: str = "", lang: str | None = None
+    ) -> str:
         feed_type, title = FEED_TYPES[self.outlet.feed_format], attr(self.outlet.title)
         return f"""<!DOCTYPE html>
-<html lang="{self.outlet.language}">
+<html lang="{lang or self.outlet.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -180,7 +182,7 @@ class Layout:
     def article(self, a: DemoArticle, related: list[DemoArticle]) -> str:
         main = self.article_main(a, related)
         return self.document(
-            self.title(a.title), self.article_head(a), self.chrome(main), "article"
+            self.title(a.title), self.article_head(a), self.chrome(main), "article", a.language
         )
 
     def listing(self, heading: str, url: str, articles: list[DemoArticle]) -> str:

@@ -72,6 +72,7 @@ class DemoArticle:
     paragraphs: tuple[str, ...]
     modified: datetime | None = None
     number: int = 0  # the CMS's id, for sites that put one in URLs or markup
+    language: str | None = None  # when not the outlet's: agency copy run as filed
 
     @property
     def path(self) -> str:

@@ -22,6 +22,7 @@ from ingest.demo import feeds
 from ingest.demo.layouts import Layout
 from ingest.demo.model import DemoArticle, DemoOutlet
 from ingest.demo.outlets import LAYOUTS
+from ingest.demo.story import second_edition, shared
 from ingest.demo.text import draft, slugify
 
 SEED = 20210506
@@ -113,16 +114,21 @@ class DemoSite:
 
 
 @cache
-def build_site() -> DemoSite:
-    """The whole demo, built once per process (about a tenth of a second)."""
-    site = _Builder()
+def build_site(edition: int = 1) -> DemoSite:
+    """The whole demo, built once per process (about a tenth of a second).
+
+    Edition 2 is the site a day later, as ``ingest demo --again`` serves it: one article
+    corrected (see ``ingest.demo.story``); everything else is the same.
+    """
+    site = _Builder(edition)
     for index, layout_class in enumerate(LAYOUTS):
         site.add(layout_class(), random.Random(SEED + index))
     return DemoSite(site.files, site.outlets, tuple(site.articles), site.kinds)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, edition: int = 1) -> None:
+        self.edition = edition
         self.files: dict[tuple[str, str], tuple[str, bytes]] = {}
         self.outlets: dict[str, DemoOutlet] = {}
         self.articles: list[DemoArticle] = []
@@ -137,7 +143,10 @@ class _Builder:
     def add(self, layout: Layout, rng: random.Random) -> None:
         outlet = layout.outlet
         self.outlets[outlet.name] = outlet
-        articles = sorted(_write_articles(layout, rng), key=lambda a: a.published, reverse=True)
+        written = shared(layout, _write_articles(layout, rng))
+        articles = sorted(written, key=lambda a: a.published, reverse=True)
+        if self.edition > 1:
+            articles = second_edition(layout, articles)
         self.articles.extend(articles)
         layout.latest = articles[:6]
 

@@ -187,6 +187,9 @@ def process_page(
         article.plugins.append(by)
     if outlet:
         article.outlet, article.outlet_version = outlet.name, outlet.version
+        rules_used = article.provenance.get("outlet_rules") != "missed" and outlet.shapes_text
+        if rules_used and outlet.plugin and outlet.plugin not in article.plugins:
+            article.plugins.append(outlet.plugin)  # its data shaped the text, hook or not
     extracted = (article.published, article.published_day)
     for hook in ("clean_article", "normalize_article"):
         outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))

@@ -53,5 +53,14 @@ class Outlet:
         return bool(self._articles_re.search(url))
 
     @property
+    def shapes_text(self) -> bool:
+        """Whether the outlet declares rules for its pages' text (not only where to crawl):
+        an article they shaped lists the outlet's plugin, data-only as it may be."""
+        return bool(
+            self.body or self.paragraphs or self.headline or self.byline
+            or self.drop or self.boilerplate
+        )  # fmt: skip
+
+    @property
     def start_urls(self) -> list[str]:
         return [*self.seeds, *self.feeds, *self.sitemaps]

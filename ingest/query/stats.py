@@ -37,6 +37,10 @@ def error_rate(errors: int, requests: int) -> float | None:
     return round(errors / requests, 4) if requests else None
 
 
+#: A page row that counts as fetched: what ``crawl_health.pages`` counts (status below 400).
+PAGE_OK = "coalesce(pages.status, 0) < 400"
+
+
 def database_stats(db_path: str) -> dict[str, Any]:
     """Counts per outlet and for the last crawl, as plain data (what ``--json`` prints)."""
     with closing(connect(db_path)) as conn:
@@ -62,11 +66,14 @@ def _stats(conn: sqlite3.Connection, db_path: str) -> dict[str, Any]:
     fetched: dict[str, int] = defaultdict(int)
     failed: dict[str, int] = defaultdict(int)
     unfetched: dict[str, int] = defaultdict(int)  # errors for URLs no page row stands for
-    for host, n in conn.execute("select url_host(url), count(*) from pages group by 1"):
+    # Pages as crawl_health counts them: answered below 400. A 404 is an error, not a page.
+    for host, n in conn.execute(
+        f"select url_host(url), count(*) from pages where {PAGE_OK} group by 1"
+    ):
         fetched[host_outlet.get(host, "")] += n
     for host, n, missing in conn.execute(
-        "select url_host(url), count(*), sum(not exists"
-        " (select 1 from pages where pages.url = errors.url)) from errors group by 1"
+        "select url_host(url), count(*), sum(not exists (select 1 from pages"
+        f" where pages.url = errors.url and {PAGE_OK})) from errors group by 1"
     ):
         failed[host_outlet.get(host, "")] += n
         unfetched[host_outlet.get(host, "")] += missing
@@ -95,7 +102,7 @@ def _stats(conn: sqlite3.Connection, db_path: str) -> dict[str, Any]:
         "totals": {
             "articles": _count(conn, "select count(*) from articles"),
             "outlets": _count(conn, "select count(distinct outlet) from articles"),
-            "pages": _count(conn, "select count(*) from pages"),
+            "pages": _count(conn, f"select count(*) from pages where {PAGE_OK}"),
             "errors": _count(conn, "select count(*) from errors"),
             "article_versions": _count(conn, "select count(*) from article_versions"),
             "crawls": _count(conn, "select count(*) from crawls"),
@@ -113,12 +120,12 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         return None
     stats = json.loads(crawl["stats"] or "{}")
     crawl_id = crawl["id"]
-    pages = _count(conn, "select count(*) from pages where crawl_id = ?", [crawl_id])
+    pages = _count(conn, f"select count(*) from pages where crawl_id = ? and {PAGE_OK}", [crawl_id])
     errors = _count(conn, "select count(*) from errors where crawl_id = ?", [crawl_id])
     unfetched = _count(
         conn,
         "select count(*) from errors where crawl_id = ?"
-        " and not exists (select 1 from pages where pages.url = errors.url)",
+        f" and not exists (select 1 from pages where pages.url = errors.url and {PAGE_OK})",
         [crawl_id],
     )
     return {

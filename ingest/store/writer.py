@@ -377,12 +377,19 @@ class Store:
         return {row["url"]: (row["published"], row["published_source"]) for row in rows}
 
     def stored_pages(self, where: str = "kind = 'html' and status = 200") -> Iterator[dict]:
-        """Raw pages back, decompressed, for re-extraction without fetching."""
-        for row in self.db.query(
-            f"select url, content_type, fetched_at, body from pages where {where} order by url"
-        ):
-            row["body"] = decompress(row["body"])
-            yield row
+        """Raw pages back, decompressed, for re-extraction without fetching.
+
+        The URLs are read first and each page on its own, so no read is left open on the
+        connection while the articles made from them are written: a write between two rows
+        of one open query fails with "database table is locked" (sqlite-utils' first upsert
+        creates and drops a table) once more than a batch of articles is re-extracted.
+        """
+        urls = [u for (u,) in self.db.execute(f"select url from pages where {where} order by url")]
+        for url in urls:
+            sql = "select url, content_type, fetched_at, body from pages where url = ?"
+            for row in list(self.db.query(sql, [url])):  # read whole before the caller writes
+                row["body"] = decompress(row["body"])
+                yield row
 
 
 class _Tried(Exception):

@@ -1,9 +1,11 @@
-"""Datasette over a crawl's database: the metadata, canned queries and plugin ingest ships.
+"""Datasette over a crawl's database: the metadata, canned queries, dashboard and plugins
+ingest ships.
 
-``ingest serve`` runs Datasette's own ``serve`` command in-process with the plugin in
-``ingest.query.datasette.plugin`` registered and the metadata of ``ingest.query.datasette.metadata``
-written to a temporary file. Datasette opens the database read-only (``mode=ro``) and runs
-only SELECT statements, so a crawl can go on writing while it is browsed.
+``ingest serve`` runs Datasette's own ``serve`` command in-process with the plugins in
+``ingest.query.datasette.plugin`` and ``.pages`` registered, the templates of ``templates/``,
+and the metadata of ``ingest.query.datasette.metadata`` written to a temporary file. Datasette
+opens the database read-only (``mode=ro``) and runs only SELECT statements, so a crawl can go
+on writing while it is browsed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from pathlib import Path
 
 from ingest.query.datasette.metadata import build_metadata
 
+#: Datasette's templates as ingest changes them (table order, article heading, canned queries).
+TEMPLATES = Path(__file__).parent / "templates"
+
 #: Datasette settings ingest serves with (more can be given after ``--``).
 SETTINGS = {
     "sql_time_limit_ms": "3000",  # the same-story and quality queries read every article
@@ -23,19 +28,21 @@ SETTINGS = {
 
 
 def register_plugin() -> None:
-    """Register ingest's Datasette plugin with Datasette's plugin manager (once)."""
+    """Register ingest's Datasette plugins with Datasette's plugin manager (once)."""
     from datasette.plugins import pm
 
-    from ingest.query.datasette import plugin
+    from ingest.query.datasette import pages, plugin
 
-    if not pm.is_registered(plugin):
-        pm.register(plugin, name="ingest")
+    for module, name in ((plugin, "ingest"), (pages, "ingest-pages")):
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
 
 
 def datasette_args(
     db: str, host: str, port: int, metadata_path: str, extra: Sequence[str] = ()
 ) -> list[str]:
     args = ["serve", db, "--host", host, "--port", str(port), "--metadata", metadata_path]
+    args += ["--template-dir", str(TEMPLATES)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, value]
     return [*args, *extra]

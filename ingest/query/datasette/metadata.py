@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+from ingest.query.datasette.dashboard import SLUG, dashboard
 from ingest.query.datasette.queries import canned_queries
 from ingest.query.search import connect, table_columns
 from ingest.store.descriptions import DESCRIPTIONS
@@ -45,6 +46,7 @@ BROWSING: dict[str, dict[str, Any]] = {
     "crawl_health": {"sort_desc": "crawl_id", "facets": ["outlet"]},
     # The near-duplicate index: numbers only a machine reads; listed last, among hidden tables.
     "article_lsh": {"hidden": True},
+    "article_minhash": {"hidden": True},
 }
 
 
@@ -78,14 +80,12 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
+    queries = canned_queries(article_columns(db_path))
+    for query in queries.values():
+        query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {
         "title": TITLE,
         "description": DESCRIPTION,
-        "databases": {
-            name: {
-                "description": DESCRIPTION,
-                "tables": tables,
-                "queries": canned_queries(article_columns(db_path)),
-            }
-        },
+        "databases": {name: {"description": DESCRIPTION, "tables": tables, "queries": queries}},
+        "plugins": {"datasette-dashboards": {SLUG: dashboard(name)}},
     }

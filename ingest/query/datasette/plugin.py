@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from ingest.article import decompress
 from ingest.extract.process import decode_html
+from ingest.query.datasette.pages import URL_COLUMNS, url_cell
 from ingest.query.search import fts_query
 from ingest.store.descriptions import DESCRIPTIONS
 
@@ -42,13 +43,14 @@ CSS = """
 .ingest-related { display: block; margin-top: 0.3em; font-size: 0.9em; }
 .ingest-related a { margin-right: 0.8em; }
 mark { background: #ffe58a; padding: 0 0.1em; }
-/* Wide tables: room for headlines and texts, long URLs wrapped. */
+/* Wide tables: room for headlines and texts; URLs shortened (pages.short_url), never wrapped. */
 td.col-title, td.col-current_title, td.col-earlier_title { min-width: 14em; }
 body.table td.col-text, td.col-snippet { min-width: 24em; }
 td.col-outlet, td.col-published, td.col-day { white-space: nowrap; }
-body.table td.col-url, body.table td.col-canonical_url, body.table td.col-found_via {
-  max-width: 18em; overflow-wrap: anywhere; font-size: 0.85em;
-}
+a.ingest-url { white-space: nowrap; font-size: 0.85em; }
+.ingest-dateline { margin-top: -0.5em; color: #555; }
+.ingest-id { font-size: 0.85em; color: #888; }
+details.ingest-sql pre { white-space: pre-wrap; font-size: 0.85em; }
 /* Column descriptions above a table: two a line rather than one. */
 dl.column-descriptions {
   display: grid; grid-template-columns: repeat(2, max-content minmax(0, 1fr));
@@ -328,6 +330,10 @@ async def _related(datasette, database: str, row: Any) -> Markup:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    view, request = _page(datasette, database, table) if table else (None, None)
+    is_url = isinstance(value, str) and value.startswith(("http://", "https://"))
+    if column in URL_COLUMNS and is_url and not (table == "articles" and view == "row"):
+        return url_cell(value)
     if table is None:  # a query's results
         if isinstance(value, str) and "<mark>" in value:
             return marked(value)
@@ -343,7 +349,6 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup('zlib-compressed HTML, {:,} bytes (<a href="{}">read as text</a>)').format(
             len(value), href
         )
-    view, request = _page(datasette, database, table)
     if table not in ("articles", "article_versions"):
         if table == "errors" and column == "traceback" and view == "row" and value:
             return Markup('<pre class="ingest-source">{}</pre>').format(value)

@@ -74,6 +74,38 @@ where articles_fts match fts_words(:q)
 order by rank
 limit 100""",
     },
+    "follow_search": {
+        "title": "Follow a search as an Atom feed",
+        "description": (
+            "The 50 newest articles matching a search, newest first, as a feed reader reads "
+            "them: subscribe to this page's .atom link (follow_search.atom?q=WORDS). Words as "
+            "in search; outlet and language are optional."
+        ),
+        "params": ["q", "outlet", "language"],
+        # datasette-atom turns the atom_* columns into entries; an entry's time needs an
+        # offset, so a publication date without one gives way to when it was first stored.
+        "sql": """\
+select
+  articles.url as atom_id,
+  articles.title as atom_title,
+  case
+    when articles.published glob '????-??-??T*[+-]??:??' or articles.published glob '*Z'
+      then articles.published
+    else articles.first_seen
+  end as atom_updated,
+  articles.url as atom_link,
+  coalesce(articles.outlet, articles.site) as atom_author_name,
+  substr(articles.text, 1, 500) as atom_content,
+  articles.outlet,
+  articles.published
+from articles_fts
+join articles on articles.rowid = articles_fts.rowid
+where articles_fts match fts_words(:q)
+  and (:outlet = '' or articles.outlet = :outlet)
+  and (:language = '' or articles.language = :language)
+order by articles.published_day desc, articles.published desc
+limit 50""",
+    },
     "latest_per_outlet": {
         "title": "Latest articles per outlet",
         "description": "The five most recently published articles of each outlet.",
