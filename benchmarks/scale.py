@@ -20,6 +20,7 @@ the duplicate filter's fingerprints) and the merge speed of the shards.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import socket
 import sqlite3
@@ -73,7 +74,8 @@ def serve(address: str, pages: dict[str, bytes], latency: float) -> ThreadingHTT
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body or b"")))
             self.end_headers()
-            self.wfile.write(body or b"")
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body or b"")  # a worker killed mid-answer (--kill)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -212,7 +214,7 @@ def redis_memory(urls: int) -> None:
           f"{seen * per:,.0f} MiB, all {total * per:,.0f} MiB")  # fmt: skip
 
 
-def kill_trials(trials: int, seeds: list[str], articles: int) -> None:
+def kill_trials(trials: int, seeds: list[str], articles: int, args_keep: str = "") -> None:
     """kill -9 one process of a shared crawl (the seeding one or a worker, with its extraction
     processes) at a random moment, restart it on its shard, merge: count what was lost."""
     import os
@@ -265,6 +267,8 @@ def kill_trials(trials: int, seeds: list[str], articles: int) -> None:
                 ).fetchone()
             redis.terminate()
             redis.wait()
+            if articles - distinct and args_keep:
+                shutil.copytree(folder, f"{args_keep}-{trial + 1}")
         lost = articles - distinct
         lost_total += lost
         print(f"trial {trial + 1}: killed {'seeding crawl' if victim == 0 else 'worker'} "
@@ -286,6 +290,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--redis-urls", type=int, default=100_000)
     parser.add_argument("--no-merge", dest="merge", action="store_false")
+    parser.add_argument("--keep", default="", help="with --kill: copy a trial that lost here")
     parser.add_argument(
         "--kill", type=int, default=0, metavar="N", help="instead: N trials of kill -9 mid-crawl"
     )
@@ -298,7 +303,7 @@ def main() -> None:
     seeds = [f"http://{s.server_address[0]}:{s.server_address[1]}/" for s in servers]
     pages = args.hosts * (args.articles + 1)
     if args.kill:
-        kill_trials(args.kill, seeds, args.hosts * args.articles)
+        kill_trials(args.kill, seeds, args.hosts * args.articles, args.keep)
         return
     print(f"{args.hosts} hosts, {pages} pages, {args.latency * 1000:.0f} ms an answer, one request "
           f"per host per {args.delay} s, {args.concurrency} in flight per worker")  # fmt: skip

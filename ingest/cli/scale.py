@@ -22,12 +22,15 @@ REDIS_HELP = "The Redis server whose queue the crawl's workers share: redis://HO
 def redis_client(url: str) -> Any:
     """A client for the shared queue, or a clear error: the missing package, a wrong address."""
     try:
-        from ingest.crawl.shared_frontier import connect
+        import redis  # noqa: F401
+        import scrapy_redis  # noqa: F401
     except ImportError as exc:
         raise click.ClickException(
             f"a shared crawl needs scrapy-redis ({exc}): pip install 'ingest[redis]'"
         ) from None
     from redis.exceptions import RedisError
+
+    from ingest.crawl.shared_redis import connect
 
     try:
         return connect(url)
@@ -37,7 +40,7 @@ def redis_client(url: str) -> Any:
 
 def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], depth: int) -> None:
     """Describe the crawl in Redis, so workers on other machines crawl the same sites."""
-    from ingest.crawl.shared_frontier import publish_crawl
+    from ingest.crawl.shared_redis import publish_crawl
 
     spec = {
         "seeds": seeds.urls,
@@ -70,7 +73,7 @@ def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir, kno
     workers as you like, anywhere that reaches Redis. Each stops when the queue
     is empty and no worker holds a request; then `ingest merge` the shards.
     """
-    from ingest.crawl.shared_frontier import read_crawl
+    from ingest.crawl.shared_redis import read_crawl
 
     cmdline = _overrides(settings)
     prefix = cmdline.get("INGEST_REDIS_KEY") or "ingest:news"

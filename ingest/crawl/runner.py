@@ -35,7 +35,7 @@ def crawl_settings(
     settings.update(overrides or {}, priority="cmdline")
     settings.update(cmdline or {}, priority="cmdline")
     if url := settings.get("INGEST_REDIS_URL"):
-        from ingest.crawl.shared_frontier import redis_settings
+        from ingest.crawl.shared_redis import redis_settings
 
         for name, value in redis_settings(url).items():  # the user's own -s pairs win
             if name in (cmdline or {}):

@@ -30,7 +30,6 @@ import os
 import secrets
 import socket
 import time
-import zlib
 from collections import deque
 from typing import Any
 
@@ -45,96 +44,17 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from ingest.crawl import request_json
+from ingest.crawl.shared_redis import (
+    LOOK_AHEAD,
+    POLL_SECONDS,
+    POP_AND_LEASE,
+    PUSH_UNSEEN,
+    REQUEUE_DEAD,
+    Keys,
+    score,
+)
 
 logger = logging.getLogger(__name__)
-
-# Pop the best request whose site is free to be asked now (no other request took its turn,
-# see shared_politeness; ARGV[2] the turn key prefix), among the ARGV[3] best, else the best;
-# and lease it to worker ARGV[1], in one step: nothing is ever out of both queue and leases.
-_POP = """
-local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
-if #items == 0 then return nil end
-local pick = 1
-for i = 1, #items, 2 do
-  local host = string.match(items[i], '^{"url":"%a+://([^/:"@?#]+)')
-  if host == nil or redis.call('EXISTS', ARGV[2] .. string.lower(host)) == 0 then
-    pick = i
-    break
-  end
-end
-local id = redis.sha1hex(items[pick])
-redis.call('ZREM', KEYS[1], items[pick])
-redis.call('HSET', KEYS[2], id, items[pick])
-redis.call('HSET', KEYS[3], id, ARGV[1] .. ' ' .. items[pick + 1])
-return {id, items[pick]}
-"""
-# Queue a request unless its fingerprint (ARGV[1]; empty: never filtered) was seen already.
-_PUSH = """
-if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-return 1
-"""
-# Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
-# ARGV[2]: the worker asking, alive whatever its key says after an outage).
-_REAP = """
-local owners = redis.call('HGETALL', KEYS[3])
-local back = 0
-for i = 1, #owners, 2 do
-  local worker, score = string.match(owners[i + 1], '^(%S+) (%S+)$')
-  if worker ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. worker) == 0 then
-    local data = redis.call('HGET', KEYS[2], owners[i])
-    if data then redis.call('ZADD', KEYS[1], score, data) end
-    redis.call('HDEL', KEYS[2], owners[i])
-    redis.call('HDEL', KEYS[3], owners[i])
-    back = back + 1
-  end
-end
-return back
-"""
-
-
-#: How often an idle worker looks at the shared queue again.
-POLL_SECONDS = 0.2
-#: How far down the queue a worker looks for a request to a site whose turn is free.
-LOOK_AHEAD = 16
-
-
-def redis_settings(url: str) -> dict[str, Any]:
-    """The Scrapy settings that move the frontier to the Redis server at ``url``."""
-    return {
-        "INGEST_REDIS_URL": url,
-        "REDIS_URL": url,
-        "SCHEDULER": "ingest.crawl.shared_frontier.SharedScheduler",
-        "SCHEDULER_SERIALIZER": "ingest.crawl.request_json",
-        "SCHEDULER_PERSIST": True,  # other workers still crawl when this one stops
-        # After the address guard, just before the download: a refused request takes no turn.
-        "DOWNLOADER_MIDDLEWARES": {"ingest.crawl.shared_politeness.SharedPoliteness": 770},
-        # A page whose fetch waits for Redis must not wait forever: a timeout pauses instead.
-        "REDIS_PARAMS": {"socket_timeout": 5, "socket_connect_timeout": 5},
-    }
-
-
-def _score(request: Any) -> float:
-    """Priority first; within one priority, URLs in an order that mixes their sites.
-
-    Redis orders equal scores by the member's bytes, which begin with the URL: all
-    of one site's pages would come out together and wait on that site's politeness
-    while other sites idle. A fraction from the URL's hash spreads them out.
-    """
-    return -request.priority + (zlib.crc32(request.url.encode()) % 1000) / 2000
-
-
-class Keys:
-    """Where one crawl's shared state lives in Redis, all under one prefix."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-        self.queue = f"{prefix}:requests"
-        self.seen = f"{prefix}:seen"
-        self.leases = f"{prefix}:leases"
-        self.owners = f"{prefix}:owners"
-        self.alive = f"{prefix}:alive:"
-        self.turn = f"{prefix}:turn:"  # a site's turn, taken by the request asking it now
 
 
 class SharedScheduler(Scheduler):
@@ -166,9 +86,9 @@ class SharedScheduler(Scheduler):
     def open(self, spider: Any) -> None:
         self.spider = spider
         self.queue = PriorityQueue(self.server, spider, self.keys.queue, request_json)
-        self._pop = self.server.register_script(_POP)
-        self._reap = self.server.register_script(_REAP)
-        self._push = self.server.register_script(_PUSH)
+        self._pop = self.server.register_script(POP_AND_LEASE)
+        self._reap = self.server.register_script(REQUEUE_DEAD)
+        self._push = self.server.register_script(PUSH_UNSEEN)
         self._unsent: deque[Any] = deque()  # found while Redis was away
         self._unacked: list[str] = []  # leases done while Redis was away
         self._mine: set[str] = set()  # leases this worker holds
@@ -225,7 +145,7 @@ class SharedScheduler(Scheduler):
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         data = self.queue._encode_request(request)
         queued = self._push(
-            keys=[self.keys.seen, self.keys.queue], args=[fingerprint, _score(request), data]
+            keys=[self.keys.seen, self.keys.queue], args=[fingerprint, score(request), data]
         )
         if queued:
             self.stats.inc_value("redis/enqueued")
@@ -375,29 +295,3 @@ class SharedScheduler(Scheduler):
         self._idle_since = self._idle_since or time.monotonic()
         if time.monotonic() - self._idle_since < self.idle_close:
             raise DontCloseSpider
-
-
-# -- the crawl's description, for workers that join it -----------------------------
-
-
-def connect(url: str) -> Any:
-    """A client for the server at ``url``, asked once: a wrong address fails here, clearly."""
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
-    client.ping()
-    return client
-
-
-def publish_crawl(client: Any, prefix: str, spec: dict[str, Any]) -> None:
-    """What the seeding command was asked (sites, patterns, options), for every worker."""
-    client.set(f"{prefix}:crawl", request_json.dumps({"url": "", **spec}))
-
-
-def read_crawl(client: Any, prefix: str) -> dict[str, Any] | None:
-    data = client.get(f"{prefix}:crawl")
-    if data is None:
-        return None
-    spec = request_json.loads(data)
-    spec.pop("url", None)
-    return spec

@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from scrapy.exceptions import NotConfigured
 from scrapy_redis import connection
 
-from ingest.crawl.shared_frontier import Keys
+from ingest.crawl.shared_redis import Keys
 
 logger = logging.getLogger(__name__)
 

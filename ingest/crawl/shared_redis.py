@@ -1,0 +1,128 @@
+"""Where a shared crawl lives in Redis: its keys, the scripts that change them, its settings.
+
+The scheduler (``shared_frontier``) and the politeness middleware
+(``shared_politeness``) both work on these keys; each change that must not be
+seen half done (a pop and its lease, a URL marked seen and queued, a dead
+worker's leases put back) is one Lua script, which Redis runs atomically.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from ingest.crawl import request_json
+
+# Pop the best request whose site is free to be asked now (no other request took its turn,
+# see shared_politeness; ARGV[2] the turn key prefix), among the ARGV[3] best, else the best;
+# and lease it to worker ARGV[1], in one step: nothing is ever out of both queue and leases.
+POP_AND_LEASE = """
+local items = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
+if #items == 0 then return nil end
+local pick = 1
+for i = 1, #items, 2 do
+  local host = string.match(items[i], '^{"url":"%a+://([^/:"@?#]+)')
+  if host == nil or redis.call('EXISTS', ARGV[2] .. string.lower(host)) == 0 then
+    pick = i
+    break
+  end
+end
+local id = redis.sha1hex(items[pick])
+redis.call('ZREM', KEYS[1], items[pick])
+redis.call('HSET', KEYS[2], id, items[pick])
+redis.call('HSET', KEYS[3], id, ARGV[1] .. ' ' .. items[pick + 1])
+return {id, items[pick]}
+"""
+# Queue a request unless its fingerprint (ARGV[1]; empty: never filtered) was seen already.
+PUSH_UNSEEN = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+# Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
+# ARGV[2]: the worker asking, alive whatever its key says after an outage).
+REQUEUE_DEAD = """
+local owners = redis.call('HGETALL', KEYS[3])
+local back = 0
+for i = 1, #owners, 2 do
+  local worker, score = string.match(owners[i + 1], '^(%S+) (%S+)$')
+  if worker ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. worker) == 0 then
+    local data = redis.call('HGET', KEYS[2], owners[i])
+    if data then redis.call('ZADD', KEYS[1], score, data) end
+    redis.call('HDEL', KEYS[2], owners[i])
+    redis.call('HDEL', KEYS[3], owners[i])
+    back = back + 1
+  end
+end
+return back
+"""
+
+
+#: How often an idle worker looks at the shared queue again.
+POLL_SECONDS = 0.2
+#: How far down the queue a worker looks for a request to a site whose turn is free.
+LOOK_AHEAD = 16
+
+
+def redis_settings(url: str) -> dict[str, Any]:
+    """The Scrapy settings that move the frontier to the Redis server at ``url``."""
+    return {
+        "INGEST_REDIS_URL": url,
+        "REDIS_URL": url,
+        "SCHEDULER": "ingest.crawl.shared_frontier.SharedScheduler",
+        "SCHEDULER_SERIALIZER": "ingest.crawl.request_json",
+        "SCHEDULER_PERSIST": True,  # other workers still crawl when this one stops
+        # After the address guard, just before the download: a refused request takes no turn.
+        "DOWNLOADER_MIDDLEWARES": {"ingest.crawl.shared_politeness.SharedPoliteness": 770},
+        # A page whose fetch waits for Redis must not wait forever: a timeout pauses instead.
+        "REDIS_PARAMS": {"socket_timeout": 5, "socket_connect_timeout": 5},
+    }
+
+
+def score(request: Any) -> float:
+    """Priority first; within one priority, URLs in an order that mixes their sites.
+
+    Redis orders equal scores by the member's bytes, which begin with the URL: all
+    of one site's pages would come out together and wait on that site's politeness
+    while other sites idle. A fraction from the URL's hash spreads them out.
+    """
+    return -request.priority + (zlib.crc32(request.url.encode()) % 1000) / 2000
+
+
+class Keys:
+    """Where one crawl's shared state lives in Redis, all under one prefix."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.queue = f"{prefix}:requests"
+        self.seen = f"{prefix}:seen"
+        self.leases = f"{prefix}:leases"
+        self.owners = f"{prefix}:owners"
+        self.alive = f"{prefix}:alive:"
+        self.turn = f"{prefix}:turn:"  # a site's turn, taken by the request asking it now
+
+
+# -- the crawl's description, for workers that join it -----------------------------
+
+
+def connect(url: str) -> Any:
+    """A client for the server at ``url``, asked once: a wrong address fails here, clearly."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    client.ping()
+    return client
+
+
+def publish_crawl(client: Any, prefix: str, spec: dict[str, Any]) -> None:
+    """What the seeding command was asked (sites, patterns, options), for every worker."""
+    client.set(f"{prefix}:crawl", request_json.dumps({"url": "", **spec}))
+
+
+def read_crawl(client: Any, prefix: str) -> dict[str, Any] | None:
+    data = client.get(f"{prefix}:crawl")
+    if data is None:
+        return None
+    spec = request_json.loads(data)
+    spec.pop("url", None)
+    return spec
