@@ -137,3 +137,28 @@ def test_the_readers_keep_what_precedes_the_damage():
     feed = b"\n<b>Warning</b>: x\n<?xml version='1.0'?><rss><channel><item><link>https://n.example/?a=1&b=2</link></item></channel></rss>"
     read = feed_entries(feed)
     assert [e.url for e in read] == ["https://n.example/?a=1&b=2"] and read.problem is None
+
+
+def test_the_feed_reader_reads_what_feeds_get_wrong():
+    """Cases where ingest differed from feedparser on its own test feeds, now read alike."""
+    items = (
+        # a <guid> before the <link>: the link is the entry's URL
+        "<item><guid>https://n.example/guid</guid><link>https://n.example/link</link></item>"
+        # an Atom id that is a URL, and no alternate link: the id
+        "<entry><id>https://n.example/id</id><link rel='enclosure' href='https://n.example/a.mp3'/>"
+        "</entry>"
+        # a dc: prefix the feed never declared keeps its date
+        "<item><link>https://n.example/dc</link><dc:date>2024-03-05</dc:date></item>"
+        # a link in CDATA keeps its ampersand as it is; a bare one outside is escaped
+        "<item><link><![CDATA[https://n.example/c?a=1&b=2]]></link></item>"
+        "<item><link>https://n.example/b?a=1&b=2&amp;c=3</link></item>"
+    )
+    read = feed_entries(f"<rss><channel>{items}</channel></rss>".encode())
+    assert [(e.url, e.date) for e in read] == [
+        ("https://n.example/link", None),
+        ("https://n.example/id", None),
+        ("https://n.example/dc", "2024-03-05"),
+        ("https://n.example/c?a=1&b=2", None),
+        ("https://n.example/b?a=1&b=2&c=3", None),
+    ]
+    assert read.problem is None

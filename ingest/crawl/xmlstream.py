@@ -12,6 +12,8 @@ repaired, so that nothing after it is lost.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -24,9 +26,9 @@ if TYPE_CHECKING:
 
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""")
 _SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
-_BARE_AMPERSAND = re.compile(
-    rb"<!\[CDATA\[.*?\]\]>|&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)", re.S
-)
+_BARE = rb"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)"
+_BARE_AMPERSAND = re.compile(_BARE)  # found fast: it starts with a literal
+_BARE_OUTSIDE_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>|" + _BARE, re.S)
 _TRUNCATED_IN = re.compile(r"Premature end of data in tag (?:[\w.-]+:)?([\w.-]+)")
 #: libxml2 errors after which it reads no further, recover mode or not.
 _STOPS = {
@@ -41,7 +43,9 @@ _STOPS = {
 _CONTAINERS = {"urlset", "sitemapindex", "rss", "channel", "feed", "rdf"}
 
 
+@functools.lru_cache(maxsize=256)  # a listing repeats a handful of names, 50,000 times
 def local(tag: object) -> str:
+    """An element's name without namespace or prefix, lower-cased; "" for a comment or PI."""
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()  # dc:date, its prefix undeclared
@@ -133,15 +137,28 @@ def repair(body: bytes) -> tuple[bytes, tuple[str, str] | None]:
             body = body[: subset.start()] + body[subset.end() :]
             problem = ("entities", "declares XML entities of its own: not expanded")
     if _BARE_AMPERSAND.search(body):
-        body = _BARE_AMPERSAND.sub(_escape, body)
+        body = _BARE_OUTSIDE_CDATA.sub(_escape, body)
     declared = _DECLARED.match(body)
     encoding = declared[1].decode("ascii").lower() if declared else "utf-8"
     if encoding not in ("utf-8", "utf8") or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return body, problem
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    bad = _not_utf8(body)
+    if bad is not None:
         body = body.decode("cp1252", errors="replace").encode("utf-8")
-        message = f"not the UTF-8 it declares (byte {exc.start:,}): read as Windows-1252"
+        message = f"not the UTF-8 it declares (byte {bad:,}): read as Windows-1252"
         return body, ("bad_encoding", message)
     return body, problem
+
+
+def _not_utf8(body: bytes, chunk: int = 1 << 20) -> int | None:
+    """Where the body stops being UTF-8, or None; checked a megabyte at a time, so a
+    60 MB sitemap is not copied whole into a string to find out."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    for start in range(0, len(body), chunk):
+        pending = len(decoder.getstate()[0])  # a character's first bytes, from the last chunk
+        try:
+            decoder.decode(view[start : start + chunk], final=start + chunk >= len(body))
+        except UnicodeDecodeError as exc:
+            return start - pending + exc.start
+    return None
