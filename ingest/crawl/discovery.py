@@ -7,6 +7,24 @@ article already stored and unchanged since.
 
 Dates are kept as UTC ISO 8601 strings, comparable as text:
 ``2024-03-01T08:00:00+00:00``, or ``2024-03-01`` when the source gives a day only.
+
+Why our own reader rather than feedparser or Scrapy's ``Sitemap`` (measured by
+``benchmarks/listings.py`` on the demo's feeds and sitemaps, listings shaped like
+the test sites' and malformed ones; medians on a shared 2-core machine):
+
+- feedparser 6.0 finds the same URLs and dates on all of them, and takes 60 to
+  110 ms for a 500-item RSS feed where this reader takes 6 to 11. Its word on a
+  broken feed is a ``bozo`` flag; a crawl needs an errors row and the entries
+  read before the damage.
+- Scrapy 2.19's ``Sitemap`` streams as this does (the same memory on a 60 MB
+  sitemap) and is 10 to 15% quicker with its dates parsed (0.79 s against 0.93 s
+  for 50,000 URLs: 3 µs a URL, nothing beside fetching them), but keeps only
+  an entry's direct children, so a Google News sitemap's publication dates are
+  lost (0 of 4), and it ends silently where libxml2 stops: a truncated sitemap
+  gives its half entry, an entity payload loses every entry after it.
+
+How broken and hostile XML is read, and what each damage costs, is
+``ingest.crawl.xmlstream``'s.
 """
 
 from __future__ import annotations
