@@ -34,14 +34,13 @@ from twisted.python.failure import Failure
 from ingest.crawl.discovery import (
     MAX_ENTRIES,
     Entry,
-    absolute,
-    feed_entries,
+    listed,
+    mislabelled,
     older_than,
     page_kind,
     parse_date,
     parse_since,
     robots_sitemaps,
-    sitemap_entries,
 )
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.frontier import FrontierReader, Known
@@ -299,15 +298,17 @@ class NewsSpider(Planner, scrapy.Spider):
             else:
                 entries = [Entry(u) for u in item.outcome.links if self.wanted_link(u)]
             via = f"link {item.url}"
-        elif item.kind in ("feed", "sitemap"):
-            read = feed_entries if item.kind == "feed" else sitemap_entries
-            listing = read(item.body, self.max_entries)
-            entries = [absolute(e, item.url) for e in listing]
-            sitemap = listing.index
+        problems: list[tuple[str, str]] = []
+        if item.kind in ("feed", "sitemap"):
+            listing, problems = listed(item.kind, item.body, item.url, self.max_entries)
+            entries, sitemap = list(listing), listing.index
             via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
-            if message := listing.too_many(self.max_entries):
-                error = error_record("discover", "too_many_entries", message)
-                item.outcome = Outcome(url=item.url, errors=[error])
+        if message := mislabelled(item.kind, item.content_type):
+            problems.append(("not_a_feed", message))
+        if problems:  # the entries read are planned all the same
+            errors = [error_record("discover", kind, message) for kind, message in problems]
+            item.outcome = item.outcome or Outcome(url=item.url)
+            item.outcome.errors.extend(errors)
         requests = []
         for entry in entries:
             request = self.plan(

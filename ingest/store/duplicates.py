@@ -16,6 +16,20 @@ With 32 x 4 a pair at 0.6 similarity becomes a candidate 99% of the time, at
 headline and first paragraph with the last two cut leaves a 500-word story at
 about 0.7; different stories written from the same phrases (the demo's) stay
 below 0.55.
+
+Why our own rather than datasketch 2.0 (``benchmarks/near_duplicates.py``): the
+LSH index is two tables of the database (``article_minhash``, ``article_lsh``),
+so an article stored today joins the cluster of a story a crawl stored last
+month, and ``ingest merge`` clusters the articles of several shards with the
+same code (``ingest.store.shards``). datasketch's ``MinHashLSH`` keeps its index
+in memory (or in Redis or Cassandra): every crawl would first rebuild it from
+every stored signature. On the same texts it is no better: of the 48 evaluation
+pages with two wire copies each, both find 48 clusters and no false one, ours
+all 48 exactly, datasketch 46 (it leaves out copies at a true Jaccard of 0.63
+and 0.75); on the demo's 180 distinct stories neither clusters any, with 36
+syndicated ones both find 36 (datasketch 35 exactly). Per article, about a
+millisecond either way: 0.95 ms for ours inside the store step against 1.2 ms
+for datasketch in memory (medians of 5, shared machine).
 """
 
 from __future__ import annotations
