@@ -502,3 +502,25 @@ def test_a_merged_database_is_served(tmp_path):
             assert json.load(answer) == [{"n": 10}]
     stats = run_ingest("stats", "--db", str(tmp_path / "news.db"))
     assert "10" in stats.stdout
+
+
+@needs_redis
+def test_a_lease_held_through_idleness_is_released_and_counted(redis_server):
+    """A request whose processing ended without a stored page or error (a spider error)
+    must not keep every worker of the crawl waiting for it forever."""
+    from scrapy.exceptions import DontCloseSpider
+
+    scheduler, spider = scheduler_for(redis_server)
+    scheduler.orphan_seconds = 0.3
+    scheduler.enqueue_request(Request("http://127.0.0.1:1/a.html", callback=spider.parse))
+    assert scheduler.next_request() is not None
+    client = redis_server.client()
+    with pytest.raises(DontCloseSpider):
+        scheduler._idle(spider)  # idle: the pipeline may still be committing its page
+    assert client.hlen("ingest:news:owners") == 1
+    time.sleep(0.4)
+    with pytest.raises(DontCloseSpider):
+        scheduler._idle(spider)  # still held, still idle: released, the grace period begins
+    assert client.hlen("ingest:news:owners") == 0 and client.zcard("ingest:news:requests") == 0
+    assert scheduler.stats.get_value("redis/ended_unstored") == 1
+    scheduler.close("finished")

@@ -80,6 +80,7 @@ class SharedScheduler(Scheduler):
         scheduler.stats = crawler.stats
         scheduler.lease_seconds = settings.getfloat("INGEST_REDIS_LEASE", 60)
         scheduler.idle_close = settings.getfloat("INGEST_REDIS_IDLE", 10)
+        scheduler.orphan_seconds = 2.0  # idle and still holding leases for this long
         scheduler.worker = f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(3)}"
         return scheduler
 
@@ -94,6 +95,7 @@ class SharedScheduler(Scheduler):
         self._mine: set[str] = set()  # leases this worker holds
         self._away_since: float | None = None
         self._idle_since: float | None = None
+        self._orphans_since: float | None = None
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
         spider.release_leases = self.ack
         self._beat()
@@ -168,6 +170,7 @@ class SharedScheduler(Scheduler):
             return None
         lease, data = popped[0].decode(), popped[1]
         self._mine.add(lease)
+        self._orphans_since = None  # busy again: leases held are in flight
         try:
             request = request_from_dict(request_json.loads(data), spider=self.spider)
         except (ValueError, TypeError, AttributeError) as exc:
@@ -277,6 +280,27 @@ class SharedScheduler(Scheduler):
             self._away_since = None
             self._beat()
 
+    def _release_orphans(self) -> None:
+        """Leases this worker still holds while it has nothing in flight.
+
+        Every request ends in a page or an error row, whose commit releases its lease;
+        the pipeline commits whenever the crawl is idle. A lease held through
+        ``orphan_seconds`` of idleness belongs to a request whose processing ended
+        without either (a spider error, in the log): it is released, and counted, so
+        the shared crawl can end instead of waiting for it forever.
+        """
+        if not self._mine:
+            self._orphans_since = None
+            return
+        now = time.monotonic()
+        if self._orphans_since is None:
+            self._orphans_since = now
+        elif now - self._orphans_since >= self.orphan_seconds:
+            logger.error("%d requests ended without a page or error stored", len(self._mine))
+            self.stats.inc_value("redis/ended_unstored", len(self._mine))
+            self.ack(sorted(self._mine))
+            self._orphans_since = None
+
     def _crawl_over(self) -> bool:
         """Nothing queued and no lease held by anyone: no crawl is under way."""
         return not self.server.zcard(self.keys.queue) and not self.server.hlen(self.keys.owners)
@@ -285,6 +309,7 @@ class SharedScheduler(Scheduler):
         """Stay while Redis is away or any worker may still find URLs; then a grace period."""
         try:
             self._flush_unsent()
+            self._release_orphans()
             busy = not self._crawl_over()
         except RedisError as exc:
             self._away(exc)
