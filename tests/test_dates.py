@@ -92,6 +92,9 @@ def test_stamps_read_iso_rfc_2822_and_dotted_days():
     assert read_stamp("Di., 25.01.2022 - 14:45").text == "2022-01-25"
     assert read_stamp("2019") is None
     assert read_stamp("2024-13-01") is None
+    # an offset of a day or more is no time zone: no date, rather than an error
+    assert read_stamp("2024-03-01T10:00:00+99:00") is None
+    assert read_stamp("2024-03-01T10:00:00-2400") is None
 
 
 def test_future_dates_and_copyright_years_are_refused():
@@ -184,3 +187,27 @@ def test_a_plugin_that_redates_an_article_moves_its_day():
     <p>And a second paragraph that says a little more about it.</p></article></body></html>"""
     article = process_page(plugins, "https://news.example/story", html, classify=False).article
     assert (article["published"], article["published_day"]) == ("2024-02-29", "2024-02-29")
+
+
+def modified(published: str, changed: str) -> str | None:
+    html = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle",
+      "datePublished": "{published}", "dateModified": "{changed}"}}</script></head></html>"""
+    return dates(html).modified
+
+
+def test_a_modified_date_before_the_published_day_or_after_the_fetch_is_dropped():
+    assert modified("2024-03-04T09:00:00+01:00", "2024-03-01T10:00:00+01:00") is None
+    assert modified("2024-03-04T09:00:00+01:00", "2031-01-01") is None  # after the fetch
+    # the same day counts, even an hour before: a day is compared, not the instant
+    assert modified("2024-03-04T09:00:00+01:00", "2024-03-04T08:00:00+01:00") == (
+        "2024-03-04T08:00:00+01:00"
+    )
+    assert modified("2024-03-04", "2024-03-05") == "2024-03-05"
+
+
+def test_a_modified_date_comes_from_the_first_meta_tag_naming_one_without_json_ld():
+    meta = """<html><head><meta name="pubdate" content="2024-04-01">
+    <meta property="og:updated_time" content="2024-04-03">
+    <meta property="article:modified_time" content="2024-04-02T10:00:00Z"></head></html>"""
+    result = dates(meta)
+    assert (result.published, result.modified) == ("2024-04-01", "2024-04-02T10:00:00+00:00")
