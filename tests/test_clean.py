@@ -385,3 +385,37 @@ def test_a_byline_is_its_prefix_or_an_author_named_alone():
     assert is_byline("jane DOE", ["Jane Doe"])
     assert not is_byline("Jane Doe", [""])
     assert not is_byline("Jane", ["Jane Doe"])
+
+
+def test_single_word_lines_and_lines_of_slashes():
+    assert is_date_fragment("Thursday")
+    assert is_share_bar("Share")
+    assert not is_credit("5/6 of a point")
+    assert is_credit("© Jane Doe / Studio")
+    assert not is_site_name("2024", [""])  # an empty name matches nothing
+
+
+def test_site_names_skip_blank_ones_and_keep_six_words():
+    html = """<html><head><meta property="og:site_name" content="one two three four five six">
+    <meta name="application-name" content="one two three four five six seven"></head></html>"""
+    page = Page(url="http://x.example/a", html=html)
+    assert site_names(Article(url=page.url, title="t", text=""), page, None) == [
+        "one two three four five six"
+    ]
+    blank = Article(url=page.url, title="t", text="", sitename="   ")
+    assert site_names(blank, Page(url=page.url, html="<html></html>"), None) == []
+
+
+def test_stripping_one_site_name_uncovers_the_next():
+    names = ["Site", "Net"]
+    assert strip_site_name("Site |  Net | Big news", names) == "Big news"
+    assert strip_site_name("Big news | Net  | Site", names) == "Big news"
+    assert strip_site_name("Net | Site | Big news", names) == "Big news"
+
+
+def test_a_phrase_list_finds_its_patterns_in_lines_holding_its_words():
+    phrases = clean.Phrases([r"\bfoo\s+bar\b", r"^baz$"], "foo baz")
+    assert phrases.patterns == [r"\bfoo\s+bar\b", r"^baz$"]
+    assert phrases.words == ("foo", "baz")
+    assert phrases.search("Say FOO  bar now") and phrases.search("baz")
+    assert not phrases.search("food bar") and not phrases.search("a baz")

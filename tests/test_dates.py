@@ -4,9 +4,10 @@ from datetime import date
 
 import lxml.html
 
+from ingest.extract import dates as dates_module
 from ingest.extract.dates import page_dates, url_date
 from ingest.extract.process import process_page
-from ingest.extract.stamps import read_stamp
+from ingest.extract.stamps import day_of, read_dateline, read_stamp
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 
@@ -92,6 +93,10 @@ def test_stamps_read_iso_rfc_2822_and_dotted_days():
     assert read_stamp("Di., 25.01.2022 - 14:45").text == "2022-01-25"
     assert read_stamp("2019") is None
     assert read_stamp("2024-13-01") is None
+    assert read_stamp("2024-03-01T10:00:00+05:30").text == "2024-03-01T10:00:00+05:30"
+    assert read_stamp("2024-03-01T10:00:00-0930").text == "2024-03-01T10:00:00-09:30"
+    assert read_stamp("2024-03-01T10:00:00+05").text == "2024-03-01T10:00:00+05:00"
+    assert read_stamp(None) is None and read_stamp("  ") is None
     # an offset of a day or more is no time zone: no date, rather than an error
     assert read_stamp("2024-03-01T10:00:00+99:00") is None
     assert read_stamp("2024-03-01T10:00:00-2400") is None
@@ -114,7 +119,7 @@ def test_url_dates():
 
 def test_the_extensive_search_runs_only_when_the_page_says_nothing(monkeypatch):
     calls = []
-    real = page_dates.__globals__["_htmldate"]
+    real = dates_module._htmldate
 
     def search(tree, latest):
         calls.append(latest)
@@ -211,3 +216,15 @@ def test_a_modified_date_comes_from_the_first_meta_tag_naming_one_without_json_l
     <meta property="article:modified_time" content="2024-04-02T10:00:00Z"></head></html>"""
     result = dates(meta)
     assert (result.published, result.modified) == ("2024-04-01", "2024-04-02T10:00:00+00:00")
+
+
+def test_a_dateline_keeps_a_full_timestamp_and_reads_a_written_day():
+    assert read_dateline("Posted\n 2024-03-01T10:00:00+01:00").text == "2024-03-01T10:00:00+01:00"
+    assert read_dateline("Posted 12 March 2024 by Jane").text == "2024-03-12"
+    assert read_dateline("No date") is None
+
+
+def test_the_day_of_a_stored_date():
+    assert day_of("2024-03-01T10:00:00+01:00") == "2024-03-01"
+    assert day_of("March 2024") is None
+    assert day_of(20240301) is None
