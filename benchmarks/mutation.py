@@ -42,7 +42,7 @@ MODULES = {
     "classify": ("ingest/extract/classify.py", ["test_classify.py", "test_urls.py"]),
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),
     "lead": ("ingest/extract/lead.py", ["test_lead.py"]),
-    "discovery": ("ingest/crawl/discovery.py", ["test_urls.py"]),
+    "discovery": ("ingest/crawl/discovery.py", ["test_urls.py", "test_listings.py"]),
 }
 #: What mutmut reports, counted as killed (a test failed or hung) or not.
 KILLED = {"killed", "timeout", "segfault"}
