@@ -43,6 +43,7 @@ MODULES = {
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),
     "lead": ("ingest/extract/lead.py", ["test_lead.py"]),
     "discovery": ("ingest/crawl/discovery.py", ["test_urls.py", "test_listings.py"]),
+    "duplicates": ("ingest/store/duplicates.py", ["test_duplicates.py"]),
 }
 #: What mutmut reports, counted as killed (a test failed or hung) or not.
 KILLED = {"killed", "timeout", "segfault"}
