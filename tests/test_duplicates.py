@@ -5,6 +5,8 @@ One real crawl of three outlets served on 127.0.0.1, then the store's rules one 
 
 import random
 
+import pytest
+
 from ingest.article import Article
 from ingest.store.duplicates import signature, similarity
 from ingest.store.writer import Store
@@ -170,5 +172,7 @@ def test_signatures_and_band_keys_stay_the_same_across_versions():
     overlap = signature(" ".join(f"w{i}" for i in range(200, 600)))
     assert similarity(long, overlap) == 0.265625  # 196 of 596 shingles shared: about 0.33
     assert similarity(long, long.tobytes()) == 1.0
+    with pytest.raises(ValueError):  # a truncated signature is an error, not a low score
+        similarity(long, long.tobytes()[:-4])
     assert signature(" ".join(["a"] * 39)) is None and signature(None) is None
     assert words("Ab, CD e") == ["ab", "cd", "e"]
