@@ -221,3 +221,18 @@ def test_enough_prose_or_a_brief_with_a_headline():
     assert article(f"<article><h1>Headline</h1>{two}</article>")  # 60 words and a headline
     assert not article(f"<article><h1>Headline</h1><p>{thirty}</p><p>{sentence(29)}</p></article>")
     assert not article(f"<article><h2>Headline</h2>{two}</article>")
+
+
+def test_links_inside_several_inline_elements_all_count_and_a_listing_group_ends_nothing():
+    block = tree_of(
+        '<html><body><div>One <b><a href="/a">two three</a></b> <i><a href="/b">four</a></i>'
+        " five six.</div></body></html>"
+    ).xpath("//div")[0]
+    assert [tuple(line) for line in own_lines(block)] == [(3, False)]
+    ten = sentence(10)
+    listed = f'<p><a href="/x">Three word link</a> {ten}</p>'
+    story = f"<section><p>{ten}</p><p>{ten}</p></section>"
+    page = tree_of(f"<html><body><div>{listed}{listed}<p>{ten}</p></div>{story}</body></html>")
+    assert prose(page) == (20, False)
+    article_only = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    assert not is_listing(tree_of(f"<html><head>{article_only}</head></html>"))
