@@ -7,7 +7,17 @@ galleries whose teasers and captions are no prose.
 """
 
 from ingest.article import Page
-from ingest.extract.classify import is_article, prose
+from ingest.extract.classify import (
+    has_article_metadata,
+    has_article_text,
+    has_linked_heading,
+    is_article,
+    is_listing,
+    json_ld_types,
+    looks_like_article_url,
+    own_lines,
+    prose,
+)
 
 SENTENCES = [
     "The harbour authority closed the northern quay on Monday after cracks appeared in the wall.",
@@ -107,3 +117,122 @@ def test_a_story_with_a_related_box_is_still_an_article():
     )
     assert prose(Page("https://coast.example/local/harbour", page).tree) == (174, True)
     assert judge("https://coast.example/local/harbour", page) is True
+
+
+# -- each piece at its bounds ---------------------------------------------------------------
+
+
+def tree_of(html: str):
+    return Page("https://coast.example/x", html).tree
+
+
+def sentence(n: int) -> str:
+    """A sentence of exactly ``n`` words."""
+    return " ".join(["word"] * (n - 1) + ["end."])
+
+
+def test_metadata_that_declares_an_article():
+    def declared(head: str) -> bool:
+        return has_article_metadata(tree_of(f"<html><head>{head}</head><body></body></html>"))
+
+    assert declared('<meta property="og:type" content="ARTICLE">')
+    assert not declared('<meta property="og:type" content="website">')
+    assert declared('<meta property="article:published_time" content="2024-03-01">')
+    assert declared('<script type="application/ld+json">{"@type": "NewsArticle"}</script>')
+    assert not declared('<script type="application/ld+json">{"@type": "WebPage"}</script>')
+
+
+def test_json_ld_types_nested_listed_and_past_a_broken_script():
+    scripts = [
+        "not json",
+        '{"@graph": [{"@type": ["NewsArticle", "Thing"]}, {"name": "x"}, {"@type": "Person"}]}',
+        '[{"@type": "CollectionPage"}, {"@type": 5}]',
+    ]
+    head = "".join(f'<script type="application/ld+json">{s}</script>' for s in scripts)
+    page = tree_of(f"<html><head>{head}</head><body></body></html>")
+    assert json_ld_types(page) == ["NewsArticle", "Thing", "Person", "CollectionPage"]
+    assert is_listing(page)
+    assert not is_listing(tree_of(f"<html><head>{head[: head.index('[{')]}</head></html>"))
+
+
+def test_a_linked_heading_is_a_teasers():
+    def teaser(inner: str) -> bool:
+        page = tree_of(f"<html><body><div>{inner}</div></body></html>")
+        return has_linked_heading(page.xpath("//div")[0])
+
+    assert teaser('<h2><a href="/x">Three word headline</a></h2>')
+    assert teaser('<header><h3>Two <a href="/x">linked</a> of <a href="/y">four</a></h3></header>')
+    assert not teaser('<h2>One <a href="/x">linked</a> three</h2>')
+    assert not teaser('<h2><a name="x">Four words no link</a></h2>')
+    assert not teaser("<h3></h3><h4>Plain heading here</h4>")
+
+
+def test_an_article_url_may_end_in_a_slash_or_an_extension():
+    assert looks_like_article_url("https://x.example/news/one-two-three-four/")
+    assert looks_like_article_url("https://x.example/news/one-two-three-four.html")
+    assert not looks_like_article_url("https://x.example/news/one-two-three.html")
+    assert not looks_like_article_url("https://x.example/")
+
+
+def test_lines_count_their_words_outside_links():
+    def lines(inner: str) -> list[tuple[int, bool]]:
+        block = tree_of(f"<html><body><div>{inner}</div></body></html>").xpath("//div")[0]
+        return [tuple(line) for line in own_lines(block)]
+
+    assert lines('<a href="/a">Three linked words</a> and five more words here.') == [(5, True)]
+    assert lines('<a href="/a">Two linked</a> and five more words here.') == [(5, False)]
+    assert lines('Some <b>bold <a href="/x">linked here</a></b> <a>one</a> words.') == [(3, False)]
+    assert lines("Line one is here.<br>Line two here.<br>No sentence") == [(4, False), (3, False)]
+    assert lines("<b>Bold</b>. Plain <i>text</i> words.") == [(5, False)]  # "Bold" and "." apart
+
+
+def test_prose_counts_groups_at_their_bounds():
+    def words(body: str) -> int:
+        return prose(tree_of(f"<html><body>{body}</body></html>"))[0]
+
+    ten, sixty = sentence(10), sentence(60)
+    assert words(f"<div><p>{ten}</p><p>{ten}</p></div>") == 20  # two lines of ten
+    assert words(f"<div><p>{sentence(9)}</p><p>{ten}</p><p>{ten}</p></div>") == 20
+    assert words(f"<div><p>{sixty}</p><span>x</span></div>") == 60  # one line of a brief's
+    assert words(f"<div><p>{sentence(59)}</p><span>x</span></div>") == 0
+    # wrappers of one block are skipped: the story's lines share the div around them
+    assert words(f"<div><div><p>{ten}</p></div><div><p>{ten}</p></div></div>") == 20
+    # a skipped group or block before the story does not end the count
+    story = f"<div><p>{ten}</p><p>{ten}</p></div><section><p>{ten}</p><p>{ten}</p></section>"
+    assert words(f"<div><p>{ten}</p><span>x</span></div>{story}") == 40
+    assert words(f"<nav><div><p>{ten}</p><p>{ten}</p></div></nav>{story}") == 40
+    # a linked headline over two lines is a teaser; over three, a story with a link
+    linked = '<h2><a href="/x">Story headline</a></h2>'
+    assert words(f"<div>{linked}<p>{ten}</p><p>{ten}</p></div>{story}") == 40
+    assert words(f"<div>{linked}<p>{ten}</p><p>{ten}</p><p>{ten}</p></div>") == 30
+    # half the lines opening with a headline's link is not yet a list of stories
+    listed = f'<p><a href="/x">Three word link</a> {sentence(10)}</p>'
+    assert words(f"<div>{listed}<p>{ten}</p></div>") == 20
+    assert words(f"<div>{listed}{listed}<p>{ten}</p></div>") == 0
+
+
+def test_enough_prose_or_a_brief_with_a_headline():
+    def article(body: str, url: str = "https://coast.example/view?id=7") -> bool:
+        return has_article_text(tree_of(f"<html><body>{body}</body></html>"), url)
+
+    thirty = sentence(30)
+    assert article(f"<div>{''.join(f'<p>{thirty}</p>' for _ in range(5))}</div>")  # 150 words
+    two = f"<p>{thirty}</p><p>{thirty}</p>"
+    assert article(f"<article><h1>Headline</h1>{two}</article>")  # 60 words and a headline
+    assert not article(f"<article><h1>Headline</h1><p>{thirty}</p><p>{sentence(29)}</p></article>")
+    assert not article(f"<article><h2>Headline</h2>{two}</article>")
+
+
+def test_links_inside_several_inline_elements_all_count_and_a_listing_group_ends_nothing():
+    block = tree_of(
+        '<html><body><div>One <b><a href="/a">two three</a></b> <i><a href="/b">four</a></i>'
+        " five six.</div></body></html>"
+    ).xpath("//div")[0]
+    assert [tuple(line) for line in own_lines(block)] == [(3, False)]
+    ten = sentence(10)
+    listed = f'<p><a href="/x">Three word link</a> {ten}</p>'
+    story = f"<section><p>{ten}</p><p>{ten}</p></section>"
+    page = tree_of(f"<html><body><div>{listed}{listed}<p>{ten}</p></div>{story}</body></html>")
+    assert prose(page) == (20, False)
+    article_only = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    assert not is_listing(tree_of(f"<html><head>{article_only}</head></html>"))

@@ -6,6 +6,10 @@ from ingest.article import Article, Page
 from ingest.extract import clean
 from ingest.extract.clean import (
     clean_article,
+    fold,
+    has_numeric_date,
+    is_boilerplate,
+    is_byline,
     is_call_to_action,
     is_caption,
     is_credit,
@@ -14,6 +18,7 @@ from ingest.extract.clean import (
     is_notice,
     is_share_bar,
     is_site_name,
+    site_names,
     strip_site_name,
     title_affixes,
 )
@@ -263,3 +268,154 @@ def test_every_phrase_pattern_names_a_word_its_prefilter_knows(phrases):
     for pattern in phrases.patterns:
         for alternative in alternatives(pattern):
             assert any(w in alternative.lower() for w in phrases.words), alternative
+
+
+# -- each rule's bounds, exactly: one word more and the line is prose -----------------------
+
+
+def words(n: int, opening: str = "", closing: str = "") -> str:
+    """A line of ``n`` words: ``opening``, plain words, then ``closing``."""
+    fixed = (opening.split() if opening else []) + (closing.split() if closing else [])
+    middle = ["harbour"] * (n - len(fixed))
+    return " ".join([*opening.split(), *middle, *closing.split()])
+
+
+def test_the_word_limits_of_each_rule():
+    assert is_lead_in(words(25, "Read more:")) and not is_lead_in(words(26, "Read more:"))
+    assert is_caption(words(30, closing="(Photo: Jane Doe)"))
+    assert not is_caption(words(31, closing="(Photo: Jane Doe)"))
+    newsletter = "Subscribe to our newsletter today"
+    assert is_call_to_action(words(40, newsletter)) and not is_call_to_action(words(41, newsletter))
+    assert is_notice(words(40, "Copyright")) and not is_notice(words(41, "Copyright"))
+    assert is_credit("AFP / a b c d") and not is_credit("AFP / a b c d e")
+    assert is_byline("By a b c d e f g", []) and not is_byline("By a b c d e f g h", [])
+    assert is_share_bar(" ".join(["share"] * 12)) and not is_share_bar(" ".join(["share"] * 13))
+    assert not is_share_bar("123 456")
+    ten = "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar"
+    assert is_date_fragment(ten) and not is_date_fragment(ten + " Apr")
+
+
+def test_the_phrase_lists_apply_to_long_lines_and_the_rules_only_to_short_ones():
+    long_copyright = words(41, "Copyright")
+    assert not is_boilerplate(long_copyright, [], [], [])
+    assert is_boilerplate(words(40, "Copyright"), [], [], [])
+    assert is_boilerplate(long_copyright, [], ["harbour harbour"], [])
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("01.01.1900", True),
+        ("01.01.1899", False),
+        ("01.01.2100", True),
+        ("01.01.2101", False),
+        ("01.01.99", True),
+        ("01.01.100", False),
+        ("0.01.2020", False),
+        ("01.0.2020", False),
+        ("31.12.2020", True),
+        ("32.12.2020", False),
+        ("12.31.2020", True),
+        ("13.13.2020", False),
+        ("2020-12-31", True),
+        ("2020-13-13", False),
+        ("2020-00-10", False),
+        ("call 12-40-1950 or 01.02.2020", True),
+    ],
+)
+def test_numeric_dates_and_their_bounds(line, dated):
+    assert has_numeric_date(line) is dated
+
+
+def test_a_date_fragment_needs_a_date_word_or_a_date_or_a_time():
+    assert is_date_fragment("10:45")
+    assert is_date_fragment("Updated 10:45")
+    assert not is_date_fragment("Updated 1045")
+    assert not is_date_fragment("Updated")
+    assert not is_date_fragment("")
+    assert not is_date_fragment("--")
+
+
+def test_site_names_come_from_the_page_the_article_and_the_outlet():
+    from ingest.plugins.outlet import Outlet
+
+    html = """<html><head><title>Talks open - Yeni Haber</title>
+    <meta property="og:site_name" content="YH News">
+    <meta name="application-name" content="YH App"></head></html>"""
+    article = Article(url="http://x.example/a", title="t", text="", sitename="The Paper")
+    outlet = Outlet(name="yeni", domains=["x.example"], title="Yeni Outlet")
+    page = Page(url=article.url, html=html)
+    assert site_names(article, page, outlet) == [
+        "The Paper",
+        "Yeni Outlet",
+        "YH News",
+        "YH App",
+        "Yeni Haber",
+    ]
+    article.sitename = "A name far too long to be a site name at all"
+    assert site_names(article, page, None) == ["YH News", "YH App", "Yeni Haber"]
+
+
+def test_title_affixes_keep_short_parts_only():
+    assert title_affixes("Headline of the day here :: Site") == ["Site"]
+    assert title_affixes("A long headline of the day | one two three four five six") == []
+    assert title_affixes("A long headline of the day | one two three four five") == [
+        "one two three four five"
+    ]
+    assert title_affixes("No separator") == []
+
+
+def test_site_names_are_stripped_from_both_ends_repeatedly():
+    names = ["Site", "Net"]
+    assert strip_site_name("Site | Net | Big news | Site", names) == "Big news"
+    assert strip_site_name("big news · site", names) == "big news"
+    assert strip_site_name("  Big news  ", names) == "Big news"
+
+
+def test_a_site_name_line_allows_numbers_but_no_other_words():
+    names = ["Yeni Haber", ""]
+    assert is_site_name("Yeni Haber 2024", names)
+    assert not is_site_name("Yeni Haber today", names)
+    assert not is_site_name("Other", names)
+    assert fold("  Ça   Va!  ") == "ça va"
+
+
+def test_a_byline_is_its_prefix_or_an_author_named_alone():
+    assert is_byline("Von Jana Schmidt", [])
+    assert is_byline("jane DOE", ["Jane Doe"])
+    assert not is_byline("Jane Doe", [""])
+    assert not is_byline("Jane", ["Jane Doe"])
+
+
+def test_single_word_lines_and_lines_of_slashes():
+    assert is_date_fragment("Thursday")
+    assert is_share_bar("Share")
+    assert not is_credit("5/6 of a point")
+    assert is_credit("© Jane Doe / Studio")
+    assert not is_site_name("2024", [""])  # an empty name matches nothing
+
+
+def test_site_names_skip_blank_ones_and_keep_six_words():
+    html = """<html><head><meta property="og:site_name" content="one two three four five six">
+    <meta name="application-name" content="one two three four five six seven"></head></html>"""
+    page = Page(url="http://x.example/a", html=html)
+    assert site_names(Article(url=page.url, title="t", text=""), page, None) == [
+        "one two three four five six"
+    ]
+    blank = Article(url=page.url, title="t", text="", sitename="   ")
+    assert site_names(blank, Page(url=page.url, html="<html></html>"), None) == []
+
+
+def test_stripping_one_site_name_uncovers_the_next():
+    names = ["Site", "Net"]
+    assert strip_site_name("Site |  Net | Big news", names) == "Big news"
+    assert strip_site_name("Big news | Net  | Site", names) == "Big news"
+    assert strip_site_name("Net | Site | Big news", names) == "Big news"
+
+
+def test_a_phrase_list_finds_its_patterns_in_lines_holding_its_words():
+    phrases = clean.Phrases([r"\bfoo\s+bar\b", r"^baz$"], "foo baz")
+    assert phrases.patterns == [r"\bfoo\s+bar\b", r"^baz$"]
+    assert phrases.words == ("foo", "baz")
+    assert phrases.search("Say FOO  bar now") and phrases.search("baz")
+    assert not phrases.search("food bar") and not phrases.search("a baz")

@@ -107,15 +107,25 @@ def db(tmp_path_factory):
 
 
 def digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """What the database holds as a reader sees it, the write-ahead log included."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="module")
-def server(db, tmp_path_factory):
-    before = digest(db)
+def unserved(db) -> str:
+    """The database's digest before ``ingest serve`` first opened it."""
+    return digest(db)
+
+
+@pytest.fixture(scope="module")
+def server(db, unserved, tmp_path_factory):
     with datasette(db, tmp_path_factory.mktemp("log") / "serve.log") as base:
         yield base + "/demo"
-    assert digest(db) == before, "serving changed the database"
+    assert digest(db) == unserved, "serving changed the database"
 
 
 def get(url: str) -> str:
@@ -293,11 +303,31 @@ def test_raw_pages_are_never_rendered_as_html(server, db):
     assert blob.headers["x-content-type-options"] == "nosniff"
 
 
-def test_served_read_only(server, db):
-    request = urllib.request.Request(server + ".json?sql=delete+from+articles")
+def refused(request: urllib.request.Request | str) -> int:
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(request, timeout=30)
-    assert error.value.code == 400
+    return error.value.code
+
+
+def test_served_read_only(server, db, unserved):
+    """Every way in that could write is refused, and serving and a tour of every page change
+    nothing a reader sees: not at start-up, not on any page."""
+    assert digest(db) == unserved
+    delete = urllib.parse.urlencode({"sql": "delete from articles"})
+    assert refused(f"{server}.json?{delete}") == 400
+    assert refused(f"{server}.json?sql=pragma+journal_mode%3Ddelete") == 400
+    post = urllib.request.Request(server, data=delete.encode(), method="POST")
+    assert refused(post) in (403, 405)
+    queries = get_json(server.rsplit("/", 1)[0] + "/-/metadata.json")["databases"]["demo"]
+    assert not [name for name, q in queries["queries"].items() if q.get("write")]
+    for name, canned in queries["queries"].items():
+        params = dict.fromkeys(canned.get("params", []), "harbour")
+        rows = json.loads(get(f"{server}/{name}.json?" + urllib.parse.urlencode(params)))
+        assert isinstance(rows["rows"], list), name
+    for table in ("articles", "pages", "urls", "crawls", "errors", "article_versions"):
+        get(f"{server}/{table}?_size=5")
+    get(f"{server}/articles?_search=Pakistan")
+    assert digest(db) == unserved
     assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 181
     css = get(server.rsplit("/", 1)[0] + "/-/ingest.css")
     assert "mark" in css and 'td.col-text::before { content: "text"; }' in css

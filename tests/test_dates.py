@@ -4,9 +4,10 @@ from datetime import date
 
 import lxml.html
 
+from ingest.extract import dates as dates_module
 from ingest.extract.dates import page_dates, url_date
 from ingest.extract.process import process_page
-from ingest.extract.stamps import read_stamp
+from ingest.extract.stamps import day_of, read_dateline, read_stamp
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 
@@ -92,6 +93,13 @@ def test_stamps_read_iso_rfc_2822_and_dotted_days():
     assert read_stamp("Di., 25.01.2022 - 14:45").text == "2022-01-25"
     assert read_stamp("2019") is None
     assert read_stamp("2024-13-01") is None
+    assert read_stamp("2024-03-01T10:00:00+05:30").text == "2024-03-01T10:00:00+05:30"
+    assert read_stamp("2024-03-01T10:00:00-0930").text == "2024-03-01T10:00:00-09:30"
+    assert read_stamp("2024-03-01T10:00:00+05").text == "2024-03-01T10:00:00+05:00"
+    assert read_stamp(None) is None and read_stamp("  ") is None
+    # an offset of a day or more is no time zone: no date, rather than an error
+    assert read_stamp("2024-03-01T10:00:00+99:00") is None
+    assert read_stamp("2024-03-01T10:00:00-2400") is None
 
 
 def test_future_dates_and_copyright_years_are_refused():
@@ -111,7 +119,7 @@ def test_url_dates():
 
 def test_the_extensive_search_runs_only_when_the_page_says_nothing(monkeypatch):
     calls = []
-    real = page_dates.__globals__["_htmldate"]
+    real = dates_module._htmldate
 
     def search(tree, latest):
         calls.append(latest)
@@ -184,3 +192,198 @@ def test_a_plugin_that_redates_an_article_moves_its_day():
     <p>And a second paragraph that says a little more about it.</p></article></body></html>"""
     article = process_page(plugins, "https://news.example/story", html, classify=False).article
     assert (article["published"], article["published_day"]) == ("2024-02-29", "2024-02-29")
+
+
+def modified(published: str, changed: str) -> str | None:
+    html = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle",
+      "datePublished": "{published}", "dateModified": "{changed}"}}</script></head></html>"""
+    return dates(html).modified
+
+
+def test_a_modified_date_before_the_published_day_or_after_the_fetch_is_dropped():
+    assert modified("2024-03-04T09:00:00+01:00", "2024-03-01T10:00:00+01:00") is None
+    assert modified("2024-03-04T09:00:00+01:00", "2031-01-01") is None  # after the fetch
+    # the same day counts, even an hour before: a day is compared, not the instant
+    assert modified("2024-03-04T09:00:00+01:00", "2024-03-04T08:00:00+01:00") == (
+        "2024-03-04T08:00:00+01:00"
+    )
+    assert modified("2024-03-04", "2024-03-05") == "2024-03-05"
+
+
+def test_a_modified_date_comes_from_the_first_meta_tag_naming_one_without_json_ld():
+    meta = """<html><head><meta name="pubdate" content="2024-04-01">
+    <meta property="og:updated_time" content="2024-04-03">
+    <meta property="article:modified_time" content="2024-04-02T10:00:00Z"></head></html>"""
+    result = dates(meta)
+    assert (result.published, result.modified) == ("2024-04-01", "2024-04-02T10:00:00+00:00")
+
+
+def test_a_dateline_keeps_a_full_timestamp_and_reads_a_written_day():
+    assert read_dateline("Posted\n 2024-03-01T10:00:00+01:00").text == "2024-03-01T10:00:00+01:00"
+    assert read_dateline("Posted 12 March 2024 by Jane").text == "2024-03-12"
+    assert read_dateline("No date") is None
+
+
+def test_the_day_of_a_stored_date():
+    assert day_of("2024-03-01T10:00:00+01:00") == "2024-03-01"
+    assert day_of("March 2024") is None
+    assert day_of(20240301) is None
+
+
+# -- each weighing rule alone ---------------------------------------------------------------
+
+
+def ld(*nodes: str) -> str:
+    return "".join(f'<script type="application/ld+json">{n}</script>' for n in nodes)
+
+
+def test_json_ld_dates_from_nested_created_and_listed_types():
+    def read(*nodes: str):
+        return dates_module.json_ld_dates(
+            lxml.html.document_fromstring(f"<html><head>{ld(*nodes)}")
+        )
+
+    article = '{"@type": "NewsArticle", "datePublished": "2024-03-01"}'
+    main = '{"@type": "WebPage", "mainEntity": ' + article + "}"
+    assert read(main) == ("2024-03-01", None)
+    of_page = (
+        '{"@type": "WebPage", "mainEntityOfPage": [{"@type": "Report", "dateCreated": "2024-03-02",'
+    )
+    assert read(of_page + ' "dateModified": "2024-03-03"}]}') == ("2024-03-02", "2024-03-03")
+    listed = '[{"@type": "WebPage", "datePublished": "2020-01-01"},'
+    listed += ' {"@type": ["Thing", "BlogPosting"], "datePublished": "2024-03-04"}]'
+    assert read("{not json", listed) == ("2024-03-04", None)
+    assert read('{"@type": "Person"}') == (None, None)
+
+
+def test_meta_dates_by_itemprop_and_the_first_of_a_name():
+    html = '<html><head><meta itemprop="datePublished" content="2024-03-01"></head></html>'
+    assert found(html) == ("2024-03-01", "2024-03-01", "meta")
+    twice = (
+        '<html><head><meta name="date" content="2024-03-01"><meta name="date" content="2024-03-05">'
+    )
+    assert found(twice) == ("2024-03-01", "2024-03-01", "meta")
+
+
+def test_a_second_meta_value_counts_for_little():
+    html = """<html><head><meta property="article:published_time" content="2024-03-05">
+    <meta name="date" content="2024-03-01"></head>
+    <body><article><time datetime="2024-03-01">1 March</time></article></body></html>"""
+    assert found(html) == ("2024-03-05", "2024-03-05", "meta")
+
+
+def test_dates_from_1990_to_the_day_after_the_fetch_are_plausible(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+
+    def meta(day: str) -> tuple:
+        return found(f'<html><head><meta name="date" content="{day}"></head></html>')
+
+    assert meta("1990-01-01") == ("1990-01-01", "1990-01-01", "meta")
+    assert meta("1989-12-31") == (None, None, None)
+    assert meta("2024-05-02") == ("2024-05-02", "2024-05-02", "meta")  # fetched 2024-05-01
+    assert meta("2024-05-03") == (None, None, None)
+
+
+def test_a_utc_instant_reaches_the_local_day_before_before_noon_and_after_from_ten():
+    def day(instant: str, url_day: str) -> tuple:
+        html = f'<html><head><meta property="article:published_time" content="{instant}">'
+        return found(html, f"https://news.example/{url_day}/story/")
+
+    assert day("2023-11-09T11:59:00Z", "2023/11/08") == (
+        "2023-11-09T11:59:00+00:00",
+        "2023-11-08",
+        "url",
+    )
+    assert day("2023-11-09T12:00:00Z", "2023/11/08") == ("2023-11-08", "2023-11-08", "url")
+    assert day("2023-11-08T10:00:00Z", "2023/11/09") == (
+        "2023-11-08T10:00:00+00:00",
+        "2023-11-09",
+        "url",
+    )
+    assert day("2023-11-08T09:59:00Z", "2023/11/09") == ("2023-11-09", "2023-11-09", "url")
+    assert day("2023-11-07T23:00:00Z", "2023/11/09") == ("2023-11-09", "2023-11-09", "url")
+
+
+def test_a_utc_instant_near_two_local_days_joins_the_heavier():
+    html = """<html><head><meta property="article:published_time" content="2024-03-05T11:00:00Z">
+    </head><body><article><time datetime="2024-03-06T09:00">6 March</time></article></body>"""
+    url = "https://news.example/2024/03/04/story/"
+    assert found(html, url) == ("2024-03-05T11:00:00+00:00", "2024-03-04", "url")
+    heavy = html.replace(
+        "</head>",
+        ld('{"@type": "NewsArticle", "datePublished": "2024-03-06T09:00:00"}') + "</head>",
+    )
+    listed = ("2024-03-06T09:00:00", "feed")
+    assert found(heavy, url, listed=listed)[1:] == ("2024-03-06", "json-ld")
+
+
+def test_a_utc_instant_takes_an_offset_from_a_local_stamp_of_another_day():
+    html = '<html><head><meta name="date" content="2024-03-01T09:00:00+02:00">'
+    html += ld('{"@type": "NewsArticle", "datePublished": "2024-03-05T23:00:00Z"}')
+    assert found(html) == ("2024-03-05T23:00:00+00:00", "2024-03-06", "json-ld")
+
+
+def test_only_a_utc_instant_moves_to_a_neighbouring_local_day():
+    html = """<html><head><meta name="date" content="2024-03-03"></head>
+    <body><article><time datetime="2024-03-04T09:00">4 March</time></article></body>"""
+    assert found(html) == ("2024-03-03", "2024-03-03", "meta")
+
+
+def test_ties_go_to_the_heavier_witness_then_the_first_and_weight_beats_the_later_day():
+    html = '<html><head><meta name="date" content="2024-03-01">'
+    html += ld('{"@type": "NewsArticle", "datePublished": "2024-03-05"}')
+    assert found(html) == ("2024-03-05", "2024-03-05", "json-ld")
+    later = """<html><head><meta name="date" content="2024-03-01"></head>
+    <body><article><time datetime="2024-03-05">5 March</time></article></body>"""
+    assert found(later) == ("2024-03-01", "2024-03-01", "meta")
+
+
+def test_the_whole_stamp_is_the_heaviest_local_one_or_a_local_time_given_its_offset():
+    two = ld('{"@type": "NewsArticle", "datePublished": "2024-03-05T10:00:00+01:00"}')
+    two += '<body><article><time datetime="2024-03-05T11:00:00+02:00">x</time></article>'
+    assert found(f"<html><head>{two}")[0] == "2024-03-05T10:00:00+01:00"
+
+    def offset(local: str, instant: str) -> str:
+        html = f'<html><head><meta property="article:published_time" content="{instant}"></head>'
+        html += f'<body><article><time datetime="{local}">x</time></article></body></html>'
+        return found(html)[0]
+
+    assert offset("2024-03-05T22:00:00", "2024-03-05T08:00:00Z") == "2024-03-05T22:00:00+14:00"
+    assert offset("2024-03-05T23:00:00", "2024-03-05T08:00:00Z") == "2024-03-05T08:00:00+00:00"
+    assert offset("2024-03-05T00:00:00", "2024-03-05T12:00:00Z") == "2024-03-05T00:00:00-12:00"
+    assert offset("2024-03-05T00:00:00", "2024-03-05T13:00:00Z") == "2024-03-05T13:00:00+00:00"
+    assert offset("2024-03-05T10:10:00", "2024-03-05T08:00:00Z") == "2024-03-05T08:00:00+00:00"
+
+
+def test_a_listing_of_an_unknown_kind_counts_for_little(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    undated = "<html><body><p>No date here.</p></body></html>"
+    assert found(undated, listed=("2024-03-05", "archive")) == (None, None, None)
+
+
+def test_an_unmarked_time_on_a_page_without_an_article_is_slight():
+    html = '<html><body><div><time datetime="2024-03-05">5 March</time><p>Text.</p></div></body>'
+    assert found(html) == ("2024-03-05", "2024-03-05", "htmldate")
+    marked = html.replace("<time ", '<time class="published" ')
+    assert found(marked) == ("2024-03-05", "2024-03-05", "time")
+
+
+def test_a_modified_date_stands_when_nothing_dates_the_publication(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    html = '<html><head><meta property="article:modified_time" content="2024-04-02T10:00:00Z">'
+    result = dates(html)
+    assert (result.published, result.modified) == (None, "2024-04-02T10:00:00+00:00")
+
+
+def test_a_slight_witness_joins_the_dateline_that_names_its_day(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    html = """<html><body><div class="sidebar"><time datetime="2024-03-12T10:00:00+01:00">x</time>
+    </div><article><p class="post-date">12.03.2024</p><p>Text.</p></article></body></html>"""
+    assert found(html) == ("2024-03-12T10:00:00+01:00", "2024-03-12", "dateline")
+
+
+def test_the_extensive_search_stops_at_the_day_after_the_fetch():
+    html = """<html><body><article><h1>Council votes</h1>
+    <p>The council will vote on Friday, 10 May 2024, to close the pool.</p></article>"""
+    assert found(html) == (None, None, None)
+    assert found(html, fetched=date(2024, 5, 20)) == ("2024-05-10", "2024-05-10", "htmldate")

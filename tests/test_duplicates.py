@@ -5,6 +5,8 @@ One real crawl of three outlets served on 127.0.0.1, then the store's rules one 
 
 import random
 
+import pytest
+
 from ingest.article import Article
 from ingest.store.duplicates import signature, similarity
 from ingest.store.writer import Store
@@ -152,3 +154,25 @@ def test_copies_keep_their_text_when_the_original_changes(tmp_path):
     store.close()
     [(dup, copy_text)] = rows(db, "select duplicate_of, text from articles where url like '%copy%'")
     assert dup is None and copy_text == "\n".join(text)
+
+
+def test_signatures_and_band_keys_stay_the_same_across_versions():
+    """Both are stored in the database: a change to the hashing would cluster old and new
+    articles apart. These values were computed once and must not move."""
+    import hashlib
+
+    from ingest.store.duplicates import band_keys, words
+
+    short = signature(" ".join(f"Word{i}" for i in range(40)))  # most bins filled by rotation
+    assert hashlib.sha1(short.tobytes()).hexdigest()[:16] == "894e9f3ec9cc448a"
+    assert list(short[:4]) == [2770826108, 116390347, 1756921882, 3397453417]
+    assert band_keys(short)[:3] == [-6794852408639252776, 8443657719925226829, 479486337149327743]
+    long = signature(" ".join(f"w{i}" for i in range(400)))
+    assert hashlib.sha1(long.tobytes()).hexdigest()[:16] == "b15c633fa674eaa2"
+    overlap = signature(" ".join(f"w{i}" for i in range(200, 600)))
+    assert similarity(long, overlap) == 0.265625  # 196 of 596 shingles shared: about 0.33
+    assert similarity(long, long.tobytes()) == 1.0
+    with pytest.raises(ValueError):  # a truncated signature is an error, not a low score
+        similarity(long, long.tobytes()[:-4])
+    assert signature(" ".join(["a"] * 39)) is None and signature(None) is None
+    assert words("Ab, CD e") == ["ab", "cd", "e"]

@@ -110,3 +110,82 @@ def test_a_lead_block_with_links_is_a_teaser_card_not_a_lead():
 def test_a_lead_block_above_the_headline_belongs_to_something_else():
     tree = marked_page(f'<p class="intro">{LEAD}</p>', before_headline=True).tree
     assert standfirst(tree, BODY) is None
+
+
+# -- each rule at its bounds ----------------------------------------------------------------
+
+
+def test_a_description_of_five_words_is_a_lead_of_four_a_label():
+    five = "Busse fahren bald elektrisch überall"
+    assert standfirst(page(f"<p>{five}</p>", five).tree, BODY) == five
+    four = "Busse fahren bald elektrisch"
+    assert standfirst(page(f"<p>{four}</p>", four).tree, BODY) is None
+
+
+def test_a_description_too_short_does_not_stop_the_next_one():
+    html = page(f"<p>{LEAD}</p>").html.replace(
+        '<meta name="description"',
+        '<meta name="description" content="Kurz"><meta property="og:description"',
+    )
+    assert standfirst(Page(url="https://stadtblatt.example/busse", html=html).tree, BODY) == LEAD
+
+
+def test_the_lead_is_the_block_around_inline_markup_and_never_a_link_or_a_form():
+    half = LEAD.index(" und ")
+    split = f"<p><em>{LEAD[:half]}</em>{LEAD[half:]}</p>"
+    assert standfirst(page(split).tree, BODY) == LEAD
+    assert standfirst(page(f"<textarea>{LEAD}</textarea>").tree, BODY) is None
+    assert standfirst(page(f'<a href="/x"><div>{LEAD}</div></a>').tree, BODY) is None
+    teaser_first = f'<a href="/x">{LEAD}</a><p>{LEAD}</p>'
+    assert standfirst(page(teaser_first).tree, BODY) == LEAD
+    five_teasers = f'<a href="/x">{LEAD}</a>' * 5
+    assert standfirst(page(f"{five_teasers}<p>{LEAD}</p>").tree, BODY) is None
+    four_teasers = f'<a href="/x">{LEAD}</a>' * 4
+    assert standfirst(page(f"{four_teasers}<p>{LEAD}</p>").tree, BODY) == LEAD
+
+
+def test_a_block_may_hold_three_times_the_description_and_fifty_characters():
+    room = 3 * len(LEAD) + 50 - len(LEAD) - 1
+    exact = f"<div>{LEAD} {'x' * room}</div>"
+    assert standfirst(page(exact).tree, BODY) == f"{LEAD} {'x' * room}"
+    assert standfirst(page(exact.replace("x<", "xx<")).tree, BODY) is None
+
+
+def test_a_marked_lead_by_id_of_twelve_to_a_hundred_and_twenty_words():
+    def lead(words: int, attribute: str = 'id="lead"') -> str | None:
+        block = " ".join(["Wort"] * (words - 1) + ["Ende."])
+        return standfirst(marked_page(f"<p {attribute}>{block}</p>").tree, BODY)
+
+    assert lead(12) and lead(120)
+    assert lead(11) is None and lead(121) is None
+    assert lead(12, 'class="intro"') and not lead(12, 'class="note"')
+
+
+def test_a_marked_lead_after_other_blocks_but_not_a_link_or_a_lead_already_in_the_text():
+    other = '<div class="meta">Von Anna Berg</div>'
+    assert standfirst(marked_page(f'{other}<p class="intro">{LEAD}</p>').tree, BODY) == LEAD
+    link = f'<a class="intro">{LEAD}</a>'
+    assert standfirst(marked_page(link).tree, BODY) is None
+    tree = marked_page(f'<p class="intro">{LEAD}</p>').tree
+    assert standfirst(tree, f"{BODY}\n{LEAD}") is None
+    # the lead's first 80 characters in the text are enough to say it is there
+    start = lead_folded()[:80]
+    assert standfirst(tree, f"{BODY}\n{start}zzz") is None
+
+
+def lead_folded() -> str:
+    from ingest.extract.lead import folded
+
+    return folded(LEAD)
+
+
+def test_a_marked_lead_needs_the_texts_first_line_found_and_a_headline():
+    tree = marked_page(f'<p class="intro">{LEAD}</p>').tree
+    assert standfirst(tree, f"Kurz.\n{BODY}") is None
+    assert standfirst(tree, f"Kurz.\n{BODY}\nEnde.") is None
+    first = "Erste Worte stehen nirgends sonst, Der Gemeinderat hat am Dienstag."
+    assert standfirst(tree, f"{first}\n{BODY}") is None
+    headless = marked_page(f'<p class="intro">{LEAD}</p>').tree
+    for h1 in headless.xpath("//h1"):
+        h1.getparent().remove(h1)
+    assert standfirst(headless, BODY) is None

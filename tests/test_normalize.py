@@ -11,10 +11,14 @@ from ingest.extract.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
 from ingest.extract.normalize import (
     byline_authors,
     clean_authors,
+    detect_language,
     normalize_article,
+    page_language,
     reconcile_authors,
+    trusted_canonical,
 )
 from ingest.extract.process import decode_html
+from ingest.plugins.outlet import Outlet
 
 from conftest import ROOT
 
@@ -131,3 +135,66 @@ def test_trafilatura_takes_tags_only_from_links_to_tag_pages():
 def test_author_hints_were_read_off_the_installed_trafilatura():
     """A new trafilatura with other author XPaths falls back to its own search: re-read them."""
     assert FAST_AUTHOR_SEARCH, "trafilatura's author XPaths changed: update AUTHOR_HINT"
+
+
+# -- each rule at its bounds ----------------------------------------------------------------
+
+
+def test_author_names_are_trimmed_and_at_most_five_words():
+    assert clean_authors([" . Xavier Mox . "]) == ["Xavier Mox"]
+    assert clean_authors(["One Two Three Four Five"]) == ["One Two Three Four Five"]
+    assert clean_authors(["One Two Three Four Five Six"]) == []
+
+
+def test_metadata_naming_the_same_authors_as_the_byline_is_kept_as_written():
+    assert reconcile_authors(["jane doe"], ["Jane Doe"]) == ["jane doe"]
+
+
+def test_the_byline_is_read_whole_up_to_twelve_words_in_the_first_five_candidates():
+    def byline(body: str) -> list[str]:
+        return byline_authors(Page(url="http://x.example/a", html=f"<html><body>{body}</body>"))
+
+    assert byline('<p class="byline">By <a href="/jane">Jane Doe</a></p>') == ["Jane Doe"]
+    twelve = "By Jane Doe and John Roe and Ann Lee and Bo Li"
+    assert byline(f'<p class="byline">{twelve}</p>') == [
+        "Jane Doe",
+        "John Roe",
+        "Ann Lee",
+        "Bo Li",
+    ]
+    assert byline(f'<p class="byline">{twelve} Ng</p>') == []
+    five = '<span class="author">Staff</span>' * 5
+    assert byline(f'{five}<span class="author">By Jane Doe</span>') == []
+    assert byline(f'{five[:-33]}<span class="author">By Jane Doe</span>') == ["Jane Doe"]
+
+
+def test_the_language_declared_by_meta_or_the_outlet_and_detected_from_five_words():
+    def language(html: str, outlet=None, text: str = "") -> str | None:
+        page = Page(url="http://x.example/a", html=html)
+        return page_language(page, Article(url=page.url, title="t", text=text), outlet)
+
+    meta = '<html><head><meta http-equiv="content-language" content="fr-FR"></head></html>'
+    assert language(meta) == "fr"
+    assert language('<html lang="pt_BR"></html>') == "pt"
+    outlet = Outlet(name="x", domains=["x.example"], language="de")
+    assert language("<html></html>", outlet) == "de"
+    assert detect_language("Der Hund läuft heute schnell") == "de"
+    assert detect_language("Der Hund läuft heute") is None
+
+
+def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():
+    assert trusted_canonical("https://m.x.example/a", "https://x.example/b")
+    assert trusted_canonical("https://x.example/a", "https://mobile.x.example/b")
+    assert not trusted_canonical("https://y.example/a", "https://x.example/a")
+    assert not trusted_canonical("https://x.example/", "https://x.example/a")
+    assert not trusted_canonical("https://x.example", "https://x.example/a")
+    assert trusted_canonical("https://x.example/", "https://x.example")
+    assert trusted_canonical("https://x.example", "https://x.example/")
+
+
+def test_an_outlets_headline_is_its_first_match():
+    outlet = Outlet(name="x", domains=["x.example"], headline="h1")
+    page = Page(url="http://x.example/a", html="<html><body><h1>First  one</h1><h1>Second</h1>")
+    article = Article(url=page.url, title="From metadata", text="")
+    normalize_article(article, page, outlet)
+    assert article.title == "First one"

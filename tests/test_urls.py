@@ -16,7 +16,7 @@ from ingest.crawl.discovery import (
 )
 from ingest.extract.classify import looks_like_article_url
 from ingest.store.health import looks_like_challenge
-from ingest.urls import article_id, canonical, site_of
+from ingest.urls import amp_canonical, article_id, canonical, site_of, strip_tracking
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,28 @@ def test_site_of():
     assert site_of("https://www.News.example/a") == "news.example"
     assert site_of("http://127.0.0.1:8080/a") == "127.0.0.1:8080"
     assert site_of("https://n.example:443/a") == "n.example"
+    assert site_of("http://n.example:80/a") == "n.example"
+    assert site_of("http://n.example:81/a") == "n.example:81"
+    assert site_of("https://n.example:80/a") == "n.example:80"
+    assert site_of("http://n.example:99999/a") == "n.example"  # no port at all
+    assert site_of("/news/a") == site_of("") == site_of(None) == ""
+
+
+def test_the_id_is_sixteen_hex_digits_of_the_canonical_urls_sha1():
+    assert article_id("https://n.example/a?utm_source=x") == "d6b4e6d1bf813077"
+
+
+def test_tracking_goes_and_blank_parameters_stay():
+    assert (
+        strip_tracking("https://n.example/a?flag&utm_source=x#top") == "https://n.example/a?flag="
+    )
+    assert strip_tracking("https://n.example/a?flag&b=1#top") == "https://n.example/a?flag&b=1"
+
+
+def test_amp_spellings_of_a_path_alone_and_of_the_root():
+    assert amp_canonical("/amp/news/story") == "/news/story"
+    assert canonical("https://n.example/amp") == "https://n.example/"
+    assert amp_canonical("https://n.example/news/story") == "https://n.example/news/story"
 
 
 RSS = b"""<?xml version="1.0"?>

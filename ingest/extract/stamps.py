@@ -71,10 +71,10 @@ def _iso(match: re.Match[str]) -> Stamp | None:
             found = date(int(year), int(month), int(day))
             return Stamp(found, found.isoformat())
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        if offset:  # an offset of a day or more ("+99:00") is no time zone
+            moment = moment.replace(tzinfo=_zone(offset))
     except ValueError:
         return None
-    if offset:
-        moment = moment.replace(tzinfo=_zone(offset))
     return _stamp(moment)
 
 

@@ -1,0 +1,152 @@
+"""Feeds, sitemaps and their dates, piece by piece at each rule's edge (no crawl, no server)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from ingest.crawl.discovery import (
+    Entry,
+    Listing,
+    absolute,
+    feed_entries,
+    newer_than,
+    older_than,
+    page_kind,
+    parse_date,
+    parse_since,
+    robots_sitemaps,
+    sitemap_entries,
+    url_date,
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "kind"),
+    [
+        (b"<?xml version='1.0'?><urlset>", None, "sitemap"),
+        (b"<SITEMAPINDEX>", "text/html", "sitemap"),
+        (b"<rss version='2.0'>", "text/html", "feed"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom">', None, "feed"),
+        (b"<rdf:RDF>", None, "feed"),
+        (b"<html><body><rss>", "application/xml", "html"),
+        (b"  \n<!DOCTYPE HTML><p>x</p>", None, "html"),
+        (b"plain words", "TEXT/HTML; charset=utf-8", "html"),
+        (b"plain words", None, "other"),
+        (b"x" * 2048 + b"<urlset><html>", None, "other"),
+        (b" " * 10 + b"x" * 2038 + b"<rss>", None, "other"),
+    ],
+)
+def test_page_kind_at_its_edges(body, content_type, kind):
+    assert page_kind(body, content_type) == kind
+
+
+def test_absolute_keeps_the_dates_and_canonicalizes():
+    entry = Entry("../a?utm_source=x#f", "2024-03-01", "2024-03-02")
+    assert absolute(entry, "https://n.example/feeds/main.xml") == Entry(
+        "https://n.example/a", "2024-03-01", "2024-03-02"
+    )
+
+
+def test_listing_bounds_and_what_it_says_when_it_left_entries_out():
+    listing = Listing()
+    assert listing.add(Entry("a"), 2) and listing.add(Entry("b"), 2)
+    assert listing.too_many(2) is None
+    assert listing.add(Entry("c"), 2) is False
+    assert [e.url for e in listing] == ["a", "b"] and listing.more is True
+    assert listing.too_many(2) == (
+        "lists more than 2 entries; the first 2 were planned (INGEST_MAX_LISTING_ENTRIES)"
+    )
+    unbounded = Listing()
+    assert all(unbounded.add(Entry(str(i)), 0) for i in range(3)) and not unbounded.more
+
+
+def items(*inner: str) -> bytes:
+    return f"<rss><channel>{''.join(f'<item>{i}</item>' for i in inner)}</channel></rss>".encode()
+
+
+def test_feed_entries_stop_at_the_limit_and_sitemaps_read_only_sitemaps():
+    feed = feed_entries(items(*(f"<link>https://n.example/{i}</link>" for i in range(3))), limit=2)
+    assert [e.url for e in feed] == ["https://n.example/0", "https://n.example/1"] and feed.more
+    urls = "".join(f"<url><loc>https://n.example/{i}</loc></url>" for i in range(3))
+    sitemap = sitemap_entries(f"<urlset>{urls}</urlset>".encode(), limit=2)
+    assert [e.url for e in sitemap] == ["https://n.example/0", "https://n.example/1"]
+    assert sitemap.more and not sitemap.index
+    assert sitemap_entries(b"<rss><url><loc>https://n.example/x</loc></url></rss>") == []
+    index = sitemap_entries(b"<sitemapindex><sitemap><loc>/s.xml</loc></sitemap></sitemapindex>")
+    assert index == [Entry("/s.xml")] and index.index
+
+
+def test_which_link_an_item_gives():
+    def links(*inner: str) -> list[str]:
+        return [e.url for e in feed_entries(items(*inner))]
+
+    assert links(
+        "<link>https://n.example/1</link><link>https://n.example/2</link>",
+        '<guid isPermaLink="false">https://n.example/3</guid>',
+        "<guid>urn:uuid:4</guid>",
+        "<guid>http://n.example/5</guid>",
+        "<link/>",
+    ) == ["https://n.example/1", "http://n.example/5"]
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><link rel="enclosure" href="/a.mp3"/>'
+        '<link href=" /story "/><link rel="alternate" href="/other"/></entry></feed>'
+    )
+    assert [e.url for e in feed_entries(atom.encode())] == ["/story"]
+
+
+def test_a_sitemap_entry_without_dates_has_none():
+    assert sitemap_entries(b"<urlset><url><loc> /a </loc><lastmod/></url></urlset>") == [
+        Entry("/a", None, None)
+    ]
+
+
+def test_feeds_are_parsed_forgivingly_and_without_entities_or_comments():
+    broken = items("<title>AT&T</title><link>https://n.example/1</link>", "<link>/2</link>")
+    assert [e.url for e in feed_entries(broken)] == ["https://n.example/1", "/2"]
+    entity = b'<!DOCTYPE rss [<!ENTITY e "https://n.example/e">]>' + items("<link>&e;</link>")
+    assert feed_entries(entity) == []
+    assert [e.url for e in feed_entries(items("<link>/a<!-- c -->b</link>"))] == ["/ab"]
+
+
+def test_dates_in_utc_and_a_year_and_month_as_the_months_last_day():
+    assert parse_date("2024-03-01T08:00:00z") == "2024-03-01T08:00:00+00:00"
+    assert parse_date("2024-03-01T08:00:00+01:00") == "2024-03-01T07:00:00+00:00"
+    assert url_date("https://n.example/2024/12/story") == "2024-12-31"
+    assert url_date("https://n.example/2024/02/story") == "2024-02-29"
+
+
+def test_comparisons_of_equal_instants():
+    instant = "2024-03-05T10:00:00+00:00"
+    assert not newer_than(instant, instant) and not older_than(instant, instant)
+    assert newer_than("2024-03-05", instant) and not older_than("2024-03-05", instant)
+
+
+NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "since"),
+    [
+        ("36h", "2024-03-09T00:00:00+00:00"),
+        ("3H", "2024-03-10T09:00:00+00:00"),
+        (" 7d ", "2024-03-03T12:00:00+00:00"),
+        ("2w", "2024-02-25T12:00:00+00:00"),
+        ("1M", "2024-02-09T12:00:00+00:00"),
+        ("1Y", "2023-03-11T12:00:00+00:00"),
+        ("2024-03-01", "2024-03-01T00:00:00+00:00"),
+        ("2024-03-01T08:00+01:00", "2024-03-01T07:00:00+00:00"),
+    ],
+)
+def test_since_as_an_age_or_a_date(value, since):
+    assert parse_since(value, NOW) == since
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2024-03", "2024-02-30"])
+def test_since_refuses_anything_else(value):
+    with pytest.raises(ValueError, match=f"not a date .*{value!r}"):
+        parse_since(value, NOW)
+
+
+def test_robots_sitemaps_survive_bytes_that_are_not_utf8():
+    body = b"User-agent: *\nSitemap: https://n.example/\xff.xml\n  sitemap:/s2.xml"
+    assert robots_sitemaps(body) == ["https://n.example/\ufffd.xml", "/s2.xml"]
