@@ -295,12 +295,6 @@ def test_a_bad_entry_keeps_its_link_where_its_link_is_readable():
     assert [(e.url, e.modified) for e in sitemap] == [(f"{BAD}/x", None), (f"{BAD}/y&z", None)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="discovery.parse_date: a date at the calendar's edge in UTC overflows, and the "
-    "error loses the whole listing",
-)
 @pytest.mark.parametrize(
     "when",
     ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00", "Fri, 31 Dec 9999 23:00:00 -0500"],
@@ -310,7 +304,9 @@ def test_a_date_at_the_calendars_edge_loses_only_its_entry(when):
         f"<rss><channel><item><link>https://n.example/a</link><pubDate>{when}</pubDate></item>"
         "<item><link>https://n.example/b</link></item></channel></rss>"
     ).encode()
-    assert [e.url for e in feed_entries(body)] == ["https://n.example/a", "https://n.example/b"]
+    entries = feed_entries(body)
+    assert [e.url for e in entries] == ["https://n.example/a", "https://n.example/b"]
+    assert entries[0].published is None  # past the calendar's edge in UTC: no date, no error
 
 
 # -- cleanup -------------------------------------------------------------------------------

@@ -244,7 +244,10 @@ def parse_date(value: str | None) -> str | None:
             return None
     if moment is None:
         return None
-    return iso(moment)
+    try:
+        return iso(moment)
+    except OverflowError:  # year 1 or 9999 moved to UTC: past the calendar's edge
+        return None
 
 
 def iso(moment: datetime) -> str:
