@@ -120,9 +120,9 @@ class SharedScheduler(Scheduler):
         try:
             self._flush_unsent()
             self.ack(list(self._unacked))
-            if self._mine:
-                self._give_back(sorted(self._mine))
+            # No longer alive: what it still holds goes back like a dead worker's.
             self.server.delete(self.keys.alive + self.worker)
+            self.reap(alive_self=False)
         except RedisError as exc:  # they come back when the heartbeat expires
             logger.warning("Redis unreachable on close (%s): leases return on expiry", exc)
 
@@ -216,12 +216,13 @@ class SharedScheduler(Scheduler):
         done = set(leases)
         self._unacked = [lease for lease in self._unacked if lease not in done]
 
-    def reap(self) -> int:
-        """Put back in the queue the leases of workers that stopped beating."""
+    def reap(self, alive_self: bool = True) -> int:
+        """Put back in the queue the leases of workers that stopped beating (this one's own
+        too once it stops: ``alive_self=False``)."""
         try:
             back = self._reap(
                 keys=[self.keys.queue, self.keys.leases, self.keys.owners],
-                args=[self.keys.alive, self.worker],
+                args=[self.keys.alive, self.worker if alive_self else ""],
             )
         except RedisError as exc:
             self._away(exc)
@@ -230,17 +231,6 @@ class SharedScheduler(Scheduler):
             logger.warning("re-queued %d requests of workers that stopped", back)
             self.stats.inc_value("redis/requeued", back)
         return back
-
-    def _give_back(self, leases: list[str]) -> None:
-        owners = self.server.hmget(self.keys.owners, leases)
-        datas = self.server.hmget(self.keys.leases, leases)
-        pipe = self.server.pipeline()
-        for owner, data in zip(owners, datas, strict=True):
-            if owner is not None and data is not None:
-                pipe.zadd(self.keys.queue, {data: float(owner.split()[1])})
-        pipe.hdel(self.keys.leases, *leases).hdel(self.keys.owners, *leases)
-        pipe.execute()
-        self.stats.inc_value("redis/given_back", len(leases))
 
     def _poll(self) -> None:
         """Ask the engine for its next requests now, not at its next heartbeat.

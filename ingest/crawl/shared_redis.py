@@ -40,7 +40,7 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 # Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
-# ARGV[2]: the worker asking, alive whatever its key says after an outage).
+# ARGV[2]: the worker asking, alive whatever its key says after an outage; empty: none).
 REQUEUE_DEAD = """
 local owners = redis.call('HGETALL', KEYS[3])
 local back = 0
