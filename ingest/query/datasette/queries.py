@@ -46,6 +46,15 @@ where latest_articles > 0
 order by short_percent desc, outlet"""
 
 
+#: The articles a full-text search matches, with the optional outlet and language filters.
+_MATCHING = """\
+from articles_fts
+join articles on articles.rowid = articles_fts.rowid
+where articles_fts match fts_words(:q)
+  and (:outlet = '' or articles.outlet = :outlet)
+  and (:language = '' or articles.language = :language)
+"""
+
 QUERIES: dict[str, dict[str, Any]] = {
     "search": {
         "title": "Search articles, best matches first",
@@ -56,7 +65,7 @@ QUERIES: dict[str, dict[str, Any]] = {
             "NOT. Outlet and language are optional."
         ),
         "params": ["q", "outlet", "language"],
-        "sql": """\
+        "sql": f"""\
 select
   articles.id as article_id,
   articles.outlet,
@@ -66,12 +75,7 @@ select
   snippet(articles_fts, 1, '<mark>', '</mark>', ' … ', 24) as snippet,
   round(articles_fts.rank, 3) as rank,
   articles.url
-from articles_fts
-join articles on articles.rowid = articles_fts.rowid
-where articles_fts match fts_words(:q)
-  and (:outlet = '' or articles.outlet = :outlet)
-  and (:language = '' or articles.language = :language)
-order by rank
+{_MATCHING}order by rank
 limit 100""",
     },
     "follow_search": {
@@ -84,7 +88,7 @@ limit 100""",
         "params": ["q", "outlet", "language"],
         # datasette-atom turns the atom_* columns into entries; an entry's time needs an
         # offset, so a publication date without one gives way to when it was first stored.
-        "sql": """\
+        "sql": f"""\
 select
   articles.url as atom_id,
   articles.title as atom_title,
@@ -98,12 +102,7 @@ select
   substr(articles.text, 1, 500) as atom_content,
   articles.outlet,
   articles.published
-from articles_fts
-join articles on articles.rowid = articles_fts.rowid
-where articles_fts match fts_words(:q)
-  and (:outlet = '' or articles.outlet = :outlet)
-  and (:language = '' or articles.language = :language)
-order by articles.published_day desc, articles.published desc
+{_MATCHING}order by articles.published_day desc, articles.published desc
 limit 50""",
     },
     "latest_per_outlet": {
