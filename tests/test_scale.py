@@ -123,6 +123,21 @@ def wait_for_crawl(redis_server: RedisServer, seeding: subprocess.Popen) -> None
         time.sleep(0.1)
 
 
+def crawl_with_a_worker(site: LocalSite, redis_server, tmp_path: Path, args: list[str]) -> None:
+    """A shared crawl of ``site`` into a.db, joined by one worker into b.db, both to the end."""
+    seeding = start(
+        ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(tmp_path / "a.db"),
+         *args], tmp_path / "a.log",
+    )  # fmt: skip
+    wait_for_crawl(redis_server, seeding)
+    worker = start(
+        ["worker", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"), *args],
+        tmp_path / "b.log",
+    )
+    finish(seeding, tmp_path / "a.log")
+    finish(worker, tmp_path / "b.log")
+
+
 def finish(process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
     try:
         assert process.wait(timeout) == 0, log.read_text()
@@ -259,17 +274,7 @@ def test_a_dead_workers_leases_go_back_to_the_queue(redis_server):
 @needs_redis
 def test_two_workers_share_one_crawl_and_merge_to_every_article_once(tmp_path, redis_server):
     with LocalSite(news_site(120)) as site:
-        seeding = start(
-            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(tmp_path / "a.db"),
-             *SHARED], tmp_path / "a.log",
-        )  # fmt: skip
-        wait_for_crawl(redis_server, seeding)
-        worker = start(
-            ["worker", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"), *SHARED],
-            tmp_path / "b.log",
-        )
-        finish(seeding, tmp_path / "a.log")
-        finish(worker, tmp_path / "b.log")
+        crawl_with_a_worker(site, redis_server, tmp_path, SHARED)
     a, b = articles_in(tmp_path / "a.db"), articles_in(tmp_path / "b.db")
     assert a > 0 and b > 0 and a + b == 120  # both worked, none twice
     hits = [h for h in site.hits if h.startswith("/news/")]
@@ -378,17 +383,7 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     keeps any two requests to the site 0.4 s apart, whichever workers send them."""
     turns = [*SHARED, "-s", "INGEST_SHARED_DELAY=0.4", "-s", "CONCURRENT_REQUESTS=2"]
     with LocalSite(news_site(20)) as site:
-        seeding = start(
-            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db",
-             str(tmp_path / "a.db"), *turns], tmp_path / "a.log",
-        )  # fmt: skip
-        wait_for_crawl(redis_server, seeding)
-        worker = start(
-            ["worker", "--redis", redis_server.url, "--db", str(tmp_path / "b.db"), *turns],
-            tmp_path / "b.log",
-        )
-        finish(seeding, tmp_path / "a.log")
-        finish(worker, tmp_path / "b.log")
+        crawl_with_a_worker(site, redis_server, tmp_path, turns)
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
     assert articles_in(tmp_path / "b.db") > 0
     gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
