@@ -1,0 +1,57 @@
+"""The links a worker lists for the crawl to follow: absolute, canonical, in page order."""
+
+from ingest.article import Page
+from ingest.extract.process import Job, page_links, process_job
+from ingest.plugins.manager import PluginConfig, load_plugins
+
+STORY = " ".join(
+    f"Sentence {i} of the council's budget story says what the vote decided and why."
+    for i in range(30)
+)
+
+
+def page(links: str, head: str = "") -> str:
+    return (
+        f"<html><head>{head}<title>Budget vote</title></head><body><nav>{links}</nav>"
+        f"<article><h1>Budget vote</h1><p>{STORY}</p></article></body></html>"
+    )
+
+
+def test_links_are_absolute_canonical_and_in_page_order():
+    html = page(
+        '<a href="/b?utm_source=x&z=1&a=2">b</a> <a href="https://other.example/c#top">c</a>'
+        ' <a href="/b?a=2&z=1">b again</a> <a href="#top">top</a> <a href="mailto:x@y.z">m</a>'
+        ' <a href="javascript:void(0)">j</a> <a href="ftp://files.example/f">f</a>',
+        head='<link rel="alternate" type="application/rss+xml" href="/feed.xml">',
+    )
+    links = page_links(Page(url="https://news.example/2024/story", html=html))
+    assert links == [
+        "https://news.example/feed.xml",
+        "https://news.example/b?a=2&z=1",
+        "https://other.example/c",
+    ]
+
+
+def test_a_base_element_decides_relative_links():
+    html = page('<a href="next">n</a>', head='<base href="https://cdn.example/section/">')
+    assert page_links(Page(url="https://news.example/story", html=html)) == [
+        "https://cdn.example/section/next"
+    ]
+
+
+def test_a_link_no_parser_reads_is_left_out_and_the_article_kept():
+    bad = (
+        '<a href="https://news.example:port of words/x">bad port</a>'
+        ' <a href="http://[broken/x">bad host</a> <a href="/fine">fine</a>'
+    )
+    html = page(bad)
+    assert page_links(Page(url="https://news.example/story", html=html)) == [
+        "https://news.example/fine"
+    ]
+    plugins = load_plugins(PluginConfig.default([]))
+    outcome = process_job(
+        plugins, Job(url="https://news.example/story", body=html.encode(), follow=True)
+    )
+    assert outcome.errors == []
+    assert outcome.article is not None and outcome.article["title"] == "Budget vote"
+    assert outcome.links == ["https://news.example/fine"]
