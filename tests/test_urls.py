@@ -219,6 +219,9 @@ def test_looks_like_article_url(url, article):
 def test_challenge_pages():
     assert looks_like_challenge(b"<html><title>Just a moment...</title><div id='cf-challenge'>")
     assert looks_like_challenge(b"<p>Please verify you are human to continue.</p>")
+    # any case: the page is lowered before the search
+    assert looks_like_challenge(b"<title>Attention Required! | Cloudflare</title>")
+    assert looks_like_challenge(b"<p>ARE YOU A ROBOT?</p>")
     assert not looks_like_challenge(b"<html><p>An ordinary article.</p></html>")
     long_article = b"<p>" + b"word " * 30000 + b"are you a robot?</p>"
     assert not looks_like_challenge(long_article)
