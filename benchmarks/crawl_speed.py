@@ -1,11 +1,19 @@
-"""Crawl speed: `ingest crawl` against a plain Scrapy spider calling trafilatura inline.
+"""Crawl speed: `ingest crawl` against a one-process spider, and at scale.
 
-Serves a local site of N real news pages on 127.0.0.1 (the evaluation pages in
-../shared/eval/outlets when present, else the demo's generated articles),
-crawls it with both, and prints pages per second and peak memory (the whole
-process tree: crawler plus extraction workers, PSS), median of several runs.
+compare (the default): serves N URLs of the real pages in ../shared/eval (its
+trafilatura and outlets sets, read by path, each URL its own copy of a page)
+on 127.0.0.1 and crawls the same URL list with `ingest crawl --no-follow` and
+with a plain Scrapy spider that calls trafilatura (with metadata) in its
+callback and inserts with sqlite-utils, runs alternated; prints pages/s and
+peak memory of the whole process tree (PSS), the ratio, and the ceiling:
+ingest's own extraction path over the same bodies in its worker processes
+with nothing else running.
 
-    python benchmarks/crawl_speed.py --pages 500 --runs 3
+scale: crawls generated sites of 1k, 10k and 100k small pages, following
+links, and prints pages/s and peak memory of the process tree at each size.
+
+    python benchmarks/crawl_speed.py --pages 1000 --runs 3
+    python benchmarks/crawl_speed.py scale --sizes 1000,10000,100000 --runs 1
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -22,8 +31,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from generated_site import serve_site
+
 HERE = Path(__file__).resolve().parent
-EVAL_PAGES = HERE.parent.parent / "shared" / "eval" / "outlets" / "html"
+EVAL = HERE.parent.parent / "shared" / "eval"
+BASELINE = HERE / "baseline_spider.py"
+EVAL_PAGES = EVAL / "outlets" / "html"
 SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "0",
     "DOWNLOAD_DELAY": "0",
@@ -95,81 +108,157 @@ def tree_memory(pid: int, field: str = "Pss") -> int:
 
 
 def timed(command: list[str], cwd: str | None = None) -> tuple[float, int]:
-    """Wall seconds and peak process-tree memory of one command."""
+    """Wall seconds and peak process-tree memory (PSS) of one command."""
+    seconds, pss, _ = timed_tree(command, cwd)
+    return seconds, pss
+
+
+def timed_tree(command: list[str], cwd: str | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak process-tree PSS and peak process-tree RSS of one command."""
     started = time.monotonic()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_memory(proc.pid))
-        time.sleep(0.05)
-    seconds = time.monotonic() - started
-    if proc.returncode != 0:
-        sys.exit(f"{command[:4]} failed:\n{proc.stderr.read().decode()[-3000:]}")
-    return seconds, peak
+    # stderr to a file: a pipe nobody reads fills up and stalls a long crawl
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        pss = rss = 0
+        while proc.poll() is None:
+            pss = max(pss, tree_memory(proc.pid))
+            rss = max(rss, tree_memory(proc.pid, "Rss"))
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+        if proc.returncode != 0:
+            err.seek(0)
+            sys.exit(f"{command[:4]} failed:\n{err.read().decode()[-3000:]}")
+    return seconds, pss, rss
 
 
 def settings_args() -> list[str]:
     return [arg for name, value in SETTINGS.items() for arg in ("-s", f"{name}={value}")]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=None)
-    args = parser.parse_args()
+def eval_pages() -> list[bytes]:
+    """Every real page of ../shared/eval's extraction sets (1,038), read by path."""
+    files = [
+        *sorted((EVAL / "trafilatura" / "cache").glob("*.html")),
+        *sorted((EVAL / "trafilatura" / "eval").glob("*.html")),
+        *sorted((EVAL / "outlets" / "html").glob("*.html.gz")),
+    ]
+    if not files:
+        sys.exit(f"no evaluation pages under {EVAL}")
+    return [gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes() for f in files]
 
-    pages = real_pages()
-    server = serve(pages, args.pages)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+def ingest_command(seeds: str, db: Path, workers: int | None, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "ingest", "crawl", seeds, "--db", str(db), *extra]
+    command += settings_args()
+    return command + (["--workers", str(workers)] if workers is not None else [])
+
+
+def ceiling(bodies: list[bytes], workers: int | None) -> float:
+    """Pages/s of ingest's own extraction path over the bodies in worker processes, nothing
+    else running: what a crawl could reach if fetching and storing cost nothing."""
+    from ingest.extract.process import Job
+    from ingest.extract.workers import ExtractionPool
+    from ingest.plugins.manager import PluginConfig
+
+    jobs = [
+        Job(url=f"http://127.0.0.1/article/{i}", body=b, content_type="text/html", keep_body=True)
+        for i, b in enumerate(bodies)
+    ]
+    with ExtractionPool(PluginConfig.default([]), workers) as pool:
+        list(pool.map(jobs[:20]))  # workers started and warm
+        started = time.monotonic()
+        for _ in pool.map(jobs):
+            pass
+        return len(jobs) / (time.monotonic() - started)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """ingest against the one-process spider on the same URL list, runs alternated."""
+    pages = eval_pages()
+    bodies = [pages[i % len(pages)] for i in range(args.pages)]
+    server = serve_routes({f"/article/{i}": (b, {}) for i, b in enumerate(bodies)})
+    base = f"http://127.0.0.1:{server.server_address[1]}"
     print(
-        f"site: {args.pages} pages ({len(pages)} distinct real pages, "
-        f"{sum(map(len, pages)) // len(pages) // 1024} KiB mean) at {url}"
+        f"{args.pages} URLs of {len(pages)} distinct real pages "
+        f"({sum(map(len, pages)) // len(pages) // 1024} KiB mean) at {base}, links not followed"
     )
     results: dict[str, list[tuple[float, int]]] = {"ingest": [], "baseline": []}
     with tempfile.TemporaryDirectory() as tmp:
+        urls = Path(tmp) / "urls.txt"
+        urls.write_text("".join(f"{base}/article/{i}\n" for i in range(args.pages)))
+        seeds = Path(tmp) / "seeds.toml"
+        seeds.write_text(f"urls = {[f'{base}/article/{i}' for i in range(args.pages)]!r}\n")
         for run in range(args.runs):
-            db = Path(tmp) / f"bench{run}.db"
-            ingest = [
-                sys.executable,
-                "-m",
-                "ingest",
-                "crawl",
-                url,
-                "--db",
-                str(db),
-                "--max-depth",
-                "1",
-                *settings_args(),
-            ]
-            if args.workers is not None:
-                ingest += ["--workers", str(args.workers)]
-            baseline = [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "runspider",
-                str(HERE / "baseline_spider.py"),
-                "-a",
-                f"start_url={url}",
-                *settings_args(),
-            ]
+            db = Path(tmp) / f"ingest{run}.db"
+            ingest = ingest_command(str(seeds), db, args.workers, "--no-follow")
+            baseline = [sys.executable, "-m", "scrapy", "runspider", str(BASELINE)]
+            baseline += ["-a", f"urls={urls}", "-a", f"db={Path(tmp) / f'base{run}.db'}"]
             results["ingest"].append(timed(ingest))
             # Outside this project: scrapy.cfg would give the baseline ingest's settings,
             # address guard included, which refuses its loopback requests.
-            results["baseline"].append(timed(baseline, cwd=tmp))
+            results["baseline"].append(timed([*baseline, *settings_args()], cwd=tmp))
     server.shutdown()
-
-    print(
-        f"{'crawler':<10} {'pages/s':>9} {'seconds':>9} {'peak MiB':>9}   (median of {args.runs})"
-    )
-    rates = {}
-    for name, runs in results.items():
-        seconds = statistics.median(s for s, _ in runs)
-        peak = statistics.median(m for _, m in runs) / 2**20
-        rates[name] = args.pages / seconds
-        print(f"{name:<10} {rates[name]:>9.1f} {seconds:>9.2f} {peak:>9.0f}")
+    rates = report(results, args.pages, args.runs)
     print(f"ratio ingest/baseline: {rates['ingest'] / rates['baseline']:.2f}x pages per second")
+    top = statistics.median(ceiling(bodies, args.workers) for _ in range(args.runs))
+    print(
+        f"ceiling (ingest's extraction alone in worker processes): {top:.1f} pages/s; "
+        f"the crawl reaches {rates['ingest'] / top:.0%} of it"
+    )
+
+
+def scale(args: argparse.Namespace) -> None:
+    """Pages/s and peak memory of a crawl following links through generated sites."""
+    print(f"{'pages':>8} {'pages/s':>9} {'seconds':>9} {'peak PSS MiB':>13} {'peak RSS MiB':>13}")
+    for size in args.sizes:
+        server = serve_site(size)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        runs = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for run in range(args.runs):
+                db = Path(tmp) / f"scale{run}.db"
+                runs.append(timed_tree(ingest_command(url, db, args.workers)))
+                check_stored(db, size)
+        server.shutdown()
+        seconds = statistics.median(r[0] for r in runs)
+        pss = statistics.median(r[1] for r in runs) / 2**20
+        rss = statistics.median(r[2] for r in runs) / 2**20
+        print(f"{size:>8} {size / seconds:>9.1f} {seconds:>9.1f} {pss:>13.0f} {rss:>13.0f}")
+
+
+def check_stored(db: Path, size: int) -> None:
+    """A fast crawl that lost pages is no result: every generated page must be an article."""
+    with sqlite3.connect(db) as conn:
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+    if articles != size:
+        sys.exit(f"the crawl stored {articles} articles of {size}")
+
+
+def report(results: dict[str, list[tuple[float, int]]], pages: int, runs: int) -> dict[str, float]:
+    print(f"{'crawler':<10} {'pages/s':>9} {'seconds':>9} {'peak MiB':>9}   (median of {runs})")
+    rates = {}
+    for name, timings in results.items():
+        seconds = statistics.median(t[0] for t in timings)
+        peak = statistics.median(t[1] for t in timings) / 2**20
+        rates[name] = pages / seconds
+        print(f"{name:<10} {rates[name]:>9.1f} {seconds:>9.2f} {peak:>9.0f}")
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", nargs="?", choices=("compare", "scale"), default="compare")
+    parser.add_argument("--pages", type=int, default=1000, help="compare: URLs crawled")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(n) for n in s.split(",")],
+        default=[1000, 10000, 100000],
+        help="scale: site sizes, comma-separated",
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    compare(args) if args.mode == "compare" else scale(args)
 
 
 if __name__ == "__main__":
