@@ -28,12 +28,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from generated_site import serve_site
+from generated_site import site_answer
 
 HERE = Path(__file__).resolve().parent
+#: What a loopback server answers for a path: the body and extra headers.
+Answer = tuple[bytes, dict[str, str]]
 EVAL = HERE.parent.parent / "shared" / "eval"
 BASELINE = HERE / "baseline_spider.py"
 EVAL_PAGES = EVAL / "outlets" / "html"
@@ -63,15 +66,21 @@ def serve(pages: list[bytes], n: int) -> ThreadingHTTPServer:
     return serve_routes(routes)
 
 
-def serve_routes(routes: dict[str, tuple[bytes, dict[str, str]]]) -> ThreadingHTTPServer:
+def serve_routes(routes: dict[str, Answer]) -> ThreadingHTTPServer:
     """A loopback server answering each path with its body and extra headers, else 404."""
+    return serve_answers(routes.get)
+
+
+def serve_answers(answer: Callable[[str], Answer | None]) -> ThreadingHTTPServer:
+    """A loopback server answering a path with what ``answer`` gives for it, None a 404."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path not in routes:
+            found = answer(self.path)
+            if found is None:
                 self.send_error(404)
                 return
-            body, headers = routes[self.path]
+            body, headers = found
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -211,7 +220,7 @@ def scale(args: argparse.Namespace) -> None:
     """Pages/s and peak memory of a crawl following links through generated sites."""
     print(f"{'pages':>8} {'pages/s':>9} {'seconds':>9} {'peak PSS MiB':>13} {'peak RSS MiB':>13}")
     for size in args.sizes:
-        server = serve_site(size)
+        server = serve_answers(lambda path, size=size: site_answer(path, size))
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         runs = []
         with tempfile.TemporaryDirectory() as tmp:

@@ -10,8 +10,6 @@ is the same bytes every time it is asked for.
 from __future__ import annotations
 
 import random
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SYLLABLES = "ba be bi bo bu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu "
 SYLLABLES += "ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu"
@@ -46,33 +44,11 @@ def article_page(n: int, size: int) -> bytes:
     ).encode()
 
 
-def serve_site(size: int) -> ThreadingHTTPServer:
-    """Serve a site of ``size`` pages on a free loopback port; ``/`` links to page 0."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = self.body()
-            if body is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def body(self) -> bytes | None:
-            if self.path == "/":
-                return b'<html><body><a href="/p/0">Today</a></body></html>'
-            if self.path.startswith("/p/") and self.path[3:].isdigit():
-                n = int(self.path[3:])
-                return article_page(n, size) if n < size else None
-            return None
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def site_answer(path: str, size: int) -> tuple[bytes, dict[str, str]] | None:
+    """What the site answers for a path (body, extra headers), None for a 404; ``/`` links
+    to page 0."""
+    if path == "/":
+        return b'<html><body><a href="/p/0">Today</a></body></html>', {}
+    if path.startswith("/p/") and path[3:].isdigit() and int(path[3:]) < size:
+        return article_page(int(path[3:]), size), {}
+    return None
