@@ -290,3 +290,30 @@ def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_foun
     assert rows(db, "select id, resumed_from from crawls order by id") == [(1, None), (2, 1)]
     assert "Crawl 2 done" in out.stdout
     assert json.loads(rows(db, "select settings from crawls where id = 2")[0][0])["resume"]
+
+
+def test_an_article_held_as_unchanged_is_fetched_when_a_later_listing_dates_a_change(tmp_path):
+    """The feed, read first, lists every stored story with its old date: all held. The
+    sitemap, slow to answer, then dates one story after our fetch: that one is fetched."""
+    db = tmp_path / "held.db"
+    stories = {i: prose(i) for i in range(3)}
+    with LocalSite({}) as site:
+        pages = build(site.url, stories, {})
+        site.resources.update({f"/news/{i}": Resource(pages[f"/news/{i}"]) for i in stories})
+        site.resources["/rss.xml"] = pages["/rss.xml"]
+        run_ingest("crawl", site.url + "/rss.xml", "--db", str(db), *FAST)
+        assert rows(db, "select count(*) from articles") == [(3,)]
+
+        later = stamp(datetime.now(UTC) + timedelta(minutes=5))
+        sitemap = build(site.url, {1: stories[1]}, {1: later})["/sitemap.xml"]
+        site.resources["/late-sitemap.xml"] = Resource(sitemap.body, sitemap.content_type, delay=1)
+        site.hits.clear()
+        run_ingest(
+            "crawl", site.url + "/rss.xml", site.url + "/late-sitemap.xml", "--db", str(db), *FAST
+        )
+        assert sorted(h for h in site.hits if h.startswith("/news/")) == ["/news/1"]
+        [row] = health(db, 2)
+        assert row["skipped_unchanged"] == 2
+        assert rows(db, "select state, reason from urls where url = ?", site.url + "/news/1") == [
+            ("fetched", "article")
+        ]

@@ -111,13 +111,14 @@ class FrontierReader:
                 "entry": Entry(url, published, lastmod) if published or lastmod else None,
             }
 
-    def done_in(self, crawl_ids: list[int]) -> set[str]:
+    def done_in(self, crawl_ids: list[int]) -> Iterator[str]:
         """URLs the given crawls fetched or tried: a resumed crawl does not fetch them again."""
         marks = ",".join("?" * len(crawl_ids))
         cursor = self.conn.execute(
             f"select url from urls where crawl_id in ({marks}) and state != 'queued'", crawl_ids
         )
-        return {url for (url,) in cursor}
+        for (url,) in cursor:
+            yield url
 
     def stored_page(self, url: str) -> tuple[str, str | None, bytes] | None:
         """(kind, content type, raw body) of the page stored for a URL, for a 304 to reuse."""

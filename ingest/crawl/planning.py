@@ -18,6 +18,7 @@ import scrapy
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from ingest.crawl.discovery import Entry, newer_than, older_than, url_date
+from ingest.crawl.fingerprints import Fingerprints
 from ingest.crawl.frontier import FrontierReader, Known
 from ingest.extract.classify import looks_like_article_url
 from ingest.plugins.manager import Plugins
@@ -42,9 +43,9 @@ class Planner:
     refresh: bool
     requested: int
     frontier: FrontierReader | None
-    _seen: set[str]
+    _seen: Fingerprints  # every URL planned in this crawl
     _pending: list[dict[str, Any]]
-    _held: dict[str, Known]
+    _held: Fingerprints  # skipped as unchanged, unless a later source dates a change
     # Set by NewsSpider.from_crawler.
     plugins: Plugins
     allowed_domains: list[str]
@@ -88,11 +89,14 @@ class Planner:
             "write": True,
         }
         if url in self._seen:
-            # Skipped as unchanged when first met, but this source dates a change.
-            known = self._held.get(url)
+            # Skipped as unchanged when first met, but this source dates a change: what
+            # the frontier knows is read again (held URLs are kept as hashes, not rows).
+            if url not in self._held or self.frontier is None:
+                return None
+            known = self.frontier.lookup(url)
             if known is None or not newer_than(dated, known.fetched_at):
                 return None
-            del self._held[url]
+            self._held.discard(url)
             record["recount"] = "skipped_unchanged"
             reason = "changed"
         else:
@@ -113,7 +117,7 @@ class Planner:
                 unchanged = not newer_than(changed, known.fetched_at)
                 child_sitemap = sitemap and known.kind == "sitemap" and changed is not None
                 if (known.held or child_sitemap) and unchanged:
-                    self._held[url] = known
+                    self._held.add(url)
                     # nothing new to write unless the source gave a newer date than stored
                     write = bool(dated) and _day_key(dated) > _day_key(known.lastmod or "")
                     return self._decide(record, "held", write=write)

@@ -42,6 +42,9 @@ RETRY_EXCEPTIONS = [
     "scrapy.core.downloader.handlers.http11.TunnelError",
 ]
 
+# Scrapy's duplicate filter, its fingerprints kept in 8 bytes each: memory flat in crawl size.
+DUPEFILTER_CLASS = "ingest.crawl.fingerprints.CompactDupeFilter"
+
 ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # Each response yields one page item and its links; Scrapy starts this many tasks per
 # response to process them, so a small number saves the event loop real work.

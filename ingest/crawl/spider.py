@@ -43,7 +43,8 @@ from ingest.crawl.discovery import (
     robots_sitemaps,
 )
 from ingest.crawl.failures import failure_kind
-from ingest.crawl.frontier import FrontierReader, Known
+from ingest.crawl.fingerprints import Fingerprints
+from ingest.crawl.frontier import FrontierReader
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
@@ -92,10 +93,10 @@ class NewsSpider(Planner, scrapy.Spider):
         self.since = parse_since(since) if since else None
         self.refresh = _flag(refresh)
         self.resume = _flag(resume)
-        self._seen: set[str] = set()
+        self._seen = Fingerprints()
         self._pending: list[dict[str, Any]] = []  # frontier records for the next item
         self._robots_done: set[str] = set()
-        self._held: dict[str, Known] = {}  # skipped as unchanged, unless a later source says not
+        self._held = Fingerprints()  # skipped as unchanged, unless a later source says not
         self.requested = 0
         self.pool: ExtractionPool | None = None
         self.frontier: FrontierReader | None = None
@@ -154,9 +155,8 @@ class NewsSpider(Planner, scrapy.Spider):
         if not self.seeds.urls and not self.crawler.settings.get("INGEST_REDIS_URL"):
             self.logger.error("no seeds: give URLs, a seeds file or an outlet name")
         if self.frontier is not None and self.resume_crawls:
-            done = self.frontier.done_in(self.resume_crawls)
-            self.logger.info("resuming: %d URLs fetched already", len(done))
-            self._seen |= done
+            self._seen.update(self.frontier.done_in(self.resume_crawls))
+            self.logger.info("resuming: %d URLs fetched already", len(self._seen))
         for url in self.seeds.urls:
             request = self.plan(canonical(url), "seed", 0, priority=20, seed=True)
             if request is not None:
