@@ -223,6 +223,24 @@ def test_page_budget_leaves_the_rest_queued_for_the_next_crawl(tmp_path):
     assert rows(db, "select count(*) from urls where state = 'queued'") == [(0,)]
 
 
+def test_a_large_sitemap_is_read_off_the_event_loop_and_every_entry_planned(tmp_path):
+    """3,000 entries (over 256 KB: parsed in a thread, planned 500 at a time): each one is
+    in the frontier, three fetched within the budget, the rest queued for the next crawl."""
+    db = tmp_path / "large.db"
+    with LocalSite({}) as site:
+        paths = [f"/news/2024/03/01/story-number-{i}" for i in range(3000)]
+        body = urlset(site.url, [(p, "2024-03-01T08:00:00Z") for p in paths])
+        assert len(body) > 256 * 1024
+        site.resources["/sitemap.xml"] = xml(body)
+        site.resources.update({p: Resource(article_page(p, prose(1))) for p in paths[:10]})
+        run_ingest("crawl", site.url + "/sitemap.xml", "--max-pages", "4", "--db", str(db), *FAST)
+    via = f"sitemap {site.url}/sitemap.xml"
+    assert rows(
+        db, "select state, reason, count(*) from urls where found_via = ? group by 1, 2", via
+    ) == [("fetched", "article", 3), ("queued", "max_pages", 2997)]
+    assert len([h for h in site.hits if h.startswith("/news/")]) == 3
+
+
 def test_pages_without_a_plugin_are_classified_by_what_they_say(tmp_path):
     """No plugin: JSON-LD and text density decide, and a listing of teasers is no article."""
     db = tmp_path / "generic.db"
@@ -346,3 +364,27 @@ def test_page_kind_reads_the_content_before_the_label(body, content_type, kind):
 def test_absolute_resolves_an_entry_against_its_listing():
     entry = absolute(Entry("../news/a?utm_source=x", "2024-03-01"), "https://ex.org/feeds/rss.xml")
     assert entry == Entry("https://ex.org/news/a", "2024-03-01")
+
+
+def test_only_a_large_listing_is_parsed_in_a_thread(monkeypatch):
+    import asyncio
+    import threading
+
+    from ingest.crawl import spider
+    from ingest.crawl.items import PageItem
+
+    threads = []
+
+    def spy(*args):
+        threads.append(threading.get_ident())
+        return spider_listed(*args)
+
+    spider_listed = spider.listed
+    monkeypatch.setattr(spider, "listed", spy)
+    small = urlset("https://n.example", [("/a", "2024-03-01")]).encode()
+    large = small + b" " * spider.THREAD_LISTINGS_FROM
+    for body in (small, large):
+        item = PageItem(url="https://n.example/s.xml", kind="sitemap", status=200, body=body)
+        listing, errors = asyncio.run(spider.read_listing(item, 10))
+        assert [e.url for e in listing] == ["https://n.example/a"] and errors == []
+    assert threads[0] == threading.get_ident() != threads[1]

@@ -34,6 +34,7 @@ from twisted.python.failure import Failure
 from ingest.crawl.discovery import (
     MAX_ENTRIES,
     Entry,
+    Listing,
     listed,
     mislabelled,
     older_than,
@@ -58,6 +59,10 @@ from ingest.store.schema import now
 from ingest.urls import canonical
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
+#: Listings from this size up are parsed in a thread (smaller ones cost less than the handoff).
+THREAD_LISTINGS_FROM = 256 * 1024
+#: Entries of a listing planned between two turns of the event loop.
+PLAN_BATCH = 500
 
 
 class NewsSpider(Planner, scrapy.Spider):
@@ -300,7 +305,7 @@ class NewsSpider(Planner, scrapy.Spider):
             via = f"link {item.url}"
         problems: list[tuple[str, str]] = []
         if item.kind in ("feed", "sitemap"):
-            listing, problems = listed(item.kind, item.body, item.url, self.max_entries)
+            listing, problems = await read_listing(item, self.max_entries)
             entries, sitemap = list(listing), listing.index
             via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
         if message := mislabelled(item.kind, item.content_type):
@@ -310,12 +315,14 @@ class NewsSpider(Planner, scrapy.Spider):
             item.outcome = item.outcome or Outcome(url=item.url)
             item.outcome.errors.extend(errors)
         requests = []
-        for entry in entries:
+        for n, entry in enumerate(entries, 1):
             request = self.plan(
                 entry.url, via, item.depth + 1, priority, entry=entry, sitemap=sitemap
             )
             if request is not None:
                 requests.append(request)
+            if n % PLAN_BATCH == 0:
+                await asyncio.sleep(0)  # a sitemap of 50,000 URLs: downloads go on meanwhile
         item.found = self._take()
         return requests
 
@@ -357,6 +364,14 @@ class NewsSpider(Planner, scrapy.Spider):
             known_page=bool(known.get("page")),
             leases=request.meta.get("leases", []),
         )
+
+
+async def read_listing(item: PageItem, limit: int) -> tuple[Listing, list[tuple[str, str]]]:
+    """The feed's or sitemap's entries; a large one is parsed in a thread, so the event loop
+    keeps downloading meanwhile (a 10 MB sitemap takes the parser about a second)."""
+    if len(item.body) < THREAD_LISTINGS_FROM:
+        return listed(item.kind, item.body, item.url, limit)
+    return await asyncio.to_thread(listed, item.kind, item.body, item.url, limit)
 
 
 def _published(article: dict[str, Any]) -> str | None:
