@@ -45,6 +45,11 @@ RETRY_EXCEPTIONS = [
 # Scrapy's duplicate filter, its fingerprints kept in 8 bytes each: memory flat in crawl size.
 DUPEFILTER_CLASS = "ingest.crawl.fingerprints.CompactDupeFilter"
 
+# Past INGEST_QUEUE_IN_MEMORY waiting requests, new ones wait on disk (marshal, not pickle).
+SCHEDULER = "ingest.crawl.disk_queue.SpillingScheduler"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.MarshalLifoDiskQueue"
+SCHEDULER_START_DISK_QUEUE = "scrapy.squeues.MarshalFifoDiskQueue"
+
 ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # Each response yields one page item and its links; Scrapy starts this many tasks per
 # response to process them, so a small number saves the event loop real work.
@@ -68,6 +73,7 @@ INGEST_WORKERS = None  # extraction processes; None means one per core
 INGEST_EXTRACT_TIMEOUT = 30  # seconds one page may spend in extraction and plugins
 INGEST_PLUGINS_DIRS: list[str] = []  # more folders of outlet plugins (--plugins-dir)
 INGEST_BATCH_SIZE = 100  # rows per committed transaction
+INGEST_QUEUE_IN_MEMORY = 10_000  # requests waiting in memory; more wait on disk for this run
 INGEST_PROXY = None  # route every request through this proxy (the offline demo)
 INGEST_ROBOTS_SITEMAPS = True  # also crawl the sitemaps robots.txt names (`Sitemap:` lines)
 INGEST_CONDITIONAL_REQUESTS = True  # ask again with If-None-Match / If-Modified-Since
