@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -170,7 +171,13 @@ def ceiling(bodies: list[bytes], workers: int | None) -> float:
     from ingest.plugins.manager import PluginConfig
 
     jobs = [
-        Job(url=f"http://127.0.0.1/article/{i}", body=b, content_type="text/html", keep_body=True)
+        Job(
+            url=f"http://127.0.0.1/article/{i}",
+            body=b,
+            content_type="text/html",
+            fetched=date.today(),
+            keep_body=True,
+        )
         for i, b in enumerate(bodies)
     ]
     with ExtractionPool(PluginConfig.default([]), workers) as pool:
