@@ -44,6 +44,7 @@ MODULES = {
     "lead": ("ingest/extract/lead.py", ["test_lead.py"]),
     "discovery": ("ingest/crawl/discovery.py", ["test_urls.py", "test_listings.py"]),
     "duplicates": ("ingest/store/duplicates.py", ["test_duplicates.py"]),
+    "minhash": ("ingest/extract/minhash.py", ["test_duplicates.py", "test_article_merge.py"]),
     "merge": (
         "ingest/store/merge.py",
         ["test_article_merge.py", "test_duplicates.py", "test_learned.py", "test_store.py"],

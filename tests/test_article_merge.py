@@ -275,3 +275,37 @@ def test_clusters_keep_their_name_and_merge_when_a_story_bridges_them(tmp_path):
     merge.upsert(row("f", "\n".join([*one[:3], *two[:3]]), "2024-03-07T10:00:00+00:00"))
     assert set(dict(db.execute("select id, cluster_id from articles")).values()) == {"b"}
     db.close()
+
+
+def test_the_workers_signature_is_stored_unless_learned_boilerplate_changed_the_text(merge):
+    from ingest.store.duplicates import signature
+    from ingest.store.merge import SIGNATURE
+
+    made = bytes(range(256)) * 2  # 128 bins of 4 bytes: not what this text would give
+    text = "\n".join(prose(4))
+    merge.upsert({**row("a", text, "2024-03-01"), SIGNATURE: made})
+    assert merge.db.execute("select signature from article_minhash").fetchall() == [(made,)]
+    assert SIGNATURE not in merge.db["articles"].columns_dict  # never a column
+
+    footer = "Sign up for the Daily newsletter today."
+    for n in (5, 6, 7):  # the third article teaches the footer and loses it
+        body = f"{chr(10).join(prose(n))}\n{footer}"
+        merge.upsert({**row(f"s{n}", body, "2024-03-02", site="n.example"), SIGNATURE: made})
+    kept = dict(merge.db.execute("select article_id, signature from article_minhash").fetchall())
+    assert kept["s5"] == made and kept["s6"] == made
+    assert kept["s7"] == signature("\n".join(prose(7))).tobytes()
+
+
+def test_a_job_asking_for_it_gets_its_articles_signature():
+    from ingest.extract.process import Job, process_job
+    from ingest.plugins.manager import PluginConfig, load_plugins
+    from ingest.store.duplicates import signature
+
+    text = "".join(f"<p>{line}</p>" for line in prose(2))
+    html = f"<html><body><article><h1>Council vote</h1>{text}</article></body></html>"
+    plugins = load_plugins(PluginConfig.default([]))
+    job = Job(url="https://news.example/2024/03/01/vote", body=html.encode(), signature=True)
+    outcome = process_job(plugins, job)
+    assert outcome.signature == signature(outcome.article["text"]).tobytes()
+    job.signature = False
+    assert process_job(plugins, job).signature is None

@@ -158,6 +158,7 @@ class Importer:
                     content_type=record.headers.get("content-type"),
                     fetched=datetime.fromisoformat(record.fetched_at).date(),
                     keep_body=True,
+                    signature=True,
                 )
 
         with ExtractionPool(self.config, self.workers) as pool:
@@ -179,7 +180,9 @@ class Importer:
         with self.store.together():
             self.store.add_page(item.page_row(self.crawl_id))
             if outcome.article is not None:
-                self.store.add_article(outcome.article, self.crawl_id, record.fetched_at)
+                self.store.add_article(
+                    outcome.article, self.crawl_id, record.fetched_at, outcome.signature
+                )
                 self.counts["articles"] += 1
             for error in outcome.errors:
                 self.store.add_error(record.url, error, self.crawl_id)

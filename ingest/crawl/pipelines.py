@@ -214,7 +214,7 @@ class IngestPipeline:
 
     def record(self, outcome: Outcome, seen: str, store_article: bool = True) -> None:
         if outcome.article is not None and store_article:
-            self.store.add_article(outcome.article, self.crawl_id, seen)
+            self.store.add_article(outcome.article, self.crawl_id, seen, outcome.signature)
             self.stats.inc_value("ingest/articles")
         for error in outcome.errors:
             self.store.add_error(outcome.url, error, self.crawl_id)

@@ -336,6 +336,7 @@ class NewsSpider(Planner, scrapy.Spider):
             listed=item.listed,
             follow=follow,
             keep_body=not item.not_modified,
+            signature=True,
             limits=self.limits,
         )
         try:  # here, not in a worker: a page past the bound is not even copied there

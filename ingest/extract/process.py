@@ -18,6 +18,7 @@ from w3lib.encoding import html_to_unicode
 from ingest.article import Page, compress
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
+from ingest.extract.minhash import signature as minhash
 from ingest.plugins.manager import PluginError, Plugins
 from ingest.urls import canonical
 
@@ -42,6 +43,7 @@ class Job:
     source: str | None = None  # a file path, for `ingest extract`
     follow: bool = False  # also list the page's links, for the crawl to follow
     keep_body: bool = False  # also return the body compressed, for storage
+    signature: bool = False  # also the article text's MinHash, for the store's near-duplicates
     limits: Limits = field(default_factory=Limits)
     path: str | None = None  # read the body from this file (bounded), in the worker
 
@@ -60,6 +62,7 @@ class Outcome:
     # The page's own date when it yields no article: the page is still dated.
     published: str | None = None
     published_day: str | None = None
+    signature: bytes | None = None  # the article text's MinHash, when the job asked for it
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -117,6 +120,9 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         outcome.links = page_links(page)
     if job.keep_body:
         outcome.body_z = compress(body)
+    if job.signature and outcome.article is not None:
+        found = minhash(outcome.article.get("text"))
+        outcome.signature = found.tobytes() if found is not None else None
     return outcome
 
 

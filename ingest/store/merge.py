@@ -22,6 +22,9 @@ from ingest.store import duplicates
 from ingest.store.learned import SiteBoilerplate
 from ingest.urls import canonical
 
+#: The key under which an article row may carry its text's MinHash, made by the worker.
+SIGNATURE = "_signature"
+
 
 class ArticleMerge:
     """Writes one article row against what is stored; ``count`` tallies each outcome."""
@@ -45,6 +48,9 @@ class ArticleMerge:
         page) does not replace the version read from the canonical page. An article
         with the very title and text of another is stored as its duplicate, text once.
         """
+        row = dict(row)
+        made = row.pop(SIGNATURE, None)  # the worker's MinHash of the text as it came
+        text = row.get("text")
         old = next(
             self.db.query(
                 "select url, canonical_url, title, text, content_hash, duplicate_of,"
@@ -54,6 +60,8 @@ class ArticleMerge:
             None,
         )
         row = self.boilerplate.clean(row, learn=old is None)
+        if row.get("text") != text:
+            made = None  # learned boilerplate left the text: its signature is made again
         if old is not None and old["content_hash"] != row["content_hash"] and old["text"]:
             # Text that differs only by boilerplate learned since is the same version.
             was = self.boilerplate.clean({**row, "text": old["text"]}, learn=False)
@@ -99,7 +107,7 @@ class ArticleMerge:
             self._drop_signature(row["id"])
             self._join_cluster(row["id"], [original[0]])
         elif self.near_duplicates:
-            self._cluster(row["id"], row.get("text"))
+            self._cluster(row["id"], row.get("text"), made)
 
     def _keep_version(self, old: dict[str, Any], row: dict[str, Any]) -> None:
         text = old["text"]
@@ -128,10 +136,11 @@ class ArticleMerge:
         self.db.execute("delete from article_lsh where article_id = ?", [article_id])
         self.db.execute("delete from article_minhash where article_id = ?", [article_id])
 
-    def _cluster(self, article_id: str, text: str | None) -> None:
-        """Index the article's MinHash and join the cluster of the stories it matches."""
+    def _cluster(self, article_id: str, text: str | None, made: bytes | None = None) -> None:
+        """Index the article's MinHash (``made`` by the worker, else here) and join the
+        cluster of the stories it matches."""
         self._drop_signature(article_id)
-        sig = duplicates.signature(text)
+        sig = duplicates.as_signature(made) if made else duplicates.signature(text)
         if sig is None:
             return
         keys = duplicates.band_keys(sig)

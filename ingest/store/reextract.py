@@ -31,13 +31,14 @@ def reextract_database(
                     content_type=row["content_type"],
                     fetched=date.fromisoformat(when[:10]) if when else None,
                     listed=listed.get(row["url"]),
+                    signature=True,
                 )
 
         with ExtractionPool(config, workers) as pool:
             for outcome in pool.map(jobs()):
                 seen = fetched_at.pop(outcome.url, None) or now()  # no fetch happened now
                 if outcome.article is not None:
-                    store.add_article(outcome.article, crawl_id, seen)
+                    store.add_article(outcome.article, crawl_id, seen, outcome.signature)
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
         store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})

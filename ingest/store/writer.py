@@ -29,7 +29,7 @@ from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
 from ingest.store.health import Health
 from ingest.store.learned import SiteBoilerplate
-from ingest.store.merge import ArticleMerge
+from ingest.store.merge import SIGNATURE, ArticleMerge
 from ingest.store.schema import JSON_FIELDS, now, open_database
 from ingest.urls import site_of
 
@@ -71,25 +71,9 @@ insert into urls (url, outlet, state, reason, found_via, found_at, article_id, f
 values (:url, :outlet, 'alias', 'canonical', :found_via, :found_at, :article_id, 0)
 on conflict(url) do update set article_id = excluded.article_id""",
 }
-_URL_DEFAULTS = {
-    "outlet": None,
-    "state": None,
-    "set_state": None,
-    "reason": None,
-    "kind": None,
-    "status": None,
-    "found_via": None,
-    "found_at": None,
-    "depth": None,
-    "lastmod": None,
-    "published": None,
-    "fetched_at": None,
-    "etag": None,
-    "last_modified": None,
-    "article_id": None,
-    "crawl_id": None,
-    "validators": 0,
-}
+_URL_COLUMNS = "outlet state set_state reason kind status found_via found_at depth lastmod"
+_URL_COLUMNS += " published fetched_at etag last_modified article_id crawl_id"
+_URL_DEFAULTS: dict[str, Any] = {**dict.fromkeys(_URL_COLUMNS.split()), "validators": 0}
 
 
 class Store:
@@ -190,7 +174,14 @@ class Store:
             self.health.add(self.outlet_key(row["url"]), "pages")
         self._maybe_flush()
 
-    def add_article(self, article: dict[str, Any], crawl_id: int | None, seen: str) -> None:
+    def add_article(
+        self,
+        article: dict[str, Any],
+        crawl_id: int | None,
+        seen: str,
+        signature: bytes | None = None,
+    ) -> None:
+        """An article row; ``signature``, its text's MinHash if the worker made it."""
         try:
             row = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in article.items()}
         except (TypeError, ValueError) as exc:  # a plugin's odd value in a list field
@@ -199,6 +190,8 @@ class Store:
             self.add_error(article.get("url"), error, crawl_id)
             return
         row.update(crawl_id=crawl_id, last_seen=seen, site=site_of(row.get("url")))
+        if signature is not None:
+            row[SIGNATURE] = signature
         self._articles.append(row)
         self.counts["articles"] += 1
         if (article.get("provenance") or {}).get("outlet_rules") == "missed":
