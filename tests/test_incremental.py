@@ -317,3 +317,20 @@ def test_an_article_held_as_unchanged_is_fetched_when_a_later_listing_dates_a_ch
         assert rows(db, "select state, reason from urls where url = ?", site.url + "/news/1") == [
             ("fetched", "article")
         ]
+
+
+def test_the_queued_frontier_is_read_a_page_at_a_time_in_order(tmp_path):
+    from ingest.crawl.frontier import FrontierReader
+    from ingest.store.writer import Store
+
+    db = tmp_path / "frontier.db"
+    store = Store(db)
+    for i in range(7):
+        state = "fetched" if i == 3 else "queued"
+        store.add_url("found", {"url": f"https://n.example/{i}", "state": state, "depth": i})
+    store.close()
+    reader = FrontierReader(db)
+    rows_ = list(reader.queued(page=2))
+    assert [r["url"] for r in rows_] == [f"https://n.example/{i}" for i in (0, 1, 2, 4, 5, 6)]
+    assert [r["depth"] for r in rows_] == [0, 1, 2, 4, 5, 6]
+    reader.close()

@@ -96,20 +96,27 @@ class FrontierReader:
                 found = Known(*row)
         return found
 
-    def queued(self) -> Iterator[dict[str, Any]]:
-        """URLs found and not fetched yet, oldest first."""
-        cursor = self.conn.execute(
-            "select url, found_via, depth, published, lastmod from urls"
-            " where state = 'queued' order by rowid"
-        )
-        for url, found_via, depth, published, lastmod in cursor:
-            # not fetched yet: any dates are still the feed's or sitemap's that listed it
-            yield {
-                "url": url,
-                "found_via": found_via,
-                "depth": depth or 0,
-                "entry": Entry(url, published, lastmod) if published or lastmod else None,
-            }
+    def queued(self, page: int = 1000) -> Iterator[dict[str, Any]]:
+        """URLs found and not fetched yet, oldest first, read ``page`` rows at a time: a
+        frontier of millions is never in memory at once, nor one read held open."""
+        after = 0
+        while True:
+            rows = self.conn.execute(
+                "select rowid, url, found_via, depth, published, lastmod from urls"
+                " where state = 'queued' and rowid > ? order by rowid limit ?",
+                [after, page],
+            ).fetchall()
+            for _, url, found_via, depth, published, lastmod in rows:
+                # not fetched yet: any dates are still the feed's or sitemap's that listed it
+                yield {
+                    "url": url,
+                    "found_via": found_via,
+                    "depth": depth or 0,
+                    "entry": Entry(url, published, lastmod) if published or lastmod else None,
+                }
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
 
     def done_in(self, crawl_ids: list[int]) -> Iterator[str]:
         """URLs the given crawls fetched or tried: a resumed crawl does not fetch them again."""

@@ -176,7 +176,7 @@ class NewsSpider(Planner, scrapy.Spider):
                     dont_filter=True,
                 )
         if self.frontier is not None:
-            for row in list(self.frontier.queued()):
+            for row in self.frontier.queued():
                 via = row["found_via"] or "queued"
                 if not self.follow and via.startswith("link "):
                     continue  # found by following links, which this crawl does not
