@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -102,6 +103,12 @@ def canonical(url: str) -> str:
     and w3lib sorts the query and normalizes escapes.
     """
     return canonicalize_url(amp_canonical(strip_tracking(url)))
+
+
+def on_sites(url: str, domains: Iterable[str]) -> bool:
+    """The URL's host is one of the domains or under one (by host name: ports don't count)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def article_id(url: str) -> str:

@@ -55,3 +55,13 @@ def test_a_link_no_parser_reads_is_left_out_and_the_article_kept():
     assert outcome.errors == []
     assert outcome.article is not None and outcome.article["title"] == "Budget vote"
     assert outcome.links == ["https://news.example/fine"]
+
+
+def test_only_links_within_the_crawls_domains_when_it_names_them():
+    html = page(
+        '<a href="/a">a</a> <a href="https://www.news.example:8443/b">b</a>'
+        ' <a href="https://other.example/c">c</a> <a href="https://notnews.example/d">d</a>'
+    )
+    found = page_links(Page(url="https://news.example/s", html=html), ("news.example",))
+    assert found == ["https://news.example/a", "https://www.news.example:8443/b"]
+    assert len(page_links(Page(url="https://news.example/s", html=html))) == 4

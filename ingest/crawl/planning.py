@@ -23,6 +23,7 @@ from ingest.crawl.frontier import FrontierReader, Known
 from ingest.extract.classify import looks_like_article_url
 from ingest.plugins.manager import Plugins
 from ingest.store.schema import now
+from ingest.urls import on_sites
 
 # Links to files (documents, images, media, archives) are not pages to crawl.
 IGNORED_SUFFIX_RE = re.compile(
@@ -180,8 +181,7 @@ class Planner:
 
     def on_site(self, url: str) -> bool:
         """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return on_sites(url, self.allowed_domains)
 
     def wanted_link(self, url: str) -> bool:
         """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""

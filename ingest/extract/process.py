@@ -20,7 +20,7 @@ from ingest.extract.dates import day_of, page_dates
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.extract.minhash import signature as minhash
 from ingest.plugins.manager import PluginError, Plugins
-from ingest.urls import canonical
+from ingest.urls import canonical, on_sites
 
 STAGES = {
     "is_article": "classify",
@@ -42,6 +42,7 @@ class Job:
     listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
     source: str | None = None  # a file path, for `ingest extract`
     follow: bool = False  # also list the page's links, for the crawl to follow
+    sites: tuple[str, ...] = ()  # ...only those within these domains (all when empty)
     keep_body: bool = False  # also return the body compressed, for storage
     signature: bool = False  # also the article text's MinHash, for the store's near-duplicates
     limits: Limits = field(default_factory=Limits)
@@ -117,7 +118,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         limits=job.limits,
     )
     if job.follow:
-        outcome.links = page_links(page)
+        outcome.links = page_links(page, job.sites)
     if job.keep_body:
         outcome.body_z = compress(body)
     if job.signature and outcome.article is not None:
@@ -126,8 +127,10 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
     return outcome
 
 
-def page_links(page: Page) -> list[str]:
-    """Every link and feed of a page, absolute and canonical, in page order.
+def page_links(page: Page, sites: tuple[str, ...] = ()) -> list[str]:
+    """Every link and feed of a page, absolute and canonical, in page order; only those
+    within ``sites`` (domains) when given: the crawl follows no other, and canonicalizing
+    was a fifth of a worker's time on a crawl that follows links.
 
     A link no URL parser can read (a port of words, a broken IPv6 host) is left out,
     not allowed to cost the page its article.
@@ -147,7 +150,9 @@ def page_links(page: Page) -> list[str]:
             continue
         try:
             absolute = href if href.startswith(("http://", "https://")) else urljoin(base, href)
-            if absolute.startswith(("http://", "https://")):
+            if absolute.startswith(("http://", "https://")) and (
+                not sites or on_sites(absolute, sites)
+            ):
                 links.setdefault(canonical_link(absolute), None)
         except ValueError:
             continue
@@ -156,8 +161,7 @@ def page_links(page: Page) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def canonical_link(url: str) -> str:
-    """``canonical``, remembered: a site's pages repeat its menus, and canonicalizing
-    was a fifth of a worker's time on a crawl that follows links."""
+    """``canonical``, remembered: a site's pages repeat their menus."""
     return canonical(url)
 
 
