@@ -387,3 +387,20 @@ def test_the_extensive_search_stops_at_the_day_after_the_fetch():
     <p>The council will vote on Friday, 10 May 2024, to close the pool.</p></article>"""
     assert found(html) == (None, None, None)
     assert found(html, fetched=date(2024, 5, 20)) == ("2024-05-10", "2024-05-10", "htmldate")
+
+
+def test_a_microdata_value_counts_like_a_meta_tag():
+    html = """<html><body><article><h1>Council votes</h1>
+    <p class="date" itemprop="datePublished" content="2022-01-14 10:31:00">January 2022</p>
+    <p>Text.</p></article></body></html>"""
+    assert found(html) == ("2022-01-14T10:31:00", "2022-01-14", "meta")
+
+
+def test_a_time_without_datetime_names_its_day_by_its_text():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2023-11-09T03:02:34-05:00"}</script>
+    <meta name="dc.date" content="2023-11-08"></head><body><article><header>
+    <span class="article-date">Published <time> November 9, 2023 3:02am EST</time></span>
+    </header><p>Text.</p></article></body></html>"""
+    assert found(html) == ("2023-11-09T03:02:34-05:00", "2023-11-09", "json-ld")

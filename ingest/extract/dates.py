@@ -1,8 +1,9 @@
 """Publication and modification dates, weighed from everything a page says of itself.
 
 Each source names a day and weighs by how often it is right: a full day in the
-URL most (the path is minted on the day), then JSON-LD, meta tags and the feed
-or sitemap entry, then a ``<time>`` in the article; one in a related-posts
+URL most (the path is minted on the day), then JSON-LD, meta tags (microdata
+too) and the feed or sitemap entry, then a ``<time>`` in the article (its
+``datetime``, or its text); one in a related-posts
 list, a sidebar or a footer, or outside the article, counts for little. Sources
 that name the same day add up, so agreement beats any single source. Only when
 no source speaks with weight is the page's visible dateline read, and only when
@@ -84,8 +85,10 @@ ASIDE = 0.25
 #: and if it finds nothing, no date rather than one from a teaser or a sidebar.
 SPOKEN = 1.0
 
-#: Everything dated in the markup, in one walk over the page.
-MARKUP = etree.XPath("//meta[@content] | //script[@type='application/ld+json'] | //time[@datetime]")
+#: Everything dated in the markup: meta tags and microdata values, JSON-LD, <time>.
+MARKUP = etree.XPath(
+    "//meta[@content] | //*[@itemprop][@content] | //script[@type='application/ld+json'] | //time"
+)
 
 
 @dataclass
@@ -119,7 +122,7 @@ def page_dates(
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
     markup = MARKUP(tree)
     ld = _json_ld([e.text or "" for e in markup if e.tag == "script"])
-    meta = _meta_contents([e for e in markup if e.tag == "meta"])
+    meta = _meta_contents([e for e in markup if e.tag != "script" and e.get("content")])
     times = [e for e in markup if e.tag == "time"]
     witnesses = [
         w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)

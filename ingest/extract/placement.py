@@ -26,6 +26,7 @@ ASIDE_RE = re.compile(
 MAIN_TAGS = {"article", "main"}
 HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
 PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
+MARKS = ("class", "itemprop", "id")
 #: Elements whose class or id says they hold a date: visible datelines. From the attributes
 #: up to their elements: libxml2 tests only the attributes there are.
 DATELINES = etree.XPath(
@@ -75,24 +76,41 @@ def dateline(element: lxml.html.HtmlElement) -> Stamp | None:
     """The date a short element names, unless it is an update's or holds a <time>."""
     if NOT_DATELINE.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
         return None
+    text = _short_text(element)
+    if text is None or element.find(".//time") is not None:
+        return None  # a block holding a dateline among other things, or read as a <time>
+    return read_dateline(text)
+
+
+def _short_text(element: lxml.html.HtmlElement) -> str | None:
+    """An element's text if a dateline's length; a longer one holds a date among other things."""
     text = ""
     for piece in element.itertext():
         text += piece
         if len(text) > DATELINE_MAX:
             return None
-    if element.find(".//time") is not None:
-        return None  # read as a <time> already
-    return read_dateline(text)
+    return text
 
 
 def time_stamp(element: lxml.html.HtmlElement) -> Stamp | None:
-    return read_stamp(element.get("datetime"))
+    """A ``<time>``'s ``datetime``, or without one the date its short text names."""
+    if element.get("datetime") is not None:
+        return read_stamp(element.get("datetime"))
+    text = _short_text(element)
+    return read_dateline(text) if text is not None else None
 
 
 def marked(element: lxml.html.HtmlElement) -> bool:
-    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop."""
-    names = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-    return bool(PREFERRED_TIME.search(names)) or element.get("pubdate") is not None
+    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop.
+
+    The mark may sit on the element holding the ``<time>`` instead
+    (``<span class="publish-date"><time>``).
+    """
+    if element.get("pubdate") is not None:
+        return True
+    holders = (element, element.getparent())
+    names = " ".join(e.get(a) or "" for e in holders if e is not None for a in MARKS)
+    return bool(PREFERRED_TIME.search(names))
 
 
 def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
