@@ -404,3 +404,41 @@ def test_a_time_without_datetime_names_its_day_by_its_text():
     <span class="article-date">Published <time> November 9, 2023 3:02am EST</time></span>
     </header><p>Text.</p></article></body></html>"""
     assert found(html) == ("2023-11-09T03:02:34-05:00", "2023-11-09", "json-ld")
+
+
+def test_a_visible_date_the_page_gives_as_its_modification_outweighs_the_metadata():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "BlogPosting",
+      "datePublished": "2019-06-17T00:00:00Z", "dateModified": "2020-06-04T16:41:46Z"}</script>
+    </head><body><article><h1>Faster builds</h1><p class="post-date">June 4, 2020</p>
+    <p>Text.</p></article></body></html>"""
+    # the day is the visible one, the whole stamp the dateline's: the modification is kept apart
+    assert found(html) == ("2020-06-04", "2020-06-04", "dateline")
+    assert dates(html).modified == "2020-06-04T16:41:46+00:00"
+    # a modification date no visible date shows adds nothing: the publication stands
+    hidden = html.replace('<p class="post-date">June 4, 2020</p>', "")
+    assert found(hidden) == ("2019-06-17T00:00:00+00:00", "2019-06-17", "json-ld")
+    # nor does one a visible date shows outside the article
+    aside = html.replace("<p class", '<div class="related"><p class').replace(
+        "</p>", "</p></div>", 1
+    )
+    assert found(aside) == ("2019-06-17T00:00:00+00:00", "2019-06-17", "json-ld")
+
+
+def test_the_dateline_is_read_only_when_the_page_is_silent_or_its_modification_unnamed(
+    monkeypatch,
+):
+    calls = []
+    real = dates_module.DATELINES
+    monkeypatch.setattr(
+        "ingest.extract.dates.DATELINES", lambda tree: calls.append(1) or real(tree)
+    )
+    head = '<html><head><meta property="article:published_time" content="2024-03-01">'
+    body = '<body><article><p class="date">1 March 2024</p></article></body></html>'
+    assert found(head + body) == ("2024-03-01", "2024-03-01", "meta")
+    modified = '<meta property="article:modified_time" content="2024-03-01T12:00:00Z">'
+    assert found(head + modified + body)[1] == "2024-03-01"
+    assert calls == []
+    later = modified.replace("03-01", "03-04")
+    assert found(head + later + body)[1] == "2024-03-01"
+    assert calls == [1]

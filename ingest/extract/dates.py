@@ -2,14 +2,18 @@
 
 Each source names a day and weighs by how often it is right: a full day in the
 URL most (the path is minted on the day), then JSON-LD, meta tags (microdata
-too) and the feed or sitemap entry, then a ``<time>`` in the article (its
-``datetime``, or its text); one in a related-posts
-list, a sidebar or a footer, or outside the article, counts for little. Sources
-that name the same day add up, so agreement beats any single source. Only when
-no source speaks with weight is the page's visible dateline read, and only when
-that is silent too does htmldate's extensive search of the page run: it costs
-more than all the rest, and most pages never need it. With nothing but slight
-witnesses, the page has no date rather than another page's.
+too) and the feed or sitemap entry, then a ``<time>`` (its ``datetime``, or its
+text) or a visible dateline in the article; one in a related-posts list, a
+sidebar or a footer, or outside the article, counts for little. Sources that
+name the same day add up, so agreement beats any single source. A
+modification date backs a visible date of its day: a reworked article shows
+its new day, and that is the day its readers (and annotators) call its date.
+
+The visible dateline is read when no source speaks with weight, or when the
+page states a modification day no source names; and only when that is silent
+too does htmldate's extensive search of the page run: it costs more than all the
+rest, and most pages never need it. With nothing but slight witnesses, the page
+has no date rather than another page's.
 
 A timestamp in UTC names an instant, not the publisher's day: when the page's
 local-time sources put it one day off, the local day wins, and the timestamp is
@@ -77,6 +81,7 @@ WEIGHTS = {
     "time": 1.5,
     "dateline": 1.5,
     "htmldate": 1.0,
+    "modified": 1.0,
 }
 #: A second meta tag naming another value, a <time> in a teaser or outside the article.
 MINOR = 0.5
@@ -127,9 +132,13 @@ def page_dates(
     witnesses = [
         w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
     ]
-    if _silent(witnesses):  # what the page shows, before searching it all
+    modified = read_stamp(ld[1]) or read_stamp(_first(meta, MODIFIED_META))
+    modified = modified if modified and _plausible(modified, latest) else None
+    if _silent(witnesses) or (modified and not _named(modified, witnesses)):
         datelines = _placed(tree, DATELINES(tree), "dateline", dateline)
         witnesses += [w for w in datelines if _plausible(w.stamp, latest)]
+    if modified and _named(modified, [w for w in witnesses if w.source in ("time", "dateline")]):
+        witnesses.append(Witness("modified", modified, WEIGHTS["modified"]))
     if _silent(witnesses):
         found = _htmldate(tree, latest)
         if found:
@@ -137,21 +146,22 @@ def page_dates(
     found = Dates()
     if not _silent(witnesses):
         day, group = _verdict(witnesses)
-        best = max(group, key=lambda w: w.weight)
+        group = [w for w in group if w.source != "modified"]
         found.published = _whole(group).text
+        best = max(group, key=lambda w: w.weight)
         found.published_day, found.published_source = day.isoformat(), best.source
-    modified = read_stamp(ld[1]) or read_stamp(_first(meta, MODIFIED_META))
-    if (
-        modified
-        and _plausible(modified, latest)
-        and modified.day.isoformat() >= (found.published_day or "")
-    ):
+    if modified and modified.day.isoformat() >= (found.published_day or ""):
         found.modified = modified.text
     return found
 
 
 def _silent(witnesses: list[Witness]) -> bool:
     return max((w.weight for w in witnesses), default=0.0) < SPOKEN
+
+
+def _named(stamp: Stamp, witnesses: list[Witness]) -> bool:
+    """Whether a witness that speaks for the page names the stamp's day."""
+    return any(w.stamp.day == stamp.day and w.weight >= SPOKEN for w in witnesses)
 
 
 def _witnesses(
@@ -186,6 +196,9 @@ def _placed(tree: lxml.html.HtmlElement, elements: list, source: str, read, need
 def _verdict(witnesses: list[Witness]) -> tuple[date, list[Witness]]:
     """The day with most weight, and the witnesses that named it.
 
+    A modification date alone names no publication day: it only adds to a day
+    another witness names.
+
     A UTC timestamp votes for the publisher's day: its own day in the offset
     the page's local timestamps carry; without one, the day the page's
     local-time sources (the URL, a local time) name, when a time zone can
@@ -214,7 +227,8 @@ def _verdict(witnesses: list[Witness]) -> tuple[date, list[Witness]]:
         heaviest = max(w.weight for w in group)
         return sum(w.weight for w in group), heaviest, -min(order[w] for w in group)
 
-    return max(groups.items(), key=strength)
+    published = [item for item in groups.items() if any(w.source != "modified" for w in item[1])]
+    return max(published, key=strength)
 
 
 def _reach(stamp: Stamp) -> list[date]:
