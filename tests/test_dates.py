@@ -442,3 +442,20 @@ def test_the_dateline_is_read_only_when_the_page_is_silent_or_its_modification_u
     later = modified.replace("03-01", "03-04")
     assert found(head + later + body)[1] == "2024-03-01"
     assert calls == [1]
+
+
+def test_one_instant_given_by_json_ld_and_a_meta_tag_is_one_witness():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2019-06-17T18:28:00+02:00"}</script>
+    <meta property="article:published_time" content="2019-06-17T18:28:00+02:00"></head>
+    <body><article><time datetime="2019-06-17">17 June 2019</time><p>Text.</p></article>
+    </body></html>"""
+    # the URL's full day (4) outweighs the system's one field (2) and the <time> (1.5)
+    url = "https://blog.example/home/2017/7/12/a-story"
+    assert found(html, url) == ("2017-07-12", "2017-07-12", "url")
+    # two instants that differ are two witnesses: with the <time>, 5.5 against 4
+    other = html.replace(
+        'content="2019-06-17T18:28:00+02:00"', 'content="2019-06-17T09:00:00+02:00"'
+    )
+    assert found(other, url)[1:] == ("2019-06-17", "json-ld")

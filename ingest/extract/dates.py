@@ -5,9 +5,11 @@ URL most (the path is minted on the day), then JSON-LD, meta tags (microdata
 too) and the feed or sitemap entry, then a ``<time>`` (its ``datetime``, or its
 text) or a visible dateline in the article; one in a related-posts list, a
 sidebar or a footer, or outside the article, counts for little. Sources that
-name the same day add up, so agreement beats any single source. A
-modification date backs a visible date of its day: a reworked article shows
-its new day, and that is the day its readers (and annotators) call its date.
+name the same day add up, so agreement beats any single source; but one
+instant that JSON-LD and a meta tag both give is one witness, the same field of
+the publishing system printed twice. A modification date backs a visible date
+of its day: a reworked article shows its new day, and that is the day its
+readers (and annotators) call its date.
 
 The visible dateline is read when no source speaks with weight, or when the
 page states a modification day no source names; and only when that is silent
@@ -83,6 +85,8 @@ WEIGHTS = {
     "htmldate": 1.0,
     "modified": 1.0,
 }
+#: Sources that print the publishing system's own fields: the same instant twice is one witness.
+RECORDS = {"json-ld", "meta"}
 #: A second meta tag naming another value, a <time> in a teaser or outside the article.
 MINOR = 0.5
 ASIDE = 0.25
@@ -225,10 +229,22 @@ def _verdict(witnesses: list[Witness]) -> tuple[date, list[Witness]]:
     def strength(item: tuple[date, list[Witness]]) -> tuple[float, float, int]:
         _, group = item
         heaviest = max(w.weight for w in group)
-        return sum(w.weight for w in group), heaviest, -min(order[w] for w in group)
+        return _weight(group), heaviest, -min(order[w] for w in group)
 
     published = [item for item in groups.items() if any(w.source != "modified" for w in item[1])]
     return max(published, key=strength)
+
+
+def _weight(group: list[Witness]) -> float:
+    """The witnesses' weights added up, an instant JSON-LD and a meta tag both give once."""
+    records: dict[datetime, float] = {}
+    total = 0.0
+    for w in group:
+        if w.source in RECORDS and w.stamp.moment is not None:
+            records[w.stamp.moment] = max(records.get(w.stamp.moment, 0.0), w.weight)
+        else:
+            total += w.weight
+    return total + sum(records.values())
 
 
 def _reach(stamp: Stamp) -> list[date]:
