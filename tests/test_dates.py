@@ -394,6 +394,9 @@ def test_a_microdata_value_counts_like_a_meta_tag():
     <p class="date" itemprop="datePublished" content="2022-01-14 10:31:00">January 2022</p>
     <p>Text.</p></article></body></html>"""
     assert found(html) == ("2022-01-14T10:31:00", "2022-01-14", "meta")
+    # read only where meta tags and JSON-LD are silent: a page's own meta tag comes first
+    head = '<html><head><meta name="pubdate" content="2022-01-20"></head>'
+    assert found(html.replace("<html>", head)) == ("2022-01-20", "2022-01-20", "meta")
 
 
 def test_a_time_without_datetime_names_its_day_by_its_text():

@@ -94,10 +94,10 @@ ASIDE = 0.25
 #: and if it finds nothing, no date rather than one from a teaser or a sidebar.
 SPOKEN = 1.0
 
-#: Everything dated in the markup: meta tags and microdata values, JSON-LD, <time>.
-MARKUP = etree.XPath(
-    "//meta[@content] | //*[@itemprop][@content] | //script[@type='application/ld+json'] | //time"
-)
+#: Microdata values (``<p itemprop="datePublished" content="...">``), for pages whose meta
+#: tags and JSON-LD give no publication date. From the attributes up: libxml2 tests only the
+#: attributes there are.
+MICRODATA = etree.XPath("//@content/parent::*[@itemprop and not(self::meta)]")
 
 
 @dataclass
@@ -129,10 +129,7 @@ def page_dates(
     which of the two.
     """
     latest = (fetched or datetime.now(UTC).date()) + timedelta(days=1)  # time zones
-    markup = MARKUP(tree)
-    ld = _json_ld([e.text or "" for e in markup if e.tag == "script"])
-    meta = _meta_contents([e for e in markup if e.tag != "script" and e.get("content")])
-    times = [e for e in markup if e.tag == "time"]
+    ld, meta, times = _markup(tree)
     witnesses = [
         w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
     ]
@@ -157,6 +154,28 @@ def page_dates(
     if modified and modified.day.isoformat() >= (found.published_day or ""):
         found.modified = modified.text
     return found
+
+
+def _markup(tree: lxml.html.HtmlElement) -> tuple[tuple, dict[str, str], list]:
+    """JSON-LD's dates, the meta tags' contents by name and the ``<time>`` elements.
+
+    One walk over the page's elements of those three tags (in C, cheaper than
+    an XPath union); the microdata search only on pages where neither meta
+    tags nor JSON-LD date the publication.
+    """
+    scripts, metas, times = [], [], []
+    for element in tree.iter("meta", "script", "time"):
+        if element.tag == "time":
+            times.append(element)
+        elif element.tag == "meta":
+            metas.append(element)
+        elif element.get("type") == "application/ld+json":
+            scripts.append(element.text or "")
+    ld, meta = _json_ld(scripts), _meta_contents(metas)
+    if not ld[0] and not any(name in meta for name in PUBLISHED_META):
+        for name, value in _meta_contents(MICRODATA(tree)).items():
+            meta.setdefault(name, value)
+    return ld, meta, times
 
 
 def _silent(witnesses: list[Witness]) -> bool:

@@ -24,7 +24,7 @@ ASIDE_RE = re.compile(
     re.IGNORECASE,
 )
 MAIN_TAGS = {"article", "main"}
-HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
+ARTICLE_BODY = etree.XPath("boolean(//@itemprop[. = 'articleBody'])")
 PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
 MARKS = ("class", "itemprop", "id")
 #: Elements whose class or id says they hold a date: visible datelines. From the attributes
@@ -60,7 +60,7 @@ def placed(
         ancestors = list(element.iterancestors())
         inside = any(a.tag in MAIN_TAGS or a.get("itemprop") == "articleBody" for a in ancestors)
         if not inside:
-            has_main = HAS_MAIN(tree) if has_main is None else has_main
+            has_main = _has_main(tree) if has_main is None else has_main
             inside = not has_main and (needs_mark is None or needs_mark(element))
         if not strong and inside and not _aside(ancestors):
             strong = True
@@ -70,6 +70,11 @@ def placed(
             yield stamp, False
         if strong and weak:
             return
+
+
+def _has_main(tree: lxml.html.HtmlElement) -> bool:
+    """Whether the page marks its article: the walk stops at the first <article> or <main>."""
+    return next(tree.iter(*MAIN_TAGS), None) is not None or ARTICLE_BODY(tree)
 
 
 def dateline(element: lxml.html.HtmlElement) -> Stamp | None:
