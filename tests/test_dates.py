@@ -462,3 +462,21 @@ def test_one_instant_given_by_json_ld_and_a_meta_tag_is_one_witness():
         'content="2019-06-17T18:28:00+02:00"', 'content="2019-06-17T09:00:00+02:00"'
     )
     assert found(other, url)[1:] == ("2019-06-17", "json-ld")
+
+
+def test_htmldate_searches_fast_first_and_extensively_only_when_that_finds_nothing(monkeypatch):
+    calls = []
+
+    def search(tree, extensive_search, **options):
+        calls.append(extensive_search)
+        return {False: answers[0], True: answers[1]}[extensive_search]
+
+    monkeypatch.setattr("htmldate.find_date", search)
+    silent = "<html><body><p>Text.</p></body></html>"
+    answers = ("2024-03-05", "2024-01-02")
+    assert found(silent) == ("2024-03-05", "2024-03-05", "htmldate")
+    assert calls == [False]
+    calls.clear()
+    answers = ("2024-01-01", "2024-01-02")  # a bare year read as 1 January is no date
+    assert found(silent) == ("2024-01-02", "2024-01-02", "htmldate")
+    assert calls == [False, True]

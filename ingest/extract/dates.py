@@ -361,10 +361,19 @@ def url_date(url: str) -> str | None:
 
 
 def _htmldate(tree: lxml.html.HtmlElement, latest: date) -> Stamp | None:
-    """htmldate's extensive search; a bare year (read as 1 January) is not a date."""
+    """htmldate's search: fast first, extensive only when that finds nothing.
+
+    The fast search reads the elements that mark a date; the extensive one
+    asks every other element and the free text too, and costs more. Where the
+    fast one finds a date the two mostly agree, and where not, the marked date
+    is the likelier publication's. A bare year (read as 1 January) is not a date.
+    """
     from htmldate import find_date
 
-    found = find_date(tree, extensive_search=True, original_date=True, max_date=latest.isoformat())
-    if not found or found.endswith("-01-01"):
-        return None
-    return Stamp(date.fromisoformat(found), found)
+    for extensive in (False, True):
+        found = find_date(
+            tree, extensive_search=extensive, original_date=True, max_date=latest.isoformat()
+        )
+        if found and not found.endswith("-01-01"):
+            return Stamp(date.fromisoformat(found), found)
+    return None
