@@ -155,6 +155,9 @@ def test_a_listed_date_counts_like_the_pages_structured_data():
     undated = "<html><body><p>No date here.</p></body></html>"
     listed = ("2024-03-05T10:00:00+00:00", "feed")
     assert found(undated, listed=listed) == ("2024-03-05T10:00:00+00:00", "2024-03-05", "feed")
+    # with the offset the feed wrote: the publisher's evening, not the next day in UTC
+    evening = ("2024-03-05T20:00:00-05:00", "feed")
+    assert found(undated, listed=evening) == ("2024-03-05T20:00:00-05:00", "2024-03-05", "feed")
     dated = '<html><head><meta property="article:published_time" content="2024-03-05T08:00:00Z">'
     assert found(dated, listed=listed) == ("2024-03-05T08:00:00+00:00", "2024-03-05", "meta")
     # a listed date after the fetch is refused like any other: the URL's date is left
