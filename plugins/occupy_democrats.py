@@ -3,14 +3,14 @@
 The story is the paragraphs and embedded posts (``blockquote``) of
 ``div[itemprop=articleBody]``; the author's bio box after it is not part of it. Pages
 state their publication time in UTC, which after 7 pm on the US East Coast is the
-next day: the date the site shows, and puts in the URL, is the one kept.
+next day; the URL names the day the site shows, and the generic date path takes
+it (with the time in the offset the page's local timestamps give), so nothing
+here overrides the date.
 """
 
 from __future__ import annotations
 
-import re
-
-from ingest import Article, Outlet, Page, hookimpl
+from ingest import Outlet, hookimpl
 
 BODY = "div[itemprop=articleBody]"
 
@@ -28,19 +28,7 @@ OCCUPY_DEMOCRATS = Outlet(
     drop=["div.nnr-ab-wrap"],  # the author box
 )
 
-URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
-
 
 @hookimpl
 def register_outlets(register):
     register(OCCUPY_DEMOCRATS)
-
-
-@hookimpl
-def normalize_article(article: Article, page: Page, outlet: Outlet | None) -> None:
-    """The publication date the site shows (US Eastern), which its URLs carry."""
-    if outlet is None or outlet.name != OCCUPY_DEMOCRATS.name:
-        return
-    match = URL_DATE.search(page.url)
-    if match:
-        article.published, article.published_source = "-".join(match.groups()), "url"

@@ -155,6 +155,9 @@ def test_a_listed_date_counts_like_the_pages_structured_data():
     undated = "<html><body><p>No date here.</p></body></html>"
     listed = ("2024-03-05T10:00:00+00:00", "feed")
     assert found(undated, listed=listed) == ("2024-03-05T10:00:00+00:00", "2024-03-05", "feed")
+    # with the offset the feed wrote: the publisher's evening, not the next day in UTC
+    evening = ("2024-03-05T20:00:00-05:00", "feed")
+    assert found(undated, listed=evening) == ("2024-03-05T20:00:00-05:00", "2024-03-05", "feed")
     dated = '<html><head><meta property="article:published_time" content="2024-03-05T08:00:00Z">'
     assert found(dated, listed=listed) == ("2024-03-05T08:00:00+00:00", "2024-03-05", "meta")
     # a listed date after the fetch is refused like any other: the URL's date is left
@@ -387,3 +390,96 @@ def test_the_extensive_search_stops_at_the_day_after_the_fetch():
     <p>The council will vote on Friday, 10 May 2024, to close the pool.</p></article>"""
     assert found(html) == (None, None, None)
     assert found(html, fetched=date(2024, 5, 20)) == ("2024-05-10", "2024-05-10", "htmldate")
+
+
+def test_a_microdata_value_counts_like_a_meta_tag():
+    html = """<html><body><article><h1>Council votes</h1>
+    <p class="date" itemprop="datePublished" content="2022-01-14 10:31:00">January 2022</p>
+    <p>Text.</p></article></body></html>"""
+    assert found(html) == ("2022-01-14T10:31:00", "2022-01-14", "meta")
+    # read only where meta tags and JSON-LD are silent: a page's own meta tag comes first
+    head = '<html><head><meta name="pubdate" content="2022-01-20"></head>'
+    assert found(html.replace("<html>", head)) == ("2022-01-20", "2022-01-20", "meta")
+
+
+def test_a_time_without_datetime_names_its_day_by_its_text():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2023-11-09T03:02:34-05:00"}</script>
+    <meta name="dc.date" content="2023-11-08"></head><body><article><header>
+    <span class="article-date">Published <time> November 9, 2023 3:02am EST</time></span>
+    </header><p>Text.</p></article></body></html>"""
+    assert found(html) == ("2023-11-09T03:02:34-05:00", "2023-11-09", "json-ld")
+
+
+def test_a_visible_date_the_page_gives_as_its_modification_outweighs_the_metadata():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "BlogPosting",
+      "datePublished": "2019-06-17T00:00:00Z", "dateModified": "2020-06-04T16:41:46Z"}</script>
+    </head><body><article><h1>Faster builds</h1><p class="post-date">June 4, 2020</p>
+    <p>Text.</p></article></body></html>"""
+    # the day is the visible one, the whole stamp the dateline's: the modification is kept apart
+    assert found(html) == ("2020-06-04", "2020-06-04", "dateline")
+    assert dates(html).modified == "2020-06-04T16:41:46+00:00"
+    # a modification date no visible date shows adds nothing: the publication stands
+    hidden = html.replace('<p class="post-date">June 4, 2020</p>', "")
+    assert found(hidden) == ("2019-06-17T00:00:00+00:00", "2019-06-17", "json-ld")
+    # nor does one a visible date shows outside the article
+    aside = html.replace("<p class", '<div class="related"><p class').replace(
+        "</p>", "</p></div>", 1
+    )
+    assert found(aside) == ("2019-06-17T00:00:00+00:00", "2019-06-17", "json-ld")
+
+
+def test_the_dateline_is_read_only_when_the_page_is_silent_or_its_modification_unnamed(
+    monkeypatch,
+):
+    calls = []
+    real = dates_module.DATELINES
+    monkeypatch.setattr(
+        "ingest.extract.dates.DATELINES", lambda tree: calls.append(1) or real(tree)
+    )
+    head = '<html><head><meta property="article:published_time" content="2024-03-01">'
+    body = '<body><article><p class="date">1 March 2024</p></article></body></html>'
+    assert found(head + body) == ("2024-03-01", "2024-03-01", "meta")
+    modified = '<meta property="article:modified_time" content="2024-03-01T12:00:00Z">'
+    assert found(head + modified + body)[1] == "2024-03-01"
+    assert calls == []
+    later = modified.replace("03-01", "03-04")
+    assert found(head + later + body)[1] == "2024-03-01"
+    assert calls == [1]
+
+
+def test_one_instant_given_by_json_ld_and_a_meta_tag_is_one_witness():
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2019-06-17T18:28:00+02:00"}</script>
+    <meta property="article:published_time" content="2019-06-17T18:28:00+02:00"></head>
+    <body><article><time datetime="2019-06-17">17 June 2019</time><p>Text.</p></article>
+    </body></html>"""
+    # the URL's full day (4) outweighs the system's one field (2) and the <time> (1.5)
+    url = "https://blog.example/home/2017/7/12/a-story"
+    assert found(html, url) == ("2017-07-12", "2017-07-12", "url")
+    # two instants that differ are two witnesses: with the <time>, 5.5 against 4
+    other = html.replace(
+        'content="2019-06-17T18:28:00+02:00"', 'content="2019-06-17T09:00:00+02:00"'
+    )
+    assert found(other, url)[1:] == ("2019-06-17", "json-ld")
+
+
+def test_htmldate_searches_fast_first_and_extensively_only_when_that_finds_nothing(monkeypatch):
+    calls = []
+
+    def search(tree, extensive_search, **options):
+        calls.append(extensive_search)
+        return {False: answers[0], True: answers[1]}[extensive_search]
+
+    monkeypatch.setattr("htmldate.find_date", search)
+    silent = "<html><body><p>Text.</p></body></html>"
+    answers = ("2024-03-05", "2024-01-02")
+    assert found(silent) == ("2024-03-05", "2024-03-05", "htmldate")
+    assert calls == [False]
+    calls.clear()
+    answers = ("2024-01-01", "2024-01-02")  # a bare year read as 1 January is no date
+    assert found(silent) == ("2024-01-02", "2024-01-02", "htmldate")
+    assert calls == [False, True]

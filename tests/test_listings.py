@@ -17,7 +17,9 @@ from ingest.crawl.discovery import (
     robots_sitemaps,
     sitemap_entries,
     url_date,
+    written_date,
 )
+from ingest.crawl.planning import listed_date
 
 
 @pytest.mark.parametrize(
@@ -113,6 +115,31 @@ def test_dates_in_utc_and_a_year_and_month_as_the_months_last_day():
     assert parse_date("2024-03-01T08:00:00+01:00") == "2024-03-01T07:00:00+00:00"
     assert url_date("https://n.example/2024/12/story") == "2024-12-31"
     assert url_date("https://n.example/2024/02/story") == "2024-02-29"
+
+
+def test_the_publication_date_is_also_kept_as_written_with_its_offset():
+    assert written_date("Fri, 01 Mar 2024 20:00:00 -0500") == "2024-03-01T20:00:00-05:00"
+    assert written_date("2024-03-01T20:00:00-05:00") == "2024-03-01T20:00:00-05:00"
+    assert written_date("2024-03-01T20:00:00") == "2024-03-01T20:00:00"  # no offset guessed
+    assert written_date("2024-03-01") == "2024-03-01" and written_date("nope") is None
+    date = "<pubDate>Fri, 01 Mar 2024 20:00:00 -0500</pubDate>"
+    (entry,) = feed_entries(items(f"<link>https://n.example/a</link>{date}"))
+    assert (entry.published, entry.written) == (
+        "2024-03-02T01:00:00+00:00",
+        "2024-03-01T20:00:00-05:00",
+    )
+    news = "<news:news><news:publication_date>2024-03-01T20:00:00-05:00</news:publication_date>"
+    sitemap = f"<urlset><url><loc>https://n.example/b</loc>{news}</news:news></url></urlset>"
+    (entry,) = sitemap_entries(sitemap.encode())
+    assert (entry.published, entry.written) == (
+        "2024-03-02T01:00:00+00:00",
+        "2024-03-01T20:00:00-05:00",
+    )
+    # the page's date is read from the written one; an entry back from the frontier has UTC only
+    assert absolute(entry, "https://n.example/").written == entry.written
+    assert listed_date(entry, "sitemap https://n.example/s.xml") == (entry.written, "sitemap")
+    resumed = Entry(entry.url, entry.published)
+    assert listed_date(resumed, "feed https://n.example/f.xml") == (entry.published, "feed")
 
 
 def test_comparisons_of_equal_instants():

@@ -38,6 +38,20 @@ def test_a_time_marked_as_the_publications():
     assert mark("pubdate")
     assert not mark('class="updated" itemprop="dateModified" id="t1"')
     assert not mark("")
+    # or the element holding it is: the mark on the span, the time inside
+    assert marked(first(tree('<span class="publishInfo__date"><time>x</time></span>')))
+    assert not marked(first(tree('<div class="published"><p><time>x</time></p></div>')))
+
+
+def test_a_time_without_datetime_is_read_from_its_short_text():
+    def read(html: str):
+        found = time_stamp(first(tree(html)))
+        return found.text if found else None
+
+    assert read("<time> November 9, 2023 3:02am EST</time>") == "2023-11-09"
+    assert read("<time>\n 31.03.2020 </time>") == "2020-03-31"
+    assert read('<time datetime="2024-03-05T10:00">yesterday</time>') == "2024-03-05T10:00:00"
+    assert read(f"<time>{'31.03.2020'.ljust(121, '.')}</time>") is None
 
 
 def stamps(body: str, needs_mark=None) -> list[tuple[str, bool]]:

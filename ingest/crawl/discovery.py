@@ -7,6 +7,9 @@ article already stored and unchanged since.
 
 Dates are kept as UTC ISO 8601 strings, comparable as text:
 ``2024-03-01T08:00:00+00:00``, or ``2024-03-01`` when the source gives a day only.
+The publication date is also kept as the source wrote it, its offset with it
+(``2024-03-01T03:00:00-05:00``), for the page's date: in UTC an evening story
+of the US East Coast is on the next day.
 
 Why our own reader rather than feedparser or Scrapy's ``Sitemap`` (measured by
 ``benchmarks/listings.py`` on the demo's feeds and sitemaps, listings shaped like
@@ -30,7 +33,7 @@ How broken and hostile XML is read, and what each damage costs, is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
@@ -63,6 +66,8 @@ class Entry:
     url: str
     published: str | None = None
     modified: str | None = None
+    #: The publication date as the source wrote it (ISO 8601, its offset kept), for the page.
+    written: str | None = field(default=None, compare=False)
 
     @property
     def date(self) -> str | None:
@@ -125,7 +130,8 @@ def page_kind(body: bytes, content_type: str | None) -> str:
 
 def absolute(entry: Entry, base: str) -> Entry:
     """The entry with its URL made absolute against the listing's and canonical."""
-    return Entry(canonical(urljoin(base, entry.url)), entry.published, entry.modified)
+    url = canonical(urljoin(base, entry.url))
+    return Entry(url, entry.published, entry.modified, entry.written)
 
 
 def listed(kind: str, body: bytes, base: str, limit: int) -> tuple[Listing, list[tuple[str, str]]]:
@@ -161,7 +167,7 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
     """The entries of an RSS 1/2 or Atom feed, in feed order, with their dates."""
     entries = Listing()
     for item, _ in elements(body, ("item", "entry"), entries):
-        link = guid = published = modified = None
+        link = guid = published = modified = written = None
         for child in item:
             name = local(child.tag)
             text = (child.text or "").strip()
@@ -174,12 +180,12 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
             elif name in ("guid", "id") and child.get("isPermaLink", "true") != "false":
                 # a permalink guid, an Atom id that is a URL: the link when there is none
                 guid = guid or (text if text.startswith(("http://", "https://")) else None)
-            elif name in _FEED_DATES:
-                published = published or parse_date(text)
+            elif name in _FEED_DATES and published is None:
+                published, written = parse_date(text), written_date(text)
             elif name in _FEED_MODIFIED:
                 modified = modified or parse_date(text)
         link = link or guid
-        if link and not entries.add(Entry(link, published, modified), limit):
+        if link and not entries.add(Entry(link, published, modified, written), limit):
             break
     return entries
 
@@ -195,7 +201,7 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         if root not in ("urlset", "sitemapindex"):
             break
         entries.index = root == "sitemapindex"
-        loc = published = modified = None
+        loc = published = modified = written = None
         for child in element:
             name = local(child.tag)
             if name == "loc":
@@ -203,10 +209,11 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
             elif name == "lastmod":
                 modified = parse_date(child.text or "")
             elif name == "news":
-                for field in child:
-                    if local(field.tag) == "publication_date":
-                        published = parse_date(field.text or "")
-        if loc and not entries.add(Entry(loc, published, modified), limit):
+                for news in child:
+                    if local(news.tag) == "publication_date":
+                        published = parse_date(news.text or "")
+                        written = written_date(news.text or "")
+        if loc and not entries.add(Entry(loc, published, modified, written), limit):
             break
     return entries
 
@@ -225,6 +232,24 @@ def parse_date(value: str | None) -> str | None:
     Reads ISO 8601 and W3C datetime (``2024-03-01``, ``2024-03-01T08:00+01:00``,
     ``2024-03-01T08:00:00Z``, ``2024-03``) and RFC 822 (``Fri, 01 Mar 2024 08:00:00 GMT``).
     """
+    moment = _read_date(value)
+    if not isinstance(moment, datetime):
+        return moment
+    try:
+        return iso(moment)
+    except OverflowError:  # year 1 or 9999 moved to UTC: past the calendar's edge
+        return None
+
+
+def written_date(value: str | None) -> str | None:
+    """A feed or sitemap date in ISO 8601 as written: its offset kept, none added to a time
+    without one (a day alone stays a day); None if unreadable."""
+    moment = _read_date(value)
+    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else moment
+
+
+def _read_date(value: str | None) -> datetime | str | None:
+    """The moment a date names, or the ISO day when it names a day (or a month) only."""
     value = (value or "").strip()
     if not value:
         return None
@@ -236,18 +261,12 @@ def parse_date(value: str | None) -> str | None:
     if re.fullmatch(r"\d{4}-\d{2}", value):
         return f"{value}-01"
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         try:
-            moment = parsedate_to_datetime(value)
+            return parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if moment is None:
-        return None
-    try:
-        return iso(moment)
-    except OverflowError:  # year 1 or 9999 moved to UTC: past the calendar's edge
-        return None
 
 
 def iso(moment: datetime) -> str:

@@ -204,11 +204,15 @@ class Planner:
 
 
 def listed_date(entry: Entry | None, found_via: str) -> tuple[str, str] | None:
-    """The publication date a feed or sitemap entry gives, and which of the two gave it."""
+    """The publication date a feed or sitemap entry gives, and which of the two gave it.
+
+    As the source wrote it, with its offset, when the entry was just read; in UTC
+    when it comes back from the frontier (a resumed crawl), which keeps UTC only.
+    """
     source = found_via.split(" ", 1)[0]
     if entry is None or not entry.published or source not in ("feed", "sitemap"):
         return None
-    return entry.published, source
+    return entry.written or entry.published, source
 
 
 def unconditional(request: scrapy.Request) -> scrapy.Request:

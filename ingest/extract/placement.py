@@ -24,8 +24,9 @@ ASIDE_RE = re.compile(
     re.IGNORECASE,
 )
 MAIN_TAGS = {"article", "main"}
-HAS_MAIN = etree.XPath("boolean(//article | //main | //*[@itemprop='articleBody'])")
+ARTICLE_BODY = etree.XPath("boolean(//@itemprop[. = 'articleBody'])")
 PREFERRED_TIME = re.compile(r"publish|datePublished", re.IGNORECASE)
+MARKS = ("class", "itemprop", "id")
 #: Elements whose class or id says they hold a date: visible datelines. From the attributes
 #: up to their elements: libxml2 tests only the attributes there are.
 DATELINES = etree.XPath(
@@ -59,7 +60,7 @@ def placed(
         ancestors = list(element.iterancestors())
         inside = any(a.tag in MAIN_TAGS or a.get("itemprop") == "articleBody" for a in ancestors)
         if not inside:
-            has_main = HAS_MAIN(tree) if has_main is None else has_main
+            has_main = _has_main(tree) if has_main is None else has_main
             inside = not has_main and (needs_mark is None or needs_mark(element))
         if not strong and inside and not _aside(ancestors):
             strong = True
@@ -71,28 +72,50 @@ def placed(
             return
 
 
+def _has_main(tree: lxml.html.HtmlElement) -> bool:
+    """Whether the page marks its article: the walk stops at the first <article> or <main>."""
+    return next(tree.iter(*MAIN_TAGS), None) is not None or ARTICLE_BODY(tree)
+
+
 def dateline(element: lxml.html.HtmlElement) -> Stamp | None:
     """The date a short element names, unless it is an update's or holds a <time>."""
     if NOT_DATELINE.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
         return None
+    text = _short_text(element)
+    if text is None or element.find(".//time") is not None:
+        return None  # a block holding a dateline among other things, or read as a <time>
+    return read_dateline(text)
+
+
+def _short_text(element: lxml.html.HtmlElement) -> str | None:
+    """An element's text if a dateline's length; a longer one holds a date among other things."""
     text = ""
     for piece in element.itertext():
         text += piece
         if len(text) > DATELINE_MAX:
             return None
-    if element.find(".//time") is not None:
-        return None  # read as a <time> already
-    return read_dateline(text)
+    return text
 
 
 def time_stamp(element: lxml.html.HtmlElement) -> Stamp | None:
-    return read_stamp(element.get("datetime"))
+    """A ``<time>``'s ``datetime``, or without one the date its short text names."""
+    if element.get("datetime") is not None:
+        return read_stamp(element.get("datetime"))
+    text = _short_text(element)
+    return read_dateline(text) if text is not None else None
 
 
 def marked(element: lxml.html.HtmlElement) -> bool:
-    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop."""
-    names = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-    return bool(PREFERRED_TIME.search(names)) or element.get("pubdate") is not None
+    """Marked as the publication time: ``pubdate``, or "publish" in a class, id or itemprop.
+
+    The mark may sit on the element holding the ``<time>`` instead
+    (``<span class="publish-date"><time>``).
+    """
+    if element.get("pubdate") is not None:
+        return True
+    holders = (element, element.getparent())
+    names = " ".join(e.get(a) or "" for e in holders if e is not None for a in MARKS)
+    return bool(PREFERRED_TIME.search(names))
 
 
 def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
