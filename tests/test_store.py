@@ -105,3 +105,45 @@ def test_a_database_from_before_published_day_opens_with_its_days_filled_in(tmp_
         ("b", "2024-02-29"),
         ("c", None),
     ]
+
+
+def test_the_full_text_index_follows_title_and_text_and_nothing_else(tmp_path):
+    path = tmp_path / "fts.db"
+    db = open_database(path)
+    article = {"id": "a", "url": "https://n.example/a", "title": "Harbour vote"}
+    db["articles"].insert({**article, "text": "Ferries stay.", "last_seen": "1"}, alter=True)
+
+    def matches(word: str) -> list:
+        return [
+            r[0]
+            for r in db.execute("select rowid from articles_fts where articles_fts match ?", [word])
+        ]
+
+    def fts_changes(sql: str) -> int:
+        before = db.conn.total_changes
+        db.execute(sql)
+        return db.conn.total_changes - before
+
+    # a column the index does not hold: one row changed, the index left alone
+    assert fts_changes("update articles set last_seen = '2' where id = 'a'") == 1
+    # the same text written again (as an upsert does): still not re-indexed
+    assert fts_changes("update articles set text = 'Ferries stay.' where id = 'a'") == 1
+    # a new text: the old words leave the index, the new ones enter it
+    assert fts_changes("update articles set text = 'Bridges open.' where id = 'a'") > 1
+    assert matches("ferries") == [] and matches("bridges") == [1] and matches("harbour") == [1]
+    db.execute("update articles set title = 'Tunnel vote' where id = 'a'")
+    assert matches("harbour") == [] and matches("tunnel") == [1]
+    db.close()
+
+
+def test_an_older_databases_index_trigger_is_replaced_on_opening(tmp_path):
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    db.execute('DROP TRIGGER "articles_au"')
+    db["articles"].disable_fts()
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)  # as ingest did before
+    db.close()
+    db = open_database(path)
+    [(sql,)] = db.execute("select sql from sqlite_master where name = 'articles_au'").fetchall()
+    assert 'WHEN old."title" IS NOT new."title"' in sql
+    db.close()

@@ -16,6 +16,17 @@ from ingest.urls import site_of
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
 
+#: The full-text index follows an article's title and text, and only them: sqlite-utils'
+#: trigger re-indexed the whole text on every update (a 304's last_seen, a re-extraction
+#: that changed a date), the costliest write of ``ingest reextract``.
+FTS_UPDATE = """CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles"
+WHEN old."title" IS NOT new."title" OR old."text" IS NOT new."text" OR old.rowid IS NOT new.rowid
+BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text")
+    VALUES('delete', old.rowid, old."title", old."text");
+  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END"""
+
 #: Views over the tables: what changed, what is stored twice, the same story in N outlets.
 VIEWS = {
     "article_changes": """
@@ -257,6 +268,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         db["articles"].enable_fts(
             ["title", "text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
         )
+    _replace(db, "trigger", "articles_au", FTS_UPDATE)
     for name, sql in VIEWS.items():
         _create_view(db, name, sql.strip())
     if not had_frontier:
@@ -264,15 +276,18 @@ def create_schema(db: sqlite_utils.Database) -> None:
 
 
 def _create_view(db: sqlite_utils.Database, name: str, sql: str) -> None:
-    """Create the view, or replace it when an older ingest defined it differently."""
-    wanted = f"CREATE VIEW {name} AS {sql}"
-    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name])
+    _replace(db, "view", name, f"CREATE VIEW {name} AS {sql}")
+
+
+def _replace(db: sqlite_utils.Database, kind: str, name: str, wanted: str) -> None:
+    """Create the view or trigger, or replace it when an older ingest defined it otherwise."""
+    row = db.execute("select sql from sqlite_master where type = ? and name = ?", [kind, name])
     existing = row.fetchone()
     if existing and existing[0] == wanted:
         return
     with db.conn:
         if existing:
-            db.execute(f"DROP VIEW {name}")
+            db.execute(f'DROP {kind.upper()} "{name}"')
         db.execute(wanted)
 
 
