@@ -377,16 +377,3 @@ def _htmldate(tree: lxml.html.HtmlElement, latest: date) -> Stamp | None:
         if found and not found.endswith("-01-01"):
             return Stamp(date.fromisoformat(found), found)
     return None
-
-
-def warm_date_parser() -> None:
-    """Compile dateparser's patterns for every language now, once.
-
-    htmldate's extensive search hands free text to dateparser, which compiles
-    each language's patterns the first time a text stumps it: about 1.5 s of
-    CPU in every process. Done in the extraction pool's fork server, before it
-    forks, the workers inherit the compiled patterns instead of each paying.
-    """
-    from htmldate.extractors import get_external_parser
-
-    get_external_parser().get_date_data("3 mars 2021, 5 de mayo")  # no language fits all

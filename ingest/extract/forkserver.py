@@ -1,8 +1,5 @@
 """Run by the extraction pool's fork server as it starts (its preload list), nowhere else.
 
-What the fork server does before it forks, every worker inherits: dateparser's
-patterns are compiled here once (``warm_date_parser``), not in each worker.
-
 Ctrl-C, or SIGTERM from a service manager, reaches every process of the crawl's
 process group. The crawl process stops gracefully and closes the pool itself; but a
 fork server killed by the signal makes multiprocessing take every worker it forked
@@ -15,9 +12,3 @@ import sys
 
 if sys.argv == ["-c"] and "multiprocessing.forkserver" in sys.modules:
     os.setpgid(0, 0)
-    try:
-        from ingest.extract.dates import warm_date_parser
-
-        warm_date_parser()
-    except Exception:  # a worker compiles them itself when it needs them, as without
-        pass
