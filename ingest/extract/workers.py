@@ -100,6 +100,10 @@ class _Page:
     moved: bool = False
 
 
+#: Pages in flight per worker in ``ExtractionPool.map``.
+WINDOW_PER_WORKER = 32
+
+
 class ExtractionPool:
     """Pages in, Outcomes out; never raises for a page, whatever the page does.
 
@@ -212,8 +216,13 @@ class ExtractionPool:
         return pool
 
     def map(self, jobs: Iterable[Job], window: int | None = None) -> Iterator[Outcome]:
-        """Outcomes in the jobs' order, with a bounded number of pages in flight."""
-        window = window or max(4, 4 * self.workers)
+        """Outcomes in the jobs' order, with a bounded number of pages in flight.
+
+        The window is wide (32 pages a worker): outcomes leave in order, so a page that
+        takes half a second holds back those behind it, and a narrow window left the
+        workers idle until it was done.
+        """
+        window = window or max(4, WINDOW_PER_WORKER * self.workers)
         pending: deque[Future[Outcome]] = deque()
         for job in jobs:
             pending.append(self.submit(job))
