@@ -65,3 +65,27 @@ def test_only_links_within_the_crawls_domains_when_it_names_them():
     found = page_links(Page(url="https://news.example/s", html=html), ("news.example",))
     assert found == ["https://news.example/a", "https://www.news.example:8443/b"]
     assert len(page_links(Page(url="https://news.example/s", html=html))) == 4
+
+
+def test_a_link_is_on_the_sites_by_its_host_or_a_parent_domain():
+    from ingest.urls import on_sites
+
+    sites = frozenset({"news.example", "b.example.org"})
+    assert on_sites("https://news.example/a", sites)
+    assert on_sites("https://www.NEWS.example:8080/a", sites)
+    assert on_sites("http://x.y.b.example.org/", sites)
+    assert not on_sites("https://example.org/", sites)  # a parent of a site is not the site
+    assert not on_sites("https://notnews.example/", sites)
+    assert not on_sites("https://news.example.evil/", sites)
+    assert not on_sites("mailto:someone", sites)
+
+
+def test_seeds_keep_each_url_and_host_once_in_order():
+    from ingest.crawl.seeds import Seeds
+
+    seeds = Seeds(urls=["https://a.example/"], domains=["a.example"])
+    for url in ["https://b.example/1", "https://a.example/", "https://b.example/2"]:
+        seeds.add_url(url)
+    seeds.add_domains(["c.example", "b.example"])
+    assert seeds.urls == ["https://a.example/", "https://b.example/1", "https://b.example/2"]
+    assert seeds.domains == ["a.example", "b.example", "c.example"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -179,9 +180,19 @@ class Planner:
         when = when or (known.published if known else None) or url_date(url)
         return older_than(when, self.since)
 
+    @cached_property
+    def allowed_set(self) -> frozenset[str]:
+        return frozenset(self.allowed_domains)
+
+    @cached_property
+    def job_sites(self) -> tuple[str, ...]:
+        """The sites whose links a worker lists (empty: all). Thousands are not worth
+        sending with every page: the spider drops offsite links all the same."""
+        return tuple(self.allowed_domains) if len(self.allowed_domains) <= 1000 else ()
+
     def on_site(self, url: str) -> bool:
         """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""
-        return on_sites(url, self.allowed_domains)
+        return on_sites(url, self.allowed_set)
 
     def wanted_link(self, url: str) -> bool:
         """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""

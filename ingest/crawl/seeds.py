@@ -37,15 +37,26 @@ class Seeds:
     deny: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # what the user named, for the record
 
+    # Beside each list, a set: a seed list of many thousands of URLs stays linear.
+    _urls: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    _domains: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._urls, self._domains = set(self.urls), set(self.domains)
+
     def add_url(self, url: str) -> None:
-        if url not in self.urls:
+        if url not in self._urls:
+            self._urls.add(url)
             self.urls.append(url)
         host = urlsplit(url).hostname
-        if host and host not in self.domains:
-            self.domains.append(host)
+        if host:
+            self.add_domains([host])
 
     def add_domains(self, domains: list[str]) -> None:
-        self.domains += [d for d in domains if d not in self.domains]
+        for domain in domains:
+            if domain not in self._domains:
+                self._domains.add(domain)
+                self.domains.append(domain)
 
 
 def parse_seeds(values: list[str], plugins: Plugins) -> Seeds:

@@ -335,7 +335,7 @@ class NewsSpider(Planner, scrapy.Spider):
             fetched=date.today(),
             listed=item.listed,
             follow=follow,
-            sites=tuple(self.allowed_domains),
+            sites=self.job_sites,
             keep_body=not item.not_modified,
             signature=True,
             limits=self.limits,

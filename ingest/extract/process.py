@@ -6,6 +6,7 @@ in a worker process or in the calling one, so all three give the same Article.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -118,7 +119,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         limits=job.limits,
     )
     if job.follow:
-        outcome.links = page_links(page, job.sites)
+        outcome.links = page_links(page, frozenset(job.sites))
     if job.keep_body:
         outcome.body_z = compress(body)
     if job.signature and outcome.article is not None:
@@ -127,7 +128,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
     return outcome
 
 
-def page_links(page: Page, sites: tuple[str, ...] = ()) -> list[str]:
+def page_links(page: Page, sites: Collection[str] = ()) -> list[str]:
     """Every link and feed of a page, absolute and canonical, in page order; only those
     within ``sites`` (domains) when given: the crawl follows no other, and canonicalizing
     was a fifth of a worker's time on a crawl that follows links.
