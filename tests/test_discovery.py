@@ -388,3 +388,31 @@ def test_only_a_large_listing_is_parsed_in_a_thread(monkeypatch):
         listing, errors = asyncio.run(spider.read_listing(item, 10))
         assert [e.url for e in listing] == ["https://n.example/a"] and errors == []
     assert threads[0] == threading.get_ident() != threads[1]
+
+
+def test_listings_planned_at_once_keep_their_own_records():
+    """Two large listings planned together, turn by turn: each page's item carries the
+    records of the URLs it listed, and only those (they are written with that page)."""
+    import asyncio
+
+    from scrapy.utils.test import get_crawler
+
+    from ingest.crawl.planning import PLAN_BATCH
+    from ingest.crawl.spider import NewsSpider
+
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), seeds="https://n.example/")
+    count = 2 * PLAN_BATCH + 7
+
+    def entries(section: str) -> list[Entry]:
+        return [Entry(f"https://n.example/{section}/{i}") for i in range(count)]
+
+    async def both():
+        return await asyncio.gather(
+            spider.plan_listed(entries("a"), "sitemap https://n.example/a.xml", 1, 6, False),
+            spider.plan_listed(entries("b"), "sitemap https://n.example/b.xml", 1, 6, False),
+        )
+
+    (requests_a, found_a), (requests_b, found_b) = asyncio.run(both())
+    assert len(requests_a) == len(requests_b) == count
+    assert [r["url"] for r in found_a] == [e.url for e in entries("a")]
+    assert [r["url"] for r in found_b] == [e.url for e in entries("b")]

@@ -9,6 +9,7 @@ What is fetched again goes as a conditional request.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from functools import cached_property
@@ -31,6 +32,8 @@ IGNORED_SUFFIX_RE = re.compile(
     r"\.(?:" + "|".join(re.escape(e) for e in IGNORED_EXTENSIONS) + r")$", re.IGNORECASE
 )
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
+#: Entries of a listing planned between two turns of the event loop.
+PLAN_BATCH = 500
 
 
 class Planner:
@@ -135,6 +138,25 @@ class Planner:
             priority += 10
         self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
         return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
+
+    async def plan_listed(
+        self, entries: list[Entry], via: str, depth: int, priority: int, sitemap: bool
+    ) -> tuple[list[scrapy.Request], list[dict[str, Any]]]:
+        """The requests for the entries a page listed, and the records for the page's item.
+
+        A sitemap of 50,000 URLs is planned ``PLAN_BATCH`` entries between two turns of
+        the event loop, so downloads go on meanwhile; the records planned so far are taken
+        before each turn, so no other page's item carries them away.
+        """
+        requests, found = [], []
+        for n, entry in enumerate(entries, 1):
+            request = self.plan(entry.url, via, depth, priority, entry=entry, sitemap=sitemap)
+            if request is not None:
+                requests.append(request)
+            if n % PLAN_BATCH == 0:
+                found += self._take()
+                await asyncio.sleep(0)
+        return requests, found + self._take()
 
     def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
         """Keep the record with its decision until the next item carries it to the pipeline."""

@@ -61,8 +61,6 @@ from ingest.urls import canonical
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 #: Listings from this size up are parsed in a thread (smaller ones cost less than the handoff).
 THREAD_LISTINGS_FROM = 256 * 1024
-#: Entries of a listing planned between two turns of the event loop.
-PLAN_BATCH = 500
 
 
 class NewsSpider(Planner, scrapy.Spider):
@@ -314,16 +312,9 @@ class NewsSpider(Planner, scrapy.Spider):
             errors = [error_record("discover", kind, message) for kind, message in problems]
             item.outcome = item.outcome or Outcome(url=item.url)
             item.outcome.errors.extend(errors)
-        requests = []
-        for n, entry in enumerate(entries, 1):
-            request = self.plan(
-                entry.url, via, item.depth + 1, priority, entry=entry, sitemap=sitemap
-            )
-            if request is not None:
-                requests.append(request)
-            if n % PLAN_BATCH == 0:
-                await asyncio.sleep(0)  # a sitemap of 50,000 URLs: downloads go on meanwhile
-        item.found = self._take()
+        requests, item.found = await self.plan_listed(
+            entries, via, item.depth + 1, priority, sitemap
+        )
         return requests
 
     async def extract(self, item: PageItem, follow: bool) -> Outcome:
