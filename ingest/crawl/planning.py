@@ -207,10 +207,10 @@ class Planner:
         return frozenset(self.allowed_domains)
 
     @cached_property
-    def job_sites(self) -> tuple[str, ...]:
+    def job_sites(self) -> frozenset[str]:
         """The sites whose links a worker lists (empty: all). Thousands are not worth
         sending with every page: the spider drops offsite links all the same."""
-        return tuple(self.allowed_domains) if len(self.allowed_domains) <= 1000 else ()
+        return self.allowed_set if len(self.allowed_set) <= 1000 else frozenset()
 
     def on_site(self, url: str) -> bool:
         """Within the allowed domains (by host name: LinkExtractor's check trips on ports)."""

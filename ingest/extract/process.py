@@ -43,7 +43,7 @@ class Job:
     listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
     source: str | None = None  # a file path, for `ingest extract`
     follow: bool = False  # also list the page's links, for the crawl to follow
-    sites: tuple[str, ...] = ()  # ...only those within these domains (all when empty)
+    sites: frozenset[str] = frozenset()  # ...only those within these domains (empty: all)
     keep_body: bool = False  # also return the body compressed, for storage
     signature: bool = False  # also the article text's MinHash, for the store's near-duplicates
     limits: Limits = field(default_factory=Limits)
@@ -119,7 +119,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         limits=job.limits,
     )
     if job.follow:
-        outcome.links = page_links(page, frozenset(job.sites))
+        outcome.links = page_links(page, job.sites)
     if job.keep_body:
         outcome.body_z = compress(body)
     if job.signature and outcome.article is not None:
