@@ -96,7 +96,7 @@ class Article:
     published: str | None = None  # ISO 8601: with the time and offset the page gave, if it did
     published_day: str | None = None  # YYYY-MM-DD in the publisher's time zone
     published_source: str | None = (
-        None  # json-ld, meta, feed, sitemap, time, dateline, url, htmldate
+        None  # json-ld, meta, feed, sitemap, headline, time, dateline, url, htmldate
     )
     modified: str | None = None
     language: str | None = None

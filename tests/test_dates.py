@@ -141,7 +141,7 @@ def test_a_visible_dateline_speaks_when_the_markup_is_silent(monkeypatch):
 
     monkeypatch.setattr("ingest.extract.dates._htmldate", search)
     html = """<html><body><div class="related"><span class="date">01.02.2024</span></div>
-    <article><h1>Council votes</h1><p class="post-date">Posted 12.03.2024</p>
+    <article><h2>Council votes</h2><p class="post-date">Posted 12.03.2024</p>
     <p>The council voted to close the pool.</p></article></body></html>"""
     assert found(html) == ("2024-03-12", "2024-03-12", "dateline")
     # an update's line is not the publication's, and a date in a related block alone,
@@ -416,7 +416,7 @@ def test_a_visible_date_the_page_gives_as_its_modification_outweighs_the_metadat
     html = """<html><head>
     <script type="application/ld+json">{"@type": "BlogPosting",
       "datePublished": "2019-06-17T00:00:00Z", "dateModified": "2020-06-04T16:41:46Z"}</script>
-    </head><body><article><h1>Faster builds</h1><p class="post-date">June 4, 2020</p>
+    </head><body><article><h2>Faster builds</h2><p class="post-date">June 4, 2020</p>
     <p>Text.</p></article></body></html>"""
     # the day is the visible one, the whole stamp the dateline's: the modification is kept apart
     assert found(html) == ("2020-06-04", "2020-06-04", "dateline")

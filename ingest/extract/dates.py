@@ -1,7 +1,8 @@
 """Publication and modification dates, weighed from everything a page says of itself.
 
 Each source names a day and weighs by how often it is right: a full day in the
-URL most (the path is minted on the day), then JSON-LD, meta tags (microdata
+URL most (the path is minted on the day), then the date printed beside the
+headline (what readers see, see ``headline``), JSON-LD, meta tags (microdata
 too) and the feed or sitemap entry, then a ``<time>`` (its ``datetime``, or its
 text) or a visible dateline in the article; one in a related-posts list, a
 sidebar or a footer, or outside the article, counts for little. Sources that
@@ -34,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import lxml.html
 from lxml import etree
 
+from ingest.extract.headline import headline_date
 from ingest.extract.placement import DATELINES, dateline, marked, placed, time_stamp
 from ingest.extract.stamps import Stamp, day_of, read_stamp
 
@@ -80,6 +82,7 @@ WEIGHTS = {
     "meta": 2.0,
     "feed": 2.0,
     "sitemap": 2.0,
+    "headline": 2.5,
     "time": 1.5,
     "dateline": 1.5,
     "htmldate": 1.0,
@@ -133,12 +136,15 @@ def page_dates(
     witnesses = [
         w for w in _witnesses(tree, url, ld[0], meta, listed, times) if _plausible(w.stamp, latest)
     ]
+    if printed := headline_date(tree, meta.get("og:title"), lambda s: _plausible(s, latest)):
+        witnesses.append(Witness("headline", printed, WEIGHTS["headline"]))
     modified = read_stamp(ld[1]) or read_stamp(_first(meta, MODIFIED_META))
     modified = modified if modified and _plausible(modified, latest) else None
     if _silent(witnesses) or (modified and not _named(modified, witnesses)):
         datelines = _placed(tree, DATELINES(tree), "dateline", dateline)
         witnesses += [w for w in datelines if _plausible(w.stamp, latest)]
-    if modified and _named(modified, [w for w in witnesses if w.source in ("time", "dateline")]):
+    visible = [w for w in witnesses if w.source in ("headline", "time", "dateline")]
+    if modified and _named(modified, visible):
         witnesses.append(Witness("modified", modified, WEIGHTS["modified"]))
     if _silent(witnesses):
         found = _htmldate(tree, latest)

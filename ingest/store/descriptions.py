@@ -67,8 +67,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             ),
             "published_source": (
                 "Which source of the publication date weighed most: json-ld, meta, feed or sitemap "
-                "(the entry that listed the page), time, dateline (a visible date in the "
-                "article), url or htmldate"
+                "(the entry that listed the page), headline (the date printed beside the "
+                "headline), time, dateline (a visible date in the article), url or htmldate"
             ),
             "modified": "Last modification date (ISO 8601, with its UTC offset when given)",
             "language": "ISO 639-1 language code",

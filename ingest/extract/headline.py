@@ -1,0 +1,130 @@
+"""The date printed beside the headline: the one a reader sees first.
+
+News pages print their date in a short line just under the headline, or just
+over it: "03.02.2022 | 15:33", "Publié le 29 juin 2019", "By A. Writer
+November 8, 2023". Readers, and the people who annotate pages, take that date,
+even where the page's metadata keeps another: a story reworked and put out
+again shows its new day, and a site's template may fill its meta tags with the
+day a page was first created.
+
+The headline is the ``<h1>`` sharing most words with the page's title, since
+the first ``<h1>`` of many pages is the site's logo or a menu. Only short texts
+count, those a dateline's length: a date inside a sentence ("the show opens on
+21 May") is what the story is about, not when it was written. Blocks listing
+other pages (related posts, teasers, sidebars) are passed over, as everywhere
+dates are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import lxml.html
+
+from ingest.extract.placement import ASIDE_RE, ASIDE_TAGS, NOT_DATELINE
+from ingest.extract.stamps import Stamp, read_dateline
+
+#: Text read after the headline, and before it, in characters; a dateline sits close by.
+AFTER, BEFORE = 300, 100
+#: A longer text is a sentence or a paragraph, not a dateline.
+SHORT = 60
+SKIP_TAGS = {"script", "style", "noscript", "template"}
+WORD_RE = re.compile(r"\w+")
+
+
+def headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
+    """The page's ``<h1>`` that shares most words with its title (and ``og:title``)."""
+    candidates = list(tree.iter("h1"))
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    words = set(WORD_RE.findall(f"{title or ''} {_title(tree)}".lower()))
+    return max(candidates, key=lambda h1: len(words & set(WORD_RE.findall(_text(h1).lower()))))
+
+
+def headline_date(
+    tree: lxml.html.HtmlElement, title: str | None, plausible: Callable[[Stamp], bool]
+) -> Stamp | None:
+    """The first plausible date in a short text after the headline, or else just before it."""
+    h1 = headline(tree, title)
+    if h1 is None:
+        return None
+    after = _first_date(_after(h1), AFTER, plausible)
+    return after or _first_date(_before(h1), BEFORE, plausible)
+
+
+def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
+    for text in texts:
+        budget -= len(text)
+        if budget < 0:
+            return None
+        text = " ".join(text.split())
+        if len(text) <= SHORT and (stamp := read_dateline(text)) and plausible(stamp):
+            return stamp
+    return None
+
+
+def _after(h1: lxml.html.HtmlElement) -> Iterator[str]:
+    """The texts that follow the element in the document, nearest first."""
+    node = h1
+    while node is not None:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            yield from _texts(sibling)
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
+
+
+def _before(h1: lxml.html.HtmlElement) -> Iterator[str]:
+    """The texts that precede the element in the document, nearest first."""
+    node = h1
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail
+            yield from _texts_backwards(sibling)
+        parent = node.getparent()
+        if parent is not None and parent.text:
+            yield parent.text
+        node = parent
+
+
+def _texts(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """An element's texts in document order, its tail left out, asides and scripts passed over."""
+    if not isinstance(element.tag, str) or element.tag in SKIP_TAGS or _aside(element):
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        yield from _texts(child)
+        if child.tail:
+            yield child.tail
+
+
+def _texts_backwards(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """An element's texts in reverse document order, its tail left out, as ``_texts``."""
+    if not isinstance(element.tag, str) or element.tag in SKIP_TAGS or _aside(element):
+        return
+    for child in reversed(element):
+        if child.tail:
+            yield child.tail
+        yield from _texts_backwards(child)
+    if element.text:
+        yield element.text
+
+
+def _aside(element: lxml.html.HtmlElement) -> bool:
+    """A block about other pages, or a line marked as an update's."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return element.tag in ASIDE_TAGS or bool(ASIDE_RE.search(names) or NOT_DATELINE.search(names))
+
+
+def _title(tree: lxml.html.HtmlElement) -> str:
+    title = tree.find(".//title")
+    return _text(title) if title is not None else ""
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.itertext())
