@@ -31,6 +31,7 @@ AFTER, BEFORE = 300, 100
 SHORT = 60
 SKIP_TAGS = {"script", "style", "noscript", "template"}
 WORD_RE = re.compile(r"\w+")
+DIGIT_RE = re.compile(r"\d")
 
 
 def headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
@@ -58,6 +59,8 @@ def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
         budget -= len(text)
         if budget < 0:
             return None
+        if not DIGIT_RE.search(text):
+            continue
         text = " ".join(text.split())
         if len(text) <= SHORT and (stamp := read_dateline(text)) and plausible(stamp):
             return stamp
@@ -117,8 +120,13 @@ def _texts_backwards(element: lxml.html.HtmlElement) -> Iterator[str]:
 
 def _aside(element: lxml.html.HtmlElement) -> bool:
     """A block about other pages, or a line marked as an update's."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return element.tag in ASIDE_TAGS or bool(ASIDE_RE.search(names) or NOT_DATELINE.search(names))
+    if element.tag in ASIDE_TAGS:
+        return True
+    marks = element.get("class"), element.get("id")
+    if marks == (None, None):
+        return False
+    names = f"{marks[0] or ''} {marks[1] or ''}"
+    return bool(ASIDE_RE.search(names) or NOT_DATELINE.search(names))
 
 
 def _title(tree: lxml.html.HtmlElement) -> str:

@@ -1,0 +1,49 @@
+"""Pages parse to the very tree trafilatura's own ``load_html`` makes of them."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from trafilatura.utils import load_html as trafilatura_load_html
+
+from ingest.article import load_html
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*/*.html.gz"))
+BODY = "<body><article><h1>Title</h1><p>One paragraph of text.</p><p>Two.</p></article></body>"
+EDGES = {
+    "plain": f"<html>{BODY}</html>",
+    "xhtml doctype": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"'
+    f' "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html>{BODY}</html>',
+    "self-closed doctype": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" />'
+    f"\n<html>{BODY}</html>",
+    "doctype on a later line": f"\n<!DOCTYPE html/>\n<html>{BODY}</html>",
+    "self-closed html": f'<html lang="en" />\n<head><title>t</title></head>{BODY}',
+    "encoding declared": f'<?xml version="1.0" encoding="utf-8"?>\n<html>{BODY}</html>',
+    "a fragment": "<p>x</p>",
+    "two blocks without html": f"<div>{BODY}</div><div>more</div>",
+    "only a comment": "<!-- nothing -->",
+    "a control character": "<html>" + BODY.replace("One", "On\x0be") + "</html>",
+    "a noncharacter": "<html>" + BODY.replace("Two", "Tw\ufffeo") + "</html>",
+    "text alone": "just words, no markup",
+    "a lone surrogate": "<html>\udcff</html>",  # the string's parse is empty, the bytes' not
+    "comments and processing instructions": f"<html><?php echo 1; ?><!-- c -->{BODY}</html>",
+}
+
+
+def same_tree(html: str) -> None:
+    ours, theirs = load_html(html), trafilatura_load_html(html)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
+
+
+@pytest.mark.parametrize("name", EDGES)
+def test_an_edge_case_parses_as_trafilatura_parses_it(name):
+    same_tree(EDGES[name])
+
+
+def test_every_fixture_page_parses_as_trafilatura_parses_it():
+    assert len(FIXTURES) == 48
+    for path in FIXTURES:
+        same_tree(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
