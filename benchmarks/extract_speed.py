@@ -6,6 +6,11 @@ a loopback server. Each command runs with its default workers (one per core)
 and with --workers 0 (everything in the command's own process), alternated,
 median of several runs; the ratio is the speed the workers add.
 
+It also prints what two cores can give at all: two ``--workers 0`` processes
+side by side, each extracting half the files, against one doing them all. Two
+processes busy at once each run slower than one alone (they share the caches
+and the memory bus), so no pool of two can beat that ratio.
+
     python benchmarks/extract_speed.py --pages 500 --runs 3
 """
 
@@ -37,6 +42,15 @@ def seconds(command: list[str]) -> float:
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if done.returncode not in (0, 1):
         sys.exit(f"{command[2:4]} failed ({done.returncode}):\n{done.stderr.decode()[-2000:]}")
+    return time.monotonic() - started
+
+
+def seconds_side_by_side(commands: list[list[str]]) -> float:
+    """Wall seconds of commands run at once, until the last ends."""
+    started = time.monotonic()
+    running = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
+    if any(p.wait() not in (0, 1) for p in running):
+        sys.exit("a side-by-side extract failed")
     return time.monotonic() - started
 
 
@@ -77,6 +91,16 @@ def main() -> None:
                 f"{name:<10} {args.pages / fast:>9.1f} {args.pages / slow:>12.1f}"
                 f" {slow / fast:>6.2f}x"
             )
+        files = eval_files(args.pages)
+        halves = [[*ingest, "extract", "--jsonl", *files[i::2], "--workers", "0"] for i in (0, 1)]
+        alone, both = [], []
+        for _ in range(args.runs):
+            alone.append(seconds([*commands["extract"], "--workers", "0"]))
+            both.append(seconds_side_by_side(halves))
+        ceiling = statistics.median(alone) / statistics.median(both)
+        print(
+            f"two cores at most: two --workers 0 processes on half the files each, {ceiling:.2f}x"
+        )
 
 
 if __name__ == "__main__":
