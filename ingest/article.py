@@ -43,21 +43,50 @@ _BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _FORBIDDEN = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 
 
-def load_html(html: str) -> lxml.html.HtmlElement | None:
-    """The tree trafilatura's ``load_html`` makes of a decoded page, in three quarters the time.
+def _parser() -> lxml.html.HTMLParser:
+    """trafilatura's parser options, with lxml's element classes chosen in C.
 
-    trafilatura first strips the characters XML forbids with a regular
-    expression over the whole page, a third of the parse of a 150 KB page,
-    though hardly a page holds one. Counting bytes finds out in a third of
-    that: a page that holds one takes trafilatura's own path, any other the
-    rest of that function step by step (``tests/test_parse.py`` holds the two
-    to the same trees).
+    lxml.html picks each element's Python class in Python, to give forms and
+    inputs classes of their own, and that call runs for every element any code
+    touches: 5 % of extraction's time. Nothing here uses forms; every element
+    is a plain ``HtmlElement``, the tree and every result the same.
+    """
+    parser = lxml.html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+HTML_PARSER = _parser()
+
+
+def load_html(html: str) -> lxml.html.HtmlElement | None:
+    """The tree trafilatura's ``load_html`` makes of a decoded page, cheaper to make and use.
+
+    That function, step for step (``tests/test_parse.py`` holds the two to the
+    same trees), but for two costs. It strips the characters XML forbids with a
+    regular expression over the whole page, a third of the parse of a 150 KB
+    page though hardly a page holds one: counting bytes finds out first in a
+    third of that time. And its parser's element classes are chosen in Python
+    (see ``_parser``).
     """
     from trafilatura import utils  # here: `import ingest` stays light
 
-    if _forbidden(html):
-        return utils.load_html(html)
     beginning = html[:50].lower()
+    if _forbidden(html):
+        html = utils.INVALID_XML_CHARS.sub("", html)
     if "doctype" in beginning:  # libxml2 trips on a self-closed doctype
         first, _, rest = html.partition("\n")
         html = utils.DOCTYPE_TAG.sub("", first, count=1) + "\n" + rest
@@ -65,15 +94,19 @@ def load_html(html: str) -> lxml.html.HtmlElement | None:
         if "<html" in line and line.endswith("/>"):
             html = utils.FAULTY_HTML.sub(r"\1>", html, count=1)
             break
-    try:  # a string that declares its encoding, or parses empty, is parsed as bytes
-        tree = lxml.html.fromstring(html, parser=utils.HTML_PARSER)
-    except (ValueError, etree.LxmlError):
-        tree = None
+    tree = _parse(html)  # a string that declares its encoding, or parses empty, goes as bytes
     if tree is None or len(tree) < 1:
-        tree = utils.fromstring_bytes(html)
+        tree = _parse(html.encode("utf8", "surrogatepass"))
     if tree is not None and "html" not in beginning and len(tree) < 2:
         return None  # not HTML after all
     return tree
+
+
+def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html, parser=HTML_PARSER)
+    except (ValueError, etree.LxmlError):
+        return None
 
 
 def _forbidden(html: str) -> bool:
@@ -108,8 +141,6 @@ class Page:
         Parsed as trafilatura parses (comments and processing instructions
         dropped), so handing it this tree gives the same result as the HTML.
         """
-        from trafilatura import utils  # here: `import ingest` stays light
-
         tree = load_html(self.html) if self.html.strip() else None
         if not self.html.strip():
             self.problem = ("empty", "the page is empty")
@@ -118,7 +149,7 @@ class Page:
             # sniffing rule for binary data) say it is not HTML.
             self.problem = ("unparseable", "not HTML: the body could not be parsed")
         else:  # libxml2 stops at its limits and says so only in the parser's log
-            log = getattr(getattr(utils, "HTML_PARSER", None), "error_log", ())
+            log = HTML_PARSER.error_log
             limit = next((e.message for e in log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
             if limit:
                 kind = "too_deep" if "depth" in limit.lower() else "too_large"
