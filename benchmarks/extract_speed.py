@@ -48,7 +48,8 @@ def seconds(command: list[str]) -> float:
 def seconds_side_by_side(commands: list[list[str]]) -> float:
     """Wall seconds of commands run at once, until the last ends."""
     started = time.monotonic()
-    running = [subprocess.Popen(c, stdout=subprocess.DEVNULL) for c in commands]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    running = [subprocess.Popen(c, **quiet) for c in commands]
     if any(p.wait() not in (0, 1) for p in running):
         sys.exit("a side-by-side extract failed")
     return time.monotonic() - started
