@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Each module and the fast test files that hold its rules.
 MODULES = {
     "clean": ("ingest/extract/clean.py", ["test_clean.py", "test_clean_chain.py"]),
-    "dates": ("ingest/extract/dates.py", ["test_dates.py"]),
+    "dates": ("ingest/extract/dates.py", ["test_dates.py", "test_headline.py"]),
     "stamps": ("ingest/extract/stamps.py", ["test_dates.py"]),
     "placement": ("ingest/extract/placement.py", ["test_dates.py", "test_placement.py"]),
+    "headline": ("ingest/extract/headline.py", ["test_headline.py", "test_dates.py"]),
     "urls": ("ingest/urls.py", ["test_urls.py"]),
     "classify": ("ingest/extract/classify.py", ["test_classify.py", "test_urls.py"]),
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),

@@ -93,5 +93,37 @@ def test_related_blocks_update_lines_scripts_and_implausible_dates_are_passed_ov
     html = """<html><body><h1>Story</h1>
     <aside><p>01.02.2020</p></aside><div class="related-posts"><p>02.02.2020</p></div>
     <p class="date-updated">03.02.2020</p><script>var d = "04.02.2020";</script>
-    <p>05.02.2030</p><p>06.02.2020</p></body></html>"""
-    assert printed(html) == "2020-02-06"
+    <p>05.02.2030</p><p>© 2019 News Corp</p><p>06.02.2020</p></body></html>"""
+    assert printed(html) == "2020-02-06"  # nor is a copyright line's bare year a day
+
+
+def test_the_walk_leaves_the_headlines_own_blocks_both_ways():
+    html = """<html><body><div><p>01.02.2020</p></div><div><header>
+    <h1>Story</h1></header></div><div><p>By A. Writer</p><p>03.02.2020</p></div></body></html>"""
+    assert printed(html) == "2020-02-03"  # after the headline's header and its block
+    assert printed(html.replace("<p>03.02.2020</p>", "")) == "2020-02-01"  # and before them
+
+
+def test_asides_marked_by_id_and_scripts_before_the_headline_are_passed_over():
+    html = """<html><body><p>01.02.2020</p><script>var d = "02.02.2020";</script>
+    <div id="related-stories"><p>03.02.2020</p></div><h1>Story</h1></body></html>"""
+    assert printed(html) == "2020-02-01"
+    after = "<html><body><h1>Story</h1><div id='sidebar'><p>03.02.2020</p></div></body></html>"
+    assert printed(after) is None
+
+
+def test_the_bounds_are_exact():
+    line = "03.02.2020 " + "x" * 49  # a dateline of 60 characters
+    assert printed(f"<html><body><h1>S</h1><p>{line}</p></body></html>") == "2020-02-03"
+    assert printed(f"<html><body><h1>S</h1><p>{line}x</p></body></html>") is None
+    before = "y" * (300 - len(line))  # the line ends on the 300th character after the headline
+    html = f"<html><body><h1>S</h1><p>{before}</p><p>{line}</p></body></html>"
+    assert printed(html) == "2020-02-03"
+    assert printed(html.replace(before, before + "y")) is None
+
+
+def test_og_title_picks_the_headline_on_a_page_without_a_title_element():
+    html = """<html><body><h1>Newsroom</h1><p>03.01.2020</p>
+    <h1>Fair supply chains</h1><p>05.02.2020</p></body></html>"""
+    assert printed(html) == "2020-01-03"  # no title: the first <h1>
+    assert printed(html, "Fair supply chains") == "2020-02-05"
