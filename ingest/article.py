@@ -105,7 +105,7 @@ def load_html(html: str) -> lxml.html.HtmlElement | None:
 def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
     try:
         return lxml.html.fromstring(html, parser=HTML_PARSER)
-    except (ValueError, etree.LxmlError):
+    except Exception:  # as trafilatura: whatever the parser raises, the next try or no tree
         return None
 
 

@@ -56,7 +56,8 @@ def test_the_headline_is_the_h1_that_shares_most_words_with_the_title():
     assert headline(tree(html.replace("<title>", "<title>x")), "Fair supply chains").text == (
         "Fair supply chains"
     )
-    assert printed(html.replace("<h1>Fair supply chains</h1>", "<h2>Fair</h2>")) == "2020-01-03"
+    # a logo's <h1> shares no word with the title's headline part: no headline, even alone
+    assert printed(html.replace("<h1>Fair supply chains</h1>", "<h2>Fair</h2>")) is None
     assert printed("<html><body><p>05.02.2020</p></body></html>") is None
 
 
@@ -127,3 +128,38 @@ def test_og_title_picks_the_headline_on_a_page_without_a_title_element():
     <h1>Fair supply chains</h1><p>05.02.2020</p></body></html>"""
     assert printed(html) == "2020-01-03"  # no title: the first <h1>
     assert printed(html, "Fair supply chains") == "2020-02-05"
+
+
+def test_a_logo_is_no_headline_even_the_only_h1_or_the_wordier_one():
+    html = """<html><head><title>Council votes to close pool | Daily News</title>
+    <meta property="article:published_time" content="2024-03-01T10:00:00Z"></head><body>
+    <header><h1 class="logo"><a href="/">Daily News</a></h1><span>Tuesday, March 5, 2024</span>
+    </header><article><h2>Council votes to close pool</h2><p>The council voted.</p></article>
+    </body></html>"""
+    assert found(html) == ("2024-03-01T10:00:00+00:00", "2024-03-01", "meta")
+    two = """<html><head><title>Flood warning lifted on the river | Springfield News</title>
+    </head><body><h1>Springfield News</h1><p>Tuesday, March 5, 2024</p>
+    <h1>Flood warning lifted on the river</h1><p>01.03.2024</p></body></html>"""
+    assert headline(tree(two), None).text == "Flood warning lifted on the river"
+    assert printed(two) == "2024-03-01"
+    # og:title, when given, is the title: the publisher's headline without the site's name
+    wordy = two.replace(" on the river", "").replace(
+        "Springfield News", "The Springfield Daily News"
+    )
+    assert headline(tree(wordy), None).text == "The Springfield Daily News"
+    assert headline(tree(wordy), "Flood warning lifted").text == "Flood warning lifted"
+
+
+def test_a_line_that_says_it_is_an_update_is_passed_over():
+    html = """<html><body><h1>Story</h1><div class="timestamp">Updated March 5, 2024</div>
+    <p>01.03.2024</p></body></html>"""
+    assert printed(html) == "2024-03-01"
+    split = html.replace("Updated March 5, 2024", "<b>Aktualisiert am</b> <span>05.03.2024</span>")
+    assert printed(split) == "2024-03-01"
+
+
+def test_indentation_is_not_distance():
+    indent = "\n" + " " * 60
+    html = f"<html><body><div>{indent}<h1>Story</h1>{indent * 8}<p>By A. Writer</p>"
+    html += f"{indent * 8}<p>01.03.2024</p></div></body></html>"
+    assert printed(html) == "2024-03-01"

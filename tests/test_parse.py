@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 from trafilatura.utils import load_html as trafilatura_load_html
 
-from ingest.article import load_html
+from ingest.article import Page, load_html
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*/*.html.gz"))
 BODY = "<body><article><h1>Title</h1><p>One paragraph of text.</p><p>Two.</p></article></body>"
@@ -41,6 +41,18 @@ def same_tree(html: str) -> None:
 @pytest.mark.parametrize("name", EDGES)
 def test_an_edge_case_parses_as_trafilatura_parses_it(name):
     same_tree(EDGES[name])
+
+
+def test_every_character_xml_forbids_is_stripped_as_trafilatura_strips_it():
+    forbidden = [*map(chr, [*range(0, 9), 11, 12, *range(14, 32)]), "\ufffe", "\uffff"]
+    for char in forbidden:
+        same_tree(f"<html>{BODY.replace('One', f'On{char}e')}</html>")
+
+
+def test_a_page_past_the_parsers_depth_limit_says_so():
+    page = Page(url="https://news.example/deep", html="<html><body>" + "<div>" * 300 + "x")
+    assert page.tree is not None
+    assert page.problem is not None and page.problem[0] == "too_deep"
 
 
 def test_every_fixture_page_parses_as_trafilatura_parses_it():

@@ -32,15 +32,30 @@ SHORT = 60
 SKIP_TAGS = {"script", "style", "noscript", "template"}
 WORD_RE = re.compile(r"\w+")
 DIGIT_RE = re.compile(r"\d")
+#: What separates a title's parts: "Headline | Site", "Site - Headline", "Headline :: Section".
+TITLE_PARTS_RE = re.compile(r"\s+[|\-–—:·•»]{1,2}\s+")
+#: "Updated", "last modified", "aktualisiert", "mis à jour", "actualizado", "aggiornato"...
+UPDATE_RE = re.compile(r"update|modifi|aktualisiert|mis à jour|actualiza|aggiornat", re.I)
 
 
 def headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
-    """The page's ``<h1>`` that shares most words with its title (and ``og:title``)."""
+    """The page's ``<h1>`` sharing most words with its title.
+
+    The title is ``og:title`` when the page gives one, else the longest part of
+    its ``<title>``: that names the site too ("Flood warning lifted | Daily
+    News"), and a logo's ``<h1>`` is the site's name. When the page has a title,
+    an ``<h1>`` that shares no word with it is no headline, even the only one.
+    """
     candidates = list(tree.iter("h1"))
-    if len(candidates) < 2:
+    words = set(WORD_RE.findall((title or _title(tree)).lower()))
+    if not words:
         return candidates[0] if candidates else None
-    words = set(WORD_RE.findall(f"{title or ''} {_title(tree)}".lower()))
-    return max(candidates, key=lambda h1: len(words & set(WORD_RE.findall(_text(h1).lower()))))
+    best, shared = None, 0
+    for h1 in candidates:
+        found = len(words & set(WORD_RE.findall(_text(h1).lower())))
+        if found > shared:
+            best, shared = h1, found
+    return best
 
 
 def headline_date(
@@ -55,15 +70,26 @@ def headline_date(
 
 
 def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
-    for text in texts:
+    """The first date of a short text within ``budget`` characters of visible text.
+
+    Whitespace is counted as a reader sees it (an indented template is not
+    farther away), and a date that follows the word "updated" in its own or the
+    text before is the update's.
+    """
+    before = ""
+    for raw in texts:
+        text = " ".join(raw.split())
+        if not text:
+            continue
         budget -= len(text)
         if budget < 0:
             return None
-        if not DIGIT_RE.search(text):
-            continue
-        text = " ".join(text.split())
-        if len(text) <= SHORT and (stamp := read_dateline(text)) and plausible(stamp):
-            return stamp
+        dated = DIGIT_RE.search(text) and len(text) <= SHORT
+        if dated and not UPDATE_RE.search(f"{before} {text}"):
+            stamp = read_dateline(text)
+            if stamp and plausible(stamp):
+                return stamp
+        before = "" if dated else text  # a label ("Updated:") speaks for the next text
     return None
 
 
@@ -130,8 +156,10 @@ def _aside(element: lxml.html.HtmlElement) -> bool:
 
 
 def _title(tree: lxml.html.HtmlElement) -> str:
-    title = tree.find(".//title")
-    return _text(title) if title is not None else ""
+    """The longest part of the page's ``<title>``: the headline, without the site's name."""
+    title = tree.find("head/title")
+    parts = TITLE_PARTS_RE.split(_text(title)) if title is not None else []
+    return max(parts, key=len, default="")
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
