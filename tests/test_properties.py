@@ -254,7 +254,7 @@ BAD_URLS = [
     "<url><loc>{url}/y&amp;z</loc><lastmod>2024-02-30</lastmod></url>",
 ]
 GOOD = st.lists(SEGMENT, min_size=1, max_size=5, unique=True)
-BAD = "https://n.example/bad"
+BAD = "https://elsewhere.example/bad"  # never a prefix of a good entry
 
 
 def others(body: bytes, listing) -> list[str]:
