@@ -78,15 +78,16 @@ def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
     """
     before = ""
     for raw in texts:
-        text = " ".join(raw.split())
+        text = raw.strip()
         if not text:
             continue
         budget -= len(text)
         if budget < 0:
             return None
-        dated = DIGIT_RE.search(text) and len(text) <= SHORT
+        dated = DIGIT_RE.search(text) is not None
         if dated and not UPDATE_RE.search(f"{before} {text}"):
-            stamp = read_dateline(text)
+            text = " ".join(text.split())
+            stamp = read_dateline(text) if len(text) <= SHORT else None
             if stamp and plausible(stamp):
                 return stamp
         before = "" if dated else text  # a label ("Updated:") speaks for the next text
