@@ -148,6 +148,8 @@ def test_a_logo_is_no_headline_even_the_only_h1_or_the_wordier_one():
     )
     assert headline(tree(wordy), None).text == "The Springfield Daily News"
     assert headline(tree(wordy), "Flood warning lifted").text == "Flood warning lifted"
+    one = "<html><head><title>Floods | Daily News</title></head><body><h1>Floods</h1></body></html>"
+    assert headline(tree(one), None).text == "Floods"  # one word shared is enough
 
 
 def test_a_line_that_says_it_is_an_update_is_passed_over():
