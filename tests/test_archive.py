@@ -15,6 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from ingest.archive.importer import iso
+
 from conftest import rows, run_ingest
 from sites import LocalSite, Resource, article_page, story
 
@@ -73,6 +75,20 @@ def test_a_crawl_archives_every_response_with_its_request(demo_with_warc):
     [(_, _, head, body)] = [r for r in responses if r[1] == seed]
     assert head.get_statuscode() == "200" and head.get_header("Content-Encoding") is None
     assert int(head.get_header("Content-Length")) == len(body) and b"Russia offers" in body
+
+
+def test_every_stored_page_is_dated_as_its_warc_record(demo_with_warc):
+    """One stamp for both: they were taken apart and now and then fell in different seconds."""
+    dated = {}
+    for path in sorted((demo_with_warc / "warc").glob("ingest-*.warc.gz")):
+        with open(path, "rb") as f:
+            for r in ArchiveIterator(f):
+                if r.rec_type == "response":
+                    url = r.rec_headers.get_header("WARC-Target-URI")
+                    dated[url] = iso(r.rec_headers.get_header("WARC-Date"))
+    pages = rows(demo_with_warc / "demo.db", "select url, fetched_at from pages")
+    assert [(url, at, dated.get(url)) for url, at in pages if dated.get(url) != at] == []
+    assert len(dated) == len(pages) + 4  # and the robots.txt files
 
 
 def test_import_of_the_crawls_archive_gives_the_same_articles(demo_with_warc, tmp_path):

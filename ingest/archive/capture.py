@@ -74,7 +74,10 @@ class WarcCapture:
         if self.failed:
             return
         headers, asked = _decoded(response.headers), _decoded(request.headers)
-        self.queue.put((response.url, response.status, headers, response.body, now(), asked))
+        # One stamp for the record and the stored page: the spider reads it from the meta
+        # (set anew for each response: a redirected request carries its first one's meta).
+        request.meta["fetched_at"] = stamp = now()
+        self.queue.put((response.url, response.status, headers, response.body, stamp, asked))
         self.stats.inc_value("ingest/warc_records")
 
     def closed(self) -> None:
