@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -27,7 +26,7 @@ from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
-from ingest.urls import canonical
+from ingest.urls import canonical, on_sites
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 
@@ -130,8 +129,7 @@ class Importer:
 
     def selected(self, record: Record) -> bool:
         s = self.selection
-        host = (urlsplit(record.url).hostname or "").lower()
-        if s.domain and not (host == s.domain or host.endswith("." + s.domain)):
+        if s.domain and not on_sites(record.url, (s.domain,)):
             return False
         if s.outlet and getattr(self.plugins.outlet_for(record.url), "name", None) != s.outlet:
             return False

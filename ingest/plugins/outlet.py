@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from urllib.parse import urlsplit
+
+from ingest.urls import on_sites
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,8 +44,7 @@ class Outlet:
 
     def owns(self, url: str) -> bool:
         """True when the URL's host is one of the outlet's domains or a subdomain of one."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        return on_sites(url, self.domains)
 
     def is_article_url(self, url: str) -> bool | None:
         """True/False when the outlet says which URLs are articles, None when it doesn't."""
