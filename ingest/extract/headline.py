@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 import lxml.html
 
-from ingest.extract.placement import ASIDE_RE, ASIDE_TAGS, NOT_DATELINE
+from ingest.extract.placement import NOT_DATELINE, aside_block, names_of
 from ingest.extract.stamps import Stamp, read_dateline
 
 #: Text read after the headline, and before it, in characters; a dateline sits close by.
@@ -147,13 +147,7 @@ def _texts_backwards(element: lxml.html.HtmlElement) -> Iterator[str]:
 
 def _aside(element: lxml.html.HtmlElement) -> bool:
     """A block about other pages, or a line marked as an update's."""
-    if element.tag in ASIDE_TAGS:
-        return True
-    marks = element.get("class"), element.get("id")
-    if marks == (None, None):
-        return False
-    names = f"{marks[0] or ''} {marks[1] or ''}"
-    return bool(ASIDE_RE.search(names) or NOT_DATELINE.search(names))
+    return aside_block(element) or bool(NOT_DATELINE.search(names_of(element)))
 
 
 def _title(tree: lxml.html.HtmlElement) -> str:

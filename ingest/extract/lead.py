@@ -14,6 +14,8 @@ import re
 
 import lxml.html
 
+from ingest.extract.placement import names_of
+
 DESCRIPTIONS = (
     "/html/head/meta[@name='description' or @property='og:description'"
     " or @name='twitter:description' or @property='twitter:description']/@content"
@@ -68,8 +70,7 @@ def marked_lead(tree: lxml.html.HtmlElement, text: str, have: str) -> str | None
     if headline is None:
         return None
     for block in near[headline + 1 :]:
-        names = f"{block.get('class') or ''} {block.get('id') or ''}"
-        if not LEAD_CLASS_RE.search(names) or block.tag == "a" or block.xpath(LINKED):
+        if not LEAD_CLASS_RE.search(names_of(block)) or block.tag == "a" or block.xpath(LINKED):
             continue  # "leader", "introduction-video": the class only contains the word
         shown = " ".join(block.text_content().split())
         if LEAD_WORDS[0] <= len(shown.split()) <= LEAD_WORDS[1]:

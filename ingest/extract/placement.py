@@ -79,7 +79,7 @@ def _has_main(tree: lxml.html.HtmlElement) -> bool:
 
 def dateline(element: lxml.html.HtmlElement) -> Stamp | None:
     """The date a short element names, unless it is an update's or holds a <time>."""
-    if NOT_DATELINE.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+    if NOT_DATELINE.search(names_of(element)):
         return None
     text = _short_text(element)
     if text is None or element.find(".//time") is not None:
@@ -123,7 +123,16 @@ def _aside(ancestors: list[lxml.html.HtmlElement]) -> bool:
     for ancestor in ancestors:
         if ancestor.tag in MAIN_TAGS or ancestor.tag == "body":
             return False
-        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if ancestor.tag in ASIDE_TAGS or ASIDE_RE.search(names):
+        if aside_block(ancestor):
             return True
     return False
+
+
+def aside_block(element: lxml.html.HtmlElement) -> bool:
+    """A block that lists other pages or closes the page, by its tag, class or id."""
+    return element.tag in ASIDE_TAGS or bool(ASIDE_RE.search(names_of(element)))
+
+
+def names_of(element: lxml.html.HtmlElement) -> str:
+    """The names a template gives an element: its class and id."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
