@@ -239,7 +239,7 @@ class NewsSpider(Planner, scrapy.Spider):
             body=body,
             content_type=_header(response, "content-type"),
             headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
-            fetched_at=response.meta.get("fetched_at") or now(),
+            fetched_at=fetched_at(response),
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
@@ -264,7 +264,7 @@ class NewsSpider(Planner, scrapy.Spider):
             kind=known.get("kind") or "html",
             status=304,
             body=b"",
-            fetched_at=response.meta.get("fetched_at") or now(),
+            fetched_at=fetched_at(response),
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
             request_url=response.request.url if response.request else None,
@@ -365,6 +365,12 @@ async def read_listing(item: PageItem, limit: int) -> tuple[Listing, list[tuple[
     if len(item.body) < THREAD_LISTINGS_FROM:
         return listed(item.kind, item.body, item.url, limit)
     return await asyncio.to_thread(listed, item.kind, item.body, item.url, limit)
+
+
+def fetched_at(response: Response) -> str:
+    """When the response came: the WARC capture's stamp when it archived it, so the page
+    and its record agree to the second; else now."""
+    return response.meta.get("fetched_at") or now()
 
 
 def _published(article: dict[str, Any]) -> str | None:
