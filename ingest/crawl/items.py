@@ -79,3 +79,4 @@ class FetchError:
     found: list[dict[str, Any]] = field(default_factory=list)  # see NewsSpider.plan
     known_page: bool = False  # a page is stored for the URL already: keep it
     leases: list[str] = field(default_factory=list)  # shared queue: released once stored
+    fetched_at: str | None = None  # an error page's answer, stamped as its WARC record

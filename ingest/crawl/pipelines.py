@@ -271,7 +271,7 @@ class IngestPipeline:
     def _record_fetch_error(self, item: FetchError) -> None:
         if item.status and not item.known_page:
             page = PageItem(url=item.url, kind="error", status=item.status, body=b"")
-            page.fetched_at, page.found_via = now(), item.found_via
+            page.fetched_at, page.found_via = item.fetched_at or now(), item.found_via
             self.store.add_page(page.page_row(self.crawl_id))
         error = error_record("fetch", item.kind, item.message)
         self.store.add_error(item.url, error, self.crawl_id)

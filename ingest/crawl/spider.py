@@ -356,6 +356,7 @@ class NewsSpider(Planner, scrapy.Spider):
             found=self._take(),
             known_page=bool(known.get("page")),
             leases=request.meta.get("leases", []),
+            fetched_at=request.meta.get("fetched_at"),
         )
 
 
