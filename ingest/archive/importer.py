@@ -19,7 +19,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 
 from ingest.crawl.discovery import page_kind
-from ingest.crawl.items import PageItem
+from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.crawl.pipelines import page_reason
 from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job
@@ -27,8 +27,6 @@ from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
 from ingest.urls import canonical, on_sites
-
-KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 
 
 @dataclass

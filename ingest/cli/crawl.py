@@ -52,6 +52,7 @@ def _crawl_and_report(
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
+    from ingest.crawl.stopping import exit_status
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
 
     if spider_args.get("since"):
@@ -112,38 +113,6 @@ def _quiet_signals(message: bytes) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
-
-
-def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
-    """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0."""
-    from ingest.crawl.stopping import (
-        EXIT_FAILED,
-        EXIT_NOTHING_FETCHED,
-        EXIT_OK,
-        EXIT_SIGNAL,
-    )
-
-    status, reason = summary["status"], summary["stop_reason"]
-    if ended.failure and status in ("running", "finished"):  # the run row could not say so
-        status, reason = "failed", ended.failure
-    if status == "failed":
-        click.echo(f"Error: {reason}", err=True)
-        return EXIT_FAILED
-    if status == "interrupted" or ended.signal:
-        click.echo(
-            f"Interrupted ({reason}): what was fetched is stored; run the same command "
-            "with --resume to go on where it stopped.",
-            err=True,
-        )
-        return EXIT_SIGNAL.get(ended.signal or 2, 130)
-    if not summary["fetched"] and summary["errors"]:  # tried, and every try failed
-        click.echo(
-            "Error: not one page could be fetched; the errors above say why (in full: "
-            f"sqlite-utils {db} 'select * from errors where crawl_id = {summary['crawl']}')",
-            err=True,
-        )
-        return EXIT_NOTHING_FETCHED
-    return EXIT_OK
 
 
 WARC_OPTION = click.option(
@@ -382,6 +351,8 @@ def reextract(db, workers, plugins_dir):
     Nothing is fetched: use it after a plugin or the extractor improved.
     """
     from ingest.crawl.report import crawl_summary, print_summary
+    from ingest.crawl.stopping import bugs_exit
+    from ingest.extract.process import BUG
     from ingest.store.reextract import reextract_database
     from ingest.store.runs import WriterBusy, wait_for_writer
 
@@ -392,7 +363,12 @@ def reextract(db, workers, plugins_dir):
     except WriterBusy as exc:
         raise click.ClickException(str(exc)) from None
     print_summary(crawl_summary(store.db, crawl_id), db, title="Re-extraction")
+    bugs = store.db.execute(
+        "select count(*) from errors where crawl_id = ? and kind = ?", [crawl_id, BUG]
+    ).fetchone()[0]
     store.close()
+    if bugs:
+        raise SystemExit(bugs_exit(bugs, db, crawl_id))
 
 
 COMMANDS = [crawl, demo, extract, reextract]

@@ -9,8 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scrapy.http import Response
+
 from ingest.article import compress
+from ingest.crawl.discovery import page_kind
 from ingest.extract.process import Outcome
+from ingest.store.schema import now
+
+KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 
 
 @dataclass
@@ -80,3 +86,36 @@ class FetchError:
     known_page: bool = False  # a page is stored for the URL already: keep it
     leases: list[str] = field(default_factory=list)  # shared queue: released once stored
     fetched_at: str | None = None  # an error page's answer, stamped as its WARC record
+    stage: str = "fetch"  # or "crawl"/"store": a bug met on the way (ingest.crawl.internal)
+    traceback: str | None = None
+
+
+def response_item(response: Response, body: bytes, **more: Any) -> PageItem:
+    """A fetched response as the pipeline stores it (``body`` unpacked when it came gzipped)."""
+    content_type = header(response, "content-type")
+    return PageItem(
+        url=response.url,
+        kind=page_kind(body, content_type),
+        status=response.status,
+        body=body,
+        content_type=content_type,
+        headers={h: v for h in KEPT_HEADERS if (v := header(response, h))},
+        fetched_at=fetched_at(response),
+        found_via=response.meta.get("found_via"),
+        depth=response.meta.get("depth", 0),
+        request_url=response.request.url if response.request else None,
+        listed=response.meta.get("listed"),
+        leases=response.meta.get("leases", []),
+        **more,
+    )
+
+
+def fetched_at(response: Response) -> str:
+    """When the response came: the WARC capture's stamp when it archived it, so the page
+    and its record agree to the second; else now."""
+    return response.meta.get("fetched_at") or now()
+
+
+def header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -18,11 +18,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from scrapy import signals
+from twisted.python.failure import Failure
 
+from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.stopping import run_status, stop_crawl
-from ingest.extract.process import Outcome, error_record
+from ingest.extract.process import BUG, Outcome, error_record
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
@@ -80,6 +82,8 @@ class IngestPipeline:
         self.crawler.signals.connect(self.flush_when_idle, signal=signals.spider_idle)
         self.crawler.signals.connect(self.redirect_scheduled, signal=signals.request_scheduled)
         self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
+        self.crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        self.crawler.signals.connect(self.item_error, signal=signals.item_error)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
         for error in plugins.load_errors:
@@ -218,7 +222,25 @@ class IngestPipeline:
             self.stats.inc_value("ingest/articles")
         for error in outcome.errors:
             self.store.add_error(outcome.url, error, self.crawl_id)
-            self.stats.inc_value("ingest/errors")
+            self._count_error(error["kind"])
+
+    def _count_error(self, kind: str) -> None:
+        self.stats.inc_value("ingest/errors")
+        if kind == BUG:  # the exit status says a bug cost pages
+            self.stats.inc_value(internal.STAT)
+
+    # -- bugs Scrapy logs and moves on from (ingest.crawl.internal) ----------------
+
+    def spider_error(self, failure: Failure, response: Any) -> None:
+        item = internal.from_callback(failure, response)
+        take = getattr(self.crawler.spider, "take_planned", None)  # what it listed before
+        item.found = internal.unrequested(take() if take else [])
+        self.process_item(item)
+
+    def item_error(self, item: Any, failure: Failure) -> None:
+        if not self.refused:
+            with self._writing():
+                self._record_fetch_error(internal.from_item(failure, item))
 
     # -- redirects Scrapy drops without a word ------------------------------------
 
@@ -273,9 +295,9 @@ class IngestPipeline:
             page = PageItem(url=item.url, kind="error", status=item.status, body=b"")
             page.fetched_at, page.found_via = item.fetched_at or now(), item.found_via
             self.store.add_page(page.page_row(self.crawl_id))
-        error = error_record("fetch", item.kind, item.message)
+        error = error_record(item.stage, item.kind, item.message, traceback=item.traceback)
         self.store.add_error(item.url, error, self.crawl_id)
-        self.stats.inc_value("ingest/errors")
+        self._count_error(item.kind)
         if item.kind == "robots_disallowed":
             state = "robots"
         elif item.kind == "blocked_address":
@@ -312,14 +334,14 @@ class IngestPipeline:
 def page_reason(item: PageItem) -> str:
     """What came of a fetched page, for its ``urls`` row: the final word on the URL."""
     outcome = item.outcome
+    if outcome is not None and outcome.article is None and outcome.errors:
+        return outcome.errors[0]["kind"]  # empty, too_large, timeout, no_text, internal_error...
     if item.kind != "html":
         return item.kind  # feed, sitemap, other
     if outcome is None:
         return "not_extracted"
     if outcome.article is not None:
         return "article"
-    if outcome.errors:
-        return outcome.errors[0]["kind"]  # empty, too_large, timeout, no_text...
     return "not_article"
 
 

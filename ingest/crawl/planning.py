@@ -154,9 +154,9 @@ class Planner:
             if request is not None:
                 requests.append(request)
             if n % PLAN_BATCH == 0:
-                found += self._take()
+                found += self.take_planned()
                 await asyncio.sleep(0)
-        return requests, found + self._take()
+        return requests, found + self.take_planned()
 
     def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
         """Keep the record with its decision until the next item carries it to the pipeline."""
@@ -230,7 +230,7 @@ class Planner:
         verdict = outlet.is_article_url(url) if outlet else None
         return looks_like_article_url(url) if verdict is None else verdict
 
-    def _take(self) -> list[dict[str, Any]]:
+    def take_planned(self) -> list[dict[str, Any]]:
         """The records planned since the last item, for the item (or error) about to go out."""
         records, self._pending = self._pending, []
         return records

@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.ossignal import signal_names
 
+from ingest.crawl import internal
 from ingest.crawl.spider import NewsSpider
 from ingest.crawl.stopping import FAILURE_STAT, SIGNAL_STAT
 
@@ -70,6 +71,7 @@ class Ended:
     forced: bool = False  # a second signal: stopped at once
     failure: str | None = None  # the fault that stopped it, also when no run row was written
     crawl_id: int | None = None
+    internal_errors: int = 0  # pages a bug in ingest or a plugin cost (ingest.crawl.internal)
 
 
 class _Process(CrawlerProcess):
@@ -100,4 +102,5 @@ def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> Ended
     process.start()
     ended.failure = crawler.stats.get_value(FAILURE_STAT)
     ended.crawl_id = getattr(crawler.spider, "crawl_id", None)
+    ended.internal_errors = crawler.stats.get_value(internal.STAT, 0)
     return ended

@@ -38,7 +38,6 @@ from ingest.crawl.discovery import (
     listed,
     mislabelled,
     older_than,
-    page_kind,
     parse_date,
     parse_since,
     robots_sitemaps,
@@ -46,7 +45,7 @@ from ingest.crawl.discovery import (
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.fingerprints import Fingerprints
 from ingest.crawl.frontier import FrontierReader
-from ingest.crawl.items import FetchError, PageItem
+from ingest.crawl.items import FetchError, PageItem, fetched_at, response_item
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
@@ -55,10 +54,8 @@ from ingest.extract.process import Job, Outcome, error_record, refused
 from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.health import looks_like_challenge
-from ingest.store.schema import now
 from ingest.urls import canonical
 
-KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 #: Listings from this size up are parsed in a thread (smaller ones cost less than the handoff).
 THREAD_LISTINGS_FROM = 256 * 1024
 
@@ -232,23 +229,10 @@ class NewsSpider(Planner, scrapy.Spider):
                     leases=response.meta.get("leases", []),
                 )
                 return
-        item = PageItem(
-            url=response.url,
-            kind=page_kind(body, _header(response, "content-type")),
-            status=response.status,
-            body=body,
-            content_type=_header(response, "content-type"),
-            headers={h: v for h in KEPT_HEADERS if (v := _header(response, h))},
-            fetched_at=fetched_at(response),
-            found_via=response.meta.get("found_via"),
-            depth=response.meta.get("depth", 0),
-            request_url=response.request.url if response.request else None,
-            listed=response.meta.get("listed"),
-            leases=response.meta.get("leases", []),
-        )
+        item = response_item(response, body)
         if item.kind == "html" and looks_like_challenge(body):
             item.blocked = "captcha"
-            item.found = self._take()
+            item.found = self.take_planned()
             yield item
             return
         requests = await self.discover(item)
@@ -283,7 +267,7 @@ class NewsSpider(Planner, scrapy.Spider):
             item.body = b""
         else:
             requests = []
-            item.found = self._take()
+            item.found = self.take_planned()
         for request in requests:
             yield request
         yield item
@@ -353,7 +337,7 @@ class NewsSpider(Planner, scrapy.Spider):
             status=status,
             found_via=request.meta.get("found_via"),
             depth=request.meta.get("depth", 0),
-            found=self._take(),
+            found=self.take_planned(),
             known_page=bool(known.get("page")),
             leases=request.meta.get("leases", []),
             fetched_at=request.meta.get("fetched_at"),
@@ -368,12 +352,6 @@ async def read_listing(item: PageItem, limit: int) -> tuple[Listing, list[tuple[
     return await asyncio.to_thread(listed, item.kind, item.body, item.url, limit)
 
 
-def fetched_at(response: Response) -> str:
-    """When the response came: the WARC capture's stamp when it archived it, so the page
-    and its record agree to the second; else now."""
-    return response.meta.get("fetched_at") or now()
-
-
 def _published(article: dict[str, Any]) -> str | None:
     return parse_date(str(article.get("published") or "")) if article else None
 
@@ -381,11 +359,6 @@ def _published(article: dict[str, Any]) -> str | None:
 def _root(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 def _flag(value: bool | str | None) -> bool:

@@ -12,6 +12,8 @@ import asyncio
 import logging
 from typing import Any
 
+import click
+
 from ingest.store.runs import FAILED, FINISHED, INTERRUPTED
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1  # stopped by an error it could not work around
 EXIT_NOTHING_FETCHED = 3  # ran, but not one page could be fetched
+EXIT_INTERNAL_ERRORS = 4  # ran to the end, but a bug cost some pages (ingest.crawl.internal)
 EXIT_SIGNAL = {2: 130, 15: 143}  # interrupted: 128 + the signal's number
 
 FAILURE_STAT = "ingest/failure"
@@ -51,3 +54,42 @@ def run_status(crawler: Any, reason: str) -> tuple[str, str]:
     if reason == "finished" or reason.startswith("closespider_"):
         return FINISHED, reason
     return FAILED, reason
+
+
+def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
+    """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0."""
+    status, reason = summary["status"], summary["stop_reason"]
+    if ended.failure and status in ("running", "finished"):  # the run row could not say so
+        status, reason = "failed", ended.failure
+    if status == "failed":
+        click.echo(f"Error: {reason}", err=True)
+        return EXIT_FAILED
+    if status == "interrupted" or ended.signal:
+        click.echo(
+            f"Interrupted ({reason}): what was fetched is stored; run the same command "
+            "with --resume to go on where it stopped.",
+            err=True,
+        )
+        return EXIT_SIGNAL.get(ended.signal or 2, 130)
+    if not summary["fetched"] and summary["errors"]:  # tried, and every try failed
+        click.echo(
+            "Error: not one page could be fetched; the errors above say why (in full: "
+            f"sqlite-utils {db} 'select * from errors where crawl_id = {summary['crawl']}')",
+            err=True,
+        )
+        return EXIT_NOTHING_FETCHED
+    if ended.internal_errors:
+        return bugs_exit(ended.internal_errors, db, summary["crawl"])
+    return EXIT_OK
+
+
+def bugs_exit(count: int, db: str, crawl_id: int) -> int:
+    """Exit 4, with a line on stderr saying where to read what the bugs were."""
+    click.echo(
+        f"Error: {count} page(s) met an internal error (a bug in ingest or in a plugin, not "
+        "in the page); the pages fetched are stored raw for ingest reextract. Where it was "
+        f"raised: sqlite-utils {db} 'select url, message from errors where "
+        f'kind = "internal_error" and crawl_id = {crawl_id}\'',
+        err=True,
+    )
+    return EXIT_INTERNAL_ERRORS

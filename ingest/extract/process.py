@@ -6,6 +6,7 @@ in a worker process or in the calling one, so all three give the same Article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,6 +76,22 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def error_record(stage: str, kind: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"stage": stage, "kind": kind, "message": message, **extra}
+
+
+#: The kind of every exception no rule expected: a bug in ingest, or a plugin's odd value.
+BUG = "internal_error"
+_FRAME_RE = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
+
+
+def bug_record(stage: str, exc: BaseException, trace: str) -> dict[str, Any]:
+    """The row of a bug: one kind wherever it was met, a message naming the exception and
+    the line that raised it (the traceback's last frame), and the traceback kept."""
+    message = f"{type(exc).__name__}: {exc}"
+    frames = _FRAME_RE.findall(trace)
+    if frames:
+        path, line, function = frames[-1]
+        message += f" (in {function}, {path}:{line})"
+    return error_record(stage, BUG, message[:1000], traceback=trace[-20_000:])
 
 
 def _records(errors: list[PluginError]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import multiprocessing.forkserver
 import os
 import signal
 import threading
+import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, TimeoutError
@@ -22,7 +23,7 @@ from typing import Any
 
 import pebble
 
-from ingest.extract.process import Job, Outcome, error_record, process_job
+from ingest.extract.process import Job, Outcome, bug_record, error_record, process_job
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
 
 #: Seconds one page may take through every stage before its worker is killed.
@@ -257,6 +258,8 @@ def _settle(job: Job, get: Any, timeout: float) -> Outcome:
         error = error_record("extract", "timeout", f"extraction took over {timeout:g} s")
     except pebble.ProcessExpired as exc:
         error = error_record("extract", "worker_died", f"worker process died: {exc}")
-    except Exception as exc:  # a bug of ours: still recorded, never fatal to the crawl
-        error = error_record("extract", type(exc).__name__, str(exc))
+    except Exception as exc:  # a bug (ours, or a plugin's odd value): recorded, not fatal
+        # the worker's traceback when it came from one (pebble keeps it), else this one's
+        trace = getattr(exc, "traceback", None) or "".join(traceback.format_exception(exc))
+        error = bug_record("extract", exc, str(trace))
     return Outcome(url=job.url, is_article=True, errors=[error], source=job.source)

@@ -122,15 +122,15 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "url": "The page concerned",
             "stage": (
                 "fetch, discover (a feed or sitemap), load (a plugin), classify, extract, clean, "
-                "normalize or store (an article the database refused)"
+                "normalize, store (an article the database refused) or crawl (a bug met mid-crawl)"
             ),
             "plugin": "The plugin that raised, if one did",
             "kind": (
                 "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "
-                "(a challenge page), an exception"
+                "(a challenge page), internal_error (a bug), an exception"
             ),
             "message": "What went wrong",
-            "traceback": "Python traceback, for plugin errors",
+            "traceback": "Python traceback, for plugin errors and internal errors",
             "at": "When (UTC)",
         },
     },
