@@ -39,6 +39,8 @@ MODULES = {
     "stamps": ("ingest/extract/stamps.py", ["test_dates.py"]),
     "placement": ("ingest/extract/placement.py", ["test_dates.py", "test_placement.py"]),
     "headline": ("ingest/extract/headline.py", ["test_headline.py", "test_dates.py"]),
+    "author_bio": ("ingest/extract/author_bio.py", ["test_author_bio.py", "test_clean_chain.py"]),
+    "internal": ("ingest/crawl/internal.py", ["test_internal_errors.py"]),
     "urls": ("ingest/urls.py", ["test_urls.py"]),
     "classify": ("ingest/extract/classify.py", ["test_classify.py", "test_urls.py"]),
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),

@@ -87,3 +87,10 @@ def test_the_title_repeated_at_the_top_goes_and_blank_lines_with_it():
     text = f"  Talks open  \n\n{FIRST}\n\nTalks open"
     # only the leading repeats go: the same words later on are the story's
     assert cleaned(text) == f"{FIRST}\nTalks open"
+
+
+def test_the_authors_bio_after_the_story_goes_even_when_long():
+    """A bio runs past the 40 words of the short-line rules; the author's name marks it."""
+    story = [FIRST, "The talks will go on tomorrow.", "Both sides expect a deal.", "Or not."]
+    bio = "Jane Doe is our correspondent in Islamabad. " + "She has covered the region. " * 8
+    assert cleaned("\n".join([*story, bio]), authors=["Jane Doe"]) == "\n".join(story)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.extract.author_bio import drop_author_bios
 from ingest.plugins.outlet import Outlet
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish.
@@ -218,7 +219,7 @@ def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
     ]
     while kept and fold(kept[0]) == fold(article.title):
         kept.pop(0)
-    article.text = "\n".join(kept)
+    article.text = "\n".join(drop_author_bios(kept, article.authors))
 
 
 def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: list[str]) -> bool:
