@@ -8,6 +8,7 @@ file, SIGINT and SIGTERM to the crawl's process group, seeds nobody answers.
 import os
 import random
 import signal
+import sqlite3
 import time
 
 import pytest
@@ -321,3 +322,30 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path, after):
     assert rows(db, "pragma integrity_check") == [("ok",)]
     if rows(db, "select count(*) from sqlite_master where name = 'crawls'") == [(1,)]:
         assert rows(db, "select count(*) from crawls where status = 'running'") == [(0,)]
+
+
+def _foreign(path):
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table notes (text)")
+        conn.execute("insert into notes values ('mine')")
+    return (
+        f"{path} is a SQLite database, but not one ingest wrote (no articles, pages and urls "
+        "tables): name the file a crawl wrote, or crawl into it first"
+    )
+
+
+@pytest.mark.parametrize("make", [_not_sqlite, _foreign], ids=["not-sqlite", "someone-elses"])
+@pytest.mark.parametrize(
+    "command", [["search", "x"], ["stats"], ["export"], ["serve"], ["reextract"]], ids=str
+)
+def test_a_db_a_crawl_did_not_write_is_a_usage_error_for_the_reading_commands(
+    tmp_path, make, command
+):
+    """Told in one line, with no traceback; someone else's database is left as it was."""
+    path = tmp_path / "other.db"
+    message = make(path)
+    before = path.read_bytes()
+    done = run_ingest(*command, "--db", str(path), check=False, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == f"Error: Invalid value for '--db': {message}"
+    assert path.read_bytes() == before

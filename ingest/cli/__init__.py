@@ -39,6 +39,33 @@ PLUGINS_DIR_OPTION = click.option(
 )
 
 
+class CrawledDatabase(click.Path):
+    """A ``--db`` to read: it exists, and it is a database a crawl wrote (told before any
+    query runs, never a traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False)
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201
+        from ingest.store.runs import check_readable
+
+        path = super().convert(value, param, ctx)
+        try:
+            check_readable(path)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return path
+
+
+DB_OPTION = click.option(
+    "--db",
+    default="ingest.db",
+    show_default=True,
+    type=CrawledDatabase(),
+    help="The SQLite file a crawl wrote.",
+)
+
+
 def plugins_for(config: PluginConfig) -> Plugins:
     """The plugins for ``config``, with their notices told once on stderr."""
     from ingest.plugins.manager import load_plugins

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, plugins_for
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
@@ -342,7 +342,7 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
 
 @click.command()
-@click.option("--db", default="ingest.db", show_default=True, type=click.Path(exists=True))
+@DB_OPTION
 @click.option("--workers", type=int, help="Extraction processes (default: one per core).")
 @PLUGINS_DIR_OPTION
 def reextract(db, workers, plugins_dir):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import click
 
+from ingest.cli import DB_OPTION
 from ingest.query.search import ArticleFilter, filter_options
 
 #: What SQLite says of a MATCH expression it can't parse.
@@ -25,15 +26,6 @@ def fts_errors():
         if not any(sign in str(exc) for sign in FTS_ERRORS):
             raise
         raise click.UsageError(f"not a valid search: {exc}") from None
-
-
-DB_OPTION = click.option(
-    "--db",
-    default="ingest.db",
-    show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The SQLite file a crawl wrote.",
-)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})

@@ -210,3 +210,26 @@ def check_writable(path: str | Path) -> None:
         if "readonly" in text or "unable to open" in text:
             raise ValueError(f"{path} can't be written here ({text})") from exc
         raise ValueError(f"{path}: {text}") from exc
+
+
+def check_readable(path: str | Path) -> None:
+    """Raise ValueError saying why ``path`` is not a database a crawl wrote, if it isn't.
+
+    Opened read-only, so a file that is someone else's is never touched: not SQLite at
+    all, or SQLite without ingest's tables (a crawl into it has not run).
+    """
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise ValueError(f"{path} is not a SQLite database") from exc
+        raise ValueError(f"{path} can't be read: {exc}") from exc
+    if not {"articles", "pages", "urls"} <= tables:
+        raise ValueError(
+            f"{path} is a SQLite database, but not one ingest wrote (no articles, pages and "
+            "urls tables): name the file a crawl wrote, or crawl into it first"
+        )
