@@ -349,3 +349,42 @@ def test_a_db_a_crawl_did_not_write_is_a_usage_error_for_the_reading_commands(
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == f"Error: Invalid value for '--db': {message}"
     assert path.read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("small") / "news.db"
+    with LocalSite(many_articles(2)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    return db
+
+
+@pytest.mark.parametrize("make", [_not_sqlite, _foreign], ids=["not-sqlite", "someone-elses"])
+def test_merge_refuses_a_shard_a_crawl_did_not_write_and_a_target_it_cannot_write(
+    tmp_path, make, small_db
+):
+    other = tmp_path / "other.db"
+    message = make(other)
+    done = run_ingest(
+        "merge", str(small_db), str(other), "--into", str(tmp_path / "all.db"), check=False
+    )
+    assert done.returncode == 2 and not (tmp_path / "all.db").exists()
+    assert done.stderr.splitlines()[-1] == f"Error: Invalid value for 'SHARDS...': {message}"
+    target = tmp_path / "target.db"
+    target.write_text("not a database\n" * 100)
+    done = run_ingest("merge", str(small_db), "--into", str(target), check=False)
+    assert done.returncode == 2
+    assert (
+        done.stderr.splitlines()[-1]
+        == f"Error: Invalid value for --into: {target} is not a SQLite database"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet", "warc"])
+def test_export_to_a_folder_that_does_not_exist_says_so_in_one_line(tmp_path, small_db, fmt):
+    output = tmp_path / "missing" / f"out.{fmt}"
+    done = run_ingest(
+        "export", "--db", str(small_db), "--format", fmt, "-o", str(output), check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"Error: Could not open file '{output}': No such file or directory\n"

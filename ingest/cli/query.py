@@ -6,7 +6,9 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO, Any
 
 import click
 
@@ -26,6 +28,18 @@ def fts_errors():
         if not any(sign in str(exc) for sign in FTS_ERRORS):
             raise
         raise click.UsageError(f"not a valid search: {exc}") from None
+
+
+@contextmanager
+def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
+    """The output file, open; one that can't be made (no such folder, no right) is the
+    user's to fix: said in one line, not a traceback."""
+    try:
+        out = open(path, mode, **options)  # noqa: SIM115
+    except OSError as exc:
+        raise click.FileError(path, hint=exc.strerror or str(exc)) from None
+    with out:
+        yield out
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -112,7 +126,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
     if fmt == "warc":
         from ingest.archive.export import export_warc
 
-        with fts_errors(), open(output, "wb") as out:
+        with fts_errors(), writing(output, "wb") as out:
             count = export_warc(db, out, filters)
         click.echo(f"{count} pages exported", err=True)
         return
@@ -125,10 +139,10 @@ def export(db, fmt, output, outlet, language, since, until, query):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise SystemExit(1) from None
         elif fmt == "parquet":
-            with open(output, "wb") as out:
+            with writing(output, "wb") as out:
                 count = export_articles(db, fmt, out, filters)
         else:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+            with writing(output, "w", encoding="utf-8", newline="") as out:
                 count = export_articles(db, fmt, out, filters)
     click.echo(f"{count} articles exported", err=True)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import PLUGINS_DIR_OPTION
+from ingest.cli import PLUGINS_DIR_OPTION, CrawledDatabase
 from ingest.cli.crawl import (
     KNOWN_OPTION,
     SETTING_HELP,
@@ -104,7 +104,7 @@ def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir, kno
 
 
 @click.command()
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("shards", nargs=-1, required=True, type=CrawledDatabase())
 @click.option("--into", "into", required=True, help="The SQLite file to merge into.")
 def merge(shards, into):
     """Merge worker SHARDS into one database; merging again only adds what is new.
@@ -114,8 +114,13 @@ def merge(shards, into):
     from rich.console import Console
     from rich.table import Table
 
+    from ingest.store.runs import check_writable
     from ingest.store.shards import merge_shards
 
+    try:  # a target that can't be written is the user's error, told before any shard is read
+        check_writable(into)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--into") from exc
     results = merge_shards(list(shards), into)
     table = Table("shard", "crawls", "pages", "articles", "urls", "errors", title=f"Into {into}")
     for shard, counts in results.items():
