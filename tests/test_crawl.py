@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import FAST, ROOT, kill_crawl_once_stored, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
@@ -274,6 +276,46 @@ def test_a_bad_seed_is_a_clear_error_before_anything_starts(tmp_path):
     assert result.returncode == 2
     assert "is not a URL, a seeds file or an outlet" in result.stderr
     assert "Traceback" not in result.stderr and not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('urls = ["http://a.example/"]\nfeed = ["http://a.example/rss"]\n', "unknown key 'feed'"),
+        ('urls = "http://a.example/"\n', 'urls must be a list of strings, as urls = ["..."]'),
+        (
+            'sitemaps = ["a.example/sitemap.xml"]\n',
+            "sitemaps holds 'a.example/sitemap.xml', not an",
+        ),
+        ('urls = ["http://a.example/"]\nallow = ["/news/("]\n', "allow holds '/news/(': missing )"),
+    ],
+    ids=["typo", "not-a-list", "not-a-url", "bad-pattern"],
+)
+def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path, text, says):
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(text)
+    result = run_ingest("crawl", str(seeds), "--db", str(tmp_path / "x.db"), check=False)
+    assert result.returncode == 2
+    assert f"Error: Invalid value for SEED: {seeds}: {says}" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (["-s", "CONCURRENT_REQUESTS=abc"], "-s: CONCURRENT_REQUESTS takes a number, got 'abc'"),
+        (["-s", "ROBOTSTXT_OBEY=maybe"], "-s: ROBOTSTXT_OBEY takes true or false, got 'maybe'"),
+        (["-s", "ITEM_PIPELINES=[1"], "-s: ITEM_PIPELINES takes a JSON object, got '[1'"),
+        (["--max-pages", "-3"], "'--max-pages': -3 is not in the range x>=0."),
+    ],
+    ids=["number", "flag", "mapping", "max-pages"],
+)
+def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):
+    db = tmp_path / "x.db"
+    result = run_ingest("crawl", "http://127.0.0.1:9/", "--db", str(db), *given, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for {says}"
+    assert not db.exists()
 
 
 def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):

@@ -175,7 +175,10 @@ def _base_overrides(
 @click.command()
 @click.argument("seeds", nargs=-1, required=True)
 @click.option(
-    "--max-pages", type=int, default=0, help="Stop after this many requests (0: no limit)."
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop after this many requests (0: no limit).",
 )
 @click.option("--max-depth", type=int, default=0, help="Follow links this many hops (0: no limit).")
 @click.option(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.ossignal import signal_names
 
 from ingest.crawl import internal
@@ -24,7 +25,35 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
         if not sep or not name.strip():
             raise ValueError(f"expected NAME=VALUE, got {pair!r}")
         overrides[name.strip()] = value
+        _check_type(name.strip(), value)
     return overrides
+
+
+def _check_type(name: str, value: str) -> None:
+    """A value Scrapy or ingest reads as a number, a flag or a mapping must be one:
+    ``-s CONCURRENT_REQUESTS=abc`` is told now, not as a traceback once the crawl runs.
+    The type is the default's; a whole-number default also takes a decimal (Scrapy
+    reads DOWNLOAD_DELAY, default 0, as a float)."""
+    default = _defaults().get(name)
+    if isinstance(default, bool):
+        read, wanted = Settings.getbool, "true or false"
+    elif isinstance(default, int | float):
+        read, wanted = Settings.getfloat, "a number"
+    elif isinstance(default, dict | BaseSettings):
+        read, wanted = Settings.getdict, "a JSON object"
+    else:
+        return  # a string, a list, or a name neither knows: taken as given
+    try:
+        read(Settings({name: value}), name)  # a mapping is parsed as it is set
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} takes {wanted}, got {value!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> Settings:
+    defaults = Settings()
+    defaults.setmodule("ingest.crawl.settings")
+    return defaults
 
 
 def crawl_settings(

@@ -17,6 +17,7 @@ given as a plain seed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,11 +85,17 @@ def _add_outlet(seeds: Seeds, plugins: Plugins, name: str) -> None:
     seeds.add_domains(outlet.domains)
 
 
+#: What a seeds file may hold; anything else is a typo that would quietly crawl less.
+LIST_KEYS = ("urls", "feeds", "sitemaps", "outlets", "domains", "allow", "deny")
+FILE_KEYS = frozenset({"description", *LIST_KEYS})
+
+
 def _add_file(seeds: Seeds, plugins: Plugins, path: Path) -> None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SeedError(f"{path}: {exc}") from exc
+    _check_file(path, data)
     for key in ("urls", "feeds", "sitemaps"):
         for url in data.get(key, []):
             seeds.add_url(url)
@@ -97,3 +104,29 @@ def _add_file(seeds: Seeds, plugins: Plugins, path: Path) -> None:
     seeds.add_domains(data.get("domains", []))
     seeds.allow += data.get("allow", [])
     seeds.deny += data.get("deny", [])
+
+
+def _check_file(path: Path, data: dict) -> None:
+    """Every key known, every list a list of strings, every URL http(s), every pattern a
+    regular expression: a seeds file that says something else is refused, not half read."""
+    unknown = sorted(set(data) - FILE_KEYS)
+    if unknown:
+        known = ", ".join(sorted(FILE_KEYS))
+        raise SeedError(f"{path}: unknown key {unknown[0]!r} (a seeds file has {known})")
+    for key in LIST_KEYS:
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise SeedError(f'{path}: {key} must be a list of strings, as {key} = ["..."]')
+        for value in values:
+            if key in ("urls", "feeds", "sitemaps") and not _is_web_url(value):
+                raise SeedError(f"{path}: {key} holds {value!r}, not an http or https URL")
+            if key in ("allow", "deny"):
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    raise SeedError(f"{path}: {key} holds {value!r}: {exc}") from exc
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
