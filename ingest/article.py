@@ -26,8 +26,17 @@ def compress(body: bytes) -> bytes:
     return zlib.compress(body, 3)  # 4.7x on news pages, twice as fast as the default
 
 
+class CorruptBody(ValueError):
+    """A stored page whose compressed body no longer unpacks (a damaged file, a hand edit)."""
+
+    kind = "corrupt_body"
+
+
 def decompress(blob: bytes | None) -> bytes:
-    return zlib.decompress(blob) if blob else b""
+    try:
+        return zlib.decompress(blob) if blob else b""
+    except zlib.error as exc:
+        raise CorruptBody(f"the stored page is corrupt: {exc}") from None
 
 
 def content_hash(title: str, text: str) -> str:
@@ -212,6 +221,44 @@ class Article:
     def snapshot(self) -> dict[str, Any]:
         """The fields' current values, to see afterwards which ones a plugin changed."""
         return {f.name: _frozen(getattr(self, f.name)) for f in fields(self)}
+
+    def misfit(self, name: str) -> str | None:
+        """What field ``name`` should hold, when it holds something else (a plugin's slip:
+        ``None`` for the text, a string for the authors, a lone surrogate no database can
+        store), else None."""
+        kind, value = _FIELD_KINDS[name], getattr(self, name)
+        if kind == "str":
+            fits = _text(value)
+        elif kind == "str | None":
+            fits = value is None or _text(value)
+        elif kind == "list[str]":
+            fits = isinstance(value, list) and all(_text(v) for v in value)
+        else:
+            fits = isinstance(value, dict) and all(_text(k) and _text(v) for k, v in value.items())
+        return None if fits else f"{kind} (of UTF-8 text)"
+
+    def restore(self, name: str, frozen: Any) -> None:
+        """Put back a field's value from a ``snapshot``."""
+        kind = _FIELD_KINDS[name]
+        if kind == "list[str]":
+            frozen = list(frozen)
+        elif kind == "dict[str, str]":
+            frozen = dict(frozen)
+        setattr(self, name, frozen)
+
+
+#: Each field's type as written above: what ``misfit`` checks a plugin left there.
+_FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
+
+
+def _text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: half of a character, badly decoded
+        return False
+    return True
 
 
 def _frozen(value: Any) -> Any:

@@ -105,10 +105,9 @@ def test_raising_plugin_is_recorded_and_the_crawl_goes_on(tmp_path, write_plugin
     assert message == "cannot normalize Headline number 7"
 
 
-def test_an_article_the_database_cannot_take_is_recorded_and_the_crawl_goes_on(
-    tmp_path, write_plugin
-):
-    """A plugin's odd value (a set where a date goes) costs that article, not the crawl's."""
+def test_a_plugins_odd_value_is_undone_and_recorded_as_its_error(tmp_path, write_plugin):
+    """A set where a date goes, a lone surrogate in the title: the change is undone, the
+    article stored as the other plugins left it, and the plugin named in the errors row."""
     folder = write_plugin(
         "sloppy",
         (
@@ -117,18 +116,33 @@ def test_an_article_the_database_cannot_take_is_recorded_and_the_crawl_goes_on(
             "def normalize_article(article):\n"
             "    if article.title.endswith('5'):\n"
             "        article.published = {article.published}\n"
+            "    if article.title.endswith('6'):\n"
+            "        article.title += '\\ud800'\n"
         ),
     )
     db = tmp_path / "sloppy.db"
     with LocalSite(news_site()) as site:
         run_ingest(
-            "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder),
-            "-s", "INGEST_BATCH_SIZE=4", *FAST,
+            "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST,
         )  # fmt: skip
-    assert rows(db, "select count(*) from articles") == [(11,)]
-    assert rows(db, "select count(*) from pages where kind = 'html'") == [(13,)]
-    [(url, stage)] = rows(db, "select url, stage from errors where stage = 'store'")
-    assert url.endswith("/news/5")
+    assert rows(db, "select count(*) from articles") == [(12,)]
+    assert rows(db, "select title from articles where url like '%/news/6'") == [
+        ("Headline number 6",)
+    ]
+    found = rows(
+        db,
+        "select url, stage, plugin, kind, message from errors where plugin = 'sloppy' order by url",
+    )
+    assert [(u.rsplit("/", 1)[1], s, p, k) for u, s, p, k, _ in found] == [
+        ("5", "normalize", "sloppy", "bad_value"),
+        ("6", "normalize", "sloppy", "bad_value"),
+    ]
+    assert found[0][4].startswith("normalize_article set published to set {")
+    assert found[0][4].endswith(", not str | None (of UTF-8 text): change undone")
+    assert found[1][4] == (
+        "normalize_article set title to str 'Headline number 6\\ud800', "
+        "not str (of UTF-8 text): change undone"
+    )
 
 
 def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, write_plugin):

@@ -263,6 +263,22 @@ def test_a_304_page_is_read_from_the_store_for_its_links(tmp_path):
     assert rows(db, "select count(*) from articles") == [(4,)]
 
 
+def test_a_304_page_whose_stored_copy_is_corrupt_is_asked_for_again(tmp_path):
+    """Nothing to reuse (the stored body no longer unpacks): the page is fetched whole."""
+    db = tmp_path / "reuse.db"
+    with ConditionalSite({}) as site:
+        pages = {"/": index_page(["/news/0", "/news/1"])}
+        pages.update({f"/news/{i}": article_page(f"Story {i}", prose(i)) for i in range(2)})
+        site.resources.update({k: Resource(v) for k, v in pages.items()})
+        run_ingest("crawl", site.url + "/", "--no-follow", "--db", str(db), *FAST)
+        with sqlite3.connect(db) as conn:
+            conn.execute("update pages set body = x'00112233' where url = ?", [site.url + "/"])
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert [h for h in site.hits if h[0] == "/"] == [("/", True, 304), ("/", False, 200)]
+    assert rows(db, "select count(*) from articles") == [(2,)]
+
+
 def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_found(tmp_path):
     n = 30
     stories = {i: prose(i) for i in range(n)}

@@ -13,6 +13,9 @@ from twisted.python.failure import Failure
 from ingest.crawl import internal
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.pipelines import page_reason
+from ingest.extract.process import Job
+from ingest.extract.workers import ExtractionPool
+from ingest.plugins.manager import PluginConfig
 
 from conftest import FAST, rows, run_ingest
 from sites import LocalSite, article_page, index_page, story
@@ -152,20 +155,22 @@ def test_a_feed_kept_raw_after_a_bug_says_so_in_its_reason():
     assert page_reason(item) == "internal_error"
 
 
-# A plugin's odd value (a string where an Article goes) trips ingest's own code, in a worker.
-ODD = """
+# A BaseException no plugin guard catches (they take Exception and SystemExit): the bug net
+# of the extraction workers must, in the worker and back in the crawl.
+ESCAPES = """
 from ingest import hookimpl
 
 
 @hookimpl
-def extract_article(page, outlet):
-    return "oops" if page.url.endswith("/news/2") else None
+def normalize_article(article):
+    if article.url.endswith("/news/2"):
+        raise GeneratorExit("escaped from " + article.url)
 """
 
 
 def test_a_bug_met_in_a_worker_is_the_same_kind_of_row_and_exit(tmp_path):
     (tmp_path / "plugins").mkdir()
-    (tmp_path / "plugins" / "odd.py").write_text(ODD)
+    (tmp_path / "plugins" / "escapes.py").write_text(ESCAPES)
     db = tmp_path / "news.db"
     pages = {f"/news/{i}": article_page(f"Headline number {i}", story(i)) for i in range(4)}
     pages["/"] = index_page(list(pages))
@@ -179,16 +184,28 @@ def test_a_bug_met_in_a_worker_is_the_same_kind_of_row_and_exit(tmp_path):
         db, "select url, stage, message, traceback from errors where kind = 'internal_error'"
     )
     assert where == f"{served.url}/news/2" and stage == "extract"
-    assert message.startswith("AttributeError: 'str' object has no attribute ")
-    assert "(in " in message and ".py:" in message
-    assert "AttributeError" in trace and trace.startswith("Traceback")
-    assert rows(db, "select reason from urls where url = ?", f"{served.url}/news/2") == [
-        ("internal_error",)
-    ]
+    path = tmp_path / "plugins" / "escapes.py"
+    assert message.startswith(f"GeneratorExit: escaped from {where} (in normalize_article, {path}:")
+    assert trace.startswith("Traceback") and trace.rstrip().endswith(
+        f"GeneratorExit: escaped from {where}"
+    )
+    assert rows(db, "select reason from urls where url = ?", where) == [("internal_error",)]
     assert rows(db, "select count(*) from articles") == [(3,)]
-    # reextract with the plugin still odd: the same page, the same row, the same exit
+    # reextract with the plugin still there: the same page, the same row, the same exit
     again = run_ingest(
         "reextract", "--db", str(db), "--plugins-dir", str(tmp_path / "plugins"), check=False
     )
     assert again.returncode == 4, again.stderr
     assert "Error: 1 page(s) met an internal error" in again.stderr
+
+
+def test_a_bug_in_the_extraction_path_is_recorded_by_the_pool_in_either_mode():
+    """A job the path can't take (no body at all) stands for any bug of ours there."""
+    for workers in (0, 1):
+        with ExtractionPool(PluginConfig(entry_points=False), workers) as pool:
+            outcome = pool.submit(Job(url="https://n.example/a", body=None)).result(timeout=60)
+        [error] = outcome.errors
+        assert (error["stage"], error["kind"]) == ("extract", "internal_error")
+        assert error["message"].startswith("TypeError: object of type 'NoneType' has no len()")
+        assert "(in job_body, " in error["message"] and "process.py:" in error["message"]
+        assert error["traceback"].startswith("Traceback") and outcome.article is None

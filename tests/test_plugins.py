@@ -77,6 +77,64 @@ def test_raising_plugin_is_recorded_and_the_rest_still_runs():
     assert outcome.article["text"].endswith("half done")  # kept, and the error says why
 
 
+def test_an_odd_return_is_the_plugins_error_and_the_next_implementation_answers():
+    class Odd:
+        @hookimpl
+        def extract_article(self, page):
+            return "oops"
+
+        @hookimpl
+        def is_article(self, page):
+            return "yes"
+
+    outcome = process_page(plugins_with(Odd()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "Budget passes"  # the generic path's
+    assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
+        ("classify", "Odd", "bad_return", "is_article returned str 'yes', not bool"),
+        ("extract", "Odd", "bad_return", "extract_article returned str 'oops', not Article"),
+    ]
+
+
+def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
+    class Sloppy:
+        @hookimpl
+        def clean_article(self, article):
+            article.authors = "Jane Doe"  # a string where a list goes
+            article.tags = ["news", None]
+            article.title = article.title + "!"  # fine: kept
+
+    outcome = process_page(plugins_with(Sloppy()), "http://test.example/a", HTML)
+    assert outcome.article["authors"] == [] and outcome.article["tags"] == []
+    assert outcome.article["title"] == "Budget passes!"
+    assert outcome.article["provenance"]["title"] == "Sloppy"
+    assert "authors" not in outcome.article["provenance"]
+    assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
+        (
+            "clean", "Sloppy", "bad_value",
+            "clean_article set authors to str 'Jane Doe', not list[str] (of UTF-8 text): "
+            "change undone",
+        ),
+        (
+            "clean", "Sloppy", "bad_value",
+            "clean_article set tags to list ['news', None], not list[str] (of UTF-8 text): "
+            "change undone",
+        ),
+    ]  # fmt: skip
+
+
+def test_a_plugin_calling_sys_exit_is_skipped_for_the_page_not_the_end_of_the_worker():
+    class Quits:
+        @hookimpl
+        def normalize_article(self, article):
+            raise SystemExit(3)
+
+    outcome = process_page(plugins_with(Quits()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "Budget passes"
+    [error] = outcome.errors
+    assert (error["stage"], error["plugin"], error["kind"]) == ("normalize", "Quits", "SystemExit")
+    assert error["message"] == "called sys.exit(3): skipped for this page (a plugin raises instead)"
+
+
 def test_a_data_only_outlet_whose_rules_shaped_the_text_is_in_the_plugins_list():
     class Data:
         @hookimpl

@@ -10,12 +10,13 @@ from typing import IO
 from warcio.warcwriter import WARCWriter
 
 from ingest.archive.records import write_page
-from ingest.article import decompress
+from ingest.article import CorruptBody, decompress
 from ingest.query.search import ArticleFilter, connect
 
 
-def export_warc(db_path: str, out: IO[bytes], filters: ArticleFilter) -> int:
-    """Write the raw page of every article ``filters`` selects; returns how many."""
+def export_warc(db_path: str, out: IO[bytes], filters: ArticleFilter) -> tuple[int, list[str]]:
+    """Write the raw page of every article ``filters`` selects; returns how many, and the
+    URLs of the pages left out because their stored bodies are corrupt."""
     where, params = filters.where()
     query = (
         "select url, status, headers, fetched_at, body from pages where body is not null"
@@ -23,16 +24,14 @@ def export_warc(db_path: str, out: IO[bytes], filters: ArticleFilter) -> int:
         " order by fetched_at, url"
     )
     writer = WARCWriter(out, gzip=True)
-    count = 0
+    count, corrupt = 0, []
     with closing(connect(db_path)) as conn:
         for url, status, headers, fetched_at, body in conn.execute(query, params):
-            write_page(
-                writer,
-                url,
-                status or 200,
-                json.loads(headers or "{}"),
-                decompress(body),
-                fetched_at,
-            )
+            try:
+                raw = decompress(body)
+            except CorruptBody:
+                corrupt.append(url)
+                continue
+            write_page(writer, url, status or 200, json.loads(headers or "{}"), raw, fetched_at)
             count += 1
-    return count
+    return count, corrupt

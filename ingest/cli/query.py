@@ -127,8 +127,13 @@ def export(db, fmt, output, outlet, language, since, until, query):
         from ingest.archive.export import export_warc
 
         with fts_errors(), writing(output, "wb") as out:
-            count = export_warc(db, out, filters)
+            count, corrupt = export_warc(db, out, filters)
         click.echo(f"{count} pages exported", err=True)
+        if corrupt:
+            raise click.ClickException(
+                f"{len(corrupt)} page(s) left out: their stored bodies are corrupt "
+                f"(the first: {corrupt[0]})"
+            )
         return
     with fts_errors():
         if output in (None, "-"):

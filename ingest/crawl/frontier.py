@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.article import decompress
+from ingest.article import CorruptBody, decompress
 from ingest.crawl.discovery import Entry
 
 #: What ``urls.state`` holds.
@@ -134,7 +134,11 @@ class FrontierReader:
                 "select kind, content_type, body from pages where url = ? and status = 200", [url]
             ).fetchone()
             if row is not None and row[2] is not None:
-                return row[0], row[1], decompress(row[2])
+                try:
+                    return row[0], row[1], decompress(row[2])
+                except CorruptBody:
+                    return None  # nothing to reuse: the page is asked for again
+
         return None
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
-from ingest.article import Page, compress
+from ingest.article import Article, Page, compress, decompress
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.extract.minhash import signature as minhash
@@ -49,6 +49,7 @@ class Job:
     signature: bool = False  # also the article text's MinHash, for the store's near-duplicates
     limits: Limits = field(default_factory=Limits)
     path: str | None = None  # read the body from this file (bounded), in the worker
+    packed: bool = False  # the body as the database keeps it (zlib): unpacked in the worker
 
 
 @dataclass
@@ -113,6 +114,8 @@ def refused(job: Job, exc: Exception) -> Outcome:
 def job_body(job: Job) -> bytes:
     """The job's HTML bytes, read from its file if it has one, within the size bound."""
     body = job.body if job.path is None else read_file(job.path, job.limits.html_bytes)
+    if job.packed:
+        body = decompress(body)  # a corrupt one is refused: CorruptBody is a ValueError
     check_size(len(body), job.limits)
     return body
 
@@ -212,12 +215,12 @@ def process_page(
         outcome.errors.append(error_record("extract", *page.problem))
         return outcome
     if classify:
-        verdict, _, errors = plugins.call_first("is_article", page=page, outlet=outlet)
+        verdict, _, errors = plugins.call_first("is_article", bool, page=page, outlet=outlet)
         outcome.errors += _records(errors)
         if not verdict:
             return outcome
     outcome.is_article = True
-    article, by, errors = plugins.call_first("extract_article", page=page, outlet=outlet)
+    article, by, errors = plugins.call_first("extract_article", Article, page=page, outlet=outlet)
     outcome.errors += _records(errors)
     if article is None:
         if not errors:

@@ -258,7 +258,10 @@ def _settle(job: Job, get: Any, timeout: float) -> Outcome:
         error = error_record("extract", "timeout", f"extraction took over {timeout:g} s")
     except pebble.ProcessExpired as exc:
         error = error_record("extract", "worker_died", f"worker process died: {exc}")
-    except Exception as exc:  # a bug (ours, or a plugin's odd value): recorded, not fatal
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a bug, ours or a plugin's (a SystemExit too): recorded
+        # (a BaseException left to the crawl's event loop stopped it, and the crawl hung)
         # the worker's traceback when it came from one (pebble keeps it), else this one's
         trace = getattr(exc, "traceback", None) or "".join(traceback.format_exception(exc))
         error = bug_record("extract", exc, str(trace))

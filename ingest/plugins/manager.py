@@ -84,6 +84,11 @@ def project_dirs(folder: Path) -> list[Path]:
     return [folder / d for d in dirs]
 
 
+#: What a plugin's code may raise without taking more than its page: a sys.exit() or exit()
+#: too (it ended the worker, and the crawl waited on it forever); Ctrl-C is not caught.
+PLUGIN_FAULTS = (Exception, SystemExit)
+
+
 @dataclass
 class PluginError:
     """A hook implementation that raised: recorded, never fatal."""
@@ -114,7 +119,7 @@ class Plugins:
 
             try:
                 impl.function(register=register)
-            except Exception as exc:
+            except PLUGIN_FAULTS as exc:
                 self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
 
     def outlet_for(self, url: str, when: date | None = None) -> Outlet | None:
@@ -129,17 +134,23 @@ class Plugins:
     def outlet_named(self, name: str) -> Outlet | None:
         return next((o for o in self.outlets if o.name == name), None)
 
-    def call_first(self, hook: str, **kwargs: Any) -> tuple[Any, str | None, list[PluginError]]:
-        """Call a firstresult hook, skipping (and reporting) implementations that raise.
+    def call_first(
+        self, hook: str, expect: type | None = None, **kwargs: Any
+    ) -> tuple[Any, str | None, list[PluginError]]:
+        """Call a firstresult hook, skipping (and reporting) implementations that raise
+        or answer with something other than ``expect``: a plugin's odd value is its
+        error, named for it, and the next implementation answers instead.
 
         Returns the first non-None result, the name of the plugin that gave it,
-        and the errors of those that raised before it.
+        and the errors of those skipped before it.
         """
         errors: list[PluginError] = []
         for impl in self._impls(hook):
             try:
                 result = impl.function(*[kwargs[a] for a in impl.argnames])
-            except Exception as exc:
+                if not (result is None or expect is None or isinstance(result, expect)):
+                    raise BadReturn(hook, expect, result)
+            except PLUGIN_FAULTS as exc:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
                 continue
             if result is not None:
@@ -158,10 +169,15 @@ class Plugins:
             before = article.snapshot()
             try:
                 impl.function(*[kwargs[a] for a in impl.argnames])
-            except Exception as exc:
+            except PLUGIN_FAULTS as exc:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
             after = article.snapshot()
             changed = [k for k in after if after[k] != before[k] and k != "provenance"]
+            for name in [k for k in changed if article.misfit(k)]:  # undone, and said why
+                exc = BadValue(hook, name, getattr(article, name), article.misfit(name))
+                errors.append(_plugin_error(hook, impl.plugin_name, exc))
+                article.restore(name, before[name])
+                changed.remove(name)
             for name in changed:
                 article.provenance[name] = impl.plugin_name
             if changed and impl.plugin_name not in article.plugins:
@@ -176,12 +192,37 @@ class Plugins:
         return [self.pm.get_name(p) or repr(p) for p in self.pm.get_plugins()]
 
 
+class BadReturn(TypeError):
+    """A hook answered with a value of the wrong type (a string where an Article goes)."""
+
+    kind = "bad_return"
+
+    def __init__(self, hook: str, expected: type, value: Any):
+        shown = repr(value)[:80]
+        super().__init__(f"{hook} returned {type(value).__name__} {shown}, not {expected.__name__}")
+
+
+class BadValue(TypeError):
+    """A hook left a field of the article holding the wrong type (None for the text)."""
+
+    kind = "bad_value"
+
+    def __init__(self, hook: str, name: str, value: Any, wanted: str | None):
+        shown = repr(value)[:80]
+        super().__init__(
+            f"{hook} set {name} to {type(value).__name__} {shown}, not {wanted}: change undone"
+        )
+
+
 def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
+    message = str(exc)
+    if isinstance(exc, SystemExit):
+        message = f"called sys.exit({exc.code!r}): skipped for this page (a plugin raises instead)"
     return PluginError(
         hook=hook,
         plugin=plugin,
         error=getattr(exc, "kind", None) or type(exc).__name__,
-        message=str(exc),
+        message=message,
         traceback="".join(traceback.format_exception(exc)),
     )
 
@@ -299,7 +340,7 @@ def _import_file(path: Path) -> object:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except PLUGIN_FAULTS as exc:
         del sys.modules[name]
         raise PluginLoadError(
             f"plugin {path.stem} ({path}) failed to import: {type(exc).__name__}: {exc}"

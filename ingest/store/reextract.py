@@ -22,12 +22,13 @@ def reextract_database(
         listed = store.listed_dates()
 
         def jobs():
-            for row in store.stored_pages():
+            for row in store.stored_pages(unpack=False):  # unpacked in the workers
                 fetched_at[row["url"]] = row["fetched_at"]
                 when = row["fetched_at"]
                 yield Job(
                     url=row["url"],
-                    body=row["body"],
+                    body=row["body"] or b"",
+                    packed=True,
                     content_type=row["content_type"],
                     fetched=date.fromisoformat(when[:10]) if when else None,
                     listed=listed.get(row["url"]),

@@ -369,8 +369,10 @@ class Store:
         rows = self.db.query(query)
         return {row["url"]: (row["published"], row["published_source"]) for row in rows}
 
-    def stored_pages(self, where: str = "kind = 'html' and status = 200") -> Iterator[dict]:
-        """Raw pages back, decompressed, for re-extraction without fetching.
+    def stored_pages(
+        self, where: str = "kind = 'html' and status = 200", unpack: bool = True
+    ) -> Iterator[dict]:
+        """Raw pages back (decompressed unless ``unpack`` is false), for re-extraction.
 
         The URLs are read first and each page on its own, so no read is left open on the
         connection while the articles made from them are written: a write between two rows
@@ -381,7 +383,8 @@ class Store:
         for url in urls:
             sql = "select url, content_type, fetched_at, body from pages where url = ?"
             for row in list(self.db.query(sql, [url])):  # read whole before the caller writes
-                row["body"] = decompress(row["body"])
+                if unpack:
+                    row["body"] = decompress(row["body"])
                 yield row
 
 

@@ -27,7 +27,7 @@ from datasette.utils import (
 from datasette.utils.asgi import Request, Response
 from markupsafe import Markup, escape
 
-from ingest.article import decompress
+from ingest.article import CorruptBody, decompress
 from ingest.extract.process import decode_html
 from ingest.query.datasette.pages import URL_COLUMNS, url_cell
 from ingest.query.search import fts_query
@@ -109,7 +109,10 @@ def page_html(body: bytes | None) -> str | None:
     """A stored page's raw body, decompressed and decoded as the crawl decoded it."""
     if body is None:
         return None
-    return decode_html(decompress(body))
+    try:
+        return decode_html(decompress(body))
+    except CorruptBody as exc:
+        return f"<!-- {exc} -->"
 
 
 def fts_words(query: str | None) -> str:
