@@ -41,7 +41,16 @@ ENDINGS = {  # path -> (state, reason)
     "/news/2024/03/binary": ("fetched", "unparseable"),
     "/news/2024/03/deep": ("fetched", "too_deep"),
     "/missing": ("failed", "http_404"),
+    # followed redirects: the URL asked for ends as its target does, and the target too
+    "/r-ok": ("fetched", "article"),
+    "/news/2024/03/moved": ("fetched", "article"),
+    "/refresh": ("fetched", "article"),
+    "/news/2024/03/refreshed": ("fetched", "article"),
+    "/r-404": ("failed", "http_404"),
+    "/gone-too": ("failed", "http_404"),
 }
+#: Reached only through a redirect: not listed on the home page.
+TARGETS = ("/", "/loop2", "/news/2024/03/moved", "/news/2024/03/refreshed", "/gone-too")
 
 
 def site_pages() -> dict:
@@ -49,7 +58,13 @@ def site_pages() -> dict:
         return Resource("", status=status, headers={"Location": to})
 
     return {
-        "/": index_page([p for p in ENDINGS if p not in ("/", "/loop2")]),
+        "/": index_page([p for p in ENDINGS if p not in TARGETS]),
+        "/r-ok": redirect("/news/2024/03/moved", 301),
+        "/r-404": redirect("/gone-too"),
+        "/news/2024/03/moved": article_page("Moved", story(3)),
+        "/refresh": '<html><head><meta http-equiv="refresh" content="0; url=/news/2024/03/'
+        'refreshed"></head><body></body></html>',
+        "/news/2024/03/refreshed": article_page("Refreshed", story(4)),
         "/news/2024/03/ok": article_page("OK", story(1)),
         "/r-offsite": redirect("http://elsewhere.example/story", 301),
         "/loop1": redirect("/loop2"),
@@ -98,6 +113,7 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/binary", "extract", "unparseable"),
             ("/news/2024/03/deep", "extract", "too_deep"),
             ("/missing", "fetch", "http_404"),
+            ("/gone-too", "fetch", "http_404"),  # one row, under the URL that answered
         ]
     )
     offsite = rows(db, "select message from errors where kind = 'redirect_offsite'")

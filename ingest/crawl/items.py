@@ -86,6 +86,7 @@ class FetchError:
     known_page: bool = False  # a page is stored for the URL already: keep it
     leases: list[str] = field(default_factory=list)  # shared queue: released once stored
     fetched_at: str | None = None  # an error page's answer, stamped as its WARC record
+    request_url: str | None = None  # the URL asked for, when a redirect led to the failure
     stage: str = "fetch"  # or "crawl"/"store": a bug met on the way (ingest.crawl.internal)
     traceback: str | None = None
 
@@ -103,11 +104,20 @@ def response_item(response: Response, body: bytes, **more: Any) -> PageItem:
         fetched_at=fetched_at(response),
         found_via=response.meta.get("found_via"),
         depth=response.meta.get("depth", 0),
-        request_url=response.request.url if response.request else None,
+        request_url=asked_url(response),
         listed=response.meta.get("listed"),
         leases=response.meta.get("leases", []),
         **more,
     )
+
+
+def asked_url(response: Response) -> str | None:
+    """The URL the crawl asked for: before any redirect (HTTP or meta refresh), whose
+    chain Scrapy keeps in the meta; that URL's row ends with the page's outcome."""
+    chain = response.meta.get("redirect_urls")
+    if chain:
+        return chain[0]
+    return response.request.url if response.request else None
 
 
 def fetched_at(response: Response) -> str:

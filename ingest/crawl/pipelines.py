@@ -305,6 +305,8 @@ class IngestPipeline:
         else:
             state = "blocked" if item.kind in BLOCK_KINDS else "failed"
         self._final_url(item.url, state, item.kind, item, status=item.status)
+        if item.request_url and item.request_url != item.url:  # redirected to the failure
+            self._final_url(item.request_url, state, item.kind, item, status=item.status)
 
     def close_spider(self) -> None:
         if self.crawl_id is None:

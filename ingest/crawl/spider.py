@@ -45,7 +45,7 @@ from ingest.crawl.discovery import (
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.fingerprints import Fingerprints
 from ingest.crawl.frontier import FrontierReader
-from ingest.crawl.items import FetchError, PageItem, fetched_at, response_item
+from ingest.crawl.items import FetchError, PageItem, asked_url, fetched_at, response_item
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
@@ -251,7 +251,7 @@ class NewsSpider(Planner, scrapy.Spider):
             fetched_at=fetched_at(response),
             found_via=response.meta.get("found_via"),
             depth=response.meta.get("depth", 0),
-            request_url=response.request.url if response.request else None,
+            request_url=asked_url(response),
             not_modified=True,
             article_id=known.get("article_id"),
             listed=response.meta.get("listed"),
@@ -341,6 +341,7 @@ class NewsSpider(Planner, scrapy.Spider):
             known_page=bool(known.get("page")),
             leases=request.meta.get("leases", []),
             fetched_at=request.meta.get("fetched_at"),
+            request_url=(request.meta.get("redirect_urls") or [None])[0],
         )
 
 
