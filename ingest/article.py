@@ -46,6 +46,9 @@ def content_hash(title: str, text: str) -> str:
 
 #: Control characters no text file holds: WHATWG MIME sniffing's "binary data bytes".
 _BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+#: More of them than this in the first kilobyte is binary data (random bytes hold about a
+#: hundred); a few are a page's typo, a stray character in a title, and the page is read.
+_BINARY_MAX = 8
 
 
 #: The characters XML forbids below U+0020, which trafilatura strips before parsing.
@@ -153,7 +156,7 @@ class Page:
         tree = load_html(self.html) if self.html.strip() else None
         if not self.html.strip():
             self.problem = ("empty", "the page is empty")
-        elif tree is None or _BINARY.search(self.html, 0, 1024):
+        elif tree is None or len(_BINARY.findall(self.html, 0, 1024)) > _BINARY_MAX:
             # The parser makes a tree of almost anything: bytes no text has (the WHATWG
             # sniffing rule for binary data) say it is not HTML.
             self.problem = ("unparseable", "not HTML: the body could not be parsed")

@@ -290,6 +290,13 @@ def test_a_bad_seed_is_a_clear_error_before_anything_starts(tmp_path):
     assert result.returncode == 2
     assert "is not a URL, a seeds file or an outlet" in result.stderr
     assert "Traceback" not in result.stderr and not db.exists()
+    for seed in ("http://[::1", "http://127.0.0.1:99999/", "http://"):
+        result = run_ingest("crawl", seed, "--db", str(db), check=False)
+        assert result.returncode == 2 and not db.exists()
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for SEED: {seed!r} is not a URL a crawl can fetch: "
+            "no host, or a bad port"
+        )
 
 
 @pytest.mark.parametrize(
@@ -321,8 +328,11 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
         (["-s", "ROBOTSTXT_OBEY=maybe"], "-s: ROBOTSTXT_OBEY takes true or false, got 'maybe'"),
         (["-s", "ITEM_PIPELINES=[1"], "-s: ITEM_PIPELINES takes a JSON object, got '[1'"),
         (["--max-pages", "-3"], "'--max-pages': -3 is not in the range x>=0."),
+        (["--max-depth", "-1"], "'--max-depth': -1 is not in the range x>=0."),
+        (["--workers", "-1"], "'--workers': -1 is not in the range 0<=x<=256."),
+        (["--workers", "1000000"], "'--workers': 1000000 is not in the range 0<=x<=256."),
     ],
-    ids=["number", "flag", "mapping", "max-pages"],
+    ids=["number", "flag", "mapping", "max-pages", "max-depth", "workers", "workers-huge"],
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):
     db = tmp_path / "x.db"

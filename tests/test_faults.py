@@ -10,6 +10,7 @@ import random
 import signal
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from faultkit import (
@@ -370,6 +371,11 @@ def test_merge_refuses_a_shard_a_crawl_did_not_write_and_a_target_it_cannot_writ
     )
     assert done.returncode == 2 and not (tmp_path / "all.db").exists()
     assert done.stderr.splitlines()[-1] == f"Error: Invalid value for 'SHARDS...': {message}"
+    done = run_ingest("merge", str(small_db), "--into", str(small_db), check=False)
+    assert done.returncode == 2  # it would copy its own crawls and errors once more each time
+    assert done.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --into: a shard can't be merged into itself"
+    )
     target = tmp_path / "target.db"
     target.write_text("not a database\n" * 100)
     done = run_ingest("merge", str(small_db), "--into", str(target), check=False)
@@ -388,3 +394,15 @@ def test_export_to_a_folder_that_does_not_exist_says_so_in_one_line(tmp_path, sm
     )
     assert done.returncode == 1
     assert done.stderr == f"Error: Could not open file '{output}': No such file or directory\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet", "warc"])
+def test_export_to_a_full_disk_says_so_in_one_line(small_db, fmt):
+    done = run_ingest(
+        "export", "--db", str(small_db), "--format", fmt, "-o", "/dev/full", check=False
+    )
+    assert done.returncode == 1
+    assert (
+        done.stderr.splitlines()[-1] == "Error: could not write /dev/full: No space left on device"
+    )

@@ -55,6 +55,21 @@ def test_a_page_past_the_parsers_depth_limit_says_so():
     assert page.problem is not None and page.problem[0] == "too_deep"
 
 
+def test_a_few_stray_control_characters_are_a_typo_and_many_are_binary_data():
+    """A page served as HTML with a vertical tab in its title is read; random bytes not."""
+    title = "<html><head><title>Vote\x0b today\x00</title></head>"
+    typo = Page(url="https://news.example/typo", html=title + BODY + "</html>")
+    assert typo.tree is not None and typo.problem is None
+    assert typo.tree.findtext(".//h1") == "Title"
+    eight = Page(url="https://news.example/8", html="\x01" * 8 + BODY)
+    assert eight.tree is not None and eight.problem is None
+    nine = Page(url="https://news.example/9", html="\x01" * 9 + BODY)
+    assert nine.tree is not None and nine.problem == (
+        "unparseable",
+        "not HTML: the body could not be parsed",
+    )
+
+
 def test_every_fixture_page_parses_as_trafilatura_parses_it():
     assert len(FIXTURES) == 48
     for path in FIXTURES:

@@ -118,6 +118,14 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert bad.returncode == 2 and "not a date" in bad.stderr
     broken = run_ingest("search", '"vaccine', "--db", str(demo_db), check=False)
     assert broken.returncode == 2 and "not a valid search" in broken.stderr
+    for command in (["search", "*"], ["export", "--search", "**"]):
+        special = run_ingest(*command, "--db", str(demo_db), check=False)
+        assert special.returncode == 2
+        assert special.stderr.splitlines()[-1].startswith(
+            "Error: not a valid search: unknown special query"
+        )
+    huge = run_ingest("search", "x", "--limit", "9" * 20, "--db", str(demo_db), check=False)
+    assert huge.returncode == 2 and "is not in the range 1<=x<=100000" in huge.stderr
     table = run_ingest("search", "vaccine", "--db", str(demo_db), "--outlet", "yeni-haber")
     assert "Russia offers Pakistan assistance" in table.stdout
 

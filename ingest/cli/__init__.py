@@ -31,6 +31,12 @@ COMMAND_MODULES = (
 
 _told: set[str] = set()
 
+WORKERS_OPTION = click.option(
+    "--workers",
+    type=click.IntRange(0, 256),
+    help="Extraction processes (default: one per core; 0: in this process).",
+)
+
 PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
     multiple=True,

@@ -9,7 +9,7 @@ from collections import Counter
 import click
 import sqlite_utils
 
-from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for
 from ingest.plugins.manager import PluginConfig
 
 #: Seconds to wait for another run writing to the same database (as INGEST_WRITER_WAIT).
@@ -38,7 +38,7 @@ WRITER_WAIT = 30.0
 @click.option(
     "--max", "max_pages", type=int, default=0, help="Stop after this many pages (0: all)."
 )
-@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@WORKERS_OPTION
 @PLUGINS_DIR_OPTION
 def import_warc(
     sources, db, cc_news, cc_base, outlet, domain, since, until, max_pages, workers, plugins_dir

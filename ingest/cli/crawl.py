@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
@@ -135,7 +135,7 @@ KNOWN_OPTION = click.option(
 
 common_crawl_options = [
     click.option("--db", default="ingest.db", show_default=True, help="SQLite file to write."),
-    click.option("--workers", type=int, help="Extraction processes (default: one per core)."),
+    WORKERS_OPTION,
     PLUGINS_DIR_OPTION,
     click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP),
     click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log."),
@@ -180,7 +180,12 @@ def _base_overrides(
     default=0,
     help="Stop after this many requests (0: no limit).",
 )
-@click.option("--max-depth", type=int, default=0, help="Follow links this many hops (0: no limit).")
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Follow links this many hops (0: no limit).",
+)
 @click.option(
     "--allow-domain", multiple=True, help="Also follow links to this domain (repeatable)."
 )
@@ -267,7 +272,7 @@ def crawl(
 
 @click.command()
 @click.option("--db", default="demo.db", show_default=True, help="SQLite file to write.")
-@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@WORKERS_OPTION
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 @click.option("--again", is_flag=True, help="Crawl the next day's edition: one story corrected.")
@@ -305,7 +310,7 @@ def demo(db, workers, settings, verbose, warc_dir, again):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
 @click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
-@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@WORKERS_OPTION
 @PLUGINS_DIR_OPTION
 def extract(files, url, jsonl, workers, plugins_dir):
     """Extract articles from saved HTML FILES (plain or .gz) and print them as JSON.
@@ -346,7 +351,7 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
 @click.command()
 @DB_OPTION
-@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@WORKERS_OPTION
 @PLUGINS_DIR_OPTION
 def reextract(db, workers, plugins_dir):
     """Re-run extraction and plugins over the raw pages stored in the database.

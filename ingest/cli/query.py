@@ -16,7 +16,13 @@ from ingest.cli import DB_OPTION
 from ingest.query.search import ArticleFilter, filter_options
 
 #: What SQLite says of a MATCH expression it can't parse.
-FTS_ERRORS = ("fts5", "unterminated string", "no such column", "malformed MATCH")
+FTS_ERRORS = (
+    "fts5",
+    "unterminated string",
+    "no such column",
+    "malformed MATCH",
+    "unknown special query",
+)
 
 
 @contextmanager
@@ -38,8 +44,11 @@ def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
         out = open(path, mode, **options)  # noqa: SIM115
     except OSError as exc:
         raise click.FileError(path, hint=exc.strerror or str(exc)) from None
-    with out:
-        yield out
+    try:
+        with out:
+            yield out
+    except OSError as exc:  # a full disk, say, part way
+        raise click.ClickException(f"could not write {path}: {exc.strerror or exc}") from None
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -64,7 +73,7 @@ def serve(db, host, port, datasette_options):
 @click.argument("query")
 @DB_OPTION
 @filter_options
-@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 def search(query, db, outlet, language, since, until, limit, as_json):
     """Full-text search over article titles and text, best matches first.

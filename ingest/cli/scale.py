@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ingest.cli import PLUGINS_DIR_OPTION, CrawledDatabase
+from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, CrawledDatabase
 from ingest.cli.crawl import (
     KNOWN_OPTION,
     SETTING_HELP,
@@ -60,7 +61,7 @@ def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], dept
 @click.option(
     "--db", default="shard.db", show_default=True, help="This worker's own SQLite file (a shard)."
 )
-@click.option("--workers", type=int, help="Extraction processes (default: one per core).")
+@WORKERS_OPTION
 @PLUGINS_DIR_OPTION
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help=SETTING_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
@@ -117,6 +118,8 @@ def merge(shards, into):
     from ingest.store.runs import check_writable
     from ingest.store.shards import merge_shards
 
+    if any(Path(shard).resolve() == Path(into).resolve() for shard in shards):
+        raise click.BadParameter("a shard can't be merged into itself", param_hint="--into")
     try:  # a target that can't be written is the user's error, told before any shard is read
         check_writable(into)
     except ValueError as exc:

@@ -65,6 +65,8 @@ def parse_seeds(values: list[str], plugins: Plugins) -> Seeds:
     seeds = Seeds(sources=list(values))
     for value in values:
         if value.startswith(("http://", "https://")):
+            if not _is_web_url(value):
+                raise SeedError(f"{value!r} is not a URL a crawl can fetch: no host, or a bad port")
             seeds.add_url(value)
         elif plugins.outlet_named(value):
             _add_outlet(seeds, plugins, value)
@@ -128,5 +130,11 @@ def _check_file(path: Path, data: dict) -> None:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
+    """http or https, with a host, and a port if any that is one ("http://[::1", ":99999"
+    and "http://" are not)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError past 65535)
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
