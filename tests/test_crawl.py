@@ -331,8 +331,28 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
         (["--max-depth", "-1"], "'--max-depth': -1 is not in the range x>=0."),
         (["--workers", "-1"], "'--workers': -1 is not in the range 0<=x<=256."),
         (["--workers", "1000000"], "'--workers': 1000000 is not in the range 0<=x<=256."),
+        (["-s", "DOWNLOAD_TIMEOUT=-1"], "-s: DOWNLOAD_TIMEOUT takes a number from 0, got '-1'"),
+        (
+            ["-s", "INGEST_MAX_HTML_BYTES=-1"],
+            "-s: INGEST_MAX_HTML_BYTES takes a number from 0, got '-1'",
+        ),
+        (
+            ["--warc", "/proc/nope"],
+            "--warc: can't write WARC files into /proc/nope: No such file or directory",
+        ),
     ],
-    ids=["number", "flag", "mapping", "max-pages", "max-depth", "workers", "workers-huge"],
+    ids=[
+        "number",
+        "flag",
+        "mapping",
+        "max-pages",
+        "max-depth",
+        "workers",
+        "workers-huge",
+        "negative-scrapy",
+        "negative-ingest",
+        "warc-folder",
+    ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):
     db = tmp_path / "x.db"

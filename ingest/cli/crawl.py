@@ -77,7 +77,15 @@ def _crawl_and_report(
         except sqlite3.Error as exc:
             message = f"{path}: not an ingest database ({exc})"
             raise click.BadParameter(message, param_hint="--known") from None
-    try:  # a --db that can't be written is the user's error, told before anything starts
+    if folder := settings.get("INGEST_WARC_DIR"):  # one that can't be written: the user's error
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                raise PermissionError(f"{folder} is not writable")
+        except OSError as exc:
+            message = f"can't write WARC files into {folder}: {exc.strerror or exc}"
+            raise click.BadParameter(message, param_hint="--warc") from None
+    try:  # and so is a --db, told before anything starts
         check_writable(settings.get("INGEST_DB"))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc

@@ -29,6 +29,19 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
+#: Scrapy's settings that count, size or time something, where a negative value is a slip
+#: (DOWNLOAD_TIMEOUT=-1 failed an assertion deep in Scrapy). ingest's own are told by their
+#: defaults: one that may be negative has a negative default.
+NOT_NEGATIVE = frozenset(
+    """
+    CONCURRENT_REQUESTS CONCURRENT_REQUESTS_PER_DOMAIN CONCURRENT_REQUESTS_PER_IP DOWNLOAD_DELAY
+    DOWNLOAD_TIMEOUT DOWNLOAD_MAXSIZE DOWNLOAD_WARNSIZE DEPTH_LIMIT RETRY_TIMES REDIRECT_MAX_TIMES
+    CLOSESPIDER_TIMEOUT CLOSESPIDER_ITEMCOUNT CLOSESPIDER_PAGECOUNT CLOSESPIDER_ERRORCOUNT
+    AUTOTHROTTLE_START_DELAY AUTOTHROTTLE_MAX_DELAY AUTOTHROTTLE_TARGET_CONCURRENCY
+    """.split()
+)
+
+
 def _check_type(name: str, value: str) -> None:
     """A value Scrapy or ingest reads as a number, a flag or a mapping must be one:
     ``-s CONCURRENT_REQUESTS=abc`` is told now, not as a traceback once the crawl runs.
@@ -47,6 +60,9 @@ def _check_type(name: str, value: str) -> None:
         read(Settings({name: value}), name)  # a mapping is parsed as it is set
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} takes {wanted}, got {value!r}") from exc
+    counts = name in NOT_NEGATIVE or (name.startswith("INGEST_") and default >= 0)
+    if wanted == "a number" and counts and float(value) < 0:
+        raise ValueError(f"{name} takes a number from 0, got {value!r}")
 
 
 @lru_cache(maxsize=1)
