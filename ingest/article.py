@@ -11,7 +11,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -230,6 +230,8 @@ class Article:
         ``None`` for the text, a string for the authors, a lone surrogate no database can
         store), else None."""
         kind, value = _FIELD_KINDS[name], getattr(self, name)
+        if name in DATE_FIELDS:
+            return None if value is None or _iso_date(value) else "an ISO 8601 date or None"
         if kind == "str":
             fits = _text(value)
         elif kind == "str | None":
@@ -252,6 +254,20 @@ class Article:
 
 #: Each field's type as written above: what ``misfit`` checks a plugin left there.
 _FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
+
+
+#: Fields a date goes in: searched, grouped and compared as ISO 8601 text.
+DATE_FIELDS = frozenset({"published", "published_day", "modified"})
+
+
+def _iso_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(value: Any) -> bool:

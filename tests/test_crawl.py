@@ -138,7 +138,7 @@ def test_a_plugins_odd_value_is_undone_and_recorded_as_its_error(tmp_path, write
         ("6", "normalize", "sloppy", "bad_value"),
     ]
     assert found[0][4].startswith("normalize_article set published to set {")
-    assert found[0][4].endswith(", not str | None (of UTF-8 text): change undone")
+    assert found[0][4].endswith(", not an ISO 8601 date or None: change undone")
     assert found[1][4] == (
         "normalize_article set title to str 'Headline number 6\\ud800', "
         "not str (of UTF-8 text): change undone"

@@ -102,9 +102,11 @@ def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
             article.authors = "Jane Doe"  # a string where a list goes
             article.tags = ["news", None]
             article.title = article.title + "!"  # fine: kept
+            article.published = "not a date at all"
 
     outcome = process_page(plugins_with(Sloppy()), "http://test.example/a", HTML)
     assert outcome.article["authors"] == [] and outcome.article["tags"] == []
+    assert outcome.article["published"] is None  # as the page had it: no date
     assert outcome.article["title"] == "Budget passes!"
     assert outcome.article["provenance"]["title"] == "Sloppy"
     assert "authors" not in outcome.article["provenance"]
@@ -113,6 +115,11 @@ def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
             "clean", "Sloppy", "bad_value",
             "clean_article set authors to str 'Jane Doe', not list[str] (of UTF-8 text): "
             "change undone",
+        ),
+        (
+            "clean", "Sloppy", "bad_value",
+            "clean_article set published to str 'not a date at all', not an ISO 8601 date or "
+            "None: change undone",
         ),
         (
             "clean", "Sloppy", "bad_value",
