@@ -48,9 +48,13 @@ ENDINGS = {  # path -> (state, reason)
     "/news/2024/03/refreshed": ("fetched", "article"),
     "/r-404": ("failed", "http_404"),
     "/gone-too": ("failed", "http_404"),
+    # a feed naming another site's page: met, and not reached
+    "/feed.xml": ("fetched", "feed"),
+    "http://elsewhere.example/listed": ("offsite", "listed_offsite"),
 }
 #: Reached only through a redirect: not listed on the home page.
 TARGETS = ("/", "/loop2", "/news/2024/03/moved", "/news/2024/03/refreshed", "/gone-too")
+TARGETS += ("http://elsewhere.example/listed",)
 
 
 def site_pages() -> dict:
@@ -61,6 +65,11 @@ def site_pages() -> dict:
         "/": index_page([p for p in ENDINGS if p not in TARGETS]),
         "/r-ok": redirect("/news/2024/03/moved", 301),
         "/r-404": redirect("/gone-too"),
+        "/feed.xml": Resource(
+            "<?xml version='1.0'?><rss version='2.0'><channel><item>"
+            "<link>http://elsewhere.example/listed</link></item></channel></rss>",
+            "application/rss+xml",
+        ),
         "/news/2024/03/moved": article_page("Moved", story(3)),
         "/refresh": '<html><head><meta http-equiv="refresh" content="0; url=/news/2024/03/'
         'refreshed"></head><body></body></html>',

@@ -106,7 +106,13 @@ class Planner:
             reason = "changed"
         else:
             if not self.on_site(url):
-                return None
+                if not found_via.startswith(("feed ", "sitemap ")):
+                    return None  # a page's links off the sites are not the crawl's to meet
+                # but what a listing names is: a feed of another site's links says so
+                self._seen.add(url)
+                return self._decide(
+                    record, "offsite", state="offsite", reason="listed_offsite", set_state="offsite"
+                )
             if len(url) > self.url_limit:  # Scrapy would drop it without a word
                 self._seen.add(url)
                 return self._decide(
