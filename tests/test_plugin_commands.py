@@ -242,3 +242,42 @@ def test_the_golden_test_hint_runs_as_printed_outside_the_repository(tmp_path):
         ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=240
     )
     assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+
+
+def test_new_plugin_writes_any_title_as_a_python_literal(tmp_path):
+    """A title with quotes and a backslash was written inside "..." as it came: a module
+    that did not compile, named in ingest.toml, and every command there failed."""
+    title = 'He said "hi" \\'
+    made = run_ingest(
+        "new-plugin", "ok4", "--domain", "x.org", "--title", title, "--dir", "pd",
+        "--fixtures", "fx", cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0
+    module = tmp_path / "pd" / "ok4.py"
+    assert "    title='He said \"hi\" \\\\',\n" in module.read_text()
+    check = [sys.executable, "-m", "ruff", "--config", ROOT / "pyproject.toml"]
+    for args in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        lint = subprocess.run([*check[:3], *args, *check[3:], module], capture_output=True)
+        assert lint.returncode == 0, lint.stdout
+    read = "import sys; sys.path.insert(0, 'pd'); import ok4; print(ok4.OK4.title, ok4.__doc__)"
+    shown = subprocess.run([sys.executable, "-c", read], cwd=tmp_path, capture_output=True)
+    assert shown.stdout.decode().startswith(f"{title} {title} (x.org): an outlet plugin.\n")
+    assert "ok4 v1" in run_ingest("plugins", cwd=tmp_path).stdout  # ingest.toml names pd
+
+
+def test_new_plugin_refuses_folders_it_cannot_write_before_writing_anything(tmp_path):
+    (tmp_path / "file").write_text("")
+    cases = [
+        (["--dir", "/proc/nope"], "--dir", "can't make /proc/nope: No such file or directory"),
+        (["--fixtures", "/dev/null"], "--fixtures", "/dev/null is not a folder"),
+        (["--dir", "file/sub"], "--dir", "file is not a folder"),
+        (["--language", "zz-not-a-lang"], "--language",
+         "'zz-not-a-lang' is not a language code (en, de, pt-BR...)"),
+    ]  # fmt: skip
+    for args, hint, message in cases:
+        result = run_ingest(
+            "new-plugin", "ok6", "--domain", "x.org", *args, cwd=tmp_path, check=False
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.endswith(f"\n\nError: Invalid value for {hint}: {message}\n")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # nothing written
