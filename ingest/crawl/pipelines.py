@@ -24,7 +24,7 @@ from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.stopping import run_status, stop_crawl
-from ingest.extract.process import BUG, Outcome, error_record
+from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
@@ -86,8 +86,8 @@ class IngestPipeline:
         self.crawler.signals.connect(self.item_error, signal=signals.item_error)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
-        for error in plugins.load_errors:
-            self.store.add_error(None, _load_error(error), self.crawl_id)
+        for error in plugin_records(plugins.load_errors):
+            self.store.add_error(None, error, self.crawl_id)
 
     def _resume_chain(self, crawl_id: int | None) -> list[int]:
         """The interrupted run and, if it was itself a resumption, the runs before it."""
@@ -363,9 +363,3 @@ def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
         if spider is not None and hasattr(spider, option):
             record[option] = getattr(spider, option)
     return json.loads(json.dumps(record, default=str))
-
-
-def _load_error(error: Any) -> dict[str, Any]:
-    return error_record(
-        "load", error.error, error.message, plugin=error.plugin, traceback=error.traceback
-    )

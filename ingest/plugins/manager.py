@@ -87,6 +87,8 @@ def project_dirs(folder: Path) -> list[Path]:
 #: What a plugin's code may raise without taking more than its page: a sys.exit() or exit()
 #: too (it ended the worker, and the crawl waited on it forever); Ctrl-C is not caught.
 PLUGIN_FAULTS = (Exception, SystemExit)
+#: The kind of a load error for an outlet that can't be used (a bad pattern or selector).
+BAD_OUTLET = "bad_outlet"
 
 
 @dataclass
@@ -115,12 +117,31 @@ class Plugins:
         for impl in reversed(self.pm.hook.register_outlets.get_hookimpls()):
 
             def register(outlet: Outlet, _name: str = impl.plugin_name) -> None:
-                self.outlets.append(replace(outlet, plugin=outlet.plugin or _name))
+                self._add_outlet(outlet, _name)
 
             try:
                 impl.function(register=register)
             except PLUGIN_FAULTS as exc:
                 self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
+
+    def _add_outlet(self, outlet: Outlet, plugin: str) -> None:
+        """Keep a registered outlet, checked once: one that would fail on every page, or
+        whose name another outlet holds, is the plugin's load error and is not used."""
+        if not isinstance(outlet, Outlet):
+            problem = f"register() takes an Outlet, not {type(outlet).__name__}"
+        elif problem := outlet.problem():
+            problem = f"outlet {outlet.name!r} not used: {problem}"
+        elif holder := self.outlet_named(outlet.name):
+            if holder.plugin != (outlet.plugin or plugin):
+                problem = f"outlet {outlet.name!r} not used: plugin {holder.plugin} declares it"
+            elif any(o.name == outlet.name and o.version == outlet.version for o in self.outlets):
+                problem = f"outlet {outlet.name!r} v{outlet.version} not used: declared twice"
+        if problem:
+            self.load_errors.append(
+                PluginError("register_outlets", plugin, BAD_OUTLET, problem, traceback="")
+            )
+        else:
+            self.outlets.append(replace(outlet, plugin=outlet.plugin or plugin))
 
     def outlet_for(self, url: str, when: date | None = None) -> Outlet | None:
         """The outlet owning the URL, in the version valid on ``when`` (default today)."""
