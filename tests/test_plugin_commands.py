@@ -281,3 +281,44 @@ def test_new_plugin_refuses_folders_it_cannot_write_before_writing_anything(tmp_
         assert result.returncode == 2, result.stderr
         assert result.stderr.endswith(f"\n\nError: Invalid value for {hint}: {message}\n")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # nothing written
+
+
+FAILING_SETUP = """\
+from ingest import hookimpl
+
+
+@hookimpl
+def prepare_database(db):
+    db.execute("create index if not exists by_word_count on nope (word_count)")
+"""
+
+
+def test_a_prepare_database_that_raises_stops_the_command_in_one_line(tmp_path, write_plugin):
+    """It was ~140 lines of Scrapy tracebacks and no crawls row, or a raw traceback."""
+    from test_archive import build_warc
+
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        url = site.url + "/news/2024/03/budget"
+        run_ingest("crawl", url, "--db", str(db), "--no-follow", *FAST, cwd=tmp_path)
+        folder = write_plugin("indexer", FAILING_SETUP)
+        said = (
+            f"Error: plugin indexer ({folder / 'indexer.py'}) failed in prepare_database: "
+            "OperationalError: no such table: main.nope\n"
+        )
+        crawl = run_ingest(
+            "crawl", url, "--db", str(db), "--no-follow", "--plugins-dir", str(folder), *FAST,
+            cwd=tmp_path, check=False,
+        )  # fmt: skip
+        assert (crawl.returncode, crawl.stderr) == (1, said)
+        assert site.hits.count("/news/2024/03/budget") == 1  # the first crawl's: none since
+    warc = build_warc(
+        tmp_path / "a.warc.gz",
+        [{"url": url, "body": article_page("Other", story(2)).encode(), "date": "2024-05-01"}],
+    )
+    for args in (("reextract",), ("import-warc", str(warc))):
+        done = run_ingest(
+            *args, "--db", str(db), "--plugins-dir", str(folder), cwd=tmp_path, check=False
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (1, "", said)
+    assert rows(db, "select id, command from crawls") == [(1, "crawl news")]

@@ -62,8 +62,8 @@ def _crawl_and_report(
             raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
     try:  # a bad seed is the user's error, told before anything starts
-        config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
-        parsed = parse_seeds(seeds, plugins_for(config))
+        plugins = plugins_for(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
+        parsed = parse_seeds(seeds, plugins)
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
@@ -78,7 +78,7 @@ def _crawl_and_report(
             message = f"{path}: not an ingest database ({exc})"
             raise click.BadParameter(message, param_hint="--known") from None
     try:  # a --db that can't be written is the user's error, told before anything starts
-        check_writable(settings.get("INGEST_DB"))
+        check_writable(settings.get("INGEST_DB"), plugins)  # and a plugin that can't set it up
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc
     try:

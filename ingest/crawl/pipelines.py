@@ -25,6 +25,7 @@ from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.stopping import run_status, stop_crawl
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
+from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
@@ -45,6 +46,7 @@ class IngestPipeline:
         self.stats = crawler.stats
         self.refused = False  # the database refused a write: nothing more goes in
         self.crawl_id: int | None = None
+        self.store: Store | None = None
         self._leases: list[str] = []  # shared-queue requests stored since the last commit
 
     @classmethod
@@ -55,13 +57,18 @@ class IngestPipeline:
         settings = self.crawler.settings
         plugins = load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
         self.path = settings.get("INGEST_DB")
-        self.store = Store(
-            self.path,
-            plugins,
-            batch_size=settings.getint("INGEST_BATCH_SIZE"),
-            near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
-            max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
-        )
+        try:
+            self.store = Store(
+                self.path,
+                plugins,
+                batch_size=settings.getint("INGEST_BATCH_SIZE"),
+                near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
+                max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
+            )
+        except PluginLoadError as exc:  # a prepare_database that raised: nothing to write in
+            self.refused = True
+            stop_crawl(self.crawler, "plugin_error", str(exc))
+            return
         spider = self.crawler.spider
         command = settings.get("INGEST_COMMAND") or f"crawl {spider.name}"
         resumed = self.store.interrupted_crawl(command) if getattr(spider, "resume", 0) else None
@@ -308,7 +315,8 @@ class IngestPipeline:
 
     def close_spider(self) -> None:
         if self.crawl_id is None:
-            self.store.db.close()
+            if self.store is not None:  # else it never opened
+                self.store.db.close()
         elif not self.refused:
             try:
                 self.store.flush()

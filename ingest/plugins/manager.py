@@ -205,6 +205,18 @@ class Plugins:
                 article.plugins.append(impl.plugin_name)
         return errors
 
+    def call_setup(self, hook: str, **kwargs: Any) -> None:
+        """Call a hook that sets something up (``prepare_database``): a plugin that raises
+        stops the command before it starts, as one that fails to import, in one line."""
+        for impl in self._impls(hook):
+            try:
+                impl.function(*[kwargs[a] for a in impl.argnames])
+            except PLUGIN_FAULTS as exc:
+                raise PluginLoadError(
+                    f"plugin {impl.plugin_name} ({_where(impl.plugin)}) failed in {hook}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
         # pluggy calls implementations last-registered first, trylast at the end.
         return list(reversed(getattr(self.pm.hook, hook).get_hookimpls()))
