@@ -1,5 +1,6 @@
 """The plugin manager: discovery, restriction, ordering, errors and outlet versions."""
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -393,3 +394,24 @@ def test_a_crawl_and_a_reextract_say_once_which_outlet_is_not_used_and_go_on(
     assert rows(db, "select crawl_id, stage, kind, plugin, url from errors") == [
         (run, "load", "bad_outlet", "bad_rules", None) for run in (1, 1, 2, 2)
     ]
+
+
+def test_a_plugin_folder_that_does_not_exist_is_an_error_not_a_crawl_without_its_rules(
+    tmp_path,
+):
+    missing = tmp_path / "nonexistent"
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        crawl = ["crawl", site.url + "/news/2024/03/budget", "--db", str(db), *FAST]
+        given = run_ingest(*crawl, "--plugins-dir", str(missing), cwd=tmp_path, check=False)
+        assert given.returncode == 2
+        assert given.stderr.endswith(
+            f"Error: Invalid value for '--plugins-dir': Directory '{missing}' does not exist.\n"
+        )
+        for name in ("INGEST_PLUGINS_DIR", "INGEST_PLUGINS_DIRS"):
+            env = {name: f"{tmp_path}{os.pathsep}{missing}"}
+            told = run_ingest(*crawl, cwd=tmp_path, env=env, check=False)
+            assert (told.returncode, told.stderr) == (
+                1, f"Error: {name} names {missing}, which is not a folder\n"
+            )  # fmt: skip
+        assert site.hits == [] and not db.exists()

@@ -34,7 +34,7 @@ _told: set[str] = set()
 PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
     multiple=True,
-    type=click.Path(file_okay=False),
+    type=click.Path(exists=True, file_okay=False),
     help="Another folder of outlet plugins (repeatable).",
 )
 
