@@ -21,14 +21,16 @@ def run_ingest(
     check: bool = True,
     env: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run the real `ingest` command in a fresh process, as a user would."""
+    """Run the real `ingest` command in a fresh process, as a user would: this checkout's,
+    from any folder, whichever one the environment has installed."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     result = subprocess.run(
         [sys.executable, "-m", "ingest", *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        env={**os.environ, "COLUMNS": "200", "PYTHONPATH": path, **(env or {})},
     )
     if check and result.returncode != 0:
         raise AssertionError(

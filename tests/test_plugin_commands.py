@@ -242,3 +242,83 @@ def test_the_golden_test_hint_runs_as_printed_outside_the_repository(tmp_path):
         ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=240
     )
     assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+
+
+def test_new_plugin_writes_any_title_as_a_python_literal(tmp_path):
+    """A title with quotes and a backslash was written inside "..." as it came: a module
+    that did not compile, named in ingest.toml, and every command there failed."""
+    title = 'He said "hi" \\'
+    made = run_ingest(
+        "new-plugin", "ok4", "--domain", "x.org", "--title", title, "--dir", "pd",
+        "--fixtures", "fx", cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0
+    module = tmp_path / "pd" / "ok4.py"
+    assert "    title='He said \"hi\" \\\\',\n" in module.read_text()
+    check = [sys.executable, "-m", "ruff", "--config", ROOT / "pyproject.toml"]
+    for args in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        lint = subprocess.run([*check[:3], *args, *check[3:], module], capture_output=True)
+        assert lint.returncode == 0, lint.stdout
+    read = "import sys; sys.path.insert(0, 'pd'); import ok4; print(ok4.OK4.title, ok4.__doc__)"
+    shown = subprocess.run([sys.executable, "-c", read], cwd=tmp_path, capture_output=True)
+    assert shown.stdout.decode().startswith(f"{title} {title} (x.org): an outlet plugin.\n")
+    assert "ok4 v1" in run_ingest("plugins", cwd=tmp_path).stdout  # ingest.toml names pd
+
+
+def test_new_plugin_refuses_folders_it_cannot_write_before_writing_anything(tmp_path):
+    (tmp_path / "file").write_text("")
+    cases = [
+        (["--dir", "/proc/nope"], "--dir", "can't make /proc/nope: No such file or directory"),
+        (["--fixtures", "/dev/null"], "--fixtures", "/dev/null is not a folder"),
+        (["--dir", "file/sub"], "--dir", "file is not a folder"),
+        (["--language", "zz-not-a-lang"], "--language",
+         "'zz-not-a-lang' is not a language code (en, de, pt-BR...)"),
+    ]  # fmt: skip
+    for args, hint, message in cases:
+        result = run_ingest(
+            "new-plugin", "ok6", "--domain", "x.org", *args, cwd=tmp_path, check=False
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.endswith(f"\n\nError: Invalid value for {hint}: {message}\n")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # nothing written
+
+
+FAILING_SETUP = """\
+from ingest import hookimpl
+
+
+@hookimpl
+def prepare_database(db):
+    db.execute("create index if not exists by_word_count on nope (word_count)")
+"""
+
+
+def test_a_prepare_database_that_raises_stops_the_command_in_one_line(tmp_path, write_plugin):
+    """It was ~140 lines of Scrapy tracebacks and no crawls row, or a raw traceback."""
+    from test_archive import build_warc
+
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        url = site.url + "/news/2024/03/budget"
+        run_ingest("crawl", url, "--db", str(db), "--no-follow", *FAST, cwd=tmp_path)
+        folder = write_plugin("indexer", FAILING_SETUP)
+        said = (
+            f"Error: plugin indexer ({folder / 'indexer.py'}) failed in prepare_database: "
+            "OperationalError: no such table: main.nope\n"
+        )
+        crawl = run_ingest(
+            "crawl", url, "--db", str(db), "--no-follow", "--plugins-dir", str(folder), *FAST,
+            cwd=tmp_path, check=False,
+        )  # fmt: skip
+        assert (crawl.returncode, crawl.stderr) == (1, said)
+        assert site.hits.count("/news/2024/03/budget") == 1  # the first crawl's: none since
+    warc = build_warc(
+        tmp_path / "a.warc.gz",
+        [{"url": url, "body": article_page("Other", story(2)).encode(), "date": "2024-05-01"}],
+    )
+    for args in (("reextract",), ("import-warc", str(warc))):
+        done = run_ingest(
+            *args, "--db", str(db), "--plugins-dir", str(folder), cwd=tmp_path, check=False
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (1, "", said)
+    assert rows(db, "select id, command from crawls") == [(1, "crawl news")]

@@ -1,5 +1,6 @@
 """The plugin manager: discovery, restriction, ordering, errors and outlet versions."""
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,8 @@ from ingest.extract.process import process_page
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, build_manager
 
-from conftest import ROOT, run_ingest
+from conftest import FAST, ROOT, rows, run_ingest
+from sites import LocalSite, article_page, story
 
 HTML = """<html lang="en"><head><title>Budget passes | Test Daily</title>
 <meta property="og:type" content="article"></head><body><article><h1>Budget passes</h1>
@@ -316,3 +318,107 @@ def test_the_plural_environment_variable_is_read_too(tmp_path, monkeypatch):
     monkeypatch.delenv("INGEST_PLUGINS_DIR", raising=False)
     monkeypatch.setenv("INGEST_PLUGINS_DIRS", str(tmp_path))
     assert str(tmp_path.resolve()) in PluginConfig.default().dirs
+
+
+def test_an_outlet_that_would_fail_on_every_page_is_a_load_error_and_not_used():
+    """A pattern or selector that does not compile failed on every page, or stopped the
+    crawl at its start; a string of domains or an empty name was silently useless."""
+
+    class Declares:
+        @hookimpl
+        def register_outlets(self, register):
+            register(Outlet(name="dated", domains=["a.example"], articles=r"/news/(\d{4"))
+            for field in ("body", "paragraphs", "headline", "byline"):
+                register(Outlet(name=field, domains=["a.example"], **{field: "div["}))
+            register(Outlet(name="dropper", domains=["a.example"], drop=["aside", "p >"]))
+            register(Outlet(name="stringy", domains="a.example"))
+            register(Outlet(name="", domains=["a.example"]))
+            register(Outlet(name="good", domains=["a.example"], body="article > p"))
+            register(Outlet(name="good", domains=["b.example"]))
+            register(Outlet(name="guardian", domains=["theguardian.com"]))
+
+    plugins = plugins_with(Declares())
+    assert [o.name for o in plugins.outlets] == ["good", "guardian"]
+    selector = "is not a CSS selector ('div[': Expected ident or '*', got <EOF at 4>)"
+    assert [(e.hook, e.plugin, e.error, e.message) for e in plugins.load_errors] == [
+        ("register_outlets", "Declares", "bad_outlet", message)
+        for message in [
+            "outlet 'dated' not used: articles is not a regular expression: missing ), "
+            "unterminated subpattern at position 6",
+            *[f"outlet '{f}' not used: {f} {selector}"
+              for f in ("body", "paragraphs", "headline", "byline")],
+            "outlet 'dropper' not used: drop is not a CSS selector ('p >': Expected selector, "
+            "got <EOF at 3>)",
+            "outlet 'stringy' not used: domains must be a list of strings, not 'a.example'",
+            "outlet '' not used: name must be a non-empty string, not ''",
+            "outlet 'good' v1 not used: declared twice",
+        ]
+    ]  # fmt: skip
+
+    class Other:  # registered last: its outlets are collected first, as a folder's are
+        @hookimpl
+        def register_outlets(self, register):
+            register(Outlet(name="guardian", domains=["theguardian.com"], version="mine"))
+
+    plugins = Plugins(build_manager(PluginConfig(), [Other()]))
+    assert [o.version for o in plugins.outlets if o.name == "guardian"] == ["mine"]
+    assert [(e.plugin, e.message) for e in plugins.load_errors] == [
+        ("guardian", "outlet 'guardian' not used: plugin Other declares it")
+    ]
+
+
+BAD_RULES = """\
+from ingest import Outlet, hookimpl
+
+
+@hookimpl
+def register_outlets(register):
+    register(Outlet(name="dated", domains=["127.0.0.1"], articles=r"/news/(\\d{4"))
+    register(Outlet(name="boxed", domains=["127.0.0.1"], body="div.story["))
+"""
+
+
+def test_a_crawl_and_a_reextract_say_once_which_outlet_is_not_used_and_go_on(
+    tmp_path, write_plugin
+):
+    folder = write_plugin("bad_rules", BAD_RULES)
+    db = tmp_path / "news.db"
+    told = (
+        "error: plugin bad_rules: outlet 'dated' not used: articles is not a regular "
+        "expression: missing ), unterminated subpattern at position 6\n"
+        "error: plugin bad_rules: outlet 'boxed' not used: body is not a CSS selector "
+        "('div.story[': Expected ident or '*', got <EOF at 10>)\n"
+    )
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        crawl = run_ingest(
+            "crawl", site.url + "/news/2024/03/budget", "--db", str(db), "--no-follow",
+            "--plugins-dir", str(folder), *FAST, cwd=tmp_path,
+        )  # fmt: skip
+    assert crawl.stderr == told
+    again = run_ingest("reextract", "--db", str(db), "--plugins-dir", str(folder), cwd=tmp_path)
+    assert again.stderr == told
+    assert rows(db, "select title, outlet from articles") == [("Budget passes", None)]
+    assert rows(db, "select crawl_id, stage, kind, plugin, url from errors") == [
+        (run, "load", "bad_outlet", "bad_rules", None) for run in (1, 1, 2, 2)
+    ]
+
+
+def test_a_plugin_folder_that_does_not_exist_is_an_error_not_a_crawl_without_its_rules(
+    tmp_path,
+):
+    missing = tmp_path / "nonexistent"
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        crawl = ["crawl", site.url + "/news/2024/03/budget", "--db", str(db), *FAST]
+        given = run_ingest(*crawl, "--plugins-dir", str(missing), cwd=tmp_path, check=False)
+        assert given.returncode == 2
+        assert given.stderr.endswith(
+            f"Error: Invalid value for '--plugins-dir': Directory '{missing}' does not exist.\n"
+        )
+        for name in ("INGEST_PLUGINS_DIR", "INGEST_PLUGINS_DIRS"):
+            env = {name: f"{tmp_path}{os.pathsep}{missing}"}
+            told = run_ingest(*crawl, cwd=tmp_path, env=env, check=False)
+            assert (told.returncode, told.stderr) == (
+                1, f"Error: {name} names {missing}, which is not a folder\n"
+            )  # fmt: skip
+        assert site.hits == [] and not db.exists()

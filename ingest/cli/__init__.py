@@ -40,7 +40,7 @@ WORKERS_OPTION = click.option(
 PLUGINS_DIR_OPTION = click.option(
     "--plugins-dir",
     multiple=True,
-    type=click.Path(file_okay=False),
+    type=click.Path(exists=True, file_okay=False),
     help="Another folder of outlet plugins (repeatable).",
 )
 
@@ -73,14 +73,19 @@ DB_OPTION = click.option(
 
 
 def plugins_for(config: PluginConfig) -> Plugins:
-    """The plugins for ``config``, with their notices told once on stderr."""
-    from ingest.plugins.manager import load_plugins
+    """The plugins for ``config``, with their notices and load errors told once on stderr
+    (a crawl also records the errors in its ``errors`` table)."""
+    from ingest.plugins.manager import BAD_OUTLET, load_plugins
 
     plugins = load_plugins(config)
-    for notice in plugins.notices:
-        if notice not in _told:
-            _told.add(notice)
-            click.echo(f"notice: {notice}", err=True)
+    lines = [f"notice: {notice}" for notice in plugins.notices]
+    for error in plugins.load_errors:
+        raised = f"{error.hook} raised {error.error}: " if error.error != BAD_OUTLET else ""
+        lines.append(f"error: plugin {error.plugin}: {raised}{error.message}")
+    for line in lines:
+        if line not in _told:
+            _told.add(line)
+            click.echo(line, err=True)
     return plugins
 
 

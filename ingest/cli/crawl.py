@@ -62,8 +62,8 @@ def _crawl_and_report(
             raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)
     try:  # a bad seed is the user's error, told before anything starts
-        config = PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS"))
-        parsed = parse_seeds(seeds, plugins_for(config))
+        plugins = plugins_for(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
+        parsed = parse_seeds(seeds, plugins)
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
@@ -86,7 +86,7 @@ def _crawl_and_report(
             message = f"can't write WARC files into {folder}: {exc.strerror or exc}"
             raise click.BadParameter(message, param_hint="--warc") from None
     try:  # and so is a --db, told before anything starts
-        check_writable(settings.get("INGEST_DB"))
+        check_writable(settings.get("INGEST_DB"), plugins)  # and a plugin that can't set it up
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc
     try:

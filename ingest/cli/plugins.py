@@ -34,6 +34,8 @@ DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-
 #: Seconds to wait for a page fetched for a fixture (one request, no retries).
 FETCH_TIMEOUT = 30
 FIXTURE_NAME_RE = re.compile(r"[\w.-]+")
+#: A language code: ISO 639-1 (or -3) letters, and a region or script if any (pt-BR).
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}|[A-Z][a-z]{3}))?")
 
 
 @click.command(name="plugins")
@@ -58,7 +60,7 @@ def list_plugins(plugins_dir):
 # -- ingest new-plugin -------------------------------------------------------
 
 PLUGIN_TEMPLATE = '''\
-"""{title} ({domain}): an outlet plugin.
+"""{doc_title} ({domain}): an outlet plugin.
 
 It declares the outlet: its domain, where a crawl of it starts, which of its URLs are
 articles. What the generic path gets wrong on this site (a missed container, blocks or
@@ -69,13 +71,13 @@ fields or a hook: docs/plugins.md shows how, with tests/fixtures/{module}/ to pr
 from ingest import Outlet, hookimpl
 
 {constant} = Outlet(
-    name="{name}",
-    title="{title}",
-    domains=["{domain}"],
-    language="{language}",
+    name={name},
+    title={title},
+    domains=[{domain_literal}],
+    language={language},
     # Where a crawl starts: the home page, then the RSS or Atom feeds and sitemaps that
     # the site's robots.txt and its pages' <link rel="alternate"> name.
-    seeds=["{home}"],
+    seeds=[{home}],
     feeds=[],
     sitemaps=[],
     # A regular expression found in the URL of every article and of nothing else, e.g.
@@ -125,9 +127,20 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     host = _host(domain)
     if not DOMAIN_RE.fullmatch(host) or "." not in host and host != "localhost":
         raise click.BadParameter(f"{domain!r} is not a domain name", param_hint="--domain")
+    if not LANGUAGE_RE.fullmatch(language):
+        raise click.BadParameter(
+            f"{language!r} is not a language code (en, de, pt-BR...)", param_hint="--language"
+        )
     bare = host.removeprefix("www.")
     outlet_name = name.replace("_", "-")
     path = Path(folder) / f"{name}.py"
+    pages = Path(fixtures) / name
+    named = {str(d.resolve()) for d in project_dirs(Path.cwd())} | set(PluginConfig.default().dirs)
+    register = str(Path(folder).resolve()) not in named  # to be named in ingest.toml
+    _check_folder(Path(folder), "--dir")  # nothing is written unless all of it can be
+    _check_folder(pages, "--fixtures")
+    if register and not os.access(PROJECT_FILE if Path(PROJECT_FILE).exists() else ".", os.W_OK):
+        raise click.ClickException(f"{PROJECT_FILE} can't be written here, to name {folder}")
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; --force replaces it")
     plugins = plugins_for(PluginConfig.default())
@@ -138,29 +151,60 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     if known is not None and known.plugin != name:
         raise click.ClickException(f"plugin {known.plugin} already declares {outlet_name!r}")
     title = title or " ".join(w.capitalize() for w in bare.split(".")[0].split("-"))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path.parent, "--dir")
+    _make_folder(pages, "--fixtures")
     path.write_text(
         PLUGIN_TEMPLATE.format(
-            title=title.replace('"', "'"),
+            doc_title=_literal(title, '"')[1:-1],  # escaped as in a string: safe in the docstring
+            title=_literal(title),
             domain=bare,
+            domain_literal=_literal(bare),
             domain_re=bare.replace(".", "\\."),
             module=name,
             constant=name.upper(),
-            name=outlet_name,
-            language=language,
-            home=f"https://{host}/",
+            name=_literal(outlet_name),
+            language=_literal(language),
+            home=_literal(f"https://{host}/"),
         ),
         encoding="utf-8",
     )
-    pages = Path(fixtures) / name
-    pages.mkdir(parents=True, exist_ok=True)
     (pages / ".gitkeep").touch()
     click.echo(f"Wrote {path} (outlet {outlet_name!r} on {bare}) and {pages}/")
-    if str(Path(folder).resolve()) not in PluginConfig.default().dirs:
+    if register:
         _name_in_project_file(Path(folder))
         click.echo(f"Added {folder} to {PROJECT_FILE}: ingest loads its plugins when run here")
     click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}")
     click.echo(f"  and {_golden_test(fixtures, name)}")
+
+
+def _literal(text: str, quote: str = "") -> str:
+    """``text`` as a Python string literal, quoted as ruff writes it (double quotes unless
+    single ones escape less): any title is safe in the module, quotes and backslashes
+    escaped, unprintable characters as codes."""
+    quote = quote or ('"' if text.count('"') <= text.count("'") else "'")
+    escaped = (
+        "\\" + c if c in quote + "\\" else c if c.isprintable() else repr(c)[1:-1] for c in text
+    )
+    return quote + "".join(escaped) + quote
+
+
+def _check_folder(path: Path, hint: str) -> None:
+    """A usage error unless the folder ``path`` is one, or can be made: its nearest
+    existing ancestor is a folder ingest may write in (a file or a device is none)."""
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise click.BadParameter(f"{existing} is not a folder", param_hint=hint)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{existing} can't be written", param_hint=hint)
+
+
+def _make_folder(path: Path, hint: str) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # what the check could not foresee (/proc, a full disk)
+        raise click.BadParameter(f"can't make {path}: {exc.strerror}", param_hint=hint) from exc
 
 
 def _name_in_project_file(folder: Path) -> None:

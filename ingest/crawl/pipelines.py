@@ -24,7 +24,8 @@ from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.stopping import run_status, stop_crawl
-from ingest.extract.process import BUG, Outcome, error_record
+from ingest.extract.process import BUG, Outcome, error_record, plugin_records
+from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
@@ -45,6 +46,7 @@ class IngestPipeline:
         self.stats = crawler.stats
         self.refused = False  # the database refused a write: nothing more goes in
         self.crawl_id: int | None = None
+        self.store: Store | None = None
         self._leases: list[str] = []  # shared-queue requests stored since the last commit
 
     @classmethod
@@ -55,13 +57,18 @@ class IngestPipeline:
         settings = self.crawler.settings
         plugins = load_plugins(PluginConfig.default(settings.getlist("INGEST_PLUGINS_DIRS")))
         self.path = settings.get("INGEST_DB")
-        self.store = Store(
-            self.path,
-            plugins,
-            batch_size=settings.getint("INGEST_BATCH_SIZE"),
-            near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
-            max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
-        )
+        try:
+            self.store = Store(
+                self.path,
+                plugins,
+                batch_size=settings.getint("INGEST_BATCH_SIZE"),
+                near_duplicates=settings.getfloat("INGEST_NEAR_DUPLICATES", DEFAULT_THRESHOLD),
+                max_bytes=settings.getint("INGEST_DB_MAX_BYTES", 0),
+            )
+        except PluginLoadError as exc:  # a prepare_database that raised: nothing to write in
+            self.refused = True
+            stop_crawl(self.crawler, "plugin_error", str(exc))
+            return
         spider = self.crawler.spider
         command = settings.get("INGEST_COMMAND") or f"crawl {spider.name}"
         resumed = self.store.interrupted_crawl(command) if getattr(spider, "resume", 0) else None
@@ -86,8 +93,8 @@ class IngestPipeline:
         self.crawler.signals.connect(self.item_error, signal=signals.item_error)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
-        for error in plugins.load_errors:
-            self.store.add_error(None, _load_error(error), self.crawl_id)
+        for error in plugin_records(plugins.load_errors):
+            self.store.add_error(None, error, self.crawl_id)
 
     def _resume_chain(self, crawl_id: int | None) -> list[int]:
         """The interrupted run and, if it was itself a resumption, the runs before it."""
@@ -310,7 +317,8 @@ class IngestPipeline:
 
     def close_spider(self) -> None:
         if self.crawl_id is None:
-            self.store.db.close()
+            if self.store is not None:  # else it never opened
+                self.store.db.close()
         elif not self.refused:
             try:
                 self.store.flush()
@@ -365,9 +373,3 @@ def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
         if spider is not None and hasattr(spider, option):
             record[option] = getattr(spider, option)
     return json.loads(json.dumps(record, default=str))
-
-
-def _load_error(error: Any) -> dict[str, Any]:
-    return error_record(
-        "load", error.error, error.message, plugin=error.plugin, traceback=error.traceback
-    )

@@ -29,6 +29,7 @@ STAGES = {
     "extract_article": "extract",
     "clean_article": "clean",
     "normalize_article": "normalize",
+    "register_outlets": "load",
 }
 
 
@@ -95,7 +96,8 @@ def bug_record(stage: str, exc: BaseException, trace: str) -> dict[str, Any]:
     return error_record(stage, BUG, message[:1000], traceback=trace[-20_000:])
 
 
-def _records(errors: list[PluginError]) -> list[dict[str, Any]]:
+def plugin_records(errors: list[PluginError]) -> list[dict[str, Any]]:
+    """The ``errors`` rows of plugins' errors: on a page, or when plugins load."""
     return [
         error_record(
             STAGES.get(e.hook, e.hook), e.error, e.message, plugin=e.plugin, traceback=e.traceback
@@ -216,12 +218,12 @@ def process_page(
         return outcome
     if classify:
         verdict, _, errors = plugins.call_first("is_article", bool, page=page, outlet=outlet)
-        outcome.errors += _records(errors)
+        outcome.errors += plugin_records(errors)
         if not verdict:
             return outcome
     outcome.is_article = True
     article, by, errors = plugins.call_first("extract_article", Article, page=page, outlet=outlet)
-    outcome.errors += _records(errors)
+    outcome.errors += plugin_records(errors)
     if article is None:
         if not errors:
             outcome.errors.append(error_record("extract", "no_text", "no plugin extracted it"))
@@ -238,7 +240,7 @@ def process_page(
             article.plugins.append(outlet.plugin)  # its data shaped the text, hook or not
     extracted = (article.published, article.published_day)
     for hook in ("clean_article", "normalize_article"):
-        outcome.errors += _records(plugins.call_each(hook, article, page=page, outlet=outlet))
+        outcome.errors += plugin_records(plugins.call_each(hook, article, page=page, outlet=outlet))
     if article.published != extracted[0] and article.published_day == extracted[1]:
         article.published_day = None  # a plugin re-dated the article: the day follows it
     article.published_day = article.published_day or day_of(article.published)

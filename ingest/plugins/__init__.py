@@ -6,4 +6,5 @@ trafilatura or SQLite. A plugin author imports from ``ingest`` itself.
 
 
 class PluginLoadError(Exception):
-    """A plugin could not be imported or registered: one line naming where and why."""
+    """A plugin could not be imported, registered or set up (its ``prepare_database``
+    raised): one line naming where and why."""

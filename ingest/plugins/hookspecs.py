@@ -47,7 +47,8 @@ def register_commands(cli: click.Group) -> None:
 def prepare_database(db: sqlite_utils.Database) -> None:
     """Create extra tables, indexes, views or SQL functions in a database.
 
-    Runs each time ingest opens a database for writing, after its own schema.
+    Runs each time ingest opens a database for writing, after its own schema. One that
+    raises stops the command before it starts, in one line naming the plugin.
     """
 
 

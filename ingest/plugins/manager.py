@@ -60,12 +60,17 @@ class PluginConfig:
         """Folders the user named: options, ``INGEST_PLUGINS_DIR``, then ``./ingest.toml``.
 
         Never a folder merely found in the current directory: running ingest inside a
-        downloaded folder must not run that folder's code.
+        downloaded folder must not run that folder's code. A folder named in an option or
+        the environment that is not one is a PluginLoadError: a crawl without the user's
+        rules is not what was asked.
         """
-        dirs: list[Path] = [Path(d) for d in extra_dirs]
+        named = [("INGEST_PLUGINS_DIRS", str(d)) for d in extra_dirs]
         for name in (DIRS_ENV, DIRS_ENV + "S"):  # the plural too: it is the setting's name
-            dirs += [Path(d) for d in os.environ.get(name, "").split(os.pathsep) if d]
-        dirs += project_dirs(Path.cwd())
+            named += [(name, d) for d in os.environ.get(name, "").split(os.pathsep) if d]
+        for name, folder in named:
+            if not Path(folder).is_dir():
+                raise PluginLoadError(f"{name} names {folder}, which is not a folder")
+        dirs = [Path(folder) for _, folder in named] + project_dirs(Path.cwd())
         unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
         return cls(dirs=tuple(unique))
 
@@ -87,6 +92,8 @@ def project_dirs(folder: Path) -> list[Path]:
 #: What a plugin's code may raise without taking more than its page: a sys.exit() or exit()
 #: too (it ended the worker, and the crawl waited on it forever); Ctrl-C is not caught.
 PLUGIN_FAULTS = (Exception, SystemExit)
+#: The kind of a load error for an outlet that can't be used (a bad pattern or selector).
+BAD_OUTLET = "bad_outlet"
 
 
 @dataclass
@@ -115,12 +122,31 @@ class Plugins:
         for impl in reversed(self.pm.hook.register_outlets.get_hookimpls()):
 
             def register(outlet: Outlet, _name: str = impl.plugin_name) -> None:
-                self.outlets.append(replace(outlet, plugin=outlet.plugin or _name))
+                self._add_outlet(outlet, _name)
 
             try:
                 impl.function(register=register)
             except PLUGIN_FAULTS as exc:
                 self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
+
+    def _add_outlet(self, outlet: Outlet, plugin: str) -> None:
+        """Keep a registered outlet, checked once: one that would fail on every page, or
+        whose name another outlet holds, is the plugin's load error and is not used."""
+        if not isinstance(outlet, Outlet):
+            problem = f"register() takes an Outlet, not {type(outlet).__name__}"
+        elif problem := outlet.problem():
+            problem = f"outlet {outlet.name!r} not used: {problem}"
+        elif holder := self.outlet_named(outlet.name):
+            if holder.plugin != (outlet.plugin or plugin):
+                problem = f"outlet {outlet.name!r} not used: plugin {holder.plugin} declares it"
+            elif any(o.name == outlet.name and o.version == outlet.version for o in self.outlets):
+                problem = f"outlet {outlet.name!r} v{outlet.version} not used: declared twice"
+        if problem:
+            self.load_errors.append(
+                PluginError("register_outlets", plugin, BAD_OUTLET, problem, traceback="")
+            )
+        else:
+            self.outlets.append(replace(outlet, plugin=outlet.plugin or plugin))
 
     def outlet_for(self, url: str, when: date | None = None) -> Outlet | None:
         """The outlet owning the URL, in the version valid on ``when`` (default today)."""
@@ -183,6 +209,18 @@ class Plugins:
             if changed and impl.plugin_name not in article.plugins:
                 article.plugins.append(impl.plugin_name)
         return errors
+
+    def call_setup(self, hook: str, **kwargs: Any) -> None:
+        """Call a hook that sets something up (``prepare_database``): a plugin that raises
+        stops the command before it starts, as one that fails to import, in one line."""
+        for impl in self._impls(hook):
+            try:
+                impl.function(*[kwargs[a] for a in impl.argnames])
+            except PLUGIN_FAULTS as exc:
+                raise PluginLoadError(
+                    f"plugin {impl.plugin_name} ({_where(impl.plugin)}) failed in {hook}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
 
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
         # pluggy calls implementations last-registered first, trylast at the end.

@@ -9,6 +9,13 @@ from functools import cached_property
 
 from ingest.urls import on_sites
 
+#: Fields holding lists of strings (a string there would be read letter by letter).
+LIST_FIELDS = ("domains", "seeds", "feeds", "sitemaps", "drop", "boilerplate")
+#: Fields holding a string or None.
+TEXT_FIELDS = ("title", "version", "language", "articles")
+#: Fields holding a CSS selector or None.
+SELECTOR_FIELDS = ("body", "paragraphs", "headline", "byline")
+
 
 @dataclass(frozen=True, eq=False)
 class Outlet:
@@ -61,6 +68,50 @@ class Outlet:
             or self.drop or self.boilerplate
         )  # fmt: skip
 
+    def problem(self) -> str | None:
+        """What would make the outlet fail on every page, naming the field; None if nothing.
+
+        Checked once, when a plugin registers it: a pattern that is no regular expression,
+        a selector that is no CSS, a string where a list goes, no name.
+        """
+        if not isinstance(self.name, str) or not self.name.strip():
+            return f"name must be a non-empty string, not {self.name!r}"
+        for name in LIST_FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                return f"{name} must be a list of strings, not {value!r:.80}"
+        for name in TEXT_FIELDS + SELECTOR_FIELDS:
+            value = getattr(self, name)
+            if not (value is None or isinstance(value, str)):
+                return f"{name} must be a string, not {value!r:.80}"
+        if not (self.valid_until is None or isinstance(self.valid_until, date)):
+            return f"valid_until must be a date, not {self.valid_until!r:.80}"
+        try:
+            self._articles_re  # noqa: B018 (compiled here, once)
+        except re.error as exc:
+            return f"articles is not a regular expression: {exc}"
+        selectors = [(name, getattr(self, name)) for name in SELECTOR_FIELDS]
+        for name, css in selectors + [("drop", css) for css in self.drop]:
+            if css and (error := _css_error(css, strict=name == "drop")):
+                return f"{name} is not a CSS selector ({css!r:.80}: {error})"
+        return None
+
     @property
     def start_urls(self) -> list[str]:
         return [*self.seeds, *self.feeds, *self.sitemaps]
+
+
+def _css_error(css: str, strict: bool = False) -> str | None:
+    """Why ``css`` is no selector lxml can run, as extraction runs it (``strict``: without
+    lxml's own pseudo-classes, as trafilatura's pruning runs ``drop``); None if it is one."""
+    from cssselect import GenericTranslator, SelectorError
+    from lxml.cssselect import CSSSelector
+
+    try:
+        for translator in ("xml", "html"):
+            CSSSelector(css, translator=translator)
+        if strict:
+            GenericTranslator().css_to_xpath(css)
+    except SelectorError as exc:
+        return str(exc)
+    return None

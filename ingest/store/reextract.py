@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.extract.process import Job
+from ingest.extract.process import Job, plugin_records
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.schema import now
@@ -18,6 +18,8 @@ def reextract_database(
     store = Store(db_path, load_plugins(config))
     try:
         crawl_id = store.start_crawl("reextract", [], {"workers": workers})
+        for error in plugin_records(store.plugins.load_errors):  # as a crawl records them
+            store.add_error(None, error, crawl_id)
         fetched_at: dict[str, str | None] = {}  # pages in flight: the articles' last_seen
         listed = store.listed_dates()
 

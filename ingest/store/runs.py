@@ -14,11 +14,14 @@ import socket
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from ingest.store.schema import now
+
+if TYPE_CHECKING:
+    from ingest.plugins.manager import Plugins
 
 RUNNING, FINISHED, INTERRUPTED, FAILED = "running", "finished", "interrupted", "failed"
 
@@ -182,12 +185,13 @@ def db_path(db: sqlite_utils.Database) -> str:
     return row[0] if row and row[0] else "the database"
 
 
-def check_writable(path: str | Path) -> None:
+def check_writable(path: str | Path, plugins: Plugins | None = None) -> None:
     """Raise ValueError saying why ``path`` can't be a database a crawl writes, if it can't.
 
     Tried for real (opened, its tables made, a write transaction begun and rolled
     back), so a read-only file, a read-only folder or a file that is not SQLite is
-    told before anything is fetched.
+    told before anything is fetched; so is a plugin whose ``prepare_database`` fails
+    on it (PluginLoadError).
     """
     from ingest.store.schema import open_database
 
@@ -197,7 +201,7 @@ def check_writable(path: str | Path) -> None:
     if not target.parent.is_dir():
         raise ValueError(f"the folder {target.parent} does not exist")
     try:
-        db = open_database(target)
+        db = open_database(target, plugins)
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("ROLLBACK")

@@ -341,5 +341,9 @@ def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_ut
     db.execute("PRAGMA busy_timeout=10000")
     create_schema(db)
     if plugins is not None:
-        plugins.pm.hook.prepare_database(db=db)
+        try:
+            plugins.call_setup("prepare_database", db=db)  # PluginLoadError naming the plugin
+        except BaseException:
+            db.close()
+            raise
     return db
