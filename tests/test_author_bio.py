@@ -45,3 +45,11 @@ def test_a_one_word_author_is_not_a_name_to_match():
 def test_a_text_too_short_to_hold_a_story_and_a_bio_stays_whole():
     lines = [*STORY[:2], BIO]
     assert drop_author_bios(lines, ["Jane Doe"]) == lines
+
+
+def test_a_comma_after_the_name_and_a_capital_verb_still_make_a_bio():
+    for bio in ("Jane Doe, writes about science for the Daily.", "Jane Doe Is Our Editor."):
+        assert drop_author_bios([*STORY, bio], ["Jane Doe"]) == STORY
+    # the name must open the line, and a verb must follow it, not another word
+    for line in ("By Jane Doe is the byline", "Jane Doe today is in town."):
+        assert drop_author_bios([*STORY, line], ["Jane Doe"]) == [*STORY, line]
