@@ -16,6 +16,7 @@ class Resource:
     delay: float = 0.0  # seconds to wait before answering: a server that hangs
     headers: dict[str, str] | None = None  # more response headers (Location for a redirect)
     trickle: float = 0.0  # seconds between bytes: a server that never quite finishes
+    cut: int | None = None  # bytes of the body sent before the connection closes: a drop
 
 
 class LocalSite:
@@ -52,7 +53,7 @@ class LocalSite:
                             self.wfile.flush()
                             time.sleep(resource.trickle)
                     else:
-                        self.wfile.write(body)
+                        self.wfile.write(body[: resource.cut])
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

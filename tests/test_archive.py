@@ -6,8 +6,11 @@ CC-NEWS-like tree (listing plus WARC files built here) served from loopback.
 
 import gzip
 import io
+import re
+import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -209,6 +212,147 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     assert done.stderr.strip().splitlines()[-1] == f"Error: 1 files could not be read: {bad}"
     assert rows(db, "select url, kind from errors") == [(str(bad), "bad_warc")]
     assert rows(db, "select title from articles") == [("Story 1",)]
+
+
+def record_starts(data: bytes) -> list[int]:
+    """Where each record of a WARC begins, and where the file ends."""
+    records = ArchiveIterator(io.BytesIO(data))
+    return [records.get_record_offset() for _ in records] + [len(data)]
+
+
+def cut_block(data: bytes, start: int, cut: int, gzipped: bool) -> tuple[int, int]:
+    """Bytes of the block a WARC cut at ``cut`` keeps of the record at ``start``, and its
+    Content-Length."""
+    whole = data[start:]
+    kept = data[start:cut]
+    if gzipped:
+        whole, kept = (zlib.decompressobj(31).decompress(b) for b in (whole, kept))
+    head = whole.index(b"\r\n\r\n") + 4
+    length = int(re.search(rb"Content-Length: (\d+)", whole[:head])[1])
+    return len(kept) - head, length
+
+
+THREE = "http://b.example/news/2024/05/three"
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
+def test_a_cut_off_warc_is_an_error_and_its_complete_file_imports_the_rest(tmp_path, gzipped):
+    """warcio ends quietly where a file is cut: the file was marked done, exit 0."""
+    full = build_warc(tmp_path / "full", ARCHIVE[:3], gzipped).read_bytes()
+    start, end = record_starts(full)[2:4]
+    cut = (start + end) // 2  # inside the third story's block
+    kept, length = cut_block(full, start, cut, gzipped)
+    warc = tmp_path / ("a.warc.gz" if gzipped else "a.warc")
+    warc.write_bytes(full[:cut])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db), check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == f"Error: 1 files could not be read: {warc}"
+    assert rows(db, "select url, stage, kind, message from errors") == [(
+        str(warc), "fetch", "truncated_warc",
+        f"{warc}: cut off after {cut:,} bytes: record 3 ({THREE}) has {kept:,} of its "
+        f"{length:,} bytes",
+    )]  # fmt: skip
+    assert 0 < kept < length
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+    assert rows(db, "select count(*) from pages where url = ?", THREE) == [(0,)]
+    assert rows(db, "select source from warc_files") == []
+
+    warc.write_bytes(full)  # the download finished
+    again = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert again.stderr.strip().splitlines()[-1] == (
+        "3 records: 1 pages imported, 2 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests; 1 files read, 0 done before"
+    )
+    assert rows(db, "select title from articles order by title") == [
+        ("Story 1",), ("Story 2",), ("Story 3",),
+    ]  # fmt: skip
+    assert rows(db, "select source, records from warc_files") == [(str(warc), 3)]
+
+
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        (b"WARC-Target-URI", "cut off after {cut:,} bytes, inside record 3's header"),
+        (b"Content-Type", "cut off after {cut:,} bytes: the {left:,} bytes after record 2 are "
+         "not a whole record"),
+    ],
+    ids=["before-its-uri", "before-its-length"],
+)  # fmt: skip
+def test_a_warc_cut_inside_a_record_header_is_an_error(tmp_path, before, message):
+    """warcio took the first for the end of the file, and raised AttributeError on the other."""
+    full = build_warc(tmp_path / "full", ARCHIVE[:3], gzipped=False).read_bytes()
+    start = record_starts(full)[2]
+    cut = full.index(before, start)
+    warc = tmp_path / "a.warc"
+    warc.write_bytes(full[:cut])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db), check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert rows(db, "select url, stage, kind, message from errors") == [
+        (
+            str(warc),
+            "fetch",
+            "truncated_warc",
+            f"{warc}: " + message.format(cut=cut, left=cut - start),
+        )
+    ]
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+    assert rows(db, "select source from warc_files") == []
+
+
+@pytest.mark.parametrize("where", ["in-a-record", "between-records"])
+def test_a_warc_download_that_drops_is_an_error_and_read_again(tmp_path, where):
+    """The server closes the connection part way; between two records only the response's
+    own Content-Length tells."""
+    full = build_warc(tmp_path / "full.warc.gz", ARCHIVE[:3]).read_bytes()
+    start, end = record_starts(full)[2:4]
+    cut = (start + end) // 2 if where == "in-a-record" else start
+    db = tmp_path / "news.db"
+    with LocalSite({"/a.warc.gz": Resource(full, "application/warc", cut=cut)}) as site:
+        url = f"{site.url}/a.warc.gz"
+        done = run_ingest("import-warc", url, "--db", str(db), check=False)
+        site.resources["/a.warc.gz"] = Resource(full, "application/warc")
+        again = run_ingest("import-warc", url, "--db", str(db))
+    assert done.returncode == 1
+    ended = f"{url}: the transfer ended after {cut:,} of {len(full):,} bytes"
+    if where == "in-a-record":
+        kept, length = cut_block(full, start, cut, gzipped=True)
+        ended += f": record 3 ({THREE}) has {kept:,} of its {length:,} bytes"
+    else:
+        ended += ", after record 2"
+    assert rows(db, "select url, stage, kind, message from errors") == [
+        (url, "fetch", "truncated_warc", ended)
+    ]
+    assert "1 pages imported, 2 stored before" in again.stderr
+    assert rows(db, "select title from articles order by title") == [
+        ("Story 1",), ("Story 2",), ("Story 3",),
+    ]  # fmt: skip
+    assert rows(db, "select source, records from warc_files") == [(url, 3)]
+
+
+def test_a_cut_off_archive_of_a_crawl_is_imported_whole_once_complete(demo_with_warc, tmp_path):
+    """The crawl's own capture, one of its files cut in half, then complete again."""
+    folder = tmp_path / "warc"
+    shutil.copytree(demo_with_warc / "warc", folder)
+    warcs = [str(p) for p in sorted(folder.glob("*.warc.gz"))]
+    cut = Path(warcs[0])
+    full = cut.read_bytes()
+    cut.write_bytes(full[: len(full) // 2])
+    db = tmp_path / "imported.db"
+    done = run_ingest("import-warc", *warcs, "--db", str(db), check=False)
+    assert done.returncode == 1
+    [(url, stage, kind, message)] = rows(db, "select url, stage, kind, message from errors")
+    assert (url, stage, kind) == (str(cut), "fetch", "truncated_warc")
+    assert message.startswith(f"{cut}: cut off after {len(full) // 2:,} bytes")
+    assert rows(db, "select source from warc_files order by source") == [(w,) for w in warcs[1:]]
+    assert 0 < len(articles(db)) < 180
+
+    cut.write_bytes(full)
+    again = run_ingest("import-warc", *warcs, "--db", str(db))
+    assert f"1 files read, {len(warcs) - 1} done before" in again.stderr
+    assert stories(db) == stories(demo_with_warc / "demo.db")
+    assert len(articles(db)) == 180
 
 
 def cc_news_tree(files: dict[str, list[dict]]) -> dict:

@@ -8,6 +8,7 @@ feed URL answering with an HTML page, a sitemap with one URL urljoin rejects.
 """
 
 import gzip
+import zlib
 
 from ingest.crawl.discovery import feed_entries, sitemap_entries
 
@@ -162,3 +163,58 @@ def test_the_feed_reader_reads_what_feeds_get_wrong():
         ("https://n.example/b?a=1&b=2&c=3", None),
     ]
     assert read.problem is None
+
+
+def test_a_gz_listing_that_does_not_unpack_is_a_bad_gzip_error(tmp_path):
+    """Plain text named .gz or served as gzip was a page of kind other, and a cut gzip was
+    read as a whole listing ("0 entries, kept"): neither said the listing went unread."""
+    db = tmp_path / "gz.db"
+    with LocalSite({}) as site:
+        base = site.url
+        sitemap = f"<urlset {NS}>{urls(base, range(40))}</urlset>".encode()
+        items = "".join(f"<item><link>{base}/f/{i}</link></item>" for i in range(40))
+        feed = f"<rss><channel>{items}</channel></rss>".encode()
+        packed = [gzip.compress(b) for b in (sitemap, feed)]
+        cut_sitemap, cut_feed = (z[: len(z) * 3 // 4] for z in packed)  # a quarter missing
+        text = b"this is plain text, not gzip\n" * 5
+        unpacked = f"<urlset {NS}>{urls(base, range(40, 42))}</urlset>"
+        site.resources.update({
+            "/text.xml.gz": Resource(text, "application/octet-stream"),
+            "/text.xml": Resource(text, "application/x-gzip"),
+            "/cut.xml.gz": Resource(cut_sitemap, "application/x-gzip"),
+            "/cut.rss.gz": Resource(cut_feed, "application/gzip"),
+            "/unpacked.xml.gz": Resource(unpacked, "application/x-gzip"),  # served unpacked
+            "/s/40": Resource(article_page("/s/40", story(40), published=None)),
+            "/s/41": Resource(article_page("/s/41", story(41), published=None)),
+        })  # fmt: skip
+        seeds = [base + p for p in ("/text.xml.gz", "/text.xml", "/cut.xml.gz", "/cut.rss.gz")]
+        run_ingest(
+            "crawl", *seeds, base + "/unpacked.xml.gz", "--db", str(db), "--max-depth", "1",
+            *FAST,
+        )  # fmt: skip
+    kept = [len(zlib.decompressobj(31).decompress(cut)) for cut in (cut_sitemap, cut_feed)]
+    assert 0 < kept[0] < len(sitemap) and 0 < kept[1] < len(feed)
+    errors = rows(
+        db, "select replace(url, ?, ''), stage, kind, message from errors order by url", base
+    )
+    begins = "but not gzip: it begins b'this is plain text, '"
+    assert errors == [
+        ("/cut.rss.gz", "fetch", "bad_gzip", f"cut off: it ends after {kept[1]:,} bytes unpacked"),
+        ("/cut.xml.gz", "fetch", "bad_gzip", f"cut off: it ends after {kept[0]:,} bytes unpacked"),
+        ("/text.xml", "fetch", "bad_gzip", f"served as application/x-gzip {begins}"),
+        ("/text.xml.gz", "fetch", "bad_gzip", f"named .gz {begins}"),
+    ]  # fmt: skip
+    states = rows(
+        db, "select replace(url, ?, ''), state, reason from urls where url not like ? order by url",
+        base, f"{base}/s/%",
+    )  # fmt: skip
+    assert states == [
+        ("/cut.rss.gz", "failed", "bad_gzip"),
+        ("/cut.xml.gz", "failed", "bad_gzip"),
+        ("/text.xml", "failed", "bad_gzip"),
+        ("/text.xml.gz", "failed", "bad_gzip"),
+        ("/unpacked.xml.gz", "fetched", "sitemap"),
+    ]
+    assert rows(db, "select replace(url, ?, ''), kind from pages order by url", base) == [
+        ("/s/40", "html"), ("/s/41", "html"), ("/unpacked.xml.gz", "sitemap"),
+    ]  # fmt: skip

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from warcio.archiveiterator import ArchiveIterator
-
+from ingest.archive.reading import whole_records
 from ingest.crawl.discovery import page_kind
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.crawl.pipelines import page_reason
@@ -60,12 +59,13 @@ def iso(warc_date: str) -> str:
 
 
 def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Record]:
-    """The HTML response records of one WARC (or ARC) stream, gzipped or not.
+    """The HTML response records of one WARC (or ARC) stream, gzipped or not. A record cut
+    off in the bytes read of it is not handed on: ``TruncatedWarc`` is raised instead.
 
     Bodies are read up to the extraction bound plus one byte: a larger one is the
     worker's to refuse (``too_large``), without holding the whole of it here.
     """
-    for rec in ArchiveIterator(stream, arc2warc=True):
+    for rec in whole_records(stream):
         counts["records"] += 1
         if rec.rec_type != "response" or rec.http_headers is None:
             counts[rec.rec_type] += 1  # request, revisit, warcinfo, metadata...
@@ -135,10 +135,18 @@ class Importer:
         return not ((s.since and record.fetched_at < s.since) or (s.until and day > s.until))
 
     def feed(self, records: Iterable[Record]) -> None:
-        """Extract and store the wanted records, in worker processes, in order."""
+        """Extract and store the wanted records, in worker processes, in order. An archive
+        that fails part way (cut off, unreadable) raises once the pages before are stored."""
         pending: deque[Record] = deque()
+        failed: list[Exception] = []
 
         def jobs() -> Iterator[Job]:
+            try:
+                yield from wanted_jobs()
+            except Exception as exc:  # raised below, after the pages in flight are stored
+                failed.append(exc)
+
+        def wanted_jobs() -> Iterator[Job]:
             for record in records:
                 if (
                     self.selection.max
@@ -160,6 +168,8 @@ class Importer:
         with ExtractionPool(self.config, self.workers) as pool:
             for outcome in pool.map(jobs()):
                 self.store_page(pending.popleft(), outcome)
+        if failed:
+            raise failed[0]
 
     def store_page(self, record: Record, outcome: Any) -> None:
         item = PageItem(

@@ -52,6 +52,7 @@ def import_warc(
     from warcio.exceptions import ArchiveLoadFailed
 
     from ingest.archive.importer import Importer, Selection, html_records
+    from ingest.archive.reading import TruncatedWarc
     from ingest.archive.sources import CC_BASE, cc_news_files, done_files, mark_done, open_source
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.extract.process import error_record
@@ -95,9 +96,10 @@ def import_warc(
                 with open_source(source) as stream:
                     importer.feed(html_records(stream, source, importer.counts))
             except (OSError, ValueError, ArchiveLoadFailed) as exc:  # unreadable, cut, not WARC
-                failed.append(source)
+                failed.append(source)  # not done: the next import reads it again
                 why = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-                error = error_record("fetch", "bad_warc", f"{source}: {why}")
+                kind = "truncated_warc" if isinstance(exc, TruncatedWarc) else "bad_warc"
+                error = error_record("fetch", kind, f"{source}: {why}")
                 importer.store.add_error(source, error, importer.crawl_id)
                 continue
             if not selection.max or importer.counts["imported"] < selection.max:

@@ -32,11 +32,14 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from ingest.crawl.discovery import (
+    GZIP_MAGIC,
     MAX_ENTRIES,
     Entry,
     Listing,
+    gzip_ends,
     listed,
     mislabelled,
+    not_gzip,
     older_than,
     parse_date,
     parse_since,
@@ -216,20 +219,28 @@ class NewsSpider(Planner, scrapy.Spider):
             async for output in self.not_modified(response):
                 yield output
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
+        body, kind, unread = response.body, "bad_gzip", None
+        if body[:2] == GZIP_MAGIC:
             try:  # bounded: a small .gz must not unpack past the download size limit
                 body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, EOFError, ValueError, zlib.error) as exc:  # corrupt, or too big
-                yield FetchError(
-                    url=response.url,
-                    kind="too_large" if "exceeded" in str(exc) else "bad_gzip",
-                    message=str(exc) or type(exc).__name__,
-                    found_via=response.meta.get("found_via"),
-                    leases=response.meta.get("leases", []),
-                )
-                return
+                if not gzip_ends(response.body):
+                    raise EOFError(f"cut off: it ends after {len(body):,} bytes unpacked")
+            except (OSError, EOFError, ValueError, zlib.error) as exc:  # corrupt, cut, too big
+                kind = "too_large" if "exceeded" in str(exc) else "bad_gzip"
+                unread = str(exc) or type(exc).__name__
         item = response_item(response, body)
+        if unread is None and item.kind == "other":  # a .gz that is not gzip at all
+            unread = not_gzip(response.url, item.content_type, response.body)
+        if unread is not None:
+            yield FetchError(
+                url=response.url,
+                kind=kind,
+                message=unread,
+                found_via=response.meta.get("found_via"),
+                found=self.take_planned(),  # written first: a seed's row would end it queued
+                leases=response.meta.get("leases", []),
+            )
+            return
         if item.kind == "html" and looks_like_challenge(body):
             item.blocked = "captcha"
             item.found = self.take_planned()
