@@ -519,3 +519,22 @@ def test_a_lease_held_through_idleness_is_released_and_counted(redis_server):
     assert client.hlen("ingest:news:owners") == 0 and client.zcard("ingest:news:requests") == 0
     assert scheduler.stats.get_value("redis/ended_unstored") == 1
     scheduler.close("finished")
+
+
+@needs_redis
+def test_a_lease_a_worker_never_received_goes_back_to_the_queue(redis_server):
+    """A pop Redis ran as the connection dropped leased a request to a live worker that
+    never got it; when Redis answers again, the worker puts back what it does not know."""
+    from ingest.crawl.shared_redis import REQUEUE_UNKNOWN, Keys
+
+    client, keys = redis_server.client(), Keys("ingest:test")
+    for lease, worker in (("known", "w1"), ("lost", "w1"), ("other", "w2")):
+        client.hset(keys.leases, lease, f'{{"url": "http://n.example/{lease}"}}')
+        client.hset(keys.owners, lease, f"{worker} -5")
+    requeue = client.register_script(REQUEUE_UNKNOWN)
+    assert requeue(keys=[keys.queue, keys.leases, keys.owners], args=["w1", "known"]) == 1
+    assert client.zrange(keys.queue, 0, -1, withscores=True) == [
+        (b'{"url": "http://n.example/lost"}', -5.0)
+    ]
+    assert sorted(client.hkeys(keys.owners)) == [b"known", b"other"]
+    assert sorted(client.hkeys(keys.leases)) == [b"known", b"other"]

@@ -50,6 +50,7 @@ from ingest.crawl.shared_redis import (
     POP_AND_LEASE,
     PUSH_UNSEEN,
     REQUEUE_DEAD,
+    REQUEUE_UNKNOWN,
     Keys,
     score,
 )
@@ -89,6 +90,7 @@ class SharedScheduler(Scheduler):
         self.queue = PriorityQueue(self.server, spider, self.keys.queue, request_json)
         self._pop = self.server.register_script(POP_AND_LEASE)
         self._reap = self.server.register_script(REQUEUE_DEAD)
+        self._unknown = self.server.register_script(REQUEUE_UNKNOWN)
         self._push = self.server.register_script(PUSH_UNSEEN)
         self._unsent: deque[Any] = deque()  # found while Redis was away
         self._unacked: list[str] = []  # leases done while Redis was away
@@ -165,11 +167,12 @@ class SharedScheduler(Scheduler):
         except RedisError as exc:
             self._away(exc)
             return None
-        self._back()
         if not popped:
+            self._back()
             return None
         lease, data = popped[0].decode(), popped[1]
         self._mine.add(lease)
+        self._back()  # after: the lease just popped is known
         self._orphans_since = None  # busy again: leases held are in flight
         try:
             request = request_from_dict(request_json.loads(data), spider=self.spider)
@@ -269,6 +272,23 @@ class SharedScheduler(Scheduler):
             logger.warning("Redis answers again after %.0f s", time.monotonic() - self._away_since)
             self._away_since = None
             self._beat()
+            self._requeue_unknown()
+
+    def _requeue_unknown(self) -> None:
+        """A pop that Redis ran as the connection dropped leased a request to this worker,
+        which never got it: the shared crawl waited on that lease forever (its URL queued
+        in the shard, never fetched). Such leases go back to the queue."""
+        try:
+            back = self._unknown(
+                keys=[self.keys.queue, self.keys.leases, self.keys.owners],
+                args=[self.worker, *sorted(self._mine)],
+            )
+        except RedisError as exc:
+            self._away(exc)
+            return
+        if back:
+            logger.warning("re-queued %d requests leased as Redis went away", back)
+            self.stats.inc_value("redis/requeued", back)
 
     def _release_orphans(self) -> None:
         """Leases this worker still holds while it has nothing in flight.
