@@ -39,16 +39,14 @@ if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
-# Put back the leases a worker holds without knowing it (ARGV[1]: the worker; the rest: the
-# leases it knows): a pop Redis ran just as the connection dropped, its reply never read.
-REQUEUE_UNKNOWN = """
-local known = {}
-for i = 2, #ARGV do known[ARGV[i]] = true end
+# Put back in the queue the leases whose owner passes a test (WHICH), after PRELUDE.
+_REQUEUE = """
+PRELUDE
 local owners = redis.call('HGETALL', KEYS[3])
 local back = 0
 for i = 1, #owners, 2 do
   local worker, score = string.match(owners[i + 1], '^(%S+) (%S+)$')
-  if worker == ARGV[1] and not known[owners[i]] then
+  if WHICH then
     local data = redis.call('HGET', KEYS[2], owners[i])
     if data then redis.call('ZADD', KEYS[1], score, data) end
     redis.call('HDEL', KEYS[2], owners[i])
@@ -58,23 +56,16 @@ for i = 1, #owners, 2 do
 end
 return back
 """
-# Put back the leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
+# The leases of workers whose heartbeat is gone (ARGV[1]: the heartbeat key prefix;
 # ARGV[2]: the worker asking, alive whatever its key says after an outage; empty: none).
-REQUEUE_DEAD = """
-local owners = redis.call('HGETALL', KEYS[3])
-local back = 0
-for i = 1, #owners, 2 do
-  local worker, score = string.match(owners[i + 1], '^(%S+) (%S+)$')
-  if worker ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. worker) == 0 then
-    local data = redis.call('HGET', KEYS[2], owners[i])
-    if data then redis.call('ZADD', KEYS[1], score, data) end
-    redis.call('HDEL', KEYS[2], owners[i])
-    redis.call('HDEL', KEYS[3], owners[i])
-    back = back + 1
-  end
-end
-return back
-"""
+REQUEUE_DEAD = _REQUEUE.replace("PRELUDE", "").replace(
+    "WHICH", "worker ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. worker) == 0"
+)
+# The leases a worker holds without knowing it (ARGV[1]: the worker; the rest: the leases
+# it knows): a pop Redis ran just as the connection dropped, its reply never read.
+REQUEUE_UNKNOWN = _REQUEUE.replace(
+    "PRELUDE", "local known = {}\nfor i = 2, #ARGV do known[ARGV[i]] = true end"
+).replace("WHICH", "worker == ARGV[1] and not known[owners[i]]")
 
 
 #: How often an idle worker looks at the shared queue again.
