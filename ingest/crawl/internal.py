@@ -18,7 +18,7 @@ from typing import Any
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from ingest.crawl.items import FetchError, PageItem, fetched_at, response_item
+from ingest.crawl.items import FetchError, PageItem, request_error, response_item
 from ingest.extract.process import BUG, Outcome, bug_record
 
 STAT = "ingest/internal_errors"
@@ -40,20 +40,13 @@ def from_callback(failure: Failure, response: Response | Failure) -> PageItem | 
     if answered and 200 <= response.status < 300 and response.body:
         outcome = Outcome(url=response.url, errors=[record])
         return response_item(response, response.body, outcome=outcome)
-    request = getattr(response, "request", None)
-    meta = request.meta if request is not None else {}
+    # an error answer gets its page row, as in NewsSpider.failed; a 304 keeps the stored one
     status = response.status if answered and response.status >= 400 else None
-    return FetchError(
-        url=request.url if request is not None else "",
-        kind=BUG,
-        message=record["message"],
+    return request_error(
+        response.request,  # a failed download's too: Scrapy hands it to the errback
+        BUG,
+        record["message"],
         status=status,
-        found_via=meta.get("found_via"),
-        depth=meta.get("depth", 0),
-        # an error answer gets its page row, as in NewsSpider.failed; a 304 keeps the stored one
-        known_page=status is None or bool((meta.get("known") or {}).get("page")),
-        leases=meta.get("leases", []),
-        fetched_at=fetched_at(response) if answered else None,
         stage="crawl",
         traceback=record["traceback"],
     )

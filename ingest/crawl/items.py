@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.http import Response
+from scrapy.http import Request, Response
 
 from ingest.article import compress
 from ingest.crawl.discovery import page_kind
@@ -111,13 +111,36 @@ def response_item(response: Response, body: bytes, **more: Any) -> PageItem:
     )
 
 
+def request_error(request: Request, kind: str, message: str, **more: Any) -> FetchError:
+    """A request that produced no usable page, as the pipeline records it: what its meta
+    knows of it (where it was found, its depth, a page stored before, its shared-queue
+    leases, the capture's stamp, the URL asked for before any redirect)."""
+    meta = request.meta
+    return FetchError(
+        url=request.url,
+        kind=kind,
+        message=message,
+        found_via=meta.get("found_via"),
+        depth=meta.get("depth", 0),
+        known_page=bool((meta.get("known") or {}).get("page")),
+        leases=meta.get("leases", []),
+        fetched_at=meta.get("fetched_at"),
+        request_url=_redirected_from(meta),
+        **more,
+    )
+
+
 def asked_url(response: Response) -> str | None:
-    """The URL the crawl asked for: before any redirect (HTTP or meta refresh), whose
-    chain Scrapy keeps in the meta; that URL's row ends with the page's outcome."""
-    chain = response.meta.get("redirect_urls")
-    if chain:
-        return chain[0]
-    return response.request.url if response.request else None
+    """The URL the crawl asked for: before any redirect; that URL's row ends with the
+    page's outcome."""
+    return _redirected_from(response.meta) or (response.request.url if response.request else None)
+
+
+def _redirected_from(meta: dict[str, Any]) -> str | None:
+    """The first URL of a redirect chain (HTTP or meta refresh), which Scrapy keeps in the
+    meta; None when the request was not redirected."""
+    chain = meta.get("redirect_urls")
+    return chain[0] if chain else None
 
 
 def fetched_at(response: Response) -> str:

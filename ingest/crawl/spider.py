@@ -48,7 +48,14 @@ from ingest.crawl.discovery import (
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.fingerprints import Fingerprints
 from ingest.crawl.frontier import FrontierReader
-from ingest.crawl.items import FetchError, PageItem, asked_url, fetched_at, response_item
+from ingest.crawl.items import (
+    FetchError,
+    PageItem,
+    asked_url,
+    fetched_at,
+    request_error,
+    response_item,
+)
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
@@ -232,14 +239,8 @@ class NewsSpider(Planner, scrapy.Spider):
         if unread is None and item.kind == "other":  # a .gz that is not gzip at all
             unread = not_gzip(response.url, item.content_type, response.body)
         if unread is not None:
-            yield FetchError(
-                url=response.url,
-                kind=kind,
-                message=unread,
-                found_via=response.meta.get("found_via"),
-                found=self.take_planned(),  # written first: a seed's row would end it queued
-                leases=response.meta.get("leases", []),
-            )
+            # its planned records written first: a seed's row would end it queued
+            yield request_error(response.request, kind, unread, found=self.take_planned())
             return
         if item.kind == "html" and looks_like_challenge(body):
             item.blocked = "captcha"
@@ -340,20 +341,7 @@ class NewsSpider(Planner, scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
         kind, message, status = failure_kind(failure)
-        known = request.meta.get("known") or {}
-        yield FetchError(
-            url=request.url,
-            kind=kind,
-            message=message,
-            status=status,
-            found_via=request.meta.get("found_via"),
-            depth=request.meta.get("depth", 0),
-            found=self.take_planned(),
-            known_page=bool(known.get("page")),
-            leases=request.meta.get("leases", []),
-            fetched_at=request.meta.get("fetched_at"),
-            request_url=(request.meta.get("redirect_urls") or [None])[0],
-        )
+        yield request_error(request, kind, message, status=status, found=self.take_planned())
 
 
 async def read_listing(item: PageItem, limit: int) -> tuple[Listing, list[tuple[str, str]]]:

@@ -199,8 +199,9 @@ class Plugins:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
             after = article.snapshot()
             changed = [k for k in after if after[k] != before[k] and k != "provenance"]
-            for name in [k for k in changed if article.misfit(k)]:  # undone, and said why
-                exc = BadValue(hook, name, getattr(article, name), article.misfit(name))
+            misfits = {k: wanted for k in changed if (wanted := article.misfit(k))}
+            for name, wanted in misfits.items():  # undone, and said why
+                exc = BadValue(hook, name, getattr(article, name), wanted)
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
                 article.restore(name, before[name])
                 changed.remove(name)
