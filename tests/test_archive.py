@@ -185,6 +185,27 @@ def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     assert rows(db, "select status, stop_reason from crawls") == [("finished", "finished")]
 
 
+def test_import_summary_counts_new_and_updated_articles(tmp_path):
+    """The counts were read before the last batch was stored: "(0 new, 0 updated)"."""
+    db = tmp_path / "news.db"
+    first = run_ingest(
+        "import-warc", str(build_warc(tmp_path / "a.warc.gz", ARCHIVE)), "--db", str(db)
+    )
+    assert first.stdout.splitlines()[0] == (
+        f"Import 1 done: 3 pages, 3 articles (3 new, 0 updated), 0 errors -> {db}"
+    )
+    changed = {**ARCHIVE[0], "body": page(4), "date": "2024-05-05T10:00:00Z"}
+    second = run_ingest(
+        "import-warc", str(build_warc(tmp_path / "b.warc.gz", [changed])), "--db", str(db)
+    )
+    assert second.stdout.splitlines()[0] == (
+        f"Import 2 done: 1 pages, 1 articles (0 new, 1 updated), 0 errors -> {db}"
+    )
+    assert rows(db, "select crawl_id, sum(new), sum(updated) from crawl_health group by 1") == [
+        (1, 3, 0), (2, 0, 1),
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("options", "titles"),
     [

@@ -212,6 +212,9 @@ class Importer:
             self.progress(self.counts)
 
     def finish(self, status: str = "finished", reason: str = "finished") -> None:
+        """The run's final row. Storing an article counts it (new, updated...), so the
+        buffer is written before the counts are read."""
+        self.store.flush()
         stats = {f"import/{k}": v for k, v in self.counts.items()}
         stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
         stats["ingest/pages"] = self.counts["imported"]
