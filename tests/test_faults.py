@@ -189,6 +189,30 @@ def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(t
     assert (status, reason) == ("failed", lines[0].removeprefix("Error: "))
 
 
+def test_a_size_bound_below_the_databases_size_is_a_usage_error_before_anything_starts(
+    tmp_path,
+):
+    """SQLite took the size the database had for the bound, saying nothing: the crawl fetched
+    until its first write needed room, then stopped on "database or disk is full"."""
+    db = tmp_path / "news.db"
+    with LocalSite(many_articles(3)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    [(pages,)], [(page_size,)] = rows(db, "pragma page_count"), rows(db, "pragma page_size")
+    size = pages * page_size
+    with LocalSite(many_articles(ARTICLES)) as site:
+        done = run_ingest(
+            "crawl", site.url + "/", "--db", str(db), *FAST,
+            "-s", f"INGEST_DB_MAX_BYTES={size - 1}", check=False,
+        )  # fmt: skip
+        assert site.hits == []
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for -s: INGEST_DB_MAX_BYTES={size - 1} is below the size of "
+        f"{db}: {size:,} bytes already"
+    )
+    assert rows(db, "select id, status from crawls") == [(1, "finished")]
+
+
 def test_a_second_crawl_on_the_same_database_waits_then_refuses(tmp_path):
     with LocalSite(many_articles(ARTICLES, delay=0.5)) as site:  # 10 s at 2 at a time
         db = tmp_path / "news.db"

@@ -54,6 +54,7 @@ def _crawl_and_report(
     from ingest.crawl.seeds import SeedError, parse_seeds
     from ingest.crawl.stopping import exit_status
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
+    from ingest.store.schema import PastSizeBound
 
     if spider_args.get("since"):
         try:
@@ -85,8 +86,11 @@ def _crawl_and_report(
         except OSError as exc:
             message = f"can't write WARC files into {folder}: {exc.strerror or exc}"
             raise click.BadParameter(message, param_hint="--warc") from None
+    max_bytes = settings.getint("INGEST_DB_MAX_BYTES")
     try:  # and so is a --db, told before anything starts
-        check_writable(settings.get("INGEST_DB"), plugins)  # and a plugin that can't set it up
+        check_writable(settings.get("INGEST_DB"), plugins, max_bytes)  # and a plugin's setup
+    except PastSizeBound as exc:
+        raise click.BadParameter(str(exc), param_hint="-s") from exc
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc
     try:

@@ -30,7 +30,7 @@ from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
 from ingest.store.runs import WriterBusy
-from ingest.store.schema import now
+from ingest.store.schema import PastSizeBound, now
 from ingest.store.writer import Store
 from ingest.urls import canonical
 
@@ -68,6 +68,10 @@ class IngestPipeline:
         except PluginLoadError as exc:  # a prepare_database that raised: nothing to write in
             self.refused = True
             stop_crawl(self.crawler, "plugin_error", str(exc))
+            return
+        except PastSizeBound as exc:  # `ingest crawl` says so before; `scrapy crawl` here
+            self.refused = True
+            stop_crawl(self.crawler, "storage_failed", str(exc))
             return
         spider = self.crawler.spider
         command = settings.get("INGEST_COMMAND") or f"crawl {spider.name}"

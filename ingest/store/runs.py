@@ -185,13 +185,13 @@ def db_path(db: sqlite_utils.Database) -> str:
     return row[0] if row and row[0] else "the database"
 
 
-def check_writable(path: str | Path, plugins: Plugins | None = None) -> None:
+def check_writable(path: str | Path, plugins: Plugins | None = None, max_bytes: int = 0) -> None:
     """Raise ValueError saying why ``path`` can't be a database a crawl writes, if it can't.
 
     Tried for real (opened, its tables made, a write transaction begun and rolled
     back), so a read-only file, a read-only folder or a file that is not SQLite is
     told before anything is fetched; so is a plugin whose ``prepare_database`` fails
-    on it (PluginLoadError).
+    on it (PluginLoadError), and a database already past ``max_bytes`` (PastSizeBound).
     """
     from ingest.store.schema import open_database
 
@@ -201,7 +201,7 @@ def check_writable(path: str | Path, plugins: Plugins | None = None) -> None:
     if not target.parent.is_dir():
         raise ValueError(f"the folder {target.parent} does not exist")
     try:
-        db = open_database(target, plugins)
+        db = open_database(target, plugins, max_bytes)
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("ROLLBACK")

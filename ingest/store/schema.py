@@ -333,17 +333,40 @@ def _backfill_frontier(db: sqlite_utils.Database) -> None:
         )
 
 
-def open_database(path: str | Path, plugins: Plugins | None = None) -> sqlite_utils.Database:
-    """The database at ``path``, created if new, in WAL mode, with every table in place."""
+class PastSizeBound(ValueError):
+    """The database is already larger than the size it was bounded to."""
+
+
+def open_database(
+    path: str | Path, plugins: Plugins | None = None, max_bytes: int = 0
+) -> sqlite_utils.Database:
+    """The database at ``path``, created if new, in WAL mode, with every table in place;
+    with ``max_bytes``, bounded to that size (see ``bound_size``)."""
     db = sqlite_utils.Database(path)
     db.enable_wal()
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=10000")
     create_schema(db)
-    if plugins is not None:
-        try:
+    try:
+        if plugins is not None:
             plugins.call_setup("prepare_database", db=db)  # PluginLoadError naming the plugin
-        except BaseException:
-            db.close()
-            raise
+        if max_bytes:
+            bound_size(db, path, max_bytes)
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def bound_size(db: sqlite_utils.Database, path: str | Path, max_bytes: int) -> None:
+    """Let the database grow no further than ``max_bytes``: past it SQLite refuses writes
+    ("database or disk is full"). A bound below its size now is ``PastSizeBound``: SQLite
+    would quietly take the size it has for the bound, and a crawl would fetch on until
+    some later write, then stop saying only that the disk is full."""
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    size = page_size * db.execute("PRAGMA page_count").fetchone()[0]
+    if max_bytes < size:
+        raise PastSizeBound(
+            f"INGEST_DB_MAX_BYTES={max_bytes} is below the size of {path}: {size:,} bytes already"
+        )
+    db.execute(f"PRAGMA max_page_count = {max_bytes // page_size}")

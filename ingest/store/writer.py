@@ -88,10 +88,7 @@ class Store:
         near_duplicates: float = duplicates.DEFAULT_THRESHOLD,
         max_bytes: int = 0,
     ):
-        self.db = open_database(path, plugins)
-        if max_bytes:  # SQLite refuses to grow past it: "database or disk is full"
-            page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
-            self.db.execute(f"PRAGMA max_page_count = {max(1, max_bytes // page_size)}")
+        self.db = open_database(path, plugins, max_bytes)  # PastSizeBound if past it already
         self.plugins = plugins
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
