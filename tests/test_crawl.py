@@ -362,6 +362,26 @@ def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp
     assert not db.exists()
 
 
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("DOWNLOAD_TIMOUT=5", "DOWNLOAD_TIMOUT is not a setting of Scrapy or ingest; "
+         "did you mean DOWNLOAD_TIMEOUT?"),
+        ("ingest_db_max_bytes=1000000", "ingest_db_max_bytes is not a setting of Scrapy or "
+         "ingest; did you mean INGEST_DB_MAX_BYTES?"),
+        ("NOTHING_LIKE_IT=1", "NOTHING_LIKE_IT is not a setting of Scrapy or ingest"),
+    ],
+    ids=["typo", "lower-case", "no-close-name"],
+)  # fmt: skip
+def test_an_unknown_setting_is_a_usage_error_naming_the_closest_one(tmp_path, given, says):
+    """It was taken as given: a typo changed nothing and said nothing."""
+    db = tmp_path / "x.db"
+    result = run_ingest("crawl", "http://127.0.0.1:9/", "--db", str(db), "-s", given, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for -s: {says}"
+    assert not db.exists()
+
+
 def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):
     pages = news_site(2)
     pages["/"] = index_page(["/news/0", "/news/1", "/report.pdf", "/photo.JPG", "/broken.xml"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,8 +26,30 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
         if not sep or not name.strip():
             raise ValueError(f"expected NAME=VALUE, got {pair!r}")
         overrides[name.strip()] = value
+        _check_name(name.strip())
         _check_type(name.strip(), value)
     return overrides
+
+
+#: Settings read that neither Scrapy's defaults nor ingest's module list: one Scrapy still
+#: honours though deprecated, and those of scrapy-redis the shared frontier sets or reads.
+OTHER_SETTINGS = frozenset(
+    """
+    CONCURRENT_REQUESTS_PER_IP META_COPY_WARN_SKIP_KEYS
+    REDIS_URL REDIS_PARAMS SCHEDULER_PERSIST SCHEDULER_SERIALIZER
+    """.split()
+)
+
+
+def _check_name(name: str) -> None:
+    """A name nothing reads is a slip (``-s DOWNLOAD_TIMOUT=5``) that would change nothing
+    and say nothing: told now, with the closest known name."""
+    if name in OTHER_SETTINGS or name in _defaults():
+        return
+    known = sorted(OTHER_SETTINGS.union(_defaults()))
+    close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.75)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise ValueError(f"{name} is not a setting of Scrapy or ingest{hint}")
 
 
 #: Scrapy's settings that count, size or time something, where a negative value is a slip

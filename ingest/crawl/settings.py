@@ -78,6 +78,8 @@ INGEST_PROXY = None  # route every request through this proxy (the offline demo)
 INGEST_ROBOTS_SITEMAPS = True  # also crawl the sitemaps robots.txt names (`Sitemap:` lines)
 INGEST_CONDITIONAL_REQUESTS = True  # ask again with If-None-Match / If-Modified-Since
 INGEST_ALLOW_PRIVATE = False  # reach loopback/private/link-local/metadata addresses off the seeds
+INGEST_PROGRESS = False  # a live line of counts (`ingest crawl`: on without -v on a terminal)
+INGEST_QUIET = False  # failures recorded as rows kept off stderr (`ingest crawl`: on without -v)
 # Bounds (docs/security.md): a page or listing past one is an errors row, never a crash.
 INGEST_MAX_HTML_BYTES = 5_000_000  # HTML handed to extraction; 0: no bound
 INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
