@@ -20,7 +20,8 @@ import click
 
 from ingest import __version__
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
-from ingest.plugins.manager import DEFAULT_PLUGINS, PROJECT_FILE, PluginConfig, project_dirs
+from ingest.plugins.folders import PROJECT_FILE, PluginConfig, project_dirs
+from ingest.plugins.manager import DEFAULT_PLUGINS
 
 FIXTURES_OPTION = click.option(
     "--fixtures",

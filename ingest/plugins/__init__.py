@@ -8,3 +8,8 @@ trafilatura or SQLite. A plugin author imports from ``ingest`` itself.
 class PluginLoadError(Exception):
     """A plugin could not be imported, registered or set up (its ``prepare_database``
     raised): one line naming where and why."""
+
+
+#: What a plugin's code may raise without taking more than its page: a sys.exit() or exit()
+#: too (it ended the worker, and the crawl waited on it forever); Ctrl-C is not caught.
+PLUGIN_FAULTS = (Exception, SystemExit)

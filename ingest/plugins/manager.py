@@ -1,4 +1,5 @@
-"""The plugin manager: built-in defaults, installed packages, and plugin folders.
+"""The plugin manager: built-in defaults, installed packages, and plugin folders
+(``ingest.plugins.folders`` finds those).
 
 Nothing loads at import time. ``load_plugins()`` builds the manager once per
 process for a given configuration; worker processes call it again with the
@@ -14,10 +15,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import importlib.util
-import os
-import sys
-import tomllib
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -27,7 +24,15 @@ from typing import Any
 
 import pluggy
 
-from ingest.plugins import PluginLoadError, hookspecs
+from ingest.plugins import PLUGIN_FAULTS, PluginLoadError, hookspecs
+from ingest.plugins.folders import (
+    PluginConfig,
+    admitted,
+    allowed_names,
+    import_file,
+    same_source,
+    where,
+)
 from ingest.plugins.outlet import Outlet
 
 # The generic path is itself a set of plugins, so an outlet plugin can replace any part.
@@ -38,60 +43,6 @@ DEFAULT_PLUGINS = (
     "ingest.extract.normalize",
 )
 
-#: Comma-separated names of the plugins that may load from installed packages and
-#: plugin folders; unset loads all, an empty value loads none.
-LOAD_ENV = "INGEST_LOAD_PLUGINS"
-#: Extra plugin folders, separated like PATH.
-DIRS_ENV = "INGEST_PLUGINS_DIR"
-#: A project's settings file in the current directory, naming its plugin folders.
-PROJECT_FILE = "ingest.toml"
-
-
-@dataclass(frozen=True)
-class PluginConfig:
-    """Which plugins a process loads; small and picklable, handed to workers."""
-
-    dirs: tuple[str, ...] = ()
-    entry_points: bool = True
-    defaults: bool = True
-
-    @classmethod
-    def default(cls, extra_dirs: Iterable[str | Path] = ()) -> PluginConfig:
-        """Folders the user named: options, ``INGEST_PLUGINS_DIR``, then ``./ingest.toml``.
-
-        Never a folder merely found in the current directory: running ingest inside a
-        downloaded folder must not run that folder's code. A folder named in an option or
-        the environment that is not one is a PluginLoadError: a crawl without the user's
-        rules is not what was asked.
-        """
-        named = [("INGEST_PLUGINS_DIRS", str(d)) for d in extra_dirs]
-        for name in (DIRS_ENV, DIRS_ENV + "S"):  # the plural too: it is the setting's name
-            named += [(name, d) for d in os.environ.get(name, "").split(os.pathsep) if d]
-        for name, folder in named:
-            if not Path(folder).is_dir():
-                raise PluginLoadError(f"{name} names {folder}, which is not a folder")
-        dirs = [Path(folder) for _, folder in named] + project_dirs(Path.cwd())
-        unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
-        return cls(dirs=tuple(unique))
-
-
-def project_dirs(folder: Path) -> list[Path]:
-    """The plugin folders ``FOLDER/ingest.toml`` names (``[plugins] dirs``), relative to it."""
-    path = folder / PROJECT_FILE
-    if not path.is_file():
-        return []
-    try:
-        dirs = tomllib.loads(path.read_text(encoding="utf-8")).get("plugins", {}).get("dirs", [])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as exc:
-        raise PluginLoadError(f"{path}: {exc}") from exc
-    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
-        raise PluginLoadError(f"{path}: [plugins] dirs must be a list of folder names")
-    return [folder / d for d in dirs]
-
-
-#: What a plugin's code may raise without taking more than its page: a sys.exit() or exit()
-#: too (it ended the worker, and the crawl waited on it forever); Ctrl-C is not caught.
-PLUGIN_FAULTS = (Exception, SystemExit)
 #: The kind of a load error for an outlet that can't be used (a bad pattern or selector).
 BAD_OUTLET = "bad_outlet"
 
@@ -219,7 +170,7 @@ class Plugins:
                 impl.function(*[kwargs[a] for a in impl.argnames])
             except PLUGIN_FAULTS as exc:
                 raise PluginLoadError(
-                    f"plugin {impl.plugin_name} ({_where(impl.plugin)}) failed in {hook}: "
+                    f"plugin {impl.plugin_name} ({where(impl.plugin)}) failed in {hook}: "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
 
@@ -266,15 +217,6 @@ def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
     )
 
 
-def allowed_names() -> set[str] | None:
-    """``INGEST_LOAD_PLUGINS``: plugin names as registered, or paths of plugin files."""
-    value = os.environ.get(LOAD_ENV)
-    if value is None:
-        return None
-    names = {name.strip() for name in value.split(",") if name.strip()}
-    return {str(Path(n).resolve()) if n.endswith(".py") else n for n in names}
-
-
 def build_manager(
     config: PluginConfig, extra: Iterable[object] = (), notices: list[str] | None = None
 ) -> pluggy.PluginManager:
@@ -295,11 +237,11 @@ def build_manager(
                 _register(pm, _load_entry_point(ep), ep.name, notices)
     for folder in config.dirs:
         for path in sorted(Path(folder).glob("*.py")):
-            if path.name.startswith("_") or not _admitted(pm, path, allowed, notices):
+            if path.name.startswith("_") or not admitted(pm, path, allowed, notices):
                 continue
-            if _same_source(pm.get_plugin(path.stem), path):
+            if same_source(pm.get_plugin(path.stem), path):
                 continue  # the installed plugin is this very file, or a copy of it
-            _register(pm, _import_file(path), path.stem, notices)
+            _register(pm, import_file(path), path.stem, notices)
     for plugin in extra:
         pm.register(plugin, name=getattr(plugin, "__name__", None) or type(plugin).__name__)
     try:
@@ -309,40 +251,16 @@ def build_manager(
     return pm
 
 
-def _admitted(
-    pm: pluggy.PluginManager, path: Path, allowed: set[str] | None, notices: list[str]
-) -> bool:
-    """Whether the allowlist lets this plugin file load.
-
-    The allowlist names plugins as registered: the first source to register an
-    allowed name keeps it, so a file elsewhere named like an allowed installed
-    plugin cannot borrow its name (and its trust). Naming the file's path in the
-    allowlist admits that very file.
-    """
-    if allowed is None or str(path.resolve()) in allowed:
-        return True
-    if path.stem not in allowed:
-        return False
-    holder = pm.get_plugin(path.stem)
-    if holder is None or _same_source(holder, path):
-        return True
-    notices.append(
-        f"plugin {path.stem}: {path} not loaded: {LOAD_ENV} admits {path.stem} as "
-        f"{_where(holder)} (name the file's path there to admit it instead)"
-    )
-    return False
-
-
 def _register(pm: pluggy.PluginManager, plugin: object, name: str, notices: list[str]) -> None:
     """Register ``plugin`` as ``name``; one found before under that name gives way to it."""
     earlier = pm.get_plugin(name)
     if earlier is not None:
         pm.unregister(earlier)
-        notices.append(f"plugin {name}: {_where(plugin)} overrides {_where(earlier)}")
+        notices.append(f"plugin {name}: {where(plugin)} overrides {where(earlier)}")
     try:
         pm.register(plugin, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
-        raise PluginLoadError(f"plugin {name} ({_where(plugin)}): {exc}") from exc
+        raise PluginLoadError(f"plugin {name} ({where(plugin)}): {exc}") from exc
 
 
 def _load_entry_point(ep: importlib.metadata.EntryPoint) -> object:
@@ -354,37 +272,6 @@ def _load_entry_point(ep: importlib.metadata.EntryPoint) -> object:
             f"plugin {ep.name} ({ep.value}, from {dist}) failed to import: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
-
-
-def _where(plugin: object) -> str:
-    return str(getattr(plugin, "__file__", None) or getattr(plugin, "__name__", repr(plugin)))
-
-
-def _same_source(plugin: object, path: Path) -> bool:
-    """Whether ``plugin`` was loaded from ``path`` or from a file of the same bytes: in a
-    clone, plugins/ holds the files an install of the same version carries."""
-    file = getattr(plugin, "__file__", None)
-    if file is None:
-        return False
-    return Path(file).resolve() == path.resolve() or Path(file).read_bytes() == path.read_bytes()
-
-
-def _import_file(path: Path) -> object:
-    name = f"ingest_plugins.{path.stem}"
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except PLUGIN_FAULTS as exc:
-        del sys.modules[name]
-        raise PluginLoadError(
-            f"plugin {path.stem} ({path}) failed to import: {type(exc).__name__}: {exc}"
-        ) from exc
-    return module
 
 
 _loaded: dict[PluginConfig, Plugins] = {}
