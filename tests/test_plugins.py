@@ -422,3 +422,23 @@ def test_a_plugin_folder_that_does_not_exist_is_an_error_not_a_crawl_without_its
                 1, f"Error: {name} names {missing}, which is not a folder\n"
             )  # fmt: skip
         assert site.hits == [] and not db.exists()
+
+
+def test_a_plugin_folder_ingest_toml_names_that_does_not_exist_is_an_error_naming_both(
+    tmp_path,
+):
+    """It was skipped without a word, while an option or the environment naming one is an
+    error: the crawl ran without the rules the project file promised."""
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "ingest.toml").write_text('[plugins]\ndirs = ["plugins", "nonexistent"]\n')
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/budget": article_page("Budget passes", story(1))}) as site:
+        url = site.url + "/news/2024/03/budget"
+        told = run_ingest("crawl", url, "--db", str(db), *FAST, cwd=tmp_path, check=False)
+        assert site.hits == []
+    assert (told.returncode, told.stderr) == (
+        1,
+        f"Error: {tmp_path / 'ingest.toml'} names {tmp_path / 'nonexistent'}, "
+        "which is not a folder\n",
+    )
+    assert not db.exists()

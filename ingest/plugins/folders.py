@@ -42,19 +42,18 @@ class PluginConfig:
         """Folders the user named: options, ``INGEST_PLUGINS_DIR``, then ``./ingest.toml``.
 
         Never a folder merely found in the current directory: running ingest inside a
-        downloaded folder must not run that folder's code. A folder named in an option or
-        the environment that is not one is a PluginLoadError: a crawl without the user's
-        rules is not what was asked.
+        downloaded folder must not run that folder's code. A folder named in an option,
+        the environment or ingest.toml that is not one is a PluginLoadError: a crawl
+        without the user's rules is not what was asked.
         """
         named = [("INGEST_PLUGINS_DIRS", str(d)) for d in extra_dirs]
         for name in (DIRS_ENV, DIRS_ENV + "S"):  # the plural too: it is the setting's name
             named += [(name, d) for d in os.environ.get(name, "").split(os.pathsep) if d]
+        named += [(str(Path.cwd() / PROJECT_FILE), str(d)) for d in project_dirs(Path.cwd())]
         for name, folder in named:
             if not Path(folder).is_dir():
                 raise PluginLoadError(f"{name} names {folder}, which is not a folder")
-        dirs = [Path(folder) for _, folder in named] + project_dirs(Path.cwd())
-        unique = dict.fromkeys(str(d.resolve()) for d in dirs if d.is_dir())
-        return cls(dirs=tuple(unique))
+        return cls(dirs=tuple(dict.fromkeys(str(Path(folder).resolve()) for _, folder in named)))
 
 
 def project_dirs(folder: Path) -> list[Path]:
