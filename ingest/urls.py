@@ -105,6 +105,17 @@ def canonical(url: str) -> str:
     return canonicalize_url(amp_canonical(strip_tracking(url)))
 
 
+def is_web_url(value: str) -> bool:
+    """http or https, with a host, and a port if any that is one ("http://[::1", ":99999"
+    and "http://" are not)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError past 65535)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def on_sites(url: str, domains: Container[str]) -> bool:
     """The URL's host is one of the domains or under one (by host name: ports don't count).
 

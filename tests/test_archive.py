@@ -235,6 +235,27 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     assert rows(db, "select title from articles") == [("Story 1",)]
 
 
+@pytest.mark.parametrize(
+    "url", ["http://[::1/news/2024/05/bad", "http://a.example:99999/news", "http:///news/x"]
+)
+def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_imported(tmp_path, url):
+    """The first two stopped the file's import (the rest never read, the file never done);
+    the third was stored as a page of no site."""
+    bad = {"url": url, "body": page(9), "date": "2024-05-01T10:00:00Z"}
+    warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert rows(db, "select url, stage, kind, message from errors") == [
+        (
+            str(warc), "fetch", "bad_url",
+            f"{warc}: record 2's URL {url!r} is not one a crawl can fetch (no host, or a bad port)",
+        )
+    ]  # fmt: skip
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+    assert rows(db, "select source from warc_files") == [(str(warc),)]
+
+
 def record_starts(data: bytes) -> list[int]:
     """Where each record of a WARC begins, and where the file ends."""
     records = ArchiveIterator(io.BytesIO(data))

@@ -5,7 +5,8 @@ extraction in worker processes, the same ``pages``, ``articles``, ``urls`` and
 ``errors`` rows, dated by the record's WARC-Date (when the page was fetched) and
 keyed by its WARC-Target-URI. A record already stored (same URL, same date) is
 skipped, so an import can be run again. Requests, revisits, metadata and non-HTML
-responses are counted, not stored.
+responses are counted, not stored; an HTML response whose URL cannot be read is a
+``bad_url`` errors row, and the records after it are read on.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from ingest.crawl.discovery import page_kind
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.crawl.pipelines import page_reason
 from ingest.extract.limits import MAX_HTML_BYTES
-from ingest.extract.process import Job
+from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
-from ingest.urls import canonical, on_sites
+from ingest.urls import canonical, is_web_url, on_sites
 
 
 @dataclass
@@ -51,6 +52,14 @@ class Record:
     source: str
 
 
+@dataclass
+class BadRecord:
+    """An HTML response of an archive that can't be imported: an errors row, not a page."""
+
+    source: str
+    message: str
+
+
 def iso(warc_date: str) -> str:
     moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
     if moment.tzinfo is None:
@@ -58,14 +67,15 @@ def iso(warc_date: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Record]:
+def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Record | BadRecord]:
     """The HTML response records of one WARC (or ARC) stream, gzipped or not. A record cut
-    off in the bytes read of it is not handed on: ``TruncatedWarc`` is raised instead.
+    off in the bytes read of it is not handed on: ``TruncatedWarc`` is raised instead; one
+    whose URL cannot be read (``http://[::1``) is a ``BadRecord``, and the rest read on.
 
     Bodies are read up to the extraction bound plus one byte: a larger one is the
     worker's to refuse (``too_large``), without holding the whole of it here.
     """
-    for rec in whole_records(stream):
+    for number, rec in enumerate(whole_records(stream), 1):
         counts["records"] += 1
         if rec.rec_type != "response" or rec.http_headers is None:
             counts[rec.rec_type] += 1  # request, revisit, warcinfo, metadata...
@@ -78,6 +88,10 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
             or page_kind(body, headers.get("content-type")) != "html"
         ):
             counts["not_html"] += 1
+            continue
+        if not is_web_url(url):
+            why = "is not one a crawl can fetch (no host, or a bad port)"
+            yield BadRecord(source, f"{source}: record {number}'s URL {url!r:.200} {why}")
             continue
         yield Record(
             url=canonical(url),
@@ -134,7 +148,7 @@ class Importer:
         day = record.fetched_at[:10]
         return not ((s.since and record.fetched_at < s.since) or (s.until and day > s.until))
 
-    def feed(self, records: Iterable[Record]) -> None:
+    def feed(self, records: Iterable[Record | BadRecord]) -> None:
         """Extract and store the wanted records, in worker processes, in order. An archive
         that fails part way (cut off, unreadable) raises once the pages before are stored."""
         pending: deque[Record] = deque()
@@ -153,6 +167,10 @@ class Importer:
                     and self.counts["imported"] + len(pending) >= self.selection.max
                 ):
                     return
+                if isinstance(record, BadRecord):
+                    error = error_record("fetch", "bad_url", record.message)
+                    self.store.add_error(record.source, error, self.crawl_id)
+                    continue
                 if not self.wanted(record):
                     continue
                 pending.append(record)

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.plugins.manager import Plugins
+from ingest.urls import is_web_url
 
 
 class SeedError(ValueError):
@@ -65,7 +66,7 @@ def parse_seeds(values: list[str], plugins: Plugins) -> Seeds:
     seeds = Seeds(sources=list(values))
     for value in values:
         if value.startswith(("http://", "https://")):
-            if not _is_web_url(value):
+            if not is_web_url(value):
                 raise SeedError(f"{value!r} is not a URL a crawl can fetch: no host, or a bad port")
             seeds.add_url(value)
         elif plugins.outlet_named(value):
@@ -120,21 +121,10 @@ def _check_file(path: Path, data: dict) -> None:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise SeedError(f'{path}: {key} must be a list of strings, as {key} = ["..."]')
         for value in values:
-            if key in ("urls", "feeds", "sitemaps") and not _is_web_url(value):
+            if key in ("urls", "feeds", "sitemaps") and not is_web_url(value):
                 raise SeedError(f"{path}: {key} holds {value!r}, not an http or https URL")
             if key in ("allow", "deny"):
                 try:
                     re.compile(value)
                 except re.error as exc:
                     raise SeedError(f"{path}: {key} holds {value!r}: {exc}") from exc
-
-
-def _is_web_url(value: str) -> bool:
-    """http or https, with a host, and a port if any that is one ("http://[::1", ":99999"
-    and "http://" are not)."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises ValueError past 65535)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
