@@ -324,7 +324,16 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
 @pytest.mark.parametrize(
     ("given", "says"),
     [
-        (["-s", "CONCURRENT_REQUESTS=abc"], "-s: CONCURRENT_REQUESTS takes a number, got 'abc'"),
+        (
+            ["-s", "CONCURRENT_REQUESTS=abc"],
+            "-s: CONCURRENT_REQUESTS takes a whole number, got 'abc'",
+        ),
+        (["-s", "INGEST_BATCH_SIZE=2.5"], "-s: INGEST_BATCH_SIZE takes a whole number, got '2.5'"),
+        (
+            ["-s", "INGEST_DB_MAX_BYTES=1e9"],
+            "-s: INGEST_DB_MAX_BYTES takes a whole number, got '1e9'",
+        ),
+        (["-s", "DOWNLOAD_DELAY=soon"], "-s: DOWNLOAD_DELAY takes a number, got 'soon'"),
         (["-s", "ROBOTSTXT_OBEY=maybe"], "-s: ROBOTSTXT_OBEY takes true or false, got 'maybe'"),
         (["-s", "ITEM_PIPELINES=[1"], "-s: ITEM_PIPELINES takes a JSON object, got '[1'"),
         (["--max-pages", "-3"], "'--max-pages': -3 is not in the range x>=0."),
@@ -343,6 +352,9 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
     ],
     ids=[
         "number",
+        "whole-number",
+        "whole-bytes",
+        "seconds",
         "flag",
         "mapping",
         "max-pages",
@@ -355,6 +367,7 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
     ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):
+    """INGEST_BATCH_SIZE=2.5 had crashed mid-crawl, and INGEST_DB_MAX_BYTES=1e9 at start."""
     db = tmp_path / "x.db"
     result = run_ingest("crawl", "http://127.0.0.1:9/", "--db", str(db), *given, check=False)
     assert result.returncode == 2
@@ -419,3 +432,22 @@ def test_a_page_too_deep_by_one_path_is_fetched_by_a_shorter_one(tmp_path):
                    "--db", str(db), *FAST)  # fmt: skip
         assert "/target" in site.hits
     assert ("Target",) in rows(db, "select title from articles")
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ("DOWNLOAD_TIMEOUT=0.5", 0.5),  # Scrapy reads it as seconds: its default is whole
+        ("DNS_TIMEOUT=2.5", 2.5),
+        ("INGEST_EXTRACT_TIMEOUT=1.5", 1.5),
+        ("INGEST_BATCH_SIZE=7", 7),
+        ("RETRY_TIMES=1_0", 10),
+    ],
+)
+def test_a_decimal_is_taken_where_seconds_are_read_and_a_whole_number_where_counts_are(given, read):
+    from ingest.crawl.runner import crawl_settings, parse_setting_overrides
+
+    name = given.split("=")[0]
+    settings = crawl_settings(cmdline=parse_setting_overrides([given]))
+    get = settings.getint if isinstance(read, int) else settings.getfloat
+    assert get(name) == read

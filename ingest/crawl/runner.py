@@ -52,6 +52,9 @@ def _check_name(name: str) -> None:
     raise ValueError(f"{name} is not a setting of Scrapy or ingest{hint}")
 
 
+#: Scrapy reads these as seconds, decimals included, though their defaults are whole numbers.
+READ_AS_SECONDS = frozenset({"DNS_TIMEOUT", "DOWNLOAD_TIMEOUT"})
+
 #: Scrapy's settings that count, size or time something, where a negative value is a slip
 #: (DOWNLOAD_TIMEOUT=-1 failed an assertion deep in Scrapy). ingest's own are told by their
 #: defaults: one that may be negative has a negative default.
@@ -68,11 +71,14 @@ NOT_NEGATIVE = frozenset(
 def _check_type(name: str, value: str) -> None:
     """A value Scrapy or ingest reads as a number, a flag or a mapping must be one:
     ``-s CONCURRENT_REQUESTS=abc`` is told now, not as a traceback once the crawl runs.
-    The type is the default's; a whole-number default also takes a decimal (Scrapy
-    reads DOWNLOAD_DELAY, default 0, as a float)."""
+    The type is the default's: a whole-number default takes whole numbers only
+    (``-s INGEST_BATCH_SIZE=2.5`` had crashed mid-crawl), but for the few that Scrapy
+    reads as seconds though their default is whole (``READ_AS_SECONDS``)."""
     default = _defaults().get(name)
     if isinstance(default, bool):
         read, wanted = Settings.getbool, "true or false"
+    elif isinstance(default, int) and name not in READ_AS_SECONDS:
+        read, wanted = Settings.getint, "a whole number"
     elif isinstance(default, int | float):
         read, wanted = Settings.getfloat, "a number"
     elif isinstance(default, dict | BaseSettings):
@@ -84,7 +90,7 @@ def _check_type(name: str, value: str) -> None:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} takes {wanted}, got {value!r}") from exc
     counts = name in NOT_NEGATIVE or (name.startswith("INGEST_") and default >= 0)
-    if wanted == "a number" and counts and float(value) < 0:
+    if wanted != "true or false" and counts and float(value) < 0:
         raise ValueError(f"{name} takes a number from 0, got {value!r}")
 
 

@@ -23,7 +23,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
 # A server that hangs or a page that never ends must not stall the crawl.
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = 30.0
 # Half Scrapy's 32 MiB: no HTML page past INGEST_MAX_HTML_BYTES is extracted anyway, and
 # a sitemap of 50,000 URLs (the protocol's maximum) is about 10 MB.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -70,7 +70,7 @@ LOG_LEVEL = "INFO"
 INGEST_DB = "ingest.db"  # the SQLite file a crawl writes
 INGEST_COMMAND = None  # the run's name in crawls; None: "crawl SPIDER"
 INGEST_WORKERS = None  # extraction processes; None means one per core
-INGEST_EXTRACT_TIMEOUT = 30  # seconds one page may spend in extraction and plugins
+INGEST_EXTRACT_TIMEOUT = 30.0  # seconds one page may spend in extraction and plugins
 INGEST_PLUGINS_DIRS: list[str] = []  # more folders of outlet plugins (--plugins-dir)
 INGEST_BATCH_SIZE = 100  # rows per committed transaction
 INGEST_QUEUE_IN_MEMORY = 10_000  # requests waiting in memory; more wait on disk for this run
@@ -85,15 +85,17 @@ INGEST_MAX_HTML_BYTES = 5_000_000  # HTML handed to extraction; 0: no bound
 INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
 INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0: no bound
 INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
-INGEST_WRITER_WAIT = 30  # seconds to wait for another crawl writing to the same database
+INGEST_WRITER_WAIT = 30.0  # seconds to wait for another crawl writing to the same database
 INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
 INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size
 # Many workers, one frontier (docs/scale.md): set INGEST_REDIS_URL (--redis) to share it.
 INGEST_KNOWN_DBS: list[str] = []  # more databases whose fetches count as known (--known)
 INGEST_REDIS_URL = None  # redis://HOST:PORT/DB; None: Scrapy's own scheduler, in memory
 INGEST_REDIS_KEY = "ingest:news"  # prefix of the crawl's keys: one per shared crawl
-INGEST_REDIS_LEASE = 60  # seconds a dead worker's requests wait before others take them
+INGEST_REDIS_LEASE = 60.0  # seconds a dead worker's requests wait before others take them
 INGEST_REDIS_NEW_CRAWL = False  # the seeding command: a crawl that is over starts anew
-INGEST_SHARED_DELAY = -1  # seconds between requests to one host across workers; -1: DOWNLOAD_DELAY
-INGEST_REDIS_IDLE = 10  # seconds a worker waits, queue empty and no lease out, before it stops
+INGEST_SHARED_DELAY = (
+    -1.0
+)  # seconds between requests to one host across workers; -1: DOWNLOAD_DELAY
+INGEST_REDIS_IDLE = 10.0  # seconds a worker waits, queue empty and no lease out, before it stops
 INGEST_NEAR_DUPLICATES = 0.6  # MinHash similarity from which articles share a cluster; 0: off
