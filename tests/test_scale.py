@@ -377,6 +377,48 @@ def test_redis_restarted_mid_crawl_pauses_the_crawl_which_then_finishes(tmp_path
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
 
 
+def linked_site(articles: int, delay: float) -> dict:
+    """Stories linking on to two more each (story N to 2N+1 and 2N+2), each page slow:
+    pages that come in while Redis is away bring links to queue."""
+    pages: dict = {"/robots.txt": Resource("User-agent: *\nAllow: /\n", "text/plain")}
+    pages["/"] = Resource(index_page(["/news/0.html"]), delay=delay)
+    for n in range(articles):
+        links = [f"/news/{k}.html" for k in (2 * n + 1, 2 * n + 2) if k < articles]
+        body = article_page(f"Story number {n} of the day", prose(n), links)
+        pages[f"/news/{n}.html"] = Resource(body, delay=delay)
+    return pages
+
+
+@needs_redis
+def test_links_found_while_redis_is_away_wait_and_are_all_crawled(tmp_path, redis_server):
+    """Every link found while Redis was away after the first was dropped (the queue's
+    flush raised): their pages were never fetched, the pages that listed them were lost
+    with them, and the crawl still ended finished, exit 0."""
+    db, log = tmp_path / "a.db", tmp_path / "a.log"
+    with LocalSite(linked_site(60, delay=0.3)) as site:
+        crawl = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
+             "-s", "CONCURRENT_REQUESTS=8"], log,
+        )  # fmt: skip
+        wait_for_articles(db, 6, crawl)
+        redis_server.stop()
+        time.sleep(3)  # the pages in flight come in, and their links wait
+        redis_server.start()
+        finish(crawl, log)
+    assert articles_in(db) == 60
+    assert sorted(h for h in site.hits if h.startswith("/news/")) == sorted(
+        f"/news/{n}.html" for n in range(60)
+    )
+    with sqlite3.connect(db) as conn:
+        left = conn.execute("select count(*) from urls where status = 'queued'").fetchone()[0]
+        status = conn.execute("select status from crawls").fetchone()[0]
+    assert (left, status) == (0, "finished")
+    said = log.read_text()
+    assert "Traceback" not in said and "without a page or error stored" not in said
+    (stats,) = run_stats(db)
+    assert stats["redis/outages"] >= 1
+
+
 @needs_redis
 def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     """Each worker alone would ask as fast as it can (no delay of its own): the shared turn

@@ -131,17 +131,17 @@ class SharedScheduler(Scheduler):
     # -- the queue ---------------------------------------------------------------
 
     def enqueue_request(self, request: Any) -> bool:
-        if self._unsent:
-            self._flush_unsent()
-        if self._unsent:  # still away: keep the order
-            self._unsent.append(request)
-            return True
+        """Queue it in Redis, or, while Redis is away, in memory behind the others found
+        meanwhile. It may not raise: Scrapy drops a request whose enqueue raised, and the
+        page that listed it too once its output fails."""
         try:
-            return self._enqueue(request)
+            self._flush_unsent()
+            if not self._unsent:
+                return self._enqueue(request)
         except RedisError as exc:
             self._away(exc)
-            self._unsent.append(request)
-            return True
+        self._unsent.append(request)  # still away: after those found before it, in order
+        return True
 
     def _enqueue(self, request: Any) -> bool:
         """Seen and queued in one step: a worker killed between the two would leave a URL
