@@ -138,6 +138,7 @@ class Page:
     outlet: Any = None  # the Outlet the URL belongs to, if any plugin declared one
     fetched: date | None = None  # when it was fetched; no date can be later
     listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
+    pattern_missed: bool = False  # an article though its outlet's URL pattern said not
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
         """A result several stages need from this page (a byline, say), computed once."""

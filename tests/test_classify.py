@@ -236,3 +236,25 @@ def test_links_inside_several_inline_elements_all_count_and_a_listing_group_ends
     assert prose(page) == (20, False)
     article_only = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
     assert not is_listing(tree_of(f"<html><head>{article_only}</head></html>"))
+
+
+def test_a_stale_outlet_pattern_gives_way_to_an_article_that_declares_itself_and_says_so():
+    """A site moved its stories to new URLs: the pattern says no to every one of them."""
+    from ingest.plugins.outlet import Outlet
+
+    courier = Outlet(name="courier", domains=["coast.example"], articles=r"/news/\d+")
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES * 2)  # 174 words
+    declared = '<meta property="og:type" content="article">'
+    moved = document(f"<main><article><h1>Harbour quay closed</h1>{story}</article></main>")
+    moved = moved.replace("</title>", f"</title>{declared}")
+    teasers = "".join(f'<li><a href="/s/{i}">{s}</a></li>' for i, s in enumerate(SENTENCES))
+    front = document(f"<ul>{teasers}</ul>").replace("</title>", f"</title>{declared}")
+    cases = [
+        ("https://coast.example/news/7", moved, True, False),  # the pattern says yes
+        ("https://coast.example/2024/quay-closed", moved, True, True),  # no, yet it is one
+        ("https://coast.example/2024/quay-closed", moved.replace(declared, ""), False, False),
+        ("https://coast.example/local/", front, False, False),  # declared, but no prose
+    ]
+    for url, html, verdict, missed in cases:
+        page = Page(url, html)
+        assert (is_article(page, courier), page.pattern_missed) == (verdict, missed), url

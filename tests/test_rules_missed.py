@@ -95,7 +95,7 @@ def test_health_stats_and_the_canned_query_name_the_outlet(tmp_path):
     lines = run_ingest("stats", "--db", str(db)).stdout.splitlines()
     assert lines[-1] == (
         "Outlet rules stopped matching: guardian missed 1 of 2 articles "
-        "(the generic text was stored; the plugin's selectors need a fix)"
+        "(the generic path read them; the plugin's selectors or URL pattern need a fix)"
     )
 
     with datasette(db, tmp_path / "serve.log") as base:
@@ -171,10 +171,13 @@ def test_a_crawl_counts_the_pages_the_rules_missed(tmp_path, write_plugin):
     folder = write_plugin("tidings", PLUGIN)
     pages = {
         "/": Resource(
-            '<html><body><a href="/story/1">1</a> <a href="/story/2">2</a></body></html>'
+            '<html><body><a href="/story/1">1</a> <a href="/story/2">2</a>'
+            ' <a href="/2024/03/insurers">3</a></body></html>'
         ),
         "/story/1": story_page("Flood in the lower town", wrapped=False),
         "/story/2": story_page("The barrier that did not close", wrapped=True),
+        # Under the site's new URLs, which the plugin's pattern doesn't know.
+        "/2024/03/insurers": story_page("Insurers count the cost", wrapped=False),
     }
     db = tmp_path / "crawl.db"
     with LocalSite(pages) as site:
@@ -182,10 +185,22 @@ def test_a_crawl_counts_the_pages_the_rules_missed(tmp_path, write_plugin):
             "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST
         )
     assert rows(db, "select outlet, pages, new, rules_missed from crawl_health") == [
-        ("tidings", 3, 2, 1)
+        ("tidings", 4, 3, 2)
     ]
-    stored = dict(rows(db, "select url, json_extract(provenance, '$.outlet_rules') from articles"))
-    assert stored == {site.url + "/story/1": None, site.url + "/story/2": "missed"}
+    stored = rows(
+        db,
+        "select url, json_extract(provenance, '$.outlet_rules'),"
+        " json_extract(provenance, '$.outlet_articles') from articles order by url",
+    )
+    assert stored == [
+        (site.url + "/2024/03/insurers", None, "missed"),  # taken, though the pattern said no
+        (site.url + "/story/1", None, None),
+        (site.url + "/story/2", "missed", None),
+    ]
+    assert rows(db, "select reason from urls where url = ?", site.url + "/") == [("not_article",)]
     [(text,)] = rows(db, "select text from articles where url like '%/story/2'")
     assert text.split("\n") == PARAGRAPHS  # the generic path's: all, not the first only
     assert "rules missed" in out.stdout  # the crawl's health table shows the column
+    with datasette(db, tmp_path / "serve.log") as base:
+        found = query(f"{base}/crawl", "outlet_rules_missed")
+    assert [(f["outlet"], f["rules_missed"], f["articles"]) for f in found] == [("tidings", 2, 3)]

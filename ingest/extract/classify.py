@@ -62,10 +62,21 @@ def looks_like_article_url(url: str) -> bool:
 
 @hookimpl(trylast=True)
 def is_article(page: Page, outlet: Outlet | None) -> bool:
-    """Outlet URL patterns first; otherwise the page's own metadata and the prose it holds."""
+    """Outlet URL patterns first; otherwise the page's own metadata and the prose it holds.
+
+    A page the outlet's pattern turns away that declares itself an article and holds an
+    article's prose is taken all the same, and marked (``Page.pattern_missed``): a site
+    that moved its stories to new URLs would otherwise lose every one of them as
+    ``not_article``, with nothing to say the plugin's pattern went stale.
+    """
     verdict = outlet.is_article_url(page.url) if outlet else None
-    if verdict is not None:
-        return verdict
+    if verdict:
+        return True
+    if verdict is False:
+        page.pattern_missed = has_article_metadata(page.tree) and has_article_text(
+            page.tree, page.url
+        )
+        return page.pattern_missed
     if has_article_metadata(page.tree):
         return True
     return not is_listing(page.tree) and has_article_text(page.tree, page.url)

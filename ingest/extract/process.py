@@ -231,6 +231,8 @@ def process_page(
         outcome.published, outcome.published_day = found.published, found.published_day
         return outcome
     article.url = url
+    if page.pattern_missed:  # the outlet's URL pattern went stale: said, as its selectors
+        article.provenance["outlet_articles"] = "missed"
     if by and by not in article.plugins:
         article.plugins.append(by)
     if outlet:

@@ -230,5 +230,5 @@ def print_stats(stats: dict[str, Any]) -> None:
         console.print(
             f"[bold red]Outlet rules stopped matching[/]: {outlet} missed "
             f"{counts['missed']} of {_plural(counts['articles'], 'article')} "
-            "(the generic text was stored; the plugin's selectors need a fix)"
+            "(the generic path read them; the plugin's selectors or URL pattern need a fix)"
         )

@@ -189,8 +189,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "blocked": "Refusals: HTTP 401, 403, 429, 451, and captcha or bot-check pages",
             "robots_disallowed": "Requests robots.txt forbade",
             "rules_missed": (
-                "Articles the outlet's body/paragraphs rules missed (they read much less "
-                "than the generic path, whose text was stored): the rules need a fix"
+                "Articles the outlet's rules missed: its body/paragraphs rules read much "
+                "less than the generic path, whose text was stored, or its articles pattern "
+                "turned away the page of an article: the rules need a fix"
             ),
             "error_kinds": "Errors by kind (JSON object)",
         },

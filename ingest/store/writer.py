@@ -191,7 +191,7 @@ class Store:
             row[SIGNATURE] = signature
         self._articles.append(row)
         self.counts["articles"] += 1
-        if (article.get("provenance") or {}).get("outlet_rules") == "missed":
+        if rules_missed(article.get("provenance") or {}):
             self.health.add(row.get("outlet") or row["site"] or "(none)", "rules_missed")
         self._maybe_flush()
 
@@ -387,3 +387,9 @@ class Store:
 
 class _Tried(Exception):
     """Rolls back a trial write."""
+
+
+def rules_missed(provenance: dict[str, Any]) -> bool:
+    """The outlet's rules missed the article: its selectors read too little (the generic
+    text was stored), or its URL pattern turned away a page that is an article."""
+    return "missed" in (provenance.get("outlet_rules"), provenance.get("outlet_articles"))

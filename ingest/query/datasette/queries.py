@@ -210,15 +210,18 @@ order by errors.stage, errors.kind, errors.url""",
         "title": "Outlets whose rules stopped matching",
         "description": (
             "Per outlet, the articles the latest run stored whose outlet's body/paragraphs "
-            "rules read much less than the generic path found in the same page: the generic "
-            "text was stored instead and provenance says outlet_rules: missed (crawl_health "
-            "counts them as rules_missed). Usually a redesign: the plugin needs new selectors."
+            "rules read much less than the generic path found in the same page (the generic "
+            "text was stored instead; provenance says outlet_rules: missed), or whose URL "
+            "its articles pattern turned away though the page is an article (provenance "
+            "says outlet_articles: missed). crawl_health counts both as rules_missed. "
+            "Usually a redesign: the plugin needs new selectors or a new pattern."
         ),
         "sql": """\
 with latest as (select max(id) as id from crawls),
 stored as (
   select coalesce(outlet, site, '') as outlet, url,
-    coalesce(json_extract(provenance, '$.outlet_rules'), '') = 'missed' as missed
+    'missed' in (coalesce(json_extract(provenance, '$.outlet_rules'), ''),
+                 coalesce(json_extract(provenance, '$.outlet_articles'), '')) as missed
   from articles
   where crawl_id = (select id from latest)
 )
