@@ -256,6 +256,38 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     assert rows(db, "select source from warc_files") == [(str(warc),)]
 
 
+@pytest.mark.parametrize(
+    ("field", "why"),
+    [
+        ({"date": "yesterday"}, "a WARC-Date that is not a date: 'yesterday'"),
+        ({"date": "0001-01-01T00:00:00+01:00"},
+         "a WARC-Date that is not a date: '0001-01-01T00:00:00+01:00'"),
+        ({"status": "abc"}, "an HTTP status that is not three digits: 'abc OK'"),
+        ({"status": "2000"}, "an HTTP status that is not three digits: '2000 OK'"),
+    ],
+    ids=["date", "date-before-year-1", "status", "status-of-four-digits"],
+)  # fmt: skip
+def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_rest_is_imported(
+    tmp_path, field, why
+):
+    """The first three stopped the file's import as bad_warc, naming neither the record nor
+    its URL: the rest never read, the file never done, every re-run failing the same way.
+    The fourth was counted as a response not 200, without a word."""
+    url = "http://a.example/news/2024/05/bad"
+    bad = {"url": url, "body": page(9), "date": "2024-05-01T10:00:00Z", **field}
+    warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert rows(db, "select url, stage, kind, message from errors") == [
+        (str(warc), "fetch", "bad_record", f"{warc}: record 2 ({url}) has {why}")
+    ]
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+    assert rows(db, "select source from warc_files") == [(str(warc),)]
+    again = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert again.stderr.strip().splitlines()[-1].endswith("0 files read, 1 done before")
+
+
 def record_starts(data: bytes) -> list[int]:
     """Where each record of a WARC begins, and where the file ends."""
     records = ArchiveIterator(io.BytesIO(data))

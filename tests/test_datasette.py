@@ -341,6 +341,28 @@ def test_datasette_options_pass_through(db):
     assert values["default_page_size"] == 7 and values["sql_time_limit_ms"] == 3000
 
 
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (["--port", "99999"],
+         "Error: Invalid value for '-p' / '--port': 99999 is not in the range 0<=x<=65535."),
+        (["--bogus"],
+         "Error: No such option '--bogus'. (Did you mean one of: '--cors', '--host', '--uds'?)"),
+    ],
+    ids=["port", "unknown-option"],
+)  # fmt: skip
+def test_an_option_datasette_refuses_is_a_usage_error_of_ingest_serve(db, options, error):
+    """The usage named the command twice: ``ingest serve serve [OPTIONS] [FILES]...``."""
+    done = run_ingest("serve", "--db", str(db), *options, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "Usage: ingest serve [OPTIONS] [FILES]...",
+        "Try 'ingest serve --help' for help.",
+        "",
+        error,
+    ]
+
+
 def listening_addresses(port: int) -> set[str]:
     """The local addresses with a socket listening on ``port``, from the kernel's tables."""
     found = set()

@@ -6,11 +6,13 @@ extraction in worker processes, the same ``pages``, ``articles``, ``urls`` and
 keyed by its WARC-Target-URI. A record already stored (same URL, same date) is
 skipped, so an import can be run again. Requests, revisits, metadata and non-HTML
 responses are counted, not stored; an HTML response whose URL cannot be read is a
-``bad_url`` errors row, and the records after it are read on.
+``bad_url`` errors row, one whose WARC-Date or HTTP status cannot be read a ``bad_record``
+row, and the records after either are read on.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -57,6 +59,7 @@ class BadRecord:
     """An HTML response of an archive that can't be imported: an errors row, not a page."""
 
     source: str
+    kind: str  # the errors row's: bad_url, bad_record
     message: str
 
 
@@ -70,7 +73,8 @@ def iso(warc_date: str) -> str:
 def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Record | BadRecord]:
     """The HTML response records of one WARC (or ARC) stream, gzipped or not. A record cut
     off in the bytes read of it is not handed on: ``TruncatedWarc`` is raised instead; one
-    whose URL cannot be read (``http://[::1``) is a ``BadRecord``, and the rest read on.
+    whose URL (``http://[::1``), date or status cannot be read is a ``BadRecord``, and the
+    rest read on.
 
     Bodies are read up to the extraction bound plus one byte: a larger one is the
     worker's to refuse (``too_large``), without holding the whole of it here.
@@ -89,20 +93,47 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         ):
             counts["not_html"] += 1
             continue
+        where = f"{source}: record {number}"
         if not is_web_url(url):
             why = "is not one a crawl can fetch (no host, or a bad port)"
-            yield BadRecord(source, f"{source}: record {number}'s URL {url!r:.200} {why}")
+            yield BadRecord(source, "bad_url", f"{where}'s URL {url!r:.200} {why}")
             continue
-        yield Record(
-            url=canonical(url),
-            fetched_at=iso(
-                rec.rec_headers.get_header("WARC-Date") or datetime.now(UTC).isoformat()
-            ),
-            status=int(rec.http_headers.get_statuscode() or 0),
-            headers={h: headers[h] for h in KEPT_HEADERS if h in headers},
-            body=body,
-            source=source,
+        yield response(rec, url, headers, body, source, where)
+
+
+def response(
+    rec: Any, url: str, headers: dict[str, str], body: bytes, source: str, where: str
+) -> Record | BadRecord:
+    """The record of an HTML response, or a ``BadRecord`` when its date or status can't be
+    read. Such a record is not imported: its WARC-Date is the one word on when the page
+    was fetched, the key (with the URL) that keeps a second import from storing it again,
+    what --since and --until select on and which outlet rules apply; a made-up date would
+    store it anew on every run. A status line with no three-digit code is no HTTP answer
+    to trust. The page stays in the file, which the errors row names with the record."""
+    date = rec.rec_headers.get_header("WARC-Date") or datetime.now(UTC).isoformat()
+    status = rec.http_headers.get_statuscode() or ""
+    about = f"{where} ({url:.200})"
+    try:
+        fetched_at = iso(date)
+    except (ValueError, OverflowError):  # not ISO 8601; out of datetime's years in UTC
+        return BadRecord(
+            source, "bad_record", f"{about} has a WARC-Date that is not a date: {date!r:.100}"
         )
+    if not re.fullmatch(r"[0-9]{3}", status):
+        line = rec.http_headers.statusline
+        return BadRecord(
+            source,
+            "bad_record",
+            f"{about} has an HTTP status that is not three digits: {line!r:.100}",
+        )
+    return Record(
+        url=canonical(url),
+        fetched_at=fetched_at,
+        status=int(status),
+        headers={h: headers[h] for h in KEPT_HEADERS if h in headers},
+        body=body,
+        source=source,
+    )
 
 
 class Importer:
@@ -168,7 +199,7 @@ class Importer:
                 ):
                     return
                 if isinstance(record, BadRecord):
-                    error = error_record("fetch", "bad_url", record.message)
+                    error = error_record("fetch", record.kind, record.message)
                     self.store.add_error(record.source, error, self.crawl_id)
                     continue
                 if not self.wanted(record):

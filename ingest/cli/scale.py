@@ -78,7 +78,12 @@ def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir, kno
 
     cmdline = _overrides(settings)
     prefix = cmdline.get("INGEST_REDIS_KEY") or "ingest:news"
-    spec = read_crawl(redis_client(redis_url), prefix)
+    try:
+        spec = read_crawl(redis_client(redis_url), prefix)
+    except ValueError as exc:  # a description no `ingest crawl --redis` wrote
+        raise click.ClickException(
+            f"no crawl to join on {redis_url}: {exc} (`ingest crawl SEEDS --redis` writes it)"
+        ) from None
     if spec is None:
         raise click.ClickException(
             f"no shared crawl under {prefix} on {redis_url}: start one with "

@@ -8,7 +8,9 @@ worker's leases put back) is one Lua script, which Redis runs atomically.
 
 from __future__ import annotations
 
+import json
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from ingest.crawl import request_json
@@ -129,10 +131,48 @@ def publish_crawl(client: Any, prefix: str, spec: dict[str, Any]) -> None:
     client.set(f"{prefix}:crawl", request_json.dumps({"url": "", **spec}))
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+#: What a crawl's description (``publish_crawl``) holds: each field, a test of its value and
+#: what the test asks, for the error when it fails.
+CRAWL_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "seeds": (_texts, "a list of strings"),
+    "domains": (_texts, "a list of strings"),
+    "allow": (_texts, "a list of strings"),
+    "deny": (_texts, "a list of strings"),
+    "follow": (lambda v: isinstance(v, bool), "true or false"),
+    "since": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "refresh": (lambda v: isinstance(v, bool), "true or false"),
+    "max_depth": (lambda v: type(v) is int and v >= 0, "a whole number, 0 or more"),
+}
+
+
 def read_crawl(client: Any, prefix: str) -> dict[str, Any] | None:
-    data = client.get(f"{prefix}:crawl")
+    """The crawl's description, or None when none was published. One that can't be read
+    (not JSON, a field missing or of the wrong kind, another Redis type under the key)
+    raises ``ValueError`` naming the key and what is wrong: no worker crawls on a guess."""
+    from redis.exceptions import ResponseError
+
+    key = f"{prefix}:crawl"
+    try:
+        data = client.get(key)
+    except ResponseError as exc:  # WRONGTYPE: a list, a hash... under the key
+        kind = client.type(key).decode()
+        raise ValueError(f"{key} holds a Redis {kind}, not a string") from exc
     if data is None:
         return None
-    spec = request_json.loads(data)
+    try:
+        spec = json.loads(data)
+    except ValueError as exc:  # not JSON, or not UTF-8
+        raise ValueError(f"{key} is not JSON ({exc})") from None
+    if not isinstance(spec, dict):
+        raise ValueError(f"{key} is not a JSON object: {bytes(data).decode()!r:.100}")
+    for name, (test, what) in CRAWL_FIELDS.items():
+        if name not in spec:
+            raise ValueError(f"{key} has no {name}")
+        if not test(spec[name]):
+            raise ValueError(f"{key}'s {name} is not {what}: {spec[name]!r:.100}")
     spec.pop("url", None)
     return spec

@@ -41,7 +41,7 @@ def register_plugin() -> None:
 def datasette_args(
     db: str, host: str, port: int, metadata_path: str, extra: Sequence[str] = ()
 ) -> list[str]:
-    args = ["serve", db, "--host", host, "--port", str(port), "--metadata", metadata_path]
+    args = [db, "--host", host, "--port", str(port), "--metadata", metadata_path]
     args += ["--template-dir", str(TEMPLATES)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, value]
@@ -49,14 +49,16 @@ def datasette_args(
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8001, extra: Sequence[str] = ()) -> None:
-    """Run Datasette on ``db`` until interrupted."""
-    from datasette.cli import cli as datasette_cli
+    """Run Datasette on ``db`` until interrupted. Its ``serve`` command is run itself, not
+    through Datasette's group: the group's name and the command's would both be in the
+    usage of an option Datasette refuses (``ingest serve serve``)."""
+    from datasette.cli import serve as datasette_serve
 
     register_plugin()
     with tempfile.TemporaryDirectory(prefix="ingest-datasette-") as folder:
         metadata_path = Path(folder) / "metadata.json"
         metadata_path.write_text(json.dumps(build_metadata(db), indent=2, ensure_ascii=False))
-        datasette_cli.main(
+        datasette_serve.main(
             datasette_args(db, host, port, str(metadata_path), extra),
             prog_name="ingest serve",
             standalone_mode=False,
