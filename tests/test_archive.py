@@ -260,19 +260,21 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     ("field", "why"),
     [
         ({"date": "yesterday"}, "a WARC-Date that is not a date: 'yesterday'"),
+        ({"date": ""}, "no WARC-Date"),
         ({"date": "0001-01-01T00:00:00+01:00"},
          "a WARC-Date that is not a date: '0001-01-01T00:00:00+01:00'"),
         ({"status": "abc"}, "an HTTP status that is not three digits: 'abc OK'"),
         ({"status": "2000"}, "an HTTP status that is not three digits: '2000 OK'"),
     ],
-    ids=["date", "date-before-year-1", "status", "status-of-four-digits"],
+    ids=["date", "no-date", "date-before-year-1", "status", "status-of-four-digits"],
 )  # fmt: skip
 def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_rest_is_imported(
     tmp_path, field, why
 ):
     """The first three stopped the file's import as bad_warc, naming neither the record nor
     its URL: the rest never read, the file never done, every re-run failing the same way.
-    The fourth was counted as a response not 200, without a word."""
+    A record without a date was dated now, and so stored again on every import. A status
+    of four digits was counted as a response not 200, without a word."""
     url = "http://a.example/news/2024/05/bad"
     bad = {"url": url, "body": page(9), "date": "2024-05-01T10:00:00Z", **field}
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])

@@ -110,9 +110,11 @@ def response(
     what --since and --until select on and which outlet rules apply; a made-up date would
     store it anew on every run. A status line with no three-digit code is no HTTP answer
     to trust. The page stays in the file, which the errors row names with the record."""
-    date = rec.rec_headers.get_header("WARC-Date") or datetime.now(UTC).isoformat()
+    date = rec.rec_headers.get_header("WARC-Date") or ""
     status = rec.http_headers.get_statuscode() or ""
     about = f"{where} ({url:.200})"
+    if not date:  # the WARC standard requires one: "now" would store it anew on every run
+        return BadRecord(source, "bad_record", f"{about} has no WARC-Date")
     try:
         fetched_at = iso(date)
     except (ValueError, OverflowError):  # not ISO 8601; out of datetime's years in UTC
