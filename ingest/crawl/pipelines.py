@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
-from ingest.crawl.stopping import await_lock, locked, run_status, stop_crawl, unrecorded
+from ingest.crawl.stopping import at_budget, await_lock, locked, run_status, stop_crawl, unrecorded
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -339,7 +339,8 @@ class IngestPipeline:
             await_lock(self.store.db, self.path, wait)
         try:
             self.store.flush()  # first: a batch the database refused counts once stored
-            self.store.finish_crawl(self.crawl_id, self._stats(), status, why)
+            budget = at_budget(self.crawler, reason)
+            self.store.finish_crawl(self.crawl_id, self._stats(), status, why, budget)
         except (sqlite3.Error, OSError) as exc:
             self._finish_without_batch(exc, status, why)
         self.store.db.close()
