@@ -9,6 +9,7 @@ import os
 import random
 import signal
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -187,6 +188,61 @@ def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(t
     assert 0 < stored < ARTICLES
     [(status, reason)] = rows(db, "select status, stop_reason from crawls")
     assert (status, reason) == ("failed", lines[0].removeprefix("Error: "))
+
+
+def lines_of(stream, into: list[str]) -> threading.Thread:
+    """Read a process's stream line by line into a list, as it writes them."""
+    reader = threading.Thread(target=lambda: into.extend(iter(stream.readline, "")), daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.parametrize("released", [True, False], ids=["released", "held-on"])
+def test_a_database_locked_mid_crawl_stops_it_and_the_run_ends_failed(tmp_path, released):
+    """The crawl stopped on "database is locked" and exited 1, but its summary said "done"
+    and its run row stayed "running": the last write had met the same lock. Now the run
+    waits for the other writer (INGEST_WRITER_WAIT) to record its end, and says "failed"
+    when it could not."""
+    with LocalSite(many_articles(ARTICLES, delay=0.2)) as site:
+        db = tmp_path / "news.db"
+        crawl = crawl_process(
+            site.url + "/", db, "-s", f"INGEST_WRITER_WAIT={60 if released else 1}"
+        )
+        stderr: list[str] = []
+        reader = lines_of(crawl.stderr, stderr)
+        try:
+            wait_for_articles(db, 3)
+            other = sqlite3.connect(db, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")  # another writer, holding the database
+            deadline = time.monotonic() + 90
+            while released and not any("to record the end" in line for line in stderr):
+                assert crawl.poll() is None and time.monotonic() < deadline, "it never waited"
+                time.sleep(0.1)
+            if not released:
+                crawl.wait(timeout=90)
+            other.execute("COMMIT")
+            other.close()
+            stdout = crawl.stdout.read()
+            crawl.wait(timeout=90)
+            reader.join(timeout=10)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+    refused = f"the database {db} refused a write: database is locked"
+    assert crawl.returncode == 1
+    assert stdout.startswith("Crawl 1 failed")
+    assert stderr[-1] == f"Error: {refused}\n"
+    assert "Traceback" not in "".join(stderr)
+    status = "failed" if released else "running"
+    assert rows(db, "select status, stop_reason from crawls") == [
+        (status, refused if released else None)
+    ]
+    if released:  # with its counts: the batch the lock refused went in after all
+        [(articles,)] = rows(db, "select count(*) from articles")
+        assert f"{articles} articles ({articles} new, 0 updated)" in stdout
+    else:  # and it says so
+        lost = "crawl 1 could not be marked failed: database is locked; its row says running"
+        assert any(line.rstrip().endswith(lost) for line in stderr)
 
 
 def test_a_size_bound_below_the_databases_size_is_a_usage_error_before_anything_starts(

@@ -308,6 +308,27 @@ def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_foun
     assert json.loads(rows(db, "select settings from crawls where id = 2")[0][0])["resume"]
 
 
+def test_a_resumed_crawl_that_spends_its_budget_says_why_every_url_stays_queued(tmp_path):
+    """The killed run's queued URLs that the resumed one, past its --max-pages, never
+    reached stayed queued without a reason; the URLs it met past its budget said max_pages."""
+    n = 20
+    pages = {
+        f"/news/{i}": Resource(article_page(f"Headline {i}", prose(i)), delay=0.3) for i in range(n)
+    }
+    pages["/"] = index_page([f"/news/{i}" for i in range(n)])
+    db = tmp_path / "budget.db"
+    with LocalSite(pages) as site:
+        kill_crawl_once_stored(site.url + "/", db, articles=3)
+        for resource in site.resources.values():
+            resource.delay = 0
+        run_ingest("crawl", site.url + "/", "--resume", "--max-pages", "3", "--db", str(db), *FAST)
+    assert rows(db, "select status from crawls order by id") == [("interrupted",), ("finished",)]
+    assert rows(db, "select count(*) from urls where crawl_id = 2") == [(3,)]
+    [(stored,)] = rows(db, "select count(*) from articles")
+    ended = "select state, reason, count(*) from urls where url like '%/news/%' group by 1, 2"
+    assert rows(db, ended) == [("fetched", "article", stored), ("queued", "max_pages", n - stored)]
+
+
 def test_an_article_held_as_unchanged_is_fetched_when_a_later_listing_dates_a_change(tmp_path):
     """The feed, read first, lists every stored story with its old date: all held. The
     sitemap, slow to answer, then dates one story after our fetch: that one is fetched."""

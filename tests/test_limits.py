@@ -180,3 +180,70 @@ def test_a_crawl_records_every_bound_it_meets(tmp_path):
     assert ("/big", 0) in kept and ("/many", 1) in kept
     many = rows(db, "select message from errors where url = ?", site.url + "/many")
     assert many == [("page has over 2,000 elements (INGEST_MAX_ELEMENTS)",)]
+
+
+def listing_chain(base: str, prefix: str, links: int) -> dict[str, Resource]:
+    """Sitemap indexes (or feeds) ``{prefix}/0.xml``... each listing the next, ``links`` long."""
+    ns = "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'"
+    chain = {}
+    for n in range(links):
+        nxt = f"{base}{prefix}/{n + 1}.xml"
+        if prefix == "/feeds":
+            body = f"<rss><channel><item><link>{nxt}</link></item></channel></rss>"
+        else:
+            body = f"<sitemapindex {ns}><sitemap><loc>{nxt}</loc></sitemap></sitemapindex>"
+        chain[f"{prefix}/{n}.xml"] = Resource(body, content_type="application/xml")
+    return chain
+
+
+def test_a_chain_of_sitemap_indexes_or_feeds_is_read_only_so_deep(tmp_path):
+    """Each sitemap index listing the next one was read to the crawl's end: an index is
+    read through at most three others (INGEST_MAX_LISTING_DEPTH), feeds alike."""
+    ns = "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'"
+    with LocalSite({}) as site:
+        base = site.url
+        site.resources.update(
+            {
+                "/robots.txt": Resource(f"Sitemap: {base}/idx/0.xml\n", "text/plain"),
+                **listing_chain(base, "/idx", 6),
+                **listing_chain(base, "/feeds", 6),
+                "/idx/2.xml": Resource(  # nested twice, as real sites do: read
+                    f"<sitemapindex {ns}><sitemap><loc>{base}/idx/3.xml</loc></sitemap>"
+                    f"<sitemap><loc>{base}/news.xml</loc></sitemap></sitemapindex>",
+                    content_type="application/xml",
+                ),
+                "/news.xml": Resource(
+                    f"<urlset {ns}><url><loc>{base}/news/2024/03/s1</loc></url></urlset>",
+                    content_type="application/xml",
+                ),
+                "/news/2024/03/s1": Resource(article_page("Story 1", story(1))),
+                "/": Resource(index_page([])),  # the article's link home
+            }
+        )
+        db = tmp_path / "news.db"
+        run_ingest(
+            "crawl", base + "/feeds/0.xml", "--db", str(db), *FAST, "-s", "ROBOTSTXT_OBEY=0",
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert "/idx/5.xml" not in site.hits and "/feeds/5.xml" not in site.hits
+    kinds = (("/feeds", "feed"), ("/idx", "sitemap"))
+    errors = rows(db, "select replace(url, ?, ''), stage, kind, message from errors", base)
+    assert sorted(errors) == [
+        (
+            f"{p}/4.xml",
+            "discover",
+            "too_deep",
+            f"a {kind} reached through 4 feeds and sitemaps (limit 3, "
+            "INGEST_MAX_LISTING_DEPTH): not read",
+        )
+        for p, kind in kinds
+    ]
+    ended = rows(
+        db, "select replace(url, ?, ''), state, reason from urls where url like '%.xml'", base
+    )
+    assert sorted(ended) == sorted(
+        [(f"{p}/{n}.xml", "fetched", kind) for p, kind in kinds for n in range(4)]
+        + [(f"{p}/4.xml", "fetched", "too_deep") for p, _ in kinds]
+        + [("/news.xml", "fetched", "sitemap")]
+    )
+    assert rows(db, "select title from articles") == [("Story 1",)]

@@ -52,7 +52,7 @@ def _crawl_and_report(
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
-    from ingest.crawl.stopping import exit_status
+    from ingest.crawl.stopping import exit_status, settle
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
     from ingest.store.schema import PastSizeBound
 
@@ -109,7 +109,7 @@ def _crawl_and_report(
     with sqlite_utils.Database(settings.get("INGEST_DB")) as database:
         if ended.forced:  # stopped at once: Scrapy closed nothing, the run row says so now
             mark_interrupted(database, ended.crawl_id, "stopped at once by a second signal")
-        summary = crawl_summary(database, ended.crawl_id)
+        summary = settle(crawl_summary(database, ended.crawl_id), ended)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
     return exit_status(summary, ended, settings.get("INGEST_DB"))
 

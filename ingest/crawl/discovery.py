@@ -46,6 +46,9 @@ from ingest.urls import canonical
 
 #: Entries planned from one feed or sitemap: the sitemap protocol's own maximum.
 MAX_ENTRIES = 50_000
+#: Feeds and sitemaps one is read through at most: the protocol's index of sitemaps is one,
+#: a site's index of yearly indexes two; one more spare, and a chain of indexes ends there.
+MAX_NESTING = 3
 
 _FEED_DATES = {"pubdate": "published", "published": "published", "issued": "published"}
 _FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last change
@@ -157,6 +160,17 @@ def listed(kind: str, body: bytes, base: str, limit: int) -> tuple[Listing, list
         message = f"{count(len(unreadable))} with a URL that cannot be read, left out: {example}"
         errors.append(("bad_url", message))
     return entries, errors
+
+
+def too_nested(kind: str, nested: int, limit: int) -> str | None:
+    """The errors row's message when a feed or sitemap was reached through more than
+    ``limit`` others (0: no bound): it is not read, so a chain of indexes ends there."""
+    if not limit or nested <= limit:
+        return None
+    return (
+        f"a {kind} reached through {nested} feeds and sitemaps (limit {limit:,}, "
+        "INGEST_MAX_LISTING_DEPTH): not read"
+    )
 
 
 def mislabelled(kind: str, content_type: str | None) -> str | None:

@@ -51,6 +51,7 @@ class PageItem:
     old: bool = False
     listed: tuple[str, str] | None = None  # (date, "feed" or "sitemap") of the entry listing it
     leases: list[str] = field(default_factory=list)  # shared queue: released once stored
+    nested: int = 0  # feeds and sitemaps it was reached through (INGEST_MAX_LISTING_DEPTH)
 
     def page_row(self, crawl_id: int | None) -> dict[str, Any]:
         """The ``pages`` row: the body compressed (by a worker when it could)."""
@@ -107,6 +108,7 @@ def response_item(response: Response, body: bytes, **more: Any) -> PageItem:
         request_url=asked_url(response),
         listed=response.meta.get("listed"),
         leases=response.meta.get("leases", []),
+        nested=response.meta.get("nested", 0),
         **more,
     )
 

@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.items import FetchError, PageItem
-from ingest.crawl.stopping import run_status, stop_crawl
+from ingest.crawl.stopping import at_budget, await_lock, locked, run_status, stop_crawl, unrecorded
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -45,6 +45,7 @@ class IngestPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.refused = False  # the database refused a write: nothing more goes in
+        self.refusal: Exception | None = None  # and why
         self.crawl_id: int | None = None
         self.store: Store | None = None
         self._leases: list[str] = []  # shared-queue requests stored since the last commit
@@ -157,6 +158,7 @@ class IngestPipeline:
         """The database refuses writes (disk full, read-only, locked too long): stop now,
         not fetch on into nothing. What was committed stays."""
         self.refused = True  # items still in flight are not written: the database said no
+        self.refusal = exc
         stop_crawl(
             self.crawler, "storage_failed", f"the database {self.path} refused a write: {exc}"
         )
@@ -332,17 +334,33 @@ class IngestPipeline:
     def finish(self, reason: str) -> None:
         """The run's final row: its status and why it stopped (after Scrapy closed it)."""
         status, why = run_status(self.crawler, reason)
+        if locked(self.refusal):  # another writer held it: it may let go yet
+            wait = self.crawler.settings.getfloat("INGEST_WRITER_WAIT", 30)
+            await_lock(self.store.db, self.path, wait)
+        try:
+            self.store.flush()  # first: a batch the database refused counts once stored
+            budget = at_budget(self.crawler, reason)
+            self.store.finish_crawl(self.crawl_id, self._stats(), status, why, budget)
+        except (sqlite3.Error, OSError) as exc:
+            self._finish_without_batch(exc, status, why)
+        self.store.db.close()
+
+    def _stats(self) -> dict[str, Any]:
         stats = dict(self.crawler.stats.get_stats())
         stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
-        try:
-            self.store.finish_crawl(self.crawl_id, stats, status, why)
-        except (sqlite3.Error, OSError):
-            try:  # the batch is what the database refused; the run's status may still fit
+        return stats
+
+    def _finish_without_batch(self, exc: Exception, status: str, why: str) -> None:
+        """The run's end again, without the batch the database refused: a full disk may
+        still take the status. Not when another writer held it on: waited for already."""
+        if not locked(exc):
+            try:
                 self.store.discard_buffer()
-                self.store.finish_crawl(self.crawl_id, stats, status, why)
-            except (sqlite3.Error, OSError):
-                pass  # the command says why; the row stays "running" with a dead pid
-        self.store.db.close()
+                self.store.finish_crawl(self.crawl_id, self._stats(), status, why)
+                return
+            except (sqlite3.Error, OSError) as again:
+                exc = again
+        unrecorded(self.crawl_id, status, exc)
 
 
 def page_reason(item: PageItem) -> str:

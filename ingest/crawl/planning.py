@@ -146,9 +146,18 @@ class Planner:
         return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
 
     async def plan_listed(
-        self, entries: list[Entry], via: str, depth: int, priority: int, sitemap: bool
+        self,
+        entries: list[Entry],
+        via: str,
+        depth: int,
+        priority: int,
+        sitemap: bool,
+        nested: int = 0,
     ) -> tuple[list[scrapy.Request], list[dict[str, Any]]]:
         """The requests for the entries a page listed, and the records for the page's item.
+
+        ``nested`` counts the feeds and sitemaps that led to the entries: a feed or sitemap
+        among them is read only up to a bound, so a chain of sitemap indexes ends.
 
         A sitemap of 50,000 URLs is planned ``PLAN_BATCH`` entries between two turns of
         the event loop, so downloads go on meanwhile; the records planned so far are taken
@@ -158,6 +167,8 @@ class Planner:
         for n, entry in enumerate(entries, 1):
             request = self.plan(entry.url, via, depth, priority, entry=entry, sitemap=sitemap)
             if request is not None:
+                if nested:
+                    request.meta["nested"] = nested
                 requests.append(request)
             if n % PLAN_BATCH == 0:
                 found += self.take_planned()

@@ -34,6 +34,7 @@ from twisted.python.failure import Failure
 from ingest.crawl.discovery import (
     GZIP_MAGIC,
     MAX_ENTRIES,
+    MAX_NESTING,
     Entry,
     Listing,
     gzip_ends,
@@ -44,6 +45,7 @@ from ingest.crawl.discovery import (
     parse_date,
     parse_since,
     robots_sitemaps,
+    too_nested,
 )
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.fingerprints import Fingerprints
@@ -134,6 +136,7 @@ class NewsSpider(Planner, scrapy.Spider):
         spider.limits = Limits.from_settings(settings)
         spider.url_limit = settings.getint("URLLENGTH_LIMIT") or float("inf")
         spider.max_entries = settings.getint("INGEST_MAX_LISTING_ENTRIES", MAX_ENTRIES)
+        spider.max_nesting = settings.getint("INGEST_MAX_LISTING_DEPTH", MAX_NESTING)
         crawler.signals.connect(spider.open_pool, signal=signals.spider_opened)
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
@@ -268,6 +271,7 @@ class NewsSpider(Planner, scrapy.Spider):
             article_id=known.get("article_id"),
             listed=response.meta.get("listed"),
             leases=response.meta.get("leases", []),
+            nested=response.meta.get("nested", 0),
         )
         if item.article_id is None:
             stored = self.frontier.stored_page(response.url) if self.frontier else None
@@ -299,7 +303,10 @@ class NewsSpider(Planner, scrapy.Spider):
             via = f"link {item.url}"
         problems: list[tuple[str, str]] = []
         if item.kind in ("feed", "sitemap"):
-            listing, problems = await read_listing(item, self.max_entries)
+            if deep := too_nested(item.kind, item.nested, self.max_nesting):
+                listing, problems = Listing(), [("too_deep", deep)]
+            else:
+                listing, problems = await read_listing(item, self.max_entries)
             entries, sitemap = list(listing), listing.index
             via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
         if message := mislabelled(item.kind, item.content_type):
@@ -308,8 +315,9 @@ class NewsSpider(Planner, scrapy.Spider):
             errors = [error_record("discover", kind, message) for kind, message in problems]
             item.outcome = item.outcome or Outcome(url=item.url)
             item.outcome.errors.extend(errors)
+        nested = item.nested + 1 if item.kind in ("feed", "sitemap") else 0
         requests, item.found = await self.plan_listed(
-            entries, via, item.depth + 1, priority, sitemap
+            entries, via, item.depth + 1, priority, sitemap, nested
         )
         return requests
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from typing import Any
 
 import click
@@ -56,11 +57,55 @@ def run_status(crawler: Any, reason: str) -> tuple[str, str]:
     return FAILED, reason
 
 
+def locked(exc: BaseException | None) -> bool:
+    """Whether SQLite refused because another connection held the database."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def await_lock(db: Any, path: str, wait: float) -> None:
+    """Wait up to ``wait`` s (INGEST_WRITER_WAIT) for the other writer before the run's end
+    is recorded, saying so: once it lets go, the run's row and the batch refused still go in.
+
+    The wait is an empty write transaction begun at once: SQLite fails a transaction that
+    read first the moment it would write, whatever the busy timeout."""
+    logger.warning("the database %s is locked: waiting up to %g s to record the end", path, wait)
+    db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        pass  # held on still: the end is tried all the same, and said to be lost if refused
+
+
+def unrecorded(crawl_id: int | None, status: str, exc: BaseException) -> None:
+    """Say that the run's row could not take its end: it stays "running" until the next
+    crawl on the database finds its process gone and marks it interrupted."""
+    logger.error("crawl %s could not be marked %s: %s; its row says running", crawl_id, status, exc)
+
+
+def settle(summary: dict[str, Any], ended: Any) -> dict[str, Any]:
+    """The summary with the status the crawl ended in, when its run row could not say so
+    (the database refused the last write): failed, not "running" or "finished"."""
+    if ended.failure and summary["status"] in ("running", "finished"):
+        summary.update(status="failed", stop_reason=ended.failure)
+    return summary
+
+
+def at_budget(crawler: Any, reason: str) -> bool:
+    """Whether the crawl spent its ``--max-pages`` budget, then fetched all it asked for:
+    the URLs it leaves queued wait for a later crawl because of the budget. Not in a
+    shared crawl, where a URL this worker queued may be another worker's to fetch."""
+    spider = crawler.spider
+    spent = getattr(spider, "max_pages", 0) and spider.requested >= spider.max_pages
+    shared = crawler.settings.get("INGEST_REDIS_URL")
+    return bool(spent) and run_status(crawler, reason) == (FINISHED, "finished") and not shared
+
+
 def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
-    """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0."""
+    """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0;
+    ``summary`` as ``settle`` leaves it."""
     status, reason = summary["status"], summary["stop_reason"]
-    if ended.failure and status in ("running", "finished"):  # the run row could not say so
-        status, reason = "failed", ended.failure
     if status == "failed":
         click.echo(f"Error: {reason}", err=True)
         return EXIT_FAILED
