@@ -1,8 +1,12 @@
 """`ingest reextract`: re-run extraction from stored pages, fetching nothing."""
 
+import shutil
 import sqlite3
+import time
 
-from conftest import FAST, run_ingest
+from test_incremental import ConditionalSite
+
+from conftest import FAST, rows, run_ingest
 from sites import LocalSite, article_page, index_page, story
 
 SHOUT = """
@@ -75,3 +79,44 @@ def test_a_corrupt_stored_page_is_an_errors_row_and_the_rest_is_reextracted(tmp_
         "2 pages exported\n"
         f"Error: 1 page(s) left out: their stored bodies are corrupt (the first: {broken})\n"
     )
+
+
+MARK = """
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article):
+    article.text = article.text + "\\nReextracted."
+"""
+
+
+def test_reextract_keeps_last_seen_and_a_merge_keeps_its_text(tmp_path, write_plugin):
+    """A 304 moved last_seen past the stored page's fetch: re-extracting that page does not
+    move it back, so merged after the shard it re-extracted, in either order, its text wins."""
+    db = tmp_path / "re.db"
+    with ConditionalSite(headlines(3)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        time.sleep(1.1)
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert sorted(s for p, _, s in site.hits if p.startswith("/news/")) == [200] * 3 + [304] * 3
+    shutil.copy(db, tmp_path / "before.db")
+    seen = "select url, first_seen, last_seen from articles order by url"
+    before = rows(db, seen)
+    [(first, last)] = {(f, s) for _, f, s in before}
+    assert first < last  # the 304s' time
+    run_ingest("reextract", "--db", str(db), "--plugins-dir", str(write_plugin("mark", MARK)))
+    assert rows(db, seen) == before
+    shards = [str(tmp_path / "before.db"), str(db)]
+    for name, order in (("ab.db", shards), ("ba.db", shards[::-1])):
+        run_ingest("merge", *order, "--into", str(tmp_path / name))
+        merged = tmp_path / name
+        assert rows(merged, seen) == before
+        texts = rows(merged, "select text from articles")
+        assert [t.endswith("\nReextracted.") for (t,) in texts] == [True] * 3
+        versions = rows(
+            merged,
+            "select text like '%Reextracted.', first_seen, last_seen, replaced_at"
+            " from article_versions",
+        )
+        assert versions == [(0, first, last, last)] * 3
