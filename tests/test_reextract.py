@@ -1,5 +1,6 @@
 """`ingest reextract`: re-run extraction from stored pages, fetching nothing."""
 
+import json
 import shutil
 import sqlite3
 import time
@@ -120,3 +121,39 @@ def test_reextract_keeps_last_seen_and_a_merge_keeps_its_text(tmp_path, write_pl
             " from article_versions",
         )
         assert versions == [(0, first, last, last)] * 3
+
+
+SOME = """
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article):
+    if article.url.endswith(("/news/1", "/news/3")):
+        article.text = article.text + "\\nCorrected."
+"""
+
+
+def test_reextract_counts_every_article_in_its_summary_and_stats(tmp_path, write_plugin):
+    """The last batch is stored before the run's stats are read: a small run is all one."""
+    db = tmp_path / "re.db"
+    with LocalSite(headlines(5)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    folder = write_plugin("some", SOME)
+    result = run_ingest("reextract", "--db", str(db), "--plugins-dir", str(folder))
+    assert result.stdout.splitlines()[0] == (
+        f"Re-extraction 2 done: 0 pages, 5 articles (0 new, 2 updated), 0 errors -> {db}"
+    )
+    [(stats,)] = rows(db, "select stats from crawls where id = 2")
+    counted = {k: v for k, v in json.loads(stats).items() if k != "store/clustered"}
+    assert counted == {
+        "store/pages": 0,
+        "store/articles": 5,
+        "store/new": 0,
+        "store/updated": 2,
+        "store/unchanged": 3,
+        "store/duplicates": 0,
+        "store/not_modified": 0,
+        "store/errors": 0,
+    }
+    assert rows(db, "select count(*) from article_versions") == [(2,)]

@@ -49,6 +49,7 @@ def reextract_database(
                     store.add_article(outcome.article, crawl_id, seen, outcome.signature)
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
+        store.flush()  # the last batch counted (new, updated...) before the stats are read
         store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})
     except BaseException:
         store.close()
