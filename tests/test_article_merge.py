@@ -69,6 +69,20 @@ def test_the_same_text_again_is_unchanged_and_seen_later(merge):
     assert merge.db["article_versions"].count == 0
 
 
+def test_a_shards_row_keeps_its_first_seen_and_never_moves_last_seen_back(merge):
+    merge.upsert(
+        row("a", "One.", "2024-03-02T10:00:00+00:00", first_seen="2024-03-01T10:00:00+00:00")
+    )
+    merge.upsert(
+        row("a", "One.", "2024-03-01T12:00:00+00:00", first_seen="2024-02-28T10:00:00+00:00")
+    )
+    got = stored(merge, "a")
+    assert (got["first_seen"], got["last_seen"]) == (
+        "2024-02-28T10:00:00+00:00",
+        "2024-03-02T10:00:00+00:00",
+    )
+
+
 def test_a_changed_text_keeps_the_old_one_as_a_version_with_its_diff(merge):
     merge.upsert(row("a", "One.\nTwo.", "2024-03-01T10:00:00+00:00", title="Old"))
     merge.upsert(row("a", "One.\nThree.", "2024-03-02T10:00:00+00:00", title="New", crawl_id=2))

@@ -1,8 +1,13 @@
 """`ingest reextract`: re-run extraction from stored pages, fetching nothing."""
 
+import json
+import shutil
 import sqlite3
+import time
 
-from conftest import FAST, run_ingest
+from test_incremental import ConditionalSite
+
+from conftest import FAST, rows, run_ingest
 from sites import LocalSite, article_page, index_page, story
 
 SHOUT = """
@@ -75,3 +80,80 @@ def test_a_corrupt_stored_page_is_an_errors_row_and_the_rest_is_reextracted(tmp_
         "2 pages exported\n"
         f"Error: 1 page(s) left out: their stored bodies are corrupt (the first: {broken})\n"
     )
+
+
+MARK = """
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article):
+    article.text = article.text + "\\nReextracted."
+"""
+
+
+def test_reextract_keeps_last_seen_and_a_merge_keeps_its_text(tmp_path, write_plugin):
+    """A 304 moved last_seen past the stored page's fetch: re-extracting that page does not
+    move it back, so merged after the shard it re-extracted, in either order, its text wins."""
+    db = tmp_path / "re.db"
+    with ConditionalSite(headlines(3)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+        time.sleep(1.1)
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert sorted(s for p, _, s in site.hits if p.startswith("/news/")) == [200] * 3 + [304] * 3
+    shutil.copy(db, tmp_path / "before.db")
+    seen = "select url, first_seen, last_seen from articles order by url"
+    before = rows(db, seen)
+    [(first, last)] = {(f, s) for _, f, s in before}
+    assert first < last  # the 304s' time
+    run_ingest("reextract", "--db", str(db), "--plugins-dir", str(write_plugin("mark", MARK)))
+    assert rows(db, seen) == before
+    shards = [str(tmp_path / "before.db"), str(db)]
+    for name, order in (("ab.db", shards), ("ba.db", shards[::-1])):
+        run_ingest("merge", *order, "--into", str(tmp_path / name))
+        merged = tmp_path / name
+        assert rows(merged, seen) == before
+        texts = rows(merged, "select text from articles")
+        assert [t.endswith("\nReextracted.") for (t,) in texts] == [True] * 3
+        versions = rows(
+            merged,
+            "select text like '%Reextracted.', first_seen, last_seen, replaced_at"
+            " from article_versions",
+        )
+        assert versions == [(0, first, last, last)] * 3
+
+
+SOME = """
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article):
+    if article.url.endswith(("/news/1", "/news/3")):
+        article.text = article.text + "\\nCorrected."
+"""
+
+
+def test_reextract_counts_every_article_in_its_summary_and_stats(tmp_path, write_plugin):
+    """The last batch is stored before the run's stats are read: a small run is all one."""
+    db = tmp_path / "re.db"
+    with LocalSite(headlines(5)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    folder = write_plugin("some", SOME)
+    result = run_ingest("reextract", "--db", str(db), "--plugins-dir", str(folder))
+    assert result.stdout.splitlines()[0] == (
+        f"Re-extraction 2 done: 0 pages, 5 articles (0 new, 2 updated), 0 errors -> {db}"
+    )
+    [(stats,)] = rows(db, "select stats from crawls where id = 2")
+    counted = {k: v for k, v in json.loads(stats).items() if k != "store/clustered"}
+    assert counted == {
+        "store/pages": 0,
+        "store/articles": 5,
+        "store/new": 0,
+        "store/updated": 2,
+        "store/unchanged": 3,
+        "store/duplicates": 0,
+        "store/not_modified": 0,
+        "store/errors": 0,
+    }
+    assert rows(db, "select count(*) from article_versions") == [(2,)]

@@ -26,7 +26,7 @@ from ingest.crawl import request_json
 from ingest.crawl.runner import crawl_settings
 from ingest.crawl.spider import NewsSpider
 
-from conftest import FAST, ROOT, free_port, run_ingest
+from conftest import FAST, ROOT, free_port, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, prose
 
 REDIS = shutil.which("redis-server")
@@ -580,3 +580,49 @@ def test_a_lease_a_worker_never_received_goes_back_to_the_queue(redis_server):
     ]
     assert sorted(client.hkeys(keys.owners)) == [b"known", b"other"]
     assert sorted(client.hkeys(keys.leases)) == [b"known", b"other"]
+
+
+def test_merge_keeps_first_and_last_seen_and_each_version_once_in_any_order(tmp_path):
+    """Shards of three crawls (the first two in one file too) agree whatever the order:
+    an article first seen in the first crawl, last in the third, its two older texts
+    versions each once, replaced when the next text was first seen."""
+    texts = [prose(1), [*prose(1)[:3], "Updated once."], [*prose(1)[:3], "Updated twice."]]
+    crawled = []
+    with LocalSite({}) as site:
+        for n, text in enumerate(texts):
+            site.resources = {
+                p: Resource(b)
+                for p, b in shard_site({
+                    "/news/x.html": article_page("Council approves the budget", text),
+                    "/news/y.html": article_page("Storm closes the harbour", prose(2)),
+                }).items()
+            }  # fmt: skip
+            db = tmp_path / ("ab.db" if n == 1 else f"{'ac'[n // 2]}.db")
+            if n == 1:
+                shutil.copy(tmp_path / "a.db", db)  # the first two crawls in one file
+            run_ingest("crawl", f"{site.url}/", "--db", str(db), "--refresh", *FAST)
+            crawled.append(
+                rows(db, "select last_seen from articles where url like '%x.html'")[0][0]
+            )
+            time.sleep(1.1)
+    first, second, third = crawled
+    last = {"x": "Updated twice.", "y": prose(2)[-1]}
+    shards = [str(tmp_path / f"{name}.db") for name in ("a", "ab", "c")]
+    orders = (shards, shards[::-1], [*shards[1:], shards[0]], [*shards[::2], shards[1]])
+    for n, order in enumerate(orders):
+        into = tmp_path / f"merged{n}.db"
+        run_ingest("merge", *order, "--into", str(into))
+        articles = rows(into, "select url, first_seen, last_seen, text from articles order by url")
+        assert [(u[-6:], f, s, t.split("\n")[-1]) for u, f, s, t in articles] == [
+            ("x.html", first, third, last["x"]),
+            ("y.html", first, third, last["y"]),
+        ], order
+        versions = rows(
+            into,
+            "select text, first_seen, last_seen, replaced_at, diff from article_versions"
+            " order by first_seen",
+        )
+        assert [(t.split("\n")[-1], f, s, r, d.split("\n")[-1]) for t, f, s, r, d in versions] == [
+            (prose(1)[-1], first, first, second, "+Updated once."),
+            ("Updated once.", second, second, third, "+Updated twice."),
+        ], order

@@ -41,12 +41,17 @@ class ArticleMerge:
         self.count = count
         self.near_duplicates = near_duplicates
 
-    def upsert(self, row: dict[str, Any]) -> None:
+    def upsert(self, row: dict[str, Any], since: str | None = None) -> None:
         """Insert or update; a changed text first moves the old one to article_versions.
 
         An article arriving again through another URL than its canonical one (an AMP
         page) does not replace the version read from the canonical page. An article
         with the very title and text of another is stored as its duplicate, text once.
+
+        ``since`` is when the row's text was first seen: a crawl's row is seen once, at
+        its ``last_seen``; a shard's row may have been seen since an earlier crawl. A
+        shard's row also brings its own ``first_seen``. The stored row keeps the earliest
+        first_seen and the latest last_seen, so merging shards in any order agrees.
         """
         row = dict(row)
         made = row.pop(SIGNATURE, None)  # the worker's MinHash of the text as it came
@@ -69,16 +74,18 @@ class ArticleMerge:
                 old = {**old, "content_hash": row["content_hash"]}
         outlet = row.get("outlet") or row.get("site") or "(none)"
         if old is None:
-            row["first_seen"] = row["last_seen"]
+            row["first_seen"] = row.get("first_seen") or row["last_seen"]
             self.count(outlet, "new")
         elif is_alias(old, row):
             self.db.conn.execute(
-                "update articles set last_seen = ? where id = ?", [row["last_seen"], row["id"]]
+                "update articles set last_seen = max(last_seen, ?) where id = ?",
+                [row["last_seen"], row["id"]],
             )
             self.count(outlet, "unchanged")
             return
         else:
-            row["first_seen"] = old["first_seen"]
+            row["first_seen"] = earliest(old["first_seen"], row.get("first_seen"))
+            row["last_seen"] = max(old["last_seen"] or "", row["last_seen"])
             if old["content_hash"] == row["content_hash"]:
                 self.count(outlet, "unchanged")
                 if old["duplicate_of"]:
@@ -86,7 +93,7 @@ class ArticleMerge:
                 self.db["articles"].upsert(row, pk="id", alter=True)
                 return
             self.count(outlet, "updated")
-            self._keep_version(old, row)
+            self._keep_version(old, row, since or row["last_seen"])
             if not old["duplicate_of"]:
                 # Its exact copies keep the text they were copies of, as originals now.
                 self.db.conn.execute(
@@ -109,7 +116,8 @@ class ArticleMerge:
         elif self.near_duplicates:
             self._cluster(row["id"], row.get("text"), made)
 
-    def _keep_version(self, old: dict[str, Any], row: dict[str, Any]) -> None:
+    def _keep_version(self, old: dict[str, Any], row: dict[str, Any], replaced_at: str) -> None:
+        """The stored text as a version, first seen when it replaced the one before it."""
         text = old["text"]
         if text is None and old["duplicate_of"]:
             found = self.db.execute(
@@ -122,9 +130,9 @@ class ArticleMerge:
                 "title": old["title"],
                 "text": text,
                 "content_hash": old["content_hash"],
-                "first_seen": old["first_seen"],
+                "first_seen": text_since(self.db, row["id"]) or old["first_seen"],
                 "last_seen": old["last_seen"],
-                "replaced_at": row["last_seen"],
+                "replaced_at": replaced_at,
                 "diff": text_diff(old["title"], text, row.get("title"), row.get("text")),
                 "crawl_id": row.get("crawl_id"),
             }
@@ -195,6 +203,20 @@ class ArticleMerge:
                 [target, *merged],
             )
         self.count(None, "clustered")
+
+
+def earliest(*times: str | None) -> str | None:
+    """The earliest of the times given, ignoring the missing."""
+    return min((t for t in times if t), default=None)
+
+
+def text_since(db: sqlite_utils.Database, article_id: str) -> str | None:
+    """When the article's stored text was first seen: when it replaced the latest version,
+    else (None here) when the article was."""
+    found = db.execute(
+        "select max(replaced_at) from article_versions where article_id = ?", [article_id]
+    ).fetchone()
+    return found[0]
 
 
 def is_alias(old: dict[str, Any], row: dict[str, Any]) -> bool:

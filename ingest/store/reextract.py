@@ -1,4 +1,9 @@
-"""Re-run extraction over stored raw pages: no fetching, same path as a crawl."""
+"""Re-run extraction over stored raw pages: no fetching, same path as a crawl.
+
+Each article is stored as seen when its page was fetched; a 304 since may have seen
+it later, and that later last_seen stays (``ArticleMerge`` never lowers it), so a
+merge still knows the re-extracted text for the newest.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ def reextract_database(
         crawl_id = store.start_crawl("reextract", [], {"workers": workers})
         for error in plugin_records(store.plugins.load_errors):  # as a crawl records them
             store.add_error(None, error, crawl_id)
-        fetched_at: dict[str, str | None] = {}  # pages in flight: the articles' last_seen
+        fetched_at: dict[str, str | None] = {}  # pages in flight: when each was fetched
         listed = store.listed_dates()
 
         def jobs():
@@ -44,6 +49,7 @@ def reextract_database(
                     store.add_article(outcome.article, crawl_id, seen, outcome.signature)
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
+        store.flush()  # the last batch counted (new, updated...) before the stats are read
         store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})
     except BaseException:
         store.close()
