@@ -53,6 +53,25 @@ def test_a_pool_whose_idle_worker_was_killed_heals():
         assert pool.rebuilt == 1
 
 
+def test_the_fork_server_leaves_the_crawls_group_and_its_workers_are_born_stoppable():
+    """A worker the pool stopped while it was still starting (a crawl over within a
+    second) ignored SIGTERM, as the fork server it came from did, and went on to read
+    what the closed pool had removed: a FileNotFoundError traceback after the crawl's
+    summary. The fork server takes SIGTERM back once it is out of the crawl's group."""
+    import multiprocessing.forkserver
+    import re
+
+    with ExtractionPool(PluginConfig(entry_points=False), 1) as pool:
+        done = pool.submit(Job(url="https://n.example/0", body=article_body(0), classify=False))
+        assert done.result(timeout=60).article is not None
+        server = multiprocessing.forkserver._forkserver._forkserver_pid
+        status = Path(f"/proc/{server}/status").read_text()
+    ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", status).group(1), 16)
+    assert os.getpgid(server) == server != os.getpgid(0)  # signals to the crawl miss it
+    assert not ignored & 1 << (signal.SIGTERM - 1)  # its workers die of SIGTERM at birth
+    assert ignored & 1 << (signal.SIGINT - 1)  # Ctrl-C is the crawl's to handle
+
+
 # Workers take a second to start: killing one then breaks the pool with pages queued.
 SLOW_START = """
 import multiprocessing, time

@@ -5,10 +5,18 @@ process group. The crawl process stops gracefully and closes the pool itself; bu
 fork server killed by the signal makes multiprocessing take every worker it forked
 for dead (their exit status came through it), and the pool falls apart mid-page. So
 the fork server leaves the group: signals meant for the crawl reach the crawl alone.
+
+It was started with SIGTERM ignored, against the signal in the moments before it
+leaves. Out of the group, it takes SIGTERM back: a worker inherits it from birth, so
+one the pool stops while it is still starting (a crawl over in a second) dies at
+once. Ignoring it, such a worker went on to read what the closed pool had already
+removed, and printed a traceback after the crawl.
 """
 
 import os
+import signal
 import sys
 
 if sys.argv == ["-c"] and "multiprocessing.forkserver" in sys.modules:
     os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

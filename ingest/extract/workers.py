@@ -42,10 +42,12 @@ def _start_fork_server() -> None:
 
     Started as the first worker is, it would take a Ctrl-C meant for the crawl
     while it is still importing, and print a traceback. An ignored signal stays
-    ignored across exec, and Python keeps it so; workers restore SIGTERM (pebble
-    stops a hung worker with it). The price: a Ctrl-C in these few milliseconds is
-    lost. Blocking the signals instead (so they would wait) did not keep them from
-    the fork server: it still died of Ctrl-C while importing.
+    ignored across exec, and Python keeps it so; the fork server takes SIGTERM back
+    once out of the crawl's group (``ingest.extract.forkserver``), so its workers die of
+    it from birth (pebble stops a hung worker, or one still starting, with it). The
+    price: a Ctrl-C in these few milliseconds is lost. Blocking the signals instead
+    (so they would wait) did not keep them from the fork server: it still died of
+    Ctrl-C while importing.
     """
     if threading.current_thread() is not threading.main_thread():
         multiprocessing.forkserver.ensure_running()
@@ -64,7 +66,6 @@ def init_worker(config: PluginConfig) -> None:
     # stops gracefully and closes the pool itself, so workers live in a group of their
     # own; one dying of the signal would lose the page in hand.
     os.setpgid(0, 0)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ignored by the fork server, not here
     _plugins = load_plugins(config)
 
 
