@@ -4,7 +4,8 @@ The store counts as it writes and keeps one ``crawl_health`` row per outlet of
 the running crawl up to date at every commit, so a killed crawl keeps its
 figures up to the last batch. ``rules_missed`` is a quality alarm: articles whose
 outlet's body/paragraphs rules read much less than the generic path found (the
-generic text was stored instead, see ``ingest.extract.generic.chosen_text``).
+generic text was stored instead, see ``ingest.extract.generic.chosen_text``), or
+whose outlet's URL pattern turned their page away (``ingest.extract.classify``).
 """
 
 from __future__ import annotations
@@ -98,3 +99,9 @@ class Health:
             }
             for outlet, counts in sorted(self.counts.items())
         ]
+
+
+def rules_missed(provenance: dict[str, Any]) -> bool:
+    """The outlet's rules missed the article: its selectors read too little (the generic
+    text was stored), or its URL pattern turned away a page that is an article."""
+    return "missed" in (provenance.get("outlet_rules"), provenance.get("outlet_articles"))

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
-from ingest.store.health import Health
+from ingest.store.health import Health, rules_missed
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import SIGNATURE, ArticleMerge
 from ingest.store.schema import JSON_FIELDS, now, open_database
@@ -395,9 +395,3 @@ class Store:
 
 class _Tried(Exception):
     """Rolls back a trial write."""
-
-
-def rules_missed(provenance: dict[str, Any]) -> bool:
-    """The outlet's rules missed the article: its selectors read too little (the generic
-    text was stored), or its URL pattern turned away a page that is an article."""
-    return "missed" in (provenance.get("outlet_rules"), provenance.get("outlet_articles"))
