@@ -87,7 +87,7 @@ def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, in
     for run_id, pid, host in rows:
         if pid == os.getpid() and host == socket.gethostname():
             continue  # this very process: a run it left open (tests, a library user)
-        if host != socket.gethostname() or _alive(pid):
+        if still_running(pid, host):
             return run_id, pid
         db.execute(
             "update crawls set status = ?, stop_reason = ? where id = ?",
@@ -96,6 +96,14 @@ def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, in
         if commit:
             db.conn.commit()
     return None
+
+
+def still_running(pid: int | None, host: str | None) -> bool:
+    """Whether a run's process may still be writing: alive here, or on another host,
+    which can't be looked into from here and so is taken as alive."""
+    if pid is None:
+        return False
+    return host != socket.gethostname() or _alive(pid)
 
 
 def wait_for_writer(path: str, wait: float, notify: Any = None) -> None:
