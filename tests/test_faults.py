@@ -311,6 +311,33 @@ def test_a_second_crawl_on_the_same_database_waits_then_refuses(tmp_path):
     assert rows(db, "select id from crawls") == [(1,)]
 
 
+def test_two_crawls_started_together_refuse_the_loser_as_a_later_one_is_refused(tmp_path):
+    """Both pass the command's check before either has a run; the loser is refused when
+    it opens its run, in the same two lines, with the same status, as a crawl started
+    later: no log line before them."""
+    with LocalSite(many_articles(ARTICLES, delay=0.5)) as site:  # 10 s at 2 at a time
+        db = tmp_path / "news.db"
+        both = [crawl_process(site.url + "/", db, "-s", "INGEST_WRITER_WAIT=1") for _ in "ab"]
+        try:
+            deadline = time.monotonic() + 60
+            while all(crawl.poll() is None for crawl in both) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            [loser] = [crawl for crawl in both if crawl.poll() is not None]
+            [winner] = [crawl for crawl in both if crawl is not loser]
+            _, stderr = loser.communicate()
+        finally:
+            for crawl in both:
+                if crawl.poll() is None:
+                    os.killpg(crawl.pid, signal.SIGKILL)
+                    crawl.wait()
+    assert loser.returncode == 1, stderr
+    assert stderr.splitlines() == [
+        f"crawl 1 (pid {winner.pid}) is writing to {db}: waiting up to 1 s",
+        f"Error: another crawl is writing to {db} (crawl 1, pid {winner.pid})",
+    ]
+    assert rows(db, "select id, pid from crawls") == [(1, winner.pid)]
+
+
 def last_crawl_line(db) -> str:
     text = run_ingest("stats", "--db", str(db)).stdout
     return next(line for line in text.splitlines() if line.startswith("Last crawl:"))
