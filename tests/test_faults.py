@@ -5,6 +5,7 @@ database that fills up (SQLite's own max_page_count), a second crawl on the same
 file, SIGINT and SIGTERM to the crawl's process group, seeds nobody answers.
 """
 
+import json
 import os
 import random
 import signal
@@ -308,6 +309,64 @@ def test_a_second_crawl_on_the_same_database_waits_then_refuses(tmp_path):
         f"Error: another crawl is writing to {db} (crawl 1, pid {first.pid})"
     )
     assert rows(db, "select id from crawls") == [(1,)]
+
+
+def test_two_crawls_started_together_refuse_the_loser_as_a_later_one_is_refused(tmp_path):
+    """Both pass the command's check before either has a run; the loser is refused when
+    it opens its run, in the same two lines, with the same status, as a crawl started
+    later: no log line before them."""
+    with LocalSite(many_articles(ARTICLES, delay=0.5)) as site:  # 10 s at 2 at a time
+        db = tmp_path / "news.db"
+        both = [crawl_process(site.url + "/", db, "-s", "INGEST_WRITER_WAIT=1") for _ in "ab"]
+        try:
+            deadline = time.monotonic() + 60
+            while all(crawl.poll() is None for crawl in both) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            [loser] = [crawl for crawl in both if crawl.poll() is not None]
+            [winner] = [crawl for crawl in both if crawl is not loser]
+            _, stderr = loser.communicate()
+        finally:
+            for crawl in both:
+                if crawl.poll() is None:
+                    os.killpg(crawl.pid, signal.SIGKILL)
+                    crawl.wait()
+    assert loser.returncode == 1, stderr
+    assert stderr.splitlines() == [
+        f"crawl 1 (pid {winner.pid}) is writing to {db}: waiting up to 1 s",
+        f"Error: another crawl is writing to {db} (crawl 1, pid {winner.pid})",
+    ]
+    assert rows(db, "select id, pid from crawls") == [(1, winner.pid)]
+
+
+def last_crawl_line(db) -> str:
+    text = run_ingest("stats", "--db", str(db)).stdout
+    return next(line for line in text.splitlines() if line.startswith("Last crawl:"))
+
+
+def test_stats_tells_a_crawl_still_running_from_one_killed(tmp_path):
+    """A crawl going on is running, with its pid; only one whose process is gone
+    "never finished (killed?)"."""
+    db = tmp_path / "news.db"
+    with LocalSite(many_articles(ARTICLES, delay=0.5)) as site:
+        crawl = crawl_process(site.url + "/", db)
+        try:
+            wait_for_articles(db, 1)
+            [(started,)] = rows(db, "select started_at from crawls")
+            running = json.loads(run_ingest("stats", "--db", str(db), "--json").stdout)
+            line = last_crawl_line(db)
+        finally:
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.wait()
+    assert (running["last_crawl"]["running"], running["last_crawl"]["pid"]) == (True, crawl.pid)
+    assert line.startswith(
+        f"Last crawl: 1 (crawl news), running since {started}, pid {crawl.pid}: "
+    )
+    killed = json.loads(run_ingest("stats", "--db", str(db), "--json").stdout)
+    assert (killed["last_crawl"]["running"], killed["last_crawl"]["finished_at"]) == (False, None)
+    assert last_crawl_line(db).startswith(
+        f"Last crawl: 1 (crawl news), started {started}, never finished (killed?): "
+    )
+    assert rows(db, "select status from crawls") == [("running",)]  # stats only reads
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,14 @@
 
 import ast
 import re
+import shlex
 
 import pytest
 
 from ingest.cli import cli
 from ingest.plugins import hookspecs
 
-from conftest import ROOT
+from conftest import ROOT, run_ingest
 
 GUIDE = ROOT / "docs" / "plugins.md"
 TEXT = GUIDE.read_text(encoding="utf-8")
@@ -46,3 +47,18 @@ def test_the_commands_the_guide_shows_exist():
 def test_the_guides_worked_example_is_a_real_plugin_with_fixtures():
     assert (ROOT / "plugins" / "guardian.py").is_file()
     assert sorted((ROOT / "tests" / "fixtures" / "guardian").glob("*.json"))
+
+
+def test_the_guides_first_command_writes_the_plugin_it_shows(tmp_path):
+    """Section 1's command, run as written where the bundled plugins are installed,
+    writes the very module the guide shows, and it loads: a name a bundled plugin
+    has would be refused."""
+    section = TEXT.split("\n## 1. ", 1)[1].split("\n## ", 1)[0]
+    command = re.search(r"```bash\n(ingest [^\n]*)\n```", section)[1]
+    shown = re.search(r"```python\n(.*?)```", section, re.S)[1]
+    made = run_ingest(*shlex.split(command)[1:], cwd=tmp_path, check=False)
+    assert (made.returncode, made.stderr) == (0, "")
+    [module] = (tmp_path / "plugins").glob("*.py")
+    assert module.read_text(encoding="utf-8") == shown
+    listed = run_ingest("plugins", cwd=tmp_path).stdout
+    assert re.search(rf"\b{module.stem}\b.*\bregister_outlets\b", listed)

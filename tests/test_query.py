@@ -130,6 +130,19 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert "Russia offers Pakistan assistance" in table.stdout
 
 
+def test_an_empty_search_matches_nothing_in_search_and_export(demo_db, tmp_path):
+    for query in ("", "   "):
+        assert search_json(demo_db, query) == []
+        exported = run_ingest("export", "--db", str(demo_db), "--search", query)
+        assert exported.stdout == ""
+        assert exported.stderr.splitlines()[-1] == "0 articles exported"
+    warc = tmp_path / "none.warc.gz"
+    pages = run_ingest(
+        "export", "--db", str(demo_db), "--search", "", "--format", "warc", "-o", str(warc)
+    )
+    assert pages.stderr.splitlines()[-1] == "0 pages exported"
+
+
 def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):
     stats = json.loads(run_ingest("stats", "--db", str(demo_db), "--json").stdout)
     assert stats["totals"]["articles"] == 180 and stats["totals"]["outlets"] == 4

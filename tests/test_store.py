@@ -1,6 +1,8 @@
 """The store's batches: what a failed commit keeps; databases from older versions open."""
 
+import multiprocessing
 import sqlite3
+import time
 
 import pytest
 import sqlite_utils
@@ -147,3 +149,34 @@ def test_an_older_databases_index_trigger_is_replaced_on_opening(tmp_path):
     [(sql,)] = db.execute("select sql from sqlite_master where name = 'articles_au'").fetchall()
     assert 'WHEN old."title" IS NOT new."title"' in sql
     db.close()
+
+
+def open_at(path, start: float, outcomes) -> None:
+    while time.time() < start:  # all at the same instant
+        pass
+    try:
+        open_database(path).close()
+        outcomes.put("opened")
+    except sqlite3.Error as exc:
+        outcomes.put(str(exc))
+
+
+def test_processes_making_a_new_database_at_the_same_instant_all_open_it(tmp_path):
+    """Two crawls started together on a new --db both make its tables. Made one statement
+    at a time, they interleaved: a crawl found half of them made ("table ... already
+    exists", "database is locked") and was refused. Made in one transaction, the later
+    waits, then finds them all."""
+    open_database(tmp_path / "alone.db").close()
+    schema = rows(tmp_path / "alone.db", "select type, name, sql from sqlite_master order by 2")
+    fork = multiprocessing.get_context("fork")
+    for attempt in range(10):
+        path = tmp_path / f"new-{attempt}.db"
+        outcomes = fork.Queue()
+        start = time.time() + 0.3
+        processes = [fork.Process(target=open_at, args=(path, start, outcomes)) for _ in "abc"]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        assert [outcomes.get(timeout=5) for _ in processes] == ["opened"] * 3
+        assert rows(path, "select type, name, sql from sqlite_master order by 2") == schema

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
+import click
 from scrapy import signals
 from twisted.python.failure import Failure
 
@@ -84,10 +85,12 @@ class IngestPipeline:
                 settings=_settings_record(settings, spider),
                 resumed_from=resumed,
                 wait=settings.getfloat("INGEST_WRITER_WAIT", 30),
+                notify=lambda message: click.echo(message, err=True),
+                name=self.path,  # as the command names it
             )
         except WriterBusy as exc:  # no run of ours to record it in: the command says it
             self.refused = True
-            stop_crawl(self.crawler, "writer_busy", str(exc))
+            stop_crawl(self.crawler, "writer_busy", str(exc), told=True)
             return
         self.store.after_commit = self._release_leases
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)

@@ -59,7 +59,7 @@ class ArticleFilter:
         if self.until:
             clauses.append(f"{table}.published_day <= :until")
             params["until"] = self.until
-        if self.query:
+        if self.query is not None:  # an empty search matches nothing, as `ingest search` does
             clauses.append(
                 f"{table}.rowid in (select rowid from articles_fts where articles_fts match :fts)"
             )

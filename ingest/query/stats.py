@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.query.search import connect, table_columns
+from ingest.store.runs import RUNNING, still_running
 
 #: Texts shorter than this many words count as short (a sign of failing extraction).
 SHORT_TEXT = 50
@@ -113,8 +114,13 @@ def _stats(conn: sqlite3.Connection, db_path: str) -> dict[str, Any]:
 
 
 def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    columns = table_columns(conn, "crawls")
+    process = (
+        "status, pid, host" if "pid" in columns else "null as status, null as pid, null as host"
+    )
     crawl = conn.execute(
-        "select id, command, started_at, finished_at, stats from crawls order by id desc limit 1"
+        f"select id, command, started_at, finished_at, stats, {process}"
+        " from crawls order by id desc limit 1"
     ).fetchone()
     if crawl is None:
         return None
@@ -133,6 +139,9 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         "command": crawl["command"],
         "started_at": crawl["started_at"],
         "finished_at": crawl["finished_at"],
+        # Its process still alive: the run goes on (not one killed before it could finish).
+        "running": crawl["status"] == RUNNING and still_running(crawl["pid"], crawl["host"]),
+        "pid": crawl["pid"],
         "seconds": stats.get("elapsed_time_seconds"),
         "pages": pages,
         "articles": _count(conn, "select count(*) from articles where crawl_id = ?", [crawl_id]),
@@ -172,6 +181,17 @@ def _plural(n: int, word: str) -> str:
 
 def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate:.1%}"
+
+
+def _crawl_state(crawl: dict[str, Any]) -> str:
+    """When the crawl started and whether it finished, goes on, or ended unclosed."""
+    if crawl.get("running"):
+        return f"running since {crawl['started_at']}, pid {crawl['pid']}"
+    started = f"started {crawl['started_at']}"
+    if crawl["finished_at"] is None:  # its process is gone: killed, or the machine went down
+        return f"{started}, never finished (killed?)"
+    took = f" in {crawl['seconds']:.1f} s" if crawl.get("seconds") else ""
+    return f"{started}, finished {crawl['finished_at']}{took}"
 
 
 def print_stats(stats: dict[str, Any]) -> None:
@@ -216,11 +236,9 @@ def print_stats(stats: dict[str, Any]) -> None:
     if crawl is None:
         console.print("No crawl yet.")
         return
-    took = f" in {crawl['seconds']:.1f} s" if crawl.get("seconds") else ""
-    finished = crawl["finished_at"] or "never finished (killed?)"
     console.print(
-        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}), started "
-        f"{crawl['started_at']}, finished {finished}{took}: {crawl['pages']} pages, "
+        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}), {_crawl_state(crawl)}: "
+        f"{crawl['pages']} pages, "
         f"{crawl['articles']} articles, {crawl['errors']} errors "
         f"(error rate {_percent(crawl['error_rate']) or 'n/a'})"
     )

@@ -13,6 +13,7 @@ import os
 import socket
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,13 +38,19 @@ def start_run(
     settings: dict[str, Any],
     resumed_from: int | None = None,
     wait: float = 0.0,
+    notify: Callable[[str], None] | None = None,
+    name: str | None = None,
 ) -> int:
     """A new run's id, once no other live run writes to ``db`` (waiting up to ``wait`` s).
 
     Checking and inserting happen in one write transaction, so two runs starting
-    together cannot both pass.
+    together cannot both pass. The one that waits is told as ``wait_for_writer``
+    tells it (``notify``, the database called ``name``): to its user, a crawl started
+    at the same instant as another and one started later are refused alike.
     """
+    name = name or db_path(db)
     deadline = time.monotonic() + wait
+    told = False
     while True:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -71,11 +78,21 @@ def start_run(
             db.execute("ROLLBACK")
             raise
         if time.monotonic() >= deadline:
-            run_id, pid = other
-            raise WriterBusy(
-                f"another crawl is writing to {db_path(db)} (crawl {run_id}, pid {pid})"
-            )
+            raise _busy(name, other)
+        if notify is not None and not told:
+            notify(_waiting(name, other, wait))
+            told = True
         time.sleep(0.25)
+
+
+def _busy(name: str, other: tuple[int, int]) -> WriterBusy:
+    run_id, pid = other
+    return WriterBusy(f"another crawl is writing to {name} (crawl {run_id}, pid {pid})")
+
+
+def _waiting(name: str, other: tuple[int, int], wait: float) -> str:
+    run_id, pid = other
+    return f"crawl {run_id} (pid {pid}) is writing to {name}: waiting up to {wait:g} s"
 
 
 def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, int] | None:
@@ -87,7 +104,7 @@ def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, in
     for run_id, pid, host in rows:
         if pid == os.getpid() and host == socket.gethostname():
             continue  # this very process: a run it left open (tests, a library user)
-        if host != socket.gethostname() or _alive(pid):
+        if still_running(pid, host):
             return run_id, pid
         db.execute(
             "update crawls set status = ?, stop_reason = ? where id = ?",
@@ -96,6 +113,14 @@ def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, in
         if commit:
             db.conn.commit()
     return None
+
+
+def still_running(pid: int | None, host: str | None) -> bool:
+    """Whether a run's process may still be writing: alive here, or on another host,
+    which can't be looked into from here and so is taken as alive."""
+    if pid is None:
+        return False
+    return host != socket.gethostname() or _alive(pid)
 
 
 def wait_for_writer(path: str, wait: float, notify: Any = None) -> None:
@@ -109,11 +134,10 @@ def wait_for_writer(path: str, wait: float, notify: Any = None) -> None:
         deadline = time.monotonic() + wait
         told = False
         while (other := live_writer(db)) is not None:
-            run_id, pid = other
             if time.monotonic() >= deadline:
-                raise WriterBusy(f"another crawl is writing to {path} (crawl {run_id}, pid {pid})")
+                raise _busy(path, other)
             if notify is not None and not told:
-                notify(f"crawl {run_id} (pid {pid}) is writing to {path}: waiting up to {wait:g} s")
+                notify(_waiting(path, other, wait))
                 told = True
             time.sleep(0.25)
     finally:

@@ -5,6 +5,8 @@ The words for each table and column are in ``ingest.store.descriptions``.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -285,7 +287,7 @@ def _replace(db: sqlite_utils.Database, kind: str, name: str, wanted: str) -> No
     existing = row.fetchone()
     if existing and existing[0] == wanted:
         return
-    with db.conn:
+    with db.atomic():  # a savepoint inside create_schema's transaction
         if existing:
             db.execute(f'DROP {kind.upper()} "{name}"')
         db.execute(wanted)
@@ -294,7 +296,7 @@ def _replace(db: sqlite_utils.Database, kind: str, name: str, wanted: str) -> No
 def _backfill_sites(db: sqlite_utils.Database) -> None:
     """``articles.site`` for a database from before the column."""
     rows = [(site_of(url), id_) for id_, url in db.execute("select id, url from articles")]
-    with db.conn:
+    with db.atomic():
         db.conn.executemany("update articles set site = ? where id = ?", rows)
 
 
@@ -304,7 +306,7 @@ def _backfill_days(db: sqlite_utils.Database) -> None:
     Its dates were stored as days or as timestamps cut to the publisher's
     offset or UTC; the day they begin with is the best there is without the page.
     """
-    with db.conn:
+    with db.atomic():
         db.execute(
             "update articles set published_day = substr(published, 1, 10)"
             " where published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
@@ -315,7 +317,7 @@ def _backfill_frontier(db: sqlite_utils.Database) -> None:
     """A database from before the frontier: what its pages and articles say, as ``urls``."""
     if not db.execute("select 1 from pages limit 1").fetchone():
         return
-    with db.conn:
+    with db.atomic():
         db.execute(
             """insert or ignore into urls (url, state, kind, status, found_via, found_at, depth,
                  fetched_at, fetches, etag, last_modified, article_id, crawl_id)
@@ -333,6 +335,29 @@ def _backfill_frontier(db: sqlite_utils.Database) -> None:
         )
 
 
+def _enable_wal(db: sqlite_utils.Database, wait: float) -> None:
+    """WAL mode, waiting up to ``wait`` s for another process making the same new file:
+    SQLite refuses that switch at once ("database is locked"), busy timeout or not."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.05)
+
+
+def _create_schema_at_once(db: sqlite_utils.Database) -> None:
+    """``create_schema`` in one write transaction: two crawls making a new database at the
+    same instant would otherwise interleave, the second finding half the tables made
+    ("already exists"); now it waits, then finds them all."""
+    with db.conn:  # committed whole, or rolled back
+        db.execute("BEGIN IMMEDIATE")
+        create_schema(db)
+
+
 class PastSizeBound(ValueError):
     """The database is already larger than the size it was bounded to."""
 
@@ -343,10 +368,10 @@ def open_database(
     """The database at ``path``, created if new, in WAL mode, with every table in place;
     with ``max_bytes``, bounded to that size (see ``bound_size``)."""
     db = sqlite_utils.Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=10000")
-    create_schema(db)
+    _enable_wal(db, 10.0)
+    db.execute("PRAGMA synchronous=NORMAL")
+    _create_schema_at_once(db)
     try:
         if plugins is not None:
             plugins.call_setup("prepare_database", db=db)  # PluginLoadError naming the plugin
