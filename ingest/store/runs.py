@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from ingest.store.schema import now
+from ingest.store.schema import now, write_transaction
 
 if TYPE_CHECKING:
     from ingest.plugins.manager import Plugins
@@ -45,8 +45,7 @@ def start_run(
     """
     deadline = time.monotonic() + wait
     while True:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(db):
             other = live_writer(db, commit=False)
             if other is None:
                 row = {
@@ -64,12 +63,7 @@ def start_run(
                 cursor = db.execute(
                     f"insert into crawls ({names}) values ({marks})", list(row.values())
                 )
-                db.execute("COMMIT")
                 return int(cursor.lastrowid)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         if time.monotonic() >= deadline:
             run_id, pid = other
             raise WriterBusy(

@@ -5,6 +5,8 @@ The words for each table and column are in ``ingest.store.descriptions``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -356,6 +358,29 @@ def open_database(
         db.close()
         raise
     return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction, begun IMMEDIATE: it takes the write lock before its first read,
+    so while another connection writes it waits (the busy timeout) instead of failing.
+
+    sqlite-utils' ``atomic`` begins DEFERRED: the transaction reads first, and SQLite refuses
+    its first write at once, whatever the busy timeout, while another connection holds the
+    lock; a user's one-row insert would stop a crawl. Inside a transaction, a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:  # else an error ended it already
+            db.execute("ROLLBACK")
+        raise
 
 
 def bound_size(db: sqlite_utils.Database, path: str | Path, max_bytes: int) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from ingest.store.merge import ArticleMerge, text_diff
-from ingest.store.schema import open_database
+from ingest.store.schema import open_database, write_transaction
 
 _PAGES = """
 insert into pages (url, kind, status, content_type, headers, fetched_at, body, size, found_via,
@@ -122,13 +122,8 @@ class ShardMerge:
         source.execute("PRAGMA busy_timeout=10000")
         try:
             source.execute("begin")  # one snapshot of what the worker had committed
-            self.target.conn.execute("BEGIN IMMEDIATE")  # the target's writer lock
-            try:
+            with write_transaction(self.target):  # the target's writer lock
                 self._merge(source)
-            except BaseException:
-                self.target.conn.execute("ROLLBACK")
-                raise
-            self.target.conn.execute("COMMIT")
         finally:
             source.close()
         return self.counts
