@@ -265,6 +265,38 @@ def test_a_database_locked_mid_crawl_stops_it_and_the_run_ends_failed(tmp_path, 
         assert any(line.rstrip().endswith(lost) for line in stderr)
 
 
+def test_a_database_locked_briefly_mid_crawl_only_delays_it(tmp_path):
+    """Another connection's write (a user's `sqlite-utils insert`) holding the database for
+    2 s stopped the crawl at once on "database is locked": its write transactions read
+    before they wrote, and SQLite fails those without waiting. They take the lock first
+    now, so the busy timeout (10 s) waits the other writer out."""
+    with LocalSite(many_articles(ARTICLES, delay=0.2)) as site:
+        db = tmp_path / "news.db"
+        crawl = crawl_process(site.url + "/", db)
+        try:
+            wait_for_articles(db, 3)
+            other = sqlite3.connect(db, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("insert into errors (kind, message) values ('note', 'a user wrote')")
+            held = rows(db, "select count(*) from articles")
+            time.sleep(2)
+            assert crawl.poll() is None
+            assert rows(db, "select count(*) from articles") == held  # it could not write
+            other.execute("COMMIT")
+            other.close()
+            stdout, stderr = crawl.communicate(timeout=90)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+    assert (crawl.returncode, stderr) == (0, "")
+    assert stdout.startswith("Crawl 1 done in ")
+    assert held[0][0] < ARTICLES
+    assert rows(db, "select status, stop_reason from crawls") == [("finished", "finished")]
+    assert rows(db, "select count(*) from pages where url like '%/news/%'") == [(ARTICLES,)]
+    assert rows(db, "select count(*) from articles") == [(ARTICLES,)]
+    assert rows(db, "select kind, message from errors") == [("note", "a user wrote")]
+
+
 def test_a_size_bound_below_the_databases_size_is_a_usage_error_before_anything_starts(
     tmp_path,
 ):

@@ -371,3 +371,92 @@ def test_the_queued_frontier_is_read_a_page_at_a_time_in_order(tmp_path):
     assert [r["url"] for r in rows_] == [f"https://n.example/{i}" for i in (0, 1, 2, 4, 5, 6)]
     assert [r["depth"] for r in rows_] == [0, 1, 2, 4, 5, 6]
     reader.close()
+
+
+def crawl_then_turn_into_links(db, site) -> tuple[str, str]:
+    """Crawl three stories, then refetch them (--refresh) once story 2's URL serves a list
+    of links; returns story 2's URL and the article page it served first."""
+    first = article_page("Headline 2", prose(2))
+    site.resources.update(
+        {
+            "/": Resource(index_page(["/news/0", "/news/1", "/news/2"])),
+            "/news/0": Resource(article_page("Headline 0", prose(0))),
+            "/news/1": Resource(article_page("Headline 1", prose(1))),
+            "/news/2": Resource(first),
+        }
+    )
+    run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    site.resources["/news/2"] = Resource(index_page([f"/news/{i}" for i in range(3)]))
+    return site.url + "/news/2", first
+
+
+def test_an_article_whose_page_turns_into_links_keeps_its_page_and_says_so(tmp_path):
+    """The article stays, and so does the page it was read from: the refetch is said in
+    urls and errors, and its validators are not kept, so a 304 means the article is back."""
+    from ingest.article import decompress
+
+    db = tmp_path / "gone.db"
+    with ConditionalSite({}) as site:
+        url, first = crawl_then_turn_into_links(db, site)
+        article = "select id, title, last_seen from articles where url = ?"
+        [(article_id, title, last_seen)] = rows(db, article, url)
+        page = "select fetched_at, crawl_id, body from pages where url = ?"
+        [stored] = rows(db, page, url)
+        time.sleep(1.1)  # a fetch time that would show if the page were rewritten
+        second = run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+        assert ("/news/2", True, 200) in site.hits
+        assert "0 new, 0 updated), 1 errors" in second.stdout.splitlines()[0]
+        assert rows(db, article, url) == [(article_id, "Headline 2", last_seen)]
+        assert title == "Headline 2"
+        assert rows(db, page, url) == [stored]
+        assert decompress(stored[2]).decode() == first
+        frontier = "select state, reason, kind, status, article_id from urls where url = ?"
+        assert rows(db, frontier, url) == [
+            ("fetched", "no_longer_article", "html", 200, article_id)
+        ]
+        assert rows(db, "select crawl_id, url, stage, kind, message from errors") == [
+            (
+                2,
+                url,
+                "extract",
+                "no_longer_article",
+                f"the page is no article now (not_article): article {article_id} and the page "
+                "it was read from are kept as stored",
+            )
+        ]
+        # Still links: fetched whole again (the stored validators are the article page's).
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+        assert ("/news/2", True, 200) in site.hits
+        assert rows(db, article, url) == [(article_id, "Headline 2", last_seen)]
+        # The article is back as it was: a 304 says it is seen again.
+        site.resources["/news/2"] = Resource(first)
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert ("/news/2", True, 304) in site.hits
+    [(_, _, seen_again)] = rows(db, article, url)
+    assert seen_again > last_seen
+    assert rows(db, frontier, url) == [("fetched", "not_modified", "html", 304, article_id)]
+    assert rows(db, "select crawl_id, kind from errors order by id") == [
+        (2, "no_longer_article"),
+        (3, "no_longer_article"),
+    ]
+
+
+def test_an_article_whose_page_turned_into_links_is_exported_and_reextracted(tmp_path):
+    """Its kept page goes into a WARC export and through reextract: every article comes back."""
+    db = tmp_path / "gone.db"
+    with LocalSite({}) as site:
+        url, first = crawl_then_turn_into_links(db, site)
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    titles = "select title from articles order by title"
+    assert rows(db, titles) == [("Headline 0",), ("Headline 1",), ("Headline 2",)]
+    warc = tmp_path / "pages.warc.gz"
+    run_ingest("export", "--db", str(db), "--format", "warc", "-o", str(warc))
+    copy = tmp_path / "copy.db"
+    run_ingest("import-warc", str(warc), "--db", str(copy))
+    assert rows(copy, titles) == rows(db, titles)
+    again = run_ingest("reextract", "--db", str(db), "--workers", "0")
+    assert again.stdout.splitlines()[0] == (
+        f"Re-extraction 3 done: 0 pages, 3 articles (0 new, 0 updated), 0 errors -> {db}"
+    )

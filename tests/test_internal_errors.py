@@ -11,8 +11,8 @@ from scrapy.http import HtmlResponse, XmlResponse
 from twisted.python.failure import Failure
 
 from ingest.crawl import internal
+from ingest.crawl.fates import page_reason
 from ingest.crawl.items import FetchError, PageItem
-from ingest.crawl.pipelines import page_reason
 from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig

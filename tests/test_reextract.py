@@ -157,3 +157,55 @@ def test_reextract_counts_every_article_in_its_summary_and_stats(tmp_path, write
         "store/errors": 0,
     }
     assert rows(db, "select count(*) from article_versions") == [(2,)]
+
+
+BRIEFS = r"""
+from ingest import Outlet, hookimpl
+
+HARBOUR = Outlet(name="harbour-briefs", domains=["127.0.0.1"], articles=r"/news/\d+$")
+
+
+@hookimpl
+def register_outlets(register):
+    register(HARBOUR)
+"""
+
+BRIEF = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Harbour closes early</title></head><body><h1>Harbour closes early</h1>
+<p>The harbour closed two hours early on Monday because of the storm warning for the coast.</p>
+<p>Ferries to the islands will run again on Tuesday morning, the port authority said.</p>
+</body></html>"""
+
+
+def test_reextract_counts_a_stored_article_its_page_no_longer_gives(tmp_path, write_plugin):
+    """The outlet plugin that took a brief for an article is gone: on its own the brief is
+    too short for one. The stored article stays, and the run says so."""
+    db = tmp_path / "re.db"
+    pages = headlines(2)
+    pages["/news/2"] = BRIEF
+    pages["/"] = index_page(["/news/0", "/news/1", "/news/2"])
+    folder = write_plugin("briefs", BRIEFS)
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST)
+    stored = "select url, outlet, title, crawl_id from articles order by url"
+    assert rows(db, stored) == [
+        (f"{site.url}/news/{i}", "harbour-briefs", title, 1)
+        for i, title in enumerate(["Headline 0", "Headline 1", "Harbour closes early"])
+    ]
+    [(brief_id,)] = rows(db, "select id from articles where url like '%/news/2'")
+    result = run_ingest("reextract", "--db", str(db), "--workers", "0")
+    assert result.stdout.splitlines()[0] == (
+        f"Re-extraction 2 done: 0 pages, 2 articles (0 new, 0 updated), 1 errors -> {db}"
+    )
+    assert rows(db, "select crawl_id, url, stage, kind, message from errors") == [
+        (
+            2,
+            f"{site.url}/news/2",
+            "extract",
+            "no_longer_article",
+            f"the stored page gives no article now (not_article): article {brief_id} is kept "
+            "as stored",
+        )
+    ]
+    brief = (f"{site.url}/news/2", "harbour-briefs", "Harbour closes early", 1)
+    assert rows(db, stored)[2] == brief  # under its outlet still, from the crawl

@@ -21,8 +21,8 @@ from typing import IO, Any
 
 from ingest.archive.reading import whole_records
 from ingest.crawl.discovery import page_kind
+from ingest.crawl.fates import page_reason, store_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
-from ingest.crawl.pipelines import page_reason
 from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool
@@ -235,7 +235,7 @@ class Importer:
             outcome=outcome,
         )
         with self.store.together():
-            self.store.add_page(item.page_row(self.crawl_id))
+            kept = store_page(self.store, item, self.crawl_id)
             if outcome.article is not None:
                 self.store.add_article(
                     outcome.article, self.crawl_id, record.fetched_at, outcome.signature
@@ -248,7 +248,7 @@ class Importer:
                 {
                     "url": record.url,
                     "state": "fetched",
-                    "reason": page_reason(item),
+                    "reason": page_reason(item, kept),
                     "kind": "html",
                     "status": record.status,
                     "found_via": item.found_via,

@@ -14,6 +14,7 @@ from typing import IO
 import sqlite_utils
 
 from ingest import __version__
+from ingest.store.connection import write_transaction
 from ingest.store.schema import now
 
 #: Common Crawl's public bucket over HTTPS; a mirror has the same layout below it.
@@ -67,7 +68,8 @@ def done_files(db: sqlite_utils.Database) -> set[str]:
 
 
 def mark_done(db: sqlite_utils.Database, source: str, records: int, crawl_id: int) -> None:
-    db["warc_files"].upsert(
-        {"source": source, "records": records, "finished_at": now(), "crawl_id": crawl_id},
-        pk="source",
-    )
+    with write_transaction(db):
+        db["warc_files"].upsert(
+            {"source": source, "records": records, "finished_at": now(), "crawl_id": crawl_id},
+            pk="source",
+        )

@@ -53,8 +53,8 @@ def _crawl_and_report(
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
     from ingest.crawl.stopping import exit_status, settle
+    from ingest.store.connection import PastSizeBound
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
-    from ingest.store.schema import PastSizeBound
 
     if spider_args.get("since"):
         try:

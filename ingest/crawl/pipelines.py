@@ -5,7 +5,8 @@ processes) and the URLs it listed; this stage only writes, in batched
 transactions, so a failure anywhere upstream is a row in ``errors`` and never
 stops the crawl. Each item's rows (page, article, frontier, errors) go into
 the same transaction, so a killed crawl never keeps a page without the URLs
-it listed.
+it listed. A page that is no article never replaces the raw page an article was
+read from (``ingest.crawl.fates``).
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ from twisted.python.failure import Failure
 
 from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
+from ingest.crawl.fates import page_reason, store_page
 from ingest.crawl.items import FetchError, PageItem
 from ingest.crawl.stopping import at_budget, await_lock, locked, run_status, stop_crawl, unrecorded
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.connection import PastSizeBound
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
+from ingest.store.kept import NO_LONGER_ARTICLE
 from ingest.store.runs import WriterBusy
-from ingest.store.schema import PastSizeBound, now
+from ingest.store.schema import now
 from ingest.store.writer import Store
 from ingest.urls import canonical
 
@@ -168,6 +172,7 @@ class IngestPipeline:
 
     def _record_page(self, item: PageItem) -> None:
         seen = item.fetched_at or now()
+        kept = False  # the page is no article: the one an article was read from stays
         if item.not_modified:
             self.store.count(item.url, "not_modified")
             self.stats.inc_value("ingest/not_modified")
@@ -180,7 +185,7 @@ class IngestPipeline:
             self.store.add_error(item.url, error, self.crawl_id)
             self.stats.inc_value("ingest/errors")
         else:
-            self.store.add_page(item.page_row(self.crawl_id))
+            kept = store_page(self.store, item, self.crawl_id)
         self.stats.inc_value("ingest/pages")
         article_id = published = None
         outcome = item.outcome
@@ -196,13 +201,15 @@ class IngestPipeline:
             self.record(outcome, seen, store_article=not item.old)
         state = "blocked" if item.blocked else "fetched"
         reason = item.blocked or ("not_modified" if item.not_modified else None)
-        reason = reason or ("old" if item.old else None) or page_reason(item)
-        fresh = not (item.blocked or item.not_modified)
+        reason = reason or ("old" if item.old else None) or page_reason(item, kept)
+        if reason == NO_LONGER_ARTICLE:
+            self.stats.inc_value("ingest/errors")
+        fresh = not (item.blocked or item.not_modified or kept)  # kept: the stored page's stay
         row = {
             "url": item.request_url or item.url,
             "state": state,
             "reason": reason,
-            "kind": item.kind,
+            "kind": None if kept else item.kind,  # the stored page's stays
             "status": item.status,
             "found_via": item.found_via,
             "found_at": seen,
@@ -364,20 +371,6 @@ class IngestPipeline:
             except (sqlite3.Error, OSError) as again:
                 exc = again
         unrecorded(self.crawl_id, status, exc)
-
-
-def page_reason(item: PageItem) -> str:
-    """What came of a fetched page, for its ``urls`` row: the final word on the URL."""
-    outcome = item.outcome
-    if outcome is not None and outcome.article is None and outcome.errors:
-        return outcome.errors[0]["kind"]  # empty, too_large, timeout, no_text, internal_error...
-    if item.kind != "html":
-        return item.kind  # feed, sitemap, other
-    if outcome is None:
-        return "not_extracted"
-    if outcome.article is not None:
-        return "article"
-    return "not_article"
 
 
 def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:

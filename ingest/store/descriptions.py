@@ -32,7 +32,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
         },
     },
     "pages": {
-        "description": "One row per fetched URL, with the raw body kept for re-extraction.",
+        "description": (
+            "One row per fetched URL, with the raw body kept for re-extraction; an "
+            "article's page is not replaced by a later fetch that is no article."
+        ),
         "columns": {
             "url": "The URL fetched (after redirects)",
             "kind": "html, feed, sitemap, other, or error (an HTTP error status)",
@@ -127,7 +130,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "plugin": "The plugin that raised, if one did",
             "kind": (
                 "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "
-                "(a challenge page), internal_error (a bug), an exception"
+                "(a challenge page), internal_error (a bug), no_longer_article (a stored article's "
+                "page gives none now; the article is kept), an exception"
             ),
             "message": "What went wrong",
             "traceback": "Python traceback, for plugin errors and internal errors",
@@ -148,7 +152,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "fetched on its own), alias (an article's canonical URL)"
             ),
             "reason": (
-                "Why: for a fetched page article, not_article, feed, sitemap, other, or the "
+                "Why: for a fetched page article, not_article, no_longer_article (no article where "
+                "one was stored: that article and its page are kept), feed, sitemap, other, or the "
                 "extraction error (empty, unparseable, too_deep, too_large, timeout, no_text); "
                 "else changed (a feed or sitemap date is newer), refresh, max_pages, old, "
                 "too_long, not_modified, captcha, http_404, redirect_loop, redirect_offsite, "

@@ -2,7 +2,8 @@
 
 Each article is stored as seen when its page was fetched; a 304 since may have seen
 it later, and that later last_seen stays (``ArticleMerge`` never lowers it), so a
-merge still knows the re-extracted text for the newest.
+merge still knows the re-extracted text for the newest. A stored article whose page gives
+none now stays as stored, counted by an errors row (``ingest.store.kept``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from ingest.extract.process import Job, plugin_records
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store.kept import article_from, no_longer_article
 from ingest.store.schema import now
 from ingest.store.writer import Store
 
@@ -47,6 +49,8 @@ def reextract_database(
                 seen = fetched_at.pop(outcome.url, None) or now()  # no fetch happened now
                 if outcome.article is not None:
                     store.add_article(outcome.article, crawl_id, seen, outcome.signature)
+                elif not outcome.errors:  # no error says why: said, if an article is lost
+                    _no_longer_article(store, outcome.url, crawl_id)
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
         store.flush()  # the last batch counted (new, updated...) before the stats are read
@@ -55,3 +59,11 @@ def reextract_database(
         store.close()
         raise
     return crawl_id, store
+
+
+def _no_longer_article(store: Store, url: str, crawl_id: int) -> None:
+    """The stored page of an article gives none now (a plugin that recognised it removed):
+    the article stays as stored, and an errors row counts it, else it would pass unseen."""
+    held = article_from(store.db, url)
+    if held is not None:
+        store.add_error(url, no_longer_article(held, "not_article", refetched=False), crawl_id)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from ingest.store.connection import write_transaction
 from ingest.store.schema import now
 
 if TYPE_CHECKING:
@@ -52,8 +53,7 @@ def start_run(
     deadline = time.monotonic() + wait
     told = False
     while True:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(db):
             other = live_writer(db, commit=False)
             if other is None:
                 row = {
@@ -71,12 +71,7 @@ def start_run(
                 cursor = db.execute(
                     f"insert into crawls ({names}) values ({marks})", list(row.values())
                 )
-                db.execute("COMMIT")
                 return int(cursor.lastrowid)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         if time.monotonic() >= deadline:
             raise _busy(name, other)
         if notify is not None and not told:

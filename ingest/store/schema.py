@@ -5,14 +5,13 @@ The words for each table and column are in ``ingest.store.descriptions``.
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from ingest.plugins.manager import Plugins
+from ingest.store.connection import bound_size, enable_wal
 from ingest.store.health import COUNTERS
 from ingest.urls import site_of
 
@@ -335,20 +334,6 @@ def _backfill_frontier(db: sqlite_utils.Database) -> None:
         )
 
 
-def _enable_wal(db: sqlite_utils.Database, wait: float) -> None:
-    """WAL mode, waiting up to ``wait`` s for another process making the same new file:
-    SQLite refuses that switch at once ("database is locked"), busy timeout or not."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            db.enable_wal()
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-        time.sleep(0.05)
-
-
 def _create_schema_at_once(db: sqlite_utils.Database) -> None:
     """``create_schema`` in one write transaction: two crawls making a new database at the
     same instant would otherwise interleave, the second finding half the tables made
@@ -358,10 +343,6 @@ def _create_schema_at_once(db: sqlite_utils.Database) -> None:
         create_schema(db)
 
 
-class PastSizeBound(ValueError):
-    """The database is already larger than the size it was bounded to."""
-
-
 def open_database(
     path: str | Path, plugins: Plugins | None = None, max_bytes: int = 0
 ) -> sqlite_utils.Database:
@@ -369,7 +350,7 @@ def open_database(
     with ``max_bytes``, bounded to that size (see ``bound_size``)."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout=10000")
-    _enable_wal(db, 10.0)
+    enable_wal(db, 10.0)
     db.execute("PRAGMA synchronous=NORMAL")
     _create_schema_at_once(db)
     try:
@@ -381,17 +362,3 @@ def open_database(
         db.close()
         raise
     return db
-
-
-def bound_size(db: sqlite_utils.Database, path: str | Path, max_bytes: int) -> None:
-    """Let the database grow no further than ``max_bytes``: past it SQLite refuses writes
-    ("database or disk is full"). A bound below its size now is ``PastSizeBound``: SQLite
-    would quietly take the size it has for the bound, and a crawl would fetch on until
-    some later write, then stop saying only that the disk is full."""
-    page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    size = page_size * db.execute("PRAGMA page_count").fetchone()[0]
-    if max_bytes < size:
-        raise PastSizeBound(
-            f"INGEST_DB_MAX_BYTES={max_bytes} is below the size of {path}: {size:,} bytes already"
-        )
-    db.execute(f"PRAGMA max_page_count = {max_bytes // page_size}")

@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ingest.store.connection import write_transaction
 from ingest.store.merge import ArticleMerge, text_diff
 from ingest.store.schema import open_database
 
@@ -122,13 +123,8 @@ class ShardMerge:
         source.execute("PRAGMA busy_timeout=10000")
         try:
             source.execute("begin")  # one snapshot of what the worker had committed
-            self.target.conn.execute("BEGIN IMMEDIATE")  # the target's writer lock
-            try:
+            with write_transaction(self.target):  # the target's writer lock
                 self._merge(source)
-            except BaseException:
-                self.target.conn.execute("ROLLBACK")
-                raise
-            self.target.conn.execute("COMMIT")
         finally:
             source.close()
         return self.counts

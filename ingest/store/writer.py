@@ -27,53 +27,13 @@ from urllib.parse import urlsplit
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
+from ingest.store.connection import write_transaction
+from ingest.store.frontier import URL_DEFAULTS, URL_SQL
 from ingest.store.health import Health, rules_missed
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import SIGNATURE, ArticleMerge
 from ingest.store.schema import JSON_FIELDS, now, open_database
 from ingest.urls import site_of
-
-# Frontier writes, each keeping what an earlier row knew that the new fact doesn't replace.
-_URL_SQL = {
-    # A URL a page, feed or sitemap listed: new rows as given; known rows keep their state
-    # unless the crawl queues them again or skips them as old.
-    "found": """
-insert into urls (url, outlet, state, reason, found_via, found_at, depth, lastmod, published,
-  fetches)
-values (:url, :outlet, :state, :reason, :found_via, :found_at, :depth, :lastmod, :published, 0)
-on conflict(url) do update set
-  state = coalesce(:set_state, urls.state),
-  reason = case when :set_state is null then urls.reason else excluded.reason end,
-  outlet = coalesce(urls.outlet, excluded.outlet),
-  lastmod = case when excluded.lastmod > coalesce(urls.lastmod, '') then excluded.lastmod
-            else urls.lastmod end,
-  published = coalesce(urls.published, excluded.published)""",
-    # A request that got an answer or failed.
-    "fetched": """
-insert into urls (url, outlet, state, reason, kind, status, found_via, found_at, depth,
-  fetched_at, fetches, etag, last_modified, article_id, published, crawl_id)
-values (:url, :outlet, :state, :reason, :kind, :status, :found_via, :found_at, :depth,
-  :fetched_at, 1, :etag, :last_modified, :article_id, :published, :crawl_id)
-on conflict(url) do update set
-  state = excluded.state, reason = excluded.reason, status = excluded.status,
-  outlet = coalesce(excluded.outlet, urls.outlet),
-  kind = coalesce(excluded.kind, urls.kind),
-  fetched_at = coalesce(excluded.fetched_at, urls.fetched_at),
-  fetches = coalesce(urls.fetches, 0) + 1,
-  etag = case when :validators then excluded.etag else urls.etag end,
-  last_modified = case when :validators then excluded.last_modified else urls.last_modified end,
-  article_id = coalesce(excluded.article_id, urls.article_id),
-  published = coalesce(excluded.published, urls.published),
-  crawl_id = excluded.crawl_id""",
-    # The canonical URL of an article fetched under another URL (an AMP page, an alias).
-    "alias": """
-insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)
-values (:url, :outlet, 'alias', 'canonical', :found_via, :found_at, :article_id, 0)
-on conflict(url) do update set article_id = excluded.article_id""",
-}
-_URL_COLUMNS = "outlet state set_state reason kind status found_via found_at depth lastmod"
-_URL_COLUMNS += " published fetched_at etag last_modified article_id crawl_id"
-_URL_DEFAULTS: dict[str, Any] = {**dict.fromkeys(_URL_COLUMNS.split()), "validators": 0}
 
 
 class Store:
@@ -144,11 +104,12 @@ class Store:
         budget, so every URL still queued without a reason (an earlier run's, which this
         one never reached) waits for that reason; the ones it met past it say so already."""
         self.flush()
-        if at_budget:
-            self.db.execute(
-                "update urls set reason = 'max_pages' where state = 'queued' and reason is null"
-            )
-        runs.finish_run(self.db, crawl_id, stats, status, reason)
+        with write_transaction(self.db):
+            if at_budget:
+                self.db.execute(
+                    "update urls set reason = 'max_pages' where state = 'queued' and reason is null"
+                )
+            runs.finish_run(self.db, crawl_id, stats, status, reason)
 
     # -- outlets and health ----------------------------------------------------
 
@@ -219,8 +180,8 @@ class Store:
 
     def add_url(self, op: str, row: dict[str, Any]) -> None:
         """A frontier fact: ``found`` (listed somewhere), ``fetched`` (answered or failed),
-        ``alias`` (an article's canonical URL). See ``_URL_SQL``."""
-        values = {**_URL_DEFAULTS, **row}
+        ``alias`` (an article's canonical URL). See ``ingest.store.frontier``."""
+        values = {**URL_DEFAULTS, **row}
         if values["outlet"] is None:
             values["outlet"] = self.outlet_key(values["url"])
         self._urls.append((op, values))
@@ -300,7 +261,7 @@ class Store:
         counted = self.health.snapshot(), dict(self.counts)
         for row in articles:
             try:
-                with self.db.atomic():
+                with write_transaction(self.db):
                     self.merge.upsert(dict(row))
                     raise _Tried
             except _Tried:
@@ -327,7 +288,7 @@ class Store:
         }
 
     def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
-        with self.db.atomic():
+        with write_transaction(self.db):
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
@@ -335,7 +296,7 @@ class Store:
             if seen:
                 self.db.conn.executemany("update articles set last_seen = ? where id = ?", seen)
             for op, group in groupby(urls, key=lambda item: item[0]):
-                self.db.conn.executemany(_URL_SQL[op], [values for _, values in group])
+                self.db.conn.executemany(URL_SQL[op], [values for _, values in group])
             if errors:
                 self.db["errors"].insert_all(errors, alter=True)
             if health:

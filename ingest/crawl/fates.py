@@ -1,0 +1,53 @@
+"""What becomes of a fetched page: whether its raw page is stored, and its ``urls`` reason.
+
+Shared by the crawl's pipeline and ``ingest import-warc``, so a page read from an
+archive ends as a fetched one does. A page that is no article does not replace the
+raw page an article was stored from (``ingest.store.kept``): the article keeps its
+page, and the run says what came instead.
+"""
+
+from __future__ import annotations
+
+from ingest.crawl.items import PageItem
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_longer_article
+from ingest.store.writer import Store
+
+
+def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:
+    """Add the page's row, unless it is no article where an article was stored from the
+    URL's page: that page stays, and an ``errors`` row says what came instead (unless the
+    page's own errors say why). Returns whether the stored page was kept."""
+    held = article_from(store.db, item.url) if is_no_article(item) else None
+    if held is None:
+        store.add_page(item.page_row(crawl_id))
+        return False
+    if page_reason(item, kept=True) == NO_LONGER_ARTICLE:
+        error = no_longer_article(held, page_reason(item), refetched=True)
+        store.add_error(item.url, error, crawl_id)
+    return True
+
+
+def is_no_article(item: PageItem) -> bool:
+    """The page was read and is no article: a feed, a sitemap, other content, or HTML its
+    classifier turned away. Not a page whose extraction failed or could not run: that one
+    is stored, for ``ingest reextract`` to try again."""
+    if item.kind != "html":
+        return True
+    return item.outcome is not None and not item.outcome.is_article
+
+
+def page_reason(item: PageItem, kept: bool = False) -> str:
+    """What came of a fetched page, for its ``urls`` row: the final word on the URL.
+    ``kept``: the page is no article, and the one an article was read from stays."""
+    outcome = item.outcome
+    if outcome is not None and outcome.article is None and outcome.errors:
+        return outcome.errors[0]["kind"]  # empty, too_large, timeout, no_text, internal_error...
+    if kept:
+        return NO_LONGER_ARTICLE
+    if item.kind != "html":
+        return item.kind  # feed, sitemap, other
+    if outcome is None:
+        return "not_extracted"
+    if outcome.article is not None:
+        return "article"
+    return "not_article"

@@ -1,0 +1,67 @@
+"""How ingest holds a SQLite connection: WAL switched on though another process makes the
+same new file, a size bound, and write transactions that wait for the lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+
+def enable_wal(db: sqlite_utils.Database, wait: float) -> None:
+    """WAL mode, waiting up to ``wait`` s for another process making the same new file:
+    SQLite refuses that switch at once ("database is locked"), busy timeout or not."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.05)
+
+
+class PastSizeBound(ValueError):
+    """The database is already larger than the size it was bounded to."""
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction, begun IMMEDIATE: it takes the write lock before its first read,
+    so while another connection writes it waits (the busy timeout) instead of failing.
+
+    sqlite-utils' ``atomic`` begins DEFERRED: the transaction reads first, and SQLite refuses
+    its first write at once, whatever the busy timeout, while another connection holds the
+    lock; a user's one-row insert would stop a crawl. Inside a transaction, a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:  # else an error ended it already
+            db.execute("ROLLBACK")
+        raise
+
+
+def bound_size(db: sqlite_utils.Database, path: str | Path, max_bytes: int) -> None:
+    """Let the database grow no further than ``max_bytes``: past it SQLite refuses writes
+    ("database or disk is full"). A bound below its size now is ``PastSizeBound``: SQLite
+    would quietly take the size it has for the bound, and a crawl would fetch on until
+    some later write, then stop saying only that the disk is full."""
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    size = page_size * db.execute("PRAGMA page_count").fetchone()[0]
+    if max_bytes < size:
+        raise PastSizeBound(
+            f"INGEST_DB_MAX_BYTES={max_bytes} is below the size of {path}: {size:,} bytes already"
+        )
+    db.execute(f"PRAGMA max_page_count = {max_bytes // page_size}")

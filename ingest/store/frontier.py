@@ -1,0 +1,51 @@
+"""The frontier's writes: how each fact about a URL meets the ``urls`` row it has.
+
+A URL is listed, fetched and aliased many times over crawls; ``Store.add_url`` buffers
+each fact and its batch writes it with the SQL here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Each fact's write, keeping what an earlier row knew that the new fact doesn't replace.
+URL_SQL = {
+    # A URL a page, feed or sitemap listed: new rows as given; known rows keep their state
+    # unless the crawl queues them again or skips them as old.
+    "found": """
+insert into urls (url, outlet, state, reason, found_via, found_at, depth, lastmod, published,
+  fetches)
+values (:url, :outlet, :state, :reason, :found_via, :found_at, :depth, :lastmod, :published, 0)
+on conflict(url) do update set
+  state = coalesce(:set_state, urls.state),
+  reason = case when :set_state is null then urls.reason else excluded.reason end,
+  outlet = coalesce(urls.outlet, excluded.outlet),
+  lastmod = case when excluded.lastmod > coalesce(urls.lastmod, '') then excluded.lastmod
+            else urls.lastmod end,
+  published = coalesce(urls.published, excluded.published)""",
+    # A request that got an answer or failed.
+    "fetched": """
+insert into urls (url, outlet, state, reason, kind, status, found_via, found_at, depth,
+  fetched_at, fetches, etag, last_modified, article_id, published, crawl_id)
+values (:url, :outlet, :state, :reason, :kind, :status, :found_via, :found_at, :depth,
+  :fetched_at, 1, :etag, :last_modified, :article_id, :published, :crawl_id)
+on conflict(url) do update set
+  state = excluded.state, reason = excluded.reason, status = excluded.status,
+  outlet = coalesce(excluded.outlet, urls.outlet),
+  kind = coalesce(excluded.kind, urls.kind),
+  fetched_at = coalesce(excluded.fetched_at, urls.fetched_at),
+  fetches = coalesce(urls.fetches, 0) + 1,
+  etag = case when :validators then excluded.etag else urls.etag end,
+  last_modified = case when :validators then excluded.last_modified else urls.last_modified end,
+  article_id = coalesce(excluded.article_id, urls.article_id),
+  published = coalesce(excluded.published, urls.published),
+  crawl_id = excluded.crawl_id""",
+    # The canonical URL of an article fetched under another URL (an AMP page, an alias).
+    "alias": """
+insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)
+values (:url, :outlet, 'alias', 'canonical', :found_via, :found_at, :article_id, 0)
+on conflict(url) do update set article_id = excluded.article_id""",
+}
+URL_COLUMNS = "outlet state set_state reason kind status found_via found_at depth lastmod"
+URL_COLUMNS += " published fetched_at etag last_modified article_id crawl_id"
+URL_DEFAULTS: dict[str, Any] = {**dict.fromkeys(URL_COLUMNS.split()), "validators": 0}
