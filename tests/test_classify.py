@@ -244,17 +244,21 @@ def test_a_stale_outlet_pattern_gives_way_to_an_article_that_declares_itself_and
 
     courier = Outlet(name="courier", domains=["coast.example"], articles=r"/news/\d+")
     story = "".join(f"<p>{s}</p>" for s in SENTENCES * 2)  # 174 words
-    declared = '<meta property="og:type" content="article">'
-    moved = document(f"<main><article><h1>Harbour quay closed</h1>{story}</article></main>")
-    moved = moved.replace("</title>", f"</title>{declared}")
+    dated = '<meta property="article:published_time" content="2024-05-02T08:00:00Z">'
+    typed = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    typed_only = '<meta property="og:type" content="article">'  # CMSs put it on about pages
+    page = document(f"<main><article><h1>Harbour quay closed</h1>{story}</article></main>")
     teasers = "".join(f'<li><a href="/s/{i}">{s}</a></li>' for i, s in enumerate(SENTENCES))
-    front = document(f"<ul>{teasers}</ul>").replace("</title>", f"</title>{declared}")
+    front = document(f"<ul>{teasers}</ul>")
+    moved = "https://coast.example/2024/quay-closed"
     cases = [
-        ("https://coast.example/news/7", moved, True, False),  # the pattern says yes
-        ("https://coast.example/2024/quay-closed", moved, True, True),  # no, yet it is one
-        ("https://coast.example/2024/quay-closed", moved.replace(declared, ""), False, False),
-        ("https://coast.example/local/", front, False, False),  # declared, but no prose
+        ("https://coast.example/news/7", page, "", True, False),  # the pattern says yes
+        (moved, page, dated, True, True),  # no, yet it is one
+        (moved, page, typed, True, True),
+        (moved, page, typed_only, False, False),
+        (moved, page, "", False, False),
+        ("https://coast.example/local/", front, dated, False, False),  # dated, but no prose
     ]
-    for url, html, verdict, missed in cases:
-        page = Page(url, html)
-        assert (is_article(page, courier), page.pattern_missed) == (verdict, missed), url
+    for url, html, metadata, verdict, missed in cases:
+        judged = Page(url, html.replace("</title>", f"</title>{metadata}"))
+        assert (is_article(judged, courier), judged.pattern_missed) == (verdict, missed), url

@@ -153,15 +153,17 @@ SENTENCES = [
 PARAGRAPHS = [f"{s} {t}" for s, t in zip(SENTENCES, SENTENCES[1:] + SENTENCES[:1], strict=True)]
 
 
-def story_page(title: str, wrapped: bool) -> str:
+def story_page(title: str, wrapped: bool, dated: bool = False) -> str:
     """A story whose paragraphs are ``<p>``s of the container, or (after a redesign) each in
-    a ``div`` but the first."""
+    a ``div`` but the first; ``dated``, with its publication time."""
     paragraphs = PARAGRAPHS
     blocks = [f"<p>{paragraphs[0]}</p>"] + [
         f'<div class="para">{p}</div>' if wrapped else f"<p>{p}</p>" for p in paragraphs[1:]
     ]
+    stamp = '<meta property="article:published_time" content="2024-03-05T08:00:00Z">'
+    stamp = stamp if dated else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title><meta property="og:type" content="article"></head>
+<title>{title}</title><meta property="og:type" content="article">{stamp}</head>
 <body><nav><a href="/">Home</a></nav><main><article><h1>{title}</h1>
 <div class="story">{"".join(blocks)}</div></article></main>
 <footer><p>© 2024 Tidings</p></footer></body></html>"""
@@ -172,12 +174,13 @@ def test_a_crawl_counts_the_pages_the_rules_missed(tmp_path, write_plugin):
     pages = {
         "/": Resource(
             '<html><body><a href="/story/1">1</a> <a href="/story/2">2</a>'
-            ' <a href="/2024/03/insurers">3</a></body></html>'
+            ' <a href="/2024/03/insurers">3</a> <a href="/about">about</a></body></html>'
         ),
         "/story/1": story_page("Flood in the lower town", wrapped=False),
         "/story/2": story_page("The barrier that did not close", wrapped=True),
         # Under the site's new URLs, which the plugin's pattern doesn't know.
-        "/2024/03/insurers": story_page("Insurers count the cost", wrapped=False),
+        "/2024/03/insurers": story_page("Insurers count the cost", wrapped=False, dated=True),
+        "/about": story_page("About Tidings", wrapped=False),  # og:type only: left out
     }
     db = tmp_path / "crawl.db"
     with LocalSite(pages) as site:
@@ -185,7 +188,7 @@ def test_a_crawl_counts_the_pages_the_rules_missed(tmp_path, write_plugin):
             "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST
         )
     assert rows(db, "select outlet, pages, new, rules_missed from crawl_health") == [
-        ("tidings", 4, 3, 2)
+        ("tidings", 5, 3, 2)
     ]
     stored = rows(
         db,
@@ -197,7 +200,8 @@ def test_a_crawl_counts_the_pages_the_rules_missed(tmp_path, write_plugin):
         (site.url + "/story/1", None, None),
         (site.url + "/story/2", "missed", None),
     ]
-    assert rows(db, "select reason from urls where url = ?", site.url + "/") == [("not_article",)]
+    not_articles = "select url from urls where reason = 'not_article' order by url"
+    assert rows(db, not_articles) == [(site.url + "/",), (site.url + "/about",)]
     [(text,)] = rows(db, "select text from articles where url like '%/story/2'")
     assert text.split("\n") == PARAGRAPHS  # the generic path's: all, not the first only
     assert "rules missed" in out.stdout  # the crawl's health table shows the column

@@ -410,7 +410,7 @@ def test_links_found_while_redis_is_away_wait_and_are_all_crawled(tmp_path, redi
         f"/news/{n}.html" for n in range(60)
     )
     with sqlite3.connect(db) as conn:
-        left = conn.execute("select count(*) from urls where status = 'queued'").fetchone()[0]
+        left = conn.execute("select count(*) from urls where state = 'queued'").fetchone()[0]
         status = conn.execute("select status from crawls").fetchone()[0]
     assert (left, status) == (0, "finished")
     said = log.read_text()

@@ -64,16 +64,18 @@ def looks_like_article_url(url: str) -> bool:
 def is_article(page: Page, outlet: Outlet | None) -> bool:
     """Outlet URL patterns first; otherwise the page's own metadata and the prose it holds.
 
-    A page the outlet's pattern turns away that declares itself an article and holds an
+    A page the outlet's pattern turns away that dates itself as an article and holds an
     article's prose is taken all the same, and marked (``Page.pattern_missed``): a site
     that moved its stories to new URLs would otherwise lose every one of them as
-    ``not_article``, with nothing to say the plugin's pattern went stale.
+    ``not_article``, with nothing to say the plugin's pattern went stale. ``og:type``
+    alone is not enough: CMSs set it on static and author pages, which a pattern may
+    leave out on purpose.
     """
     verdict = outlet.is_article_url(page.url) if outlet else None
     if verdict:
         return True
     if verdict is False:
-        page.pattern_missed = has_article_metadata(page.tree) and has_article_text(
+        page.pattern_missed = is_dated_article(page.tree) and has_article_text(
             page.tree, page.url
         )
         return page.pattern_missed
@@ -90,6 +92,12 @@ def is_listing(tree: lxml.html.HtmlElement) -> bool:
 def has_article_metadata(tree: lxml.html.HtmlElement) -> bool:
     if tree.xpath("//meta[@property='og:type'][translate(@content,'ARTICLE','article')='article']"):
         return True
+    return is_dated_article(tree)
+
+
+def is_dated_article(tree: lxml.html.HtmlElement) -> bool:
+    """Article metadata a news CMS writes for its stories only: a publication time, or a
+    JSON-LD article type (``og:type`` goes on about pages and author pages too)."""
     if tree.xpath("//meta[@property='article:published_time']"):
         return True
     return any(t.lower() in ARTICLE_TYPES for t in json_ld_types(tree))
