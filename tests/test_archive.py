@@ -8,6 +8,7 @@ import gzip
 import io
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -19,6 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from ingest.archive.importer import iso
+from ingest.store.writer import Store
 
 from conftest import rows, run_ingest
 from sites import LocalSite, Resource, article_page, story
@@ -517,3 +519,21 @@ def test_import_waits_for_a_live_crawl_then_refuses(tmp_path):
         holder.wait()
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith(f"Error: another crawl is writing to {db}")
+
+
+def test_a_file_is_marked_done_only_once_its_pages_are_stored(tmp_path):
+    """It was marked done while its pages still waited in the store's batch: a kill at that
+    moment lost them for good, since a re-run skips a file done. The database itself
+    checks the order here, with a trigger on the row that marks the file done."""
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE[:3])
+    db = tmp_path / "news.db"
+    Store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "create trigger pages_first before insert on warc_files begin"
+            " select raise(abort, 'marked done before its pages were stored')"
+            " where (select count(*) from pages) < 3; end"
+        )
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert "3 records: 3 pages imported" in done.stderr
+    assert rows(db, "select source, records from warc_files") == [(str(warc), 3)]

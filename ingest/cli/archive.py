@@ -103,6 +103,7 @@ def import_warc(
                 importer.store.add_error(source, error, importer.crawl_id)
                 continue
             if not selection.max or importer.counts["imported"] < selection.max:
+                importer.store.flush()  # its pages first: once done, a re-run skips the file
                 mark_done(
                     importer.store.db,
                     source,

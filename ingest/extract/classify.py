@@ -75,9 +75,7 @@ def is_article(page: Page, outlet: Outlet | None) -> bool:
     if verdict:
         return True
     if verdict is False:
-        page.pattern_missed = is_dated_article(page.tree) and has_article_text(
-            page.tree, page.url
-        )
+        page.pattern_missed = is_dated_article(page.tree) and has_article_text(page.tree, page.url)
         return page.pattern_missed
     if has_article_metadata(page.tree):
         return True
