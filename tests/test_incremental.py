@@ -309,8 +309,9 @@ def test_killed_crawl_resumes_without_refetching_and_without_losing_what_it_foun
 
 
 def test_a_resumed_crawl_that_spends_its_budget_says_why_every_url_stays_queued(tmp_path):
-    """The killed run's queued URLs that the resumed one, past its --max-pages, never
-    reached stayed queued without a reason; the URLs it met past its budget said max_pages."""
+    """The killed run's queued URLs that the resumed one met past its --max-pages stayed
+    queued without a reason (a known row kept its own), and what it decided after its last
+    item was never written. A URL of another site the run never meets is left as it was."""
     n = 20
     pages = {
         f"/news/{i}": Resource(article_page(f"Headline {i}", prose(i)), delay=0.3) for i in range(n)
@@ -319,6 +320,13 @@ def test_a_resumed_crawl_that_spends_its_budget_says_why_every_url_stays_queued(
     db = tmp_path / "budget.db"
     with LocalSite(pages) as site:
         kill_crawl_once_stored(site.url + "/", db, articles=3)
+        elsewhere = "http://elsewhere.example/story/1"  # queued by a crawl of another site
+        with sqlite3.connect(db) as conn:
+            conn.execute(
+                "insert into urls (url, state, found_via, depth, fetches)"
+                " values (?, 'queued', 'link http://elsewhere.example/', 1, 0)",
+                [elsewhere],
+            )
         for resource in site.resources.values():
             resource.delay = 0
         run_ingest("crawl", site.url + "/", "--resume", "--max-pages", "3", "--db", str(db), *FAST)
@@ -327,6 +335,7 @@ def test_a_resumed_crawl_that_spends_its_budget_says_why_every_url_stays_queued(
     [(stored,)] = rows(db, "select count(*) from articles")
     ended = "select state, reason, count(*) from urls where url like '%/news/%' group by 1, 2"
     assert rows(db, ended) == [("fetched", "article", stored), ("queued", "max_pages", n - stored)]
+    assert rows(db, "select state, reason from urls where url = ?", elsewhere) == [("queued", None)]
 
 
 def test_an_article_held_as_unchanged_is_fetched_when_a_later_listing_dates_a_change(tmp_path):

@@ -26,7 +26,7 @@ from ingest.crawl import internal
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.fates import page_reason, store_page
 from ingest.crawl.items import FetchError, PageItem
-from ingest.crawl.stopping import at_budget, await_lock, locked, run_status, stop_crawl, unrecorded
+from ingest.crawl.stopping import await_lock, locked, run_status, stop_crawl, unrecorded
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -348,12 +348,19 @@ class IngestPipeline:
             wait = self.crawler.settings.getfloat("INGEST_WRITER_WAIT", 30)
             await_lock(self.store.db, self.path, wait)
         try:
+            self._record_found(self._planned_last())
             self.store.flush()  # first: a batch the database refused counts once stored
-            budget = at_budget(self.crawler, reason)
-            self.store.finish_crawl(self.crawl_id, self._stats(), status, why, budget)
+            self.store.finish_crawl(self.crawl_id, self._stats(), status, why)
         except (sqlite3.Error, OSError) as exc:
             self._finish_without_batch(exc, status, why)
         self.store.db.close()
+
+    def _planned_last(self) -> list[dict[str, Any]]:
+        """What the spider decided after its last item (URLs past its budget, say), which
+        waited for an item to come; one it requested has its own ending, kept as it is."""
+        take = getattr(self.crawler.spider, "take_planned", None)
+        records = take() if take else []
+        return [{**r, "set_state": None} if r.get("decision") == "queued" else r for r in records]
 
     def _stats(self) -> dict[str, Any]:
         stats = dict(self.crawler.stats.get_stats())

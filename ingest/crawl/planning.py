@@ -138,7 +138,9 @@ class Planner:
         if self.since and not seed and self.is_old(url, entry, known):
             return self._decide(record, "old", state="skipped", reason="old", set_state="skipped")
         if self.max_pages and self.requested >= self.max_pages:
-            return self._decide(record, "budget", state="queued", reason="max_pages")
+            return self._decide(  # a known row too: met, and left for the budget
+                record, "budget", state="queued", reason="max_pages", set_state="queued"
+            )
         self.requested += 1
         if self.is_article_url(url):
             priority += 10

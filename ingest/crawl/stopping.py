@@ -95,16 +95,6 @@ def settle(summary: dict[str, Any], ended: Any) -> dict[str, Any]:
     return summary
 
 
-def at_budget(crawler: Any, reason: str) -> bool:
-    """Whether the crawl spent its ``--max-pages`` budget, then fetched all it asked for:
-    the URLs it leaves queued wait for a later crawl because of the budget. Not in a
-    shared crawl, where a URL this worker queued may be another worker's to fetch."""
-    spider = crawler.spider
-    spent = getattr(spider, "max_pages", 0) and spider.requested >= spider.max_pages
-    shared = crawler.settings.get("INGEST_REDIS_URL")
-    return bool(spent) and run_status(crawler, reason) == (FINISHED, "finished") and not shared
-
-
 def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
     """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0;
     ``summary`` as ``settle`` leaves it."""

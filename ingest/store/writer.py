@@ -98,17 +98,10 @@ class Store:
         stats: dict[str, Any],
         status: str = runs.FINISHED,
         reason: str = "finished",
-        at_budget: bool = False,
     ) -> None:
-        """The run's end, with what is buffered. ``at_budget``: it stopped at its page
-        budget, so every URL still queued without a reason (an earlier run's, which this
-        one never reached) waits for that reason; the ones it met past it say so already."""
+        """The run's end, with what is buffered."""
         self.flush()
         with write_transaction(self.db):
-            if at_budget:
-                self.db.execute(
-                    "update urls set reason = 'max_pages' where state = 'queued' and reason is null"
-                )
             runs.finish_run(self.db, crawl_id, stats, status, reason)
 
     # -- outlets and health ----------------------------------------------------
