@@ -73,12 +73,16 @@ def await_lock(db: Any, path: str, wait: float) -> None:
     The wait is an empty write transaction begun at once: SQLite fails a transaction that
     read first the moment it would write, whatever the busy timeout."""
     logger.warning("the database %s is locked: waiting up to %g s to record the end", path, wait)
+    before = db.execute("PRAGMA busy_timeout").fetchone()[0]
     db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
     try:
         db.execute("BEGIN IMMEDIATE")
         db.execute("COMMIT")
     except sqlite3.OperationalError:
-        pass  # held on still: the end is tried all the same, and said to be lost if refused
+        # Held on still: the end is tried all the same, and said to be lost if refused,
+        # at once; the wait was this one, not one more for each write that follows.
+        before = 0
+    db.execute(f"PRAGMA busy_timeout={before}")
 
 
 def unrecorded(crawl_id: int | None, status: str, exc: BaseException) -> None:
