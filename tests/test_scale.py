@@ -626,3 +626,29 @@ def test_merge_keeps_first_and_last_seen_and_each_version_once_in_any_order(tmp_
             (prose(1)[-1], first, first, second, "+Updated once."),
             ("Updated once.", second, second, third, "+Updated twice."),
         ], order
+
+
+def test_merge_keeps_the_page_an_article_was_read_from_when_a_later_shard_found_links_there(
+    tmp_path,
+):
+    """A later shard whose crawl found a list of links at an article's URL replaced the page
+    the article was read from, as a crawl into the one database would not: the merged
+    article pointed at a page that was no longer its own."""
+    story = article_page("Council approves the budget", prose(1))
+    links = index_page(["/news/y.html", "/news/z.html"])  # the story taken down for a list
+    with LocalSite({}) as site:
+        for name, page in (("a", story), ("b", links)):
+            site.resources = {p: Resource(b) for p, b in shard_site({"/news/x.html": page}).items()}
+            run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / f"{name}.db"), *FAST)
+            time.sleep(1.1)  # the second fetch is the later one
+    url = f"{site.url}/news/x.html"
+    for n, order in enumerate((["a", "b"], ["b", "a"])):
+        into = tmp_path / f"merged{n}.db"
+        run_ingest("merge", *(str(tmp_path / f"{s}.db") for s in order), "--into", str(into))
+        assert rows(into, "select body from pages where url = ?", url) == rows(
+            tmp_path / "a.db", "select body from pages where url = ?", url
+        ), order
+        assert rows(into, "select state, reason from urls where url = ?", url) == [
+            ("fetched", "no_longer_article")
+        ], order
+        assert rows(into, "select url from articles") == [(url,)]

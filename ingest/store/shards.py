@@ -29,6 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from ingest.store.connection import write_transaction
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from
 from ingest.store.merge import ArticleMerge, text_diff
 from ingest.store.schema import open_database
 
@@ -66,6 +67,7 @@ select case
   when :fetched_at is not null then :fetched_at > coalesce(fetched_at, '')
   else fetched_at is null and state = 'queued' and :state != 'queued' end
 from urls where url = :url"""
+_VALIDATORS = "select etag, last_modified from urls where url = ?"
 # The text seen next after a time: the earliest later version, else the stored text.
 _NEXT_TEXT = """
 select since, title, text from (
@@ -133,11 +135,18 @@ class ShardMerge:
         tables = {r[0] for r in source.execute("select name from sqlite_master where type='table'")}
         for row in source.execute("select * from crawls order by id"):
             self._crawl(dict(row))
+        kept: dict[str, bool] = {}  # URL: the target's article page stays (else the shard's)
         for row in source.execute("select * from pages"):
-            self.target.execute(_PAGES, {**dict(row), "crawl_id": self._run(row["crawl_id"])})
+            article_page = self._article_page(source, row["url"])
+            if article_page is not None:
+                kept[row["url"]] = article_page == "target"
+                if kept[row["url"]]:
+                    continue
+            sql = _PAGES if article_page is None else _PAGES.rsplit("\nwhere", 1)[0]
+            self.target.execute(sql, {**dict(row), "crawl_id": self._run(row["crawl_id"])})
             self.counts["pages"] += 1
         for row in source.execute("select * from urls"):
-            self._url(dict(row))
+            self._url(dict(row), kept.get(row["url"]))
         originals: dict[str, str | None] = {}
         for row in source.execute("select * from articles order by last_seen, rowid"):
             self._article(source, dict(row), originals)
@@ -176,11 +185,33 @@ class ShardMerge:
             self.crawl_ids[shard_id] = self.target["crawls"].insert(row).last_pk
         self.counts["crawls"] += 1
 
-    def _url(self, row: dict[str, Any]) -> None:
+    def _article_page(self, source: sqlite3.Connection, url: str) -> str | None:
+        """Which side holds the page an article was read from, when only one does:
+        ``target`` or ``shard``. That page stays whichever fetch came later, as in a crawl
+        (``ingest.crawl.fates``): a page that gave no article does not replace it."""
+        in_target = article_from(self.target, url) is not None
+        in_shard = source.execute("select 1 from articles where url = ?", [url]).fetchone()
+        if in_target == (in_shard is not None):
+            return None
+        return "target" if in_target else "shard"
+
+    def _url(self, row: dict[str, Any], kept: bool | None = None) -> None:
+        """The URL's row. ``kept``: the page an article was read from stays, the target's
+        (True) or the shard's (False); the later fetch that gave no article is told by
+        the reason, and the article page's validators stay with it."""
         row["crawl_id"] = self._run(row["crawl_id"])
-        newer = self.target.execute(_NEWER_URL, row).fetchone()
-        self.target.execute(_URLS, {**row, "newer": 1 if newer is None else newer[0]})
+        found = self.target.execute(_NEWER_URL, row).fetchone()
+        newer = 1 if found is None else found[0]
+        if kept and newer:  # the shard's is the later fetch
+            stored = self.target.execute(_VALIDATORS, [row["url"]]).fetchone() or (None, None)
+            row.update(reason=NO_LONGER_ARTICLE, etag=stored[0], last_modified=stored[1])
+        self.target.execute(_URLS, {**row, "newer": newer})
         self.counts["urls"] += 1
+        if kept is False and not newer:  # the target's is the later fetch
+            self.target.execute(
+                "update urls set reason = ?, etag = ?, last_modified = ? where url = ?",
+                [NO_LONGER_ARTICLE, row["etag"], row["last_modified"], row["url"]],
+            )
 
     def _article(
         self, source: sqlite3.Connection, row: dict[str, Any], originals: dict[str, str | None]
