@@ -23,7 +23,7 @@ from ingest.archive.importer import iso
 from ingest.store.writer import Store
 
 from conftest import rows, run_ingest
-from sites import LocalSite, Resource, article_page, story
+from sites import LocalSite, Resource, article_page, index_page, story
 
 SKIP = {"first_seen", "last_seen", "crawl_id"}  # when and in which run, not what
 
@@ -537,3 +537,26 @@ def test_a_file_is_marked_done_only_once_its_pages_are_stored(tmp_path):
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert "3 records: 3 pages imported" in done.stderr
     assert rows(db, "select source, records from warc_files") == [(str(warc), 3)]
+
+
+def test_a_capture_kept_as_no_longer_article_is_not_read_again_when_its_file_is(tmp_path):
+    """A capture that gave no article where one was stored has no pages row of its own (the
+    article keeps its page): a file read again (cut short by --max, say) extracted it again
+    and wrote its no_longer_article row once more each time."""
+    url = "http://a.example/news/2024/05/one"
+    links = index_page(["/news/2024/05/two", "/news/2024/05/three"]).encode()
+    first = build_warc(tmp_path / "first.warc.gz", ARCHIVE[:1])
+    later = build_warc(
+        tmp_path / "later.warc.gz",
+        [{"url": url, "body": links, "date": "2024-05-09T10:00:00Z"}, ARCHIVE[1]],
+    )
+    db = tmp_path / "news.db"
+    run_ingest("import-warc", str(first), "--db", str(db))
+    run_ingest("import-warc", str(later), "--db", str(db), "--max", "1")
+    assert rows(db, "select source from warc_files") == [(str(first),)]  # later: cut short
+    again = run_ingest("import-warc", str(later), "--db", str(db))
+    assert "2 records: 1 pages imported, 1 stored before" in again.stderr
+    gone = "select url, kind from errors where kind = 'no_longer_article'"
+    assert rows(db, gone) == [(url, "no_longer_article")]
+    assert rows(db, "select reason from urls where url = ?", url) == [("no_longer_article",)]
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]

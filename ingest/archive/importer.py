@@ -138,6 +138,14 @@ def response(
     )
 
 
+#: A capture read before: its page stored, or (no article where one was stored) kept out
+#: with its URL's row dated by it, which no other capture of the URL can be.
+_READ_BEFORE = (
+    "select 1 from pages where url = ? and fetched_at = ?"
+    " union all select 1 from urls where url = ? and fetched_at = ?"
+)
+
+
 class Importer:
     """One import run into one database: ``feed()`` archives, then ``finish()``."""
 
@@ -164,9 +172,7 @@ class Importer:
             reason = "not_ok"
         elif not self.selected(record):
             reason = "filtered"
-        elif self.store.db.execute(
-            "select 1 from pages where url = ? and fetched_at = ?", [record.url, record.fetched_at]
-        ).fetchone():
+        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 2).fetchone():
             reason = "already_stored"
         if reason:
             self.counts[reason] += 1
