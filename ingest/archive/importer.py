@@ -269,11 +269,8 @@ class Importer:
             self.progress(self.counts)
 
     def finish(self, status: str = "finished", reason: str = "finished") -> None:
-        """The run's final row. Storing an article counts it (new, updated...), so the
-        buffer is written before the counts are read."""
-        self.store.flush()
+        """The run's final row, with the store's counts (``Store.finish_crawl`` adds them)."""
         stats = {f"import/{k}": v for k, v in self.counts.items()}
-        stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
         stats["ingest/pages"] = self.counts["imported"]
         self.store.finish_crawl(self.crawl_id, stats, status, reason)
         self.store.close()

@@ -349,7 +349,6 @@ class IngestPipeline:
             await_lock(self.store.db, self.path, wait)
         try:
             self._record_found(self._planned_last())
-            self.store.flush()  # first: a batch the database refused counts once stored
             self.store.finish_crawl(self.crawl_id, self._stats(), status, why)
         except (sqlite3.Error, OSError) as exc:
             self._finish_without_batch(exc, status, why)
@@ -363,9 +362,7 @@ class IngestPipeline:
         return [{**r, "set_state": None} if r.get("decision") == "queued" else r for r in records]
 
     def _stats(self) -> dict[str, Any]:
-        stats = dict(self.crawler.stats.get_stats())
-        stats.update({f"store/{k}": v for k, v in self.store.counts.items()})
-        return stats
+        return dict(self.crawler.stats.get_stats())  # the store adds its own counts
 
     def _finish_without_batch(self, exc: Exception, status: str, why: str) -> None:
         """The run's end again, without the batch the database refused: a full disk may

@@ -53,8 +53,7 @@ def reextract_database(
                     _no_longer_article(store, outcome.url, crawl_id)
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
-        store.flush()  # the last batch counted (new, updated...) before the stats are read
-        store.finish_crawl(crawl_id, {f"store/{k}": v for k, v in store.counts.items()})
+        store.finish_crawl(crawl_id, {})  # with the store's counts, the last batch's too
     except BaseException:
         store.close()
         raise

@@ -99,8 +99,11 @@ class Store:
         status: str = runs.FINISHED,
         reason: str = "finished",
     ) -> None:
-        """The run's end, with what is buffered."""
+        """The run's end, with what is buffered, and the store's counts in its ``stats``
+        (``store/new``...), read once the buffer is written: storing an article is what
+        counts it new, updated or unchanged. A count the caller gives is kept."""
         self.flush()
+        stats = {**{f"store/{k}": v for k, v in self.counts.items()}, **stats}
         with write_transaction(self.db):
             runs.finish_run(self.db, crawl_id, stats, status, reason)
 
