@@ -13,6 +13,7 @@ unless another error of the page says why already. The crawl's ``urls`` row says
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import sqlite_utils
@@ -20,7 +21,7 @@ import sqlite_utils
 NO_LONGER_ARTICLE = "no_longer_article"
 
 
-def article_from(db: sqlite_utils.Database, url: str) -> str | None:
+def article_from(db: sqlite_utils.Database | sqlite3.Connection, url: str) -> str | None:
     """The id of the article stored from the page at ``url``, if one is."""
     row = db.execute("select id from articles where url = ? limit 1", [url]).fetchone()
     return row[0] if row else None

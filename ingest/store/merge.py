@@ -12,6 +12,7 @@ near-copy joins its story's cluster (``cluster_id``, MinHash in
 from __future__ import annotations
 
 import difflib
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -210,7 +211,7 @@ def earliest(*times: str | None) -> str | None:
     return min((t for t in times if t), default=None)
 
 
-def text_since(db: sqlite_utils.Database, article_id: str) -> str | None:
+def text_since(db: sqlite_utils.Database | sqlite3.Connection, article_id: str) -> str | None:
     """When the article's stored text was first seen: when it replaced the latest version,
     else (None here) when the article was."""
     found = db.execute(

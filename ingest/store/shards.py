@@ -30,10 +30,11 @@ import sqlite_utils
 
 from ingest.store.connection import write_transaction
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from
-from ingest.store.merge import ArticleMerge, text_diff
+from ingest.store.merge import ArticleMerge, text_diff, text_since
 from ingest.store.schema import open_database
 
-_PAGES = """
+# The page an article was read from: it stays, whenever the fetch it is set against.
+_ARTICLE_PAGE = """
 insert into pages (url, kind, status, content_type, headers, fetched_at, body, size, found_via,
   depth, crawl_id)
 values (:url, :kind, :status, :content_type, :headers, :fetched_at, :body, :size, :found_via,
@@ -41,8 +42,13 @@ values (:url, :kind, :status, :content_type, :headers, :fetched_at, :body, :size
 on conflict(url) do update set kind = excluded.kind, status = excluded.status,
   content_type = excluded.content_type, headers = excluded.headers,
   fetched_at = excluded.fetched_at, body = excluded.body, size = excluded.size,
-  crawl_id = excluded.crawl_id
+  crawl_id = excluded.crawl_id"""
+# The latest fetch wins, but for the page an article was read from (``_ARTICLE_PAGE``).
+_PAGES = (
+    _ARTICLE_PAGE
+    + """
 where excluded.fetched_at > coalesce(pages.fetched_at, '')"""
+)
 # The latest fetch wins; of rows never fetched, a final word (skipped, refused) beats queued.
 _URLS = """
 insert into urls (url, outlet, state, reason, kind, status, found_via, found_at, depth, lastmod,
@@ -142,7 +148,7 @@ class ShardMerge:
                 kept[row["url"]] = article_page == "target"
                 if kept[row["url"]]:
                     continue
-            sql = _PAGES if article_page is None else _PAGES.rsplit("\nwhere", 1)[0]
+            sql = _PAGES if article_page is None else _ARTICLE_PAGE
             self.target.execute(sql, {**dict(row), "crawl_id": self._run(row["crawl_id"])})
             self.counts["pages"] += 1
         for row in source.execute("select * from urls"):
@@ -190,8 +196,7 @@ class ShardMerge:
         ``target`` or ``shard``. That page stays whichever fetch came later, as in a crawl
         (``ingest.crawl.fates``): a page that gave no article does not replace it."""
         in_target = article_from(self.target, url) is not None
-        in_shard = source.execute("select 1 from articles where url = ?", [url]).fetchone()
-        if in_target == (in_shard is not None):
+        if in_target == (article_from(source, url) is not None):
             return None
         return "target" if in_target else "shard"
 
@@ -237,10 +242,7 @@ class ShardMerge:
     @staticmethod
     def _since(source: sqlite3.Connection, row: dict[str, Any]) -> str:
         """When the shard first saw the row's text: when it replaced the shard's last version."""
-        found = source.execute(
-            "select max(replaced_at) from article_versions where article_id = ?", [row["id"]]
-        ).fetchone()
-        return found[0] or row["first_seen"] or row["last_seen"]
+        return text_since(source, row["id"]) or row["first_seen"] or row["last_seen"]
 
     def _is_past(self, row: dict[str, Any]) -> bool:
         """The target holds a newer text: seen later, or seen as late and this one replaced
