@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from ingest.store.connection import write_transaction
 from ingest.store.runs import FAILED, FINISHED, INTERRUPTED
 
 logger = logging.getLogger(__name__)
@@ -76,8 +77,8 @@ def await_lock(db: Any, path: str, wait: float) -> None:
     before = db.execute("PRAGMA busy_timeout").fetchone()[0]
     db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
     try:
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("COMMIT")
+        with write_transaction(db):
+            pass
     except sqlite3.OperationalError:
         # Held on still: the end is tried all the same, and said to be lost if refused,
         # at once; the wait was this one, not one more for each write that follows.

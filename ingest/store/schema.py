@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ingest.plugins.manager import Plugins
-from ingest.store.connection import bound_size, enable_wal
+from ingest.store.connection import bound_size, enable_wal, write_transaction
 from ingest.store.health import COUNTERS
 from ingest.urls import site_of
 
@@ -334,15 +334,6 @@ def _backfill_frontier(db: sqlite_utils.Database) -> None:
         )
 
 
-def _create_schema_at_once(db: sqlite_utils.Database) -> None:
-    """``create_schema`` in one write transaction: two crawls making a new database at the
-    same instant would otherwise interleave, the second finding half the tables made
-    ("already exists"); now it waits, then finds them all."""
-    with db.conn:  # committed whole, or rolled back
-        db.execute("BEGIN IMMEDIATE")
-        create_schema(db)
-
-
 def open_database(
     path: str | Path, plugins: Plugins | None = None, max_bytes: int = 0
 ) -> sqlite_utils.Database:
@@ -352,7 +343,10 @@ def open_database(
     db.execute("PRAGMA busy_timeout=10000")
     enable_wal(db, 10.0)
     db.execute("PRAGMA synchronous=NORMAL")
-    _create_schema_at_once(db)
+    # One write transaction: two crawls making a new database at the same instant would
+    # otherwise interleave, the second finding half the tables made ("already exists").
+    with write_transaction(db):
+        create_schema(db)
     try:
         if plugins is not None:
             plugins.call_setup("prepare_database", db=db)  # PluginLoadError naming the plugin
