@@ -96,21 +96,30 @@ def response_item(response: Response, body: bytes, **more: Any) -> PageItem:
     """A fetched response as the pipeline stores it (``body`` unpacked when it came gzipped)."""
     content_type = header(response, "content-type")
     return PageItem(
-        url=response.url,
+        **answered(response),
         kind=page_kind(body, content_type),
-        status=response.status,
         body=body,
         content_type=content_type,
         headers={h: v for h in KEPT_HEADERS if (v := header(response, h))},
-        fetched_at=fetched_at(response),
-        found_via=response.meta.get("found_via"),
-        depth=response.meta.get("depth", 0),
-        request_url=asked_url(response),
-        listed=response.meta.get("listed"),
-        leases=response.meta.get("leases", []),
-        nested=response.meta.get("nested", 0),
         **more,
     )
+
+
+def answered(response: Response) -> dict[str, Any]:
+    """What every item of an answer carries, its body aside: where and when it came, and
+    what the request's meta knew of it (how it was found, its leases, the URL asked for)."""
+    meta = response.meta
+    return {
+        "url": response.url,
+        "status": response.status,
+        "fetched_at": fetched_at(response),
+        "found_via": meta.get("found_via"),
+        "depth": meta.get("depth", 0),
+        "request_url": asked_url(response),
+        "listed": meta.get("listed"),
+        "leases": meta.get("leases", []),
+        "nested": meta.get("nested", 0),
+    }
 
 
 def request_error(request: Request, kind: str, message: str, **more: Any) -> FetchError:

@@ -53,8 +53,7 @@ from ingest.crawl.frontier import FrontierReader
 from ingest.crawl.items import (
     FetchError,
     PageItem,
-    asked_url,
-    fetched_at,
+    answered,
     request_error,
     response_item,
 )
@@ -259,19 +258,11 @@ class NewsSpider(Planner, scrapy.Spider):
         """A 304: an article costs nothing more; a feed, sitemap or page is read from the store."""
         known = response.meta.get("known") or {}
         item = PageItem(
-            url=response.url,
+            **answered(response),  # a 304
             kind=known.get("kind") or "html",
-            status=304,
             body=b"",
-            fetched_at=fetched_at(response),
-            found_via=response.meta.get("found_via"),
-            depth=response.meta.get("depth", 0),
-            request_url=asked_url(response),
             not_modified=True,
             article_id=known.get("article_id"),
-            listed=response.meta.get("listed"),
-            leases=response.meta.get("leases", []),
-            nested=response.meta.get("nested", 0),
         )
         if item.article_id is None:
             stored = self.frontier.stored_page(response.url) if self.frontier else None
