@@ -136,7 +136,7 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     outlet_name = name.replace("_", "-")
     path = Path(folder) / f"{name}.py"
     pages = Path(fixtures) / name
-    named = {str(d.resolve()) for d in project_dirs(Path.cwd())} | set(PluginConfig.default().dirs)
+    named = PluginConfig.default().dirs  # ingest.toml's among them, each one a folder
     register = str(Path(folder).resolve()) not in named  # to be named in ingest.toml
     _check_folder(Path(folder), "--dir")  # nothing is written unless all of it can be
     _check_folder(pages, "--fixtures")
