@@ -7,6 +7,10 @@ with the median milliseconds per page of each.
 
     python benchmarks/extraction_quality.py                  # both sets, generic path
     python benchmarks/extraction_quality.py --set outlets --plugins
+
+Each figure is printed for all pages, then for each half of the sites (split by a
+hash of the host, as ``candidates.py`` splits them): rules are worked out on the
+"tune" half, and the "report" half says whether they hold on sites nobody tuned on.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import time
 from pathlib import Path
 
 import trafilatura
+from candidates import half
 
 from ingest.extract.process import process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -35,14 +40,18 @@ def scorer():
     return score
 
 
-def extract_all(dataset: str, use_plugins: bool, limit: int | None) -> dict[str, dict]:
+def load_docs(dataset: str, limit: int | None) -> list:
+    _, docs = scorer().load_dataset(str(EVAL / dataset))
+    return docs[:limit]
+
+
+def extract_all(docs: list, use_plugins: bool) -> dict[str, dict]:
     score = scorer()
-    _, docs = score.load_dataset(str(EVAL / dataset))
     config = PluginConfig.default() if use_plugins else PluginConfig(entry_points=False)
     plugins = load_plugins(config)
     out: dict[str, dict] = {"ingest": {}, "trafilatura": {}}
     times: dict[str, list[float]] = {"ingest": [], "trafilatura": [], "with metadata": []}
-    for doc in docs[:limit]:
+    for doc in docs:
         html = score.read_html(doc)
         started = time.perf_counter()
         plain = trafilatura.extract(html, url=doc.url or None, include_comments=False)
@@ -88,6 +97,19 @@ def score_predictions(dataset: str, predictions: dict[str, str], folder: Path) -
     return json.loads(result.read_text())
 
 
+def by_half(dataset: str, docs: list, predictions: dict[str, str]) -> str:
+    """The figure on each half of the sites, scored in this process by the set's scorer."""
+    score, parts = scorer(), []
+    for name in ("tune", "report"):
+        some = [d for d in docs if half(d.url or d.id) == name]
+        if dataset == "outlets":
+            f1 = score.score_rouge(some, predictions)["f1"]
+        else:
+            f1 = score.score_snippets(some, predictions)["f1"]
+        parts.append(f"{name} {f1:.3f} ({len(some)} pages)")
+    return "F1 by half: " + ", ".join(parts)
+
+
 def summary(dataset: str, result: dict) -> str:
     if dataset == "outlets":
         r, s = result["rouge_lsum"], result["shingles"]
@@ -109,7 +131,8 @@ def main() -> None:
     if not EVAL.is_dir():
         sys.exit(f"no evaluation data at {EVAL}")
     for dataset in args.set or ["outlets", "trafilatura"]:
-        results = extract_all(dataset, args.plugins, args.limit)
+        docs = load_docs(dataset, args.limit)
+        results = extract_all(docs, args.plugins)
         path = "generic path + outlet plugins" if args.plugins else "generic path"
         print(f"== {dataset} ({path})")
         metadata_ms = results.pop("__metadata_ms__")
@@ -119,6 +142,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 result = score_predictions(dataset, predictions, Path(tmp))
             print(f"  {name:<12} {summary(dataset, result)}; {ms[name]:.1f} ms/page median")
+            print(f"  {'':<12} {by_half(dataset, docs, predictions)}")
         print(f"  (trafilatura with metadata, as a crawler needs it: {metadata_ms:.1f} ms/page)")
         print(
             f"  time ratio ingest / trafilatura: {ms['ingest'] / ms['trafilatura']:.2f}x"
