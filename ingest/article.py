@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from ingest.urls import article_id
+from ingest.words import count_words
 
 
 def compress(body: bytes) -> bytes:
@@ -206,7 +207,7 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return count_words(self.text)
 
     @property
     def content_hash(self) -> str:

@@ -262,3 +262,27 @@ def test_a_stale_outlet_pattern_gives_way_to_an_article_that_declares_itself_and
     for url, html, metadata, verdict, missed in cases:
         judged = Page(url, html.replace("</title>", f"</title>{metadata}"))
         assert (is_article(judged, courier), judged.pattern_missed) == (verdict, missed), url
+
+
+CHINESE = [
+    "港务局星期一宣布关闭北码头，因为工程人员在检查时发现码头墙体出现了多处明显裂缝，需要立即进行全面评估。",
+    "工程师表示，修复工作至少需要六个星期，费用也将明显高于此前的预算，具体金额还要等待详细报告出来才能确定。",
+    "渔船已经被转移到南边的港池停靠，但是那里的泊位在这个季节本来就十分紧张，不少船主对此表示担忧和不满。",
+    "市长已经向省政府申请紧急资金，用来支付额外的修复费用，并且承诺会尽快公布工程进度和资金使用的情况。",
+    "鱼市的商贩们说，他们担心在夏季最繁忙的时候失去大量顾客，希望有关部门能够尽早拿出切实可行的解决办法。",
+    "根据记者看到的文件，去年的一次检查并没有发现任何损坏，这次突然出现的问题让许多当地居民感到十分意外。",
+    "港务局发言人说，北码头最早将在八月重新开放，在此之前所有大型货船都必须改道前往邻近的其他港口卸货。",
+]
+
+
+def test_a_story_in_chinese_counts_its_characters_not_its_spaces():
+    paragraphs = "".join(f"<p>{s}</p>" for s in CHINESE)  # 24 or 25 words each, no space
+    html = document(f"<main><div>{paragraphs}</div></main>", title="北码头关闭")
+    assert prose(Page("https://coast.example/view.php?id=8", html).tree) == (172, False)
+    assert judge("https://coast.example/view.php?id=8", html) is True
+    teasers = "".join(
+        f'<li><a href="/story/{i}">{s[:12]}</a><p>{s[12:40]}</p></li>'
+        for i, s in enumerate(CHINESE)
+    )
+    listing = document(f"<main><h1>本地新闻</h1><ul>{teasers}</ul></main>", title="本地新闻")
+    assert judge("https://coast.example/local/", listing) is False

@@ -17,14 +17,20 @@ PACKAGE = ROOT / "ingest"
 #: What each wing may import of ours, besides itself.
 ALLOWED = {
     "urls": set(),
-    "article": {"urls"},
-    "plugins": {"article", "urls", "api"},
-    "api": {"article", "urls", "plugins"},  # ingest/__init__.py: what a plugin author imports
-    "extract": {"article", "urls", "api", "plugins"},
-    "store": {"article", "urls", "api", "plugins", "extract"},
-    "crawl": {"article", "urls", "api", "plugins", "extract", "store"},
-    "query": {"article", "urls", "api", "plugins", "extract", "store"},
-    "archive": {"article", "urls", "api", "plugins", "extract", "store", "crawl", "query"},
+    "words": set(),
+    "article": {"urls", "words"},
+    "plugins": {"article", "urls", "words", "api"},
+    "api": {
+        "article",
+        "urls",
+        "words",
+        "plugins",
+    },  # ingest/__init__.py: what a plugin author imports
+    "extract": {"article", "urls", "words", "api", "plugins"},
+    "store": {"article", "urls", "words", "api", "plugins", "extract"},
+    "crawl": {"article", "urls", "words", "api", "plugins", "extract", "store"},
+    "query": {"article", "urls", "words", "api", "plugins", "extract", "store"},
+    "archive": {"article", "urls", "words", "api", "plugins", "extract", "store", "crawl", "query"},
     "demo": set(),  # the offline demo site stands alone
     "cli": {"*"},
     "outlets": {"api"},  # our outlet plugins use only what a third party can

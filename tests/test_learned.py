@@ -11,12 +11,17 @@ QUOTE = (
     "the scheme began, and that residents would be told of the outcome before the summer, "
     "whatever the cost of the review turned out to be in the end."
 )
+#: The same in Chinese, without a space: 43 words, however few ``split`` finds.
+QUOTE_ZH = (
+    "市议会在一份声明中表示，将审查自该计划启动以来签署的每一份合同，并且会在夏季到来之前"
+    "把审查结果告诉所有居民，无论这次审查最终需要花费多少钱，都会把详细的情况向社会公开说明。"
+)
 
 
 def test_a_line_on_many_articles_of_a_site_is_learned_and_removed(tmp_path):
     links = [f"/news/{i}" for i in range(6)]
     pages = {
-        link: article_page(f"Headline {i}", [*story(i), PROMO, QUOTE])
+        link: article_page(f"Headline {i}", [*story(i), PROMO, QUOTE, QUOTE_ZH])
         for i, link in enumerate(links)
     }
     pages["/"] = index_page(links)
@@ -29,6 +34,7 @@ def test_a_line_on_many_articles_of_a_site_is_learned_and_removed(tmp_path):
             # learned once seen on 3 articles: the first two stored keep it for now
             assert sum(PROMO in t for t in texts) == 2
             assert all(QUOTE in t for t in texts)  # a long paragraph is prose, never learned
+            assert all(QUOTE_ZH in t for t in texts)  # in any script
             assert all(story(i)[0] in "\n".join(texts) for i in range(6))
             [(line, articles)] = conn.execute(
                 "select line, articles from site_lines where line = ?", [PROMO]

@@ -19,6 +19,7 @@ import lxml.html
 from ingest import hookimpl
 from ingest.article import Page
 from ingest.plugins.outlet import Outlet
+from ingest.words import count_words
 
 ARTICLE_TYPES = {
     "article",
@@ -211,7 +212,7 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
         nonlocal text, linked, listed
         line = " ".join(text)
         if _SENTENCE.search(line):
-            lines.append(Line(len(line.split()) - linked, listed))
+            lines.append(Line(count_words(line) - linked, listed))
         text, linked, listed = [], 0, False
 
     for child in block:
@@ -222,11 +223,11 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
         elif child.tag not in _SKIP:
             inner = child.text_content()
             if child.tag == "a":
-                n = len(inner.split())
+                n = count_words(inner)
                 listed = listed or (n >= HEADLINE_WORDS and not "".join(text).strip())
                 linked += n
             else:
-                linked += sum(len(a.text_content().split()) for a in child.iter("a"))
+                linked += sum(count_words(a.text_content()) for a in child.iter("a"))
             text.append(inner)
         text.append(child.tail or "")
     end_line()
@@ -237,7 +238,7 @@ def has_linked_heading(element: lxml.html.HtmlElement) -> bool:
     """A headline that is a link, among the element's children or theirs: a teaser's."""
     for heading in element.xpath(_CHILD_HEADINGS):
         text = heading.text_content().split()
-        linked = sum(len(a.text_content().split()) for a in heading.iter("a") if a.get("href"))
+        linked = sum(count_words(a.text_content()) for a in heading.iter("a") if a.get("href"))
         if text and linked * 2 >= len(text):
             return True
     return False

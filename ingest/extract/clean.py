@@ -16,6 +16,7 @@ from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
 from ingest.plugins.outlet import Outlet
+from ingest.words import count_words
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish.
 DATE_WORDS = set(
@@ -226,7 +227,7 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
     folded = line.casefold()
     if any(p in folded for p in phrases):
         return True
-    if len(line.split()) > MAX_CALL_WORDS:
+    if count_words(line) > MAX_CALL_WORDS:
         return False  # every rule below is about short lines; a paragraph of prose stays
     return (
         is_date_fragment(line)
@@ -296,22 +297,22 @@ def is_site_name(line: str, names: list[str]) -> bool:
 
 
 def is_call_to_action(line: str) -> bool:
-    return len(line.split()) <= MAX_CALL_WORDS and CALL_TO_ACTION.search(line)
+    return count_words(line) <= MAX_CALL_WORDS and CALL_TO_ACTION.search(line)
 
 
 def is_lead_in(line: str) -> bool:
     """ "Read more: …", "Lesen Sie auch", "Foto: …", "Anzeige": a pointer, not the story."""
-    return len(line.split()) <= MAX_LEAD_IN_WORDS and bool(LEAD_IN_RE.match(line))
+    return count_words(line) <= MAX_LEAD_IN_WORDS and bool(LEAD_IN_RE.match(line))
 
 
 def is_notice(line: str) -> bool:
     """Copyright, affiliate, paywall and app notices, and table-of-contents headings."""
-    return len(line.split()) <= MAX_CALL_WORDS and NOTICE.search(line)
+    return count_words(line) <= MAX_CALL_WORDS and NOTICE.search(line)
 
 
 def is_credit(line: str) -> bool:
     """A photo credit standing alone: "AFP / Marco Bertorello", "dpa/Bernd Weissbrod"."""
-    if "/" not in line or len(line.split()) > 6:
+    if "/" not in line or count_words(line) > 6:
         return False
     tokens = set(re.findall(r"[^\W\d_]+", line.casefold()))
     return bool(tokens & AGENCIES) or "©" in line
@@ -329,7 +330,7 @@ MAX_CAPTION_WORDS = 30
 
 def is_caption(line: str) -> bool:
     """A picture's caption, which ends with its credit, copied into the text."""
-    return len(line.split()) <= MAX_CAPTION_WORDS and bool(CAPTION_CREDIT_RE.search(line))
+    return count_words(line) <= MAX_CAPTION_WORDS and bool(CAPTION_CREDIT_RE.search(line))
 
 
 def is_share_bar(line: str) -> bool:
@@ -338,7 +339,7 @@ def is_share_bar(line: str) -> bool:
 
 
 def is_byline(line: str, authors: list[str]) -> bool:
-    if len(line.split()) > 8:
+    if count_words(line) > 8:
         return False
     if BYLINE_RE.match(line):
         return True
@@ -357,7 +358,7 @@ def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]
         found += title_affixes(titles[0])
     unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
     # A "site name" as long as a headline would strip real text; keep short ones.
-    return [n for n in unique if len(n.split()) <= 6]
+    return [n for n in unique if count_words(n) <= 6]
 
 
 def title_affixes(title: str) -> list[str]:
@@ -366,7 +367,7 @@ def title_affixes(title: str) -> list[str]:
         if sep in title:
             parts = [p.strip() for p in title.split(sep)]
             headline = max(parts, key=len)
-            return [p for p in parts if p is not headline and len(p.split()) <= 5]
+            return [p for p in parts if p is not headline and count_words(p) <= 5]
     return []
 
 

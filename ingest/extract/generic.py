@@ -25,6 +25,7 @@ from ingest.extract.lead import standfirst
 from ingest.extract.metadata import body_author, page_metadata
 from ingest.extract.normalize import byline_authors
 from ingest.plugins.outlet import Outlet
+from ingest.words import count_words
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 
@@ -124,8 +125,8 @@ def rules_missed(page: Page, outlet: Outlet, own: str) -> bool:
 
 def rules_share(own: str, generic: str) -> float:
     """Words of the rules' text over words of the generic text."""
-    words = len(generic.split())
-    return len(own.split()) / words if words else float("inf")
+    words = count_words(generic)
+    return count_words(own) / words if words else float("inf")
 
 
 def is_live_blog(page: Page) -> bool:

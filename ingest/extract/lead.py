@@ -15,6 +15,7 @@ import re
 import lxml.html
 
 from ingest.extract.placement import names_of
+from ingest.words import count_words
 
 DESCRIPTIONS = (
     "/html/head/meta[@name='description' or @property='og:description'"
@@ -39,7 +40,7 @@ def standfirst(tree: lxml.html.HtmlElement, text: str, title: str | None = None)
     have, headline = folded(text), folded(title or "")
     for description in dict.fromkeys(tree.xpath(DESCRIPTIONS)):
         key = folded(description)[:100]
-        if len(key.split()) < MIN_WORDS or key in headline or key in have:
+        if count_words(key) < MIN_WORDS or key in headline or key in have:
             continue
         lead = visible_block(tree, description, key)
         if lead:
@@ -73,7 +74,7 @@ def marked_lead(tree: lxml.html.HtmlElement, text: str, have: str) -> str | None
         if not LEAD_CLASS_RE.search(names_of(block)) or block.tag == "a" or block.xpath(LINKED):
             continue  # "leader", "introduction-video": the class only contains the word
         shown = " ".join(block.text_content().split())
-        if LEAD_WORDS[0] <= len(shown.split()) <= LEAD_WORDS[1]:
+        if LEAD_WORDS[0] <= count_words(shown) <= LEAD_WORDS[1]:
             return None if folded(shown)[:80] in have else shown
     return None
 

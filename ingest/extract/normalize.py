@@ -16,6 +16,7 @@ from ingest.article import Article, Page
 from ingest.extract.blocks import selector
 from ingest.plugins.outlet import Outlet
 from ingest.urls import canonical, site_of
+from ingest.words import count_words
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
@@ -50,7 +51,7 @@ def clean_authors(authors: list[str]) -> list[str]:
     for entry in authors:
         for name in AUTHOR_SPLIT_RE.split(AUTHOR_PREFIX_RE.sub("", entry.strip())):
             name = name.strip(" .")
-            if name and len(name.split()) <= 5 and name not in names:
+            if name and count_words(name) <= 5 and name not in names:
                 names.append(name)
     return names
 
@@ -87,7 +88,7 @@ def short_text(element: etree._Element) -> str | None:
     text = ""
     for piece in element.itertext():
         text += piece
-        if len(text.split()) > BYLINE_MAX_WORDS:
+        if count_words(text) > BYLINE_MAX_WORDS:
             return None
     return " ".join(text.split())
 
@@ -115,7 +116,7 @@ def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | 
 
 
 def detect_language(text: str) -> str | None:
-    if len(text.split()) < 5:
+    if count_words(text) < 5:
         return None
     import py3langid  # loads its model on first use; most pages declare a language
 

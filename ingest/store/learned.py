@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from ingest.article import content_hash
+from ingest.words import count_words
 
 #: Articles of one site a line must recur on before it counts as the site's boilerplate.
 MIN_ARTICLES = 3
@@ -48,13 +49,13 @@ class SiteBoilerplate:
         if not site or not text:
             return row
         lines = text.split("\n")
-        keys = {line_key(x): x for x in lines if 0 < len(x.split()) <= MAX_WORDS}
+        keys = {line_key(x): x for x in lines if 0 < count_words(x) <= MAX_WORDS}
         if learn:
             self._count(site, keys, row.get("last_seen"))
         known = self._boilerplate(site, list(keys))
         if not known:
             return row
-        kept = [x for x in lines if not (len(x.split()) <= MAX_WORDS and line_key(x) in known)]
+        kept = [x for x in lines if not (count_words(x) <= MAX_WORDS and line_key(x) in known)]
         if not kept:  # everything recurs: a listing page, not a text to empty
             return row
         return self._rewrite(row, "\n".join(kept))
@@ -82,7 +83,7 @@ class SiteBoilerplate:
     def _rewrite(row: dict[str, Any], text: str) -> dict[str, Any]:
         row = dict(row)
         row["text"] = text
-        row["word_count"] = len(text.split())
+        row["word_count"] = count_words(text)
         row["content_hash"] = content_hash(row.get("title") or "", text)
         provenance = json.loads(row.get("provenance") or "{}")
         provenance["text"] = PLUGIN

@@ -1,0 +1,30 @@
+"""Words in any script: spaced languages by their tokens, unspaced scripts by their length."""
+
+import pytest
+
+from ingest.article import Article
+from ingest.words import count_words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The harbour quay closed on Monday.", 6),
+        ("Straße über Äpfel", 3),  # accents are no unspaced script
+        ("  ", 0),
+        ("今天天气很好", 3),  # six Han characters, about two a word
+        ("これはペンです", 4),  # seven kana: rounded up
+        ("好", 1),  # one character is still a word
+        ("iPhone 15 在中国发布", 5),  # two tokens, five characters
+        ("สวัสดีครับ", 2),  # ten Thai characters, about five a word
+        ("서울 시청 앞 광장", 4),  # Korean is written with spaces
+    ],
+)
+def test_words_are_counted_by_the_script_they_are_written_in(text, words):
+    assert count_words(text) == words
+
+
+def test_an_article_in_chinese_counts_its_characters_as_words():
+    text = "新华社北京电 今天上午，市政府召开新闻发布会。\n会议介绍了本市交通建设的最新进展。"
+    assert Article(url="https://news.example/1", text=text).word_count == 18
+    assert len(text.split()) == 3  # what counting by spaces said
