@@ -189,3 +189,23 @@ def test_a_marked_lead_needs_the_texts_first_line_found_and_a_headline():
     for h1 in headless.xpath("//h1"):
         h1.getparent().remove(h1)
     assert standfirst(headless, BODY) is None
+
+
+def test_a_lead_written_without_spaces_is_found_by_its_characters():
+    lead = "市政府计划到二零三零年让所有公交车都使用电力，并在城市周边新建三个车库。"
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in [
+            "市议会星期二通过了一项改造公共交通的计划，首批二十辆电动公交车将在明年春天投入运营。",
+            "大部分费用由省政府承担，其余部分来自市政预算，反对派则认为这个时间表过于紧张。",
+        ]
+    )
+    html = f"""<html><head><title>公交车改用电力</title>
+    <meta name="description" content="{lead}"></head><body>
+    <header class="article-header"><h1>公交车改用电力</h1>
+    <div class="teaser"><strong>市政府计划</strong>{lead.removeprefix("市政府计划")}</div></header>
+    <article><div class="content">{body}</div></article></body></html>"""
+    assert anchors(lead) == ["市政府计划到二零", "并在城市周边新建"]
+    assert anchors("WASHINGTON —") == []  # few spaces, and few words: a dateline, no lead
+    shown = standfirst(Page(url="https://news.example/bus", html=html).tree, "市议会星期二")
+    assert shown == lead

@@ -31,6 +31,8 @@ NOT_TEXT = {"script", "style", "noscript", "template", "title", "textarea", "opt
 MIN_WORDS = 5
 #: Words that locate a description in the page: a run of plain words.
 ANCHOR_WORDS = 4
+#: Characters that do the same in a script written without spaces (Chinese, Japanese).
+ANCHOR_CHARS = 8
 
 
 def standfirst(tree: lxml.html.HtmlElement, text: str, title: str | None = None) -> str | None:
@@ -137,7 +139,16 @@ def anchors(description: str) -> list[str]:
                 runs.append([])
         elif runs[-1]:
             runs.append([])
+    if len(description.split()) < ANCHOR_WORDS <= count_words(description):
+        return unspaced_anchors(description)  # words enough, spaces too few
     return [" ".join(run) for run in runs if len(run) == ANCHOR_WORDS][:3]
+
+
+def unspaced_anchors(description: str) -> list[str]:
+    """Runs of word characters between punctuation, for a description written without
+    spaces (Chinese, Japanese): split at spaces, it is a "word" or two, never a run."""
+    runs = re.findall(rf"\w{{{ANCHOR_CHARS},}}", description[:200])
+    return [run[:ANCHOR_CHARS] for run in runs][:3]
 
 
 def inside_link(element: lxml.html.HtmlElement) -> bool:
