@@ -176,3 +176,21 @@ def test_signatures_and_band_keys_stay_the_same_across_versions():
         similarity(long, long.tobytes()[:-4])
     assert signature(" ".join(["a"] * 39)) is None and signature(None) is None
     assert words("Ab, CD e") == ["ab", "cd", "e"]
+
+
+def test_stories_in_chinese_are_compared_character_by_character():
+    """Chinese has no spaces: each character is a token, so a copy that changed one
+    character is still near its original, and a short story still gets a signature."""
+    rng = random.Random(7)
+    hanzi = "市政府议会通过预算修复桥梁学校交通港口渔民商贩医院工人工资谈判继续警察道路"
+
+    def chinese(seed: int) -> str:
+        rng.seed(seed)
+        return "。".join("".join(rng.choice(hanzi) for _ in range(30)) for _ in range(12))
+
+    original, other = chinese(1), chinese(2)
+    copy = original[:100] + "桥" + original[101:]
+    assert original[100] != "桥"
+    assert similarity(signature(original), signature(copy)) == 0.9765625  # 125 of 128 bins
+    assert similarity(signature(original), signature(other)) == 0.0
+    assert signature(original[:60]) is not None  # 60 characters: three short sentences

@@ -11,6 +11,8 @@ import re
 import zlib
 from array import array
 
+from ingest.words import IDEOGRAPHIC
+
 BINS = 128
 SHINGLE = 5  # words per shingle
 #: Texts with fewer words than this are not clustered: too little to tell stories apart.
@@ -18,7 +20,10 @@ MIN_WORDS = 40
 
 _M64 = (1 << 64) - 1
 _EMPTY = 0xFFFFFFFF
-_WORD = re.compile(r"\w+")
+#: Words, and each Han or kana character on its own: Chinese and Japanese are written
+#: without spaces, and the clauses between their punctuation are too long to shingle (one
+#: character changed a whole clause, and a short story had too few of them to compare).
+_WORD = re.compile(f"[{IDEOGRAPHIC}]|[^\\W{IDEOGRAPHIC}]+")
 
 
 def words(text: str) -> list[str]:
