@@ -483,3 +483,15 @@ def test_htmldate_searches_fast_first_and_extensively_only_when_that_finds_nothi
     answers = ("2024-01-01", "2024-01-02")  # a bare year read as 1 January is no date
     assert found(silent) == ("2024-01-02", "2024-01-02", "htmldate")
     assert calls == [False, True]
+
+
+def test_chinese_japanese_and_korean_dates_are_read(monkeypatch):
+    assert read_stamp("2023年5月7日").text == "2023-05-07"
+    assert read_stamp("2012年06月04日 10:30").text == "2012-06-04T10:30:00"
+    assert read_dateline("更新 2023年5月7日 08:15:30 来源").text == "2023-05-07T08:15:30"
+    assert read_dateline("2023년 5월 7일 오후").text == "2023-05-07"
+    assert read_stamp("2023年13月7日") is None  # no such month
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    html = """<html><body><article><h2>北码头关闭</h2><p class="post-date">2024年3月12日</p>
+    <p>港务局星期一宣布关闭北码头。</p></article></body></html>"""
+    assert found(html) == ("2024-03-12", "2024-03-12", "dateline")

@@ -17,6 +17,11 @@ ISO_RE = re.compile(
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?",
     re.IGNORECASE,
 )
+#: The form of Chinese, Japanese and Korean pages: 2023年5月7日 10:30, 2023년 5월 7일.
+CJK_RE = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?()"
+)
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: The day htmldate's parsers read must lie in its bounds; ours are checked by the caller.
 EARLIEST, LATEST = datetime(1990, 1, 1), datetime(2100, 1, 1)
@@ -41,11 +46,12 @@ class Stamp:
 
 
 def read_stamp(value: str | None) -> Stamp | None:
-    """A date in ISO 8601, RFC 2822 or a form htmldate reads (``25.01.2022``); None if none."""
+    """A date in ISO 8601, RFC 2822, the CJK form (``2022年1月25日``) or a form htmldate
+    reads (``25.01.2022``); None if none."""
     value = (value or "").strip()
     if not value:
         return None
-    match = ISO_RE.search(value)
+    match = ISO_RE.search(value) or CJK_RE.search(value)
     if match:
         return _iso(match)
     try:
@@ -58,9 +64,10 @@ def read_stamp(value: str | None) -> Stamp | None:
 
 
 def read_dateline(text: str) -> Stamp | None:
-    """The date a short visible text names, in ISO 8601 or a form htmldate reads."""
+    """The date a short visible text names, in ISO 8601, the CJK form or a form htmldate
+    reads."""
     text = " ".join(text.split())
-    match = ISO_RE.search(text)
+    match = ISO_RE.search(text) or CJK_RE.search(text)
     return _iso(match) if match else _day_only(text)
 
 
