@@ -59,7 +59,8 @@ def with_missing(
     """The matched blocks' lines with the generic lines the page places in the story
     among them, in page order; and how many lines were added."""
     own = [(block, lines(block, skip)) for block in blocks]
-    have = key(" ".join(line for _, found in own for line in found))
+    # A key a line: a missing paragraph may read as one line's end and the next one's start.
+    have = "\n".join(key(line) for _, found in own for line in found)
     wanted = [line for line in generic.split("\n") if key(line) and key(line) not in have]
     added = placed(containers, blocks, skip, wanted) if wanted else []
     if added:
