@@ -118,6 +118,7 @@ HEALTH_COLUMNS = (
     ("blocked", "blocked"),
     ("robots", "robots_disallowed"),
     ("rules missed", "rules_missed"),
+    ("rules partial", "rules_partial"),
     ("errors", "errors"),
 )
 

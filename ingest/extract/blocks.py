@@ -22,25 +22,40 @@ def selector(css: str) -> CSSSelector:
     return CSSSelector(css)
 
 
+def dropped(tree: lxml.html.HtmlElement, drop: list[str]) -> set[lxml.html.HtmlElement]:
+    """The elements the outlet's ``drop`` selectors match (their insides are left out too)."""
+    return set(selector(", ".join(drop))(tree)) if drop else set()
+
+
 def block_lines(tree: lxml.html.HtmlElement, paragraphs: str, drop: list[str]) -> list[str]:
-    """The text of every block ``paragraphs`` matches, outside ``drop``, one line a block.
+    """The text of every block ``paragraphs`` matches, outside ``drop``, one line a block."""
+    skip = dropped(tree, drop)
+    return [line for block in matched_blocks(tree, paragraphs, skip) for line in lines(block, skip)]
+
+
+def matched_blocks(
+    tree: lxml.html.HtmlElement, paragraphs: str, skip: set[lxml.html.HtmlElement]
+) -> list[lxml.html.HtmlElement]:
+    """The blocks ``paragraphs`` matches outside ``skip``, in page order.
 
     A block inside another matched block is read once, as part of the outer one.
     """
-    skip = set(selector(", ".join(drop))(tree)) if drop else set()
     done: set[lxml.html.HtmlElement] = set()
-    lines: list[str] = []
+    blocks = []
     for block in selector(paragraphs)(tree):
         if block in skip or any(
             parent in done or parent in skip for parent in block.iterancestors()
         ):
             continue
         done.add(block)
-        for part in block_text(block, skip).split(BREAK):
-            line = " ".join(part.split())
-            if line:
-                lines.append(unicodedata.normalize("NFC", line))
-    return lines
+        blocks.append(block)
+    return blocks
+
+
+def lines(block: lxml.html.HtmlElement, skip: set[lxml.html.HtmlElement]) -> list[str]:
+    """A block's text, one line per ``<br>``, whitespace collapsed, NFC."""
+    found = (" ".join(part.split()) for part in block_text(block, skip).split(BREAK))
+    return [unicodedata.normalize("NFC", line) for line in found if line]
 
 
 def block_text(element: lxml.html.HtmlElement, skip: set) -> str:

@@ -17,13 +17,14 @@ from lxml.etree import ParserError
 
 from ingest import hookimpl
 from ingest.article import Article, Page
-from ingest.extract.blocks import block_lines
+from ingest.extract.blocks import dropped, lines, matched_blocks
 from ingest.extract.blocks import selector as block_selector
 from ingest.extract.classify import json_ld_types
 from ingest.extract.dates import page_dates
 from ingest.extract.lead import standfirst
 from ingest.extract.metadata import body_author, page_metadata
 from ingest.extract.normalize import byline_authors
+from ingest.extract.union import common_ancestor, with_missing
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words
 
@@ -57,7 +58,7 @@ RULES_MISSED = 0.5
 def extract_article(page: Page, outlet: Outlet | None) -> Article:
     """trafilatura over the page, comments off, the outlet's ``drop`` blocks pruned."""
     meta = page_metadata(page.tree, page.url, read_author=False)
-    text, missed = chosen_text(page, outlet, meta.title)
+    text, rules = chosen_text(page, outlet, meta.title)
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
     # The visible byline is cheap to read; trafilatura's body search only without one.
     authors = authors or byline_authors(page) or page_authors(page)
@@ -78,7 +79,7 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         image=meta.image,
         tags=meta.tags,
         extractor=EXTRACTOR,
-        provenance={"outlet_rules": "missed"} if missed else {},
+        provenance={"outlet_rules": rules} if rules else {},
     )
 
 
@@ -88,8 +89,10 @@ def page_authors(page: Page) -> list[str]:
     return [a.strip() for a in found.split(";") if a.strip()]
 
 
-def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[str, bool]:
-    """The text, and whether the outlet's rules missed the page.
+def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[str, str | None]:
+    """The text, and what became of the outlet's rules: ``None`` when they were taken as
+    they are (or there are none), ``"partial"`` when story paragraphs they passed over were
+    added (``ingest.extract.union``), ``"missed"`` when the generic text replaced theirs.
 
     Where an outlet names its body or paragraphs, their text wins unless it holds
     much less than the generic path finds (``RULES_MISSED``): rules written for
@@ -98,29 +101,37 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
     and the article says the rules missed.
     """
     if outlet is None or not (outlet.body or outlet.paragraphs):
-        return with_lead(page, generic_text(page, outlet), title), False
-    own = rules_text(page, outlet)
-    if own.strip() and not rules_missed(page, outlet, own):
-        return own, False
+        return with_lead(page, generic_text(page, outlet), title), None
+    skip = dropped(page.tree, outlet.drop)
+    blocks = own_blocks(page, outlet, skip)
+    own = "\n".join(line for block in blocks for line in lines(block, skip))
+    own = own if blocks else body_text(page, outlet) or ""
+    if own.strip():
+        found = judged_by(page, outlet)
+        if found is None or rules_share(own, found) >= RULES_MISSED:
+            if not (blocks and found):
+                return own, None
+            containers = own_containers(page, outlet, blocks)
+            text, added = with_missing(page.tree, blocks, containers, skip, found)
+            return "\n".join(text), "partial" if added else None
     try:
-        return with_lead(page, generic_text(page, outlet), title), True
+        return with_lead(page, generic_text(page, outlet), title), "missed"
     except ExtractionError:
         if not own.strip():
             raise
-        return own, False
+        return own, None
 
 
-def rules_missed(page: Page, outlet: Outlet, own: str) -> bool:
-    """The rules' text holds less than ``RULES_MISSED`` of the words trafilatura's main pass
-    finds in the page (its fallbacks skipped: half the cost, and the same words on all but
-    one of the outlet pages measured). Never on a live blog."""
+def judged_by(page: Page, outlet: Outlet) -> str | None:
+    """The text of trafilatura's main pass, which the rules' text is judged by (its
+    fallbacks skipped: half the cost, and the same words on all but one of the outlet
+    pages measured); ``None`` on a live blog, or when the generic path finds nothing."""
     if is_live_blog(page):
-        return False
+        return None
     try:
-        found = generic_text(page, outlet, fast=True)
+        return generic_text(page, outlet, fast=True)
     except ExtractionError:
-        return False
-    return rules_share(own, found) < RULES_MISSED
+        return None
 
 
 def rules_share(own: str, generic: str) -> float:
@@ -138,19 +149,30 @@ def is_live_blog(page: Page) -> bool:
 def rules_text(page: Page, outlet: Outlet) -> str:
     """What the outlet's rules give: its ``paragraphs`` blocks, else its ``body`` read by
     trafilatura; empty when the page has neither (another layout, a redesign)."""
-    lines = own_paragraphs(page, outlet)
-    if lines:
-        return "\n".join(lines)
+    skip = dropped(page.tree, outlet.drop)
+    blocks = own_blocks(page, outlet, skip)
+    if blocks:
+        return "\n".join(line for block in blocks for line in lines(block, skip))
     return body_text(page, outlet) or ""
 
 
-def own_paragraphs(page: Page, outlet: Outlet) -> list[str]:
+def own_blocks(page: Page, outlet: Outlet, skip: set) -> list[lxml.html.HtmlElement]:
     """The outlet's ``paragraphs`` blocks, when its ``body`` container (if named) is there."""
     if not outlet.paragraphs:
         return []
     if outlet.body and not block_selector(outlet.body)(page.tree):
         return []
-    return block_lines(page.tree, outlet.paragraphs, outlet.drop)
+    return matched_blocks(page.tree, outlet.paragraphs, skip)
+
+
+def own_containers(
+    page: Page, outlet: Outlet, blocks: list[lxml.html.HtmlElement]
+) -> list[lxml.html.HtmlElement]:
+    """Where the story is: the outlet's ``body`` containers, else the element that holds
+    all its matched paragraphs."""
+    if outlet.body:
+        return block_selector(outlet.body)(page.tree)
+    return [common_ancestor(blocks)]
 
 
 def generic_text(page: Page, outlet: Outlet | None, fast: bool = False) -> str:

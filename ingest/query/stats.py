@@ -149,7 +149,8 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         "updated": stats.get("store/updated"),
         "errors": errors,
         "error_rate": error_rate(errors, pages + unfetched),
-        "rules_missed": _rules_missed(conn, crawl_id),
+        "rules_missed": _rules_counted(conn, crawl_id, "missed"),
+        "rules_partial": _rules_counted(conn, crawl_id, "partial"),
         "errors_by_kind": dict(
             conn.execute(
                 "select stage || ' ' || kind, count(*) from errors where crawl_id = ?"
@@ -160,16 +161,18 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
     }
 
 
-def _rules_missed(conn: sqlite3.Connection, crawl_id: int) -> dict[str, dict[str, int]]:
-    """Outlet -> articles its rules missed, and articles stored, in the crawl (crawl_health)."""
-    if "rules_missed" not in table_columns(conn, "crawl_health"):
+def _rules_counted(conn: sqlite3.Connection, crawl_id: int, what: str) -> dict[str, dict[str, int]]:
+    """Outlet -> articles its rules missed (``what``: missed) or read part of (partial), and
+    articles stored, in the crawl (crawl_health's ``rules_missed``, ``rules_partial``)."""
+    column = {"missed": "rules_missed", "partial": "rules_partial"}[what]
+    if column not in table_columns(conn, "crawl_health"):
         return {}  # a database from before the counter
     return {
-        row["outlet"]: {"missed": row["rules_missed"], "articles": row["articles"]}
+        row["outlet"]: {what: row[column], "articles": row["articles"]}
         for row in conn.execute(
-            "select outlet, rules_missed, new + updated + unchanged as articles"
-            " from crawl_health where crawl_id = ? and rules_missed > 0"
-            " order by rules_missed desc, outlet",
+            f"select outlet, {column}, new + updated + unchanged as articles"
+            f" from crawl_health where crawl_id = ? and {column} > 0"
+            f" order by {column} desc, outlet",
             [crawl_id],
         )
     }
@@ -249,4 +252,10 @@ def print_stats(stats: dict[str, Any]) -> None:
             f"[bold red]Outlet rules stopped matching[/]: {outlet} missed "
             f"{counts['missed']} of {_plural(counts['articles'], 'article')} "
             "(the generic path read them; the plugin's selectors or URL pattern need a fix)"
+        )
+    for outlet, counts in crawl["rules_partial"].items():
+        console.print(
+            f"[bold yellow]Outlet rules read part of the story[/]: {outlet} in "
+            f"{counts['partial']} of {_plural(counts['articles'], 'article')} "
+            "(paragraphs they passed over were added; the plugin's selectors need a look)"
         )

@@ -198,6 +198,11 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "less than the generic path, whose text was stored, or its articles pattern "
                 "turned away the page of an article: the rules need a fix"
             ),
+            "rules_partial": (
+                "Articles whose outlet's paragraphs rule read part of the story: paragraphs "
+                "it passed over, placed in the story by the page, were added from the "
+                "generic path (provenance outlet_rules: partial): the rules need a look"
+            ),
             "error_kinds": "Errors by kind (JSON object)",
         },
     },

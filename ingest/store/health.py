@@ -5,7 +5,9 @@ the running crawl up to date at every commit, so a killed crawl keeps its
 figures up to the last batch. ``rules_missed`` is a quality alarm: articles whose
 outlet's body/paragraphs rules read much less than the generic path found (the
 generic text was stored instead, see ``ingest.extract.generic.chosen_text``), or
-whose outlet's URL pattern turned their page away (``ingest.extract.classify``).
+whose outlet's URL pattern turned their page away (``ingest.extract.classify``);
+``rules_partial`` its quieter sibling: articles whose rules read part of the story,
+the rest added from the generic path (``ingest.extract.union``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COUNTERS = (
     "blocked",
     "robots_disallowed",
     "rules_missed",
+    "rules_partial",
 )
 
 #: Statuses a site answers when it refuses a crawler rather than a page being missing.
@@ -105,3 +108,8 @@ def rules_missed(provenance: dict[str, Any]) -> bool:
     """The outlet's rules missed the article: its selectors read too little (the generic
     text was stored), or its URL pattern turned away a page that is an article."""
     return "missed" in (provenance.get("outlet_rules"), provenance.get("outlet_articles"))
+
+
+def rules_partial(provenance: dict[str, Any]) -> bool:
+    """The outlet's rules read part of the story; paragraphs they passed over were added."""
+    return provenance.get("outlet_rules") == "partial"

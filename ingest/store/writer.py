@@ -29,7 +29,7 @@ from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
 from ingest.store.connection import write_transaction
 from ingest.store.frontier import URL_DEFAULTS, URL_SQL
-from ingest.store.health import Health, rules_missed
+from ingest.store.health import Health, rules_missed, rules_partial
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import SIGNATURE, ArticleMerge
 from ingest.store.schema import JSON_FIELDS, now, open_database
@@ -156,8 +156,10 @@ class Store:
             row[SIGNATURE] = signature
         self._articles.append(row)
         self.counts["articles"] += 1
-        if rules_missed(article.get("provenance") or {}):
-            self.health.add(row.get("outlet") or row["site"] or "(none)", "rules_missed")
+        provenance = article.get("provenance") or {}
+        for counter, applies in (("rules_missed", rules_missed), ("rules_partial", rules_partial)):
+            if applies(provenance):
+                self.health.add(row.get("outlet") or row["site"] or "(none)", counter)
         self._maybe_flush()
 
     def article_seen(self, article_id: str, url: str, seen: str) -> None:

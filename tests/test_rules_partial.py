@@ -1,0 +1,250 @@
+"""When an outlet's rules read part of a story: the rest is added back, and it says so.
+
+A redesign moves some of a story's paragraphs where the outlet's ``paragraphs``
+rule no longer reaches (one ``div`` deeper, under another tag), and the rule
+reads the rest: too much for the rules to have missed the page, too little to be
+the story. The generic path's lines that the page places in the story (inside
+the outlet's ``body``, after its first matched paragraph, prose or between
+matched paragraphs, not mostly links) are added in page order; provenance says
+``outlet_rules: partial`` and ``crawl_health`` counts it as ``rules_partial``.
+"""
+
+import json
+from dataclasses import replace
+
+import lxml.html
+import test_outlets
+from test_rules_missed import PARAGRAPHS, SEEN, extract, fixture
+
+from ingest.article import Page
+from ingest.extract.generic import chosen_text
+from ingest.extract.process import process_page
+from ingest.extract.union import is_prose
+from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.plugins.outlet import Outlet
+from ingest.store.writer import Store
+
+from conftest import FAST, rows, run_ingest
+from sites import LocalSite, Resource
+
+GUARDIAN_BODY = "div.article-body-viewer-selector"
+
+
+def moved_deeper(html: str, container: str, pick: slice) -> tuple[str, list[str]]:
+    """The page with the picked paragraphs of ``container`` each wrapped in a new ``div``
+    (so ``container > p`` misses them), and those paragraphs' texts."""
+    tree = lxml.html.document_fromstring(html)
+    moved = tree.cssselect(f"{container} > p")[pick]
+    for p in moved:
+        wrapper = lxml.html.Element("div", {"class": "paragraph-v2"})
+        wrapper.tail, p.tail = p.tail, None
+        p.addprevious(wrapper)
+        wrapper.append(p)
+    return lxml.html.tostring(tree, encoding="unicode"), [
+        " ".join(p.text_content().split()) for p in moved
+    ]
+
+
+def test_paragraphs_moved_out_of_the_rules_reach_come_back_in_order():
+    expected, html = fixture("guardian", "TheGuardian_1")
+    html, moved = moved_deeper(html, GUARDIAN_BODY, slice(1, None, 2))
+    assert len(moved) == 7
+    outcome = process_page(load_plugins(PluginConfig.default()), expected["url"], html)
+    article = outcome.article
+    # Every paragraph, each in its place: the text of the page as saved.
+    assert article["text"] == extract("guardian", "TheGuardian_1")["text"]
+    assert all(line in article["text"].split("\n") for line in moved)
+    assert article["provenance"] == {
+        "outlet_rules": "partial",
+        "language": "ingest.extract.normalize",
+    }
+    assert "guardian" in article["plugins"]  # the rules still shaped the text
+
+
+def test_rules_that_read_the_whole_story_get_nothing_added():
+    """Fox News's rules leave out the linked headlines between its paragraphs, Reuters's
+    the linked standards note after them; the generic path keeps both, in the body."""
+    for outlet, name in (("fox_news", "FoxNews_1"), ("reuters", "Reuters_0")):
+        expected, _ = fixture(outlet, name)
+        article = extract(outlet, name)
+        assert article["text"] in test_outlets.expected_texts(expected)
+        assert "outlet_rules" not in article["provenance"]
+
+
+# -- the evidence, one rule at a time ------------------------------------------------
+
+TIDINGS = Outlet(
+    name="tidings",
+    domains=["tidings.example"],
+    body="div.story",
+    paragraphs="div.story > p",
+    drop=["div.promo"],
+)
+
+
+def chosen(story: str, outlet: Outlet = TIDINGS) -> tuple[list[str], str | None]:
+    html = f"""<html lang="en"><head><title>Flood</title></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<main><article><h1>Flood in the lower town</h1><div class="story">{story}</div></article></main>
+<footer><p>© 2024 Tidings. All rights reserved.</p></footer></body></html>"""
+    text, rules = chosen_text(Page(url="https://tidings.example/story/1", html=html), outlet, None)
+    return text.split("\n"), rules
+
+
+def p(i: int) -> str:
+    return f"<p>{PARAGRAPHS[i]}</p>"
+
+
+def test_a_heading_between_matched_paragraphs_comes_back_but_not_one_after_them():
+    lines, rules = chosen(
+        p(0)
+        + p(1)
+        + "<div><h2>What the council said</h2></div>"
+        + p(2)
+        + p(3)
+        + f"<div><p>{PARAGRAPHS[4]}</p></div>"
+        + "<div><h3>More on this story</h3></div>"
+        + "<div><p>Share this article.</p></div>"
+    )
+    assert lines == [*PARAGRAPHS[:2], "What the council said", *PARAGRAPHS[2:5]]
+    assert rules == "partial"
+
+
+def test_text_before_the_first_matched_paragraph_is_not_added():
+    lines, rules = chosen(
+        "<div><p>Listen to this article, read aloud by a voice of our choosing.</p></div>"
+        + "".join(p(i) for i in range(4))
+    )
+    assert lines == PARAGRAPHS[:4]
+    assert rules is None
+
+
+def test_a_line_mostly_of_links_is_not_added():
+    lines, rules = chosen(
+        p(0)
+        + p(1)
+        + '<div><p>Read more: <a href="/a">Insurers count the cost of the floods in the'
+        + " lower town.</a></p></div>"
+        + p(2)
+        + p(3)
+    )
+    assert lines == PARAGRAPHS[:4]
+    assert rules is None
+
+
+def test_text_loose_around_matched_paragraphs_is_not_added():
+    """It has no element of its own to place it by (nor has a line the generic path made
+    of two blocks at once): the element holding it holds matched paragraphs too."""
+    outlet = replace(TIDINGS, paragraphs="div.story p")
+    loose = "Sandbags are handed out at the fire station until eight tonight."
+    lines, rules = chosen(p(0) + f"<div>{p(1)}{loose}{p(2)}</div>" + p(3), outlet)
+    assert lines == PARAGRAPHS[:4]
+    assert rules is None
+
+
+def test_prose_is_a_sentence_of_a_few_words():
+    assert is_prose("Forecasters warned that more rain was due.")
+    assert is_prose("“We will rebuild,” she said. ♦")  # an end mark, then an ornament
+    assert not is_prose("Share this article.")
+    assert not is_prose("More on this story")
+
+
+def test_a_dropped_block_is_not_added():
+    """Pruned from the generic text before it is compared, as the rules leave it out."""
+    lines, rules = chosen(
+        p(0)
+        + p(1)
+        + '<div class="promo"><p>Our journalism is free for everyone, because readers'
+        + " like you support it.</p></div>"
+        + p(2)
+        + p(3)
+    )
+    assert lines == PARAGRAPHS[:4]
+    assert rules is None
+
+
+# -- counted --------------------------------------------------------------------------
+
+
+def test_health_and_stats_count_the_partial_reads(tmp_path):
+    expected, html = fixture("guardian", "TheGuardian_1")
+    html, _ = moved_deeper(html, GUARDIAN_BODY, slice(1, None, 2))
+    plugins = load_plugins(PluginConfig.default())
+    db = tmp_path / "partial.db"
+    store = Store(db)
+    crawl_id = store.start_crawl("crawl", ["https://www.theguardian.com/"], {})
+    store.add_article(process_page(plugins, expected["url"], html).article, crawl_id, SEEN)
+    store.add_article(extract("guardian", "TheGuardian_2"), crawl_id, SEEN)
+    store.finish_crawl(crawl_id, {})
+    store.close()
+    assert rows(db, "select outlet, new, rules_missed, rules_partial from crawl_health") == [
+        ("guardian", 2, 0, 1)
+    ]
+    stats = json.loads(run_ingest("stats", "--db", str(db), "--json").stdout)
+    assert stats["last_crawl"]["rules_partial"] == {"guardian": {"partial": 1, "articles": 2}}
+    assert stats["last_crawl"]["rules_missed"] == {}
+    lines = run_ingest("stats", "--db", str(db)).stdout.splitlines()
+    assert lines[-1] == (
+        "Outlet rules read part of the story: guardian in 1 of 2 articles "
+        "(paragraphs they passed over were added; the plugin's selectors need a look)"
+    )
+
+
+PLUGIN = """\
+from ingest import Outlet, hookimpl
+
+TIDINGS = Outlet(
+    name="tidings",
+    domains=["127.0.0.1"],
+    articles=r"/story/",
+    body="div.story",
+    paragraphs="div.story > p",  # written before the redesign moved some paragraphs deeper
+)
+
+
+@hookimpl
+def register_outlets(register):
+    register(TIDINGS)
+"""
+
+
+def story_page(title: str, deeper: set[int]) -> str:
+    """A story whose paragraphs are ``<p>``s of the container, those in ``deeper`` each
+    wrapped in a ``div`` as a redesign wraps them."""
+    blocks = [
+        f'<div class="para"><p>{text}</p></div>' if i in deeper else f"<p>{text}</p>"
+        for i, text in enumerate(PARAGRAPHS)
+    ]
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title}</title><meta property="og:type" content="article"></head>
+<body><nav><a href="/">Home</a></nav><main><article><h1>{title}</h1>
+<div class="story">{"".join(blocks)}</div></article></main>
+<footer><p>© 2024 Tidings</p></footer></body></html>"""
+
+
+def test_a_crawl_counts_the_pages_the_rules_read_in_part(tmp_path, write_plugin):
+    folder = write_plugin("tidings", PLUGIN)
+    pages = {
+        "/": Resource(
+            '<html><body><a href="/story/1">1</a> <a href="/story/2">2</a></body></html>'
+        ),
+        "/story/1": story_page("Flood in the lower town", deeper=set()),
+        "/story/2": story_page("The barrier that did not close", deeper={2, 4}),
+    }
+    db = tmp_path / "crawl.db"
+    with LocalSite(pages) as site:
+        out = run_ingest(
+            "crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST
+        )
+    assert rows(db, "select outlet, new, rules_missed, rules_partial from crawl_health") == [
+        ("tidings", 2, 0, 1)
+    ]
+    stored = rows(
+        db,
+        "select url, json_extract(provenance, '$.outlet_rules'), text from articles order by url",
+    )
+    assert stored == [
+        (site.url + "/story/1", None, "\n".join(PARAGRAPHS)),
+        (site.url + "/story/2", "partial", "\n".join(PARAGRAPHS)),  # all six, in order
+    ]
+    assert "rules partial" in out.stdout  # the crawl's health table shows the column
