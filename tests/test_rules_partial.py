@@ -147,6 +147,8 @@ def test_prose_is_a_sentence_of_a_few_words():
     assert is_prose("“We will rebuild,” she said. ♦")  # an end mark, then an ornament
     assert not is_prose("Share this article.")
     assert not is_prose("More on this story")
+    assert is_prose("港务局星期一宣布关闭北码头。")  # unspaced: seven words, a full stop
+    assert not is_prose("阅读全文")
 
 
 def test_a_dropped_block_is_not_added():

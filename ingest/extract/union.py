@@ -37,13 +37,14 @@ from collections.abc import Iterator
 import lxml.html
 
 from ingest.extract.blocks import block_text, lines
+from ingest.words import count_words
 
 #: A line the page's links make up more than this share of is a link, not story text.
 LINK_SHARE = 0.5
 #: Fewer words than this make a label ("Read more.", "Photo: AP."), not a paragraph.
 MIN_WORDS = 4
 #: How a sentence ends: its mark, and after it nothing but quotes, brackets or an ornament.
-SENTENCE_END = re.compile(r"[.!?…][^\w]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？][^\w]*$")
 _NOT_WORD = re.compile(r"\W+")
 
 Element = lxml.html.HtmlElement
@@ -55,7 +56,7 @@ def key(text: str) -> str:
 
 
 def is_prose(line: str) -> bool:
-    return len(line.split()) >= MIN_WORDS and SENTENCE_END.search(line.rstrip()) is not None
+    return count_words(line) >= MIN_WORDS and SENTENCE_END.search(line.rstrip()) is not None
 
 
 def with_missing(
