@@ -104,6 +104,7 @@ def test_health_stats_and_the_canned_query_name_the_outlet(tmp_path):
         {
             "outlet": "guardian",
             "rules_missed": 1,
+            "rules_partial": 0,
             "articles": 2,
             "missed_percent": 50.0,
             "example_url": missed_url,

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import lxml.html
 import test_outlets
+from test_datasette import datasette, query
 from test_rules_missed import PARAGRAPHS, SEEN, extract, fixture
 
 from ingest.article import Page
@@ -190,6 +191,10 @@ def test_health_and_stats_count_the_partial_reads(tmp_path):
         "Outlet rules read part of the story: guardian in 1 of 2 articles "
         "(paragraphs they passed over were added; the plugin's selectors need a look)"
     )
+    with datasette(db, tmp_path / "serve.log") as base:
+        found = query(f"{base}/partial", "outlet_rules_missed")
+    columns = ("outlet", "rules_missed", "rules_partial", "articles", "example_url")
+    assert [tuple(f[c] for c in columns) for f in found] == [("guardian", 0, 1, 2, expected["url"])]
 
 
 PLUGIN = """\

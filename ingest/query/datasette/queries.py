@@ -207,31 +207,36 @@ order by errors.stage, errors.kind, errors.url""",
         "sql": quality_sql(exclude_duplicates=False),
     },
     "outlet_rules_missed": {
-        "title": "Outlets whose rules stopped matching",
+        "title": "Outlets whose rules stopped matching, or read part of the story",
         "description": (
             "Per outlet, the articles the latest run stored whose outlet's body/paragraphs "
             "rules read much less than the generic path found in the same page (the generic "
             "text was stored instead; provenance says outlet_rules: missed), or whose URL "
             "its articles pattern turned away though the page is an article (provenance "
             "says outlet_articles: missed). crawl_health counts both as rules_missed. "
-            "Usually a redesign: the plugin needs new selectors or a new pattern."
+            "rules_partial counts the articles whose rules read part of the story, the "
+            "paragraphs they passed over added from the generic text (provenance says "
+            "outlet_rules: partial). Usually a redesign: the plugin needs new selectors or "
+            "a new pattern."
         ),
         "sql": """\
 with latest as (select max(id) as id from crawls),
 stored as (
   select coalesce(outlet, site, '') as outlet, url,
     'missed' in (coalesce(json_extract(provenance, '$.outlet_rules'), ''),
-                 coalesce(json_extract(provenance, '$.outlet_articles'), '')) as missed
+                 coalesce(json_extract(provenance, '$.outlet_articles'), '')) as missed,
+    coalesce(json_extract(provenance, '$.outlet_rules'), '') = 'partial' as partial
   from articles
   where crawl_id = (select id from latest)
 )
-select outlet, sum(missed) as rules_missed, count(*) as articles,
-  round(100.0 * sum(missed) / count(*), 1) as missed_percent,
-  min(case when missed then url end) as example_url
+select outlet, sum(missed) as rules_missed, sum(partial) as rules_partial,
+  count(*) as articles, round(100.0 * sum(missed) / count(*), 1) as missed_percent,
+  coalesce(min(case when missed then url end), min(case when partial then url end))
+    as example_url
 from stored
 group by outlet
-having sum(missed) > 0
-order by missed_percent desc, outlet""",
+having sum(missed) + sum(partial) > 0
+order by missed_percent desc, rules_partial desc, outlet""",
     },
     "page_source": {
         "title": "The HTML of a stored page, as text",
