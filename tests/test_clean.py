@@ -34,6 +34,11 @@ from ingest.extract.clean import (
         "6 Mayıs 2021 Perşembe",
         "Updated: 06/05/2021 10:45 GMT",
         "sábado, 1 de mayo de 2021",
+        "2024年3月1日 10:30",
+        "2024年3月1日（星期五）",
+        "发布时间：2024-03-01 10:30",
+        "2024/03/01（金） 10:30",
+        "2024년 3월 1일 오후 2:30",
     ],
 )
 def test_date_fragments_go(line):
@@ -48,6 +53,8 @@ def test_date_fragments_go(line):
         "2021",
         "In May 2021 the council met.",
         "Sun and rain",
+        "港务局星期一宣布关闭北码头。",
+        "2024年3月1日 来源：新华社",  # a source named: no date alone
     ],
 )
 def test_sentences_with_dates_stay(line):
