@@ -172,6 +172,7 @@ class IngestPipeline:
     def _record_page(self, item: PageItem) -> None:
         seen = item.fetched_at or now()
         kept = False  # the page is no article: the one an article was read from stays
+        asked_kept = None  # the same, of the URL a redirect came from: its urls reason
         if item.not_modified:
             self.store.count(item.url, "not_modified")
             self.stats.inc_value("ingest/not_modified")
@@ -185,6 +186,7 @@ class IngestPipeline:
             self.stats.inc_value("ingest/errors")
         else:
             kept = store_page(self.store, item, self.crawl_id)
+            asked_kept = redirects.keeps_asked(self.store, item, self.crawl_id)
         self.stats.inc_value("ingest/pages")
         article_id = published = None
         outcome = item.outcome
@@ -201,8 +203,9 @@ class IngestPipeline:
         state = "blocked" if item.blocked else "fetched"
         reason = item.blocked or ("not_modified" if item.not_modified else None)
         reason = reason or ("old" if item.old else None) or page_reason(item, kept)
-        if reason == NO_LONGER_ARTICLE:
-            self.stats.inc_value("ingest/errors")
+        for said in (reason, asked_kept):  # each an errors row
+            if said == NO_LONGER_ARTICLE:
+                self.stats.inc_value("ingest/errors")
         fresh = not (item.blocked or item.not_modified or kept)  # kept: the stored page's stay
         row = {
             "url": item.url,
@@ -221,7 +224,7 @@ class IngestPipeline:
             "published": published,
             "crawl_id": self.crawl_id,
         }
-        for url_row in redirects.followed(row, item):
+        for url_row in redirects.followed(row, item, asked_kept):
             self.store.add_url("fetched", url_row)
         article = outcome.article if outcome is not None and article_id else None
         if article and article.get("canonical_url") not in (None, item.url, item.request_url):

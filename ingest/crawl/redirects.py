@@ -2,9 +2,11 @@
 
 Scrapy follows a redirect with a new request and forgets the URL it was asked for.
 When the new request is answered, the URL asked for ends as the page that answered
-(``followed``). When Scrapy drops the new request (off the crawl's sites, or to a URL
-already requested) it says nothing at all: ``offsite`` and ``dropped`` say how the URL
-asked for ends, for the pipeline to write with its ``errors`` row when it failed.
+(``followed``), unless that page is no article and an article was stored from the URL
+asked for: the article and its page stay, and the URL says so (``keeps_asked``). When
+Scrapy drops the new request (off the crawl's sites, or to a URL already requested) it
+says nothing at all: ``offsite`` and ``dropped`` say how the URL asked for ends, for the
+pipeline to write with its ``errors`` row when it failed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
+from ingest.store.writer import Store
 from ingest.urls import canonical
 
 
@@ -54,10 +58,24 @@ def origin(request: Any) -> tuple[str, SimpleNamespace]:
     return meta["redirect_urls"][0], found
 
 
-def followed(row: dict[str, Any], item: PageItem) -> list[dict[str, Any]]:
+def keeps_asked(store: Store, item: PageItem, crawl_id: int | None) -> str | None:
+    """The reason of the URL asked for when a redirect led to a page that is no article,
+    and an article was stored from the URL asked for (a takedown that sends readers to the
+    home page): it ends as an article page turned into links does (``ingest.crawl.fates``)."""
+    if not item.request_url or item.request_url == item.url:
+        return None
+    return keeps_article(store, item.request_url, item, crawl_id)
+
+
+def followed(row: dict[str, Any], item: PageItem, kept: str | None) -> list[dict[str, Any]]:
     """The ``urls`` rows of a fetched page, ``row`` being its own: the URL asked for first,
-    ending as its target does, and the page's, found through the redirect."""
+    ending as its target does unless it ``kept`` its article (``keeps_asked``), and the
+    page's, found through the redirect. A URL that kept its article keeps its page's
+    validators too, not the target's, which would make the target's 304 say the article
+    was seen again."""
     if not item.request_url or item.request_url == item.url:
         return [row]
     asked = {**row, "url": item.request_url}
+    if kept is not None:
+        asked.update(reason=kept, kind=None, validators=0)
     return [asked, {**row, "found_via": f"redirect {item.request_url}"}]
