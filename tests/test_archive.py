@@ -292,6 +292,38 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     assert again.stderr.strip().splitlines()[-1].endswith("0 files read, 1 done before")
 
 
+@pytest.mark.parametrize("stop", ["cut", "max"])
+def test_a_bad_record_is_one_errors_row_however_often_its_file_is_read(tmp_path, stop):
+    """A file not done (cut off, or stopped by --max) is read again by the next import, or
+    by the same one when named twice: its bad records were errors rows again on every read."""
+    url = "http://a.example/news/2024/05/bad"
+    bad_url = {"url": "http://[::1/news/2024/05/bad", "body": page(9), "date": ARCHIVE[0]["date"]}
+    bad_record = {"url": url, "body": page(8), "date": "yesterday"}
+    full = build_warc(tmp_path / "full", [ARCHIVE[0], bad_url, bad_record, *ARCHIVE[1:3]])
+    warc = tmp_path / "a.warc.gz"
+    if stop == "cut":
+        start, end = record_starts(full.read_bytes())[4:6]
+        warc.write_bytes(full.read_bytes()[: (start + end) // 2])  # inside the third story
+        reads = [[str(warc), str(warc)], [str(warc)]]
+    else:
+        shutil.copy(full, warc)
+        reads = [[str(warc), "--max", "2"]] * 2  # the first stops at two stories: not done
+    db = tmp_path / "news.db"
+    for options in reads:
+        run_ingest("import-warc", *options, "--db", str(db), check=False)
+    assert rows(db, "select source from warc_files") == ([(str(warc),)] if stop == "max" else [])
+    warc.write_bytes(full.read_bytes())  # whole, if it was not
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    bad = "select crawl_id, kind, message from errors where kind like 'bad_%' order by id"
+    assert rows(db, bad) == [
+        (1, "bad_url", f"{warc}: record 2's URL {bad_url['url']!r} is not one a crawl can fetch "
+         "(no host, or a bad port)"),
+        (1, "bad_record", f"{warc}: record 3 ({url}) has a WARC-Date that is not a date: "
+         "'yesterday'"),
+    ]  # fmt: skip
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
 def record_starts(data: bytes) -> list[int]:
     """Where each record of a WARC begins, and where the file ends."""
     records = ArchiveIterator(io.BytesIO(data))
