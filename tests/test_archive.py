@@ -174,7 +174,7 @@ def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
         "6 records: 3 pages imported, 0 stored before, 0 filtered out, 1 not 200, 1 not HTML, "
-        "1 revisits, 0 requests; 1 files read, 0 done before"
+        "1 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
     )
     assert sorted(t for (t,) in rows(db, "select title from articles")) == [
         "Story 1", "Story 2", "Story 3",
@@ -247,7 +247,11 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 1 bad URLs, 0 bad records; 1 files read, 0 done before"
+    )
+    assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (
             str(warc), "fetch", "bad_url",
@@ -282,7 +286,11 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 0 bad URLs, 1 bad records; 1 files read, 0 done before"
+    )
+    assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (str(warc), "fetch", "bad_record", f"{warc}: record 2 ({url}) has {why}")
     ]
@@ -372,7 +380,7 @@ def test_a_cut_off_warc_is_an_error_and_its_complete_file_imports_the_rest(tmp_p
     again = run_ingest("import-warc", str(warc), "--db", str(db))
     assert again.stderr.strip().splitlines()[-1] == (
         "3 records: 1 pages imported, 2 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests; 1 files read, 0 done before"
+        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
     )
     assert rows(db, "select title from articles order by title") == [
         ("Story 1",), ("Story 2",), ("Story 3",),

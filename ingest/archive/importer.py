@@ -236,6 +236,7 @@ class Importer:
         """A record that can't be imported: its errors row, once. A file not done (cut off,
         interrupted, or stopped by --max) is read again by the next import, and maybe by
         this one when named twice; the message names the file and the record."""
+        self.counts[record.kind] += 1
         key = (record.source, record.kind, record.message)
         if key in self.bad_recorded or self.store.db.execute(_RECORDED, key).fetchone():
             return
