@@ -10,7 +10,9 @@ worker died) is one row, and merging a shard again adds only what is new:
   some shard fetched it;
 - articles go through the same ``ArticleMerge`` as a crawl's, so versions,
   exact copies and near-duplicate clusters come out as one crawl would make
-  them; an older text met after a newer one becomes a version, not the text;
+  them; an older text met after a newer one becomes a version, not the text, and
+  an older capture of the stored text leaves the newer row (its run, extractor,
+  metadata) as it is;
   an article keeps its earliest first_seen and latest last_seen, and a version
   met in two shards is one row, so shards merged in any order give one result;
 - errors, health counters, learned boilerplate lines and WARC files are copied.
@@ -233,10 +235,15 @@ class ShardMerge:
         row.pop("duplicate_of")
         row.pop("cluster_id")
         since = self._since(source, row)
-        if self._is_past(row):
-            self._older_text(row, since)  # a newer text is stored already: this one is its past
-        else:
+        stored = self.target.execute(
+            "select last_seen, content_hash from articles where id = ?", [row["id"]]
+        ).fetchone()
+        if not self._is_past(row, stored):
             self.articles.upsert(row, since)
+        elif stored[1] != row["content_hash"]:
+            self._older_text(row, since)  # a newer text is stored already: this one is its past
+        else:  # a newer capture of this text is stored: it stays, first seen as early as this
+            self._seen_first(row, since)
         self.counts["articles"] += 1
 
     @staticmethod
@@ -244,15 +251,15 @@ class ShardMerge:
         """When the shard first saw the row's text: when it replaced the shard's last version."""
         return text_since(source, row["id"]) or row["first_seen"] or row["last_seen"]
 
-    def _is_past(self, row: dict[str, Any]) -> bool:
-        """The target holds a newer text: seen later, or seen as late and this one replaced
-        already (a re-extraction's text and the one it replaced share their fetch time)."""
-        stored = self.target.execute(
-            "select last_seen, content_hash from articles where id = ?", [row["id"]]
-        ).fetchone()
-        if stored is None or stored[1] == row["content_hash"] or stored[0] < row["last_seen"]:
+    def _is_past(self, row: dict[str, Any], stored: tuple[str, str] | None) -> bool:
+        """The target holds a newer capture (``stored``: its last_seen and content hash):
+        seen later, or seen as late with another text that replaced this one already (a
+        re-extraction's text and the one it replaced share their fetch time)."""
+        if stored is None or stored[0] < row["last_seen"]:
             return False
-        return stored[0] > row["last_seen"] or self._replaced(row["id"], row["content_hash"])
+        if stored[0] > row["last_seen"]:
+            return True
+        return stored[1] != row["content_hash"] and self._replaced(row["id"], row["content_hash"])
 
     def _replaced(self, article_id: str, digest: str) -> bool:
         found = self.target.execute(
@@ -289,9 +296,13 @@ class ShardMerge:
                 "update article_versions set replaced_at = ?, diff = ? where id = ?",
                 [since, diff, vid],
             )
+        self._seen_first(row, since)
+
+    def _seen_first(self, row: dict[str, Any], since: str) -> None:
+        """The stored article was first seen as early as the shard's older row was."""
         self.target.execute(
             "update articles set first_seen = min(first_seen, ?) where id = ?",
-            [row["first_seen"] or since, aid],
+            [row["first_seen"] or since, row["id"]],
         )
 
     def _version(self, row: dict[str, Any], remap: bool = True) -> None:
