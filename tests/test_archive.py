@@ -167,6 +167,9 @@ ARCHIVE = [
 ]  # fmt: skip
 
 
+MAY1, MAY5 = "2024-05-01T10:00:00+00:00", "2024-05-05T10:00:00+00:00"
+
+
 @pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
 def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     warc = build_warc(tmp_path / ("a.warc.gz" if gzipped else "a.warc"), ARCHIVE, gzipped)
@@ -206,6 +209,24 @@ def test_import_summary_counts_new_and_updated_articles(tmp_path):
     assert rows(db, "select crawl_id, sum(new), sum(updated) from crawl_health group by 1") == [
         (1, 3, 0), (2, 0, 1),
     ]  # fmt: skip
+
+
+def test_an_older_capture_imported_after_a_newer_one_becomes_its_version(tmp_path):
+    """An archive older than the text stored: its text replaced the newer one, which became
+    a version replaced before it was first seen. Either order gives what a shard merge
+    does: the newest text is the article, the older its version."""
+    newer = build_warc(tmp_path / "new.warc.gz", [{**ARCHIVE[0], "body": page(4), "date": MAY5}])
+    older = build_warc(tmp_path / "old.warc.gz", ARCHIVE[:1])
+    article = "select title, first_seen, last_seen from articles"
+    version = "select title, first_seen, last_seen, replaced_at, diff from article_versions"
+    for name, order in (("new-old.db", [newer, older]), ("old-new.db", [older, newer])):
+        db = tmp_path / name
+        for warc in order:
+            run_ingest("import-warc", str(warc), "--db", str(db))
+        assert rows(db, article) == [("Story 4", MAY1, MAY5)], name
+        [(title, first_seen, last_seen, replaced_at, diff)] = rows(db, version)
+        assert (title, first_seen, last_seen, replaced_at) == ("Story 1", MAY1, MAY1, MAY5), name
+        assert diff.split("\n")[:2] == ["-title: Story 1", "+title: Story 4"], name
 
 
 @pytest.mark.parametrize(

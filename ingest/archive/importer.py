@@ -162,7 +162,7 @@ class Importer:
         progress: Callable[[Counter], None] | None = None,
     ):
         self.plugins = load_plugins(config)
-        self.store = Store(db_path, self.plugins)
+        self.store = Store(db_path, self.plugins, in_any_order=True)  # dated by WARC-Date
         self.config, self.workers = config, workers
         self.selection = selection or Selection()
         self.progress = progress
