@@ -167,6 +167,9 @@ ARCHIVE = [
 ]  # fmt: skip
 
 
+MAY1, MAY5 = "2024-05-01T10:00:00+00:00", "2024-05-05T10:00:00+00:00"
+
+
 @pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
 def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     warc = build_warc(tmp_path / ("a.warc.gz" if gzipped else "a.warc"), ARCHIVE, gzipped)
@@ -174,7 +177,7 @@ def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
         "6 records: 3 pages imported, 0 stored before, 0 filtered out, 1 not 200, 1 not HTML, "
-        "1 revisits, 0 requests; 1 files read, 0 done before"
+        "1 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
     )
     assert sorted(t for (t,) in rows(db, "select title from articles")) == [
         "Story 1", "Story 2", "Story 3",
@@ -206,6 +209,24 @@ def test_import_summary_counts_new_and_updated_articles(tmp_path):
     assert rows(db, "select crawl_id, sum(new), sum(updated) from crawl_health group by 1") == [
         (1, 3, 0), (2, 0, 1),
     ]  # fmt: skip
+
+
+def test_an_older_capture_imported_after_a_newer_one_becomes_its_version(tmp_path):
+    """An archive older than the text stored: its text replaced the newer one, which became
+    a version replaced before it was first seen. Either order gives what a shard merge
+    does: the newest text is the article, the older its version."""
+    newer = build_warc(tmp_path / "new.warc.gz", [{**ARCHIVE[0], "body": page(4), "date": MAY5}])
+    older = build_warc(tmp_path / "old.warc.gz", ARCHIVE[:1])
+    article = "select title, first_seen, last_seen from articles"
+    version = "select title, first_seen, last_seen, replaced_at, diff from article_versions"
+    for name, order in (("new-old.db", [newer, older]), ("old-new.db", [older, newer])):
+        db = tmp_path / name
+        for warc in order:
+            run_ingest("import-warc", str(warc), "--db", str(db))
+        assert rows(db, article) == [("Story 4", MAY1, MAY5)], name
+        [(title, first_seen, last_seen, replaced_at, diff)] = rows(db, version)
+        assert (title, first_seen, last_seen, replaced_at) == ("Story 1", MAY1, MAY1, MAY5), name
+        assert diff.split("\n")[:2] == ["-title: Story 1", "+title: Story 4"], name
 
 
 @pytest.mark.parametrize(
@@ -247,7 +268,11 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 1 bad URLs, 0 bad records; 1 files read, 0 done before"
+    )
+    assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (
             str(warc), "fetch", "bad_url",
@@ -282,7 +307,11 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert "3 records: 2 pages imported" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 0 bad URLs, 1 bad records; 1 files read, 0 done before"
+    )
+    assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (str(warc), "fetch", "bad_record", f"{warc}: record 2 ({url}) has {why}")
     ]
@@ -290,6 +319,38 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     assert rows(db, "select source from warc_files") == [(str(warc),)]
     again = run_ingest("import-warc", str(warc), "--db", str(db))
     assert again.stderr.strip().splitlines()[-1].endswith("0 files read, 1 done before")
+
+
+@pytest.mark.parametrize("stop", ["cut", "max"])
+def test_a_bad_record_is_one_errors_row_however_often_its_file_is_read(tmp_path, stop):
+    """A file not done (cut off, or stopped by --max) is read again by the next import, or
+    by the same one when named twice: its bad records were errors rows again on every read."""
+    url = "http://a.example/news/2024/05/bad"
+    bad_url = {"url": "http://[::1/news/2024/05/bad", "body": page(9), "date": ARCHIVE[0]["date"]}
+    bad_record = {"url": url, "body": page(8), "date": "yesterday"}
+    full = build_warc(tmp_path / "full", [ARCHIVE[0], bad_url, bad_record, *ARCHIVE[1:3]])
+    warc = tmp_path / "a.warc.gz"
+    if stop == "cut":
+        start, end = record_starts(full.read_bytes())[4:6]
+        warc.write_bytes(full.read_bytes()[: (start + end) // 2])  # inside the third story
+        reads = [[str(warc), str(warc)], [str(warc)]]
+    else:
+        shutil.copy(full, warc)
+        reads = [[str(warc), "--max", "2"]] * 2  # the first stops at two stories: not done
+    db = tmp_path / "news.db"
+    for options in reads:
+        run_ingest("import-warc", *options, "--db", str(db), check=False)
+    assert rows(db, "select source from warc_files") == ([(str(warc),)] if stop == "max" else [])
+    warc.write_bytes(full.read_bytes())  # whole, if it was not
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    bad = "select crawl_id, kind, message from errors where kind like 'bad_%' order by id"
+    assert rows(db, bad) == [
+        (1, "bad_url", f"{warc}: record 2's URL {bad_url['url']!r} is not one a crawl can fetch "
+         "(no host, or a bad port)"),
+        (1, "bad_record", f"{warc}: record 3 ({url}) has a WARC-Date that is not a date: "
+         "'yesterday'"),
+    ]  # fmt: skip
+    assert rows(db, "select count(*) from articles") == [(3,)]
 
 
 def record_starts(data: bytes) -> list[int]:
@@ -340,7 +401,7 @@ def test_a_cut_off_warc_is_an_error_and_its_complete_file_imports_the_rest(tmp_p
     again = run_ingest("import-warc", str(warc), "--db", str(db))
     assert again.stderr.strip().splitlines()[-1] == (
         "3 records: 1 pages imported, 2 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests; 1 files read, 0 done before"
+        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
     )
     assert rows(db, "select title from articles order by title") == [
         ("Story 1",), ("Story 2",), ("Story 3",),

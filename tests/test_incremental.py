@@ -158,6 +158,8 @@ class ConditionalSite:
                 if resource.status == 200:
                     self.send_header("ETag", etag)
                     self.send_header("Last-Modified", site.LAST_MODIFIED)
+                for name, value in (resource.headers or {}).items():  # Location, say
+                    self.send_header(name, value)
                 if status == 304:
                     self.end_headers()
                     return
@@ -449,6 +451,57 @@ def test_an_article_whose_page_turns_into_links_keeps_its_page_and_says_so(tmp_p
     assert rows(db, "select crawl_id, kind from errors order by id") == [
         (2, "no_longer_article"),
         (3, "no_longer_article"),
+    ]
+
+
+def test_an_article_whose_url_redirects_to_links_keeps_its_page_and_says_so(tmp_path):
+    """A takedown that sends readers elsewhere: the URL asked for says no_longer_article,
+    not the target's reason, with its errors row; and it keeps its article page's
+    validators, since with the target's the target's 304 would say the article was seen."""
+    db = tmp_path / "moved.db"
+    with ConditionalSite({}) as site:
+        url, _ = crawl_then_turn_into_links(db, site)
+        site.resources["/news/2"] = Resource("", status=301, headers={"Location": "/gone"})
+        site.resources["/gone"] = Resource(index_page(["/news/0"]))
+        article = "select id, last_seen from articles where url = ?"
+        [(article_id, last_seen)] = rows(db, article, url)
+        page = "select fetched_at, crawl_id, body from pages where url = ?"
+        [stored] = rows(db, page, url)
+        [(etag,)] = rows(db, "select etag from urls where url = ?", url)
+        second = run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+        assert ("/news/2", True, 301) in site.hits and ("/gone", True, 200) in site.hits
+        assert "0 new, 0 updated), 1 errors" in second.stdout.splitlines()[0]
+        frontier = "select url, state, reason, kind, status, etag, article_id, found_via "
+        frontier += "from urls where url in (?, ?) order by url"
+        [(gone_etag,)] = rows(db, "select etag from urls where url = ?", site.url + "/gone")
+        assert gone_etag != etag
+        assert rows(db, frontier, site.url + "/gone", url) == [
+            (site.url + "/gone", "fetched", "not_article", "html", 200, gone_etag, None,
+             f"redirect {url}"),
+            (url, "fetched", "no_longer_article", "html", 200, etag, article_id,
+             f"link {site.url}/"),
+        ]  # fmt: skip
+        assert rows(db, "select crawl_id, url, stage, kind, message from errors") == [
+            (
+                2,
+                url,
+                "extract",
+                "no_longer_article",
+                f"the page is no article now (not_article): article {article_id} and the page "
+                "it was read from are kept as stored",
+            )
+        ]
+        assert rows(db, page, url) == [stored]
+        assert rows(db, article, url) == [(article_id, last_seen)]
+        # Asked again: the target is not the article page, and answers in full.
+        time.sleep(1.1)  # a time that would show if the article were seen again
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert ("/gone", True, 200) in site.hits
+    assert rows(db, article, url) == [(article_id, last_seen)]
+    assert rows(db, "select crawl_id, url, kind from errors order by id") == [
+        (2, url, "no_longer_article"),
+        (3, url, "no_longer_article"),
     ]
 
 

@@ -652,3 +652,29 @@ def test_merge_keeps_the_page_an_article_was_read_from_when_a_later_shard_found_
             ("fetched", "no_longer_article")
         ], order
         assert rows(into, "select url from articles") == [(url,)]
+
+
+def test_merge_keeps_the_newest_capture_of_an_unchanged_article_in_any_order(tmp_path):
+    """The same text crawled twice, the page's description added between: an older shard
+    merged after a newer one wrote its own row over the newer one's (its run, description,
+    provenance), where a crawl into the one database keeps the newest capture."""
+    story = article_page("Council approves the budget", prose(1))
+    described = story.replace("</head>", '<meta name="description" content="Spending up."></head>')
+    with LocalSite({}) as site:
+        for name, page in (("a", story), ("b", described)):
+            site.resources = {p: Resource(b) for p, b in shard_site({"/news/x.html": page}).items()}
+            run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / f"{name}.db"), *FAST)
+            time.sleep(1.1)  # the second capture is the later one
+    columns = "title, text, content_hash, description, extractor, plugins, provenance"
+    newest = rows(tmp_path / "b.db", f"select {columns}, last_seen from articles")
+    [(first_seen,)] = rows(tmp_path / "a.db", "select first_seen from articles")
+    [(started,)] = rows(tmp_path / "b.db", "select started_at from crawls")
+    assert newest[0][3] == "Spending up."
+    for n, order in enumerate((["a", "b"], ["b", "a"])):
+        into = tmp_path / f"merged{n}.db"
+        run_ingest("merge", *(str(tmp_path / f"{s}.db") for s in order), "--into", str(into))
+        assert rows(into, f"select {columns}, last_seen from articles") == newest, order
+        assert rows(into, "select first_seen from articles") == [(first_seen,)], order
+        run = "select c.started_at from articles a join crawls c on c.id = a.crawl_id"
+        assert rows(into, run) == [(started,)], order
+        assert rows(into, "select count(*) from article_versions") == [(0,)], order

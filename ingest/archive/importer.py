@@ -146,6 +146,10 @@ _READ_BEFORE = (
 )
 
 
+#: A bad record's errors row, written by an earlier import.
+_RECORDED = "select 1 from errors where url = ? and kind = ? and message = ?"
+
+
 class Importer:
     """One import run into one database: ``feed()`` archives, then ``finish()``."""
 
@@ -158,11 +162,12 @@ class Importer:
         progress: Callable[[Counter], None] | None = None,
     ):
         self.plugins = load_plugins(config)
-        self.store = Store(db_path, self.plugins)
+        self.store = Store(db_path, self.plugins, in_any_order=True)  # dated by WARC-Date
         self.config, self.workers = config, workers
         self.selection = selection or Selection()
         self.progress = progress
         self.counts: Counter = Counter()
+        self.bad_recorded: set[tuple[str, str, str]] = set()  # by this run: maybe in its buffer
         self.crawl_id = self.store.start_crawl("import-warc", [], {"workers": workers})
 
     def wanted(self, record: Record) -> bool:
@@ -207,8 +212,7 @@ class Importer:
                 ):
                     return
                 if isinstance(record, BadRecord):
-                    error = error_record("fetch", record.kind, record.message)
-                    self.store.add_error(record.source, error, self.crawl_id)
+                    self.bad(record)
                     continue
                 if not self.wanted(record):
                     continue
@@ -227,6 +231,18 @@ class Importer:
                 self.store_page(pending.popleft(), outcome)
         if failed:
             raise failed[0]
+
+    def bad(self, record: BadRecord) -> None:
+        """A record that can't be imported: its errors row, once. A file not done (cut off,
+        interrupted, or stopped by --max) is read again by the next import, and maybe by
+        this one when named twice; the message names the file and the record."""
+        self.counts[record.kind] += 1
+        key = (record.source, record.kind, record.message)
+        if key in self.bad_recorded or self.store.db.execute(_RECORDED, key).fetchone():
+            return
+        self.bad_recorded.add(key)
+        error = error_record("fetch", record.kind, record.message)
+        self.store.add_error(record.source, error, self.crawl_id)
 
     def store_page(self, record: Record, outcome: Any) -> None:
         item = PageItem(

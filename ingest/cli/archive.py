@@ -125,8 +125,9 @@ def import_warc(
     click.echo(
         f"{c['records']} records: {c['imported']} pages imported, {c['already_stored']} stored "
         f"before, {c['filtered']} filtered out, {c['not_ok']} not 200, {c['not_html']} not HTML, "
-        f"{c['revisit']} revisits, {c['request']} requests; {len(files) - c['files_skipped']} "
-        f"files read, {c['files_skipped']} done before",
+        f"{c['revisit']} revisits, {c['request']} requests, {c['bad_url']} bad URLs, "
+        f"{c['bad_record']} bad records; {len(files) - c['files_skipped']} files read, "
+        f"{c['files_skipped']} done before",
         err=True,
     )
     if failed:

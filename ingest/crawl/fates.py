@@ -14,17 +14,26 @@ from ingest.store.writer import Store
 
 
 def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:
-    """Add the page's row, unless it is no article where an article was stored from the
-    URL's page: that page stays, and an ``errors`` row says what came instead (unless the
-    page's own errors say why). Returns whether the stored page was kept."""
-    held = article_from(store.db, item.url) if is_no_article(item) else None
+    """Add the page's row, unless it keeps the article stored from its URL's page
+    (``keeps_article``). Returns whether the stored page was kept."""
+    if keeps_article(store, item.url, item, crawl_id) is not None:
+        return True
+    store.add_page(item.page_row(crawl_id))
+    return False
+
+
+def keeps_article(store: Store, url: str, item: PageItem, crawl_id: int | None) -> str | None:
+    """The ``urls`` reason of ``url`` when ``item``, fetched for it (itself, or a redirect's
+    target), is no article where an article was stored from ``url``'s page: that page
+    stays, and an ``errors`` row says what came instead (unless the page's own errors say
+    why). None when there is no such article to keep."""
+    held = article_from(store.db, url) if is_no_article(item) else None
     if held is None:
-        store.add_page(item.page_row(crawl_id))
-        return False
-    if page_reason(item, kept=True) == NO_LONGER_ARTICLE:
-        error = no_longer_article(held, page_reason(item), refetched=True)
-        store.add_error(item.url, error, crawl_id)
-    return True
+        return None
+    reason = page_reason(item, kept=True)
+    if reason == NO_LONGER_ARTICLE:
+        store.add_error(url, no_longer_article(held, page_reason(item), refetched=True), crawl_id)
+    return reason
 
 
 def is_no_article(item: PageItem) -> bool:

@@ -6,7 +6,8 @@ transactions, so a failure anywhere upstream is a row in ``errors`` and never
 stops the crawl. Each item's rows (page, article, frontier, errors) go into
 the same transaction, so a killed crawl never keeps a page without the URLs
 it listed. A page that is no article never replaces the raw page an article was
-read from (``ingest.crawl.fates``).
+read from (``ingest.crawl.fates``); a redirect ends the URL asked for as well
+(``ingest.crawl.redirects``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import SimpleNamespace
 from typing import Any
 
 import click
 from scrapy import signals
 from twisted.python.failure import Failure
 
-from ingest.crawl import internal
+from ingest.crawl import internal, redirects
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.fates import page_reason, store_page
 from ingest.crawl.items import FetchError, PageItem
@@ -37,7 +37,6 @@ from ingest.store.kept import NO_LONGER_ARTICLE
 from ingest.store.runs import WriterBusy
 from ingest.store.schema import now
 from ingest.store.writer import Store
-from ingest.urls import canonical
 
 #: Which ``crawl_health`` counter each of the spider's decisions adds to.
 DECISION_COUNTERS = {"held": "skipped_unchanged", "old": "skipped_old"}
@@ -173,6 +172,7 @@ class IngestPipeline:
     def _record_page(self, item: PageItem) -> None:
         seen = item.fetched_at or now()
         kept = False  # the page is no article: the one an article was read from stays
+        asked_kept = None  # the same, of the URL a redirect came from: its urls reason
         if item.not_modified:
             self.store.count(item.url, "not_modified")
             self.stats.inc_value("ingest/not_modified")
@@ -186,6 +186,7 @@ class IngestPipeline:
             self.stats.inc_value("ingest/errors")
         else:
             kept = store_page(self.store, item, self.crawl_id)
+            asked_kept = redirects.keeps_asked(self.store, item, self.crawl_id)
         self.stats.inc_value("ingest/pages")
         article_id = published = None
         outcome = item.outcome
@@ -202,11 +203,12 @@ class IngestPipeline:
         state = "blocked" if item.blocked else "fetched"
         reason = item.blocked or ("not_modified" if item.not_modified else None)
         reason = reason or ("old" if item.old else None) or page_reason(item, kept)
-        if reason == NO_LONGER_ARTICLE:
-            self.stats.inc_value("ingest/errors")
+        for said in (reason, asked_kept):  # each an errors row
+            if said == NO_LONGER_ARTICLE:
+                self.stats.inc_value("ingest/errors")
         fresh = not (item.blocked or item.not_modified or kept)  # kept: the stored page's stay
         row = {
-            "url": item.request_url or item.url,
+            "url": item.url,
             "state": state,
             "reason": reason,
             "kind": None if kept else item.kind,  # the stored page's stays
@@ -222,11 +224,8 @@ class IngestPipeline:
             "published": published,
             "crawl_id": self.crawl_id,
         }
-        self.store.add_url("fetched", row)
-        if item.request_url and item.url != item.request_url:
-            self.store.add_url(
-                "fetched", {**row, "url": item.url, "found_via": f"redirect {item.request_url}"}
-            )
+        for url_row in redirects.followed(row, item, asked_kept):
+            self.store.add_url("fetched", url_row)
         article = outcome.article if outcome is not None and article_id else None
         if article and article.get("canonical_url") not in (None, item.url, item.request_url):
             self.store.add_url(
@@ -265,42 +264,26 @@ class IngestPipeline:
             with self._writing():
                 self._record_fetch_error(internal.from_item(failure, item))
 
-    # -- redirects Scrapy drops without a word ------------------------------------
+    # -- redirects Scrapy drops without a word (ingest.crawl.redirects) -----------
 
     def redirect_scheduled(self, request: Any) -> None:
-        """A redirect off the crawl's sites: Scrapy's offsite filter drops it silently."""
-        chain = request.meta.get("redirect_urls")
-        if chain and not self.crawler.spider.on_site(request.url):
-            message = (
-                f"redirects to {request.url[:300]}, a site this crawl does not reach "
-                "(--allow-domain adds it)"
-            )
-            self._redirect_ended(request, "offsite", "redirect_offsite", message)
+        self._redirect_ended(request, redirects.offsite(request, self.crawler.spider.on_site))
 
     def redirect_dropped(self, request: Any) -> None:
-        """A redirect to a URL already requested: a loop, or a page fetched under its name."""
-        chain = request.meta.get("redirect_urls")
-        if not chain:
-            return
-        if canonical(request.url) in {canonical(u) for u in chain}:
-            message = f"redirect loop: {' -> '.join(u[:200] for u in [*chain, request.url])}"
-            self._redirect_ended(request, "failed", "redirect_loop", message)
-        else:  # the target is (or will be) fetched on its own: not an error
-            self._redirect_ended(request, "redirected", "redirect_seen", None)
+        self._redirect_ended(request, redirects.dropped(request))
 
-    def _redirect_ended(self, request: Any, state: str, reason: str, message: str | None) -> None:
-        if self.refused:
+    def _redirect_ended(self, request: Any, ending: redirects.Ending | None) -> None:
+        """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""
+        if ending is None or self.refused:
             return
-        origin = request.meta["redirect_urls"][0]
-        found = SimpleNamespace(
-            found_via=request.meta.get("found_via"), depth=request.meta.get("depth", 0)
-        )
+        url, found = redirects.origin(request)
         with self._writing():
             self._leases.extend(request.meta.get("leases", []))
-            if message is not None:
-                self.store.add_error(origin, error_record("fetch", reason, message), self.crawl_id)
+            if ending.message is not None:
+                error = error_record("fetch", ending.reason, ending.message)
+                self.store.add_error(url, error, self.crawl_id)
                 self.stats.inc_value("ingest/errors")
-            self._final_url(origin, state, reason, found)
+            self._final_url(url, ending.state, ending.reason, found)
 
     def _record_found(self, records: list[dict[str, Any]]) -> None:
         """The URLs a page listed and what the spider decided for each: frontier and health."""

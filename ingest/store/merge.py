@@ -6,7 +6,9 @@ batch's transaction. A changed text first moves the stored one to
 AMP page) does not replace what its canonical page gave; an exact copy of
 another article is linked to it (``duplicate_of``, text stored once); a
 near-copy joins its story's cluster (``cluster_id``, MinHash in
-``ingest.store.duplicates``).
+``ingest.store.duplicates``). Captures that come in any order (a shard's, an
+archive's) go through ``ArticleMerge.place``: the newest stays the article, and an
+older text becomes a version.
 """
 
 from __future__ import annotations
@@ -25,6 +27,29 @@ from ingest.urls import canonical
 
 #: The key under which an article row may carry its text's MinHash, made by the worker.
 SIGNATURE = "_signature"
+
+# The text seen next after a time: the earliest later version, else the stored text.
+_NEXT_TEXT = """
+select since, title, text from (
+  select first_seen as since, title, text from article_versions
+  where article_id = :id and first_seen > :after
+  union all
+  select coalesce((select max(replaced_at) from article_versions where article_id = :id),
+    first_seen), title, text from articles where id = :id)
+where since > :after order by since limit 1"""
+# Versions replaced after a text was first seen, though they were last seen before it.
+_REPLACED_LATER = """
+select id, title, text from article_versions
+where article_id = ?1 and last_seen < ?2 and replaced_at > ?2"""
+# The same version: its text, with no other text seen between the two spans.
+_SAME_VERSION = """
+select v.id from article_versions v
+where v.article_id = :article_id and v.content_hash = :content_hash
+and not exists (
+  select 1 from article_versions o
+  where o.article_id = :article_id and o.content_hash != :content_hash
+  and o.first_seen > min(v.last_seen, :last_seen) and o.last_seen < max(v.first_seen, :first_seen))
+order by v.id limit 1"""
 
 
 class ArticleMerge:
@@ -137,6 +162,93 @@ class ArticleMerge:
                 "diff": text_diff(old["title"], text, row.get("title"), row.get("text")),
                 "crawl_id": row.get("crawl_id"),
             }
+        )
+
+    # -- captures in any order (a shard's, an archive's) -----------------------
+
+    def place(self, row: dict[str, Any], since: str | None = None) -> None:
+        """A capture that may be older than the stored one: the newest capture stays the
+        article. An older text becomes a version, replaced by the text seen next; an older
+        capture of the stored text leaves the newer row (its run, extractor, metadata) as it
+        is, but for when the article was first seen. A newer capture is ``upsert``.
+
+        A crawl's capture is the newest (seen now), and a re-extraction's text is the
+        newest though its row is dated by the page's fetch: both ``upsert``."""
+        since = since or row.get("first_seen") or row["last_seen"]
+        stored = self.db.execute(
+            "select last_seen, content_hash from articles where id = ?", [row["id"]]
+        ).fetchone()
+        if not self._is_past(row, stored):
+            self.upsert(row, since)
+            return
+        row = self.boilerplate.clean(row, learn=False)  # as upsert stores a text
+        row.pop(SIGNATURE, None)
+        if stored[1] != row["content_hash"]:
+            self._older_text(row, since)
+        self._seen_first(row, since)
+
+    def _is_past(self, row: dict[str, Any], stored: tuple[str, str] | None) -> bool:
+        """The stored row is a newer capture (``stored``: its last_seen and content hash):
+        seen later, or seen as late with another text that replaced this one already (a
+        re-extraction's text and the one it replaced share their fetch time)."""
+        if stored is None or stored[0] < row["last_seen"]:
+            return False
+        if stored[0] > row["last_seen"]:
+            return True
+        return stored[1] != row["content_hash"] and self._replaced(row["id"], row["content_hash"])
+
+    def _replaced(self, article_id: str, digest: str) -> bool:
+        found = self.db.execute(
+            "select 1 from article_versions where article_id = ? and content_hash = ?",
+            [article_id, digest],
+        ).fetchone()
+        return found is not None
+
+    def _older_text(self, row: dict[str, Any], since: str) -> None:
+        """A text older than the stored one becomes a version, replaced by the text seen
+        next; the version before it (if it was seen before this) is now replaced by it."""
+        aid = row["id"]
+        nxt = self.db.execute(_NEXT_TEXT, {"id": aid, "after": row["last_seen"]}).fetchone()
+        replaced_at, title, text = nxt if nxt else (None, None, None)
+        self.add_version(
+            {
+                "article_id": aid,
+                "title": row["title"],
+                "text": row["text"],
+                "content_hash": row["content_hash"],
+                "first_seen": since,
+                "last_seen": row["last_seen"],
+                "replaced_at": replaced_at,
+                "diff": text_diff(row["title"], row["text"], title, text) if nxt else None,
+                "crawl_id": row["crawl_id"],
+            }
+        )
+        for vid, old_title, old_text in self.db.execute(_REPLACED_LATER, [aid, since]).fetchall():
+            diff = text_diff(old_title, old_text, row["title"], row["text"])
+            self.db.execute(
+                "update article_versions set replaced_at = ?, diff = ? where id = ?",
+                [since, diff, vid],
+            )
+
+    def _seen_first(self, row: dict[str, Any], since: str) -> None:
+        """The stored article was first seen as early as the older capture was."""
+        self.db.execute(
+            "update articles set first_seen = min(first_seen, ?) where id = ?",
+            [row.get("first_seen") or since, row["id"]],
+        )
+
+    def add_version(self, row: dict[str, Any]) -> None:
+        """A version is stored once: met again (from another shard), its span widens."""
+        known = self.db.execute(_SAME_VERSION, row).fetchone()
+        if not known:
+            self.db["article_versions"].insert(row)
+            return
+        self.db.execute(
+            "update article_versions set first_seen = min(first_seen, :first_seen),"
+            " last_seen = max(last_seen, :last_seen),"
+            " replaced_at = coalesce(min(replaced_at, :replaced_at), replaced_at, :replaced_at),"
+            " diff = coalesce(diff, :diff) where id = :id",
+            {**row, "id": known[0]},
         )
 
     # -- near-duplicates -------------------------------------------------------

@@ -10,7 +10,9 @@ worker died) is one row, and merging a shard again adds only what is new:
   some shard fetched it;
 - articles go through the same ``ArticleMerge`` as a crawl's, so versions,
   exact copies and near-duplicate clusters come out as one crawl would make
-  them; an older text met after a newer one becomes a version, not the text;
+  them; an older text met after a newer one becomes a version, not the text, and
+  an older capture of the stored text leaves the newer row (its run, extractor,
+  metadata) as it is;
   an article keeps its earliest first_seen and latest last_seen, and a version
   met in two shards is one row, so shards merged in any order give one result;
 - errors, health counters, learned boilerplate lines and WARC files are copied.
@@ -30,7 +32,7 @@ import sqlite_utils
 
 from ingest.store.connection import write_transaction
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from
-from ingest.store.merge import ArticleMerge, text_diff, text_since
+from ingest.store.merge import ArticleMerge, text_since
 from ingest.store.schema import open_database
 
 # The page an article was read from: it stays, whenever the fetch it is set against.
@@ -74,28 +76,6 @@ select case
   else fetched_at is null and state = 'queued' and :state != 'queued' end
 from urls where url = :url"""
 _VALIDATORS = "select etag, last_modified from urls where url = ?"
-# The text seen next after a time: the earliest later version, else the stored text.
-_NEXT_TEXT = """
-select since, title, text from (
-  select first_seen as since, title, text from article_versions
-  where article_id = :id and first_seen > :after
-  union all
-  select coalesce((select max(replaced_at) from article_versions where article_id = :id),
-    first_seen), title, text from articles where id = :id)
-where since > :after order by since limit 1"""
-# Versions replaced after a text was first seen, though they were last seen before it.
-_REPLACED_LATER = """
-select id, title, text from article_versions
-where article_id = ?1 and last_seen < ?2 and replaced_at > ?2"""
-# The same version: its text, with no other text seen between the two spans.
-_SAME_VERSION = """
-select v.id from article_versions v
-where v.article_id = :article_id and v.content_hash = :content_hash
-and not exists (
-  select 1 from article_versions o
-  where o.article_id = :article_id and o.content_hash != :content_hash
-  and o.first_seen > min(v.last_seen, :last_seen) and o.last_seen < max(v.first_seen, :first_seen))
-order by v.id limit 1"""
 
 
 class _AsStored:
@@ -232,11 +212,7 @@ class ShardMerge:
         # Decided again, against every shard (and kept as they are when merged again).
         row.pop("duplicate_of")
         row.pop("cluster_id")
-        since = self._since(source, row)
-        if self._is_past(row):
-            self._older_text(row, since)  # a newer text is stored already: this one is its past
-        else:
-            self.articles.upsert(row, since)
+        self.articles.place(row, self._since(source, row))
         self.counts["articles"] += 1
 
     @staticmethod
@@ -244,72 +220,10 @@ class ShardMerge:
         """When the shard first saw the row's text: when it replaced the shard's last version."""
         return text_since(source, row["id"]) or row["first_seen"] or row["last_seen"]
 
-    def _is_past(self, row: dict[str, Any]) -> bool:
-        """The target holds a newer text: seen later, or seen as late and this one replaced
-        already (a re-extraction's text and the one it replaced share their fetch time)."""
-        stored = self.target.execute(
-            "select last_seen, content_hash from articles where id = ?", [row["id"]]
-        ).fetchone()
-        if stored is None or stored[1] == row["content_hash"] or stored[0] < row["last_seen"]:
-            return False
-        return stored[0] > row["last_seen"] or self._replaced(row["id"], row["content_hash"])
-
-    def _replaced(self, article_id: str, digest: str) -> bool:
-        found = self.target.execute(
-            "select 1 from article_versions where article_id = ? and content_hash = ?",
-            [article_id, digest],
-        ).fetchone()
-        return found is not None
-
-    def _older_text(self, row: dict[str, Any], since: str) -> None:
-        """A text older than the stored one becomes a version, replaced by the text seen
-        next; the version before it (if it was seen before this) is now replaced by it."""
-        aid = row["id"]
-        nxt = self.target.execute(_NEXT_TEXT, {"id": aid, "after": row["last_seen"]}).fetchone()
-        replaced_at, title, text = nxt if nxt else (None, None, None)
-        self._version(
-            {
-                "article_id": aid,
-                "title": row["title"],
-                "text": row["text"],
-                "content_hash": row["content_hash"],
-                "first_seen": since,
-                "last_seen": row["last_seen"],
-                "replaced_at": replaced_at,
-                "diff": text_diff(row["title"], row["text"], title, text) if nxt else None,
-                "crawl_id": row["crawl_id"],
-            },
-            remap=False,
-        )
-        for vid, old_title, old_text in self.target.execute(
-            _REPLACED_LATER, [aid, since]
-        ).fetchall():
-            diff = text_diff(old_title, old_text, row["title"], row["text"])
-            self.target.execute(
-                "update article_versions set replaced_at = ?, diff = ? where id = ?",
-                [since, diff, vid],
-            )
-        self.target.execute(
-            "update articles set first_seen = min(first_seen, ?) where id = ?",
-            [row["first_seen"] or since, aid],
-        )
-
-    def _version(self, row: dict[str, Any], remap: bool = True) -> None:
-        """A version is stored once: met again (from another shard), its span widens."""
+    def _version(self, row: dict[str, Any]) -> None:
         row.pop("id", None)
-        if remap:
-            row["crawl_id"] = self._run(row["crawl_id"])
-        known = self.target.execute(_SAME_VERSION, row).fetchone()
-        if not known:
-            self.target["article_versions"].insert(row)
-            return
-        self.target.execute(
-            "update article_versions set first_seen = min(first_seen, :first_seen),"
-            " last_seen = max(last_seen, :last_seen),"
-            " replaced_at = coalesce(min(replaced_at, :replaced_at), replaced_at, :replaced_at),"
-            " diff = coalesce(diff, :diff) where id = :id",
-            {**row, "id": known[0]},
-        )
+        row["crawl_id"] = self._run(row["crawl_id"])
+        self.articles.add_version(row)
 
     def _errors(self, source: sqlite3.Connection) -> None:
         """A run's errors come from its shard alone: merged again, they are replaced whole."""

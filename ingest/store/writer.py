@@ -47,7 +47,11 @@ class Store:
         flush_seconds: float = 2.0,
         near_duplicates: float = duplicates.DEFAULT_THRESHOLD,
         max_bytes: int = 0,
+        in_any_order: bool = False,
     ):
+        """``in_any_order``: the articles are captures dated by when they were fetched, older
+        or newer than the stored ones (an archive's): the newest stays (``ArticleMerge.place``).
+        """
         self.db = open_database(path, plugins, max_bytes)  # PastSizeBound if past it already
         self.plugins = plugins
         self.batch_size = batch_size
@@ -55,6 +59,7 @@ class Store:
         self.near_duplicates = near_duplicates
         self.boilerplate = SiteBoilerplate(self.db)
         self.merge = ArticleMerge(self.db, self.boilerplate, self._count, near_duplicates)
+        self._merge_article = self.merge.place if in_any_order else self.merge.upsert
         self._pages: list[dict[str, Any]] = []
         self._articles: list[dict[str, Any]] = []
         self._errors: list[dict[str, Any]] = []
@@ -260,7 +265,7 @@ class Store:
         for row in articles:
             try:
                 with write_transaction(self.db):
-                    self.merge.upsert(dict(row))
+                    self._merge_article(dict(row))
                     raise _Tried
             except _Tried:
                 pass
@@ -290,7 +295,7 @@ class Store:
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
-                self.merge.upsert(row)
+                self._merge_article(row)
             if seen:
                 self.db.conn.executemany("update articles set last_seen = ? where id = ?", seen)
             for op, group in groupby(urls, key=lambda item: item[0]):

@@ -1,0 +1,81 @@
+"""Where a redirect leaves the URL the crawl asked for: it ends too, with its reason.
+
+Scrapy follows a redirect with a new request and forgets the URL it was asked for.
+When the new request is answered, the URL asked for ends as the page that answered
+(``followed``), unless that page is no article and an article was stored from the URL
+asked for: the article and its page stay, and the URL says so (``keeps_asked``). When
+Scrapy drops the new request (off the crawl's sites, or to a URL already requested) it
+says nothing at all: ``offsite`` and ``dropped`` say how the URL asked for ends, for the
+pipeline to write with its ``errors`` row when it failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from ingest.crawl.fates import keeps_article
+from ingest.crawl.items import PageItem
+from ingest.store.writer import Store
+from ingest.urls import canonical
+
+
+class Ending(NamedTuple):
+    """How the URL asked for ends when Scrapy drops the request its redirect made."""
+
+    state: str
+    reason: str
+    message: str | None  # the ``errors`` row's; None when the ending is no failure
+
+
+def offsite(request: Any, on_site: Callable[[str], bool]) -> Ending | None:
+    """A redirect off the crawl's sites: Scrapy's offsite filter drops it silently."""
+    if not request.meta.get("redirect_urls") or on_site(request.url):
+        return None
+    message = (
+        f"redirects to {request.url[:300]}, a site this crawl does not reach "
+        "(--allow-domain adds it)"
+    )
+    return Ending("offsite", "redirect_offsite", message)
+
+
+def dropped(request: Any) -> Ending | None:
+    """A redirect to a URL already requested: a loop, or a page fetched under its name."""
+    chain = request.meta.get("redirect_urls")
+    if not chain:
+        return None
+    if canonical(request.url) in {canonical(u) for u in chain}:
+        message = f"redirect loop: {' -> '.join(u[:200] for u in [*chain, request.url])}"
+        return Ending("failed", "redirect_loop", message)
+    return Ending("redirected", "redirect_seen", None)  # the target is fetched on its own
+
+
+def origin(request: Any) -> tuple[str, SimpleNamespace]:
+    """The URL asked for before the redirects of ``request``, and how the crawl found it."""
+    meta = request.meta
+    found = SimpleNamespace(found_via=meta.get("found_via"), depth=meta.get("depth", 0))
+    return meta["redirect_urls"][0], found
+
+
+def keeps_asked(store: Store, item: PageItem, crawl_id: int | None) -> str | None:
+    """The reason of the URL asked for when a redirect led to a page that is no article,
+    and an article was stored from the URL asked for (a takedown that sends readers to the
+    home page): it ends as an article page turned into links does (``ingest.crawl.fates``)."""
+    if not item.request_url or item.request_url == item.url:
+        return None
+    return keeps_article(store, item.request_url, item, crawl_id)
+
+
+def followed(row: dict[str, Any], item: PageItem, kept: str | None) -> list[dict[str, Any]]:
+    """The ``urls`` rows of a fetched page, ``row`` being its own: the URL asked for first,
+    ending as its target does unless it ``kept`` its article (``keeps_asked``), and the
+    page's, found through the redirect. A URL that kept its article keeps its page's
+    validators too, not the target's, which would make the target's 304 say the article
+    was seen again."""
+    if not item.request_url or item.request_url == item.url:
+        return [row]
+    asked = {**row, "url": item.request_url}
+    if kept is not None:
+        asked.update(reason=kept, kind=None, validators=0)
+    return [asked, {**row, "found_via": f"redirect {item.request_url}"}]
