@@ -14,8 +14,10 @@ import re
 #: Han ideographs, kana (full and half width) and CJK compatibility ideographs.
 IDEOGRAPHIC = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 #: Thai, Lao, Myanmar and Khmer: spaces there part phrases, not words.
-_SOUTHEAST_ASIAN = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-_DENSE = re.compile(f"[{IDEOGRAPHIC}]+|[{_SOUTHEAST_ASIAN}]+")
+SOUTHEAST_ASIAN = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+#: Every script written without spaces between its words, as ranges of a character class.
+UNSPACED = IDEOGRAPHIC + SOUTHEAST_ASIAN
+_DENSE = re.compile(f"[{IDEOGRAPHIC}]+|[{SOUTHEAST_ASIAN}]+")
 #: Their punctuation (、。「」，！？): no word, though ``split`` would take each for one.
 _WIDE_PUNCTUATION = re.compile(
     "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"

@@ -36,6 +36,14 @@ def fts_errors():
         raise click.UsageError(f"not a valid search: {exc}") from None
 
 
+def note_unindexed(db: str, query: str | None) -> None:
+    """Say on stderr when a search in Chinese, Japanese or Thai has no index to go to."""
+    from ingest.query.search import unindexed_note
+
+    if note := unindexed_note(db, query):
+        click.echo(note, err=True)
+
+
 @contextmanager
 def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
     """The output file, open; one that can't be made (no such folder, no right) is the
@@ -79,11 +87,13 @@ def search(query, db, outlet, language, since, until, limit, as_json):
     """Full-text search over article titles and text, best matches first.
 
     Plain words must all appear (stemmed, accents ignored); FTS5 syntax works too:
-    "exact phrase", prefix*, OR, NOT.
+    "exact phrase", prefix*, OR, NOT. Words in Chinese, Japanese or Thai are found
+    anywhere in the text, as those scripts have no spaces between words.
     """
     from ingest.query.search import print_results, search_articles
 
     filters = ArticleFilter(outlet, language, since, until)
+    note_unindexed(db, query)
     with fts_errors():
         results = search_articles(db, query, limit, filters)
     if as_json:
@@ -132,6 +142,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
     filters = ArticleFilter(outlet, language, since, until, query)
     if fmt in ("parquet", "warc") and output in (None, "-"):
         raise click.UsageError(f"{fmt} is binary: give a file with --output")
+    note_unindexed(db, query)
     if fmt == "warc":
         from ingest.archive.export import export_warc
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import closing, suppress
 from typing import IO, Any
 
+from ingest.query.matching import has_trigram_index
 from ingest.query.search import ArticleFilter, connect
 from ingest.store.schema import JSON_FIELDS
 
@@ -22,7 +23,7 @@ def article_rows(
     conn: sqlite3.Connection, filters: ArticleFilter
 ) -> tuple[list[str], Iterator[sqlite3.Row]]:
     """Column names and the matching articles, newest first."""
-    where, params = filters.where()
+    where, params = filters.where(trigram=has_trigram_index(conn))
     cursor = conn.execute(
         f"select * from articles {'where ' + where if where else ''} order by published desc, id",
         params,

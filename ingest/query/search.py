@@ -16,19 +16,40 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest.query.matching import (
+    TRIGRAM_TABLE,
+    add_functions,
+    fts_query,
+    has_trigram_index,
+    is_unspaced,
+    missing_index_note,
+    short_clause,
+    trigram_clause,
+    trigram_terms,
+)
+
 SEARCH_SQL = """
 select articles.id, articles.outlet, articles.language, articles.published,
   articles.published_day, articles.title,
-  articles.url, snippet(articles_fts, 1, char(2), char(3), ' … ', 24) as snippet,
-  round(articles_fts.rank, 3) as rank
-from articles_fts join articles on articles.rowid = articles_fts.rowid
-where articles_fts match :query{filters}
+  articles.url, snippet({index}, 1, char(2), char(3), ' … ', 24) as snippet,
+  round({index}.rank, 3) as rank
+from {index} join articles on articles.rowid = {index}.rowid
+where {index} match :query{filters}
 order by rank
 limit :limit
 """
-
-#: Words that make a query FTS5 syntax rather than plain words.
-FTS_OPERATORS = ('"', " OR ", " AND ", " NOT ", "*", "NEAR(", "^")
+#: A search in an unspaced script by terms too short for a trigram: no MATCH, so no bm25
+#: and no FTS5 snippet; the newest matches first.
+SCAN_SQL = """
+select articles.id, articles.outlet, articles.language, articles.published,
+  articles.published_day, articles.title,
+  articles.url, unspaced_excerpt(articles.text, :short, char(2), char(3)) as snippet,
+  null as rank
+from articles
+where {filters}
+order by articles.published_day desc, articles.published desc, articles.id
+limit :limit
+"""
 
 
 @dataclass(frozen=True)
@@ -41,8 +62,9 @@ class ArticleFilter:
     until: str | None = None  # published on or before this ISO date
     query: str | None = None  # full-text search (FTS5) over title and text
 
-    def where(self, table: str = "articles") -> tuple[str, dict[str, Any]]:
-        """SQL conditions (joined with ``and``, empty when none) and their parameters."""
+    def where(self, table: str = "articles", trigram: bool = False) -> tuple[str, dict[str, Any]]:
+        """SQL conditions (joined with ``and``, empty when none) and their parameters;
+        ``trigram``: the database has the index a query in an unspaced script needs."""
         clauses: list[str] = []
         params: dict[str, Any] = {}
         for name, column, values in (
@@ -59,7 +81,11 @@ class ArticleFilter:
         if self.until:
             clauses.append(f"{table}.published_day <= :until")
             params["until"] = self.until
-        if self.query is not None:  # an empty search matches nothing, as `ingest search` does
+        if trigram and is_unspaced(self.query):
+            clause, found = trigram_clause(trigram_terms(self.query), table)
+            clauses.append(clause)
+            params.update(found)
+        elif self.query is not None:  # an empty search matches nothing, as `ingest search` does
             clauses.append(
                 f"{table}.rowid in (select rowid from articles_fts where articles_fts match :fts)"
             )
@@ -114,28 +140,46 @@ def search_articles(
     db_path: str, query: str, limit: int = 10, filters: ArticleFilter | None = None
 ) -> list[dict[str, Any]]:
     """Best matches first (``rank`` is FTS5's bm25: lower is better); the snippet marks
-    matched words with [brackets]."""
-    where, params = (filters or ArticleFilter()).where()
-    sql = SEARCH_SQL.format(filters=f"\n  and {where}" if where else "")
+    matched words with [brackets]. Terms of an unspaced script too short for a trigram
+    are found without FTS5: their matches have no rank and come newest first."""
     with closing(connect(db_path)) as conn:
-        rows = [
-            dict(row)
-            for row in conn.execute(sql, {**params, "query": fts_query(query), "limit": limit})
-        ]
+        add_functions(conn)  # the snippet of a match FTS5 did not make
+        trigram = is_unspaced(query) and has_trigram_index(conn)
+        sql, params = _search_sql(query, filters or ArticleFilter(), trigram)
+        rows = [dict(row) for row in conn.execute(sql, {**params, "limit": limit})]
     for row in rows:
         row["snippet"] = row["snippet"].replace("\x02", "[").replace("\x03", "]")
     return rows
 
 
-def fts_query(query: str) -> str:
-    """Plain words match as words (quoted, so punctuation can't break FTS5 syntax);
-    a query using FTS5 operators (quotes, OR, NOT, prefix*) is passed on as it is."""
-    if any(op in query for op in FTS_OPERATORS):
-        return query
-    words = query.split()
-    if not words:
-        return '""'  # matches nothing, where an empty query would be an error
-    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+def _search_sql(query: str, filters: ArticleFilter, trigram: bool) -> tuple[str, dict[str, Any]]:
+    """The statement finding ``query`` (in the trigram index if ``trigram``), and its
+    parameters."""
+    where, params = filters.where()
+    if not trigram:
+        sql = SEARCH_SQL.format(index="articles_fts", filters=_and(where))
+        return sql, {**params, "query": fts_query(query)}
+    terms = trigram_terms(query)
+    if not terms.match:  # short terms alone: read the indexed articles for them
+        clause, found = trigram_clause(terms)
+        return SCAN_SQL.format(filters=" and ".join(filter(None, [clause, where]))), {
+            **params,
+            **found,
+        }
+    sql = SEARCH_SQL.format(index=TRIGRAM_TABLE, filters=_and(where, short_clause(terms)))
+    return sql, {**params, "query": terms.match, "short": terms.short_json}
+
+
+def _and(*clauses: str) -> str:
+    return "".join(f"\n  and {clause}" for clause in clauses if clause)
+
+
+def unindexed_note(db_path: str, query: str | None) -> str | None:
+    """What to tell the user when a query in an unspaced script has no index to go to."""
+    if not is_unspaced(query):
+        return None
+    with closing(connect(db_path)) as conn:
+        return None if has_trigram_index(conn) else missing_index_note(conn)
 
 
 def print_results(results: list[dict[str, Any]], query: str) -> None:

@@ -13,6 +13,7 @@ import sqlite_utils
 from ingest.plugins.manager import Plugins
 from ingest.store.connection import bound_size, enable_wal, write_transaction
 from ingest.store.health import COUNTERS
+from ingest.store.unspaced import create_unspaced_index
 from ingest.urls import site_of
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
@@ -270,6 +271,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             ["title", "text"], create_triggers=True, tokenize="porter unicode61 remove_diacritics 2"
         )
     _replace(db, "trigger", "articles_au", FTS_UPDATE)
+    create_unspaced_index(db)
     for name, sql in VIEWS.items():
         _create_view(db, name, sql.strip())
     if not had_frontier:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from ingest.query.datasette.dashboard import SLUG, dashboard
 from ingest.query.datasette.queries import canned_queries
+from ingest.query.matching import has_trigram_index
 from ingest.query.search import connect, table_columns
 from ingest.store.descriptions import DESCRIPTIONS
 
@@ -64,6 +65,11 @@ def article_columns(db_path: str | Path) -> set[str]:
         return table_columns(conn, "articles")
 
 
+def trigram_indexed(db_path: str | Path) -> bool:
+    with closing(connect(str(db_path))) as conn:
+        return has_trigram_index(conn)
+
+
 def build_metadata(db_path: str | Path) -> dict[str, Any]:
     """The metadata ``ingest serve`` hands Datasette for the database at ``db_path``."""
     tables: dict[str, dict[str, Any]] = {}
@@ -80,7 +86,7 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
-    queries = canned_queries(article_columns(db_path))
+    queries = canned_queries(article_columns(db_path), trigram_indexed(db_path))
     for query in queries.values():
         query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from ingest.article import CorruptBody, decompress
 from ingest.extract.process import decode_html
 from ingest.query.datasette.pages import URL_COLUMNS, url_cell
-from ingest.query.search import fts_query
+from ingest.query.matching import add_functions, fts_query
 from ingest.store.descriptions import DESCRIPTIONS
 
 #: Words of an article's text a table row shows when nothing was searched.
@@ -125,6 +125,7 @@ def prepare_connection(conn):
     conn.create_function("fts_words", 1, fts_words, deterministic=True)
     conn.create_function("title_key", 1, title_key, deterministic=True)
     conn.create_function("page_html", 1, page_html, deterministic=True)
+    add_functions(conn)  # the canned searches' in unspaced scripts
 
 
 # -- the month facet -----------------------------------------------------------

@@ -10,6 +10,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ingest.query.matching import HOLDS_SHORT, INDEXED, TRIGRAM_TABLE
+
+#: What the search description adds when the database has the trigram index.
+UNSPACED_NOTE = (
+    " Words in Chinese, Japanese or Thai are found anywhere in a title or text, case "
+    "ignored; a match by words of one or two such characters alone is not ranked."
+)
 #: Texts shorter than this many words count as short in the extraction-quality query.
 SHORT_TEXT = 50
 
@@ -54,42 +61,72 @@ where articles_fts match fts_words(:q)
   and (:outlet = '' or articles.outlet = :outlet)
   and (:language = '' or articles.language = :language)
 """
+#: The same from the word index or the trigram index (``ingest.query.matching``): the
+#: branches' conditions exclude each other, so one answers each query.
+_HITS = f"""\
+with hits as (
+  select rowid, rank, highlight(articles_fts, 0, '<mark>', '</mark>') as title,
+    snippet(articles_fts, 1, '<mark>', '</mark>', ' … ', 24) as snippet
+  from articles_fts where articles_fts match spaced_words(:q)
+  union all
+  select rowid, rank, highlight({TRIGRAM_TABLE}, 0, '<mark>', '</mark>'),
+    snippet({TRIGRAM_TABLE}, 1, '<mark>', '</mark>', ' … ', 24)
+  from {TRIGRAM_TABLE} where {TRIGRAM_TABLE} match trigram_words(:q)
+  union all
+  select rowid, null, marked(title, short_words(:q), '<mark>', '</mark>'),
+    unspaced_excerpt(text, short_words(:q), '<mark>', '</mark>')
+  from articles where short_only(:q) and {INDEXED.format(table="articles")}
+)
+"""
+_HITS_MATCHING = f"""\
+from hits
+join articles on articles.rowid = hits.rowid
+where (:outlet = '' or articles.outlet = :outlet)
+  and (:language = '' or articles.language = :language)
+  and {HOLDS_SHORT.format(short="short_words(:q)", table="articles")}
+"""
+#: Where each canned search takes its matches from: the word index alone (a database
+#: without the trigram index), or both.
+_SOURCES = {
+    False: {
+        "with": "",
+        "title": "highlight(articles_fts, 0, '<mark>', '</mark>')",
+        "snippet": "snippet(articles_fts, 1, '<mark>', '</mark>', ' … ', 24)",
+        "rank": "articles_fts.rank",
+        "matching": _MATCHING,
+        "order": "rank",
+    },
+    True: {
+        "with": _HITS,
+        "title": "hits.title",
+        "snippet": "hits.snippet",
+        "rank": "hits.rank",
+        "matching": _HITS_MATCHING,
+        "order": "rank, articles.published_day desc",  # a match without FTS5 has no rank
+    },
+}
 
-QUERIES: dict[str, dict[str, Any]] = {
-    "search": {
-        "title": "Search articles, best matches first",
-        "description": (
-            "Full-text search over titles and texts (SQLite FTS5, porter stemming, accents "
-            "ignored), ranked by bm25: the lower the rank, the better the match. Plain words "
-            'must all appear; FTS5 syntax works too: "exact phrase", vaccin*, gas OR oil, '
-            "NOT. Outlet and language are optional."
-        ),
-        "params": ["q", "outlet", "language"],
-        "sql": f"""\
-select
+
+def search_sql(trigram: bool) -> str:
+    return """\
+{with}select
   articles.id as article_id,
   articles.outlet,
   articles.language,
   articles.published,
-  highlight(articles_fts, 0, '<mark>', '</mark>') as title,
-  snippet(articles_fts, 1, '<mark>', '</mark>', ' … ', 24) as snippet,
-  round(articles_fts.rank, 3) as rank,
+  {title} as title,
+  {snippet} as snippet,
+  round({rank}, 3) as rank,
   articles.url
-{_MATCHING}order by rank
-limit 100""",
-    },
-    "follow_search": {
-        "title": "Follow a search as an Atom feed",
-        "description": (
-            "The 50 newest articles matching a search, newest first, as a feed reader reads "
-            "them: subscribe to this page's .atom link (follow_search.atom?q=WORDS). Words as "
-            "in search; outlet and language are optional."
-        ),
-        "params": ["q", "outlet", "language"],
-        # datasette-atom turns the atom_* columns into entries; an entry's time needs an
-        # offset, so a publication date without one gives way to when it was first stored.
-        "sql": f"""\
-select
+{matching}order by {order}
+limit 100""".format(**_SOURCES[trigram])
+
+
+def follow_search_sql(trigram: bool) -> str:
+    # datasette-atom turns the atom_* columns into entries; an entry's time needs an
+    # offset, so a publication date without one gives way to when it was first stored.
+    return """\
+{with}select
   articles.url as atom_id,
   articles.title as atom_title,
   case
@@ -102,8 +139,31 @@ select
   substr(articles.text, 1, 500) as atom_content,
   articles.outlet,
   articles.published
-{_MATCHING}order by articles.published_day desc, articles.published desc
-limit 50""",
+{matching}order by articles.published_day desc, articles.published desc
+limit 50""".format(**_SOURCES[trigram])
+
+
+QUERIES: dict[str, dict[str, Any]] = {
+    "search": {
+        "title": "Search articles, best matches first",
+        "description": (
+            "Full-text search over titles and texts (SQLite FTS5, porter stemming, accents "
+            "ignored), ranked by bm25: the lower the rank, the better the match. Plain words "
+            'must all appear; FTS5 syntax works too: "exact phrase", vaccin*, gas OR oil, '
+            "NOT. Outlet and language are optional."
+        ),
+        "params": ["q", "outlet", "language"],
+        "sql": search_sql(trigram=False),
+    },
+    "follow_search": {
+        "title": "Follow a search as an Atom feed",
+        "description": (
+            "The 50 newest articles matching a search, newest first, as a feed reader reads "
+            "them: subscribe to this page's .atom link (follow_search.atom?q=WORDS). Words as "
+            "in search; outlet and language are optional."
+        ),
+        "params": ["q", "outlet", "language"],
+        "sql": follow_search_sql(trigram=False),
     },
     "latest_per_outlet": {
         "title": "Latest articles per outlet",
@@ -253,9 +313,14 @@ where url = :url""",
 }
 
 
-def canned_queries(article_columns: set[str]) -> dict[str, dict[str, Any]]:
-    """The canned queries for a database whose articles table has ``article_columns``."""
+def canned_queries(article_columns: set[str], trigram: bool = False) -> dict[str, dict[str, Any]]:
+    """The canned queries for a database whose articles table has ``article_columns``,
+    with the trigram index of ``ingest.store.unspaced`` if ``trigram``."""
     queries = copy.deepcopy(QUERIES)
+    if trigram:
+        queries["search"]["sql"] = search_sql(trigram=True)
+        queries["follow_search"]["sql"] = follow_search_sql(trigram=True)
+        queries["search"]["description"] += UNSPACED_NOTE
     if "duplicate_of" in article_columns:
         queries["extraction_quality"]["sql"] = quality_sql(exclude_duplicates=True)
     return queries

@@ -1,0 +1,184 @@
+"""What a search typed by a user matches: words in ``articles_fts``, or, when it holds
+Chinese, Japanese or Thai, substrings in the trigram index ``articles_trigram``.
+
+Those scripts put no spaces between words, so ``articles_fts`` holds a whole clause as one
+word and finds nothing inside it. A query holding one of their characters is looked for in
+the trigram index instead (``ingest.store.unspaced``), every one of its terms as a
+substring of the title or text, case ignored: a term of three characters or more through
+the index, a shorter one (most Chinese words have two: 码头) by reading the texts of the
+articles the index holds, which has no trigram to look it up by. A query in other scripts
+matches exactly as it always did.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from ingest.store.unspaced import TABLE as TRIGRAM_TABLE
+from ingest.words import UNSPACED
+
+#: Words that make a query FTS5 syntax rather than plain words.
+FTS_OPERATORS = ('"', " OR ", " AND ", " NOT ", "*", "NEAR(", "^")
+#: A term shorter than this has no trigram: the index cannot find it.
+TRIGRAM = 3
+#: Characters of text a snippet shows before and after the first match, when the index
+#: could not make it.
+AROUND = 30
+_UNSPACED = re.compile(f"[{UNSPACED}]")
+#: Where the trigram index is searched without a MATCH: the articles it holds (FTS5 keeps
+#: one ``_docsize`` row for each; a scan of the table itself reads every article).
+INDEXED = f"{{table}}.rowid in (select id from {TRIGRAM_TABLE}_docsize)"
+#: Every short term is in the title or the text (instr and lower: no LIKE escapes needed).
+HOLDS_SHORT = """not exists (select 1 from json_each({short}) where
+  instr(lower(coalesce({table}.title, '')), value) = 0
+  and instr(lower(coalesce({table}.text, '')), value) = 0)"""
+
+
+def fts_query(query: str) -> str:
+    """Plain words match as words (quoted, so punctuation can't break FTS5 syntax);
+    a query using FTS5 operators (quotes, OR, NOT, prefix*) is passed on as it is."""
+    if any(op in query for op in FTS_OPERATORS):
+        return query
+    words = query.split()
+    if not words:
+        return '""'  # matches nothing, where an empty query would be an error
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def is_unspaced(query: str | None) -> bool:
+    """Whether the query holds a character of a script written without spaces."""
+    return bool(query) and _UNSPACED.search(query) is not None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """An unspaced query as the trigram index takes it."""
+
+    match: str  # MATCH expression of the terms of 3+ characters; '' when there is none
+    short: tuple[str, ...]  # the shorter terms, lowercase, looked for in the texts
+
+    @property
+    def short_json(self) -> str:
+        return json.dumps(list(self.short), ensure_ascii=False)
+
+
+def trigram_terms(query: str) -> Terms:
+    """A query with FTS5 operators is the index's to parse (each term needs 3 characters);
+    plain words are quoted if long enough for a trigram, else kept to look for."""
+    if any(op in query for op in FTS_OPERATORS):
+        return Terms(query, ())
+    words = query.split()
+    long = [word for word in words if len(word) >= TRIGRAM]
+    short = tuple(word.lower() for word in words if len(word) < TRIGRAM)
+    return Terms(fts_query(" ".join(long)) if long else "", short)
+
+
+def has_trigram_index(conn: sqlite3.Connection) -> bool:
+    """Whether the database has the trigram index: not when SQLite lacked the tokenizer
+    (before 3.34) or no ingest that makes it has opened the database to write yet."""
+    found = conn.execute("select 1 from sqlite_master where name = ?", [TRIGRAM_TABLE])
+    return found.fetchone() is not None
+
+
+def missing_index_note(conn: sqlite3.Connection) -> str:
+    """Why a search in Chinese, Japanese or Thai went to the word index, for the user."""
+    version = conn.execute("select sqlite_version()").fetchone()[0]
+    reason = (
+        "any command that writes to it (crawl, reextract) adds it"
+        if tuple(int(p) for p in version.split(".")[:2]) >= (3, 34)
+        else f"SQLite {version} has no trigram tokenizer; 3.34 or later has"
+    )
+    return (
+        f"This database has no index of Chinese, Japanese or Thai text ({TRIGRAM_TABLE}): "
+        f"{reason}. Searched as words, which finds them only between spaces or punctuation."
+    )
+
+
+def trigram_clause(terms: Terms, table: str = "articles") -> tuple[str, dict[str, str]]:
+    """SQL condition on ``table`` (an articles row) that the terms all appear, and its
+    parameters."""
+    if terms.match:
+        found = (
+            f"{table}.rowid in (select rowid from {TRIGRAM_TABLE}"
+            f" where {TRIGRAM_TABLE} match :trigram)"
+        )
+    else:
+        found = INDEXED.format(table=table)
+    clause = " and ".join(filter(None, [found, short_clause(terms, table)]))
+    return clause, {"trigram": terms.match, "short": terms.short_json}
+
+
+def short_clause(terms: Terms, table: str = "articles") -> str:
+    """SQL condition that every short term is in the title or the text (``:short``)."""
+    return HOLDS_SHORT.format(short=":short", table=table) if terms.short else ""
+
+
+def marked(text: str | None, short: str, start: str, end: str) -> str | None:
+    """The text with every short term (a JSON list) in it between ``start`` and ``end``."""
+    terms = [term for term in json.loads(short) if term]
+    if not text or not terms:
+        return text
+    found = re.compile("|".join(map(re.escape, terms)), re.IGNORECASE)
+    return found.sub(lambda m: f"{start}{m.group()}{end}", text)
+
+
+def excerpt(text: str | None, short: str, start: str, end: str) -> str:
+    """The text around the first short term in it, marked: the snippet of an article
+    found without an FTS5 match, which FTS5's ``snippet`` has nothing to make one from."""
+    if not text:
+        return ""
+    terms = [term for term in json.loads(short) if term]
+    first = re.search("|".join(map(re.escape, terms)), text, re.IGNORECASE) if terms else None
+    at = first.start() if first else 0
+    begin, stop = max(0, at - AROUND), at + AROUND
+    return (
+        ("… " if begin else "")
+        + (marked(text[begin:stop], short, start, end) or "")
+        + (" …" if stop < len(text) else "")
+    )
+
+
+# -- SQL functions: the same decisions inside one SQL statement (Datasette's canned queries)
+
+
+def spaced_words(query: str | None) -> str:
+    """``articles_fts``'s MATCH for a query: one matching nothing when the query is in an
+    unspaced script, which the trigram index answers."""
+    return '""' if is_unspaced(query) else fts_query(query or "")
+
+
+def trigram_words(query: str | None) -> str:
+    """The trigram index's MATCH for a query: one matching nothing when the query is not in
+    an unspaced script, or has no term long enough for a trigram."""
+    return (trigram_terms(query).match if is_unspaced(query) else "") or '""'
+
+
+def short_words(query: str | None) -> str:
+    """The query's terms too short for a trigram, as a JSON list (empty unless unspaced)."""
+    return trigram_terms(query).short_json if is_unspaced(query) else "[]"
+
+
+def short_only(query: str | None) -> bool:
+    """Whether the query is in an unspaced script and has only terms too short for a
+    trigram: the articles the index holds are read for them."""
+    return is_unspaced(query) and not trigram_terms(query).match
+
+
+#: Name, number of arguments and function of each, for ``create_function``.
+SQL_FUNCTIONS = {
+    "spaced_words": (1, spaced_words),
+    "trigram_words": (1, trigram_words),
+    "short_words": (1, short_words),
+    "short_only": (1, short_only),
+    "marked": (4, marked),
+    "unspaced_excerpt": (4, excerpt),
+}
+
+
+def add_functions(conn: sqlite3.Connection) -> None:
+    """Make the SQL functions above callable on ``conn``."""
+    for name, (arguments, function) in SQL_FUNCTIONS.items():
+        conn.create_function(name, arguments, function, deterministic=True)
