@@ -679,3 +679,27 @@ def test_a_capture_kept_as_no_longer_article_is_not_read_again_when_its_file_is(
     assert rows(db, gone) == [(url, "no_longer_article")]
     assert rows(db, "select reason from urls where url = ?", url) == [("no_longer_article",)]
     assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+
+
+def test_an_older_capture_that_is_no_article_is_not_a_story_taken_down(tmp_path):
+    """A capture of a story's URL from before the story (a list of links), imported after
+    it, was written down as the story taken down (a no_longer_article errors row, once more
+    whenever its file was read again): it came before the stored page, which stays."""
+    url = ARCHIVE[0]["url"]
+    links = index_page(["/news/2024/05/two"]).encode()
+    story_warc = build_warc(tmp_path / "story.warc.gz", [{**ARCHIVE[0], "date": MAY5}])
+    before = build_warc(tmp_path / "before.warc.gz", [{"url": url, "body": links, "date": MAY1}])
+    again = shutil.copy(before, tmp_path / "before-again.warc.gz")
+    urls = "select url, reason, fetched_at, found_at, article_id is not null from urls"
+    orders = {"late.db": [story_warc, before, again], "early.db": [before, story_warc]}
+    for name, order in orders.items():
+        db = tmp_path / name
+        for warc in order:
+            run_ingest("import-warc", str(warc), "--db", str(db))
+        [(fetched_at, body)] = rows(db, "select fetched_at, body from pages")
+        assert (fetched_at, decompress(body)) == (MAY5, page(1)), name
+        assert rows(db, urls) == [(url, "article", MAY5, MAY1, 1)], name
+        assert rows(db, "select title, first_seen, last_seen from articles") == [
+            ("Story 1", MAY5, MAY5)
+        ], name
+        assert rows(db, "select kind, message from errors") == [], name
