@@ -20,9 +20,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from ingest.archive.importer import iso
+from ingest.article import decompress
 from ingest.store.writer import Store
 
-from conftest import rows, run_ingest
+from conftest import FAST, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
 SKIP = {"first_seen", "last_seen", "crawl_id"}  # when and in which run, not what
@@ -227,6 +228,63 @@ def test_an_older_capture_imported_after_a_newer_one_becomes_its_version(tmp_pat
         [(title, first_seen, last_seen, replaced_at, diff)] = rows(db, version)
         assert (title, first_seen, last_seen, replaced_at) == ("Story 1", MAY1, MAY1, MAY5), name
         assert diff.split("\n")[:2] == ["-title: Story 1", "+title: Story 4"], name
+
+
+def test_an_older_capture_leaves_the_newer_page_and_reextract_the_newer_text(tmp_path):
+    """An archive older than the stored page replaced it (and its URL's row, dated back to
+    05-01): ``ingest reextract`` then read the older page and made its text the article's
+    again. In either order, or both in one file (so in one batch), the later fetch's page
+    stays, as in a shard merge, and re-reading the older capture changes nothing."""
+    url = ARCHIVE[0]["url"]
+    later = {**ARCHIVE[0], "body": page(4), "date": MAY5}
+    newer = build_warc(tmp_path / "new.warc.gz", [later])
+    older = build_warc(tmp_path / "old.warc.gz", ARCHIVE[:1])
+    both = build_warc(tmp_path / "both.warc.gz", [later, ARCHIVE[0]])
+    again = shutil.copy(older, tmp_path / "old-again.warc.gz")  # not a file done before
+    one, four = "\n".join(story(1)), "\n".join(story(4))
+    urls = "select url, state, reason, fetched_at, found_at, article_id is not null from urls"
+    article = "select text, first_seen, last_seen from articles"
+    version = "select text, first_seen, last_seen, replaced_at from article_versions"
+    runs = {"new-old.db": [[newer], [older]], "old-new.db": [[older], [newer]]}
+    runs["one-file.db"] = [[both]]
+    for name, order in runs.items():
+        db = tmp_path / name
+        for warcs in [*order, [again]]:
+            run_ingest("import-warc", *map(str, warcs), "--db", str(db))
+        [(stored, fetched_at, body)] = rows(db, "select url, fetched_at, body from pages")
+        assert (stored, fetched_at, decompress(body)) == (url, MAY5, page(4)), name
+        assert rows(db, urls) == [(url, "fetched", "article", MAY5, MAY1, 1)], name
+        assert rows(db, article) == [(four, MAY1, MAY5)], name
+        assert rows(db, version) == [(one, MAY1, MAY1, MAY5)], name
+        run_ingest("reextract", "--db", str(db))
+        assert rows(db, article) == [(four, MAY1, MAY5)], name
+        assert rows(db, version) == [(one, MAY1, MAY1, MAY5)], name
+
+
+def test_an_archive_older_than_a_crawl_leaves_the_crawled_page(tmp_path):
+    """A crawl's page is fetched now: an archive imported after it is older, and its page
+    took the crawled one's place, so ``ingest reextract`` made the archive's text current."""
+    db = tmp_path / "news.db"
+    with LocalSite({"/": index_page(["/news/0"]), "/news/0": page(0).decode()}) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    url = site.url + "/news/0"
+    page_row = "select fetched_at, body from pages where url = ?"
+    url_row = "select state, reason, fetched_at, fetches, etag, crawl_id from urls where url = ?"
+    crawled, frontier = rows(db, page_row, url), rows(db, url_row, url)
+    [(fetched_at, _)] = crawled
+    warc = build_warc(tmp_path / "old.warc.gz", [{"url": url, "body": page(1), "date": MAY1}])
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    assert rows(db, page_row, url) == crawled and decompress(crawled[0][1]) == page(0)
+    assert rows(db, url_row, url) == frontier
+    assert rows(db, "select found_at from urls where url = ?", url) == [(MAY1,)]
+    article = "select text, first_seen, last_seen from articles"
+    version = "select text, first_seen, last_seen, replaced_at from article_versions"
+    zero, one = "\n".join(story(0)), "\n".join(story(1))
+    assert rows(db, article) == [(zero, MAY1, fetched_at)]
+    assert rows(db, version) == [(one, MAY1, MAY1, fetched_at)]
+    run_ingest("reextract", "--db", str(db))
+    assert rows(db, article) == [(zero, MAY1, fetched_at)]
+    assert rows(db, version) == [(one, MAY1, MAY1, fetched_at)]
 
 
 @pytest.mark.parametrize(
@@ -621,3 +679,27 @@ def test_a_capture_kept_as_no_longer_article_is_not_read_again_when_its_file_is(
     assert rows(db, gone) == [(url, "no_longer_article")]
     assert rows(db, "select reason from urls where url = ?", url) == [("no_longer_article",)]
     assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+
+
+def test_an_older_capture_that_is_no_article_is_not_a_story_taken_down(tmp_path):
+    """A capture of a story's URL from before the story (a list of links), imported after
+    it, was written down as the story taken down (a no_longer_article errors row, once more
+    whenever its file was read again): it came before the stored page, which stays."""
+    url = ARCHIVE[0]["url"]
+    links = index_page(["/news/2024/05/two"]).encode()
+    story_warc = build_warc(tmp_path / "story.warc.gz", [{**ARCHIVE[0], "date": MAY5}])
+    before = build_warc(tmp_path / "before.warc.gz", [{"url": url, "body": links, "date": MAY1}])
+    again = shutil.copy(before, tmp_path / "before-again.warc.gz")
+    urls = "select url, reason, fetched_at, found_at, article_id is not null from urls"
+    orders = {"late.db": [story_warc, before, again], "early.db": [before, story_warc]}
+    for name, order in orders.items():
+        db = tmp_path / name
+        for warc in order:
+            run_ingest("import-warc", str(warc), "--db", str(db))
+        [(fetched_at, body)] = rows(db, "select fetched_at, body from pages")
+        assert (fetched_at, decompress(body)) == (MAY5, page(1)), name
+        assert rows(db, urls) == [(url, "article", MAY5, MAY1, 1)], name
+        assert rows(db, "select title, first_seen, last_seen from articles") == [
+            ("Story 1", MAY5, MAY5)
+        ], name
+        assert rows(db, "select kind, message from errors") == [], name

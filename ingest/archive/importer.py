@@ -139,7 +139,8 @@ def response(
 
 
 #: A capture read before: its page stored, or (no article where one was stored) kept out
-#: with its URL's row dated by it, which no other capture of the URL can be.
+#: with its URL's row dated by it, which no other capture of the URL can be. A capture older
+#: than the stored page leaves neither: read again, it changes nothing stored.
 _READ_BEFORE = (
     "select 1 from pages where url = ? and fetched_at = ?"
     " union all select 1 from urls where url = ? and fetched_at = ?"

@@ -26,14 +26,23 @@ def keeps_article(store: Store, url: str, item: PageItem, crawl_id: int | None) 
     """The ``urls`` reason of ``url`` when ``item``, fetched for it (itself, or a redirect's
     target), is no article where an article was stored from ``url``'s page: that page
     stays, and an ``errors`` row says what came instead (unless the page's own errors say
-    why). None when there is no such article to keep."""
+    why, or ``item`` came before the stored page). None when there is no such article to
+    keep."""
     held = article_from(store.db, url) if is_no_article(item) else None
     if held is None:
         return None
     reason = page_reason(item, kept=True)
-    if reason == NO_LONGER_ARTICLE:
+    if reason == NO_LONGER_ARTICLE and not is_older(store, url, item):
         store.add_error(url, no_longer_article(held, page_reason(item), refetched=True), crawl_id)
     return reason
+
+
+def is_older(store: Store, url: str, item: PageItem) -> bool:
+    """``item`` was fetched before the page stored from ``url`` (an archive's older capture;
+    a crawl's page is fetched now): it says what the page was before, not that it is no
+    article now."""
+    later = "select 1 from pages where url = ? and fetched_at > ?"
+    return bool(item.fetched_at and store.db.execute(later, [url, item.fetched_at]).fetchone())
 
 
 def is_no_article(item: PageItem) -> bool:

@@ -46,6 +46,19 @@ insert into urls (url, outlet, state, reason, found_via, found_at, article_id, f
 values (:url, :outlet, 'alias', 'canonical', :found_via, :found_at, :article_id, 0)
 on conflict(url) do update set article_id = excluded.article_id""",
 }
+#: A ``fetched`` fact dated by when its page was fetched, which may be before the URL's row
+#: was (an archive's capture): the later fetch is the row's, as ``fetched`` writes it; an
+#: older one leaves the row, but for when the URL was first found and what it does not know
+#: yet (the shard merge's rule). Run in this order over a batch, the row comes out as from
+#: its captures one by one, in any order.
+CAPTURED_SQL = (
+    URL_SQL["fetched"] + "\nwhere excluded.fetched_at > coalesce(urls.fetched_at, '')",
+    """
+update urls set found_at = min(coalesce(found_at, :found_at), :found_at),
+  outlet = coalesce(outlet, :outlet), kind = coalesce(kind, :kind),
+  article_id = coalesce(article_id, :article_id), published = coalesce(published, :published)
+where url = :url and fetched_at > :fetched_at""",
+)
 URL_COLUMNS = "outlet state set_state reason kind status found_via found_at depth lastmod"
 URL_COLUMNS += " published fetched_at etag last_modified article_id crawl_id"
 URL_DEFAULTS: dict[str, Any] = {**dict.fromkeys(URL_COLUMNS.split()), "validators": 0}

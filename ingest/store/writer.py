@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlite_utils
+
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
 from ingest.store.connection import write_transaction
-from ingest.store.frontier import URL_DEFAULTS, URL_SQL
+from ingest.store.frontier import CAPTURED_SQL, URL_DEFAULTS, URL_SQL
 from ingest.store.health import Health, rules_missed, rules_partial
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import SIGNATURE, ArticleMerge
@@ -49,8 +51,9 @@ class Store:
         max_bytes: int = 0,
         in_any_order: bool = False,
     ):
-        """``in_any_order``: the articles are captures dated by when they were fetched, older
-        or newer than the stored ones (an archive's): the newest stays (``ArticleMerge.place``).
+        """``in_any_order``: the pages are captures dated by when they were fetched, older
+        or newer than the stored ones (an archive's): the newest stays, its raw page and its
+        URL's row as the shard merge keeps them, its article by ``ArticleMerge.place``.
         """
         self.db = open_database(path, plugins, max_bytes)  # PastSizeBound if past it already
         self.plugins = plugins
@@ -60,6 +63,10 @@ class Store:
         self.boilerplate = SiteBoilerplate(self.db)
         self.merge = ArticleMerge(self.db, self.boilerplate, self._count, near_duplicates)
         self._merge_article = self.merge.place if in_any_order else self.merge.upsert
+        self._in_any_order = in_any_order
+        self._url_sql = {op: (sql,) for op, sql in URL_SQL.items()}
+        if in_any_order:
+            self._url_sql["fetched"] = CAPTURED_SQL
         self._pages: list[dict[str, Any]] = []
         self._articles: list[dict[str, Any]] = []
         self._errors: list[dict[str, Any]] = []
@@ -292,6 +299,8 @@ class Store:
 
     def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
         with write_transaction(self.db):
+            if self._in_any_order:
+                pages = later_pages(self.db, pages)
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
@@ -299,7 +308,9 @@ class Store:
             if seen:
                 self.db.conn.executemany("update articles set last_seen = ? where id = ?", seen)
             for op, group in groupby(urls, key=lambda item: item[0]):
-                self.db.conn.executemany(URL_SQL[op], [values for _, values in group])
+                facts = [values for _, values in group]
+                for sql in self._url_sql[op]:
+                    self.db.conn.executemany(sql, facts)
             if errors:
                 self.db["errors"].insert_all(errors, alter=True)
             if health:
@@ -359,3 +370,20 @@ class Store:
 
 class _Tried(Exception):
     """Rolls back a trial write."""
+
+
+def later_pages(db: sqlite_utils.Database, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of pages fetched in any order, the latest of each URL, if fetched later than the one
+    stored: an older capture does not take the stored page's place (nor, through it, its
+    text at ``ingest reextract``), as in a shard merge."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in pages:
+        kept = latest.get(row["url"])
+        if kept is None or (row["fetched_at"] or "") > (kept["fetched_at"] or ""):
+            latest[row["url"]] = row
+    stored = "select 1 from pages where url = ? and fetched_at >= ?"
+    return [
+        row
+        for row in latest.values()
+        if not db.execute(stored, [row["url"], row["fetched_at"] or ""]).fetchone()
+    ]
