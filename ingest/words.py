@@ -39,3 +39,13 @@ def count_words(text: str) -> int:
         per_word = IDEOGRAPHIC_CHARS if run[0] >= "\u3040" else SOUTHEAST_ASIAN_CHARS
         dense += -(-len(run) // per_word)  # a run of one character is still a word
     return len(_DENSE.sub(" ", text).split()) + dense
+
+
+_UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+
+
+def unspaced_share(text: str) -> float:
+    """The share of the text's visible characters that belong to a script written without
+    spaces: what says a page is Chinese, Japanese or Thai whatever its ``lang`` claims."""
+    visible = len(text) - sum(c.isspace() for c in text)
+    return len(_UNSPACED_CHAR.findall(text)) / visible if visible else 0.0

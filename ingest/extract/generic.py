@@ -14,6 +14,7 @@ import trafilatura
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from lxml.etree import ParserError
+from trafilatura.settings import use_config
 
 from ingest import hookimpl
 from ingest.article import Article, Page
@@ -26,7 +27,7 @@ from ingest.extract.metadata import body_author, page_metadata
 from ingest.extract.normalize import byline_authors
 from ingest.extract.union import common_ancestor, with_missing
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words
+from ingest.words import count_words, unspaced_share
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 
@@ -188,11 +189,33 @@ def generic_text(page: Page, outlet: Outlet | None, fast: bool = False) -> str:
         include_comments=False,
         prune_xpath=prune or None,
         fast=fast,
+        config=UNSPACED_CONFIG if is_unspaced(page) else DEFAULT_CONFIG,
     )
     text = (doc.text or "") if doc is not None else ""
     if not text.strip():
         raise ExtractionError(*why_empty(page))
     return text
+
+
+#: trafilatura weighs a text by its characters: below 250 its main pass is taken for a
+#: failure, and its fallbacks run, down to a baseline that joins headline, byline and
+#: story into one line. 250 characters are some 40 words in a spaced script, but twice
+#: as many in Chinese or Japanese (two characters a word): a 200-character brief came out
+#: as one line. Pages in those scripts are held to the same 40 words: 100 characters.
+DEFAULT_CONFIG = use_config()
+UNSPACED_CONFIG = use_config()
+UNSPACED_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
+#: The page's own words about itself: its title, description and first headline.
+HEAD_TEXT = (
+    "/html/head/title/text() | /html/head/meta[@name='description'"
+    " or @property='og:description']/@content | (//h1)[1]//text()"
+)
+
+
+def is_unspaced(page: Page) -> bool:
+    """The page's title, description and headline are mostly in a script written without
+    spaces (a site's name in Latin letters may follow its title)."""
+    return unspaced_share(" ".join(page.tree.xpath(HEAD_TEXT))) >= 0.5
 
 
 def with_lead(page: Page, text: str, title: str | None) -> str:
