@@ -41,11 +41,11 @@ def count_words(text: str) -> int:
     return len(_DENSE.sub(" ", text).split()) + dense
 
 
-_UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
-
-
 def unspaced_share(text: str) -> float:
-    """The share of the text's visible characters that belong to a script written without
-    spaces: what says a page is Chinese, Japanese or Thai whatever its ``lang`` claims."""
-    visible = len(text) - sum(c.isspace() for c in text)
-    return len(_UNSPACED_CHAR.findall(text)) / visible if visible else 0.0
+    """The share of the text's words written in a script without spaces: what says a page
+    is Chinese, Japanese or Thai. By words, not characters, so a site's name in Latin
+    letters after a Chinese headline weighs as the few words it is."""
+    text = _WIDE_PUNCTUATION.sub(" ", text)
+    spaced = sum(any(c.isalnum() for c in token) for token in _DENSE.sub(" ", text).split())
+    unspaced = count_words(text) - len(_DENSE.sub(" ", text).split())
+    return unspaced / (unspaced + spaced) if unspaced + spaced else 0.0

@@ -165,6 +165,8 @@ def test_a_linked_heading_is_a_teasers():
     assert not teaser('<h2>One <a href="/x">linked</a> three</h2>')
     assert not teaser('<h2><a name="x">Four words no link</a></h2>')
     assert not teaser("<h3></h3><h4>Plain heading here</h4>")
+    assert not teaser('<h2>港务局星期一宣布关闭北码头 <a href="/v">视频</a></h2>')  # 1 of 8 words
+    assert teaser('<h2><a href="/x">港务局星期一宣布关闭北码头</a></h2>')
 
 
 def test_an_article_url_may_end_in_a_slash_or_an_extension():

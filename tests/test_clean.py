@@ -55,6 +55,9 @@ def test_date_fragments_go(line):
         "Sun and rain",
         "港务局星期一宣布关闭北码头。",
         "2024年3月1日 来源：新华社",  # a source named: no date alone
+        "2024年",  # a year heading, as "2021" above
+        "（1935年—2024年）",
+        "金 100",  # 金 is Friday only beside a date
     ],
 )
 def test_sentences_with_dates_stay(line):

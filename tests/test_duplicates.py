@@ -180,7 +180,7 @@ def test_signatures_and_band_keys_stay_the_same_across_versions():
 
 def test_stories_in_chinese_are_compared_character_by_character():
     """Chinese has no spaces: each character is a token, so a copy that changed one
-    character is still near its original, and a short story still gets a signature."""
+    character is still near its original, and a short story is weighed by its words."""
     rng = random.Random(7)
     hanzi = "市政府议会通过预算修复桥梁学校交通港口渔民商贩医院工人工资谈判继续警察道路"
 
@@ -193,4 +193,5 @@ def test_stories_in_chinese_are_compared_character_by_character():
     assert original[100] != "桥"
     assert similarity(signature(original), signature(copy)) == 0.9765625  # 125 of 128 bins
     assert similarity(signature(original), signature(other)) == 0.0
-    assert signature(original[:60]) is not None  # 60 characters: three short sentences
+    assert signature(original[:90]) is not None  # 90 characters: 44 words, three sentences
+    assert signature(original[:60]) is None  # 60 tokens, but 30 words: too short to cluster

@@ -207,5 +207,7 @@ def test_a_lead_written_without_spaces_is_found_by_its_characters():
     <article><div class="content">{body}</div></article></body></html>"""
     assert anchors(lead) == ["市政府计划到二零", "并在城市周边新建"]
     assert anchors("WASHINGTON —") == []  # few spaces, and few words: a dateline, no lead
+    dated = "新华社北京3月1日电 （记者 张三） 国务院总理李强1日主持召开国务院常务会议"
+    assert anchors(dated) == ["新华社北京3月1", "国务院总理李强1"]  # a spaced dateline first
     shown = standfirst(Page(url="https://news.example/bus", html=html).tree, "市议会星期二")
     assert shown == lead

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.article import Article
-from ingest.words import count_words
+from ingest.words import count_words, unspaced_share
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,10 @@ def test_an_article_in_chinese_counts_its_characters_as_words():
     text = "新华社北京电 今天上午，市政府召开新闻发布会。\n会议介绍了本市交通建设的最新进展。"
     assert Article(url="https://news.example/1", text=text).word_count == 18
     assert len(text.split()) == 3  # what counting by spaces said
+
+
+def test_the_share_of_unspaced_words_counts_words_not_characters():
+    assert unspaced_share("北码头关闭 - Reuters Business News") == 0.5  # 3 words and 3
+    assert unspaced_share("港务局关闭北码头。") == 1.0
+    assert unspaced_share("Harbour closes") == 0.0
+    assert unspaced_share(" - ") == 0.0

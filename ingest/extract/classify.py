@@ -237,8 +237,8 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
 def has_linked_heading(element: lxml.html.HtmlElement) -> bool:
     """A headline that is a link, among the element's children or theirs: a teaser's."""
     for heading in element.xpath(_CHILD_HEADINGS):
-        text = heading.text_content().split()
+        words = count_words(heading.text_content())
         linked = sum(count_words(a.text_content()) for a in heading.iter("a") if a.get("href"))
-        if text and linked * 2 >= len(text):
+        if words and linked * 2 >= words:
             return True
     return False

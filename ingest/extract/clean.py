@@ -34,12 +34,14 @@ DATE_WORDS = set(
     sáb pazartesi salı sali çarşamba carsamba perşembe persembe cuma cumartesi pazar ocak
     şubat subat mart nisan mayıs mayis haziran temmuz ağustos agustos eylül eylul ekim kasım
     kasim aralık aralik pzt sal çar per cum cmt paz
-    年 月 日 号 星期一 星期二 星期三 星期四 星期五 星期六 星期日 星期天 周一 周二 周三 周四
+    月 日 星期一 星期二 星期三 星期四 星期五 星期六 星期日 星期天 周一 周二 周三 周四
     周五 周六 周日 週一 週二 週三 週四 週五 週六 週日 月曜日 火曜日 水曜日 木曜日 金曜日 土曜日
-    日曜日 火 水 木 金 土 년 월 일 월요일 화요일 수요일 목요일 금요일 토요일 일요일
+    日曜日 월 일 월요일 화요일 수요일 목요일 금요일 토요일 일요일
     """.split()
 )
-# Words that stand around dates in datelines ("Updated: Thu, 6 May 2021, 10:45 GMT").
+# Words that stand around dates in datelines ("Updated: Thu, 6 May 2021, 10:45 GMT"). The
+# year sign (2024年) and the one-character weekdays of Japanese (（金）, also "gold") make
+# no date alone: a year heading stays, as "2024" does.
 DATE_FILLERS = set(
     """
     am pm gmt utc cet cest est edt pst pdt bst ist pkt h uhr um den der de del of the le la
@@ -47,7 +49,8 @@ DATE_FILLERS = set(
     veröffentlicht publié publie mis jour actualizado publicado güncellendi güncelleme
     yayınlandı yayinlandi today yesterday heute gestern aujourd hui hier hoy ayer bugün dün
     st nd rd th er min mins read lesezeit minuten minutes lecture lectura okuma süresi
-    letzte änderung stand posted 时 時 分 秒 시 분 초 上午 下午 午前 午後 오전 오후 发布 發布
+    letzte änderung stand posted 年 년 号 火 水 木 金 土 时 時 分 秒 시 분 초 上午 下午 午前 午後
+    오전 오후 发布 發布
     发布时间 發布時間 更新 更新时间 更新時間 公開 更新日 投稿日
     """.split()
 )

@@ -139,14 +139,16 @@ def anchors(description: str) -> list[str]:
                 runs.append([])
         elif runs[-1]:
             runs.append([])
-    if len(description.split()) < ANCHOR_WORDS <= count_words(description):
-        return unspaced_anchors(description)  # words enough, spaces too few
-    return [" ".join(run) for run in runs if len(run) == ANCHOR_WORDS][:3]
+    found = [" ".join(run) for run in runs if len(run) == ANCHOR_WORDS][:3]
+    if found or count_words(description) == len(description.split()):
+        return found
+    return unspaced_anchors(description)  # runs of an unspaced script, a dateline before them
 
 
 def unspaced_anchors(description: str) -> list[str]:
     """Runs of word characters between punctuation, for a description written without
-    spaces (Chinese, Japanese): split at spaces, it is a "word" or two, never a run."""
+    spaces (Chinese, Japanese): split at spaces, its clauses are "words" of their own, and
+    four of them in a row without punctuation are rare."""
     runs = re.findall(rf"\w{{{ANCHOR_CHARS},}}", description[:200])
     return [run[:ANCHOR_CHARS] for run in runs][:3]
 

@@ -11,7 +11,7 @@ import re
 import zlib
 from array import array
 
-from ingest.words import IDEOGRAPHIC
+from ingest.words import IDEOGRAPHIC, count_words
 
 BINS = 128
 SHINGLE = 5  # words per shingle
@@ -33,7 +33,7 @@ def words(text: str) -> list[str]:
 def signature(text: str | None) -> array | None:
     """The MinHash of the text's word 5-shingles (``array('I')`` of BINS); None if too short."""
     tokens = words(text or "")
-    if len(tokens) < MIN_WORDS:
+    if min(len(tokens), count_words(text or "")) < MIN_WORDS:  # a Han character is no word
         return None
     encoded = [t.encode() for t in tokens]
     mins = [_EMPTY] * BINS
