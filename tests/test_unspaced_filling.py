@@ -5,6 +5,7 @@ meanwhile is neither lost nor deleted from the index twice.
 """
 
 import sqlite3
+import time
 
 import pytest
 import sqlite_utils
@@ -102,6 +103,28 @@ def test_the_filling_takes_a_chunk_per_transaction_and_others_write_between(tmp_
     check_integrity(db)
     assert fill_unspaced_index(db, chunk=2, progress=between_chunks) == 0  # nothing left
     other.close()
+    db.close()
+
+
+def test_the_lock_is_left_free_between_chunks_longer_than_a_waiting_writer_sleeps(tmp_path):
+    """A writer waiting for the lock tries again every 100 ms at most (SQLite's busy
+    handler): a chunk begun sooner after the last could take the lock before it each time."""
+    path = tmp_path / "old.db"
+    older_database(path)
+    db = schema_only(path)
+    marks = []
+
+    def trace(sql: str) -> None:
+        if sql.split()[0].upper() in ("BEGIN", "COMMIT"):
+            marks.append((sql.split()[0].upper(), time.monotonic()))
+
+    db.conn.set_trace_callback(trace)
+    fill_unspaced_index(db, chunk=2)
+    db.conn.set_trace_callback(None)
+    assert [kind for kind, _ in marks] == ["BEGIN", "COMMIT"] * 4
+    commits, begins = marks[1:-1:2], marks[2::2]
+    free = [begin - commit for (_, commit), (_, begin) in zip(commits, begins, strict=True)]
+    assert len(free) == 3 and min(free) >= 0.1
     db.close()
 
 

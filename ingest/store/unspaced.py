@@ -41,9 +41,13 @@ from ingest.words import UNSPACED
 TABLE = "articles_trigram"
 #: The rows of ``articles`` stored before the index, not yet added to it: one row, if any.
 PENDING = f"{TABLE}_pending"
-#: Articles read for the test in each transaction of the filling: about a second's work
+#: Articles read for the test in each transaction of the filling: a second's work at most
 #: for long texts in Chinese, well within another writer's busy timeout.
-CHUNK = 1000
+CHUNK = 500
+#: Seconds the lock is left free between two chunks. A writer waiting for it (SQLite's busy
+#: timeout) tries again every 100 ms at most: a chunk begun at once after the last would
+#: take the lock before it, chunk after chunk, until the filling ended or its timeout did.
+PAUSE = 0.12
 #: The tokenizer appeared in SQLite 3.34.0 (December 2020).
 TRIGRAM_SQLITE = (3, 34, 0)
 
@@ -149,16 +153,16 @@ def fill_unspaced_index(
     db: sqlite_utils.Database,
     chunk: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    pause: float = PAUSE,
 ) -> int:
     """Add to the index the articles stored before it, ``chunk`` at a time, each chunk in its
-    own write transaction, so other writers take turns with it; ``progress(done, total)``
-    after each. Safe to interrupt (it goes on from the next chunk) and to run in two
-    processes at once. Returns how many articles it read for the test."""
-    if pending(db) is None:
+    own write transaction and ``pause`` seconds between them, so other writers take turns
+    with it; ``progress(done, total)`` after each. Safe to interrupt (it goes on from the
+    next chunk) and to run in two processes at once. Returns how many articles it read."""
+    if (left := pending(db)) is None:
         return 0
-    start, last = pending(db) or (0, 0)
     total = db.execute(
-        'SELECT count(*) FROM "articles" WHERE rowid BETWEEN ? AND ?', [start, last]
+        'SELECT count(*) FROM "articles" WHERE rowid BETWEEN ? AND ?', list(left)
     ).fetchone()[0]
     done = 0
     while True:
@@ -191,6 +195,7 @@ def fill_unspaced_index(
             progress(done, total)
         if stop >= last:
             return done
+        time.sleep(pause)
 
 
 class FillReport:
