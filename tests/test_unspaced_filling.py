@@ -4,15 +4,19 @@ with the filling, an interrupted filling goes on at the next opening, and an art
 meanwhile is neither lost nor deleted from the index twice.
 """
 
+import json
 import sqlite3
 import time
 
 import pytest
 import sqlite_utils
 
+from ingest.query.datasette.metadata import build_metadata
 from ingest.store.connection import write_transaction
 from ingest.store.schema import create_schema, open_database
 from ingest.store.unspaced import FillReport, fill_unspaced_index, pending
+
+from conftest import run_ingest
 
 ARTICLES = [  # rowid 1 to 7, in this order
     ("zh1", "港务局关闭北码头", "北码头将从本周三起关闭两个星期。"),
@@ -185,3 +189,33 @@ def test_a_long_filling_says_how_far_it_is_on_stderr(capsys):
     quiet = FillReport(every=60)
     quiet(1000, 1000)
     assert capsys.readouterr().err == ""
+
+
+def test_until_the_filling_is_done_a_search_says_what_it_misses(tmp_path):
+    path = tmp_path / "old.db"
+    older_database(path)
+    db = schema_only(path)
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fill_unspaced_index(db, chunk=1, progress=interrupt)
+    db.close()
+    partial = run_ingest("search", "码头", "--db", str(path), "--json")
+    assert [row["id"] for row in json.loads(partial.stdout)] == ["zh1"]
+    assert partial.stderr.splitlines() == [
+        "The index of Chinese, Japanese and Thai text is still being filled: 6 articles "
+        "stored before it were not read yet, and this search misses those among them. Any "
+        "command that writes to the database (crawl, reextract) goes on filling it."
+    ]
+    described = build_metadata(path)["databases"]["old"]["queries"]["search"]["description"]
+    assert described.endswith(
+        "The index of these scripts is still being filled: 6 articles stored before it are "
+        "not searched yet."
+    )
+    open_database(path).close()
+    done = run_ingest("search", "暴雨", "--db", str(path), "--json")
+    assert [row["id"] for row in json.loads(done.stdout)] == ["zh2"] and done.stderr == ""
+    described = build_metadata(path)["databases"]["old"]["queries"]["search"]["description"]
+    assert "still being filled" not in described
