@@ -263,3 +263,30 @@ def test_datasette_canned_searches_find_chinese_and_japanese_words(crawled, tmp_
         harbour = canned(server, "search", q="harbour", outlet="", language="")
         assert [r["title"] for r in harbour] == ["<mark>Harbour</mark> reopens"]
         assert canned(server, "search", q="", outlet="", language="") == []
+
+
+def test_a_quoted_or_prefixed_short_term_is_found_as_a_plain_one(crawled):
+    for query in ('"码头"', "码头*", '"码头" 星期', "码头* 星期*"):
+        result = run_ingest("search", query, "--db", str(crawled), "--json")
+        assert paths(json.loads(result.stdout)) == ["/news/0"], query
+        assert result.stderr == "", query
+    assert paths(search(crawled, '"北码头"')) == ["/news/0"]
+    assert paths(search(crawled, '"北码头" 暴雨*')) == []
+
+
+def test_what_operators_cannot_find_in_the_trigram_index_is_said(crawled):
+    mixed = run_ingest("search", "harbour OR 码头", "--db", str(crawled), "--json")
+    assert json.loads(mixed.stdout) == []
+    assert mixed.stderr.splitlines() == [
+        "With OR, NOT, NEAR or ^, a search in Chinese, Japanese or Thai goes to the trigram "
+        "index, where a term needs three characters: 码头 matches nothing there. Without those "
+        "operators (plain words, quotes, prefix*), shorter terms are found too.",
+        "A search holding Chinese, Japanese or Thai looks only among the articles with such "
+        "characters: harbour finds no article without them. Search for those words apart.",
+    ]
+    long = run_ingest("search", '"北码头" OR harbour', "--db", str(crawled), "--json")
+    assert paths(json.loads(long.stdout)) == ["/news/0"]
+    assert long.stderr.splitlines() == mixed.stderr.splitlines()[1:]
+    exported = run_ingest("export", "--db", str(crawled), "--search", "NEAR(码头 北码头)")
+    assert exported.stderr.splitlines()[0] == mixed.stderr.splitlines()[0]
+    assert run_ingest("search", '"北码头" OR "開通式"', "--db", str(crawled)).stderr == ""

@@ -37,10 +37,11 @@ def fts_errors():
 
 
 def note_unindexed(db: str, query: str | None) -> None:
-    """Say on stderr when a search in Chinese, Japanese or Thai has no index to go to."""
-    from ingest.query.search import unindexed_note
+    """Say on stderr when a search in Chinese, Japanese or Thai has no index to go to, or
+    may miss articles (see ``search_notes``)."""
+    from ingest.query.search import search_notes
 
-    if note := unindexed_note(db, query):
+    for note in search_notes(db, query):
         click.echo(note, err=True)
 
 

@@ -6,8 +6,11 @@ word and finds nothing inside it. A query holding one of their characters is loo
 the trigram index instead (``ingest.store.unspaced``), every one of its terms as a
 substring of the title or text, case ignored: a term of three characters or more through
 the index, a shorter one (most Chinese words have two: 码头) by reading the texts of the
-articles the index holds, which has no trigram to look it up by. A query in other scripts
-matches exactly as it always did.
+articles the index holds, which has no trigram to look it up by. A "quoted" term or a
+prefix* is such a term too (in text without spaces every substring is a prefix). With OR,
+NOT, NEAR or ^ the query is the index's to parse: there a term needs three characters, and
+articles without such characters are not searched; ``query_notes`` tells the user. A query
+in other scripts matches exactly as it always did.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from ingest.store.unspaced import PENDING, has_trigram, sqlite_version
 from ingest.store.unspaced import TABLE as TRIGRAM_TABLE
 from ingest.words import UNSPACED
 
 #: Words that make a query FTS5 syntax rather than plain words.
 FTS_OPERATORS = ('"', " OR ", " AND ", " NOT ", "*", "NEAR(", "^")
+#: Operators that make a query more than a list of terms that must all appear.
+BOOLEAN = (" OR ", " AND ", " NOT ", "NEAR(", "^", "(", ")", ":", "+")
+#: A term of a query: a "quoted phrase" ("" inside for a quote) or a run without spaces.
+TERM = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
 #: A term shorter than this has no trigram: the index cannot find it.
 TRIGRAM = 3
 #: Characters of text a snippet shows before and after the first match, when the index
@@ -65,15 +73,53 @@ class Terms:
         return json.dumps(list(self.short), ensure_ascii=False)
 
 
+def query_terms(query: str) -> list[str] | None:
+    """The terms that must all appear, a quoted phrase as one and a prefix* without its star;
+    None when the query has operators (OR, NOT, NEAR, ^, parentheses) or an unclosed quote."""
+    if any(op in query for op in BOOLEAN) or query.count('"') % 2:
+        return None
+    terms = []
+    for phrase, word in TERM.findall(query):
+        term = phrase.replace('""', '"') if phrase else word.rstrip("*")
+        if term:
+            terms.append(term)
+    return terms
+
+
 def trigram_terms(query: str) -> Terms:
-    """A query with FTS5 operators is the index's to parse (each term needs 3 characters);
-    plain words are quoted if long enough for a trigram, else kept to look for."""
-    if any(op in query for op in FTS_OPERATORS):
+    """Terms long enough for a trigram are quoted for the index, shorter ones kept to look
+    for; a query with operators is the index's to parse (each term needs 3 characters)."""
+    terms = query_terms(query)
+    if terms is None:
         return Terms(query, ())
-    words = query.split()
-    long = [word for word in words if len(word) >= TRIGRAM]
-    short = tuple(word.lower() for word in words if len(word) < TRIGRAM)
-    return Terms(fts_query(" ".join(long)) if long else "", short)
+    long = ['"{}"'.format(term.replace('"', '""')) for term in terms if len(term) >= TRIGRAM]
+    short = tuple(term.lower() for term in terms if len(term) < TRIGRAM)
+    return Terms(" ".join(long), short)
+
+
+def query_notes(query: str) -> list[str]:
+    """What a query in an unspaced script with operators cannot find, for the user."""
+    if query_terms(query) is not None:
+        return []
+    found = [phrase or word.removeprefix("NEAR(") for phrase, word in TERM.findall(query)]
+    words = [w.strip("()*^+") for w in found if w not in ("OR", "AND", "NOT")]
+    notes = []
+    if short := [w for w in words if is_unspaced(w) and len(w) < TRIGRAM]:
+        notes.append(
+            f"With OR, NOT, NEAR or ^, a search in Chinese, Japanese or Thai goes to the "
+            f"trigram index, where a term needs three characters: {', '.join(short)} "
+            "matches nothing there. Without those operators (plain words, quotes, "
+            "prefix*), shorter terms are found too."
+        )
+    if (" OR " in query or " NOT " in query) and (
+        spaced := [w for w in words if w and not is_unspaced(w)]
+    ):
+        notes.append(
+            "A search holding Chinese, Japanese or Thai looks only among the articles with "
+            f"such characters: {', '.join(spaced)} finds no article without them. Search "
+            "for those words apart."
+        )
+    return notes
 
 
 def has_trigram_index(conn: sqlite3.Connection) -> bool:
@@ -83,13 +129,33 @@ def has_trigram_index(conn: sqlite3.Connection) -> bool:
     return found.fetchone() is not None
 
 
+def unfilled(conn: sqlite3.Connection) -> int:
+    """How many articles stored before the trigram index it does not hold yet: those an
+    interrupted or unfinished filling (``ingest.store.unspaced``) has still to read."""
+    if conn.execute("select 1 from sqlite_master where name = ?", [PENDING]).fetchone() is None:
+        return 0
+    return conn.execute(
+        f"select count(*) from articles where rowid between"
+        f" (select next_rowid from {PENDING}) and (select last_rowid from {PENDING})"
+    ).fetchone()[0]
+
+
+def unfilled_note(count: int) -> str:
+    """What a search in the trigram index may miss while it is being filled."""
+    return (
+        f"The index of Chinese, Japanese and Thai text is still being filled: {count:,} "
+        "articles stored before it were not read yet, and this search misses those among "
+        "them. Any command that writes to the database (crawl, reextract) goes on filling it."
+    )
+
+
 def missing_index_note(conn: sqlite3.Connection) -> str:
     """Why a search in Chinese, Japanese or Thai went to the word index, for the user."""
-    version = conn.execute("select sqlite_version()").fetchone()[0]
     reason = (
         "any command that writes to it (crawl, reextract) adds it"
-        if tuple(int(p) for p in version.split(".")[:2]) >= (3, 34)
-        else f"SQLite {version} has no trigram tokenizer; 3.34 or later has"
+        if has_trigram(conn)
+        else f"SQLite {'.'.join(map(str, sqlite_version(conn)))} has no trigram tokenizer; "
+        "3.34 or later has"
     )
     return (
         f"This database has no index of Chinese, Japanese or Thai text ({TRIGRAM_TABLE}): "

@@ -23,9 +23,12 @@ from ingest.query.matching import (
     has_trigram_index,
     is_unspaced,
     missing_index_note,
+    query_notes,
     short_clause,
     trigram_clause,
     trigram_terms,
+    unfilled,
+    unfilled_note,
 )
 
 SEARCH_SQL = """
@@ -174,12 +177,16 @@ def _and(*clauses: str) -> str:
     return "".join(f"\n  and {clause}" for clause in clauses if clause)
 
 
-def unindexed_note(db_path: str, query: str | None) -> str | None:
-    """What to tell the user when a query in an unspaced script has no index to go to."""
-    if not is_unspaced(query):
-        return None
+def search_notes(db_path: str, query: str | None) -> list[str]:
+    """What to tell the user of a query in an unspaced script: that it has no index to go
+    to, that the index does not hold every article yet, or what its operators miss."""
+    if not query or not is_unspaced(query):
+        return []
     with closing(connect(db_path)) as conn:
-        return None if has_trigram_index(conn) else missing_index_note(conn)
+        if not has_trigram_index(conn):
+            return [missing_index_note(conn)]
+        missing = unfilled(conn)
+    return ([unfilled_note(missing)] if missing else []) + query_notes(query)
 
 
 def print_results(results: list[dict[str, Any]], query: str) -> None:

@@ -13,7 +13,7 @@ import sqlite_utils
 from ingest.plugins.manager import Plugins
 from ingest.store.connection import bound_size, enable_wal, write_transaction
 from ingest.store.health import COUNTERS
-from ingest.store.unspaced import create_unspaced_index
+from ingest.store.unspaced import FillReport, create_unspaced_index, fill_unspaced_index
 from ingest.urls import site_of
 
 JSON_FIELDS = ("authors", "tags", "plugins", "provenance")
@@ -350,6 +350,7 @@ def open_database(
     with write_transaction(db):
         create_schema(db)
     try:
+        fill_unspaced_index(db, progress=FillReport())  # the articles from before the index
         if plugins is not None:
             plugins.call_setup("prepare_database", db=db)  # PluginLoadError naming the plugin
         if max_bytes:

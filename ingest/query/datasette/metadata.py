@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ingest.query.datasette.dashboard import SLUG, dashboard
 from ingest.query.datasette.queries import canned_queries
-from ingest.query.matching import has_trigram_index
+from ingest.query.matching import has_trigram_index, unfilled
 from ingest.query.search import connect, table_columns
 from ingest.store.descriptions import DESCRIPTIONS
 
@@ -65,9 +65,10 @@ def article_columns(db_path: str | Path) -> set[str]:
         return table_columns(conn, "articles")
 
 
-def trigram_indexed(db_path: str | Path) -> bool:
+def trigram_indexed(db_path: str | Path) -> tuple[bool, int]:
+    """Whether the database has the trigram index, and how many articles it lacks yet."""
     with closing(connect(str(db_path))) as conn:
-        return has_trigram_index(conn)
+        return has_trigram_index(conn), unfilled(conn)
 
 
 def build_metadata(db_path: str | Path) -> dict[str, Any]:
@@ -86,7 +87,7 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
-    queries = canned_queries(article_columns(db_path), trigram_indexed(db_path))
+    queries = canned_queries(article_columns(db_path), *trigram_indexed(db_path))
     for query in queries.values():
         query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {

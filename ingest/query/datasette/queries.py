@@ -15,7 +15,14 @@ from ingest.query.matching import HOLDS_SHORT, INDEXED, TRIGRAM_TABLE
 #: What the search description adds when the database has the trigram index.
 UNSPACED_NOTE = (
     " Words in Chinese, Japanese or Thai are found anywhere in a title or text, case "
-    "ignored; a match by words of one or two such characters alone is not ranked."
+    "ignored; a match by words of one or two such characters alone is not ranked. With OR, "
+    "NOT or NEAR such a search needs terms of three characters, and finds no article "
+    "without such characters."
+)
+#: What it adds while the trigram index is still being filled with older articles.
+UNFILLED_NOTE = (
+    " The index of these scripts is still being filled: {count:,} articles stored before "
+    "it are not searched yet."
 )
 #: Texts shorter than this many words count as short in the extraction-quality query.
 SHORT_TEXT = 50
@@ -313,14 +320,20 @@ where url = :url""",
 }
 
 
-def canned_queries(article_columns: set[str], trigram: bool = False) -> dict[str, dict[str, Any]]:
+def canned_queries(
+    article_columns: set[str], trigram: bool = False, unfilled: int = 0
+) -> dict[str, dict[str, Any]]:
     """The canned queries for a database whose articles table has ``article_columns``,
-    with the trigram index of ``ingest.store.unspaced`` if ``trigram``."""
+    with the trigram index of ``ingest.store.unspaced`` if ``trigram``, ``unfilled``
+    articles stored before it not yet in it."""
     queries = copy.deepcopy(QUERIES)
     if trigram:
         queries["search"]["sql"] = search_sql(trigram=True)
         queries["follow_search"]["sql"] = follow_search_sql(trigram=True)
         queries["search"]["description"] += UNSPACED_NOTE
+        if unfilled:
+            for name in ("search", "follow_search"):
+                queries[name]["description"] += UNFILLED_NOTE.format(count=unfilled)
     if "duplicate_of" in article_columns:
         queries["extraction_quality"]["sql"] = quality_sql(exclude_duplicates=True)
     return queries
