@@ -8,7 +8,8 @@ not cost the page it was read from. So the article row stays as it was stored
 its raw page (``ingest reextract`` and a WARC export still have it), and the run
 records what came instead: an ``errors`` row of kind ``no_longer_article``
 unless another error of the page says why already. The crawl's ``urls`` row says
-``no_longer_article`` too.
+``no_longer_article`` too. Pages that come in any order (an archive's captures)
+keep the later fetch's page (``later_pages``).
 """
 
 from __future__ import annotations
@@ -43,3 +44,20 @@ def no_longer_article(article_id: str, what: str, refetched: bool) -> dict[str, 
             f"the stored page gives no article now ({what}): article {article_id} is kept as stored"
         )
     return {"stage": "extract", "kind": NO_LONGER_ARTICLE, "message": message}
+
+
+def later_pages(db: sqlite_utils.Database, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of pages fetched in any order, the latest of each URL, if fetched later than the one
+    stored: an older capture does not take the stored page's place (nor, through it, its
+    text at ``ingest reextract``), as in a shard merge."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in pages:
+        kept = latest.get(row["url"])
+        if kept is None or (row["fetched_at"] or "") > (kept["fetched_at"] or ""):
+            latest[row["url"]] = row
+    stored = "select 1 from pages where url = ? and fetched_at >= ?"
+    return [
+        row
+        for row in latest.values()
+        if not db.execute(stored, [row["url"], row["fetched_at"] or ""]).fetchone()
+    ]
