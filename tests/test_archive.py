@@ -261,6 +261,44 @@ def test_an_older_capture_leaves_the_newer_page_and_reextract_the_newer_text(tmp
         assert rows(db, version) == [(one, MAY1, MAY1, MAY5)], name
 
 
+def test_an_older_archive_read_again_skips_what_it_stored_and_gets_done(tmp_path):
+    """An older capture leaves no page or URL row dated by it: a file read again (stopped by
+    --max, cut off) extracted its older captures again, counted them imported again, and
+    with --max spent the quota on the same first ones every time, so it never got done."""
+    url = "http://a.example/news/2024/05/"
+    newer = [{"url": f"{url}{n}", "body": page(n + 4), "date": MAY5} for n in range(3)]
+    older = [{"url": f"{url}{n}", "body": page(n), "date": MAY1} for n in range(3)]
+    db = tmp_path / "news.db"
+    run_ingest("import-warc", str(build_warc(tmp_path / "new.warc.gz", newer)), "--db", str(db))
+    warc = build_warc(tmp_path / "old.warc.gz", older)
+    lines = []
+    for _ in range(4):
+        done = run_ingest("import-warc", str(warc), "--db", str(db), "--max", "1")
+        lines.append(done.stderr.strip().splitlines()[-1].split(", 0 filtered")[0])
+    assert lines == [
+        "2 records: 1 pages imported, 0 stored before",  # the second read, then --max
+        "3 records: 1 pages imported, 1 stored before",
+        "3 records: 1 pages imported, 2 stored before",  # --max reached: not done yet
+        "3 records: 0 pages imported, 3 stored before",
+    ]
+    assert rows(db, "select source from warc_files order by source") == [
+        (str(tmp_path / "new.warc.gz"),), (str(warc),),
+    ]  # fmt: skip
+    assert rows(db, "select url, fetched_at, crawl_id from warc_captures order by 3, 1") == [
+        *[(f"{url}{n}", MAY5, 1) for n in range(3)],
+        *[(f"{url}{n}", MAY1, n + 2) for n in range(3)],
+    ]
+    version = "select article_id, title, first_seen, last_seen, replaced_at from article_versions"
+    assert rows(db, f"{version} order by title") == [
+        (aid, f"Story {n}", MAY1, MAY1, MAY5)
+        for n, (aid,) in enumerate(rows(db, "select id from articles order by title"))
+    ]
+    assert rows(db, "select title, first_seen, last_seen from articles order by title") == [
+        (f"Story {n + 4}", MAY1, MAY5) for n in range(3)
+    ]
+    assert rows(db, "select count(*) from errors") == [(0,)]
+
+
 def test_an_archive_older_than_a_crawl_leaves_the_crawled_page(tmp_path):
     """A crawl's page is fetched now: an archive imported after it is older, and its page
     took the crawled one's place, so ``ingest reextract`` made the archive's text current."""

@@ -138,11 +138,12 @@ def response(
     )
 
 
-#: A capture read before: its page stored, or (no article where one was stored) kept out
-#: with its URL's row dated by it, which no other capture of the URL can be. A capture older
-#: than the stored page leaves neither: read again, it changes nothing stored.
+#: A capture read before: written down as read (``warc_captures``), whatever page its URL
+#: keeps. A database imported into before that table has its page, or (no article where
+#: one was stored) its URL's row dated by it.
 _READ_BEFORE = (
-    "select 1 from pages where url = ? and fetched_at = ?"
+    "select 1 from warc_captures where url = ? and fetched_at = ?"
+    " union all select 1 from pages where url = ? and fetched_at = ?"
     " union all select 1 from urls where url = ? and fetched_at = ?"
 )
 
@@ -178,7 +179,7 @@ class Importer:
             reason = "not_ok"
         elif not self.selected(record):
             reason = "filtered"
-        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 2).fetchone():
+        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 3).fetchone():
             reason = "already_stored"
         if reason:
             self.counts[reason] += 1
