@@ -46,6 +46,15 @@ def no_longer_article(article_id: str, what: str, refetched: bool) -> dict[str, 
     return {"stage": "extract", "kind": NO_LONGER_ARTICLE, "message": message}
 
 
+def article_page_stays(stored: bool, incoming: bool) -> bool | None:
+    """Whether the stored page of a URL stays (True) or an incoming one takes its place
+    (False), whichever was fetched later, given whether an article was read from each: when
+    only one was, its page stays, as in a crawl (``ingest.crawl.fates``), for a page that
+    gave no article does not replace it. None when both or neither were: the later fetch
+    stays."""
+    return None if stored == incoming else stored
+
+
 def later_pages(db: sqlite_utils.Database, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Of pages fetched in any order, the latest of each URL, if fetched later than the one
     stored: an older capture does not take the stored page's place (nor, through it, its
