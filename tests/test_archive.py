@@ -741,3 +741,41 @@ def test_an_older_capture_that_is_no_article_is_not_a_story_taken_down(tmp_path)
             ("Story 1", MAY5, MAY5)
         ], name
         assert rows(db, "select kind, message from errors") == [], name
+
+
+def test_an_older_article_keeps_its_page_over_a_later_one_that_is_no_article(tmp_path):
+    """The story's page (05-01), imported after its URL turned into a list of links (05-05),
+    lost its raw page to the later one, and the URL said not_article: ``ingest reextract``
+    then found no article in the stored page. Imported in any order, in two files or in
+    one, it ends as a crawl that met the story first: its page kept, the URL and an errors
+    row saying the story is gone."""
+    url = ARCHIVE[0]["url"]
+    links = {"url": url, "body": index_page(["/news/2024/05/two"]).encode(), "date": MAY5}
+    story_warc = build_warc(tmp_path / "story.warc.gz", ARCHIVE[:1])
+    links_warc = build_warc(tmp_path / "links.warc.gz", [links])
+    runs = {"story-links.db": [[story_warc], [links_warc]]}
+    runs["links-story.db"] = [[links_warc], [story_warc]]
+    for name, both in (("links-story", [links, ARCHIVE[0]]), ("story-links", [ARCHIVE[0], links])):
+        runs[f"one-file-{name}.db"] = [[build_warc(tmp_path / f"{name}.warc.gz", both)]]
+    urls = "select url, state, reason, fetched_at, found_at, article_id from urls"
+    article = "select id, url, title, text, first_seen, last_seen from articles"
+    errors = "select url, stage, kind, message from errors"
+    for name, order in runs.items():
+        db = tmp_path / name
+        for warcs in [*order, [story_warc], [links_warc]]:  # and each file read again
+            run_ingest("import-warc", *map(str, warcs), "--db", str(db))
+        [(aid,)] = rows(db, "select id from articles")
+        [(stored, fetched_at, body)] = rows(db, "select url, fetched_at, body from pages")
+        assert (stored, fetched_at, decompress(body)) == (url, MAY1, page(1)), name
+        assert rows(db, urls) == [(url, "fetched", "no_longer_article", MAY5, MAY1, aid)], name
+        text = "\n".join(story(1))
+        assert rows(db, article) == [(aid, url, "Story 1", text, MAY1, MAY1)], name
+        gone = (
+            f"the page is no article now (not_article): article {aid} and the page it was read "
+            "from are kept as stored"
+        )
+        assert rows(db, errors) == [(url, "extract", "no_longer_article", gone)], name
+        assert rows(db, "select count(*) from article_versions") == [(0,)], name
+        run_ingest("reextract", "--db", str(db))
+        assert rows(db, article) == [(aid, url, "Story 1", text, MAY1, MAY1)], name
+        assert rows(db, errors) == [(url, "extract", "no_longer_article", gone)], name

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ingest.archive.reading import whole_records
 from ingest.crawl.discovery import page_kind
-from ingest.crawl.fates import page_reason, store_page
+from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job, error_record
@@ -171,6 +171,8 @@ class Importer:
         self.counts: Counter = Counter()
         self.bad_recorded: set[tuple[str, str, str]] = set()  # by this run: maybe in its buffer
         self.crawl_id = self.store.start_crawl("import-warc", [], {"workers": workers})
+        self.unflushed: set[str] = set()  # URLs stored since the last commit
+        self.store.after_commit = self.unflushed.clear
 
     def wanted(self, record: Record) -> bool:
         """Within the selection, and not stored before; counts why not."""
@@ -247,6 +249,9 @@ class Importer:
         self.store.add_error(record.source, error, self.crawl_id)
 
     def store_page(self, record: Record, outcome: Any) -> None:
+        if record.url in self.unflushed:  # an earlier capture of it is read from the database
+            self.store.flush()
+        self.unflushed.add(record.url)
         item = PageItem(
             url=record.url,
             kind="html",
@@ -282,6 +287,7 @@ class Importer:
                     "crawl_id": self.crawl_id,
                 },
             )
+            takes_article_page(self.store, item, self.crawl_id)
         self.counts["imported"] += 1
         if self.progress is not None:
             self.progress(self.counts)

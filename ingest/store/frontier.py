@@ -40,6 +40,9 @@ on conflict(url) do update set
   article_id = coalesce(excluded.article_id, urls.article_id),
   published = coalesce(excluded.published, urls.published),
   crawl_id = excluded.crawl_id""",
+    # The later fetch of an article's page, once the article is met (an archive's older
+    # capture): it said what its page was, it says now what became of the article's.
+    "kept": "update urls set reason = :reason where url = :url",
     # The canonical URL of an article fetched under another URL (an AMP page, an alias).
     "alias": """
 insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)

@@ -299,7 +299,7 @@ class Store:
     def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
         with write_transaction(self.db):
             if self._in_any_order:
-                pages = later_pages(self.db, pages)
+                pages = later_pages(self.db, pages, articles)
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
