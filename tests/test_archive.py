@@ -261,6 +261,44 @@ def test_an_older_capture_leaves_the_newer_page_and_reextract_the_newer_text(tmp
         assert rows(db, version) == [(one, MAY1, MAY1, MAY5)], name
 
 
+def test_an_older_archive_read_again_skips_what_it_stored_and_gets_done(tmp_path):
+    """An older capture leaves no page or URL row dated by it: a file read again (stopped by
+    --max, cut off) extracted its older captures again, counted them imported again, and
+    with --max spent the quota on the same first ones every time, so it never got done."""
+    url = "http://a.example/news/2024/05/"
+    newer = [{"url": f"{url}{n}", "body": page(n + 4), "date": MAY5} for n in range(3)]
+    older = [{"url": f"{url}{n}", "body": page(n), "date": MAY1} for n in range(3)]
+    db = tmp_path / "news.db"
+    run_ingest("import-warc", str(build_warc(tmp_path / "new.warc.gz", newer)), "--db", str(db))
+    warc = build_warc(tmp_path / "old.warc.gz", older)
+    lines = []
+    for _ in range(4):
+        done = run_ingest("import-warc", str(warc), "--db", str(db), "--max", "1")
+        lines.append(done.stderr.strip().splitlines()[-1].split(", 0 filtered")[0])
+    assert lines == [
+        "2 records: 1 pages imported, 0 stored before",  # the second read, then --max
+        "3 records: 1 pages imported, 1 stored before",
+        "3 records: 1 pages imported, 2 stored before",  # --max reached: not done yet
+        "3 records: 0 pages imported, 3 stored before",
+    ]
+    assert rows(db, "select source from warc_files order by source") == [
+        (str(tmp_path / "new.warc.gz"),), (str(warc),),
+    ]  # fmt: skip
+    assert rows(db, "select url, fetched_at, crawl_id from warc_captures order by 3, 1") == [
+        *[(f"{url}{n}", MAY5, 1) for n in range(3)],
+        *[(f"{url}{n}", MAY1, n + 2) for n in range(3)],
+    ]
+    version = "select article_id, title, first_seen, last_seen, replaced_at from article_versions"
+    assert rows(db, f"{version} order by title") == [
+        (aid, f"Story {n}", MAY1, MAY1, MAY5)
+        for n, (aid,) in enumerate(rows(db, "select id from articles order by title"))
+    ]
+    assert rows(db, "select title, first_seen, last_seen from articles order by title") == [
+        (f"Story {n + 4}", MAY1, MAY5) for n in range(3)
+    ]
+    assert rows(db, "select count(*) from errors") == [(0,)]
+
+
 def test_an_archive_older_than_a_crawl_leaves_the_crawled_page(tmp_path):
     """A crawl's page is fetched now: an archive imported after it is older, and its page
     took the crawled one's place, so ``ingest reextract`` made the archive's text current."""
@@ -703,3 +741,41 @@ def test_an_older_capture_that_is_no_article_is_not_a_story_taken_down(tmp_path)
             ("Story 1", MAY5, MAY5)
         ], name
         assert rows(db, "select kind, message from errors") == [], name
+
+
+def test_an_older_article_keeps_its_page_over_a_later_one_that_is_no_article(tmp_path):
+    """The story's page (05-01), imported after its URL turned into a list of links (05-05),
+    lost its raw page to the later one, and the URL said not_article: ``ingest reextract``
+    then found no article in the stored page. Imported in any order, in two files or in
+    one, it ends as a crawl that met the story first: its page kept, the URL and an errors
+    row saying the story is gone."""
+    url = ARCHIVE[0]["url"]
+    links = {"url": url, "body": index_page(["/news/2024/05/two"]).encode(), "date": MAY5}
+    story_warc = build_warc(tmp_path / "story.warc.gz", ARCHIVE[:1])
+    links_warc = build_warc(tmp_path / "links.warc.gz", [links])
+    runs = {"story-links.db": [[story_warc], [links_warc]]}
+    runs["links-story.db"] = [[links_warc], [story_warc]]
+    for name, both in (("links-story", [links, ARCHIVE[0]]), ("story-links", [ARCHIVE[0], links])):
+        runs[f"one-file-{name}.db"] = [[build_warc(tmp_path / f"{name}.warc.gz", both)]]
+    urls = "select url, state, reason, fetched_at, found_at, article_id from urls"
+    article = "select id, url, title, text, first_seen, last_seen from articles"
+    errors = "select url, stage, kind, message from errors"
+    for name, order in runs.items():
+        db = tmp_path / name
+        for warcs in [*order, [story_warc], [links_warc]]:  # and each file read again
+            run_ingest("import-warc", *map(str, warcs), "--db", str(db))
+        [(aid,)] = rows(db, "select id from articles")
+        [(stored, fetched_at, body)] = rows(db, "select url, fetched_at, body from pages")
+        assert (stored, fetched_at, decompress(body)) == (url, MAY1, page(1)), name
+        assert rows(db, urls) == [(url, "fetched", "no_longer_article", MAY5, MAY1, aid)], name
+        text = "\n".join(story(1))
+        assert rows(db, article) == [(aid, url, "Story 1", text, MAY1, MAY1)], name
+        gone = (
+            f"the page is no article now (not_article): article {aid} and the page it was read "
+            "from are kept as stored"
+        )
+        assert rows(db, errors) == [(url, "extract", "no_longer_article", gone)], name
+        assert rows(db, "select count(*) from article_versions") == [(0,)], name
+        run_ingest("reextract", "--db", str(db))
+        assert rows(db, article) == [(aid, url, "Story 1", text, MAY1, MAY1)], name
+        assert rows(db, errors) == [(url, "extract", "no_longer_article", gone)], name

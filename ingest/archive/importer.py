@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ingest.archive.reading import whole_records
 from ingest.crawl.discovery import page_kind
-from ingest.crawl.fates import page_reason, store_page
+from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job, error_record
@@ -138,11 +138,12 @@ def response(
     )
 
 
-#: A capture read before: its page stored, or (no article where one was stored) kept out
-#: with its URL's row dated by it, which no other capture of the URL can be. A capture older
-#: than the stored page leaves neither: read again, it changes nothing stored.
+#: A capture read before: written down as read (``warc_captures``), whatever page its URL
+#: keeps. A database imported into before that table has its page, or (no article where
+#: one was stored) its URL's row dated by it.
 _READ_BEFORE = (
-    "select 1 from pages where url = ? and fetched_at = ?"
+    "select 1 from warc_captures where url = ? and fetched_at = ?"
+    " union all select 1 from pages where url = ? and fetched_at = ?"
     " union all select 1 from urls where url = ? and fetched_at = ?"
 )
 
@@ -170,6 +171,8 @@ class Importer:
         self.counts: Counter = Counter()
         self.bad_recorded: set[tuple[str, str, str]] = set()  # by this run: maybe in its buffer
         self.crawl_id = self.store.start_crawl("import-warc", [], {"workers": workers})
+        self.unflushed: set[str] = set()  # URLs stored since the last commit
+        self.store.after_commit = self.unflushed.clear
 
     def wanted(self, record: Record) -> bool:
         """Within the selection, and not stored before; counts why not."""
@@ -178,7 +181,7 @@ class Importer:
             reason = "not_ok"
         elif not self.selected(record):
             reason = "filtered"
-        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 2).fetchone():
+        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 3).fetchone():
             reason = "already_stored"
         if reason:
             self.counts[reason] += 1
@@ -246,6 +249,9 @@ class Importer:
         self.store.add_error(record.source, error, self.crawl_id)
 
     def store_page(self, record: Record, outcome: Any) -> None:
+        if record.url in self.unflushed:  # an earlier capture of it is read from the database
+            self.store.flush()
+        self.unflushed.add(record.url)
         item = PageItem(
             url=record.url,
             kind="html",
@@ -281,6 +287,7 @@ class Importer:
                     "crawl_id": self.crawl_id,
                 },
             )
+            takes_article_page(self.store, item, self.crawl_id)
         self.counts["imported"] += 1
         if self.progress is not None:
             self.progress(self.counts)

@@ -12,6 +12,9 @@ from ingest.crawl.items import PageItem
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_longer_article
 from ingest.store.writer import Store
 
+#: What ``page_reason`` says of a page read that is no article, with no error of its own.
+NO_ARTICLE = ("not_article", "feed", "sitemap", "other")
+
 
 def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:
     """Add the page's row, unless it keeps the article stored from its URL's page
@@ -35,6 +38,24 @@ def keeps_article(store: Store, url: str, item: PageItem, crawl_id: int | None) 
     if reason == NO_LONGER_ARTICLE and not is_older(store, url, item):
         store.add_error(url, no_longer_article(held, page_reason(item), refetched=True), crawl_id)
     return reason
+
+
+def takes_article_page(store: Store, item: PageItem, crawl_id: int | None) -> None:
+    """``item``, an article fetched before the page stored from its URL (an archive's older
+    capture), where that later page gave none: the article's page takes its place (the
+    store's ``later_pages``), and the later fetch is told as a crawl that met it after the
+    article tells it (``keeps_article``): ``no_longer_article`` and its errors row, unless
+    its own error says why."""
+    article = item.outcome.article if item.outcome is not None else None
+    if article is None or article_from(store.db, item.url) is not None:
+        return
+    if not is_older(store, item.url, item):
+        return
+    found = store.db.execute("select reason from urls where url = ?", [item.url]).fetchone()
+    if found is None or found[0] not in NO_ARTICLE:
+        return
+    store.add_url("kept", {"url": item.url, "reason": NO_LONGER_ARTICLE})
+    store.add_error(item.url, no_longer_article(article["id"], found[0], refetched=True), crawl_id)
 
 
 def is_older(store: Store, url: str, item: PageItem) -> bool:

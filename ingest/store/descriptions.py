@@ -117,6 +117,17 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "crawl_id": "The import run that read it",
         },
     },
+    "warc_captures": {
+        "description": (
+            "Each capture `ingest import-warc` stored: read again (its file cut off, stopped "
+            "by --max), it is skipped, though a later fetch of its URL holds the page."
+        ),
+        "columns": {
+            "url": "The capture's URL (its WARC-Target-URI)",
+            "fetched_at": "When it was fetched: its WARC-Date (UTC)",
+            "crawl_id": "The import run that stored it",
+        },
+    },
     "errors": {
         "description": "Everything that failed, where and why; the crawl went on.",
         "columns": {

@@ -40,6 +40,9 @@ on conflict(url) do update set
   article_id = coalesce(excluded.article_id, urls.article_id),
   published = coalesce(excluded.published, urls.published),
   crawl_id = excluded.crawl_id""",
+    # The later fetch of an article's page, once the article is met (an archive's older
+    # capture): it said what its page was, it says now what became of the article's.
+    "kept": "update urls set reason = :reason where url = :url",
     # The canonical URL of an article fetched under another URL (an AMP page, an alias).
     "alias": """
 insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)
@@ -50,7 +53,9 @@ on conflict(url) do update set article_id = excluded.article_id""",
 #: was (an archive's capture): the later fetch is the row's, as ``fetched`` writes it; an
 #: older one leaves the row, but for when the URL was first found and what it does not know
 #: yet (the shard merge's rule). Run in this order over a batch, the row comes out as from
-#: its captures one by one, in any order.
+#: its captures one by one, in any order. Either way the capture is written down as read
+#: (``warc_captures``): an older one leaves no row dated by it, nor does one a later took
+#: the place of, and its file read again would store it again.
 CAPTURED_SQL = (
     URL_SQL["fetched"] + "\nwhere excluded.fetched_at > coalesce(urls.fetched_at, '')",
     """
@@ -58,6 +63,9 @@ update urls set found_at = min(coalesce(found_at, :found_at), :found_at),
   outlet = coalesce(outlet, :outlet), kind = coalesce(kind, :kind),
   article_id = coalesce(article_id, :article_id), published = coalesce(published, :published)
 where url = :url and fetched_at > :fetched_at""",
+    """
+insert into warc_captures (url, fetched_at, crawl_id) values (:url, :fetched_at, :crawl_id)
+on conflict do nothing""",
 )
 URL_COLUMNS = "outlet state set_state reason kind status found_via found_at depth lastmod"
 URL_COLUMNS += " published fetched_at etag last_modified article_id crawl_id"

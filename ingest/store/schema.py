@@ -193,6 +193,11 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="source",
         if_not_exists=True,
     )
+    db["warc_captures"].create(
+        {"url": str, "fetched_at": str, "crawl_id": int},
+        pk=("url", "fetched_at"),
+        if_not_exists=True,
+    )
     db["urls"].create(
         {
             "url": str,

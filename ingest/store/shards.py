@@ -31,7 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from ingest.store.connection import write_transaction
-from ingest.store.kept import NO_LONGER_ARTICLE, article_from
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from, article_page_stays
 from ingest.store.merge import ArticleMerge, text_since
 from ingest.store.schema import open_database
 
@@ -123,12 +123,15 @@ class ShardMerge:
             self._crawl(dict(row))
         kept: dict[str, bool] = {}  # URL: the target's article page stays (else the shard's)
         for row in source.execute("select * from pages"):
-            article_page = self._article_page(source, row["url"])
-            if article_page is not None:
-                kept[row["url"]] = article_page == "target"
-                if kept[row["url"]]:
+            url = row["url"]
+            stays = article_page_stays(
+                article_from(self.target, url) is not None, article_from(source, url) is not None
+            )
+            if stays is not None:
+                kept[url] = stays
+                if stays:
                     continue
-            sql = _PAGES if article_page is None else _ARTICLE_PAGE
+            sql = _PAGES if stays is None else _ARTICLE_PAGE
             self.target.execute(sql, {**dict(row), "crawl_id": self._run(row["crawl_id"])})
             self.counts["pages"] += 1
         for row in source.execute("select * from urls"):
@@ -170,15 +173,6 @@ class ShardMerge:
         else:
             self.crawl_ids[shard_id] = self.target["crawls"].insert(row).last_pk
         self.counts["crawls"] += 1
-
-    def _article_page(self, source: sqlite3.Connection, url: str) -> str | None:
-        """Which side holds the page an article was read from, when only one does:
-        ``target`` or ``shard``. That page stays whichever fetch came later, as in a crawl
-        (``ingest.crawl.fates``): a page that gave no article does not replace it."""
-        in_target = article_from(self.target, url) is not None
-        if in_target == (article_from(source, url) is not None):
-            return None
-        return "target" if in_target else "shard"
 
     def _url(self, row: dict[str, Any], kept: bool | None = None) -> None:
         """The URL's row. ``kept``: the page an article was read from stays, the target's

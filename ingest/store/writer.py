@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
 from ingest.store.connection import write_transaction
 from ingest.store.frontier import CAPTURED_SQL, URL_DEFAULTS, URL_SQL
 from ingest.store.health import Health, rules_missed, rules_partial
+from ingest.store.kept import later_pages
 from ingest.store.learned import SiteBoilerplate
 from ingest.store.merge import SIGNATURE, ArticleMerge
 from ingest.store.schema import JSON_FIELDS, now, open_database
@@ -300,7 +299,7 @@ class Store:
     def _commit(self, pages, articles, errors, urls, seen, health) -> None:  # noqa: ANN001
         with write_transaction(self.db):
             if self._in_any_order:
-                pages = later_pages(self.db, pages)
+                pages = later_pages(self.db, pages, articles)
             if pages:
                 self.db["pages"].upsert_all(pages, pk="url", alter=True)
             for row in articles:
@@ -370,20 +369,3 @@ class Store:
 
 class _Tried(Exception):
     """Rolls back a trial write."""
-
-
-def later_pages(db: sqlite_utils.Database, pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Of pages fetched in any order, the latest of each URL, if fetched later than the one
-    stored: an older capture does not take the stored page's place (nor, through it, its
-    text at ``ingest reextract``), as in a shard merge."""
-    latest: dict[str, dict[str, Any]] = {}
-    for row in pages:
-        kept = latest.get(row["url"])
-        if kept is None or (row["fetched_at"] or "") > (kept["fetched_at"] or ""):
-            latest[row["url"]] = row
-    stored = "select 1 from pages where url = ? and fetched_at >= ?"
-    return [
-        row
-        for row in latest.values()
-        if not db.execute(stored, [row["url"], row["fetched_at"] or ""]).fetchone()
-    ]
