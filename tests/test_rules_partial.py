@@ -148,6 +148,23 @@ def test_a_bold_block_between_matched_paragraphs_is_a_subheading():
     assert rules == "partial"
 
 
+def test_a_repeated_line_comes_back_at_each_place_it_holds():
+    """Letters signed from one town: each signature, moved a ``div`` deeper, keeps its
+    own place rather than all three piling up at the first."""
+    signed = [
+        f"<div><p><i>{name}</i><br><i>Corona del Mar</i></p></div>"
+        for name in ("Ann Lee", "Bo Diaz", "Cy Park")
+    ]
+    lines, rules = chosen(p(0) + signed[0] + p(1) + signed[1] + p(2) + signed[2] + p(3))
+    assert lines == [
+        *(PARAGRAPHS[0], "Ann Lee", "Corona del Mar"),
+        *(PARAGRAPHS[1], "Bo Diaz", "Corona del Mar"),
+        *(PARAGRAPHS[2], "Cy Park", "Corona del Mar"),
+        PARAGRAPHS[3],
+    ]
+    assert rules == "partial"
+
+
 def test_text_before_the_first_matched_paragraph_is_not_added():
     lines, rules = chosen(
         "<div><p>Listen to this article, read aloud by a voice of our choosing.</p></div>"

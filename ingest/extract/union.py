@@ -106,25 +106,58 @@ def placed(
 ) -> list[tuple[Element, str]]:
     """The wanted lines the page puts in the story, each with the element that holds it."""
     story = list(after_first(outermost(containers), set(blocks), skip))
-    texts = {id(element): key(block_text(element, skip)) for element, _ in story}
-    last = max(i for i, (_, matched) in enumerate(story) if matched) if story else -1
+    if not story:
+        return []
+    holders = Holders(story, skip)
+    last = max(i for i, (_, matched) in enumerate(story) if matched)
     around = {parent for block in blocks for parent in block.iterancestors()}
     marks = {(block.tag, block.get("class")) for block in blocks}
     found: list[tuple[Element, str]] = []
     for line in wanted:
         k = key(line)
-        holders = [
-            (len(texts[id(e)]), i) for i, (e, m) in enumerate(story) if not m and k in texts[id(e)]
-        ]
-        if not holders:
+        at = holders.take(k)
+        if at is None:
             continue
-        at = min(holders)[1]  # the innermost element holding the line
         holder = story[at][0]
         if holder in around or link_share(holder, k, skip) > LINK_SHARE:
             continue
         if is_prose(line) or (at < last and is_story_line(line, holder, skip, marks)):
             found.append((holder, line))
     return found
+
+
+class Holders:
+    """Where lines are among the story's elements that are no matched block: for each
+    line, the innermost element holding it, each element given to a line once (a line
+    three ad slots or subheadings repeat is theirs in turn, not thrice the first's)."""
+
+    def __init__(self, story: list[tuple[Element, bool]], skip: set):
+        self.story = story
+        self.texts = [key(block_text(element, skip)) for element, _ in story]
+        self.taken: dict[str, list[Element]] = {}
+
+    def take(self, k: str) -> int | None:
+        """The story index of the innermost element holding the line keyed ``k`` (the
+        shortest, then the first) in or around none that a line like it took; ``None``
+        when there is none."""
+        taken = self.taken.setdefault(k, [])
+        found = sorted(
+            (len(text), i)
+            for i, text in enumerate(self.texts)
+            if k in text and not self.story[i][1]
+        )
+        at = next((i for _, i in found if not nested(self.story[i][0], taken)), None)
+        if at is not None:
+            taken.append(self.story[at][0])
+        return at
+
+
+def nested(element: Element, others: list[Element]) -> bool:
+    """The element is one of the others, or in or around one of them."""
+    return any(
+        element is other or other in element.iterancestors() or element in other.iterancestors()
+        for other in others
+    )
 
 
 def is_story_line(line: str, holder: Element, skip: set, marks: set) -> bool:
