@@ -13,6 +13,7 @@ import json
 from dataclasses import replace
 
 import lxml.html
+import pytest
 import test_outlets
 from test_datasette import datasette, query
 from test_rules_missed import PARAGRAPHS, SEEN, extract, fixture
@@ -148,12 +149,15 @@ def test_a_bold_block_between_matched_paragraphs_is_a_subheading():
     assert rules == "partial"
 
 
-def test_a_repeated_line_comes_back_at_each_place_it_holds():
+@pytest.mark.parametrize(
+    "signature",
+    ["<i>{}</i><br><i>Corona del Mar</i>", "{}<br>Corona del Mar"],  # its own element, or not
+)
+def test_a_repeated_line_comes_back_at_each_place_it_holds(signature):
     """Letters signed from one town: each signature, moved a ``div`` deeper, keeps its
     own place rather than all three piling up at the first."""
     signed = [
-        f"<div><p><i>{name}</i><br><i>Corona del Mar</i></p></div>"
-        for name in ("Ann Lee", "Bo Diaz", "Cy Park")
+        f"<div><p>{signature.format(name)}</p></div>" for name in ("Ann Lee", "Bo Diaz", "Cy Park")
     ]
     lines, rules = chosen(p(0) + signed[0] + p(1) + signed[1] + p(2) + signed[2] + p(3))
     assert lines == [
