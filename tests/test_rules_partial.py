@@ -4,8 +4,9 @@ A redesign moves some of a story's paragraphs where the outlet's ``paragraphs``
 rule no longer reaches (one ``div`` deeper, under another tag), and the rule
 reads the rest: too much for the rules to have missed the page, too little to be
 the story. The generic path's lines that the page places in the story (inside
-the outlet's ``body``, after its first matched paragraph, prose or between
-matched paragraphs, not mostly links) are added in page order; provenance says
+the outlet's ``body``, after its first matched paragraph, prose, or between
+matched paragraphs a short sentence, a subheading or a line marked up as they are,
+not mostly links, not boilerplate) are added in page order; provenance says
 ``outlet_rules: partial`` and ``crawl_health`` counts it as ``rules_partial``.
 """
 
