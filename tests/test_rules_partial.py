@@ -4,8 +4,9 @@ A redesign moves some of a story's paragraphs where the outlet's ``paragraphs``
 rule no longer reaches (one ``div`` deeper, under another tag), and the rule
 reads the rest: too much for the rules to have missed the page, too little to be
 the story. The generic path's lines that the page places in the story (inside
-the outlet's ``body``, after its first matched paragraph, prose or between
-matched paragraphs, not mostly links) are added in page order; provenance says
+the outlet's ``body``, after its first matched paragraph, prose, or between
+matched paragraphs a short sentence, a subheading or a line marked up as they are,
+not mostly links, not boilerplate) are added in page order; provenance says
 ``outlet_rules: partial`` and ``crawl_health`` counts it as ``rules_partial``.
 """
 
@@ -13,12 +14,13 @@ import json
 from dataclasses import replace
 
 import lxml.html
+import pytest
 import test_outlets
 from test_datasette import datasette, query
 from test_rules_missed import PARAGRAPHS, SEEN, extract, fixture
 
 from ingest.article import Page
-from ingest.extract.generic import chosen_text
+from ingest.extract.generic import chosen_text, judged_by
 from ingest.extract.process import process_page
 from ingest.extract.union import is_prose
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -83,12 +85,16 @@ TIDINGS = Outlet(
 )
 
 
-def chosen(story: str, outlet: Outlet = TIDINGS) -> tuple[list[str], str | None]:
+def tidings_page(story: str) -> Page:
     html = f"""<html lang="en"><head><title>Flood</title></head><body>
 <nav><a href="/">Home</a> <a href="/world">World</a></nav>
 <main><article><h1>Flood in the lower town</h1><div class="story">{story}</div></article></main>
 <footer><p>© 2024 Tidings. All rights reserved.</p></footer></body></html>"""
-    text, rules = chosen_text(Page(url="https://tidings.example/story/1", html=html), outlet, None)
+    return Page(url="https://tidings.example/story/1", html=html)
+
+
+def chosen(story: str, outlet: Outlet = TIDINGS) -> tuple[list[str], str | None]:
+    text, rules = chosen_text(tidings_page(story), outlet, None)
     return text.split("\n"), rules
 
 
@@ -108,6 +114,59 @@ def test_a_heading_between_matched_paragraphs_comes_back_but_not_one_after_them(
         + "<div><p>Share this article.</p></div>"
     )
     assert lines == [*PARAGRAPHS[:2], "What the council said", *PARAGRAPHS[2:5]]
+    assert rules == "partial"
+
+
+#: Labels between a story's paragraphs, set apart in markup of their own; the last three
+#: are set as a subheading or as the story's paragraphs are, and cleaning knows their words.
+LABELS = [
+    '<div class="slot"><p class="slot-label">Story continues below advertisement</p></div>',
+    '<div class="nudge"><p class="nudge-text">Continue reading the main story</p></div>',
+    '<div class="video"><p class="video-title">Watch: the flood from the air</p></div>',
+    '<div class="audio"><p class="audio-label">Listen to this article</p></div>',
+    '<div class="more"><h4>Related coverage</h4></div>',
+    "<div><p>Advertisement</p></div>",
+    "<div><p>Photo: Reuters</p></div>",
+]
+
+
+def test_labels_between_matched_paragraphs_are_not_added():
+    """Ad slots, credits and pointers sit between a story's paragraphs in elements of
+    their own, as subheadings do, and the generic text keeps them all. Rules that read
+    every paragraph read the story: nothing is added, and they are not marked."""
+    story = p(0) + "".join(label + p(i % 5 + 1) for i, label in enumerate(LABELS))
+    generic = judged_by(tidings_page(story), TIDINGS) or ""
+    assert all(lxml.html.fromstring(label).text_content() in generic for label in LABELS)
+    lines, rules = chosen(story)
+    assert lines == [PARAGRAPHS[0], *(PARAGRAPHS[i % 5 + 1] for i in range(len(LABELS)))]
+    assert rules is None
+
+
+def test_a_bold_block_between_matched_paragraphs_is_a_subheading():
+    lines, rules = chosen(
+        p(0) + "<div><p><strong>What the council said</strong></p></div>" + p(1) + p(2) + p(3)
+    )
+    assert lines == [PARAGRAPHS[0], "What the council said", *PARAGRAPHS[1:4]]
+    assert rules == "partial"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["<i>{}</i><br><i>Corona del Mar</i>", "{}<br>Corona del Mar"],  # its own element, or not
+)
+def test_a_repeated_line_comes_back_at_each_place_it_holds(signature):
+    """Letters signed from one town: each signature, moved a ``div`` deeper, keeps its
+    own place rather than all three piling up at the first."""
+    signed = [
+        f"<div><p>{signature.format(name)}</p></div>" for name in ("Ann Lee", "Bo Diaz", "Cy Park")
+    ]
+    lines, rules = chosen(p(0) + signed[0] + p(1) + signed[1] + p(2) + signed[2] + p(3))
+    assert lines == [
+        *(PARAGRAPHS[0], "Ann Lee", "Corona del Mar"),
+        *(PARAGRAPHS[1], "Bo Diaz", "Corona del Mar"),
+        *(PARAGRAPHS[2], "Cy Park", "Corona del Mar"),
+        PARAGRAPHS[3],
+    ]
     assert rules == "partial"
 
 

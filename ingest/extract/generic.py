@@ -113,7 +113,8 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
             if not (blocks and found):
                 return own, None
             containers = own_containers(page, outlet, blocks)
-            text, added = with_missing(page.tree, blocks, containers, skip, found)
+            phrases = [p.casefold() for p in outlet.boilerplate]
+            text, added = with_missing(page.tree, blocks, containers, skip, found, phrases)
             return "\n".join(text), "partial" if added else None
     try:
         return with_lead(page, generic_text(page, outlet), title), "missed"

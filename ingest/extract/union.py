@@ -4,9 +4,9 @@ A redesign seldom moves a whole story at once. More often some paragraphs take
 another tag or class (a lead styled apart, a second half in a new wrapper) and
 the outlet's ``paragraphs`` rule reads the rest: enough words that the rules did
 not miss the page (``RULES_MISSED``), too few to be the story. Nothing would
-say so. trafilatura's main pass, which ``rules_missed`` runs anyway, read those
-paragraphs; this module adds back the lines of it the rules' text lacks, but
-only those the page itself places in the story:
+say so. trafilatura's main pass, which the rules' text is judged by anyway
+(``judged_by``), read those paragraphs; this module adds back the lines of it the
+rules' text lacks, but only those the page itself places in the story:
 
 - it sits inside the outlet's ``body`` containers, outside its ``drop``
   blocks, in an element of its own that holds no matched paragraph (text loose
@@ -15,17 +15,29 @@ only those the page itself places in the story:
   first paragraph is its furniture (kicker, byline, share bar), and a missed
   lead is left out rather than guessed;
 - it is prose, a sentence of a few words ended as sentences end, or it lies
-  between two matched paragraphs, where a subheading or a name belongs to the
-  story (a teaser headline or a button label after the story does not);
-- links make up at most half of it (a "read more" card, a related story).
+  between two matched paragraphs and shows itself the story's: a short sentence
+  ("My jaw dropped."), a subheading (``h2`` to ``h6``, or a bold run that is all
+  of its block), or a line marked up as the matched paragraphs are (same tag
+  and class: a paragraph a redesign wrapped one ``div`` deeper, a signature).
+  Ad slots, pointers and player labels ("Story continues below advertisement",
+  "Listen to this article") sit between paragraphs too, but in markup of their
+  own; a teaser headline or a button label after the story is no part of it;
+- links make up at most half of it (a "read more" card, a related story);
+- cleaning would not drop it (``ingest.extract.clean.is_boilerplate``, with the
+  outlet's ``boilerplate`` phrases): such a line would not be stored, and must
+  not say the rules read part of the story. This also keeps out a label the
+  site sets as its paragraphs ("Advertisement"); one that cleaning does not
+  know, in the same markup as the story, still comes back.
 
 Measured by ``benchmarks/outlet_rules.py --part redesigns``. What the generic
 path does not read stays lost: trafilatura's main pass skips ``div`` text on a
 page with enough ``<p>`` text, so paragraphs renamed to ``div`` come back only
-where the generic text has them.
+where the generic text has them; and a short line a redesign renamed, no
+sentence in markup unlike the story's (a signature in italics, a market
+figure), is taken for a label.
 
 The additions keep the page's order among the matched paragraphs. Pure and
-cheap: nothing runs unless the generic text has a prose line the rules lack.
+cheap: nothing runs unless the generic text has a line the rules lack.
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ from collections.abc import Iterator
 import lxml.html
 
 from ingest.extract.blocks import block_text, lines
+from ingest.extract.clean import is_boilerplate
 from ingest.words import count_words
 
 #: A line the page's links make up more than this share of is a link, not story text.
@@ -45,6 +58,9 @@ LINK_SHARE = 0.5
 MIN_WORDS = 4
 #: How a sentence ends: its mark, and after it nothing but quotes, brackets or an ornament.
 SENTENCE_END = re.compile(r"[.!?…。！？][^\w]*$")
+#: The elements a subheading is set in; ``h1`` is the page's headline, or a teaser's.
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+BOLD = {"strong", "b"}
 _NOT_WORD = re.compile(r"\W+")
 
 Element = lxml.html.HtmlElement
@@ -60,14 +76,28 @@ def is_prose(line: str) -> bool:
 
 
 def with_missing(
-    tree: Element, blocks: list[Element], containers: list[Element], skip: set, generic: str
+    tree: Element,
+    blocks: list[Element],
+    containers: list[Element],
+    skip: set,
+    generic: str,
+    phrases: list[str],
 ) -> tuple[list[str], int]:
     """The matched blocks' lines with the generic lines the page places in the story
-    among them, in page order; and how many lines were added."""
+    among them, in page order; and how many lines were added. ``phrases``: the outlet's
+    ``boilerplate``, case-folded."""
     own = [(block, lines(block, skip)) for block in blocks]
+    keys = {key(line) for _, found in own for line in found}
     # A key a line: a missing paragraph may read as one line's end and the next one's start.
-    have = "\n".join(key(line) for _, found in own for line in found)
-    wanted = [line for line in generic.split("\n") if key(line) and key(line) not in have]
+    have = "\n".join(keys)
+    wanted = [
+        line
+        for line in generic.split("\n")
+        if (k := key(line))
+        and k not in keys  # most lines, found at once; the rest looked for in them all
+        and k not in have
+        and not is_boilerplate(line, [], phrases, [])
+    ]
     added = placed(containers, blocks, skip, wanted) if wanted else []
     if added:
         order = {element: i for i, element in enumerate(tree.iter())}
@@ -80,24 +110,114 @@ def placed(
 ) -> list[tuple[Element, str]]:
     """The wanted lines the page puts in the story, each with the element that holds it."""
     story = list(after_first(outermost(containers), set(blocks), skip))
-    texts = {id(element): key(block_text(element, skip)) for element, _ in story}
-    last = max(i for i, (_, matched) in enumerate(story) if matched) if story else -1
+    if not story:
+        return []
+    holders = Holders(story, skip)
+    last = max(i for i, (_, matched) in enumerate(story) if matched)
     around = {parent for block in blocks for parent in block.iterancestors()}
+    marks = {(block.tag, block.get("class")) for block in blocks}
     found: list[tuple[Element, str]] = []
     for line in wanted:
         k = key(line)
-        holders = [
-            (len(texts[id(e)]), i) for i, (e, m) in enumerate(story) if not m and k in texts[id(e)]
-        ]
-        if not holders:
+        at = holders.take(k)
+        if at is None:
             continue
-        at = min(holders)[1]  # the innermost element holding the line
         holder = story[at][0]
         if holder in around or link_share(holder, k, skip) > LINK_SHARE:
             continue
-        if is_prose(line) or at < last:  # between two matched blocks, a heading or a name too
+        if is_prose(line) or (at < last and is_story_line(line, holder, skip, marks)):
             found.append((holder, line))
     return found
+
+
+class Holders:
+    """Where lines are among the story's elements that are no matched block: for each
+    line, the innermost element holding it, each element given to a line once (a line
+    three ad slots or subheadings repeat is theirs in turn, not thrice the first's).
+
+    Most lines are an element's whole text, found in an index of them; only another
+    line (one of a block's ``<br>`` lines) is looked for in every element, and only
+    when the story's text holds it at all. Scanning every element for every line took
+    100 s on a story of 24,000 paragraphs, a third of them eight ``div``s deep, where
+    trafilatura's pass takes 2 s; the index, 2 s more."""
+
+    def __init__(self, story: list[tuple[Element, bool]], skip: set):
+        self.story = story
+        self.texts = [key(block_text(element, skip)) for element, _ in story]
+        self.whole: dict[str, list[int]] = {}
+        for i, (_, matched) in enumerate(story):
+            if not matched:
+                self.whole.setdefault(self.texts[i], []).append(i)
+        inside = {element for element, _ in story}
+        # Every element's text is part of one of these: is a line in the story at all?
+        self.all = "\n".join(
+            text
+            for (element, _), text in zip(story, self.texts, strict=True)
+            if element.getparent() not in inside
+        )
+        self.taken: dict[str, list[Element]] = {}
+
+    def take(self, k: str) -> int | None:
+        """The story index of the innermost element holding the line keyed ``k`` (the
+        shortest, then the first) in or around none that a line like it took; ``None``
+        when there is none."""
+        taken = self.taken.setdefault(k, [])
+        at = next((i for i in self.whole.get(k, ()) if not nested(self.story[i][0], taken)), None)
+        if at is None and k in self.all:
+            at = self.scan(k, taken)
+        if at is not None:
+            taken.append(self.story[at][0])
+        return at
+
+    def scan(self, k: str, taken: list[Element]) -> int | None:
+        found = sorted(
+            (len(text), i)
+            for i, text in enumerate(self.texts)
+            if k in text and not self.story[i][1]
+        )
+        return next((i for _, i in found if not nested(self.story[i][0], taken)), None)
+
+
+def nested(element: Element, others: list[Element]) -> bool:
+    """The element is one of the others, or in or around one of them."""
+    return any(
+        element is other or other in element.iterancestors() or element in other.iterancestors()
+        for other in others
+    )
+
+
+def is_story_line(line: str, holder: Element, skip: set, marks: set) -> bool:
+    """A short line between two matched blocks is the story's when it ends as a sentence
+    ends ("My jaw dropped."), or an element holding it as a line of its own is a heading,
+    a bold run that is all of its block, or marked up as a matched block (same tag and
+    class: a paragraph a redesign wrapped one ``div`` deeper)."""
+    if SENTENCE_END.search(line.rstrip()):
+        return True
+    chain = line_holders(holder, key(line), skip)
+    return any(
+        element.tag in HEADINGS
+        or (element.tag, element.get("class")) in marks
+        or (element.tag in BOLD and element is not chain[-1])  # its block holds no more
+        for element in chain
+    )
+
+
+def line_holders(element: Element, k: str, skip: set) -> list[Element]:
+    """The elements in and around the element that hold the line as a line of their
+    own (all their text, or one between ``<br>``s), from the innermost out."""
+    while (inner := next((c for c in element if holds_line(c, k, skip)), None)) is not None:
+        element = inner
+    chain = []
+    while element is not None and holds_line(element, k, skip):
+        chain.append(element)
+        element = element.getparent()
+    return chain
+
+
+def holds_line(element: Element, k: str, skip: set) -> bool:
+    if not isinstance(element.tag, str) or element in skip:
+        return False
+    return k == key(block_text(element, skip)) or k in {key(line) for line in lines(element, skip)}
 
 
 def outermost(containers: list[Element]) -> list[Element]:
