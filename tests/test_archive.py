@@ -261,6 +261,23 @@ def test_an_older_capture_leaves_the_newer_page_and_reextract_the_newer_text(tmp
         assert rows(db, version) == [(one, MAY1, MAY1, MAY5)], name
 
 
+def test_a_merged_import_database_keeps_what_its_imports_read(tmp_path):
+    """An import database merged into another brings the captures its imports stored: an
+    older capture is written down nowhere else, so the file read on in the merged database
+    would extract it again and count it imported."""
+    url = "http://a.example/news/2024/05/"
+    newer = [{"url": f"{url}{n}", "body": page(n + 4), "date": MAY5} for n in range(3)]
+    older = [{"url": f"{url}{n}", "body": page(n), "date": MAY1} for n in range(3)]
+    shard, merged = tmp_path / "shard.db", tmp_path / "merged.db"
+    run_ingest("import-warc", str(build_warc(tmp_path / "new.warc.gz", newer)), "--db", str(shard))
+    warc = build_warc(tmp_path / "old.warc.gz", older)
+    run_ingest("import-warc", str(warc), "--db", str(shard), "--max", "1")
+    run_ingest("merge", str(shard), "--into", str(merged))
+    assert rows(merged, "select count(*) from warc_captures") == [(4,)]
+    done = run_ingest("import-warc", str(warc), "--db", str(merged), "--max", "1")
+    assert "3 records: 1 pages imported, 1 stored before" in done.stderr
+
+
 def test_an_older_archive_read_again_skips_what_it_stored_and_gets_done(tmp_path):
     """An older capture leaves no page or URL row dated by it: a file read again (stopped by
     --max, cut off) extracted its older captures again, counted them imported again, and

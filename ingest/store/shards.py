@@ -156,6 +156,14 @@ class ShardMerge:
             for row in source.execute("select * from warc_files"):
                 warc = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
                 self.target["warc_files"].upsert(warc, pk="source")
+        if "warc_captures" in tables:  # what an import read, so a later one skips it
+            self.target.conn.executemany(
+                "insert or ignore into warc_captures (url, fetched_at, crawl_id) values (?, ?, ?)",
+                (
+                    (row["url"], row["fetched_at"], self._run(row["crawl_id"]))
+                    for row in source.execute("select * from warc_captures")
+                ),
+            )
 
     def _run(self, shard_id: int | None) -> int | None:
         return self.crawl_ids.get(shard_id) if shard_id is not None else None
