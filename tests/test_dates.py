@@ -495,3 +495,17 @@ def test_chinese_japanese_and_korean_dates_are_read(monkeypatch):
     html = """<html><body><article><h2>北码头关闭</h2><p class="post-date">2024年3月12日</p>
     <p>港务局星期一宣布关闭北码头。</p></article></body></html>"""
     assert found(html) == ("2024-03-12", "2024-03-12", "dateline")
+
+
+def test_an_update_line_in_chinese_japanese_or_korean_is_not_the_publication(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    updates = [
+        "更新时间：2023年5月7日 08:15",
+        "最終更新 2023年5月7日 08:15",
+        "수정 2023.05.07 08:15",
+    ]
+    for updated in updates:
+        html = f"""<html><body><article><h1>北码头关闭</h1><span>{updated}</span>
+        <span>2023年5月1日 10:00</span><p>港务局星期一宣布关闭北码头。</p>
+        </article></body></html>"""
+        assert found(html)[0] == "2023-05-01T10:00:00", updated

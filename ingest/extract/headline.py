@@ -34,8 +34,11 @@ WORD_RE = re.compile(r"\w+")
 DIGIT_RE = re.compile(r"\d")
 #: What separates a title's parts: "Headline | Site", "Site - Headline", "Headline :: Section".
 TITLE_PARTS_RE = re.compile(r"\s+[|\-–—:·•»]{1,2}\s+")
-#: "Updated", "last modified", "aktualisiert", "mis à jour", "actualizado", "aggiornato"...
-UPDATE_RE = re.compile(r"update|modifi|aktualisiert|mis à jour|actualiza|aggiornat", re.I)
+#: "Updated", "last modified", "aktualisiert", "mis à jour", "actualizado", "aggiornato",
+#: 更新 (Chinese, Japanese), 修改, 업데이트 and 수정 (Korean)...
+UPDATE_RE = re.compile(
+    r"update|modifi|aktualisiert|mis à jour|actualiza|aggiornat|更新|修改|업데이트|수정", re.I
+)
 
 
 def headline(tree: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlElement | None:
