@@ -290,3 +290,14 @@ def test_what_operators_cannot_find_in_the_trigram_index_is_said(crawled):
     exported = run_ingest("export", "--db", str(crawled), "--search", "NEAR(码头 北码头)")
     assert exported.stderr.splitlines()[0] == mixed.stderr.splitlines()[0]
     assert run_ingest("search", '"北码头" OR "開通式"', "--db", str(crawled)).stderr == ""
+
+
+def test_a_colon_or_a_plus_in_a_term_is_text_not_syntax(crawled):
+    from ingest.query.matching import query_terms
+
+    assert query_terms("C++ 教程") == ["C++", "教程"]
+    assert query_terms("10:30 码头") == ["10:30", "码头"]
+    assert query_terms("码头 OR 暴雨") is None
+    done = run_ingest("search", "10:30 码头", "--db", str(crawled), "--json", check=False)
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])  # no story says 10:30
+    assert paths(search(crawled, "码头 北码头")) == ["/news/0"]

@@ -26,8 +26,9 @@ from ingest.words import UNSPACED
 
 #: Words that make a query FTS5 syntax rather than plain words.
 FTS_OPERATORS = ('"', " OR ", " AND ", " NOT ", "*", "NEAR(", "^")
-#: Operators that make a query more than a list of terms that must all appear.
-BOOLEAN = (" OR ", " AND ", " NOT ", "NEAR(", "^", "(", ")", ":", "+")
+#: Operators that make a query more than a list of terms that must all appear. A colon or
+#: a plus inside a term ("C++", "10:30") is its text: terms are quoted for the index.
+BOOLEAN = (" OR ", " AND ", " NOT ", "NEAR(", "^", "(", ")")
 #: A term of a query: a "quoted phrase" ("" inside for a quote) or a run without spaces.
 TERM = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
 #: A term shorter than this has no trigram: the index cannot find it.
