@@ -509,3 +509,17 @@ def test_an_update_line_in_chinese_japanese_or_korean_is_not_the_publication(mon
         <span>2023年5月1日 10:00</span><p>港务局星期一宣布关闭北码头。</p>
         </article></body></html>"""
         assert found(html)[0] == "2023-05-01T10:00:00", updated
+
+
+def test_a_line_with_the_publication_and_the_update_reads_the_publication(monkeypatch):
+    monkeypatch.setattr("ingest.extract.dates._htmldate", lambda tree, latest: None)
+    lines = {
+        "发布时间：2023-05-01 10:00 更新时间：2023-05-07 08:15": "2023-05-01T10:00:00",
+        "Published 1 May 2023, updated 7 May 2023": "2023-05-01",
+        "입력 2023.05.01 10:00 수정 2023.05.07 08:15": "2023-05-01",
+        "Updated: 2023-05-07 08:15": None,
+    }
+    for line, published in lines.items():
+        html = f"""<html><body><article><h1>Harbour closes</h1><span>{line}</span>
+        <p>The port authority closed the north pier.</p></article></body></html>"""
+        assert found(html)[0] == published, line

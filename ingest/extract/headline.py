@@ -77,7 +77,7 @@ def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
 
     Whitespace is counted as a reader sees it (an indented template is not
     farther away), and a date that follows the word "updated" in its own or the
-    text before is the update's.
+    text before is the update's: a line holding both reads the one before the word.
     """
     before = ""
     for raw in texts:
@@ -88,13 +88,20 @@ def _first_date(texts: Iterator[str], budget: int, plausible) -> Stamp | None:
         if budget < 0:
             return None
         dated = DIGIT_RE.search(text) is not None
-        if dated and not UPDATE_RE.search(f"{before} {text}"):
-            text = " ".join(text.split())
-            stamp = read_dateline(text) if len(text) <= SHORT else None
+        if dated and not UPDATE_RE.search(before):
+            text = " ".join(published_part(text).split())
+            stamp = read_dateline(text) if text and len(text) <= SHORT else None
             if stamp and plausible(stamp):
                 return stamp
         before = "" if dated else text  # a label ("Updated:") speaks for the next text
     return None
+
+
+def published_part(text: str) -> str:
+    """The text before its first update word: "发布时间：… 更新时间：…" and "Published …,
+    updated …" give the publication's date first; "Updated: …" gives none."""
+    update = UPDATE_RE.search(text)
+    return text[: update.start()] if update else text
 
 
 def _after(h1: lxml.html.HtmlElement) -> Iterator[str]:
