@@ -243,7 +243,7 @@ class Importer:
         self.counts[record.kind] += 1
         key = (record.source, record.kind, record.message)
         if key in self.bad_recorded or self.store.db.execute(_RECORDED, key).fetchone():
-            self.counts["bad_before"] += 1  # counted as read, not as a new errors row
+            self.counts[f"{record.kind}_before"] += 1  # read, but no new errors row
             return
         self.bad_recorded.add(key)
         error = error_record("fetch", record.kind, record.message)

@@ -122,19 +122,23 @@ def import_warc(
         summary = crawl_summary(database, importer.crawl_id)
     print_summary(summary, db, title="Import")
     c = importer.counts
-    # a bad record read again has its errors row from before: the line says so, as the
-    # errors count above counts this run's rows only
-    before = f" ({c['bad_before']} of them written down before)" if c["bad_before"] else ""
     click.echo(
         f"{c['records']} records: {c['imported']} pages imported, {c['already_stored']} stored "
         f"before, {c['filtered']} filtered out, {c['not_ok']} not 200, {c['not_html']} not HTML, "
-        f"{c['revisit']} revisits, {c['request']} requests, {c['bad_url']} bad URLs, "
-        f"{c['bad_record']} bad records{before}; {len(files) - c['files_skipped']} files read, "
+        f"{c['revisit']} revisits, {c['request']} requests, {_bad(c, 'bad_url', 'URLs')}, "
+        f"{_bad(c, 'bad_record', 'records')}; {len(files) - c['files_skipped']} files read, "
         f"{c['files_skipped']} done before",
         err=True,
     )
     if failed:
         raise click.ClickException(f"{len(failed)} files could not be read: {', '.join(failed)}")
+
+
+def _bad(counts, kind: str, what: str) -> str:
+    """ "2 bad records", and how many of them a read before wrote down: the errors count
+    of the summary above counts this run's rows only."""
+    before = counts[f"{kind}_before"]
+    return f"{counts[kind]} bad {what}" + (f" ({before} written down before)" if before else "")
 
 
 def _progress():
