@@ -211,8 +211,9 @@ def test_until_the_filling_is_done_a_search_says_what_it_misses(tmp_path):
     ]
     described = build_metadata(path)["databases"]["old"]["queries"]["search"]["description"]
     assert described.endswith(
-        "The index of these scripts is still being filled: 6 articles stored before it are "
-        "not searched yet."
+        "When this server started, the index of these scripts was still being filled: "
+        "6 articles stored before it were not searched yet (restart ingest serve once a "
+        "crawl or reextract has filled it)."
     )
     open_database(path).close()
     done = run_ingest("search", "暴雨", "--db", str(path), "--json")

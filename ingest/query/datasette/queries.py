@@ -21,8 +21,9 @@ UNSPACED_NOTE = (
 )
 #: What it adds while the trigram index is still being filled with older articles.
 UNFILLED_NOTE = (
-    " The index of these scripts is still being filled: {count:,} articles stored before "
-    "it are not searched yet."
+    " When this server started, the index of these scripts was still being filled: "
+    "{count:,} articles stored before it were not searched yet (restart ingest serve once "
+    "a crawl or reextract has filled it)."
 )
 #: Texts shorter than this many words count as short in the extraction-quality query.
 SHORT_TEXT = 50
