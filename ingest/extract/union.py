@@ -116,6 +116,7 @@ def placed(
     last = max(i for i, (_, matched) in enumerate(story) if matched)
     around = {parent for block in blocks for parent in block.iterancestors()}
     marks = {(block.tag, block.get("class")) for block in blocks}
+    known: dict[Element, tuple[str, set[str]]] = {}  # each element's keys, read once
     found: list[tuple[Element, str]] = []
     for line in wanted:
         k = key(line)
@@ -125,7 +126,7 @@ def placed(
         holder = story[at][0]
         if holder in around or link_share(holder, k, skip) > LINK_SHARE:
             continue
-        if is_prose(line) or (at < last and is_story_line(line, holder, skip, marks)):
+        if is_prose(line) or (at < last and is_story_line(line, holder, skip, marks, known)):
             found.append((holder, line))
     return found
 
@@ -139,7 +140,10 @@ class Holders:
     line (one of a block's ``<br>`` lines) is looked for in every element, and only
     when the story's text holds it at all. Scanning every element for every line took
     100 s on a story of 24,000 paragraphs, a third of them eight ``div``s deep, where
-    trafilatura's pass takes 2 s; the index, 2 s more."""
+    trafilatura's pass takes 2 s; the index, 2 s more. A line the page repeats is
+    looked for from where the last one was found, against a set of the elements it
+    took and those around them: walking the index from its start and checking every
+    element taken, a line repeated 1,000 times cost minutes."""
 
     def __init__(self, story: list[tuple[Element, bool]], skip: set):
         self.story = story
@@ -155,45 +159,79 @@ class Holders:
             for (element, _), text in zip(story, self.texts, strict=True)
             if element.getparent() not in inside
         )
-        self.taken: dict[str, list[Element]] = {}
+        self.taken: dict[str, Taken] = {}
+        # Per line, how far into its index entries, and into its scan's, all are taken.
+        self.read: dict[str, int] = {}
+        self.scanned: dict[str, tuple[list[int], int]] = {}
 
     def take(self, k: str) -> int | None:
         """The story index of the innermost element holding the line keyed ``k`` (the
         shortest, then the first) in or around none that a line like it took; ``None``
         when there is none."""
-        taken = self.taken.setdefault(k, [])
-        at = next((i for i in self.whole.get(k, ()) if not nested(self.story[i][0], taken)), None)
+        taken = self.taken.setdefault(k, Taken())
+        at = self.first_free(k, taken)
         if at is None and k in self.all:
             at = self.scan(k, taken)
         if at is not None:
-            taken.append(self.story[at][0])
+            taken.add(self.story[at][0])
         return at
 
-    def scan(self, k: str, taken: list[Element]) -> int | None:
-        found = sorted(
-            (len(text), i)
-            for i, text in enumerate(self.texts)
-            if k in text and not self.story[i][1]
+    def first_free(self, k: str, taken: Taken) -> int | None:
+        # The index is in page order, and what is taken stays taken: an entry passed over
+        # once is never free again.
+        whole = self.whole.get(k, ())
+        i = self.read.get(k, 0)
+        while i < len(whole) and taken.nested(self.story[whole[i]][0]):
+            i += 1
+        self.read[k] = i
+        return whole[i] if i < len(whole) else None
+
+    def scan(self, k: str, taken: Taken) -> int | None:
+        if k not in self.scanned:
+            found = sorted(
+                (len(text), i)
+                for i, text in enumerate(self.texts)
+                if k in text and not self.story[i][1]
+            )
+            self.scanned[k] = ([i for _, i in found], 0)
+        found, j = self.scanned[k]
+        while j < len(found) and taken.nested(self.story[found[j]][0]):
+            j += 1
+        self.scanned[k] = (found, j)
+        return found[j] if j < len(found) else None
+
+
+class Taken:
+    """The elements given to one line, and every element around them."""
+
+    def __init__(self) -> None:
+        self.elements: set[Element] = set()
+        self.around: set[Element] = set()  # the elements and their ancestors
+
+    def add(self, element: Element) -> None:
+        self.elements.add(element)
+        for parent in (element, *element.iterancestors()):
+            if parent in self.around:
+                break  # and so are all its ancestors
+            self.around.add(parent)
+
+    def nested(self, element: Element) -> bool:
+        """The element is one taken, or in or around one."""
+        return element in self.around or any(
+            parent in self.elements for parent in element.iterancestors()
         )
-        return next((i for _, i in found if not nested(self.story[i][0], taken)), None)
 
 
-def nested(element: Element, others: list[Element]) -> bool:
-    """The element is one of the others, or in or around one of them."""
-    return any(
-        element is other or other in element.iterancestors() or element in other.iterancestors()
-        for other in others
-    )
-
-
-def is_story_line(line: str, holder: Element, skip: set, marks: set) -> bool:
+def is_story_line(
+    line: str, holder: Element, skip: set, marks: set, known: dict[Element, tuple[str, set[str]]]
+) -> bool:
     """A short line between two matched blocks is the story's when it ends as a sentence
     ends ("My jaw dropped."), or an element holding it as a line of its own is a heading,
     a bold run that is all of its block, or marked up as a matched block (same tag and
     class: a paragraph a redesign wrapped one ``div`` deeper)."""
     if SENTENCE_END.search(line.rstrip()):
         return True
-    chain = line_holders(holder, key(line), skip)
+    chain = line_holders(holder, key(line), skip, known)
     return any(
         element.tag in HEADINGS
         or (element.tag, element.get("class")) in marks
@@ -202,22 +240,35 @@ def is_story_line(line: str, holder: Element, skip: set, marks: set) -> bool:
     )
 
 
-def line_holders(element: Element, k: str, skip: set) -> list[Element]:
+def line_holders(
+    element: Element, k: str, skip: set, known: dict[Element, tuple[str, set[str]]]
+) -> list[Element]:
     """The elements in and around the element that hold the line as a line of their
-    own (all their text, or one between ``<br>``s), from the innermost out."""
-    while (inner := next((c for c in element if holds_line(c, k, skip)), None)) is not None:
+    own (all their text, or one between ``<br>``s), from the innermost out. ``known``:
+    the keys of elements read before, kept by the caller; the walk out ends at an
+    element around the line's, often the story's container, whose text read for each
+    line made a story of many short lines quadratic."""
+    while (inner := next((c for c in element if holds_line(c, k, skip, known)), None)) is not None:
         element = inner
     chain = []
-    while element is not None and holds_line(element, k, skip):
+    while element is not None and holds_line(element, k, skip, known):
         chain.append(element)
         element = element.getparent()
     return chain
 
 
-def holds_line(element: Element, k: str, skip: set) -> bool:
+def holds_line(
+    element: Element, k: str, skip: set, known: dict[Element, tuple[str, set[str]]]
+) -> bool:
     if not isinstance(element.tag, str) or element in skip:
         return False
-    return k == key(block_text(element, skip)) or k in {key(line) for line in lines(element, skip)}
+    if element not in known:
+        known[element] = (
+            key(block_text(element, skip)),
+            {key(line) for line in lines(element, skip)},
+        )
+    whole, own = known[element]
+    return k == whole or k in own
 
 
 def outermost(containers: list[Element]) -> list[Element]:
