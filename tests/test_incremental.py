@@ -384,6 +384,29 @@ def test_the_queued_frontier_is_read_a_page_at_a_time_in_order(tmp_path):
     reader.close()
 
 
+def test_a_plan_written_after_its_url_was_fetched_does_not_queue_it_again(tmp_path):
+    """A crawl's plan (a seed queued) waits for an item to be written with; the URL may be
+    fetched, and its row written, before that. The plan, older than the fetch, must not put
+    the row back to queued without a reason: 1 demo crawl in 12 ended with a feed so."""
+    from ingest.store.writer import Store
+
+    db = tmp_path / "frontier.db"
+    store = Store(db)
+    feed, hub = "https://n.example/rss.xml", "https://n.example/"
+    planned = {"state": "queued", "set_state": "queued", "found_via": "seed", "depth": 0}
+    fetched = {"state": "fetched", "reason": "feed", "kind": "feed", "status": 200}
+    store.add_url("fetched", {"url": feed, **fetched, "fetched_at": "2026-11-30T08:40:24+00:00"})
+    store.add_url("found", {"url": feed, **planned, "found_at": "2026-11-30T08:40:24+00:00"})
+    # a decision after an earlier crawl's fetch still queues the URL again
+    store.add_url("fetched", {"url": hub, **fetched, "fetched_at": "2026-11-29T10:00:00+00:00"})
+    store.add_url("found", {"url": hub, **planned, "found_at": "2026-11-30T08:40:24+00:00"})
+    store.close()
+    assert rows(db, "select url, state, reason from urls order by url") == [
+        (hub, "queued", None),
+        (feed, "fetched", "feed"),
+    ]
+
+
 def crawl_then_turn_into_links(db, site) -> tuple[str, str]:
     """Crawl three stories, then refetch them (--refresh) once story 2's URL serves a list
     of links; returns story 2's URL and the article page it served first."""

@@ -11,14 +11,18 @@ from typing import Any
 #: Each fact's write, keeping what an earlier row knew that the new fact doesn't replace.
 URL_SQL = {
     # A URL a page, feed or sitemap listed: new rows as given; known rows keep their state
-    # unless the crawl queues them again or skips them as old.
+    # unless the crawl queues them again or skips them as old. A decision older than the
+    # row's fetch is news no more: a seed planned, fetched, and its plan written with a
+    # later item would go back to queued, without a reason, for good.
     "found": """
 insert into urls (url, outlet, state, reason, found_via, found_at, depth, lastmod, published,
   fetches)
 values (:url, :outlet, :state, :reason, :found_via, :found_at, :depth, :lastmod, :published, 0)
 on conflict(url) do update set
-  state = coalesce(:set_state, urls.state),
-  reason = case when :set_state is null then urls.reason else excluded.reason end,
+  state = case when :set_state is null or urls.fetched_at >= excluded.found_at then urls.state
+          else :set_state end,
+  reason = case when :set_state is null or urls.fetched_at >= excluded.found_at
+           then urls.reason else excluded.reason end,
   outlet = coalesce(urls.outlet, excluded.outlet),
   lastmod = case when excluded.lastmod > coalesce(urls.lastmod, '') then excluded.lastmod
             else urls.lastmod end,
