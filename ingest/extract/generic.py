@@ -105,8 +105,7 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
         return with_lead(page, generic_text(page, outlet), title), None
     skip = dropped(page.tree, outlet.drop)
     blocks = own_blocks(page, outlet, skip)
-    own = "\n".join(line for block in blocks for line in lines(block, skip))
-    own = own if blocks else body_text(page, outlet) or ""
+    own = own_text(page, outlet, blocks, skip)
     if own.strip():
         found = judged_by(page, outlet)
         if found is None or rules_share(own, found) >= RULES_MISSED:
@@ -152,7 +151,11 @@ def rules_text(page: Page, outlet: Outlet) -> str:
     """What the outlet's rules give: its ``paragraphs`` blocks, else its ``body`` read by
     trafilatura; empty when the page has neither (another layout, a redesign)."""
     skip = dropped(page.tree, outlet.drop)
-    blocks = own_blocks(page, outlet, skip)
+    return own_text(page, outlet, own_blocks(page, outlet, skip), skip)
+
+
+def own_text(page: Page, outlet: Outlet, blocks: list[lxml.html.HtmlElement], skip: set) -> str:
+    """The matched ``blocks``' lines, else the outlet's ``body`` read by trafilatura."""
     if blocks:
         return "\n".join(line for block in blocks for line in lines(block, skip))
     return body_text(page, outlet) or ""
