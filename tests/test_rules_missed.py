@@ -131,7 +131,7 @@ TIDINGS = Outlet(
     domains=["127.0.0.1"],
     articles=r"/story/",
     body="div.story",
-    paragraphs="div.story > p",  # written before the redesign wrapped paragraphs in divs
+    paragraphs="div.story > p",  # written before a redesign moved paragraphs out of reach
 )
 
 
@@ -162,9 +162,13 @@ def story_page(title: str, wrapped: bool, dated: bool = False) -> str:
         f'<div class="para">{p}</div>' if wrapped else f"<p>{p}</p>" for p in paragraphs[1:]
     ]
     stamp = '<meta property="article:published_time" content="2024-03-05T08:00:00Z">'
-    stamp = stamp if dated else ""
+    return story_html(title, blocks, stamp if dated else "")
+
+
+def story_html(title: str, blocks: list[str], head: str = "") -> str:
+    """A Tidings story page: its ``blocks`` in the ``div.story`` container."""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title><meta property="og:type" content="article">{stamp}</head>
+<title>{title}</title><meta property="og:type" content="article">{head}</head>
 <body><nav><a href="/">Home</a></nav><main><article><h1>{title}</h1>
 <div class="story">{"".join(blocks)}</div></article></main>
 <footer><p>© 2024 Tidings</p></footer></body></html>"""

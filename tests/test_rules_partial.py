@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 import test_outlets
 from test_datasette import datasette, query
-from test_rules_missed import PARAGRAPHS, SEEN, extract, fixture
+from test_rules_missed import PARAGRAPHS, PLUGIN, SEEN, extract, fixture, story_html
 
 from ingest.article import Page
 from ingest.extract.generic import chosen_text, judged_by
@@ -257,24 +257,6 @@ def test_health_and_stats_count_the_partial_reads(tmp_path):
     assert [tuple(f[c] for c in columns) for f in found] == [("guardian", 0, 1, 2, expected["url"])]
 
 
-PLUGIN = """\
-from ingest import Outlet, hookimpl
-
-TIDINGS = Outlet(
-    name="tidings",
-    domains=["127.0.0.1"],
-    articles=r"/story/",
-    body="div.story",
-    paragraphs="div.story > p",  # written before the redesign moved some paragraphs deeper
-)
-
-
-@hookimpl
-def register_outlets(register):
-    register(TIDINGS)
-"""
-
-
 def story_page(title: str, deeper: set[int]) -> str:
     """A story whose paragraphs are ``<p>``s of the container, those in ``deeper`` each
     wrapped in a ``div`` as a redesign wraps them."""
@@ -282,11 +264,7 @@ def story_page(title: str, deeper: set[int]) -> str:
         f'<div class="para"><p>{text}</p></div>' if i in deeper else f"<p>{text}</p>"
         for i, text in enumerate(PARAGRAPHS)
     ]
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title><meta property="og:type" content="article"></head>
-<body><nav><a href="/">Home</a></nav><main><article><h1>{title}</h1>
-<div class="story">{"".join(blocks)}</div></article></main>
-<footer><p>© 2024 Tidings</p></footer></body></html>"""
+    return story_html(title, blocks)
 
 
 def test_a_crawl_counts_the_pages_the_rules_read_in_part(tmp_path, write_plugin):
