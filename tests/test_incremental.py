@@ -407,6 +407,21 @@ def test_a_plan_written_after_its_url_was_fetched_does_not_queue_it_again(tmp_pa
     ]
 
 
+ERRORS = "select crawl_id, url, stage, kind, message from errors"
+
+
+def takedown(url: str, article_id: str) -> tuple:
+    """The errors row of the second crawl for an article whose URL now gives no article."""
+    return (
+        2,
+        url,
+        "extract",
+        "no_longer_article",
+        f"the page is no article now (not_article): article {article_id} and the page "
+        "it was read from are kept as stored",
+    )
+
+
 def crawl_then_turn_into_links(db, site) -> tuple[str, str]:
     """Crawl three stories, then refetch them (--refresh) once story 2's URL serves a list
     of links; returns story 2's URL and the article page it served first."""
@@ -448,16 +463,7 @@ def test_an_article_whose_page_turns_into_links_keeps_its_page_and_says_so(tmp_p
         assert rows(db, frontier, url) == [
             ("fetched", "no_longer_article", "html", 200, article_id)
         ]
-        assert rows(db, "select crawl_id, url, stage, kind, message from errors") == [
-            (
-                2,
-                url,
-                "extract",
-                "no_longer_article",
-                f"the page is no article now (not_article): article {article_id} and the page "
-                "it was read from are kept as stored",
-            )
-        ]
+        assert rows(db, ERRORS) == [takedown(url, article_id)]
         # Still links: fetched whole again (the stored validators are the article page's).
         site.hits.clear()
         run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
@@ -504,16 +510,7 @@ def test_an_article_whose_url_redirects_to_links_keeps_its_page_and_says_so(tmp_
             (url, "fetched", "no_longer_article", "html", 200, etag, article_id,
              f"link {site.url}/"),
         ]  # fmt: skip
-        assert rows(db, "select crawl_id, url, stage, kind, message from errors") == [
-            (
-                2,
-                url,
-                "extract",
-                "no_longer_article",
-                f"the page is no article now (not_article): article {article_id} and the page "
-                "it was read from are kept as stored",
-            )
-        ]
+        assert rows(db, ERRORS) == [takedown(url, article_id)]
         assert rows(db, page, url) == [stored]
         assert rows(db, article, url) == [(article_id, last_seen)]
         # Asked again: the target is not the article page, and answers in full.
