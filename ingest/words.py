@@ -46,6 +46,7 @@ def unspaced_share(text: str) -> float:
     is Chinese, Japanese or Thai. By words, not characters, so a site's name in Latin
     letters after a Chinese headline weighs as the few words it is."""
     text = _WIDE_PUNCTUATION.sub(" ", text)
-    spaced = sum(any(c.isalnum() for c in token) for token in _DENSE.sub(" ", text).split())
-    unspaced = count_words(text) - len(_DENSE.sub(" ", text).split())
+    rest = _DENSE.sub(" ", text).split()
+    unspaced = count_words(text) - len(rest)
+    spaced = sum(any(c.isalnum() for c in token) for token in rest)
     return unspaced / (unspaced + spaced) if unspaced + spaced else 0.0
