@@ -23,6 +23,19 @@ _WIDE_PUNCTUATION = re.compile(
     "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 )
 
+#: What ends a sentence, script by script: Latin and its kin, CJK's wide marks, the danda
+#: of Hindi and Bengali (।॥), Arabic's and Urdu's (؟ ۔), Armenian's (։), Ethiopic's (። ፧),
+#: Myanmar's (။), Khmer's (។ ៕), Tibetan's (།). A rule that looked for ".!?" alone found no
+#: sentence at all in a story in those scripts.
+SENTENCE_MARKS = (
+    ".!?\u2026\u3002\uff01\uff1f"  # . ! ? … 。！？
+    "\u0964\u0965\u061f\u06d4\u0589\u1362\u1367\u104b\u17d4\u17d5\u0f0d"
+)
+#: Thai and Lao mark no sentence's end: a space parts them, as it parts phrases.
+UNMARKED = "\u0e00-\u0eff"
+_SENTENCE = re.compile(f"[{SENTENCE_MARKS}{UNMARKED}]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}{UNMARKED}][^\\w]*$")
+
 #: Characters a word takes on average: about two in Chinese and Japanese text as their
 #: word segmenters cut it, about five in Thai and its neighbours.
 IDEOGRAPHIC_CHARS = 2
@@ -50,3 +63,14 @@ def unspaced_share(text: str) -> float:
     unspaced = count_words(text) - len(rest)
     spaced = sum(any(c.isalnum() for c in token) for token in rest)
     return unspaced / (unspaced + spaced) if unspaced + spaced else 0.0
+
+
+def has_sentence(text: str) -> bool:
+    """The text holds a sentence's end, in whatever script it is written."""
+    return _SENTENCE.search(text) is not None
+
+
+def ends_sentence(line: str) -> bool:
+    """The line ends as a sentence ends: its mark, then nothing but quotes, brackets or an
+    ornament (in Thai and Lao, which mark no end, its last letter)."""
+    return _SENTENCE_END.search(line.rstrip()) is not None

@@ -288,3 +288,58 @@ def test_a_story_in_chinese_counts_its_characters_not_its_spaces():
     )
     listing = document(f"<main><h1>本地新闻</h1><ul>{teasers}</ul></main>", title="本地新闻")
     assert judge("https://coast.example/local/", listing) is False
+
+
+def test_a_blog_post_whose_headline_links_to_the_post_itself_is_no_teaser():
+    """Blog themes link a post's headline to its own address, on its own page too."""
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])  # 30 words: two lines of prose
+    here = "https://coast.example/2024/05/harbour-quay/"
+    for href, teaser in [
+        (here, False),
+        ("/2024/05/harbour-quay", False),  # relative, without the trailing slash
+        ("https://COAST.example/2024/05/harbour-quay/#comments", False),
+        ("/2024/05/harbour-wall/", True),  # another post: a teaser's headline
+        ("https://coast.example/2024/05/harbour-quay/?page=2", True),
+    ]:
+        html = f'<html><body><article><h2><a href="{href}">Harbour quay closed</a></h2>{story}'
+        tree = Page(here, html + "</article></body></html>").tree
+        assert has_linked_heading(tree.xpath("//article")[0], here) is teaser, href
+        assert prose(tree, here) == ((0, False) if teaser else (30, False)), href
+    assert has_linked_heading(tree.xpath("//article")[0])  # no address known: a teaser
+
+
+BENGALI = [
+    "বন্দর কর্তৃপক্ষ সোমবার উত্তরের ঘাট বন্ধ করে দিয়েছে কারণ দেয়ালে বড় ফাটল দেখা গেছে।",
+    "প্রকৌশলীরা বলেছেন মেরামতের কাজ অন্তত ছয় সপ্তাহ সময় নেবে এবং খরচ অনেক বেশি হবে।",
+    "মাছ ধরার নৌকাগুলো দক্ষিণের ঘাটে সরিয়ে নেওয়া হয়েছে যেখানে এই মৌসুমে জায়গা এমনিতেই কম।",
+]  # 14 words each, each ended by a danda
+
+
+def test_a_story_in_bengali_is_read_by_its_own_full_stop():
+    """A danda (।) ends a sentence in Bengali and Hindi: no line there ever had a "."."""
+    paragraphs = "".join(f"<p>{s}</p>" for s in BENGALI * 4)  # 12 lines, 168 words
+    html = document(f"<main><div>{paragraphs}</div></main>", title="উত্তরের ঘাট বন্ধ")
+    assert prose(Page("https://coast.example/view.php?id=9", html).tree) == (168, False)
+    assert judge("https://coast.example/view.php?id=9", html) is True
+    no_marks = html.replace("।", "")
+    assert prose(Page("https://coast.example/view.php?id=9", no_marks).tree) == (0, False)
+
+
+def test_a_story_that_an_unclosed_menu_item_swallowed_is_still_read():
+    """A menu's ``<li>`` left open puts the page's ``<main>`` inside the ``<nav>``."""
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES * 2)  # 174 words
+    swallowed = (
+        '<html><body><nav><ul><li><a href="/">Home</a><li><a href="/local/">Local</a>'
+        f"<main><article><h1>Harbour quay closed</h1>{story}</article></main>"
+        "</body></html>"
+    )
+    tree = Page("https://coast.example/local/harbour-quay", swallowed).tree
+    assert tree.xpath("//main")[0].xpath("ancestor::nav")  # where the parser put it
+    assert prose(tree) == (174, True)  # its <article> holds the <h1>
+    # a menu's own text stays out, and so do story teasers in a footer
+    menu = f"<html><body><nav><div><p>{SENTENCES[0]}</p><p>{SENTENCES[1]}</p></div></nav>"
+    assert prose(Page("https://coast.example/", menu + "</body></html>").tree) == (0, False)
+    footer = f"<html><body><footer><article>{story}</article></footer></body></html>"
+    assert prose(Page("https://coast.example/", footer).tree) == (0, False)
+    scripted = f"<html><body><noscript><nav><main>{story}</main></nav></noscript></body></html>"
+    assert prose(Page("https://coast.example/", scripted).tree) == (0, False)

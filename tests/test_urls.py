@@ -210,6 +210,15 @@ def test_url_date():
         ("https://n.example/author/jane-doe-smith-jones", False),
         ("https://n.example/page/2", False),
         ("https://n.example/news/3", False),
+        # a story's number in the query, as older CMSs have it
+        ("https://n.example/?p=2895", True),
+        ("https://n.example/autonews.php?newsid=6486285", True),
+        ("https://n.example/dettaglio.php?lang=it&id=58354", True),
+        ("https://n.example/view.php?id=7", False),  # too small for a story's number
+        ("https://n.example/?page_id=2895", False),  # a page, not a post
+        ("https://n.example/list.php?cat_id=2895", False),
+        ("https://n.example/index.php?page=2895", False),
+        ("https://n.example/tag/harbour?id=2895", False),
     ],
 )
 def test_looks_like_article_url(url, article):

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.article import Article
-from ingest.words import count_words, unspaced_share
+from ingest.words import count_words, ends_sentence, has_sentence, unspaced_share
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,27 @@ def test_the_share_of_unspaced_words_counts_words_not_characters():
     assert unspaced_share("港务局关闭北码头。") == 1.0
     assert unspaced_share("Harbour closes") == 0.0
     assert unspaced_share(" - ") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [
+        ("The quay closed.", True),
+        ('He said "it will reopen."', True),  # quotes after the mark
+        ("The quay closed", False),
+        ("Version 2.5 released today", False),  # a mark inside is no end
+        ("बंदरगाह का उत्तरी घाट सोमवार को बंद कर दिया गया।", True),  # Hindi danda
+        ("কুষ্টিয়া-১ আসনে ভোট গ্রহণ শেষ হয়েছে।", True),  # Bengali
+        ("هل سيعاد فتح الرصيف؟", True),  # Arabic question mark
+        ("حکومت نے فنڈز کی درخواست کی ہے۔", True),  # Urdu full stop
+        ("ወደቡ ሰኞ ተዘግቷል።", True),  # Amharic
+        ("ဆိပ်ကမ်းကို ပိတ်လိုက်သည်။", True),  # Myanmar
+        ("កំពង់ផែត្រូវបានបិទ។", True),  # Khmer
+        ("ท่าเรือปิดเมื่อวันจันทร์", True),  # Thai marks no end: its last letter ends it
+        ("北码头关闭。", True),
+        ("北码头关闭", False),
+    ],
+)
+def test_a_sentence_ends_as_its_script_ends_one(line, ends):
+    assert ends_sentence(line) is ends
+    assert has_sentence(line) is (ends or "." in line)

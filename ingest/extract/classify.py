@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import re
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
 from ingest import hookimpl
 from ingest.article import Page
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words
+from ingest.words import count_words, has_sentence
 
 ARTICLE_TYPES = {
     "article",
@@ -45,16 +45,28 @@ _NOT_ARTICLE = re.compile(
 )
 _DATED = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/[^/]+")
 _NUMBERED = re.compile(r"[/\-_.](?:\d{5,}|[a-z]?\d{6,})(?:[/.\-_]|\.html?|$)", re.I)
+#: A story's number in the query, as older CMSs name their pages (``?p=2895``,
+#: ``news.php?newsid=6486285``, ``article.php?id=58354``); never a listing's page or category.
+_QUERY_ID = re.compile(
+    r"(?:^|&)(?!(?:page|cat|category|tag|user|author|forum|lang)_?id=)(?:p|[a-z_]*id)=\d{3,}(?:&|$)",
+    re.I,
+)
 _SLUG = re.compile(r"[a-z0-9\u00c0-\uffff]+(?:[-_][a-z0-9\u00c0-\uffff]+){3,}", re.I)
 
 
 def looks_like_article_url(url: str) -> bool:
-    """A guess from the URL's shape: a date folder, a long id, or a slug of four words or more.
+    """A guess from the URL's shape: a date folder, a long id, a story's number in the
+    query, or a slug of four words or more.
 
     Listing paths (``/tag/``, ``/author/``, ``/page/2``...) are never articles.
     """
-    path = urlsplit(url).path
-    if len(path) <= 1 or _NOT_ARTICLE.search(path):
+    parts = urlsplit(url)
+    path = parts.path
+    if _NOT_ARTICLE.search(path):
+        return False
+    if _QUERY_ID.search(parts.query):
+        return True
+    if len(path) <= 1:
         return False
     last = path.rstrip("/").rsplit("/", 1)[-1]
     last = re.sub(r"\.(?:html?|php|aspx?)$", "", last)
@@ -133,7 +145,6 @@ LINE_WORDS = 10
 TEASER_LINES = 2
 #: Words of a link that opens a line like a story's headline in a list of stories.
 HEADLINE_WORDS = 3
-_SENTENCE = re.compile(r"[.!?\u3002\uff01\uff1f]")
 # Blocks: where a line of text ends. Skipped: what is never an article's prose.
 _BLOCKS = frozenset(
     "p div td th li dd dt section article main blockquote header aside form table tr ul ol"
@@ -152,7 +163,7 @@ def has_article_text(tree: lxml.html.HtmlElement, url: str = "") -> bool:
     are no prose however long. A short brief counts as an article when a
     headline opens the same ``<article>`` or the URL has an article's shape.
     """
-    words, headed = prose(tree)
+    words, headed = prose(tree, url)
     if words >= ARTICLE_WORDS:
         return True
     if words < BRIEF_WORDS:
@@ -161,7 +172,7 @@ def has_article_text(tree: lxml.html.HtmlElement, url: str = "") -> bool:
     return headed or (looks_like_article_url(url) and not _NOT_ARTICLE.search(path))
 
 
-def prose(tree: lxml.html.HtmlElement) -> tuple[int, bool]:
+def prose(tree: lxml.html.HtmlElement, url: str = "") -> tuple[int, bool]:
     """Words in prose lines outside teasers, and whether an ``<article>`` holding some of
     them also holds an ``<h1>``.
 
@@ -174,7 +185,7 @@ def prose(tree: lxml.html.HtmlElement) -> tuple[int, bool]:
     groups: dict[lxml.html.HtmlElement, list[Line]] = {}
     holders: dict[lxml.html.HtmlElement, list] = {}
     for block in tree.iter(*_BLOCKS):
-        if any(a.tag in _SKIP for a in block.iterancestors()):
+        if is_skipped(block):
             continue
         lines = [line for line in own_lines(block) if line.words >= LINE_WORDS]
         group = next((a for a in block.iterancestors() if len(a) > 1), None)
@@ -187,7 +198,7 @@ def prose(tree: lxml.html.HtmlElement) -> tuple[int, bool]:
         total = sum(line.words for line in lines)
         if len(lines) < 2 and total < BRIEF_WORDS:
             continue
-        if len(lines) <= TEASER_LINES and has_linked_heading(group):
+        if len(lines) <= TEASER_LINES and has_linked_heading(group, url):
             continue
         if 2 * sum(line.listed for line in lines) > len(lines):
             continue
@@ -195,6 +206,24 @@ def prose(tree: lxml.html.HtmlElement) -> tuple[int, bool]:
         article = holders[group]
         headed = headed or (bool(article) and article[0].find(".//h1") is not None)
     return words, headed
+
+
+#: A menu: a story's ``<main>`` or ``<article>`` inside one was put there by a tag left
+#: open (a menu's ``<li>`` never closed), and is read all the same. A footer may hold
+#: ``<article>`` teasers of other stories, and stays skipped.
+_CHROME = frozenset({"nav"})
+_STORY = frozenset({"main", "article"})
+
+
+def is_skipped(block: lxml.html.HtmlElement) -> bool:
+    """Inside what is never prose, unless a ``<main>`` or ``<article>`` around the block is
+    nearer than the menu holding it."""
+    for ancestor in block.iterancestors():
+        if ancestor.tag in _STORY:
+            return any(a.tag in _SKIP - _CHROME for a in ancestor.iterancestors())
+        if ancestor.tag in _SKIP:
+            return True
+    return False
 
 
 class Line(NamedTuple):
@@ -211,7 +240,7 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
     def end_line() -> None:
         nonlocal text, linked, listed
         line = " ".join(text)
-        if _SENTENCE.search(line):
+        if has_sentence(line):
             lines.append(Line(count_words(line) - linked, listed))
         text, linked, listed = [], 0, False
 
@@ -234,11 +263,25 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
     return lines
 
 
-def has_linked_heading(element: lxml.html.HtmlElement) -> bool:
-    """A headline that is a link, among the element's children or theirs: a teaser's."""
+def has_linked_heading(element: lxml.html.HtmlElement, url: str = "") -> bool:
+    """A headline that is a link to another page, among the element's children or theirs:
+    a teaser's. Blogs link a post's own headline to the post: that one is no teaser."""
+    here = same_page_key(url) if url else None
     for heading in element.xpath(_CHILD_HEADINGS):
         words = count_words(heading.text_content())
-        linked = sum(count_words(a.text_content()) for a in heading.iter("a") if a.get("href"))
+        linked = sum(
+            count_words(a.text_content())
+            for a in heading.iter("a")
+            if a.get("href") and same_page_key(urljoin(url, a.get("href"))) != here
+        )
         if words and linked * 2 >= words:
             return True
     return False
+
+
+def same_page_key(url: str) -> str:
+    """A URL as far as it names a page: no fragment, scheme or trailing slash, host in
+    lower case."""
+    parts = urlsplit(url.strip())
+    page = parts.netloc.lower() + parts.path.rstrip("/")
+    return f"{page}?{parts.query}" if parts.query else page

@@ -50,14 +50,12 @@ import lxml.html
 
 from ingest.extract.blocks import block_text, lines
 from ingest.extract.clean import is_boilerplate
-from ingest.words import count_words
+from ingest.words import count_words, ends_sentence
 
 #: A line the page's links make up more than this share of is a link, not story text.
 LINK_SHARE = 0.5
 #: Fewer words than this make a label ("Read more.", "Photo: AP."), not a paragraph.
 MIN_WORDS = 4
-#: How a sentence ends: its mark, and after it nothing but quotes, brackets or an ornament.
-SENTENCE_END = re.compile(r"[.!?…。！？][^\w]*$")
 #: The elements a subheading is set in; ``h1`` is the page's headline, or a teaser's.
 HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 BOLD = {"strong", "b"}
@@ -72,7 +70,7 @@ def key(text: str) -> str:
 
 
 def is_prose(line: str) -> bool:
-    return count_words(line) >= MIN_WORDS and SENTENCE_END.search(line.rstrip()) is not None
+    return count_words(line) >= MIN_WORDS and ends_sentence(line)
 
 
 def with_missing(
@@ -229,7 +227,7 @@ def is_story_line(
     ends ("My jaw dropped."), or an element holding it as a line of its own is a heading,
     a bold run that is all of its block, or marked up as a matched block (same tag and
     class: a paragraph a redesign wrapped one ``div`` deeper)."""
-    if SENTENCE_END.search(line.rstrip()):
+    if ends_sentence(line):
         return True
     chain = line_holders(holder, key(line), skip, known)
     return any(
