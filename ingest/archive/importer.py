@@ -196,11 +196,16 @@ class Importer:
         day = record.fetched_at[:10]
         return not ((s.since and record.fetched_at < s.since) or (s.until and day > s.until))
 
-    def feed(self, records: Iterable[Record | BadRecord]) -> None:
+    def feed(self, records: Iterable[Record | BadRecord]) -> bool:
         """Extract and store the wanted records, in worker processes, in order. An archive
-        that fails part way (cut off, unreadable) raises once the pages before are stored."""
+        that fails part way (cut off, unreadable) raises once the pages before are stored.
+
+        Returns whether the records ran out: a file stopped by --max is not done, unless
+        the record that met the quota was its last.
+        """
         pending: deque[Record] = deque()
         failed: list[Exception] = []
+        ended: list[bool] = []
 
         def jobs() -> Iterator[Job]:
             try:
@@ -209,11 +214,11 @@ class Importer:
                 failed.append(exc)
 
         def wanted_jobs() -> Iterator[Job]:
-            for record in records:
-                if (
-                    self.selection.max
-                    and self.counts["imported"] + len(pending) >= self.selection.max
-                ):
+            remaining = iter(records)
+            while not self.quota_met(len(pending)):
+                record = next(remaining, None)
+                if record is None:
+                    ended.append(True)
                     return
                 if isinstance(record, BadRecord):
                     self.bad(record)
@@ -229,12 +234,28 @@ class Importer:
                     keep_body=True,
                     signature=True,
                 )
+            ended.append(self.ran_out(remaining))
 
         with ExtractionPool(self.config, self.workers) as pool:
             for outcome in pool.map(jobs()):
                 self.store_page(pending.popleft(), outcome)
         if failed:
             raise failed[0]
+        return bool(ended and ended[0])
+
+    def quota_met(self, in_flight: int) -> bool:
+        """--max pages imported, counting those still being extracted."""
+        return (
+            bool(self.selection.max) and self.counts["imported"] + in_flight >= self.selection.max
+        )
+
+    def ran_out(self, remaining: Iterator[Record | BadRecord]) -> bool:
+        """Whether a file that met the quota has no record left. The one read to find out
+        is left to the next import, and not counted read: "N records" are those handled."""
+        if next(remaining, None) is None:
+            return True
+        self.counts["records"] -= 1
+        return False
 
     def bad(self, record: BadRecord) -> None:
         """A record that can't be imported: its errors row, once. A file not done (cut off,

@@ -94,7 +94,7 @@ def import_warc(
             records_before = importer.counts["records"]
             try:
                 with open_source(source) as stream:
-                    importer.feed(html_records(stream, source, importer.counts))
+                    ended = importer.feed(html_records(stream, source, importer.counts))
             except (OSError, ValueError, ArchiveLoadFailed) as exc:  # unreadable, cut, not WARC
                 failed.append(source)  # not done: the next import reads it again
                 why = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
@@ -102,7 +102,7 @@ def import_warc(
                 error = error_record("fetch", kind, f"{source}: {why}")
                 importer.store.add_error(source, error, importer.crawl_id)
                 continue
-            if not selection.max or importer.counts["imported"] < selection.max:
+            if ended:
                 importer.store.flush()  # its pages first: once done, a re-run skips the file
                 mark_done(
                     importer.store.db,
