@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 from conftest import FAST, kill_crawl_once_stored, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, prose
 
@@ -523,6 +525,39 @@ def test_an_article_whose_url_redirects_to_links_keeps_its_page_and_says_so(tmp_
         (2, url, "no_longer_article"),
         (3, url, "no_longer_article"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("target", "ending", "errors"),
+    [("/", "no_longer_article", 1), ("/news/0", "redirect_seen", 0)],
+    ids=["takedown-home-page", "moved-to-a-stored-article"],
+)
+def test_an_article_that_redirects_to_a_page_fetched_under_its_own_name(
+    tmp_path, target, ending, errors
+):
+    """Scrapy drops a redirect to a URL the crawl already asked for (the home page, its
+    seed): the URL asked for said redirect_seen, a takedown as silent as a move. To a page
+    that is no article it is a takedown, said as one that sends readers to a new page is;
+    to a page an article was read from, a move."""
+    db = tmp_path / "seen.db"
+    with ConditionalSite({}) as site:
+        url, _ = crawl_then_turn_into_links(db, site)
+        site.resources["/news/2"] = Resource("", status=301, headers={"Location": target})
+        article = "select id, last_seen from articles where url = ?"
+        [(article_id, last_seen)] = rows(db, article, url)
+        [stored] = rows(db, "select fetched_at, body from pages where url = ?", url)
+        second = run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert ("/news/2", True, 301) in site.hits
+    assert f"0 new, 0 updated), {errors} errors" in second.stdout.splitlines()[0]
+    frontier = "select state, reason, article_id from urls where url = ?"
+    assert rows(db, frontier, url) == [("redirected", ending, article_id)]
+    message = (
+        f"the page is no article now (redirects to {site.url}/, not_article): "
+        f"article {article_id} and the page it was read from are kept as stored"
+    )
+    assert rows(db, ERRORS) == [(2, url, "extract", "no_longer_article", message)][:errors]
+    assert rows(db, article, url) == [(article_id, last_seen)]
+    assert rows(db, "select fetched_at, body from pages where url = ?", url) == [stored]
 
 
 def test_an_article_whose_page_turned_into_links_is_exported_and_reextracted(tmp_path):

@@ -270,7 +270,10 @@ class IngestPipeline:
         self._redirect_ended(request, redirects.offsite(request, self.crawler.spider.on_site))
 
     def redirect_dropped(self, request: Any) -> None:
-        self._redirect_ended(request, redirects.dropped(request))
+        ending = redirects.dropped(request)
+        if ending is not None and ending.reason == "redirect_seen" and not self.refused:
+            ending = redirects.taken_down(self.store, request) or ending
+        self._redirect_ended(request, ending)
 
     def _redirect_ended(self, request: Any, ending: redirects.Ending | None) -> None:
         """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""
@@ -280,7 +283,7 @@ class IngestPipeline:
         with self._writing():
             self._leases.extend(request.meta.get("leases", []))
             if ending.message is not None:
-                error = error_record("fetch", ending.reason, ending.message)
+                error = error_record(ending.stage, ending.reason, ending.message)
                 self.store.add_error(url, error, self.crawl_id)
                 self.stats.inc_value("ingest/errors")
             self._final_url(url, ending.state, ending.reason, found)

@@ -5,8 +5,8 @@ When the new request is answered, the URL asked for ends as the page that answer
 (``followed``), unless that page is no article and an article was stored from the URL
 asked for: the article and its page stay, and the URL says so (``keeps_asked``). When
 Scrapy drops the new request (off the crawl's sites, or to a URL already requested) it
-says nothing at all: ``offsite`` and ``dropped`` say how the URL asked for ends, for the
-pipeline to write with its ``errors`` row when it failed.
+says nothing at all: ``offsite``, ``dropped`` and ``taken_down`` say how the URL asked
+for ends, for the pipeline to write with its ``errors`` row when it failed.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from ingest.crawl.fates import keeps_article
+from ingest.crawl.fates import NO_ARTICLE, keeps_article
 from ingest.crawl.items import PageItem
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_longer_article
 from ingest.store.writer import Store
 from ingest.urls import canonical
 
@@ -27,6 +28,7 @@ class Ending(NamedTuple):
     state: str
     reason: str
     message: str | None  # the ``errors`` row's; None when the ending is no failure
+    stage: str = "fetch"  # the ``errors`` row's
 
 
 def offsite(request: Any, on_site: Callable[[str], bool]) -> Ending | None:
@@ -49,6 +51,24 @@ def dropped(request: Any) -> Ending | None:
         message = f"redirect loop: {' -> '.join(u[:200] for u in [*chain, request.url])}"
         return Ending("failed", "redirect_loop", message)
     return Ending("redirected", "redirect_seen", None)  # the target is fetched on its own
+
+
+def taken_down(store: Store, request: Any) -> Ending | None:
+    """A redirect Scrapy dropped, from a URL an article was stored from, to a page the crawl
+    fetched under its own name (the home page, its seed) and read no article from: a
+    takedown, which ends as one that redirects to a new page does (``keeps_asked``): the
+    article and its page stay, and an ``errors`` row says so. A target an article was read
+    from is a move; one not fetched yet, neither known, ends ``redirect_seen`` (it is
+    fetched on its own)."""
+    asked, target = request.meta["redirect_urls"][0], request.url
+    held = article_from(store.db, asked)
+    if held is None or article_from(store.db, target) is not None:
+        return None
+    found = store.db.execute("select reason from urls where url = ?", [target]).fetchone()
+    if found is None or found[0] not in NO_ARTICLE:
+        return None
+    error = no_longer_article(held, f"redirects to {target[:300]}, {found[0]}", refetched=True)
+    return Ending("redirected", NO_LONGER_ARTICLE, error["message"], error["stage"])
 
 
 def origin(request: Any) -> tuple[str, SimpleNamespace]:

@@ -164,7 +164,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             ),
             "reason": (
                 "Why: for a fetched page article, not_article, no_longer_article (no article where "
-                "one was stored: that article and its page are kept), feed, sitemap, other, or the "
+                "one was stored, or a redirect from it to a page that is none: that article and "
+                "its page are kept), feed, sitemap, other, or the "
                 "extraction error (empty, unparseable, too_deep, too_large, timeout, no_text); "
                 "else changed (a feed or sitemap date is newer), refresh, max_pages, old, "
                 "too_long, not_modified, captcha, http_404, redirect_loop, redirect_offsite, "
