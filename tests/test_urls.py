@@ -234,3 +234,44 @@ def test_challenge_pages():
     assert not looks_like_challenge(b"<html><p>An ordinary article.</p></html>")
     long_article = b"<p>" + b"word " * 30000 + b"are you a robot?</p>"
     assert not looks_like_challenge(long_article)
+
+
+# What Cloudflare and Imperva put on the pages they let through, and on those they don't.
+CLOUDFLARE_CHECK = (
+    b"<script>(function(){window.__CF$cv$params={r:'8a1b2c3d4e5f6a7b',t:'MTcwOTI4NzQ2Mi4w'};"
+    b"_cpo=document.createElement('script');_cpo.nonce='',"
+    b"_cpo.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js',"
+    b"document.getElementsByTagName('head')[0].appendChild(_cpo);})();</script>"
+)
+CLOUDFLARE_CHALLENGE = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>"
+    b"(function(){window._cf_chl_opt={cvId: '3',cZone: 'news.example',cType: 'managed'};"
+    b"var cpo=document.createElement('script');"
+    b"cpo.src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=8a1b2c3d4e5f6a7b';"
+    b"document.getElementsByTagName('head')[0].appendChild(cpo);}());</script></body></html>"
+)
+IMPERVA_SCRIPT = (
+    b'<script async type="text/javascript" '
+    b'src="/_Incapsula_Resource?SWJIYLWA=719d34d31c8e3a6e6fffd425f7e032f3&ns=1&cb=88693408">'
+    b"</script>"
+)
+IMPERVA_REFUSAL = (
+    b'<html style="height:100%"><head><META NAME="ROBOTS" CONTENT="NOINDEX, NOFOLLOW"></head>'
+    b'<body style="margin:0px;height:100%"><iframe id="main-iframe" '
+    b'src="/_Incapsula_Resource?CWUDNSAI=9&xinfo=10-4-0&incident_id=0-1234&edet=12" '
+    b'frameborder=0 width="100%" height="100%">Request unsuccessful. Incapsula incident ID: '
+    b"0-1234</iframe></body></html>"
+)
+
+
+def test_the_scripts_bot_checks_put_on_pages_they_let_through_are_no_challenge():
+    """An ordinary article from a site behind Cloudflare or Imperva carries their scripts:
+    such articles under 100 KB were taken for challenge pages and never stored."""
+    story = b"<html><head><title>Harbour quay closed</title></head><body><article><p>"
+    story += b"The harbour authority closed the northern quay on Monday. " * 20
+    for script in (CLOUDFLARE_CHECK, IMPERVA_SCRIPT):
+        assert not looks_like_challenge(story + b"</p></article>" + script + b"</body></html>")
+    assert looks_like_challenge(CLOUDFLARE_CHALLENGE)
+    assert looks_like_challenge(CLOUDFLARE_CHALLENGE.replace(b"_cf_chl_opt", b"_opt"))
+    assert looks_like_challenge(IMPERVA_REFUSAL)
+    assert looks_like_challenge(IMPERVA_REFUSAL.replace(b"Incapsula incident ID", b"ID"))
