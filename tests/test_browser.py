@@ -212,6 +212,13 @@ def test_the_dashboard_draws_its_charts_offline(served, browser, tmp_path):
             " '-365 days'))"
         ).fetchone()
         (crawls,) = conn.execute("select count(distinct crawl_id) from crawl_health").fetchone()
+        # two outlets whose rules missed a story and read part of another: a bar for each
+        # of missed and partial, for each outlet
+        for column, outlet in (("rules_missed", "yeni-haber"), ("rules_partial", "rheinblatt")):
+            conn.execute(f"update crawl_health set {column} = 1 where outlet = ?", [outlet])
+        (rules_rows,) = conn.execute(
+            "select count(*) from crawl_health where rules_missed > 0 or rules_partial > 0"
+        ).fetchone()
     wait = WebDriverWait(browser, 60)
     browser.get(served + "/-/dashboards/crawl")
 
@@ -222,6 +229,7 @@ def test_the_dashboard_draws_its_charts_offline(served, browser, tmp_path):
     wait.until(lambda _: marks("languages", "arc") == languages == 4)
     wait.until(lambda _: marks("per-day", "rect") == day_bars > 150)
     wait.until(lambda _: marks("health", "rect") == 5 * crawls)
+    wait.until(lambda _: marks("rules-missed", "rect") == 2 * rules_rows == 4 * crawls)
     metric = browser.find_element(By.CSS_SELECTOR, "#chart-articles p").text
     assert metric == "180"
     assert loaded_elsewhere(browser, served) == []

@@ -17,6 +17,8 @@ DAYS = 365
 
 _SVG = {"usermeta": {"embedOptions": {"renderer": "svg", "actions": False}}}
 _MEASURES = ["pages", "new", "updated", "errors", "blocked"]
+#: What became of an outlet's rules on a page (``crawl_health``'s rules_missed, rules_partial).
+_RULES = ["missed", "partial"]
 
 
 def _chart(title: str, db: str, query: str, display: dict[str, Any]) -> dict[str, Any]:
@@ -97,20 +99,19 @@ from crawl_health group by crawl_id order by crawl_id""",
             },
         ),
         "rules-missed": _chart(
-            "Outlets whose rules missed, per crawl (the generic text was stored instead)",
+            "Outlet rules that missed stories or read part of them, per crawl",
             db,
-            """select crawl_id as crawl, outlet, rules_missed
-from crawl_health where rules_missed > 0 order by crawl_id, outlet""",
+            """select crawl_id as crawl, outlet, rules_missed as missed, rules_partial as partial
+from crawl_health where rules_missed > 0 or rules_partial > 0 order by crawl_id, outlet""",
             {
+                "transform": [{"fold": _RULES, "as": ["rules", "pages"]}],
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
                     "x": {"field": "crawl", "type": "ordinal", "axis": {"labelAngle": 0}},
-                    "y": {
-                        "field": "rules_missed",
-                        "type": "quantitative",
-                        "axis": {"tickMinStep": 1},
-                    },
+                    "xOffset": {"field": "rules", "sort": _RULES},
+                    "y": {"field": "pages", "type": "quantitative", "axis": {"tickMinStep": 1}},
                     "color": {"field": "outlet", "type": "nominal"},
+                    "opacity": {"field": "rules", "sort": _RULES, "legend": {"title": "rules"}},
                 },
             },
         ),
