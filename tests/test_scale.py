@@ -642,9 +642,20 @@ def test_merge_keeps_the_page_an_article_was_read_from_when_a_later_shard_found_
             run_ingest("crawl", f"{site.url}/", "--db", str(tmp_path / f"{name}.db"), *FAST)
             time.sleep(1.1)  # the second fetch is the later one
     url = f"{site.url}/news/x.html"
+    [(article_id,)] = rows(tmp_path / "a.db", "select id from articles")
+    takedown = (
+        url,
+        "extract",
+        "no_longer_article",
+        f"the page is no article now (not_article): article {article_id} and the page it "
+        "was read from are kept as stored",
+    )
+    takedowns = "select count(*) from errors where kind = 'no_longer_article'"
+    assert rows(tmp_path / "b.db", takedowns) == [(0,)]  # b's crawl never saw the article
     for n, order in enumerate((["a", "b"], ["b", "a"])):
         into = tmp_path / f"merged{n}.db"
-        run_ingest("merge", *(str(tmp_path / f"{s}.db") for s in order), "--into", str(into))
+        shards = [str(tmp_path / f"{s}.db") for s in order]
+        run_ingest("merge", *shards, "--into", str(into))
         assert rows(into, "select body from pages where url = ?", url) == rows(
             tmp_path / "a.db", "select body from pages where url = ?", url
         ), order
@@ -652,6 +663,14 @@ def test_merge_keeps_the_page_an_article_was_read_from_when_a_later_shard_found_
             ("fetched", "no_longer_article")
         ], order
         assert rows(into, "select url from articles") == [(url,)]
+        # said as a crawl into the one database says it, in the run that found the links,
+        # once however often the shards are merged again
+        errors = "select url, stage, kind, message from errors where kind = 'no_longer_article'"
+        links_run = "select id from crawls order by started_at desc limit 1"
+        for _ in range(2):
+            assert rows(into, f"{errors} and crawl_id = ({links_run})") == [takedown], order
+            assert rows(into, takedowns) == [(1,)], order
+            run_ingest("merge", *shards[::-1], "--into", str(into))
 
 
 def test_merge_keeps_the_newest_capture_of_an_unchanged_article_in_any_order(tmp_path):

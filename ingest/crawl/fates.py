@@ -9,11 +9,8 @@ page, and the run says what came instead.
 from __future__ import annotations
 
 from ingest.crawl.items import PageItem
-from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_longer_article
+from ingest.store.kept import NO_ARTICLE, NO_LONGER_ARTICLE, article_from, no_longer_article
 from ingest.store.writer import Store
-
-#: What ``page_reason`` says of a page read that is no article, with no error of its own.
-NO_ARTICLE = ("not_article", "feed", "sitemap", "other")
 
 
 def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from ingest.crawl.fates import NO_ARTICLE, keeps_article
+from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
-from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_longer_article
+from ingest.store.kept import NO_ARTICLE, NO_LONGER_ARTICLE, article_from, no_longer_article
 from ingest.store.writer import Store
 from ingest.urls import canonical
 

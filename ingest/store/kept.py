@@ -20,6 +20,8 @@ from typing import Any
 import sqlite_utils
 
 NO_LONGER_ARTICLE = "no_longer_article"
+#: What a page read is said to be when it is no article and has no error of its own.
+NO_ARTICLE = ("not_article", "feed", "sitemap", "other")
 
 
 def article_from(db: sqlite_utils.Database | sqlite3.Connection, url: str) -> str | None:

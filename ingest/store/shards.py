@@ -31,9 +31,15 @@ from typing import Any
 import sqlite_utils
 
 from ingest.store.connection import write_transaction
-from ingest.store.kept import NO_LONGER_ARTICLE, article_from, article_page_stays
+from ingest.store.kept import (
+    NO_ARTICLE,
+    NO_LONGER_ARTICLE,
+    article_from,
+    article_page_stays,
+    no_longer_article,
+)
 from ingest.store.merge import ArticleMerge, text_since
-from ingest.store.schema import open_database
+from ingest.store.schema import now, open_database
 
 # The page an article was read from: it stays, whenever the fetch it is set against.
 _ARTICLE_PAGE = """
@@ -102,6 +108,7 @@ class ShardMerge:
         self.path = path
         self.crawl_ids: dict[int, int] = {}
         self.counts = dict.fromkeys(("crawls", "pages", "articles", "urls", "errors"), 0)
+        self.takedowns: dict[str, str] = {}  # URL: what its later fetch found, no article
         self.articles = ArticleMerge(target, _AsStored(), lambda outlet, counter: None)  # type: ignore[arg-type]
 
     def run(self) -> dict[str, int]:
@@ -142,6 +149,7 @@ class ShardMerge:
         for row in source.execute("select * from article_versions order by id"):
             self._version(dict(row))
         self._errors(source)
+        self._takedowns()
         for row in source.execute("select * from crawl_health"):
             health = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
             self.target["crawl_health"].upsert(health, pk=("crawl_id", "outlet"))
@@ -189,16 +197,43 @@ class ShardMerge:
         row["crawl_id"] = self._run(row["crawl_id"])
         found = self.target.execute(_NEWER_URL, row).fetchone()
         newer = 1 if found is None else found[0]
-        if kept and newer:  # the shard's is the later fetch
+        if kept and (newer or self._same_fetch(row)):  # the shard's is the later fetch
+            self.takedowns[row["url"]] = row["reason"]
+        if kept and newer:
             stored = self.target.execute(_VALIDATORS, [row["url"]]).fetchone() or (None, None)
             row.update(reason=NO_LONGER_ARTICLE, etag=stored[0], last_modified=stored[1])
         self.target.execute(_URLS, {**row, "newer": newer})
         self.counts["urls"] += 1
         if kept is False and not newer:  # the target's is the later fetch
+            said = self.target.execute("select reason from urls where url = ?", [row["url"]])
+            self.takedowns[row["url"]] = said.fetchone()[0]
             self.target.execute(
                 "update urls set reason = ?, etag = ?, last_modified = ? where url = ?",
                 [NO_LONGER_ARTICLE, row["etag"], row["last_modified"], row["url"]],
             )
+
+    def _same_fetch(self, row: dict[str, Any]) -> bool:
+        """The target's row is this fetch's, merged before (the shard merged again)."""
+        said = "select 1 from urls where url = ? and fetched_at = ?"
+        return self.target.execute(said, [row["url"], row["fetched_at"]]).fetchone() is not None
+
+    def _takedowns(self) -> None:
+        """The ``errors`` row of each article whose URL a later fetch in another database
+        found no article at: written where a crawl into the one database writes it
+        (``ingest.crawl.fates``), in the later fetch's run, once however often merged."""
+        for url, what in self.takedowns.items():
+            held = article_from(self.target, url)
+            if held is None or what not in NO_ARTICLE:
+                continue
+            [run] = self.target.execute("select crawl_id from urls where url = ?", [url]).fetchone()
+            written = "select 1 from errors where url = ? and kind = ? and crawl_id is ?"
+            if self.target.execute(written, [url, NO_LONGER_ARTICLE, run]).fetchone():
+                continue
+            error = no_longer_article(held, what, refetched=True)
+            self.target["errors"].insert(
+                {"url": url, "crawl_id": run, "at": now(), **error}, alter=False
+            )
+            self.counts["errors"] += 1
 
     def _article(
         self, source: sqlite3.Connection, row: dict[str, Any], originals: dict[str, str | None]
