@@ -161,3 +161,32 @@ def test_a_seed_that_redirects_away_is_a_failure_not_silence(tmp_path):
     assert "Traceback" not in done.stderr
     assert rows(db, "select state, reason from urls") == [("offsite", "redirect_offsite")]
     assert rows(db, "select kind from errors") == [("redirect_offsite",)]
+
+
+def test_a_seed_on_www_that_moves_to_the_bare_host_is_followed_there(tmp_path):
+    """Sites move between www.x and x, and link both: a crawl seeded at www.x whose home
+    page redirected to x ended at its seed, redirect_offsite, with nothing stored."""
+    site_pages = {  # served as a proxy: the request line names the host
+        "http://www.coast.example/": Resource("", status=301, headers={
+            "Location": "http://coast.example/"}),
+        "http://coast.example/": Resource(index_page([
+            "http://coast.example/news/harbour-quay-closed-after-cracks",
+            "http://www.coast.example/news/fish-market-fears-a-quiet-summer",
+            "http://elsewhere.example/news/one-more-story-from-another-site",
+        ])),
+        "http://coast.example/news/harbour-quay-closed-after-cracks": Resource(
+            article_page("Harbour quay closed", story(1))),
+        "http://www.coast.example/news/fish-market-fears-a-quiet-summer": Resource(
+            article_page("Fish market fears a quiet summer", story(2))),
+    }  # fmt: skip
+    with LocalSite(site_pages) as site:
+        db = tmp_path / "news.db"
+        done = run_ingest(
+            "crawl", "http://www.coast.example/", "--db", str(db), *FAST,
+            "-s", f"INGEST_PROXY={site.url}",
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert rows(db, "select title from articles order by title") == [
+        ("Fish market fears a quiet summer",), ("Harbour quay closed",),
+    ]  # fmt: skip
+    assert "http://elsewhere.example/news/one-more-story-from-another-site" not in site.hits

@@ -89,3 +89,5 @@ def test_seeds_keep_each_url_and_host_once_in_order():
     seeds.add_domains(["c.example", "b.example"])
     assert seeds.urls == ["https://a.example/", "https://b.example/1", "https://b.example/2"]
     assert seeds.domains == ["a.example", "b.example", "c.example"]
+    seeds.add_url("https://www.d.example/")  # the site, not its www. host alone
+    assert seeds.domains == ["a.example", "b.example", "c.example", "d.example"]

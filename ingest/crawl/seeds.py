@@ -51,8 +51,8 @@ class Seeds:
             self._urls.add(url)
             self.urls.append(url)
         host = urlsplit(url).hostname
-        if host:
-            self.add_domains([host])
+        if host:  # www. names the site itself: sites move between the two, and link both
+            self.add_domains([host.removeprefix("www.")])
 
     def add_domains(self, domains: list[str]) -> None:
         for domain in domains:
