@@ -192,6 +192,24 @@ def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():
     assert trusted_canonical("https://x.example", "https://x.example/")
 
 
+def test_a_canonical_link_to_the_listing_a_story_sits_under_is_not_trusted():
+    """A template naming the section, or the script without the story's number, on every
+    story: each would be stored over the last under one id."""
+    story = "https://x.example/news/2024/05/harbour-quay-closed"
+    assert not trusted_canonical("https://x.example/news/", story)
+    assert not trusted_canonical("https://x.example/news/2024", story)
+    assert not trusted_canonical("https://x.example/news.php", "https://x.example/news.php?id=6486")
+    # its own address, another spelling of it, or a page that is no listing: trusted
+    assert trusted_canonical(story, story + "/")
+    assert trusted_canonical(story, story + "/amp")  # the AMP page names the story
+    assert trusted_canonical("https://x.example/news/2024/05/harbour-quay-closed-cracks", story)
+    assert trusted_canonical(
+        "https://x.example/news.php?id=6486", "https://x.example/news.php?id=6486&p=2"
+    )
+    # a URL of no article's shape (page 2 of a story) may name its first page
+    assert trusted_canonical("https://x.example/harbour", "https://x.example/harbour/2")
+
+
 def test_an_outlets_headline_is_its_first_match():
     outlet = Outlet(name="x", domains=["x.example"], headline="h1")
     page = Page(url="http://x.example/a", html="<html><body><h1>First  one</h1><h1>Second</h1>")

@@ -14,8 +14,9 @@ from lxml import etree
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.blocks import selector
+from ingest.extract.classify import looks_like_article_url
 from ingest.plugins.outlet import Outlet
-from ingest.urls import canonical, site_of
+from ingest.urls import amp_canonical, canonical, site_of
 from ingest.words import count_words
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
@@ -125,15 +126,30 @@ def detect_language(text: str) -> str | None:
 
 
 def trusted_canonical(link: str, url: str) -> bool:
-    """A canonical link names this article: on its own site, and not the site's home page.
+    """A canonical link names this article: on its own site, and not the site's home page
+    nor a listing above it.
 
     A link to another site is a syndication hint, and one to the home page a
-    misconfigured template; either would merge different articles into one row.
+    misconfigured template; either would merge different articles into one row. So
+    would a template that names the story's section (``/news/`` for every story under
+    it), or its script without the story's number (``news.php`` for ``news.php?id=123``).
     """
     if not same_site(link, url):
         return False
     is_root = urlsplit(link).path in ("", "/")
-    return not is_root or urlsplit(url).path in ("", "/")
+    if is_root:
+        return urlsplit(url).path in ("", "/")
+    return not names_a_listing_above(link, url)
+
+
+def names_a_listing_above(link: str, url: str) -> bool:
+    """``link`` is no article's address, while ``url`` is one under it (its path, or a
+    folder of its path)."""
+    if looks_like_article_url(link) or not looks_like_article_url(url):
+        return False
+    above = urlsplit(link).path.rstrip("/")
+    path = urlsplit(amp_canonical(url)).path.rstrip("/")
+    return path == above or path.startswith(above + "/")
 
 
 def same_site(a: str, b: str) -> bool:
