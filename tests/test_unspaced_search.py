@@ -301,3 +301,37 @@ def test_a_colon_or_a_plus_in_a_term_is_text_not_syntax(crawled):
     done = run_ingest("search", "10:30 码头", "--db", str(crawled), "--json", check=False)
     assert (done.returncode, json.loads(done.stdout)) == (0, [])  # no story says 10:30
     assert paths(search(crawled, "码头 北码头")) == ["/news/0"]
+
+
+SEOUL = (  # Korean: Seoul City Hall (서울시청) closes its plaza for repairs
+    "서울시는 월요일 서울시청 앞 광장을 보수 공사를 위해 두 달 동안 닫는다고 밝혔습니다.",
+    "시청 관계자는 서울의 겨울 축제가 다른 장소에서 열릴 것이라고 말했습니다.",
+    "시민들은 공사 기간 동안 지하철역 출구 일부를 이용할 수 없습니다.",
+)
+BUSAN = (  # Korean: a ferry line from Busan (부산에서); no Seoul in it
+    "부산에서 제주로 가는 새 여객선 노선이 다음 달부터 운항을 시작합니다.",
+    "해운사는 하루 두 번 배를 운항하고 주말에는 한 번 더 운항할 계획이라고 밝혔습니다.",
+    "관광업계는 새 노선이 여름철 관광객 증가에 도움이 될 것으로 기대하고 있습니다.",
+)
+
+
+def test_a_korean_word_is_found_with_the_particles_joined_to_it(tmp_path):
+    """Korean spaces its words but joins particles to them: 서울 is in 서울시는, 서울시청
+    and 서울의, none of them the word 서울 alone, so a search for it found nothing."""
+    found = {
+        "/news/0": article_page("서울시청 광장 공사", list(SEOUL)),
+        "/news/1": article_page("부산 여객선 노선", list(BUSAN)),
+    }
+    found["/"] = index_page(list(found))
+    db = tmp_path / "news.db"
+    with LocalSite(found) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+
+    def titles(query: str) -> list[str]:
+        return [hit["title"] for hit in search(db, query)]
+
+    assert titles("서울") == ["서울시청 광장 공사"]
+    assert titles("부산") == ["부산 여객선 노선"]  # 부산에서
+    assert titles("운항 노선") == ["부산 여객선 노선"]  # every word: 운항을, 운항하고
+    assert titles("서울 노선") == []
+    assert titles('"서울"') == []  # quoted, the user's own FTS5 query: the word alone

@@ -47,14 +47,28 @@ HOLDS_SHORT = """not exists (select 1 from json_each({short}) where
 
 
 def fts_query(query: str) -> str:
-    """Plain words match as words (quoted, so punctuation can't break FTS5 syntax);
-    a query using FTS5 operators (quotes, OR, NOT, prefix*) is passed on as it is."""
+    """Plain words match as words (quoted, so punctuation can't break FTS5 syntax), a
+    Korean one as the start of a word; a query using FTS5 operators (quotes, OR, NOT,
+    prefix*) is passed on as it is."""
     if any(op in query for op in FTS_OPERATORS):
         return query
     words = query.split()
     if not words:
         return '""'  # matches nothing, where an empty query would be an error
-    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+    return " ".join(fts_word(word) for word in words)
+
+
+#: Hangul: syllables and jamo.
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def fts_word(word: str) -> str:
+    """A word as a quoted FTS5 term. Korean writes spaces between words but joins their
+    particles to them (서울 "Seoul", 서울에서 "in Seoul", 서울시청 "Seoul City Hall"), and
+    the index keeps each spaced run as one token: a Korean word is looked for as the start
+    of a token, or 서울 found none of them."""
+    quoted = '"{}"'.format(word.replace('"', '""'))
+    return f"{quoted}*" if _HANGUL.search(word) else quoted
 
 
 def is_unspaced(query: str | None) -> bool:
