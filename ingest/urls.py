@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Container
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from tldextract import TLDExtract
 from w3lib.url import canonicalize_url
 
 # Query parameters that only track who clicked; they never name a different article.
@@ -133,6 +135,23 @@ def on_sites(url: str, domains: Container[str]) -> bool:
 def article_id(url: str) -> str:
     """A stable key from the canonical URL: merges and retries never duplicate rows."""
     return hashlib.sha1(canonical(url).encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def _suffixes() -> TLDExtract:
+    """The public suffix list as the installed package holds it (no download, no cache
+    written); its private part too (blogspot.com, github.io are suffixes there)."""
+    return TLDExtract(cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True)
+
+
+def site_host(host: str) -> str:
+    """The host a ``www.`` host stands for: its whole site (``www.x.example`` ->
+    ``x.example``), unless what follows ``www.`` is a public suffix: www.gov.uk is not all
+    of gov.uk, nor www.blogspot.com all of blogspot.com."""
+    rest = host.removeprefix("www.")
+    if rest == host or not rest or _suffixes()(host).domain == "www":
+        return host
+    return rest
 
 
 def site_of(url: str | None) -> str:

@@ -31,10 +31,13 @@ SENTENCE_MARKS = (
     ".!?\u2026\u3002\uff01\uff1f"  # . ! ? … 。！？
     "\u0964\u0965\u061f\u06d4\u0589\u1362\u1367\u104b\u17d4\u17d5\u0f0d"
 )
-#: Thai and Lao mark no sentence's end: a space parts them, as it parts phrases.
+#: Thai and Lao mark no sentence's end: a space parts them, as it parts phrases. A line in
+#: them ends a sentence when it is a line of prose's length, as a menu's labels are not.
 UNMARKED = "\u0e00-\u0eff"
+UNMARKED_SENTENCE_WORDS = 10
 _SENTENCE = re.compile(f"[{SENTENCE_MARKS}{UNMARKED}]")
-_SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}{UNMARKED}][^\\w]*$")
+_MARKED_END = re.compile(f"[{SENTENCE_MARKS}][^\\w]*$")
+_UNMARKED_END = re.compile(f"[{UNMARKED}][^\\w]*$")
 
 #: Characters a word takes on average: about two in Chinese and Japanese text as their
 #: word segmenters cut it, about five in Thai and its neighbours.
@@ -72,5 +75,9 @@ def has_sentence(text: str) -> bool:
 
 def ends_sentence(line: str) -> bool:
     """The line ends as a sentence ends: its mark, then nothing but quotes, brackets or an
-    ornament (in Thai and Lao, which mark no end, its last letter)."""
-    return _SENTENCE_END.search(line.rstrip()) is not None
+    ornament (in Thai and Lao, which mark no end, its last letter, on a line of prose's
+    length)."""
+    line = line.rstrip()
+    if _MARKED_END.search(line):
+        return True
+    return bool(_UNMARKED_END.search(line)) and count_words(line) >= UNMARKED_SENTENCE_WORDS

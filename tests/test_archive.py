@@ -278,6 +278,37 @@ def test_a_merged_import_database_keeps_what_its_imports_read(tmp_path):
     assert "2 records: 1 pages imported, 1 stored before" in done.stderr
 
 
+def test_max_counts_the_records_it_handled_and_a_file_is_done_when_its_last_page_met_it(
+    tmp_path,
+):
+    """--max read the record after the quota (and the images and revisits before it) and
+    counted it read, every run; and a file whose last page met the quota was read again
+    by the next import only to be found done."""
+    url = "http://a.example/news/2024/05/"
+    date = "2024-05-01T10:00:00Z"
+    image = {"url": f"{url}photo.png", "body": b"\x89PNG", "type": "image/png", "date": date}
+    revisit = {"url": f"{url}0", "kind": "revisit", "date": date}
+    warc = build_warc(
+        tmp_path / "a.warc.gz",
+        [{"url": f"{url}0", "body": page(0), "date": date}, image, revisit, image,
+         {"url": f"{url}1", "body": page(1), "date": date}, image],
+    )  # fmt: skip
+    db = tmp_path / "news.db"
+    said = []
+    for _ in range(3):
+        done = run_ingest("import-warc", str(warc), "--db", str(db), "--max", "1")
+        said.append(done.stderr.strip().splitlines()[-1])
+    assert said == [
+        "1 records: 1 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before",
+        # the first is read again, then two images, a revisit, the second page and an image
+        "6 records: 1 pages imported, 1 stored before, 0 filtered out, 0 not 200, 3 not HTML, "
+        "1 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before",
+        "0 records: 0 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 0 files read, 1 done before",
+    ]
+
+
 def test_an_older_archive_read_again_skips_what_it_stored_and_gets_done(tmp_path):
     """An older capture leaves no page or URL row dated by it: a file read again (stopped by
     --max, cut off) extracted its older captures again, counted them imported again, and

@@ -300,6 +300,7 @@ def test_a_blog_post_whose_headline_links_to_the_post_itself_is_no_teaser():
         ("https://COAST.example/2024/05/harbour-quay/#comments", False),
         ("/2024/05/harbour-wall/", True),  # another post: a teaser's headline
         ("https://coast.example/2024/05/harbour-quay/?page=2", True),
+        ("http://[oops/", True),  # an address that can't be read names no page: not this one
     ]:
         html = f'<html><body><article><h2><a href="{href}">Harbour quay closed</a></h2>{story}'
         tree = Page(here, html + "</article></body></html>").tree

@@ -529,8 +529,12 @@ def test_an_article_whose_url_redirects_to_links_keeps_its_page_and_says_so(tmp_
 
 @pytest.mark.parametrize(
     ("target", "ending", "errors"),
-    [("/", "no_longer_article", 1), ("/news/0", "redirect_seen", 0)],
-    ids=["takedown-home-page", "moved-to-a-stored-article"],
+    [
+        ("/", "no_longer_article", 1),
+        ("{site}", "no_longer_article", 1),  # the home page spelt without its slash
+        ("/news/0", "redirect_seen", 0),
+    ],
+    ids=["takedown-home-page", "takedown-home-page-no-slash", "moved-to-a-stored-article"],
 )
 def test_an_article_that_redirects_to_a_page_fetched_under_its_own_name(
     tmp_path, target, ending, errors
@@ -542,7 +546,8 @@ def test_an_article_that_redirects_to_a_page_fetched_under_its_own_name(
     db = tmp_path / "seen.db"
     with ConditionalSite({}) as site:
         url, _ = crawl_then_turn_into_links(db, site)
-        site.resources["/news/2"] = Resource("", status=301, headers={"Location": target})
+        location = target.format(site=site.url)
+        site.resources["/news/2"] = Resource("", status=301, headers={"Location": location})
         article = "select id, last_seen from articles where url = ?"
         [(article_id, last_seen)] = rows(db, article, url)
         [stored] = rows(db, "select fetched_at, body from pages where url = ?", url)

@@ -91,3 +91,9 @@ def test_seeds_keep_each_url_and_host_once_in_order():
     assert seeds.domains == ["a.example", "b.example", "c.example"]
     seeds.add_url("https://www.d.example/")  # the site, not its www. host alone
     assert seeds.domains == ["a.example", "b.example", "c.example", "d.example"]
+    # but never a public suffix: www.gov.uk is not every site under gov.uk
+    for url in ("https://www.gov.uk/", "https://www.blogspot.com/", "http://www./"):
+        seeds.add_url(url)
+    assert seeds.domains[4:] == ["www.gov.uk", "www.blogspot.com", "www."]
+    seeds.add_url("https://www.news.bbc.co.uk/")
+    assert seeds.domains[-1] == "news.bbc.co.uk"

@@ -190,6 +190,7 @@ def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():
     assert not trusted_canonical("https://x.example", "https://x.example/a")
     assert trusted_canonical("https://x.example/", "https://x.example")
     assert trusted_canonical("https://x.example", "https://x.example/")
+    assert not trusted_canonical("https://x.example/", "https://x.example/?p=2895")  # a post
 
 
 def test_a_canonical_link_to_the_listing_a_story_sits_under_is_not_trusted():

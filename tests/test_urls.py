@@ -219,6 +219,11 @@ def test_url_date():
         ("https://n.example/list.php?cat_id=2895", False),
         ("https://n.example/index.php?page=2895", False),
         ("https://n.example/tag/harbour?id=2895", False),
+        ("https://n.example/index.php?option=com_content&view=article&id=123", True),
+        ("https://n.example/index.php?option=com_content&view=category&id=123", False),
+        ("https://n.example/list.php?subcat_id=2895", False),  # a category's number, not
+        ("https://n.example/?sid=123456", False),  # a session's
+        ("https://n.example/?cid=2895", False),
     ],
 )
 def test_looks_like_article_url(url, article):
@@ -269,9 +274,12 @@ def test_the_scripts_bot_checks_put_on_pages_they_let_through_are_no_challenge()
     such articles under 100 KB were taken for challenge pages and never stored."""
     story = b"<html><head><title>Harbour quay closed</title></head><body><article><p>"
     story += b"The harbour authority closed the northern quay on Monday. " * 20
-    for script in (CLOUDFLARE_CHECK, IMPERVA_SCRIPT):
+    newer_check = CLOUDFLARE_CHECK.replace(b"/scripts/jsd/", b"/h/b/scripts/jsd/13c98df4ef2d/")
+    for script in (CLOUDFLARE_CHECK, newer_check, IMPERVA_SCRIPT):
         assert not looks_like_challenge(story + b"</p></article>" + script + b"</body></html>")
     assert looks_like_challenge(CLOUDFLARE_CHALLENGE)
     assert looks_like_challenge(CLOUDFLARE_CHALLENGE.replace(b"_cf_chl_opt", b"_opt"))
+    older = CLOUDFLARE_CHALLENGE.replace(b"_cf_chl_opt", b"_opt").replace(b"/h/b/", b"/")
+    assert looks_like_challenge(older)
     assert looks_like_challenge(IMPERVA_REFUSAL)
     assert looks_like_challenge(IMPERVA_REFUSAL.replace(b"Incapsula incident ID", b"ID"))

@@ -250,11 +250,14 @@ class Importer:
         )
 
     def ran_out(self, remaining: Iterator[Record | BadRecord]) -> bool:
-        """Whether a file that met the quota has no record left. The one read to find out
-        is left to the next import, and not counted read: "N records" are those handled."""
+        """Whether a file that met the quota has no record left. What is read to find out
+        (the next page, and the images, requests or revisits before it) is left to the next
+        import, and not counted: "N records" are those this one handled."""
+        before = Counter(self.counts)
         if next(remaining, None) is None:
             return True
-        self.counts["records"] -= 1
+        self.counts.clear()  # in place: the reader counts into this same Counter
+        self.counts.update(before)
         return False
 
     def bad(self, record: BadRecord) -> None:

@@ -62,12 +62,17 @@ def taken_down(store: Store, request: Any) -> Ending | None:
     fetched on its own)."""
     asked, target = request.meta["redirect_urls"][0], request.url
     held = article_from(store.db, asked)
-    if held is None or article_from(store.db, target) is not None:
+    # Scrapy tells a URL requested before by its canonical form; the Location may spell it
+    # otherwise (no trailing slash, the host in capitals, the query in another order).
+    spellings = list(dict.fromkeys([target, canonical(target)]))
+    if held is None or any(article_from(store.db, url) is not None for url in spellings):
         return None
-    found = store.db.execute("select reason from urls where url = ?", [target]).fetchone()
+    said = "select reason from urls where url in (?, ?) limit 1"
+    found = store.db.execute(said, [spellings[0], spellings[-1]]).fetchone()
     if found is None or found[0] not in NO_ARTICLE:
         return None
-    error = no_longer_article(held, f"redirects to {target[:300]}, {found[0]}", refetched=True)
+    what = f"redirects to {spellings[-1][:300]}, {found[0]}"
+    error = no_longer_article(held, what, refetched=True)
     return Ending("redirected", NO_LONGER_ARTICLE, error["message"], error["stage"])
 
 

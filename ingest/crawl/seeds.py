@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.plugins.manager import Plugins
-from ingest.urls import is_web_url
+from ingest.urls import is_web_url, site_host
 
 
 class SeedError(ValueError):
@@ -52,7 +52,7 @@ class Seeds:
             self.urls.append(url)
         host = urlsplit(url).hostname
         if host:  # www. names the site itself: sites move between the two, and link both
-            self.add_domains([host.removeprefix("www.")])
+            self.add_domains([site_host(host)])
 
     def add_domains(self, domains: list[str]) -> None:
         for domain in domains:

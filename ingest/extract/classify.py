@@ -46,10 +46,16 @@ _NOT_ARTICLE = re.compile(
 _DATED = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/[^/]+")
 _NUMBERED = re.compile(r"[/\-_.](?:\d{5,}|[a-z]?\d{6,})(?:[/.\-_]|\.html?|$)", re.I)
 #: A story's number in the query, as older CMSs name their pages (``?p=2895``,
-#: ``news.php?newsid=6486285``, ``article.php?id=58354``); never a listing's page or category.
+#: ``news.php?newsid=6486285``, ``article.php?id=58354``): a post's or a story's, never a
+#: category's, a section's, a user's or a session's (``cat_id``, ``sid``).
 _QUERY_ID = re.compile(
-    r"(?:^|&)(?!(?:page|cat|category|tag|user|author|forum|lang)_?id=)(?:p|[a-z_]*id)=\d{3,}(?:&|$)",
+    r"(?:^|&)(?:p|id|nid|aid|(?:news|article|artikel|story|post|entry|content|doc|beitrag"
+    r"|meldung|nota|noticia)[_-]?id)=\d{3,}(?:&|$)",
     re.I,
+)
+#: A query naming a listing's view (Joomla's ``view=category&id=...``) holds no story's number.
+_LISTING_VIEW = re.compile(
+    r"(?:^|&)(?:view|layout|task)=(?:category|section|list|blog|archive|tag)", re.I
 )
 _SLUG = re.compile(r"[a-z0-9\u00c0-\uffff]+(?:[-_][a-z0-9\u00c0-\uffff]+){3,}", re.I)
 
@@ -64,7 +70,7 @@ def looks_like_article_url(url: str) -> bool:
     path = parts.path
     if _NOT_ARTICLE.search(path):
         return False
-    if _QUERY_ID.search(parts.query):
+    if _QUERY_ID.search(parts.query) and not _LISTING_VIEW.search(parts.query):
         return True
     if len(path) <= 1:
         return False
@@ -272,16 +278,19 @@ def has_linked_heading(element: lxml.html.HtmlElement, url: str = "") -> bool:
         linked = sum(
             count_words(a.text_content())
             for a in heading.iter("a")
-            if a.get("href") and same_page_key(urljoin(url, a.get("href"))) != here
+            if a.get("href") and (here is None or same_page_key(url, a.get("href")) != here)
         )
         if words and linked * 2 >= words:
             return True
     return False
 
 
-def same_page_key(url: str) -> str:
-    """A URL as far as it names a page: no fragment, scheme or trailing slash, host in
-    lower case."""
-    parts = urlsplit(url.strip())
+def same_page_key(url: str, href: str = "") -> str | None:
+    """``href`` from ``url``, as far as it names a page: no fragment, scheme or trailing
+    slash, host in lower case; None for an address that can't be read ("http://[oops")."""
+    try:
+        parts = urlsplit(urljoin(url, href.strip()))
+    except ValueError:
+        return None
     page = parts.netloc.lower() + parts.path.rstrip("/")
     return f"{page}?{parts.query}" if parts.query else page

@@ -136,9 +136,8 @@ def trusted_canonical(link: str, url: str) -> bool:
     """
     if not same_site(link, url):
         return False
-    is_root = urlsplit(link).path in ("", "/")
-    if is_root:
-        return urlsplit(url).path in ("", "/")
+    if urlsplit(link).path in ("", "/"):  # the home page: only the home page's own
+        return urlsplit(url).path in ("", "/") and not looks_like_article_url(url)
     return not names_a_listing_above(link, url)
 
 

@@ -42,12 +42,13 @@ BLOCK_KINDS = frozenset({f"http_{s}" for s in BLOCK_STATUSES} | {"captcha"})
 # What challenge pages (Cloudflare, DataDome, PerimeterX, Imperva, reCAPTCHA walls) carry,
 # in lower case: the body is lowered first, as searching it case-blind took seven times as long
 # (1.4 ms of the crawl process's time on every page of 100 KB). Not what the same services put
-# on the pages they let through: Cloudflare's bot check (/cdn-cgi/challenge-platform/scripts/)
-# and Imperva's script (/_Incapsula_Resource?SWJIYLWA=) are on ordinary articles, which were
-# taken for challenges; only the interstitial's path (challenge-platform/h/) and Imperva's
-# refusal (its frame, its incident ID) are the challenge's.
+# on the pages they let through: Cloudflare's bot check (/cdn-cgi/challenge-platform/scripts/
+# or /h/b/scripts/) and Imperva's script (/_Incapsula_Resource?SWJIYLWA=) are on ordinary
+# articles, which were taken for challenges; only the interstitial's own (its options,
+# cf_chl_, and its orchestrate script) and Imperva's refusal (its frame, its incident ID)
+# are the challenge's.
 _CHALLENGE = re.compile(
-    rb"cf-challenge|cf_chl_|challenge-platform/h/|captcha-delivery|px-captcha"
+    rb"cf-challenge|cf_chl_|challenge-platform/(?:h/[a-z]/)?orchestrate|captcha-delivery|px-captcha"
     rb"|_incapsula_resource\?cwudnsai|incapsula incident id"
     rb"|are you a robot|are you human|verify you are human|verifying you are human"
     rb"|unusual traffic from your computer|checking your browser before accessing"
