@@ -68,6 +68,39 @@ def test_a_page_without_article_text_is_reported_with_its_date(tmp_path):
     )
 
 
+def test_a_page_whose_every_line_is_boilerplate_is_no_article_and_says_why(tmp_path):
+    """trafilatura found text, and the cleanup took every line of it: an article row with
+    no word was stored, and nothing said anything went wrong."""
+    path = tmp_path / "promo.html"
+    path.write_text(
+        '<html><head><title>Harbour news</title><meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2024-03-01T08:00:00Z"></head>'
+        "<body><article><h1>Harbour news</h1>"
+        "<p>Sign up for our free newsletter to get the latest news in your inbox.</p>"
+        "<p>Follow us on Twitter.</p><p>© 2024 The Coast Courier. All rights reserved.</p>"
+        "</article></body></html>"
+    )
+    result = run_ingest("extract", str(path), check=False)
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert "text" not in record
+    assert record["errors"] == [
+        {
+            "stage": "clean",
+            "kind": "no_text",
+            "message": "every line of the text extracted is boilerplate (site names, datelines, "
+            "calls to action, credits): no article text is left",
+        }
+    ]
+    assert record["published_day"] == "2024-03-01"
+    # one line of the story, and it is an article
+    path.write_text(
+        path.read_text().replace("<p>Follow", "<p>The quay closed on Monday.</p><p>Follow")
+    )
+    record = json.loads(run_ingest("extract", str(path)).stdout)
+    assert record["text"] == "The quay closed on Monday."
+
+
 def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
     folder = write_plugin("testdaily", (
         "from ingest import Outlet, hookimpl\n"

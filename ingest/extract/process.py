@@ -246,5 +246,16 @@ def process_page(
     if article.published != extracted[0] and article.published_day == extracted[1]:
         article.published_day = None  # a plugin re-dated the article: the day follows it
     article.published_day = article.published_day or day_of(article.published)
+    if not article.text.strip():  # an article row without a word would say nothing went wrong
+        outcome.errors.append(error_record("clean", "no_text", EMPTIED))
+        outcome.published, outcome.published_day = article.published, article.published_day
+        return outcome
     outcome.article = article.to_dict()
     return outcome
+
+
+#: Why a page whose text the cleanup took whole is no article: the page stays for reextract.
+EMPTIED = (
+    "every line of the text extracted is boilerplate (site names, datelines, calls to action, "
+    "credits): no article text is left"
+)
