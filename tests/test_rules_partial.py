@@ -65,6 +65,29 @@ def test_paragraphs_moved_out_of_the_rules_reach_come_back_in_order():
     assert "guardian" in article["plugins"]  # the rules still shaped the text
 
 
+def renamed(html: str, container: str, pick: slice) -> str:
+    """The page with the picked paragraphs of ``container`` made ``div``s without a class:
+    a redesign's new markup, which ``container > p`` misses and which trafilatura's main
+    pass skips on a page with enough ``<p>`` text."""
+    tree = lxml.html.document_fromstring(html)
+    for paragraph in tree.cssselect(f"{container} > p")[pick]:
+        paragraph.tag = "div"
+        paragraph.attrib.clear()
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def test_paragraphs_renamed_beside_the_matched_ones_come_back_though_the_generic_text_lacks_them():
+    expected, html = fixture("guardian", "TheGuardian_1")
+    html = renamed(html, GUARDIAN_BODY, slice(1, None, 2))
+    page = Page(url=expected["url"], html=html)
+    generic = judged_by(page, load_plugins(PluginConfig.default()).outlet_for(expected["url"]))
+    saved = extract("guardian", "TheGuardian_1")["text"].split("\n")
+    assert sum(line not in generic.split("\n") for line in saved) >= 5  # most renamed: lost
+    article = process_page(load_plugins(PluginConfig.default()), expected["url"], html).article
+    assert article["text"].split("\n") == saved
+    assert article["provenance"]["outlet_rules"] == "partial"
+
+
 def test_rules_that_read_the_whole_story_get_nothing_added():
     """Fox News's rules leave out the linked headlines between its paragraphs, Reuters's
     the linked standards note after them; the generic path keeps both, in the body."""
@@ -169,6 +192,16 @@ def test_a_repeated_line_comes_back_at_each_place_it_holds(signature):
         PARAGRAPHS[3],
     ]
     assert rules == "partial"
+
+
+def test_a_box_of_blocks_beside_the_paragraphs_is_no_paragraph_of_the_story():
+    """A renamed paragraph beside the matched ones is one; a box beside them holding a
+    block of its own (a comment notice set as a heading) is not, though it is a sentence."""
+    story = "".join(p(i) for i in range(4)) + f"<div>{PARAGRAPHS[4]}</div>"
+    notice = "Please read our comment policy before commenting."
+    box = f'<div id="comment-policy"><h4>{notice}</h4></div>'
+    assert chosen(story + box) == ([*PARAGRAPHS[:5]], "partial")
+    assert chosen(story + f"<div>{notice}</div>") == ([*PARAGRAPHS[:5], notice], "partial")
 
 
 def test_text_before_the_first_matched_paragraph_is_not_added():

@@ -29,15 +29,19 @@ rules' text lacks, but only those the page itself places in the story:
   site sets as its paragraphs ("Advertisement"); one that cleaning does not
   know, in the same markup as the story, still comes back.
 
-Measured by ``benchmarks/outlet_rules.py --part redesigns``. What the generic
-path does not read stays lost: trafilatura's main pass skips ``div`` text on a
-page with enough ``<p>`` text, so paragraphs renamed to ``div`` come back only
-where the generic text has them; and a short line a redesign renamed, no
-sentence in markup unlike the story's (a signature in italics, a market
-figure), is taken for a label.
+The generic text is not the only source: trafilatura's main pass skips ``div``
+text on a page with enough ``<p>`` text, so paragraphs a redesign renamed to
+``div`` are missing from it too. The elements beside the matched blocks (the
+same parent) that no rule matched are read as well, when they hold no block of
+their own (a paragraph holds none; a comment notice set as a heading, a
+toolbar over a bio, does), and their prose lines go through the same tests. A
+short line a redesign renamed, no sentence in markup unlike the story's (a
+signature in italics, a market figure), is still taken for a label.
 
-The additions keep the page's order among the matched paragraphs. Pure and
-cheap: nothing runs unless the generic text has a line the rules lack.
+Measured by ``benchmarks/outlet_rules.py --part redesigns``. The additions keep
+the page's order among the matched paragraphs. Pure and cheap: the elements
+beside the matched blocks are looked at, and nothing more runs unless one of
+them or the generic text has a line the rules lack.
 """
 
 from __future__ import annotations
@@ -88,9 +92,13 @@ def with_missing(
     keys = {key(line) for _, found in own for line in found}
     # A key a line: a missing paragraph may read as one line's end and the next one's start.
     have = "\n".join(keys)
+    read = generic.split("\n")
+    read_keys = {key(line) for line in read}
+    # Paragraphs beside the matched ones that the generic text lacks too (renamed to a div).
+    beside = [line for line in sibling_lines(blocks, skip) if key(line) not in read_keys]
     wanted = [
         line
-        for line in generic.split("\n")
+        for line in read + beside
         if (k := key(line))
         and k not in keys  # most lines, found at once; the rest looked for in them all
         and k not in have
@@ -101,6 +109,32 @@ def with_missing(
         order = {element: i for i, element in enumerate(tree.iter())}
         own = sorted(own + [(e, [line]) for e, line in added], key=lambda part: order[part[0]])
     return [line for _, found in own for line in found], len(added)
+
+
+#: Elements that hold blocks of their own: a paragraph holds none.
+_BLOCKS = (
+    "p div section article aside nav header footer form ul ol li dl table blockquote figure"
+    " h1 h2 h3 h4 h5 h6 pre"
+).split()
+_NOT_PROSE = {"script", "style", "noscript", "figure", "figcaption", "aside", "nav", "table"}
+
+
+def sibling_lines(blocks: list[Element], skip: set) -> list[str]:
+    """The prose lines of the elements beside the matched blocks (the same parent) that no
+    rule matched: a paragraph a redesign gave another tag, which the generic text lacks
+    too when the page has enough ``<p>`` text for trafilatura's main pass."""
+    matched = set(blocks)
+    found: list[str] = []
+    for parent in dict.fromkeys(block.getparent() for block in blocks):
+        if parent is None:
+            continue
+        for child in parent:
+            if child in matched or child in skip or not isinstance(child.tag, str):
+                continue
+            if child.tag in _NOT_PROSE or next(child.iterdescendants(*_BLOCKS), None) is not None:
+                continue  # a box of blocks (a toolbar, a bio, a comment notice), no paragraph
+            found.extend(line for line in lines(child, skip) if is_prose(line))
+    return found
 
 
 def placed(
