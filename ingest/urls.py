@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import cache
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from tldextract import TLDExtract
 from w3lib.url import canonicalize_url
 
 # Query parameters that only track who clicked; they never name a different article.
@@ -124,12 +124,25 @@ def on_sites(url: str, domains: Container[str]) -> bool:
     The host and each of its parents are looked up (``a.b.example``, ``b.example``,
     ``example``): with the domains in a set, a crawl of thousands of sites checks a link
     in a few lookups, not one comparison per site."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = ascii_host(urlsplit(url).hostname or "")
     while host:
         if host in domains:
             return True
         host = host.partition(".")[2]
     return False
+
+
+def ascii_host(host: str) -> str:
+    """The host as it goes on the wire: lower case, an international name in its ASCII
+    form (bücher.de -> xn--bcher-kva.de), as Scrapy requests it; one that is no valid
+    name, as it is."""
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 def article_id(url: str) -> str:
@@ -138,9 +151,12 @@ def article_id(url: str) -> str:
 
 
 @cache
-def _suffixes() -> TLDExtract:
+def _suffixes() -> Callable[[str], Any]:
     """The public suffix list as the installed package holds it (no download, no cache
-    written); its private part too (blogspot.com, github.io are suffixes there)."""
+    written); its private part too (blogspot.com, github.io are suffixes there). Imported
+    here: tldextract brings requests, which every command and worker would load."""
+    from tldextract import TLDExtract
+
     return TLDExtract(cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True)
 
 

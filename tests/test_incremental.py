@@ -565,6 +565,31 @@ def test_an_article_that_redirects_to_a_page_fetched_under_its_own_name(
     assert rows(db, "select fetched_at, body from pages where url = ?", url) == [stored]
 
 
+def test_an_article_whose_page_turned_into_a_promotion_keeps_its_page(tmp_path):
+    """Refetched, the story's URL gives a page the cleanup takes whole (a newsletter box):
+    no article, as a page turned into links is none, so the page the article was read
+    from stays, for reextract and a WARC export, and its own no_text error says why."""
+    db = tmp_path / "promoted.db"
+    with ConditionalSite({}) as site:
+        url, first = crawl_then_turn_into_links(db, site)
+        site.resources["/news/2"] = Resource(
+            '<html><head><title>Newsletter</title><meta property="og:type" content="article">'
+            "</head><body><article><h1>Newsletter</h1><p>Sign up for our free newsletter to "
+            "get the latest news in your inbox.</p></article></body></html>"
+        )
+        article = "select id, title, last_seen from articles where url = ?"
+        [stored_article] = rows(db, article, url)
+        page = "select fetched_at, crawl_id, body from pages where url = ?"
+        [stored] = rows(db, page, url)
+        time.sleep(1.1)  # a fetch time that would show if the page were rewritten
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+        assert ("/news/2", True, 200) in site.hits
+    assert rows(db, page, url) == [stored]
+    assert rows(db, article, url) == [stored_article]
+    assert rows(db, "select state, reason from urls where url = ?", url) == [("fetched", "no_text")]
+    assert rows(db, "select crawl_id, stage, kind from errors") == [(2, "clean", "no_text")]
+
+
 def test_an_article_whose_page_turned_into_links_is_exported_and_reextracted(tmp_path):
     """Its kept page goes into a WARC export and through reextract: every article comes back."""
     db = tmp_path / "gone.db"

@@ -82,6 +82,7 @@ def test_a_link_is_on_the_sites_by_its_host_or_a_parent_domain():
 
 def test_seeds_keep_each_url_and_host_once_in_order():
     from ingest.crawl.seeds import Seeds
+    from ingest.urls import on_sites
 
     seeds = Seeds(urls=["https://a.example/"], domains=["a.example"])
     for url in ["https://b.example/1", "https://a.example/", "https://b.example/2"]:
@@ -97,3 +98,8 @@ def test_seeds_keep_each_url_and_host_once_in_order():
     assert seeds.domains[4:] == ["www.gov.uk", "www.blogspot.com", "www."]
     seeds.add_url("https://www.news.bbc.co.uk/")
     assert seeds.domains[-1] == "news.bbc.co.uk"
+    # an international name, as Scrapy requests it and as a page may link it
+    seeds.add_url("https://www.Bücher.de/")
+    assert seeds.domains[-1] == "xn--bcher-kva.de"
+    assert on_sites("https://www.xn--bcher-kva.de/a", seeds.domains)
+    assert on_sites("https://shop.bücher.de/a", seeds.domains)

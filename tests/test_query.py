@@ -226,3 +226,33 @@ def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
     assert seed["authors"] == SEED_ARTICLE["authors"] and seed["title"] == SEED_ARTICLE["title"]
     refused = run_ingest("export", "--db", str(demo_db), "--format", "parquet", check=False)
     assert refused.returncode == 2 and "--output" in refused.stderr
+
+
+PROMO = (
+    '<html><head><title>{0}</title><meta property="og:type" content="article"></head><body>'
+    "<article><h1>{0}</h1><p>Sign up for our free newsletter to get the latest news in your "
+    "inbox.</p><p>Follow us on Twitter.</p></article></body></html>"
+)
+
+
+def test_pages_whose_text_came_out_empty_count_in_the_extraction_quality_query(tmp_path):
+    """Such a page is a no_text error now, not an article row with an empty text: the
+    query that lists outlets whose texts came out empty counts the errors."""
+    from ingest.query.datasette.queries import quality_sql
+
+    pages = {
+        "/news/harbour-quay-closed-after-cracks": article_page("Harbour quay closed", story(1)),
+        "/news/sign-up-for-our-newsletter-today": PROMO.format("Our newsletter"),
+        "/news/follow-the-coast-courier-on-social": PROMO.format("Follow us"),
+    }
+    pages["/"] = index_page(list(pages))
+    db = tmp_path / "news.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    site_name = urlsplit(site.url).netloc
+    reasons = sql(db, "select reason, count(*) from urls where url like '%/news/%' group by 1")
+    assert reasons == [("article", 1), ("no_text", 2)]
+    assert sql(db, "select stage, kind from errors") == [("clean", "no_text")] * 2
+    assert sql(db, "select count(*) from pages where url like '%/news/%'") == [(3,)]  # kept
+    quality = sql(db, quality_sql(exclude_duplicates=False))
+    assert [row[:4] for row in quality] == [(site_name, 3, 2, 2)]

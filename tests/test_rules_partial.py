@@ -88,6 +88,52 @@ def test_paragraphs_renamed_beside_the_matched_ones_come_back_though_the_generic
     assert article["provenance"]["outlet_rules"] == "partial"
 
 
+#: Elements beside a story's paragraphs that are none of them, each a sentence.
+BESIDE = {
+    "a bio": '<div class="bio">Ada Writer is a reporter who covers the environment for us.</div>',
+    "a caption": '<div class="caption">The flooded square on Monday. Photo: John Doe.</div>',
+    "a note": '<div class="more">Read more about the flood in our special report on it.</div>',
+    "hidden": "<div hidden>Please enable JavaScript to view the comments on this story.</div>",
+    "not shown": '<div style="display: none">You have reached your limit of free articles.</div>',
+    "a form": "<form>Enter your email address to get our daily briefing every morning.</form>",
+    "a label": "<label>Enter your email address to get our daily briefing every morning.</label>",
+}
+
+
+def test_the_lines_beside_the_matched_blocks_are_those_of_runs_of_shown_prose_leaves():
+    from ingest.extract.union import sibling_lines
+
+    one = "A renamed paragraph of the story, one of a run."
+    two = "Another renamed paragraph of the story, alike."
+    story = lxml.html.fragment_fromstring(
+        f"<div><p>{PARAGRAPHS[0]}</p><div>{one}</div><p>{PARAGRAPHS[1]}</p><div>{two}</div>"
+        f"<div>Too short.</div>"  # alike, but no sentence of four words
+        f'<div class="card"><h4>{one}</h4></div><div class="card"><h4>{two}</h4></div>'
+        f'<div class="x" hidden>{one}</div><div class="x" hidden>{two}</div>'
+        f"<label>{one}</label><label>{two}</label>"
+        f'<div class="line">{one}<br>{two}</div><div class="line">{one}<br>{two}</div>'
+        f"<div class='bio'>{one}</div></div>"
+    )
+    blocks = story.findall("p")
+    assert sibling_lines(blocks, set()) == [one, two]
+    assert sibling_lines(blocks, {story[3]}) == []  # dropped: the run is one
+    assert sibling_lines(blocks[:1], set()) == [one, two]  # beside any matched block
+
+
+@pytest.mark.parametrize("beside", BESIDE, ids=list(BESIDE))
+def test_what_sits_beside_the_paragraphs_but_is_none_of_them_is_not_added(beside):
+    """Paragraphs a redesign renamed come in runs, shown, each a line of prose holding no
+    block; a bio, a caption, a note, a hidden notice, a form's text are one of a kind, or
+    hidden, or no paragraph."""
+    expected, html = fixture("guardian", "TheGuardian_1")
+    tree = lxml.html.document_fromstring(renamed(html, GUARDIAN_BODY, slice(1, None, 2)))
+    paragraphs = tree.cssselect(f"{GUARDIAN_BODY} > p, {GUARDIAN_BODY} > div")
+    paragraphs[3].addnext(lxml.html.fragment_fromstring(BESIDE[beside]))  # among them
+    html = lxml.html.tostring(tree, encoding="unicode")
+    article = process_page(load_plugins(PluginConfig.default()), expected["url"], html).article
+    assert article["text"] == extract("guardian", "TheGuardian_1")["text"]
+
+
 def test_rules_that_read_the_whole_story_get_nothing_added():
     """Fox News's rules leave out the linked headlines between its paragraphs, Reuters's
     the linked standards note after them; the generic path keeps both, in the body."""
@@ -192,16 +238,6 @@ def test_a_repeated_line_comes_back_at_each_place_it_holds(signature):
         PARAGRAPHS[3],
     ]
     assert rules == "partial"
-
-
-def test_a_box_of_blocks_beside_the_paragraphs_is_no_paragraph_of_the_story():
-    """A renamed paragraph beside the matched ones is one; a box beside them holding a
-    block of its own (a comment notice set as a heading) is not, though it is a sentence."""
-    story = "".join(p(i) for i in range(4)) + f"<div>{PARAGRAPHS[4]}</div>"
-    notice = "Please read our comment policy before commenting."
-    box = f'<div id="comment-policy"><h4>{notice}</h4></div>'
-    assert chosen(story + box) == ([*PARAGRAPHS[:5]], "partial")
-    assert chosen(story + f"<div>{notice}</div>") == ([*PARAGRAPHS[:5], notice], "partial")
 
 
 def test_text_before_the_first_matched_paragraph_is_not_added():

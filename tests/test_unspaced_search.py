@@ -335,3 +335,4 @@ def test_a_korean_word_is_found_with_the_particles_joined_to_it(tmp_path):
     assert titles("운항 노선") == ["부산 여객선 노선"]  # every word: 운항을, 운항하고
     assert titles("서울 노선") == []
     assert titles('"서울"') == []  # quoted, the user's own FTS5 query: the word alone
+    assert titles("시") == []  # one syllable is a word alone: as a start, 시민들은, 시청...

@@ -221,6 +221,7 @@ def test_url_date():
         ("https://n.example/tag/harbour?id=2895", False),
         ("https://n.example/index.php?option=com_content&view=article&id=123", True),
         ("https://n.example/index.php?option=com_content&view=category&id=123", False),
+        ("https://n.example/index.php?layout=blogpost&id=1234", True),  # no listing's view
         ("https://n.example/list.php?subcat_id=2895", False),  # a category's number, not
         ("https://n.example/?sid=123456", False),  # a session's
         ("https://n.example/?cid=2895", False),

@@ -9,8 +9,12 @@ page, and the run says what came instead.
 from __future__ import annotations
 
 from ingest.crawl.items import PageItem
+from ingest.extract.process import EMPTIED, error_record
 from ingest.store.kept import NO_ARTICLE, NO_LONGER_ARTICLE, article_from, no_longer_article
 from ingest.store.writer import Store
+
+#: The error of a page whose every extracted line the cleanup took (``process_page``).
+EMPTIED_ERROR = error_record("clean", "no_text", EMPTIED)
 
 
 def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:
@@ -64,12 +68,17 @@ def is_older(store: Store, url: str, item: PageItem) -> bool:
 
 
 def is_no_article(item: PageItem) -> bool:
-    """The page was read and is no article: a feed, a sitemap, other content, or HTML its
-    classifier turned away. Not a page whose extraction failed or could not run: that one
-    is stored, for ``ingest reextract`` to try again."""
+    """The page was read and is no article: a feed, a sitemap, other content, HTML its
+    classifier turned away, or one whose every line the cleanup took (a promotion where a
+    story was). Not a page whose extraction failed or could not run: that one is stored,
+    for ``ingest reextract`` to try again."""
     if item.kind != "html":
         return True
-    return item.outcome is not None and not item.outcome.is_article
+    outcome = item.outcome
+    if outcome is None:
+        return False
+    emptied = outcome.article is None and outcome.errors[:1] == [EMPTIED_ERROR]
+    return not outcome.is_article or emptied
 
 
 def page_reason(item: PageItem, kept: bool = False) -> str:

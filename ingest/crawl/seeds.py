@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.plugins.manager import Plugins
-from ingest.urls import is_web_url, site_host
+from ingest.urls import ascii_host, is_web_url, site_host
 
 
 class SeedError(ValueError):
@@ -44,6 +44,7 @@ class Seeds:
     _domains: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self.domains = list(dict.fromkeys(map(ascii_host, self.domains)))
         self._urls, self._domains = set(self.urls), set(self.domains)
 
     def add_url(self, url: str) -> None:
@@ -55,7 +56,7 @@ class Seeds:
             self.add_domains([site_host(host)])
 
     def add_domains(self, domains: list[str]) -> None:
-        for domain in domains:
+        for domain in map(ascii_host, domains):  # as links are checked: bücher.de's xn--
             if domain not in self._domains:
                 self._domains.add(domain)
                 self.domains.append(domain)

@@ -55,7 +55,7 @@ _QUERY_ID = re.compile(
 )
 #: A query naming a listing's view (Joomla's ``view=category&id=...``) holds no story's number.
 _LISTING_VIEW = re.compile(
-    r"(?:^|&)(?:view|layout|task)=(?:category|section|list|blog|archive|tag)", re.I
+    r"(?:^|&)(?:view|layout|task)=(?:category|section|list|blog|archive|tag)(?:&|$)", re.I
 )
 _SLUG = re.compile(r"[a-z0-9\u00c0-\uffff]+(?:[-_][a-z0-9\u00c0-\uffff]+){3,}", re.I)
 

@@ -116,25 +116,45 @@ _BLOCKS = (
     "p div section article aside nav header footer form ul ol li dl table blockquote figure"
     " h1 h2 h3 h4 h5 h6 pre"
 ).split()
-_NOT_PROSE = {"script", "style", "noscript", "figure", "figcaption", "aside", "nav", "table"}
+#: Never a paragraph: code, media, forms, furniture.
+_NOT_PROSE = set(
+    "script style noscript template svg iframe object figure figcaption aside nav table form"
+    " label button select textarea input".split()
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Paragraphs come in runs: a redesign renames them all alike. A bio, a caption, a
+#: "read more" note beside them is one of its kind.
+RUN = 2
 
 
 def sibling_lines(blocks: list[Element], skip: set) -> list[str]:
-    """The prose lines of the elements beside the matched blocks (the same parent) that no
-    rule matched: a paragraph a redesign gave another tag, which the generic text lacks
-    too when the page has enough ``<p>`` text for trafilatura's main pass."""
+    """The lines of the elements beside the matched blocks (the same parent) that no rule
+    matched and that read as the story's paragraphs: paragraphs a redesign gave another
+    tag, which the generic text lacks too when the page has enough ``<p>`` text for
+    trafilatura's main pass. Such an element is shown, holds no block of its own (a
+    toolbar over a bio, a comment notice set as a heading do), is one line of prose, and
+    one of a run of at least ``RUN`` alike (the same tag and class)."""
     matched = set(blocks)
-    found: list[str] = []
+    runs: dict[tuple[str, str | None], list[str]] = {}
     for parent in dict.fromkeys(block.getparent() for block in blocks):
-        if parent is None:
-            continue
-        for child in parent:
-            if child in matched or child in skip or not isinstance(child.tag, str):
+        for child in parent if parent is not None else ():
+            if child in matched or child in skip or not is_paragraph(child):
                 continue
-            if child.tag in _NOT_PROSE or next(child.iterdescendants(*_BLOCKS), None) is not None:
-                continue  # a box of blocks (a toolbar, a bio, a comment notice), no paragraph
-            found.extend(line for line in lines(child, skip) if is_prose(line))
-    return found
+            found = lines(child, skip)
+            if len(found) == 1 and is_prose(found[0]):
+                runs.setdefault((child.tag, child.get("class")), []).extend(found)
+    return [line for run in runs.values() if len(run) >= RUN for line in run]
+
+
+def is_paragraph(element: Element) -> bool:
+    """Shown, not code, media, a form or furniture, and holding no block of its own."""
+    if not isinstance(element.tag, str) or element.tag in _NOT_PROSE:
+        return False
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return False
+    if _HIDDEN.search(element.get("style") or ""):
+        return False
+    return next(element.iterdescendants(*_BLOCKS), None) is None
 
 
 def placed(

@@ -58,8 +58,9 @@ def fts_query(query: str) -> str:
     return " ".join(fts_word(word) for word in words)
 
 
-#: Hangul: syllables and jamo.
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+#: Two Hangul syllables: a Korean word long enough to look for as a word's start (one
+#: syllable, 시, starts half the words of a text).
+_HANGUL_WORD = re.compile("[\uac00-\ud7a3]{2}")
 
 
 def fts_word(word: str) -> str:
@@ -68,7 +69,7 @@ def fts_word(word: str) -> str:
     the index keeps each spaced run as one token: a Korean word is looked for as the start
     of a token, or 서울 found none of them."""
     quoted = '"{}"'.format(word.replace('"', '""'))
-    return f"{quoted}*" if _HANGUL.search(word) else quoted
+    return f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
 
 
 def is_unspaced(query: str | None) -> bool:

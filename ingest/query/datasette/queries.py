@@ -36,10 +36,14 @@ def quality_sql(exclude_duplicates: bool) -> str:
     return f"""\
 with latest as (select max(id) as id from crawls),
 stored as (
-  select coalesce(outlet, '') as outlet,
-    crawl_id is (select id from latest) as in_latest,
+  select coalesce(articles.outlet, urls.outlet, '') as outlet,
+    articles.crawl_id is (select id from latest) as in_latest,
     coalesce(word_count, 0) as words
-  from articles{duplicates}
+  from articles left join urls on urls.url = articles.url{duplicates}
+  union all  -- pages of articles that came out empty: no_text errors, no article row
+  select coalesce(urls.outlet, ''), 1, 0
+  from errors left join urls on urls.url = errors.url
+  where errors.crawl_id = (select id from latest) and errors.kind = 'no_text'
 ),
 per_outlet as (
   select outlet,
@@ -267,8 +271,9 @@ order by errors.stage, errors.kind, errors.url""",
     "extraction_quality": {
         "title": "Outlets whose extraction quality dropped",
         "description": (
-            f"Per outlet, the articles the latest run stored: how many have an empty text or "
-            f"fewer than {SHORT_TEXT} words, and their average length against the outlet's "
+            f"Per outlet, the articles the latest run stored: how many came out empty (a "
+            f"no_text error) or have fewer than {SHORT_TEXT} words, and their average length "
+            f"against the outlet's "
             f"articles from earlier runs. Listed when at least a fifth are short or the "
             f"average halved: a sign that a layout changed and a plugin needs a fix."
         ),
