@@ -52,7 +52,7 @@ from collections.abc import Iterator
 
 import lxml.html
 
-from ingest.extract.blocks import block_text, lines
+from ingest.extract.blocks import BREAK, block_text, lines
 from ingest.extract.clean import is_boilerplate
 from ingest.words import count_words, ends_sentence
 
@@ -93,15 +93,22 @@ def with_missing(
     # A key a line: a missing paragraph may read as one line's end and the next one's start.
     have = "\n".join(keys)
     read = generic.split("\n")
-    read_keys = {key(line) for line in read}
-    # Paragraphs beside the matched ones that the generic text lacks too (renamed to a div).
-    beside = [line for line in sibling_lines(blocks, skip) if key(line) not in read_keys]
     wanted = [
         line
-        for line in read + beside
+        for line in read
         if (k := key(line))
         and k not in keys  # most lines, found at once; the rest looked for in them all
         and k not in have
+        and not is_boilerplate(line, [], phrases, [])
+    ]
+    # Paragraphs beside the matched ones that the generic text lacks too (renamed to a div):
+    # each an element's whole text, so no matched block's text holds it in part.
+    read_keys = {key(line) for line in read}
+    wanted += [
+        line
+        for line in sibling_lines(blocks, skip)
+        if (k := key(line)) not in read_keys
+        and k not in keys
         and not is_boilerplate(line, [], phrases, [])
     ]
     added = placed(containers, blocks, skip, wanted) if wanted else []
@@ -188,22 +195,30 @@ class Holders:
     line, the innermost element holding it, each element given to a line once (a line
     three ad slots or subheadings repeat is theirs in turn, not thrice the first's).
 
-    Most lines are an element's whole text, found in an index of them; only another
-    line (one of a block's ``<br>`` lines) is looked for in every element, and only
-    when the story's text holds it at all. Scanning every element for every line took
-    100 s on a story of 24,000 paragraphs, a third of them eight ``div``s deep, where
-    trafilatura's pass takes 2 s; the index, 2 s more. A line the page repeats is
+    Most lines are an element's whole text, found in an index of them, or one of its
+    ``<br>`` lines, in a second; only another line (a part of one) is looked for in
+    every element, and only when the story's text holds it at all. Scanning every
+    element for every line took 100 s on a story of 24,000 paragraphs, a third of them
+    eight ``div``s deep, where trafilatura's pass takes 2 s; the index, 2 s more; and
+    16 s on 20,000 paragraphs every other of which held a ``<br>`` line, 4 s with the
+    second index. A line the page repeats is
     looked for from where the last one was found, against a set of the elements it
     took and those around them: walking the index from its start and checking every
     element taken, a line repeated 1,000 times cost minutes."""
 
     def __init__(self, story: list[tuple[Element, bool]], skip: set):
         self.story = story
-        self.texts = [key(block_text(element, skip)) for element, _ in story]
+        raw = [block_text(element, skip) for element, _ in story]
+        self.texts = [key(text) for text in raw]
         self.whole: dict[str, list[int]] = {}
+        # The <br> lines of elements that have them: a line of one is found without a scan.
+        self.parts: dict[str, list[int]] = {}
         for i, (_, matched) in enumerate(story):
             if not matched:
                 self.whole.setdefault(self.texts[i], []).append(i)
+                if BREAK in raw[i]:
+                    for part in dict.fromkeys(map(key, raw[i].split(BREAK))):
+                        self.parts.setdefault(part, []).append(i)
         inside = {element for element, _ in story}
         # Every element's text is part of one of these: is a line in the story at all?
         self.all = "\n".join(
@@ -240,11 +255,10 @@ class Holders:
 
     def scan(self, k: str, taken: Taken) -> int | None:
         if k not in self.scanned:
-            found = sorted(
-                (len(text), i)
-                for i, text in enumerate(self.texts)
-                if k in text and not self.story[i][1]
-            )
+            holding = self.parts.get(k)  # else every element's text, for the line within
+            if holding is None:
+                holding = [i for i, text in enumerate(self.texts) if k in text]
+            found = sorted((len(self.texts[i]), i) for i in holding if not self.story[i][1])
             self.scanned[k] = ([i for _, i in found], 0)
         found, j = self.scanned[k]
         while j < len(found) and taken.nested(self.story[found[j]][0]):
