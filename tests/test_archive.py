@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -722,12 +723,17 @@ def test_import_waits_for_a_live_crawl_then_refuses(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "ready"
-        done = run_ingest("import-warc", str(warc), "--db", str(db), check=False, timeout=120)
+        started = time.monotonic()
+        done = run_ingest(
+            "import-warc", str(warc), "--db", str(db), "--writer-wait", "2", check=False
+        )
+        waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith(f"Error: another crawl is writing to {db}")
+    assert 2 <= waited < 20  # it waited as long as asked (the default is 30 s)
 
 
 def test_a_file_is_marked_done_only_once_its_pages_are_stored(tmp_path):

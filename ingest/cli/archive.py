@@ -38,11 +38,29 @@ WRITER_WAIT = 30.0
 @click.option(
     "--max", "max_pages", type=int, default=0, help="Stop after this many pages (0: all)."
 )
+@click.option(
+    "--writer-wait",
+    type=click.FloatRange(min=0),
+    default=WRITER_WAIT,
+    show_default=True,
+    help="Seconds to wait for another run writing to the database before giving up.",
+)
 @WORKERS_OPTION
 @PLUGINS_DIR_OPTION
 def import_warc(
-    sources, db, cc_news, cc_base, outlet, domain, since, until, max_pages, workers, plugins_dir
-):  # noqa: E501
+    sources,
+    db,
+    cc_news,
+    cc_base,
+    outlet,
+    domain,
+    since,
+    until,
+    max_pages,
+    writer_wait,
+    workers,
+    plugins_dir,
+):
     """Import the HTML pages of WARC files (paths or URLs, gzipped or not) as a crawl would.
 
     Each page goes through the crawl's pipeline (outlet plugins, extraction, the same
@@ -80,7 +98,7 @@ def import_warc(
     plugins_for(config)
     selection = Selection(outlet, domain, since, until, max_pages)
     try:
-        wait_for_writer(db, WRITER_WAIT, lambda m: click.echo(m, err=True))
+        wait_for_writer(db, writer_wait, lambda m: click.echo(m, err=True))
         importer = Importer(db, config, workers, selection, _progress())
     except WriterBusy as exc:
         raise click.ClickException(str(exc)) from None
