@@ -9,12 +9,9 @@ page, and the run says what came instead.
 from __future__ import annotations
 
 from ingest.crawl.items import PageItem
-from ingest.extract.process import EMPTIED, error_record
-from ingest.store.kept import NO_ARTICLE, NO_LONGER_ARTICLE, article_from, no_longer_article
+from ingest.extract.process import EMPTIED
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_article_said, no_longer_article
 from ingest.store.writer import Store
-
-#: The error of a page whose every extracted line the cleanup took (``process_page``).
-EMPTIED_ERROR = error_record("clean", "no_text", EMPTIED)
 
 
 def store_page(store: Store, item: PageItem, crawl_id: int | None) -> bool:
@@ -52,11 +49,11 @@ def takes_article_page(store: Store, item: PageItem, crawl_id: int | None) -> No
         return
     if not is_older(store, item.url, item):
         return
-    found = store.db.execute("select reason from urls where url = ?", [item.url]).fetchone()
-    if found is None or found[0] not in NO_ARTICLE:
+    said = no_article_said(store.db, [item.url])
+    if said is None:
         return
     store.add_url("kept", {"url": item.url, "reason": NO_LONGER_ARTICLE})
-    store.add_error(item.url, no_longer_article(article["id"], found[0], refetched=True), crawl_id)
+    store.add_error(item.url, no_longer_article(article["id"], said, refetched=True), crawl_id)
 
 
 def is_older(store: Store, url: str, item: PageItem) -> bool:
@@ -77,7 +74,7 @@ def is_no_article(item: PageItem) -> bool:
     outcome = item.outcome
     if outcome is None:
         return False
-    emptied = outcome.article is None and outcome.errors[:1] == [EMPTIED_ERROR]
+    emptied = outcome.article is None and outcome.errors[:1] == [EMPTIED]
     return not outcome.is_article or emptied
 
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
-from ingest.store.kept import NO_ARTICLE, NO_LONGER_ARTICLE, article_from, no_longer_article
+from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_article_said, no_longer_article
 from ingest.store.writer import Store
 from ingest.urls import canonical
 
@@ -64,15 +64,13 @@ def taken_down(store: Store, request: Any) -> Ending | None:
     held = article_from(store.db, asked)
     # Scrapy tells a URL requested before by its canonical form; the Location may spell it
     # otherwise (no trailing slash, the host in capitals, the query in another order).
-    spellings = list(dict.fromkeys([target, canonical(target)]))
+    spellings = [target, canonical(target)]
     if held is None or any(article_from(store.db, url) is not None for url in spellings):
         return None
-    said = "select reason from urls where url in (?, ?) limit 1"
-    found = store.db.execute(said, [spellings[0], spellings[-1]]).fetchone()
-    if found is None or found[0] not in NO_ARTICLE:
+    said = no_article_said(store.db, spellings)
+    if said is None:
         return None
-    what = f"redirects to {spellings[-1][:300]}, {found[0]}"
-    error = no_longer_article(held, what, refetched=True)
+    error = no_longer_article(held, f"redirects to {spellings[1][:300]}, {said}", refetched=True)
     return Ending("redirected", NO_LONGER_ARTICLE, error["message"], error["stage"])
 
 

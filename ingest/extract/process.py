@@ -247,15 +247,18 @@ def process_page(
         article.published_day = None  # a plugin re-dated the article: the day follows it
     article.published_day = article.published_day or day_of(article.published)
     if not article.text.strip():  # an article row without a word would say nothing went wrong
-        outcome.errors.append(error_record("clean", "no_text", EMPTIED))
+        outcome.errors.append(dict(EMPTIED))
         outcome.published, outcome.published_day = article.published, article.published_day
         return outcome
     outcome.article = article.to_dict()
     return outcome
 
 
-#: Why a page whose text the cleanup took whole is no article: the page stays for reextract.
-EMPTIED = (
+#: The error of a page whose text the cleanup took whole: no article, and the page stays
+#: for reextract (``ingest.crawl.fates`` tells it from a failed extraction by it).
+EMPTIED = error_record(
+    "clean",
+    "no_text",
     "every line of the text extracted is boilerplate (site names, datelines, calls to action, "
-    "credits): no article text is left"
+    "credits): no article text is left",
 )

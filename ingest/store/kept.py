@@ -30,6 +30,15 @@ def article_from(db: sqlite_utils.Database | sqlite3.Connection, url: str) -> st
     return row[0] if row else None
 
 
+def no_article_said(db: sqlite_utils.Database | sqlite3.Connection, urls: list[str]) -> str | None:
+    """What the ``urls`` row of one of ``urls`` says of its page, when that is no article
+    (``NO_ARTICLE``: not_article, feed...); None for anything else, or no row."""
+    marks = ", ".join("?" * len(urls))
+    found = db.execute(f"select reason from urls where url in ({marks}) limit 1", urls)
+    reason = (found.fetchone() or [None])[0]
+    return reason if reason in NO_ARTICLE else None
+
+
 def no_longer_article(article_id: str, what: str, refetched: bool) -> dict[str, Any]:
     """The ``errors`` row of a stored article that its page no longer gives.
 
