@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 # Query parameters that only track who clicked; they never name a different article.
 TRACKING_PARAMS = frozenset(
@@ -102,8 +102,14 @@ def canonical(url: str) -> str:
     """One spelling per article URL, so ids stay stable whatever link found it.
 
     Tracking parameters and fragments go, AMP spellings map to the regular page,
-    and w3lib sorts the query and normalizes escapes.
+    and w3lib sorts the query and normalizes escapes. The spelling is the one Scrapy
+    requests: canonicalize_url leaves ``[``, ``]``, ``|`` and ``^`` bare in a path, which
+    a request escapes, so a seed's row and its page's row were two, the seed's left queued.
     """
+    return safe_url_string(_normalized(url))
+
+
+def _normalized(url: str) -> str:
     return canonicalize_url(amp_canonical(strip_tracking(url)))
 
 
@@ -146,8 +152,12 @@ def ascii_host(host: str) -> str:
 
 
 def article_id(url: str) -> str:
-    """A stable key from the canonical URL: merges and retries never duplicate rows."""
-    return hashlib.sha1(canonical(url).encode("utf-8")).hexdigest()[:16]
+    """A stable key from the canonical URL: merges and retries never duplicate rows.
+
+    Hashed from the spelling before a request's escapes (``/a[1]``, not ``/a%5B1%5D``), as
+    ids always were, so an article stored before keeps its id when fetched again.
+    """
+    return hashlib.sha1(_normalized(url).encode("utf-8")).hexdigest()[:16]
 
 
 @cache

@@ -451,3 +451,24 @@ def test_a_decimal_is_taken_where_seconds_are_read_and_a_whole_number_where_coun
     settings = crawl_settings(cmdline=parse_setting_overrides([given]))
     get = settings.getint if isinstance(read, int) else settings.getfloat
     assert get(name) == read
+
+
+def test_a_url_whose_path_a_request_escapes_ends_in_one_row_with_its_fate(tmp_path):
+    # "[", "]" and "|" in a path go out escaped: the row planned for a seed or a link had
+    # the bare spelling, the fetched page's row the escaped one, and the first stayed
+    # queued for ever, with no reason.
+    pages = {
+        "/": index_page(["/archiv/story[7]/a|b"]),
+        "/archiv/story%5B7%5D/a%7Cb": article_page("Linked", story(7)),
+        "/archiv/story%5B8%5D": article_page("Seeded", story(8)),
+    }
+    db = tmp_path / "escaped.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", site.url + "/archiv/story[8]", "--db", str(db), *FAST)
+    fates = "select url, state, reason from urls where url like '%story%' order by url"
+    assert rows(db, fates) == [
+        (f"{site.url}/archiv/story%5B7%5D/a%7Cb", "fetched", "article"),
+        (f"{site.url}/archiv/story%5B8%5D", "fetched", "article"),
+    ]
+    assert rows(db, "select count(*) from urls where state = 'queued'") == [(0,)]
+    assert rows(db, "select title from articles order by title") == [("Linked",), ("Seeded",)]
