@@ -14,11 +14,12 @@ outlet's URL rules are used: this is the generic decision.
 Sites are split in two halves by a hash of their host name: rules are tuned on
 the first and reported on the second, then on all.
 
-    python benchmarks/classify.py
+    python benchmarks/classify.py [--misses]
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import html
 import statistics
@@ -156,6 +157,9 @@ def figures(results: list[tuple[str, str, bool, bool]]) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--misses", action="store_true", help="list the pages judged wrong")
+    args = parser.parse_args()
     results, times = [], []
     for group, url, label, page in labelled():
         _ = page.tree  # parsed once, as the crawl does before any hook
@@ -171,6 +175,10 @@ def main() -> None:
         right = sum(n for (g, label, said), n in counts.items() if g == group and label == said)
         total = sum(n for (g, _, _), n in counts.items() if g == group)
         print(f"  {group:<28} {right:>4} of {total:>4} right")
+    if args.misses:
+        for group, url, label, said in results:
+            if label != said:
+                print(f"  miss  {group:<28} {'article' if label else 'listing'}  {url}")
 
 
 if __name__ == "__main__":

@@ -342,5 +342,22 @@ def test_a_story_that_an_unclosed_menu_item_swallowed_is_still_read():
     assert prose(Page("https://coast.example/", menu + "</body></html>").tree) == (0, False)
     footer = f"<html><body><footer><article>{story}</article></footer></body></html>"
     assert prose(Page("https://coast.example/", footer).tree) == (0, False)
-    scripted = f"<html><body><noscript><nav><main>{story}</main></nav></noscript></body></html>"
-    assert prose(Page("https://coast.example/", scripted).tree) == (0, False)
+    unused = f"<html><body><template><nav><main>{story}</main></nav></template></body></html>"
+    assert prose(Page("https://coast.example/", unused).tree) == (0, False)
+
+
+def test_a_story_only_in_noscript_is_read_as_a_reader_without_javascript_sees_it():
+    """Sites that draw the page with scripts give the story inside ``<noscript>`` to
+    readers without them, as a crawler is."""
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES * 2)  # 174 words
+    fallback = f'<html><body><div id="app"></div><noscript><div class="text">{story}</div>'
+    page = Page("https://coast.example/news.php?p=58354", fallback + "</noscript></body></html>")
+    assert prose(page.tree) == (174, False)
+    assert is_article(page, None) is True
+    # its teasers are still a listing's, and a request to turn scripts on no prose
+    front = "".join(teaser(n) for n in range(12))
+    listing = f"<html><body><noscript><main>{front}</main></noscript></body></html>"
+    assert is_article(Page("https://coast.example/local/", listing), None) is False
+    ask = f"<noscript><p>{sentence(40)}</p></noscript>"
+    menu = f"<html><body>{ask}<main>{front}</main></body></html>"
+    assert prose(Page("https://coast.example/local/", menu).tree) == (0, False)

@@ -151,12 +151,14 @@ LINE_WORDS = 10
 TEASER_LINES = 2
 #: Words of a link that opens a line like a story's headline in a list of stories.
 HEADLINE_WORDS = 3
-# Blocks: where a line of text ends. Skipped: what is never an article's prose.
+# Blocks: where a line of text ends. Skipped: what is never an article's prose. Not
+# <noscript>: what it holds is the page a reader without scripts gets, as a crawler is; a
+# site drawn by scripts may have its story there alone.
 _BLOCKS = frozenset(
     "p div td th li dd dt section article main blockquote header aside form table tr ul ol"
     " dl figure center h1 h2 h3 h4 h5 h6 pre address details summary".split()
 )
-_SKIP = frozenset("script style noscript template svg nav footer figcaption button select".split())
+_SKIP = frozenset("script style template svg nav footer figcaption button select".split())
 # Headings among an element's children or grandchildren (a teaser's <header><h2>).
 _CHILD_HEADINGS = "|".join(f"./{h}|./*/{h}" for h in ("h2", "h3", "h4"))
 
