@@ -2,14 +2,16 @@
 
 Articles: the shared evaluation pages (../shared/eval: 48 outlet pages, 990 pages
 of as many sites) and the demo's 180 articles. Not articles: the demo's home,
-section and tag pages. Every page is scored as served and again with its
-metadata removed (og:type, article:*, JSON-LD), since a page without metadata is
-where the prose decides. Generated from the demo's articles, as pages without
-metadata: their text as ``<br>``-separated lines in one ``<div>``, and briefs
-(the first 100 to 150 words under the headline, in an ``<article>``), both
-articles; each section as a list of links with a sentence each, and each story
-as a photo gallery (a line of introduction, captioned pictures), neither. No
-outlet's URL rules are used: this is the generic decision.
+section and tag pages. Every page is scored as served, again with its metadata
+removed (og:type, article:*, JSON-LD), since a page without metadata is where
+the prose decides, and again served from another host (a mirror, an archive, a
+test server), where its headline links to an address that is not the page's.
+Generated from the demo's articles, as pages without metadata: their text as
+``<br>``-separated lines in one ``<div>``, and briefs (the first 100 to 150 words
+under the headline, in an ``<article>``), both articles; each section as a list
+of links with a sentence each, and each story as a photo gallery (a line of
+introduction, captioned pictures), neither. No outlet's URL rules are used: this
+is the generic decision.
 
 Sites are split in two halves by a hash of their host name: rules are tuned on
 the first and reported on the second, then on all.
@@ -43,6 +45,12 @@ METADATA = (
 def half(url: str) -> str:
     host = urlsplit(url).hostname or url
     return "tune" if hashlib.sha1(host.encode()).digest()[0] % 2 == 0 else "report"
+
+
+def elsewhere(url: str) -> str:
+    """The page's address on another host, as a mirror, an archive or a test server has it."""
+    parts = urlsplit(url)
+    return parts._replace(scheme="http", netloc="mirror.test").geturl()
 
 
 def stripped(url: str, text: str) -> Page:
@@ -123,6 +131,8 @@ def labelled() -> list[tuple[str, str, bool, Page]]:
                 text = score.read_html(doc)
                 cases.append((dataset, url, True, Page(url=url, html=text)))
                 cases.append((f"{dataset}, no metadata", url, True, stripped(url, text)))
+                moved = elsewhere(url)  # the half stays the published host's
+                cases.append((f"{dataset}, served elsewhere", url, True, Page(moved, text)))
     site = build_site()
     for url, kind in site.kinds.items():
         if kind not in ("article", "home", "section", "tag"):

@@ -309,6 +309,28 @@ def test_a_blog_post_whose_headline_links_to_the_post_itself_is_no_teaser():
     assert has_linked_heading(tree.xpath("//article")[0])  # no address known: a teaser
 
 
+
+def test_a_copy_served_elsewhere_knows_its_headline_by_the_address_it_declares():
+    """A mirror, an archive or a proxy serves the post at another host; its headline still
+    links to where it was published, which its canonical link or og:url names."""
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])  # 30 words: two lines of prose
+    published = "https://coast.example/2024/05/harbour-quay/"
+    served = "http://mirror.test/2024/05/harbour-quay/"
+    body = f'<body><article><h2><a href="{published}">Harbour quay closed</a></h2>{story}'
+    for head, teaser in [
+        (f'<link rel="canonical" href="{published}">', False),
+        (f'<link rel="Canonical alternate" href="{published}">', False),
+        (f'<meta property="og:url" content="{published}">', False),
+        (f'<div>ad</div><link rel="canonical" href="{published}">', False),  # put in <body>
+        ('<link rel="canonical" href="https://coast.example/2024/05/harbour-wall/">', True),
+        ('<link rel="canonical" href="http://[oops/">', True),
+        ("", True),  # nothing declared: another host's page, as a listing links it
+    ]:
+        html = f"<html><head>{head}</head>{body}</article></body></html>"
+        tree = Page(served, html).tree
+        assert has_linked_heading(tree.xpath("//article")[0], served) is teaser, head
+        assert prose(tree, served) == ((0, False) if teaser else (30, False)), head
+
 BENGALI = [
     "বন্দর কর্তৃপক্ষ সোমবার উত্তরের ঘাট বন্ধ করে দিয়েছে কারণ দেয়ালে বড় ফাটল দেখা গেছে।",
     "প্রকৌশলীরা বলেছেন মেরামতের কাজ অন্তত ছয় সপ্তাহ সময় নেবে এবং খরচ অনেক বেশি হবে।",

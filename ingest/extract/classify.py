@@ -202,11 +202,12 @@ def prose(tree: lxml.html.HtmlElement, url: str = "") -> tuple[int, bool]:
         groups.setdefault(group, []).extend(lines)
         holders.setdefault(group, block.xpath("ancestor-or-self::article[1]"))
     words, headed = 0, False
+    here = own_addresses(tree, url) if url else set()
     for group, lines in groups.items():
         total = sum(line.words for line in lines)
         if len(lines) < 2 and total < BRIEF_WORDS:
             continue
-        if len(lines) <= TEASER_LINES and has_linked_heading(group, url):
+        if len(lines) <= TEASER_LINES and has_linked_heading(group, url, here):
             continue
         if 2 * sum(line.listed for line in lines) > len(lines):
             continue
@@ -271,20 +272,41 @@ def own_lines(block: lxml.html.HtmlElement) -> list[Line]:
     return lines
 
 
-def has_linked_heading(element: lxml.html.HtmlElement, url: str = "") -> bool:
+def has_linked_heading(
+    element: lxml.html.HtmlElement, url: str = "", here: set[str | None] | None = None
+) -> bool:
     """A headline that is a link to another page, among the element's children or theirs:
-    a teaser's. Blogs link a post's own headline to the post: that one is no teaser."""
-    here = same_page_key(url) if url else None
+    a teaser's. Blogs link a post's own headline to the post: that one is no teaser.
+    ``here``: the page's ``own_addresses``, when known already."""
+    if here is None:
+        here = own_addresses(element.getroottree().getroot(), url) if url else set()
     for heading in element.xpath(_CHILD_HEADINGS):
         words = count_words(heading.text_content())
         linked = sum(
             count_words(a.text_content())
             for a in heading.iter("a")
-            if a.get("href") and (here is None or same_page_key(url, a.get("href")) != here)
+            if a.get("href") and same_page_key(url, a.get("href")) not in here
         )
         if words and linked * 2 >= words:
             return True
     return False
+
+
+#: Where a page names its own address: a copy served elsewhere (a mirror, an archive, a
+#: proxy) still links its headline to the address it was published at.
+_DECLARED_ADDRESS = (
+    "//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONIL', 'canonil'))"
+    ", ' '), ' canonical ')]/@href | //meta[@property='og:url']/@content"
+)
+
+
+def own_addresses(tree: lxml.html.HtmlElement, url: str) -> set[str | None]:
+    """The page's own address and those it declares (canonical link, ``og:url``), as
+    ``same_page_key`` spells them; an unreadable one is left out."""
+    keys = {same_page_key(url)} | {
+        same_page_key(url, href) for href in tree.xpath(_DECLARED_ADDRESS)
+    }
+    return keys - {None}
 
 
 def same_page_key(url: str, href: str = "") -> str | None:
