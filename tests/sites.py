@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 @dataclass
 class Resource:
     body: bytes | str
-    content_type: str = "text/html; charset=utf-8"
+    content_type: str | None = "text/html; charset=utf-8"  # None: no Content-Type header
     status: int = 200
     delay: float = 0.0  # seconds to wait before answering: a server that hangs
     headers: dict[str, str] | None = None  # more response headers (Location for a redirect)
@@ -42,7 +42,8 @@ class LocalSite:
                 body = resource.body.encode() if isinstance(resource.body, str) else resource.body
                 try:
                     self.send_response(resource.status)
-                    self.send_header("Content-Type", resource.content_type)
+                    if resource.content_type is not None:
+                        self.send_header("Content-Type", resource.content_type)
                     self.send_header("Content-Length", str(len(body)))
                     for name, value in (resource.headers or {}).items():
                         self.send_header(name, value)

@@ -309,7 +309,6 @@ def test_a_blog_post_whose_headline_links_to_the_post_itself_is_no_teaser():
     assert has_linked_heading(tree.xpath("//article")[0])  # no address known: a teaser
 
 
-
 def test_a_copy_served_elsewhere_knows_its_headline_by_the_address_it_declares():
     """A mirror, an archive or a proxy serves the post at another host; its headline still
     links to where it was published, which its canonical link or og:url names."""
@@ -330,6 +329,7 @@ def test_a_copy_served_elsewhere_knows_its_headline_by_the_address_it_declares()
         tree = Page(served, html).tree
         assert has_linked_heading(tree.xpath("//article")[0], served) is teaser, head
         assert prose(tree, served) == ((0, False) if teaser else (30, False)), head
+
 
 BENGALI = [
     "বন্দর কর্তৃপক্ষ সোমবার উত্তরের ঘাট বন্ধ করে দিয়েছে কারণ দেয়ালে বড় ফাটল দেখা গেছে।",

@@ -472,3 +472,31 @@ def test_a_url_whose_path_a_request_escapes_ends_in_one_row_with_its_fate(tmp_pa
     ]
     assert rows(db, "select count(*) from urls where state = 'queued'") == [(0,)]
     assert rows(db, "select title from articles order by title") == [("Linked",), ("Seeded",)]
+
+
+def test_a_page_served_without_a_type_is_read_by_how_it_opens(tmp_path):
+    # A page that opens with a PHP warning or a <style> holds its <html> tag past the
+    # bytes looked at; with no Content-Type (or application/octet-stream) it was "other",
+    # and its article never read.
+    warning = "<br />\n<b>Deprecated</b>: Assigning by reference in <b>wp-settings.php</b><br />"
+    pages = {
+        "/news/1": Resource(warning * 40 + article_page("Warned", story(1)), content_type=None),
+        "/news/2": Resource(
+            "<style>"
+            + ".a { color: red; }\n" * 200
+            + "</style>"
+            + article_page("Styled", story(2)),
+            content_type="application/octet-stream",
+        ),
+        "/files/3": Resource(b"%PDF-1.7 " + bytes(3000), content_type=None),
+    }
+    db = tmp_path / "untyped.db"
+    with LocalSite(pages) as site:
+        urls = [site.url + path for path in pages]
+        run_ingest("crawl", *urls, "--no-follow", "--db", str(db), *FAST)
+    assert rows(db, "select title from articles order by title") == [("Styled",), ("Warned",)]
+    assert rows(db, "select url, kind from pages order by url") == [
+        (f"{site.url}/files/3", "other"),
+        (f"{site.url}/news/1", "html"),
+        (f"{site.url}/news/2", "html"),
+    ]

@@ -36,6 +36,14 @@ from ingest.crawl.planning import listed_date
         (b"plain words", None, "other"),
         (b"x" * 2048 + b"<urlset><html>", None, "other"),
         (b" " * 10 + b"x" * 2038 + b"<rss>", None, "other"),
+        # no type, or one that says nothing: the page's opening tells, as a browser's sniffing
+        (b"<br />\n<b>Deprecated</b>: " + b"x" * 3000 + b"<html>", None, "html"),
+        (b"\n\t<script type='text/javascript'>var a;</script>", "application/octet-stream", "html"),
+        (b"<style>\n.a {}</style>", "Application/Octet-Stream; charset=binary", "html"),
+        (b"<!-- generated --><div>", "*/*", "html"),
+        (b"<style>\n.a {}</style>", "text/plain", "other"),  # a type that says something
+        (b"<brand>", None, "other"),  # a tag's name ends at a space or ">"
+        (b"x <p>", None, "other"),  # and opens the body
     ],
 )
 def test_page_kind_at_its_edges(body, content_type, kind):

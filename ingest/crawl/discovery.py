@@ -123,6 +123,17 @@ class Listing(list[Entry]):
         return found
 
 
+#: How an HTML page may open, as browsers tell one a server gave no type (the WHATWG MIME
+#: sniffing standard's HTML signatures): a page opening with a PHP warning (``<br />``), a
+#: ``<style>`` or a ``<script>`` may hold its ``<html>`` tag far past its first bytes.
+_HTML_OPENING = re.compile(
+    rb"<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--)"
+    rb"[ >]"
+)
+#: Types that say nothing of what a body is: a browser looks at the body instead.
+_UNTYPED = ("", "application/octet-stream", "unknown/unknown", "application/unknown", "*/*")
+
+
 def page_kind(body: bytes, content_type: str | None) -> str:
     """html, feed, sitemap or other, from the content: servers mislabel XML often."""
     head = body[:2048].lstrip().lower()
@@ -133,6 +144,8 @@ def page_kind(body: bytes, content_type: str | None) -> str:
             return "feed"
     content_type = (content_type or "").lower()
     if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
+        return "html"
+    if content_type.split(";")[0].strip() in _UNTYPED and _HTML_OPENING.match(head):
         return "html"
     return "other"
 
