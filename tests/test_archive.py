@@ -279,6 +279,23 @@ def test_a_merged_import_database_keeps_what_its_imports_read(tmp_path):
     assert "2 records: 1 pages imported, 1 stored before" in done.stderr
 
 
+def test_an_archive_read_again_finds_what_an_import_stored_before_the_escaped_spelling(tmp_path):
+    """Imports before canonical() took Scrapy's escapes stored /a[1] where it now says
+    /a%5B1%5D: reading the file again must find those rows, not store every page twice."""
+    url = "http://a.example/news/2024/05/story%5B1%5D"
+    warc = build_warc(tmp_path / "a.warc.gz", [{"url": url, "body": page(1), "date": MAY1}])
+    db = tmp_path / "older.db"
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    bare = url.replace("%5B", "[").replace("%5D", "]")
+    with sqlite3.connect(db) as conn:  # as the import before stored it
+        for table in ("pages", "urls", "warc_captures"):
+            conn.execute(f"update {table} set url = ? where url = ?", [bare, url])
+    copy = shutil.copy(warc, tmp_path / "a-copy.warc.gz")  # the same captures, another file
+    again = run_ingest("import-warc", str(copy), "--db", str(db))
+    assert "1 records: 0 pages imported, 1 stored before" in again.stderr
+    assert rows(db, "select count(*) from pages") == [(1,)]
+
+
 def test_max_counts_the_records_it_handled_and_a_file_is_done_when_its_last_page_met_it(
     tmp_path,
 ):

@@ -125,6 +125,15 @@ def test_an_alias_does_not_replace_what_the_canonical_page_gave(merge):
     assert merge.db["article_versions"].count == 0
 
 
+def test_a_version_stored_before_the_escaped_spelling_is_still_the_canonical_pages():
+    # Rows stored before canonical() took Scrapy's escapes name their canonical /a[1]
+    # where the URL fetched says /a%5B1%5D: the same page, so a print copy is an alias.
+    stored = {"url": "https://n.example/a%5B1%5D", "canonical_url": "https://n.example/a[1]"}
+    printed = {"url": "https://n.example/print/a%5B1%5D", "canonical_url": stored["url"]}
+    assert is_alias(stored, printed) is True
+    assert is_alias(stored, {**printed, "url": stored["url"]}) is False
+
+
 def test_is_alias_only_for_a_canonical_version_met_again_elsewhere():
     canonical = {"url": "https://n.example/a", "canonical_url": "https://n.example/a"}
     printed = {"url": "https://n.example/print/a", "canonical_url": "https://n.example/a"}

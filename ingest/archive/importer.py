@@ -28,7 +28,7 @@ from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
-from ingest.urls import canonical, is_web_url, on_sites
+from ingest.urls import canonical, is_web_url, on_sites, spellings
 
 
 @dataclass
@@ -181,7 +181,10 @@ class Importer:
             reason = "not_ok"
         elif not self.selected(record):
             reason = "filtered"
-        elif self.store.db.execute(_READ_BEFORE, [record.url, record.fetched_at] * 3).fetchone():
+        elif any(
+            self.store.db.execute(_READ_BEFORE, [url, record.fetched_at] * 3).fetchone()
+            for url in spellings(record.url)
+        ):
             reason = "already_stored"
         if reason:
             self.counts[reason] += 1

@@ -336,8 +336,10 @@ def is_alias(old: dict[str, Any], row: dict[str, Any]) -> bool:
     """The stored version came from the article's canonical page, the new one from elsewhere."""
     if old["url"] == row.get("url"):
         return False
-    stored_canonical = old["canonical_url"] or canonical(old["url"])
-    incoming_canonical = row.get("canonical_url") or canonical(row["url"])
+    # canonical() again: a row stored before the spelling took Scrapy's escapes says
+    # /a[1] where the URL fetched says /a%5B1%5D.
+    stored_canonical = canonical(old["canonical_url"] or old["url"])
+    incoming_canonical = canonical(row.get("canonical_url") or row["url"])
     return canonical(old["url"]) == stored_canonical and canonical(row["url"]) != (
         incoming_canonical
     )
