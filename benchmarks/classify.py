@@ -4,8 +4,8 @@ Articles: the shared evaluation pages (../shared/eval: 48 outlet pages, 990 page
 of as many sites) and the demo's 180 articles. Not articles: the demo's home,
 section and tag pages. Every page is scored as served, again with its metadata
 removed (og:type, article:*, JSON-LD), since a page without metadata is where
-the prose decides, and again served from another host (a mirror, an archive, a
-test server), where its headline links to an address that is not the page's.
+the prose decides, and without metadata served from another host (a mirror, an
+archive, a test server), where its headline links to an address not the page's.
 Generated from the demo's articles, as pages without metadata: their text as
 ``<br>``-separated lines in one ``<div>``, and briefs (the first 100 to 150 words
 under the headline, in an ``<article>``), both articles; each section as a list
@@ -132,7 +132,9 @@ def labelled() -> list[tuple[str, str, bool, Page]]:
                 cases.append((dataset, url, True, Page(url=url, html=text)))
                 cases.append((f"{dataset}, no metadata", url, True, stripped(url, text)))
                 moved = elsewhere(url)  # the half stays the published host's
-                cases.append((f"{dataset}, served elsewhere", url, True, Page(moved, text)))
+                cases.append(
+                    (f"{dataset}, elsewhere, no metadata", url, True, stripped(moved, text))
+                )
     site = build_site()
     for url, kind in site.kinds.items():
         if kind not in ("article", "home", "section", "tag"):
@@ -141,6 +143,8 @@ def labelled() -> list[tuple[str, str, bool, Page]]:
         label = "demo articles" if kind == "article" else "demo listings"
         cases.append((label, url, kind == "article", Page(url=url, html=text)))
         cases.append((f"{label}, no metadata", url, kind == "article", stripped(url, text)))
+        moved = stripped(elsewhere(url), text)
+        cases.append((f"{label}, elsewhere, no metadata", url, kind == "article", moved))
     sections: dict[tuple[str, str], list] = {}
     for a in site.articles:
         sections.setdefault((a.outlet, a.section_label), []).append(a)

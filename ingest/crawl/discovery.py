@@ -131,7 +131,14 @@ _HTML_OPENING = re.compile(
     rb"[ >]"
 )
 #: Types that say nothing of what a body is: a browser looks at the body instead.
-_UNTYPED = ("", "application/octet-stream", "unknown/unknown", "application/unknown", "*/*")
+_UNTYPED = (
+    "",
+    "application/octet-stream",
+    "binary/octet-stream",  # a common default of object stores
+    "unknown/unknown",
+    "application/unknown",
+    "*/*",
+)
 
 
 def page_kind(body: bytes, content_type: str | None) -> str:
@@ -145,7 +152,8 @@ def page_kind(body: bytes, content_type: str | None) -> str:
     content_type = (content_type or "").lower()
     if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
         return "html"
-    if content_type.split(";")[0].strip() in _UNTYPED and _HTML_OPENING.match(head):
+    opening = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark first
+    if content_type.split(";")[0].strip() in _UNTYPED and _HTML_OPENING.match(opening):
         return "html"
     return "other"
 
