@@ -607,3 +607,29 @@ def test_an_article_whose_page_turned_into_links_is_exported_and_reextracted(tmp
     assert again.stdout.splitlines()[0] == (
         f"Re-extraction 3 done: 0 pages, 3 articles (0 new, 0 updated), 0 errors -> {db}"
     )
+
+
+def test_a_takedown_to_a_page_this_crawl_fetched_first_is_one_though_its_row_waits_to_be_written(
+    tmp_path,
+):
+    """The page the story now redirects to was first fetched a moment before, in the same
+    crawl: its row waited in the write buffer, the lookup read only the database, and the
+    story's URL ended redirect_seen, as silent as a move."""
+    db = tmp_path / "buffered.db"
+    with LocalSite({}) as site:
+        url, _ = crawl_then_turn_into_links(db, site)
+        site.hits.clear()
+        # listed last, fetched first: Scrapy takes the links of a page last in, first out
+        site.resources["/"] = Resource(index_page(["/news/0", "/news/1", "/news/2", "/about"]))
+        site.resources["/about"] = Resource(index_page(["/news/0"], site="About us"))
+        site.resources["/news/2"] = Resource("", status=301, headers={"Location": "/about"})
+        one_at_a_time = ["-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.3"]
+        run_ingest(
+            "crawl", site.url + "/", "--db", str(db), "--refresh", "--workers", "0",
+            *FAST, *one_at_a_time,
+        )  # fmt: skip
+    assert site.hits.index("/about") < site.hits.index("/news/2")
+    assert rows(db, "select state, reason from urls where url = ?", url) == [
+        ("redirected", "no_longer_article")
+    ]
+    assert rows(db, "select kind from errors where url = ?", url) == [("no_longer_article",)]

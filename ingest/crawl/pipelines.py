@@ -272,8 +272,17 @@ class IngestPipeline:
     def redirect_dropped(self, request: Any) -> None:
         ending = redirects.dropped(request)
         if ending is not None and ending.reason == "redirect_seen" and not self.refused:
-            ending = redirects.taken_down(self.store, request) or ending
+            ending = self._taken_down(request) or ending
         self._redirect_ended(request, ending)
+
+    def _taken_down(self, request: Any) -> redirects.Ending | None:
+        """``redirects.taken_down``, read from a database that holds what this crawl has
+        fetched so far: the target, fetched a moment ago, may wait in the write buffer."""
+        if not redirects.held_before(self.store, request):
+            return None  # no article stored from the URL asked for: nothing to take down
+        with self._writing():
+            self.store.flush()
+        return None if self.refused else redirects.taken_down(self.store, request)
 
     def _redirect_ended(self, request: Any, ending: redirects.Ending | None) -> None:
         """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""

@@ -53,6 +53,11 @@ def dropped(request: Any) -> Ending | None:
     return Ending("redirected", "redirect_seen", None)  # the target is fetched on its own
 
 
+def held_before(store: Store, request: Any) -> bool:
+    """An article was stored from the URL a dropped redirect was asked for."""
+    return article_from(store.db, request.meta["redirect_urls"][0]) is not None
+
+
 def taken_down(store: Store, request: Any) -> Ending | None:
     """A redirect Scrapy dropped, from a URL an article was stored from, to a page the crawl
     fetched under its own name (the home page, its seed) and read no article from: a

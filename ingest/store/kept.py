@@ -32,10 +32,15 @@ def article_from(db: sqlite_utils.Database | sqlite3.Connection, url: str) -> st
 
 def no_article_said(db: sqlite_utils.Database | sqlite3.Connection, urls: list[str]) -> str | None:
     """What the ``urls`` row of one of ``urls`` says of its page, when that is no article
-    (``NO_ARTICLE``: not_article, feed...); None for anything else, or no row."""
+    (``NO_ARTICLE``: not_article, feed...); None for anything else, or no row.
+
+    A page that answered 304 (``not_modified``) is the one read before: no article when
+    none was read from it, and what its kind says (HTML: ``not_article``)."""
     marks = ", ".join("?" * len(urls))
-    found = db.execute(f"select reason from urls where url in ({marks}) limit 1", urls)
-    reason = (found.fetchone() or [None])[0]
+    found = db.execute(f"select reason, kind from urls where url in ({marks}) limit 1", urls)
+    reason, kind = found.fetchone() or (None, None)
+    if reason == "not_modified" and not any(article_from(db, url) for url in urls):
+        reason = "not_article" if kind == "html" else kind
     return reason if reason in NO_ARTICLE else None
 
 
