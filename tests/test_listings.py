@@ -42,6 +42,7 @@ from ingest.crawl.planning import listed_date
         (b"<style>\n.a {}</style>", "Application/Octet-Stream; charset=binary", "html"),
         (b"<!-- generated --><div>", "*/*", "html"),
         (b"\xef\xbb\xbf\n<br />\n<b>Warning</b>", "binary/octet-stream", "html"),
+        (b"<p>Hello", "application/octet-stream ; charset=binary", "html"),
         (b"<style>\n.a {}</style>", "text/plain", "other"),  # a type that says something
         (b"<brand>", None, "other"),  # a tag's name ends at a space or ">"
         (b"x <p>", None, "other"),  # and opens the body

@@ -18,7 +18,14 @@ from ingest.crawl.discovery import (
 )
 from ingest.extract.classify import looks_like_article_url
 from ingest.store.health import looks_like_challenge
-from ingest.urls import amp_canonical, article_id, canonical, site_of, strip_tracking
+from ingest.urls import (
+    amp_canonical,
+    article_id,
+    canonical,
+    site_of,
+    spellings,
+    strip_tracking,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,6 +92,16 @@ def test_the_canonical_spelling_is_the_one_scrapy_requests(url):
     spelled = canonical(url)
     assert scrapy.Request(spelled).url == spelled
     assert canonical(spelled) == spelled
+
+
+def test_a_lookup_of_a_stored_row_tries_the_spelling_rows_held_before_the_escapes():
+    assert spellings("https://n.example/p[1]/a|b?utm_source=x") == [
+        "https://n.example/p%5B1%5D/a%7Cb",
+        "https://n.example/p[1]/a|b",
+    ]
+    assert spellings("https://n.example/news/story?b=2&a=1#top") == [
+        "https://n.example/news/story?a=1&b=2"
+    ]
 
 
 def test_an_id_is_hashed_from_the_spelling_ids_were_made_from_before_escapes():
