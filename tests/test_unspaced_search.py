@@ -336,3 +336,8 @@ def test_a_korean_word_is_found_with_the_particles_joined_to_it(tmp_path):
     assert titles("서울 노선") == []
     assert titles('"서울"') == []  # quoted, the user's own FTS5 query: the word alone
     assert titles("시") == []  # one syllable is a word alone: as a start, 시민들은, 시청...
+    # with FTS5's operators, a bare Korean word is a word's start too; a quoted one alone
+    assert sorted(titles("서울 OR 부산")) == ["부산 여객선 노선", "서울시청 광장 공사"]
+    assert titles("부산 NOT 서울") == ["부산 여객선 노선"]  # 서울시는 is 서울 too
+    assert titles('"서울" OR 부산') == ["부산 여객선 노선"]
+    assert titles("NEAR(서울 광장, 3)") == ["서울시청 광장 공사"]

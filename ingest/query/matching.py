@@ -49,9 +49,9 @@ HOLDS_SHORT = """not exists (select 1 from json_each({short}) where
 def fts_query(query: str) -> str:
     """Plain words match as words (quoted, so punctuation can't break FTS5 syntax), a
     Korean one as the start of a word; a query using FTS5 operators (quotes, OR, NOT,
-    prefix*) is passed on as it is."""
+    prefix*) is passed on as it is, but for its bare Korean words, starts of words too."""
     if any(op in query for op in FTS_OPERATORS):
-        return query
+        return TERM.sub(_korean_prefix, query)
     words = query.split()
     if not words:
         return '""'  # matches nothing, where an empty query would be an error
@@ -70,6 +70,19 @@ def fts_word(word: str) -> str:
     of a token, or 서울 found none of them."""
     quoted = '"{}"'.format(word.replace('"', '""'))
     return f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
+
+
+def _korean_prefix(term: re.Match) -> str:
+    """A bare term of an FTS5 query (not a "quoted" one, which is the word alone) holding
+    a Korean word, as the start of a word: ``서울 OR 부산`` finds 서울시청 and 부산에서.
+    Parentheses and a NEAR group's comma stay outside the star."""
+    bare = term.group(2)
+    if bare is None or not _HANGUL_WORD.search(bare):
+        return term.group(0)
+    word = bare.rstrip("),")
+    if word.endswith("*"):
+        return bare
+    return f"{word}*{bare[len(word) :]}"
 
 
 def is_unspaced(query: str | None) -> bool:
