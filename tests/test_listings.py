@@ -32,6 +32,7 @@ from ingest.crawl.planning import listed_date
         (b"<rdf:RDF>", None, "feed"),
         (b"<html><body><rss>", "application/xml", "html"),
         (b"  \n<!DOCTYPE HTML><p>x</p>", None, "html"),
+        (b"  \n<!DOCTYPE HTML><p>x</p>", "text/plain", "html"),  # mislabelled, as XML is
         (b"plain words", "TEXT/HTML; charset=utf-8", "html"),
         (b"plain words", None, "other"),
         (b"x" * 2048 + b"<urlset><html>", None, "other"),
