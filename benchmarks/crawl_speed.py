@@ -83,10 +83,11 @@ def serve_answers(answer: Callable[[str], Answer | None]) -> ThreadingHTTPServer
                 return
             body, headers = found
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            headers = {"Content-Type": "text/html; charset=utf-8", **headers}  # "": none
             self.send_header("Content-Length", str(len(body)))
             for name, value in headers.items():
-                self.send_header(name, value)
+                if value:
+                    self.send_header(name, value)
             self.end_headers()
             # the crawler may give up on a body past its size bound
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
