@@ -46,6 +46,7 @@ MODULES = {
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),
     "lead": ("ingest/extract/lead.py", ["test_lead.py"]),
     "discovery": ("ingest/crawl/discovery.py", ["test_urls.py", "test_listings.py"]),
+    "partial": ("ingest/crawl/partial.py", ["test_partial.py"]),
     "duplicates": ("ingest/store/duplicates.py", ["test_duplicates.py"]),
     "minhash": ("ingest/extract/minhash.py", ["test_duplicates.py", "test_article_merge.py"]),
     "merge": (

@@ -7,6 +7,7 @@ nested past the parser's limit). The crawl's errors match what `ingest extract`
 says of the same pages.
 """
 
+import gzip
 import json
 import random
 
@@ -26,6 +27,8 @@ DEEP = (
     + "</body></html>"
 )
 BINARY = random.Random(7).randbytes(20_000)  # the same bytes every run
+PAGE = article_page("Packed", story(5)).encode()
+GZIPPED = gzip.compress(PAGE, mtime=0)
 
 ENDINGS = {  # path -> (state, reason)
     "/": ("fetched", "not_article"),
@@ -41,6 +44,11 @@ ENDINGS = {  # path -> (state, reason)
     "/news/2024/03/binary": ("fetched", "unparseable"),
     "/news/2024/03/deep": ("fetched", "too_deep"),
     "/missing": ("failed", "http_404"),
+    # half a page is no page: a gzip stream cut off, a part no Range asked for
+    "/news/2024/03/gzip": ("fetched", "article"),
+    "/news/2024/03/cut-gzip": ("failed", "bad_gzip"),
+    "/news/2024/03/part": ("failed", "partial_content"),
+    "/news/2024/03/whole-part": ("fetched", "article"),
     # followed redirects: the URL asked for ends as its target does, and the target too
     "/r-ok": ("fetched", "article"),
     "/news/2024/03/moved": ("fetched", "article"),
@@ -86,6 +94,14 @@ def site_pages() -> dict:
         "/news/2024/03/empty": Resource(""),
         "/news/2024/03/binary": Resource(BINARY),
         "/news/2024/03/deep": DEEP,
+        "/news/2024/03/gzip": Resource(GZIPPED, headers={"Content-Encoding": "gzip"}),
+        "/news/2024/03/cut-gzip": Resource(GZIPPED[:400], headers={"Content-Encoding": "gzip"}),
+        "/news/2024/03/part": Resource(
+            PAGE[:600], status=206, headers={"Content-Range": f"bytes 0-599/{len(PAGE)}"}
+        ),
+        "/news/2024/03/whole-part": Resource(
+            PAGE, status=206, headers={"Content-Range": f"bytes 0-{len(PAGE) - 1}/{len(PAGE)}"}
+        ),
     }
 
 
@@ -123,8 +139,17 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/deep", "extract", "too_deep"),
             ("/missing", "fetch", "http_404"),
             ("/gone-too", "fetch", "http_404"),  # one row, under the URL that answered
+            ("/news/2024/03/cut-gzip", "fetch", "bad_gzip"),
+            ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
+    partial = "select kind, message from errors where kind in ('bad_gzip', 'partial_content')"
+    assert sorted(rows(db, partial)) == [
+        ("bad_gzip", "the gzip-encoded body is cut off after 400 bytes: only part of the page "
+         "would be read"),
+        ("partial_content", f"HTTP 206 with part of the page (bytes 0-599/{len(PAGE)}), "
+         "unasked for"),
+    ]  # fmt: skip
     offsite = rows(db, "select message from errors where kind = 'redirect_offsite'")
     assert offsite == [
         (

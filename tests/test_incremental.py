@@ -633,3 +633,31 @@ def test_a_takedown_to_a_page_this_crawl_fetched_first_is_one_though_its_row_wai
         ("redirected", "no_longer_article")
     ]
     assert rows(db, "select kind from errors where url = ?", url) == [("no_longer_article",)]
+
+
+def test_a_refetch_cut_off_half_way_leaves_the_stored_article_and_page(tmp_path):
+    """A gzip stream cut off (the connection closed early, no length to tell) unpacks to
+    the page's first part: read as the page, it replaced the story with its first lines and
+    the raw page with the fragment, as an update. It fails as bad_gzip now."""
+    import gzip
+
+    db = tmp_path / "cut.db"
+    with LocalSite({}) as site:
+        url, first = crawl_then_turn_into_links(db, site)
+        packed = gzip.compress(first.encode(), mtime=0)
+        cut = packed[: len(packed) // 2]
+        site.resources["/news/2"] = Resource(cut, headers={"Content-Encoding": "gzip"})
+        article = "select id, title, text, last_seen from articles where url = ?"
+        [stored_article] = rows(db, article, url)
+        page = "select fetched_at, body from pages where url = ?"
+        [stored_page] = rows(db, page, url)
+        again = run_ingest("crawl", site.url + "/", "--db", str(db), "--refresh", *FAST)
+    assert site.hits.count("/news/2") == 2  # fetched again, the second time cut off
+    assert "0 updated" in again.stdout.splitlines()[0]
+    assert rows(db, article, url) == [stored_article]
+    assert rows(db, page, url) == [stored_page]
+    assert rows(db, "select state, reason from urls where url = ?", url) == [("failed", "bad_gzip")]
+    message = f"the gzip-encoded body is cut off after {len(cut):,} bytes: only part of the page"
+    assert rows(db, "select crawl_id, kind, message from errors where url = ?", url) == [
+        (2, "bad_gzip", f"{message} would be read")
+    ]

@@ -131,14 +131,7 @@ _HTML_OPENING = re.compile(
     rb"[ >]"
 )
 #: Types that say nothing of what a body is: a browser looks at the body instead.
-_UNTYPED = (
-    "",
-    "application/octet-stream",
-    "binary/octet-stream",  # a common default of object stores
-    "unknown/unknown",
-    "application/unknown",
-    "*/*",
-)
+_UNTYPED = {"", "*/*", "application/octet-stream", "binary/octet-stream", "application/unknown"}
 
 
 def page_kind(body: bytes, content_type: str | None) -> str:

@@ -9,6 +9,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ingest.crawl.guard import BlockedAddress
+from ingest.crawl.partial import PartialBody
 from ingest.store.health import looks_like_challenge
 
 
@@ -30,6 +31,8 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
         return kind, message, status
     if failure.check(BlockedAddress):
         kind = "blocked_address"
+    elif failure.check(PartialBody):
+        kind = failure.value.kind
     elif over_maxsize(failure):
         kind = "too_large"
     elif failure.check(IgnoreRequest) and "max redirections" in message:

@@ -55,6 +55,8 @@ ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # response to process them, so a small number saves the event loop real work.
 CONCURRENT_ITEMS = 4
 DOWNLOADER_MIDDLEWARES = {
+    # Sees a body before HttpCompressionMiddleware (590) unpacks it: a cut-off stream fails.
+    "ingest.crawl.partial.RefusePartialBodies": 595,
     "ingest.crawl.middlewares.RouteThroughProxy": 740,
     # After the proxy is chosen and before the download: redirects come back through it.
     "ingest.crawl.guard.AddressGuard": 760,

@@ -1,0 +1,112 @@
+"""Answers that hold part of a page, refused before they are read as the whole of it.
+
+Scrapy unpacks a gzip or deflate body as far as it goes: a stream cut off (a server
+that closed the connection early, with no Content-Length to tell) or broken half-way
+gives the part before, as if it were the page. A 206 Partial Content answer that no
+Range asked for is a part too. Either, stored, is half a story with no error to say so,
+and on ``--refresh`` it would replace the whole one. This middleware looks at the body
+before it is unpacked (it sits next to HttpCompressionMiddleware, 590, on the side of
+the download) and fails the request with its kind: ``bad_gzip`` or ``partial_content``,
+so the URL ends ``failed`` with its ``errors`` row and what was stored stays.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
+
+#: Bytes of unpacked output looked at a time: the check keeps none of it.
+CHUNK = 1 << 16
+GZIP_MAGIC = b"\x1f\x8b"
+#: ``bytes 0-878/1759``: the range an answer holds, and of how many bytes.
+_CONTENT_RANGE = re.compile(rb"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.I)
+
+
+class PartialBody(Exception):
+    """The answer holds part of the page; ``kind`` names how, for the errors row."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+class RefusePartialBodies:
+    """Fails a response whose body is a cut-off or broken stream, or an unasked-for part."""
+
+    def __init__(self, max_size: int):
+        self.max_size = max_size
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RefusePartialBodies:
+        return cls(crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        if request.method == "HEAD":
+            return response
+        if response.status == 206 and b"Range" not in request.headers:
+            said = response.headers.get("Content-Range")
+            if not whole_range(said):
+                held = (said or b"no Content-Range").decode("latin-1")[:80]
+                raise PartialBody(
+                    "partial_content", f"HTTP 206 with part of the page ({held}), unasked for"
+                )
+        encodings = response.headers.getlist("Content-Encoding")
+        if encodings and response.body:
+            outer = encodings[-1].decode("latin-1").strip().lower()  # the last one applied
+            bound = request.meta.get("download_maxsize", self.max_size)
+            problem = stream_problem(response.body, outer, bound)
+            if problem:
+                raise PartialBody("bad_gzip", f"the {outer}-encoded body {problem}")
+        return response
+
+
+def whole_range(value: bytes | None) -> bool:
+    """A Content-Range that spans the whole page (``bytes 0-1758/1759``)."""
+    found = _CONTENT_RANGE.fullmatch((value or b"").strip())
+    if found is None or found[3] == b"*":
+        return False
+    return int(found[1]) == 0 and int(found[2]) + 1 == int(found[3])
+
+
+def stream_problem(body: bytes, encoding: str, bound: int = 0) -> str | None:
+    """What is wrong with a gzip or deflate stream (cut off, broken), or None: whole, past
+    ``bound`` bytes unpacked (the size bound fails it), or an encoding not looked into."""
+    if encoding in ("gzip", "x-gzip"):
+        return members_problem(body, bound)
+    if encoding == "deflate":  # zlib-wrapped, as the standard says, or raw, as servers send
+        wrapped = (
+            len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2], "big") % 31 == 0
+        )
+        return single_problem(body, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, bound)[0]
+    return None
+
+
+def members_problem(body: bytes, bound: int) -> str | None:
+    """A gzip body may be several members, one after the other; bytes after the last that
+    open no member are left alone, as unpacking ignores them."""
+    rest = body
+    while True:
+        problem, rest = single_problem(rest, 16 + zlib.MAX_WBITS, bound)
+        if problem or not rest.startswith(GZIP_MAGIC):
+            return problem
+
+
+def single_problem(data: bytes, wbits: int, bound: int) -> tuple[str | None, bytes]:
+    """Unpacks one stream, keeping none of its output; (problem, the bytes after it)."""
+    unpacker = zlib.decompressobj(wbits=wbits)
+    pending, unpacked = data, 0
+    try:
+        while not unpacker.eof:
+            before = len(pending)
+            out = unpacker.decompress(pending, CHUNK)
+            pending, unpacked = unpacker.unconsumed_tail, unpacked + len(out)
+            if bound and unpacked > bound:
+                return None, b""  # past the size bound, which fails it as too_large
+            if not out and (not pending or len(pending) == before):
+                break  # all read, nothing more to come out
+    except zlib.error as exc:
+        return f"is broken ({exc}): only part of the page would be read", b""
+    if not unpacker.eof:
+        return f"is cut off after {len(data):,} bytes: only part of the page would be read", b""
+    return None, unpacker.unused_data
