@@ -500,3 +500,32 @@ def test_a_page_served_without_a_type_is_read_by_how_it_opens(tmp_path):
         (f"{site.url}/news/1", "html"),
         (f"{site.url}/news/2", "html"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("robots", "what"),
+    [
+        (Resource("<html>Internal error</html>", status=503), "HTTP 503"),
+        (Resource("User-agent: *\nDisallow:\n", "text/plain", delay=3), "DownloadTimeoutError"),
+    ],
+    ids=["5xx", "no-answer"],
+)
+def test_a_robots_txt_that_cannot_be_read_is_said_and_its_site_crawled_as_without_one(
+    tmp_path, robots, what
+):
+    # Scrapy crawls a site whose robots.txt answers 5xx, or not at all, as if it had none,
+    # saying so only in its stats: the run left no trace of it.
+    pages = {"/robots.txt": robots, "/news/1": article_page("Read all the same", story(1))}
+    db = tmp_path / "robots.db"
+    quick = ["-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_ENABLED=0"]
+    with LocalSite(pages) as site:
+        url = site.url + "/news/1"
+        done = run_ingest("crawl", url, "--no-follow", "--db", str(db), *FAST, *quick)
+    assert done.returncode == 0
+    assert rows(db, "select title from articles") == [("Read all the same",)]
+    [(where, stage, kind, message)] = rows(db, "select url, stage, kind, message from errors")
+    assert (where, stage, kind) == (f"{site.url}/robots.txt", "fetch", "robots_unreachable")
+    assert message.startswith(f"robots.txt could not be read ({what}")
+    assert message.endswith(
+        "): the site is crawled as if it had none (RFC 9309 would have it crawled not at all)"
+    )

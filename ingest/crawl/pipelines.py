@@ -22,7 +22,7 @@ import click
 from scrapy import signals
 from twisted.python.failure import Failure
 
-from ingest.crawl import internal, redirects
+from ingest.crawl import internal, redirects, robots
 from ingest.crawl.discovery import parse_date
 from ingest.crawl.fates import page_reason, store_page
 from ingest.crawl.items import FetchError, PageItem
@@ -102,6 +102,7 @@ class IngestPipeline:
         self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
         self.crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         self.crawler.signals.connect(self.item_error, signal=signals.item_error)
+        self.crawler.signals.connect(self.robots_unreachable, signal=robots.robots_unreachable)
         spider.crawl_id = self.crawl_id
         spider.resume_crawls = self._resume_chain(resumed)
         for error in plugin_records(plugins.load_errors):
@@ -264,6 +265,14 @@ class IngestPipeline:
             with self._writing():
                 self._record_fetch_error(internal.from_item(failure, item))
 
+    def robots_unreachable(self, url: str, message: str) -> None:
+        """A robots.txt Scrapy could not read, and crawled its site as if it had none."""
+        if not self.refused:
+            with self._writing():
+                error = error_record("fetch", "robots_unreachable", message)
+                self.store.add_error(url, error, self.crawl_id)
+                self.stats.inc_value("ingest/errors")
+
     # -- redirects Scrapy drops without a word (ingest.crawl.redirects) -----------
 
     def redirect_scheduled(self, request: Any) -> None:
@@ -276,8 +285,7 @@ class IngestPipeline:
         self._redirect_ended(request, ending)
 
     def _taken_down(self, request: Any) -> redirects.Ending | None:
-        """``redirects.taken_down``, read from a database that holds what this crawl has
-        fetched so far: the target, fetched a moment ago, may wait in the write buffer."""
+        """``redirects.taken_down`` after a flush: the target, fetched just now, may be buffered."""
         if not redirects.held_before(self.store, request):
             return None  # no article stored from the URL asked for: nothing to take down
         with self._writing():

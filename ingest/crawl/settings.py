@@ -55,6 +55,9 @@ ITEM_PIPELINES = {"ingest.crawl.pipelines.IngestPipeline": 300}
 # response to process them, so a small number saves the event loop real work.
 CONCURRENT_ITEMS = 4
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, saying a robots.txt it could not read (ingest.crawl.robots).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "ingest.crawl.robots.SaidRobotsTxt": 100,
     # Sees a body before HttpCompressionMiddleware (590) unpacks it: a cut-off stream fails.
     "ingest.crawl.partial.RefusePartialBodies": 595,
     "ingest.crawl.middlewares.RouteThroughProxy": 740,

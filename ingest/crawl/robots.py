@@ -1,0 +1,51 @@
+"""robots.txt that cannot be read, said instead of passed over.
+
+Scrapy's RobotsTxtMiddleware crawls a site whose robots.txt answers 5xx or does not
+answer at all (a timeout, a refused connection) as if it had none, and says so only in
+its log and stats. ingest keeps that behaviour (RFC 9309 would have such a site crawled
+not at all; a broken robots.txt would then cost a crawl every page of its site) but
+records it: an ``errors`` row of kind ``robots_unreachable`` at stage ``fetch`` under the
+robots.txt URL, once per site and crawl, saying what it answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+
+#: Sent with ``url`` (the robots.txt's) and ``message`` when one cannot be read.
+robots_unreachable = object()
+
+
+class SaidRobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's middleware, telling the crawl of a robots.txt it could not read."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self._schemes: dict[str, str] = {}
+
+    async def robot_parser(self, request: Any) -> Any:
+        parts = urlparse_cached(request)  # as Scrapy names the site: by its netloc
+        self._schemes.setdefault(parts.netloc, parts.scheme)
+        return await super().robot_parser(request)
+
+    async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
+        if response.status >= 500:
+            self._unreachable(response.url, f"HTTP {response.status}")
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, IgnoreRequest):  # a refusal of ingest's own says why itself
+            url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
+            self._unreachable(url, f"{type(exc).__name__}: {str(exc)[:200] or 'no answer'}")
+        super()._robots_error(exc, netloc)
+
+    def _unreachable(self, url: str, what: str) -> None:
+        message = (
+            f"robots.txt could not be read ({what}): the site is crawled as if it had "
+            "none (RFC 9309 would have it crawled not at all)"
+        )
+        self.crawler.signals.send_catch_log(signal=robots_unreachable, url=url, message=message)
