@@ -39,6 +39,7 @@ ENDINGS = {  # path -> (state, reason)
     "/r-file": ("failed", "redirect_not_followed"),
     "/r-ftp": ("failed", "redirect_not_followed"),
     "/r-data": ("failed", "redirect_not_followed"),
+    "/r-mail": ("failed", "redirect_not_followed"),
     LONG: ("skipped", "too_long"),
     "/news/2024/03/empty": ("fetched", "empty"),
     "/news/2024/03/binary": ("fetched", "unparseable"),
@@ -49,6 +50,8 @@ ENDINGS = {  # path -> (state, reason)
     "/news/2024/03/cut-gzip": ("failed", "bad_gzip"),
     "/news/2024/03/part": ("failed", "partial_content"),
     "/news/2024/03/whole-part": ("fetched", "article"),
+    "/news/2024/03/dropped": ("failed", "ResponseDataLossError"),
+    "/news/2024/03/two-lengths": ("failed", "DownloadFailedError"),
     # followed redirects: the URL asked for ends as its target does, and the target too
     "/r-ok": ("fetched", "article"),
     "/news/2024/03/moved": ("fetched", "article"),
@@ -90,6 +93,9 @@ def site_pages() -> dict:
         "/r-file": redirect("file:///etc/passwd"),
         "/r-ftp": redirect("ftp://127.0.0.1/x"),
         "/r-data": redirect("data:text/html,hello"),
+        "/r-mail": redirect("mailto:editor@example.org"),
+        "/news/2024/03/dropped": Resource(PAGE, cut=300),  # the connection closes early
+        "/news/2024/03/two-lengths": Resource(PAGE, headers={"Content-Length": "99"}),
         LONG: article_page("Never fetched", story(2)),
         "/news/2024/03/empty": Resource(""),
         "/news/2024/03/binary": Resource(BINARY),
@@ -134,6 +140,9 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/r-file", "fetch", "redirect_not_followed"),
             ("/r-ftp", "fetch", "redirect_not_followed"),
             ("/r-data", "fetch", "redirect_not_followed"),
+            ("/r-mail", "fetch", "redirect_not_followed"),
+            ("/news/2024/03/dropped", "fetch", "ResponseDataLossError"),
+            ("/news/2024/03/two-lengths", "fetch", "DownloadFailedError"),
             ("/news/2024/03/empty", "extract", "empty"),
             ("/news/2024/03/binary", "extract", "unparseable"),
             ("/news/2024/03/deep", "extract", "too_deep"),
@@ -143,6 +152,15 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
+    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?)"
+    paths = ("/news/2024/03/dropped", "/news/2024/03/two-lengths", "/r-mail")
+    assert sorted(rows(db, said, base, *paths)) == [
+        ("/news/2024/03/dropped", "the connection closed before the length the answer "
+         "announced: part of a page"),
+        ("/news/2024/03/two-lengths", "the answer could not be read: Invalid response: "
+         f"conflicting Content-Length headers: b'{len(PAGE)},99'"),
+        ("/r-mail", "redirects to mailto:editor@example.org: only http and https are followed"),
+    ]  # fmt: skip
     partial = "select kind, message from errors where kind in ('bad_gzip', 'partial_content')"
     assert sorted(rows(db, partial)) == [
         ("bad_gzip", "the gzip-encoded body is cut off after 400 bytes: only part of the page "

@@ -4,7 +4,12 @@ or a body past the size bound), turned into the kinds a user queries."""
 
 from __future__ import annotations
 
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadFailedError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -29,6 +34,17 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
         if status >= 500 and looks_like_challenge(response.body):
             kind, message = "captcha", f"HTTP {status}: a challenge page instead of content"
         return kind, message, status
+    if failure.check(ResponseDataLossError):
+        message = "the connection closed before the length the answer announced: part of a page"
+    elif failure.check(DownloadFailedError):  # Twisted's failures, listed as their reprs
+        reasons = getattr(failure.value.__cause__, "reasons", None) or [message]
+        message = f"the answer could not be read: {causes(reasons)}"
+    elif failure.check(ValueError) and message.startswith("Missing scheme in request url: "):
+        where = message.removeprefix("Missing scheme in request url: ")[:200]
+        kind, message = (
+            "redirect_not_followed",
+            f"redirects to {where}: only http and https are followed",
+        )
     if failure.check(BlockedAddress):
         kind = "blocked_address"
     elif failure.check(PartialBody):
@@ -40,6 +56,12 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
     elif failure.check(IgnoreRequest) and "robots.txt" in message:
         kind = "robots_disallowed"
     return kind, message, None
+
+
+def causes(reasons: list) -> str:
+    """What Twisted's failures behind a download that failed say, in words."""
+    said = (r.getErrorMessage() if isinstance(r, Failure) else str(r) for r in reasons)
+    return "; ".join(said)[:300]
 
 
 def over_maxsize(failure: Failure) -> bool:
