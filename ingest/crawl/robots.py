@@ -1,7 +1,7 @@
 """robots.txt that cannot be read, said instead of passed over.
 
 Scrapy's RobotsTxtMiddleware crawls a site whose robots.txt answers 5xx or does not
-answer at all (a timeout, a refused connection) as if it had none, and says so only in
+answer at all (a timeout, a broken answer) as if it had none, and says so only in
 its log and stats. ingest keeps that behaviour (RFC 9309 would have such a site crawled
 not at all; a broken robots.txt would then cost a crawl every page of its site) but
 records it: an ``errors`` row of kind ``robots_unreachable`` at stage ``fetch`` under the
@@ -13,11 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    IgnoreRequest,
+)
 from scrapy.utils.httpobj import urlparse_cached
 
 #: Sent with ``url`` (the robots.txt's) and ``message`` when one cannot be read.
 robots_unreachable = object()
+#: No connection at all: the site's pages fail the same way, each with its errors row.
+UNREACHED = (DownloadConnectionRefusedError, CannotResolveHostError)
 
 
 class SaidRobotsTxt(RobotsTxtMiddleware):
@@ -38,7 +44,9 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        if not isinstance(exc, IgnoreRequest):  # a refusal of ingest's own says why itself
+        # A refusal of ingest's own says why itself; a host that takes no connection
+        # refuses its pages too, and each says so.
+        if not isinstance(exc, (IgnoreRequest, *UNREACHED)):
             url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
             self._unreachable(url, f"{type(exc).__name__}: {str(exc)[:200] or 'no answer'}")
         super()._robots_error(exc, netloc)
