@@ -1,5 +1,6 @@
 """Real crawls with Scrapy against sites served on 127.0.0.1: no mocks."""
 
+import itertools
 import json
 import sqlite3
 import subprocess
@@ -529,3 +530,31 @@ def test_a_robots_txt_that_cannot_be_read_is_said_and_its_site_crawled_as_withou
     assert message.endswith(
         "): the site is crawled as if it had none (RFC 9309 would have it crawled not at all)"
     )
+
+
+def test_a_retry_waits_what_retry_after_asks_and_a_long_wait_is_not_made(tmp_path):
+    # Scrapy retried a 429 or 503 at once, however long the server asked it to stay away.
+    pages = {
+        "/news/soon": Resource("Slow down", status=429, headers={"Retry-After": "1"}),
+        "/news/later": Resource("Come back", status=503, headers={"Retry-After": "3600"}),
+        "/news/now": Resource("Busy", status=503),
+    }
+    db = tmp_path / "retry.db"
+    with LocalSite(pages) as site:
+        urls = [site.url + path for path in pages]
+        run_ingest("crawl", *urls, "--no-follow", "--db", str(db), *FAST, check=False)
+    times = {
+        path: [t for p, t in zip(site.hits, site.hit_times, strict=True) if p == path]
+        for path in pages
+    }
+    assert len(times["/news/soon"]) == 3  # tried twice again (RETRY_TIMES), a second apart
+    assert all(b - a >= 0.95 for a, b in itertools.pairwise(times["/news/soon"]))
+    assert len(times["/news/later"]) == 1  # an hour is past INGEST_RETRY_AFTER_MAX
+    assert len(times["/news/now"]) == 3 and times["/news/now"][-1] - times["/news/now"][0] < 0.9
+    assert rows(
+        db, "select replace(url, ?, ''), kind, message from errors order by 1", site.url
+    ) == [
+        ("/news/later", "http_503", "HTTP 503, asking to be tried again after 3600 s"),
+        ("/news/now", "http_503", "HTTP 503"),
+        ("/news/soon", "http_429", "HTTP 429, asking to be tried again after 1 s"),
+    ]

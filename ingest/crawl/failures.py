@@ -26,6 +26,8 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
         response = failure.value.response
         status = response.status
         kind, message = f"http_{status}", f"HTTP {status}"
+        if asked := response.headers.get("Retry-After", b"").decode("latin-1").strip()[:40]:
+            message += f", asking to be tried again after {asked}{' s' * asked.isdigit()}"
         location = response.headers.get("Location")
         if 300 <= status < 400 and location:  # Scrapy follows http and https only
             where = location.decode("latin-1")[:200]

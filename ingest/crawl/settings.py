@@ -58,6 +58,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, saying a robots.txt it could not read (ingest.crawl.robots).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "ingest.crawl.robots.SaidRobotsTxt": 100,
+    # Scrapy's, waiting what a 429's or 503's Retry-After asks (ingest.crawl.retry_after).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "ingest.crawl.retry_after.RetryAfter": 550,
     # Sees a body before HttpCompressionMiddleware (590) unpacks it: a cut-off stream fails.
     "ingest.crawl.partial.RefusePartialBodies": 595,
     "ingest.crawl.middlewares.RouteThroughProxy": 740,
@@ -92,6 +95,7 @@ INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0:
 INGEST_MAX_LISTING_DEPTH = 3  # feeds and sitemaps one is read through, at most; 0: no bound
 INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
 INGEST_WRITER_WAIT = 30.0  # seconds to wait for another crawl writing to the same database
+INGEST_RETRY_AFTER_MAX = 60.0  # seconds a 429's or 503's Retry-After is waited; past it, no retry
 INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
 INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size
 # Many workers, one frontier (docs/scale.md): set INGEST_REDIS_URL (--redis) to share it.
