@@ -233,3 +233,23 @@ def test_a_seed_on_www_that_moves_to_the_bare_host_is_followed_there(tmp_path):
         ("Fish market fears a quiet summer",), ("Harbour quay closed",),
     ]  # fmt: skip
     assert "http://elsewhere.example/news/one-more-story-from-another-site" not in site.hits
+
+
+def test_redirects_past_the_bound_are_too_many_not_a_loop(tmp_path):
+    # Twenty distinct redirects one after the other were called a redirect_loop.
+    pages = {
+        f"/r{i}": Resource("", status=302, headers={"Location": f"/r{i + 1}"}) for i in range(6)
+    }
+    db = tmp_path / "chain.db"
+    with LocalSite(pages) as site:
+        url = site.url + "/r0"
+        run_ingest("crawl", url, "--db", str(db), "-s", "REDIRECT_MAX_TIMES=3", *FAST, check=False)
+    assert rows(db, "select state, reason from urls where url = ?", url) == [
+        ("failed", "too_many_redirects")
+    ]
+    assert rows(db, "select kind, message from errors") == [
+        (
+            "too_many_redirects",
+            f"3 redirects followed, and {site.url}/r3 redirects again: past REDIRECT_MAX_TIMES",
+        )
+    ]

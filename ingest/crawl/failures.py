@@ -54,7 +54,14 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
     elif over_maxsize(failure):
         kind = "too_large"
     elif failure.check(IgnoreRequest) and "max redirections" in message:
-        kind = "redirect_loop"
+        # distinct URLs, one after the other: a loop back to one is told (redirects.dropped)
+        request = getattr(failure, "request", None)
+        followed = len(request.meta.get("redirect_urls", [])) if request else 0
+        where = request.url[:200] if request else "the last"
+        kind = "too_many_redirects"
+        message = (
+            f"{followed} redirects followed, and {where} redirects again: past REDIRECT_MAX_TIMES"
+        )
     elif failure.check(IgnoreRequest) and "robots.txt" in message:
         kind = "robots_disallowed"
     return kind, message, None
