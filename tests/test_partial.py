@@ -34,7 +34,7 @@ def raw_deflate(data: bytes) -> bytes:
         (raw_deflate(BODY), "deflate", None),
         (zlib.compress(BODY)[:100], "deflate", "is cut off after 100 bytes"),
         (raw_deflate(BODY)[:100], "deflate", "is cut off after 100 bytes"),
-        (PACKED[:300], "br", None),  # not looked into: unpacking says what it finds
+        (PACKED[:300], "zstd", None),  # not looked into: unpacking says what it finds
         (PACKED[:300], "identity", None),
     ],
 )
@@ -65,3 +65,15 @@ def test_a_stream_past_the_size_bound_is_left_to_the_bound():
 )
 def test_a_part_is_the_whole_page_only_when_its_range_spans_it(value, whole):
     assert whole_range(value) is whole
+
+
+def test_a_brotli_stream_cut_off_or_broken_is_told_too():
+    brotli = pytest.importorskip("brotli")  # Scrapy unpacks brotli only with it installed
+    packed = brotli.compress(BODY)
+    assert stream_problem(packed, "br") is None
+    assert stream_problem(packed[:300], "br").startswith("is cut off after 300 bytes")
+    assert stream_problem(packed[:50] + b"\xff" * 20 + packed[70:], "br").startswith("is broken")
+    noise = random.Random(5).randbytes(2_000_000)  # packs to as much: a cut keeps 1.5 MB
+    cut = brotli.compress(noise, quality=1)[:1_500_000]
+    assert stream_problem(cut, "br", bound=1_000_000) is None  # too_large says it
+    assert stream_problem(cut, "br", bound=3_000_000).startswith("is cut off")

@@ -6,8 +6,9 @@ gives the part before, as if it were the page. A 206 Partial Content answer that
 Range asked for is a part too. Either, stored, is half a story with no error to say so,
 and on ``--refresh`` it would replace the whole one. This middleware looks at the body
 before it is unpacked (it sits next to HttpCompressionMiddleware, 590, on the side of
-the download) and fails the request with its kind: ``bad_gzip`` or ``partial_content``,
-so the URL ends ``failed`` with its ``errors`` row and what was stored stays.
+the download) and fails the request with its kind: ``bad_gzip`` (gzip, deflate and
+brotli alike) or ``partial_content``, so the URL ends ``failed`` with its ``errors`` row
+and what was stored stays.
 """
 
 from __future__ import annotations
@@ -74,11 +75,34 @@ def stream_problem(body: bytes, encoding: str, bound: int = 0) -> str | None:
     ``bound`` bytes unpacked (the size bound fails it), or an encoding not looked into."""
     if encoding in ("gzip", "x-gzip"):
         return members_problem(body, bound)
+    if encoding == "br":
+        return brotli_problem(body, bound)
     if encoding == "deflate":  # zlib-wrapped, as the standard says, or raw, as servers send
         wrapped = (
             len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2], "big") % 31 == 0
         )
         return single_problem(body, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, bound)[0]
+    return None
+
+
+def brotli_problem(body: bytes, bound: int) -> str | None:
+    """The same of a brotli stream, unpacked as Scrapy does (``output_buffer_limit``)."""
+    try:
+        import brotli  # noqa: PLC0415 (optional: without it Scrapy unpacks no brotli)
+    except ImportError:
+        return None
+    unpacker, unpacked = brotli.Decompressor(), 0
+    try:
+        out = unpacker.process(body, output_buffer_limit=CHUNK)
+        while out and not unpacker.is_finished():
+            unpacked += len(out)
+            if bound and unpacked > bound:
+                return None  # past the size bound, which fails it as too_large
+            out = unpacker.process(b"", output_buffer_limit=CHUNK)
+    except brotli.error as exc:
+        return f"is broken ({exc}): only part of the page would be read"
+    if not unpacker.is_finished():
+        return f"is cut off after {len(body):,} bytes: only part of the page would be read"
     return None
 
 
