@@ -44,6 +44,18 @@ from ingest.crawl.planning import listed_date
         (b"<!-- generated --><div>", "*/*", "html"),
         (b"\xef\xbb\xbf\n<br />\n<b>Warning</b>", "binary/octet-stream", "html"),
         (b"<p>Hello", "application/octet-stream ; charset=binary", "html"),
+        # UTF-16, its byte order mark first: its tags are read as text, not bytes
+        (
+            "<?xml version='1.0' encoding='utf-16'?><rss version='2.0'>".encode("utf-16"),
+            None,
+            "feed",
+        ),
+        (
+            "<urlset xmlns='x'><url/></urlset>".encode("utf-16-be").join([b"\xfe\xff", b""]),
+            None,
+            "sitemap",
+        ),
+        ("<!DOCTYPE html><p>x</p>".encode("utf-16"), "text/html", "html"),
         (b"<style>\n.a {}</style>", "text/plain", "other"),  # a type that says something
         (b"<brand>", None, "other"),  # a tag's name ends at a space or ">"
         (b"x <p>", None, "other"),  # and opens the body

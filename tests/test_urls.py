@@ -160,6 +160,8 @@ def test_feed_entries_and_dates():
     )
     assert (d.url, d.date) == ("https://n.example/d", None)
     assert feed_entries(b"not xml at all") == []
+    utf16 = RSS.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert [e.url for e in feed_entries(utf16)] == [e.url for e in feed_entries(RSS)]
 
 
 def test_sitemap_entries_index_news_and_gzip():

@@ -135,8 +135,12 @@ _UNTYPED = {"", "*/*", "application/octet-stream", "binary/octet-stream", "appli
 
 
 def page_kind(body: bytes, content_type: str | None) -> str:
-    """html, feed, sitemap or other, from the content: servers mislabel XML often."""
-    head = body[:2048].lstrip().lower()
+    """html, feed, sitemap or other, from the content: servers mislabel XML often. A body
+    in UTF-16 (its byte order mark first) is looked at as text: its tags are no bytes."""
+    start = body[:4096]
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        start = start.decode("utf-16", "ignore").encode()
+    head = start[:2048].lstrip().lower()
     if b"<html" not in head:
         if b"<urlset" in head or b"<sitemapindex" in head:
             return "sitemap"
