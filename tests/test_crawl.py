@@ -558,3 +558,19 @@ def test_a_retry_waits_what_retry_after_asks_and_a_long_wait_is_not_made(tmp_pat
         ("/news/now", "http_503", "HTTP 503"),
         ("/news/soon", "http_429", "HTTP 429, asking to be tried again after 1 s"),
     ]
+
+
+def test_a_page_its_server_labels_utf8_in_another_charset_is_read_by_its_own(tmp_path):
+    # A server labelling every page UTF-8 sent a Latin-1 page: its accents became
+    # replacement characters, stored as the article with nothing to say so.
+    french = ["Les élèves ont déjeuné à côté de la gare, où le café était fermé ce matin."]
+    page = article_page("Café de la gare", story(1) + french).replace(
+        '<meta charset="utf-8">', '<meta charset="iso-8859-1">'
+    )
+    pages = {"/news/1": Resource(page.encode("latin-1"), "text/html; charset=utf-8")}
+    db = tmp_path / "labelled.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/news/1", "--no-follow", "--db", str(db), *FAST)
+    [(title, text)] = rows(db, "select title, text from articles")
+    assert title == "Café de la gare"
+    assert text.splitlines()[-1] == french[0]

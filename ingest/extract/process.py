@@ -71,8 +71,17 @@ class Outcome:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text as a browser would: BOM, HTTP charset, <meta> charset, then UTF-8."""
+    """Bytes to text as a browser would: BOM, HTTP charset, <meta> charset, then UTF-8.
+
+    A server's charset that the bytes do not fit (a Shift_JIS or Latin-1 page sent as
+    UTF-8, by a server that labels every page alike) makes text of replacement
+    characters, stored as the article: then the page is read as if the header named
+    none, by its own <meta> charset, when that leaves fewer of them."""
     _, text = html_to_unicode(content_type, body)
+    if "\ufffd" in text and content_type and "charset" in content_type.lower():
+        _, own = html_to_unicode(None, body)
+        if own.count("\ufffd") < text.count("\ufffd"):
+            return own
     return text
 
 
