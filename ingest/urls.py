@@ -106,10 +106,7 @@ def canonical(url: str) -> str:
     requests: canonicalize_url leaves ``[``, ``]`` and ``|`` bare in a path, which
     a request escapes, so a seed's row and its page's row were two, the seed's left queued.
     """
-    spelled = _normalized(url)
-    # Only these three differ between the two (every other character checked): the
-    # escape is skipped where it would change nothing, a third of the time of a URL.
-    return safe_url_string(spelled) if _ESCAPED_BY_REQUESTS.search(spelled) else spelled
+    return _as_requested(_normalized(url))
 
 
 _ESCAPED_BY_REQUESTS = re.compile(r"[\[\]|]")
@@ -119,11 +116,20 @@ def _normalized(url: str) -> str:
     return canonicalize_url(amp_canonical(strip_tracking(url)))
 
 
+def _as_requested(normalized: str) -> str:
+    # Only these three differ between the two (every other character checked): the
+    # escape is skipped where it would change nothing, a third of the time of a URL.
+    if _ESCAPED_BY_REQUESTS.search(normalized):
+        return safe_url_string(normalized)
+    return normalized
+
+
 def spellings(url: str) -> list[str]:
     """The URL's canonical spelling, then the one a row stored before it took Scrapy's
     escapes may hold (``/a[1]`` for ``/a%5B1%5D``) when that differs: what a lookup of a
     stored row tries, so a database from before finds its own rows."""
-    spelled, before = canonical(url), _normalized(url)
+    before = _normalized(url)
+    spelled = _as_requested(before)
     return [spelled] if before == spelled else [spelled, before]
 
 

@@ -100,10 +100,8 @@ def brotli_problem(body: bytes, bound: int) -> str | None:
                 return None  # past the size bound, which fails it as too_large
             out = unpacker.process(b"", output_buffer_limit=CHUNK)
     except brotli.error as exc:
-        return f"is broken ({exc}): only part of the page would be read"
-    if not unpacker.is_finished():
-        return f"is cut off after {len(body):,} bytes: only part of the page would be read"
-    return None
+        return broken(exc)
+    return None if unpacker.is_finished() else cut_off(body)
 
 
 def members_problem(body: bytes, bound: int) -> str | None:
@@ -130,7 +128,15 @@ def single_problem(data: bytes, wbits: int, bound: int) -> tuple[str | None, byt
             if not out and (not pending or len(pending) == before):
                 break  # all read, nothing more to come out
     except zlib.error as exc:
-        return f"is broken ({exc}): only part of the page would be read", b""
+        return broken(exc), b""
     if not unpacker.eof:
-        return f"is cut off after {len(data):,} bytes: only part of the page would be read", b""
+        return cut_off(data), b""
     return None, unpacker.unused_data
+
+
+def broken(exc: Exception) -> str:
+    return f"is broken ({exc}): only part of the page would be read"
+
+
+def cut_off(data: bytes) -> str:
+    return f"is cut off after {len(data):,} bytes: only part of the page would be read"

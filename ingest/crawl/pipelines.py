@@ -183,8 +183,7 @@ class IngestPipeline:
             error = error_record(
                 "fetch", item.blocked, "a challenge page (captcha) instead of the content"
             )
-            self.store.add_error(item.url, error, self.crawl_id)
-            self.stats.inc_value("ingest/errors")
+            self._add_error(item.url, error)
         else:
             kept = store_page(self.store, item, self.crawl_id)
             asked_kept = redirects.keeps_asked(self.store, item, self.crawl_id)
@@ -244,8 +243,12 @@ class IngestPipeline:
             self.store.add_article(outcome.article, self.crawl_id, seen, outcome.signature)
             self.stats.inc_value("ingest/articles")
         for error in outcome.errors:
-            self.store.add_error(outcome.url, error, self.crawl_id)
-            self._count_error(error["kind"])
+            self._add_error(outcome.url, error)
+
+    def _add_error(self, url: str, error: dict[str, Any]) -> None:
+        """An ``errors`` row of this run, counted in the summary."""
+        self.store.add_error(url, error, self.crawl_id)
+        self._count_error(error["kind"])
 
     def _count_error(self, kind: str) -> None:
         self.stats.inc_value("ingest/errors")
@@ -269,9 +272,7 @@ class IngestPipeline:
         """A robots.txt Scrapy could not read, and crawled its site as if it had none."""
         if not self.refused:
             with self._writing():
-                error = error_record("fetch", "robots_unreachable", message)
-                self.store.add_error(url, error, self.crawl_id)
-                self.stats.inc_value("ingest/errors")
+                self._add_error(url, error_record("fetch", "robots_unreachable", message))
 
     # -- redirects Scrapy drops without a word (ingest.crawl.redirects) -----------
 
@@ -286,11 +287,12 @@ class IngestPipeline:
 
     def _taken_down(self, request: Any) -> redirects.Ending | None:
         """``redirects.taken_down`` after a flush: the target, fetched just now, may be buffered."""
-        if not redirects.held_before(self.store, request):
+        held = redirects.held_before(self.store, request)
+        if held is None:
             return None  # no article stored from the URL asked for: nothing to take down
         with self._writing():
             self.store.flush()
-        return None if self.refused else redirects.taken_down(self.store, request)
+        return None if self.refused else redirects.taken_down(self.store, request, held)
 
     def _redirect_ended(self, request: Any, ending: redirects.Ending | None) -> None:
         """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""
@@ -300,9 +302,7 @@ class IngestPipeline:
         with self._writing():
             self._leases.extend(request.meta.get("leases", []))
             if ending.message is not None:
-                error = error_record(ending.stage, ending.reason, ending.message)
-                self.store.add_error(url, error, self.crawl_id)
-                self.stats.inc_value("ingest/errors")
+                self._add_error(url, error_record(ending.stage, ending.reason, ending.message))
             self._final_url(url, ending.state, ending.reason, found)
 
     def _record_found(self, records: list[dict[str, Any]]) -> None:
@@ -322,8 +322,7 @@ class IngestPipeline:
             page.fetched_at, page.found_via = item.fetched_at or now(), item.found_via
             self.store.add_page(page.page_row(self.crawl_id))
         error = error_record(item.stage, item.kind, item.message, traceback=item.traceback)
-        self.store.add_error(item.url, error, self.crawl_id)
-        self._count_error(item.kind)
+        self._add_error(item.url, error)
         if item.kind == "robots_disallowed":
             state = "robots"
         elif item.kind == "blocked_address":

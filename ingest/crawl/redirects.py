@@ -53,24 +53,23 @@ def dropped(request: Any) -> Ending | None:
     return Ending("redirected", "redirect_seen", None)  # the target is fetched on its own
 
 
-def held_before(store: Store, request: Any) -> bool:
-    """An article was stored from the URL a dropped redirect was asked for."""
-    return article_from(store.db, request.meta["redirect_urls"][0]) is not None
+def held_before(store: Store, request: Any) -> str | None:
+    """The id of the article stored from the URL a dropped redirect was asked for, if one."""
+    return article_from(store.db, request.meta["redirect_urls"][0])
 
 
-def taken_down(store: Store, request: Any) -> Ending | None:
+def taken_down(store: Store, request: Any, held: str) -> Ending | None:
     """A redirect Scrapy dropped, from a URL an article was stored from, to a page the crawl
     fetched under its own name (the home page, its seed) and read no article from: a
     takedown, which ends as one that redirects to a new page does (``keeps_asked``): the
     article and its page stay, and an ``errors`` row says so. A target an article was read
     from is a move; one not fetched yet, neither known, ends ``redirect_seen`` (it is
-    fetched on its own)."""
-    asked, target = request.meta["redirect_urls"][0], request.url
-    held = article_from(store.db, asked)
+    fetched on its own). ``held``: the article of the URL asked for (``held_before``)."""
+    target = request.url
     # Scrapy tells a URL requested before by its canonical form; the Location may spell it
     # otherwise (no trailing slash, the host in capitals, the query in another order).
     spellings = [target, canonical(target)]
-    if held is None or any(article_from(store.db, url) is not None for url in spellings):
+    if any(article_from(store.db, url) is not None for url in spellings):
         return None
     said = no_article_said(store.db, spellings)
     if said is None:
