@@ -165,7 +165,13 @@ def eval_pages() -> list[bytes]:
     ]
     if not files:
         sys.exit(f"no evaluation pages under {EVAL}")
-    return [gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes() for f in files]
+    return [page_bytes(f) for f in files]
+
+
+def page_bytes(path: Path) -> bytes:
+    """A saved page's bytes, unpacked when it is kept gzipped."""
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
 
 
 def ingest_command(seeds: str, db: Path, workers: int | None, *extra: str) -> list[str]:

@@ -23,7 +23,6 @@ banner declaring UTF-8 above a page in GB2312, for one.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import trafilatura
 from candidates import half
+from crawl_speed import page_bytes
 
 from ingest.extract.process import decode_html, process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -55,8 +55,7 @@ def load_docs(dataset: str, limit: int | None) -> list:
 
 def crawled_text(doc) -> str:  # noqa: ANN001
     """The page as a crawl hands it to extraction: its bytes, decoded by ingest."""
-    raw = doc.path.read_bytes()
-    return decode_html(gzip.decompress(raw) if doc.path.suffix == ".gz" else raw)
+    return decode_html(page_bytes(doc.path))
 
 
 def extract_all(docs: list, use_plugins: bool, scorer_decoding: bool = False) -> dict[str, dict]:

@@ -20,7 +20,6 @@ article, and follows links one hop. ``--untyped`` sends no Content-Type.
 from __future__ import annotations
 
 import argparse
-import gzip
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawl_speed import EVAL, serve_answers
+from crawl_speed import EVAL, page_bytes, serve_answers
 
 from ingest.urls import canonical
 
@@ -51,11 +50,10 @@ def eval_pages(elsewhere: bool) -> dict[str, bytes]:
         for doc in score.load_dataset(str(EVAL / dataset))[1]:
             if not doc.url.startswith("http"):
                 continue
-            raw = doc.path.read_bytes()
             parts = urlsplit(doc.url)._replace(scheme="http")
             if elsewhere:
                 parts = parts._replace(netloc=f"site{len(pages)}.test")
-            pages[parts.geturl()] = gzip.decompress(raw) if doc.path.suffix == ".gz" else raw
+            pages[parts.geturl()] = page_bytes(doc.path)
     return pages
 
 
