@@ -45,6 +45,7 @@ MODULES = {
     "classify": ("ingest/extract/classify.py", ["test_classify.py", "test_urls.py"]),
     "normalize": ("ingest/extract/normalize.py", ["test_normalize.py"]),
     "lead": ("ingest/extract/lead.py", ["test_lead.py"]),
+    "teasers": ("ingest/extract/teasers.py", ["test_teasers.py"]),
     "discovery": ("ingest/crawl/discovery.py", ["test_urls.py", "test_listings.py"]),
     "partial": ("ingest/crawl/partial.py", ["test_partial.py"]),
     "duplicates": ("ingest/store/duplicates.py", ["test_duplicates.py"]),

@@ -3,7 +3,8 @@
 A built-in plugin: it runs first among ``clean_article`` implementations, so
 an outlet plugin sees (and may refine) the generically cleaned article. Every
 rule works line by line and only removes short lines that carry no sentence
-of the story: a date fragment, a site-name logo, a sign-up call, a share bar.
+of the story: a date fragment, a site-name logo, a sign-up call, a share bar. Teasers
+of the site's other stories are told by the page's links (``ingest.extract.teasers``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
+from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words
 
@@ -222,7 +224,7 @@ def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
     names = site_names(article, page, outlet)
     article.title = strip_site_name(article.title, names)
     phrases = [p.casefold() for p in outlet.boilerplate] if outlet else []
-    lines = [line.strip() for line in article.text.split("\n")]
+    lines = drop_teasers([line.strip() for line in article.text.split("\n")], page)
     kept = [
         line for line in lines if line and not is_boilerplate(line, names, phrases, article.authors)
     ]
