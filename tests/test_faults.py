@@ -10,6 +10,8 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -68,9 +70,40 @@ def test_the_fork_server_leaves_the_crawls_group_and_its_workers_are_born_stoppa
         server = multiprocessing.forkserver._forkserver._forkserver_pid
         status = Path(f"/proc/{server}/status").read_text()
     ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", status).group(1), 16)
+    blocked = int(re.search(r"SigBlk:\s*([0-9a-f]+)", status).group(1), 16)
     assert os.getpgid(server) == server != os.getpgid(0)  # signals to the crawl miss it
     assert not ignored & 1 << (signal.SIGTERM - 1)  # its workers die of SIGTERM at birth
     assert ignored & 1 << (signal.SIGINT - 1)  # Ctrl-C is the crawl's to handle
+    # started with both blocked, it lets them through again: a worker inherits its mask
+    assert not blocked & (1 << (signal.SIGTERM - 1) | 1 << (signal.SIGINT - 1))
+
+
+# A Ctrl-C that comes while the fork server starts (here: the moment it has started).
+CTRL_C_AS_THE_SERVER_STARTS = """
+import multiprocessing.forkserver, os, signal, sys
+from ingest.extract import workers
+
+started = multiprocessing.forkserver.ensure_running
+def start_and_interrupt():
+    started()
+    os.kill(os.getpid(), signal.SIGINT)
+multiprocessing.forkserver.ensure_running = start_and_interrupt
+got = []
+signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+workers._start_fork_server()
+print(got == [signal.SIGINT], signal.getsignal(signal.SIGINT) is not signal.SIG_IGN)
+"""
+
+
+def test_a_ctrl_c_while_the_fork_server_starts_reaches_the_crawl():
+    """It was ignored for those moments and lost: the crawl ran on and exited 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AS_THE_SERVER_STARTS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout.split()) == (0, ["True", "True"]), done.stderr
 
 
 # Workers take a second to start: killing one then breaks the pool with pages queued.
@@ -483,6 +516,41 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
     while time.monotonic() < deadline and set(workers) & set(process_tree()):
         time.sleep(0.2)
     assert workers and set(workers) & set(process_tree()) == set(), "no orphaned workers"
+
+
+# An extension that sends the crawl a Ctrl-C as its spider opens (its pool starting).
+INTERRUPT_ON_OPEN = """
+import os, signal
+from scrapy import signals
+
+class InterruptOnOpen:
+    @classmethod
+    def from_crawler(cls, crawler):
+        crawler.signals.connect(cls.opened, signal=signals.spider_opened)
+        return cls()
+
+    @staticmethod
+    def opened():
+        os.kill(os.getpid(), signal.SIGINT)
+"""
+
+
+def test_a_ctrl_c_as_the_spider_opens_ends_the_run_interrupted(tmp_path, monkeypatch):
+    """Scrapy stops a crawl whose engine has not started yet without closing its spider:
+    the run's row stayed "running" for ever, though the command said "Interrupted"."""
+    (tmp_path / "interrupt_on_open.py").write_text(INTERRUPT_ON_OPEN)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    extension = 'EXTENSIONS={"interrupt_on_open.InterruptOnOpen": 0}'
+    with LocalSite(many_articles(2)) as site:
+        db = tmp_path / "news.db"
+        crawl = crawl_process(site.url + "/", db, "-s", extension)
+        _, stderr = crawl.communicate(timeout=60)
+    assert crawl.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert rows(db, "select status, stop_reason from crawls") == [
+        ("interrupted", "stopped by SIGINT as the crawl began")
+    ]
+    assert "Interrupted (stopped by SIGINT as the crawl began)" in stderr
 
 
 @pytest.mark.parametrize("after", [0.0, 0.8, 1.5, 2.5])

@@ -109,6 +109,9 @@ def _crawl_and_report(
     with sqlite_utils.Database(settings.get("INGEST_DB")) as database:
         if ended.forced:  # stopped at once: Scrapy closed nothing, the run row says so now
             mark_interrupted(database, ended.crawl_id, "stopped at once by a second signal")
+        elif ended.signal:  # a signal as the spider opened: Scrapy stops without closing it
+            name = signal.Signals(ended.signal).name
+            mark_interrupted(database, ended.crawl_id, f"stopped by {name} as the crawl began")
         summary = settle(crawl_summary(database, ended.crawl_id), ended)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
     return exit_status(summary, ended, settings.get("INGEST_DB"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import signal
 import threading
@@ -38,26 +39,39 @@ def default_workers() -> int:
 
 
 def _start_fork_server() -> None:
-    """Start the fork server (and resource tracker) with SIGINT and SIGTERM ignored.
+    """Start the fork server with SIGINT and SIGTERM ignored.
 
     Started as the first worker is, it would take a Ctrl-C meant for the crawl
     while it is still importing, and print a traceback. An ignored signal stays
     ignored across exec, and Python keeps it so; the fork server takes SIGTERM back
     once out of the crawl's group (``ingest.extract.forkserver``), so its workers die of
-    it from birth (pebble stops a hung worker, or one still starting, with it). The
-    price: a Ctrl-C in these few milliseconds is lost. Blocking the signals instead
-    (so they would wait) did not keep them from the fork server: it still died of
-    Ctrl-C while importing.
+    it from birth (pebble stops a hung worker, or one still starting, with it).
+
+    The signals are blocked as well while they are ignored, as the standard library
+    starts its resource tracker: one that comes meanwhile waits, and reaches the
+    crawl's own handler once it is back. Ignored alone, a Ctrl-C in these moments was
+    lost, and the crawl ran on to the end and exited 0 (on a loaded machine, starting
+    two interpreters takes long enough to hit). Blocked alone, the fork server still
+    died of Ctrl-C while importing: ignoring is what keeps it from the signal, and it
+    unblocks them once it has left the group.
     """
     if threading.current_thread() is not threading.main_thread():
         multiprocessing.forkserver.ensure_running()
         return
-    saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # The resource tracker first: it blocks these signals as it starts, then unblocks them,
+    # whatever they were before; inside the window below, that let a Ctrl-C meet SIG_IGN.
+    multiprocessing.resource_tracker.ensure_running()
+    signals = {signal.SIGINT, signal.SIGTERM}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:
-        multiprocessing.forkserver.ensure_running()
+        saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in signals}
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
     finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile arrives now
 
 
 def init_worker(config: PluginConfig) -> None:
