@@ -81,3 +81,13 @@ def ends_sentence(line: str) -> bool:
     if _MARKED_END.search(line):
         return True
     return bool(_UNMARKED_END.search(line)) and count_words(line) >= UNMARKED_SENTENCE_WORDS
+
+
+#: A rule or a break between sections ("___", "* * *", "。"): no word at all. A line of
+#: code's braces ("});") is not one.
+_ORNAMENT = re.compile(r"[\s\-_*=~.•·…+#—–。・]+")
+
+
+def is_ornament(line: str) -> bool:
+    """The line is a rule or a section break, with nothing to read."""
+    return _ORNAMENT.fullmatch(line) is not None

@@ -22,6 +22,7 @@ from ingest.extract.clean import (
     strip_site_name,
     title_affixes,
 )
+from ingest.words import is_ornament
 
 
 @pytest.mark.parametrize(
@@ -130,6 +131,18 @@ def test_long_prose_mentioning_a_newsletter_stays():
 def test_share_bars_go():
     assert is_share_bar("Share on Facebook Tweet WhatsApp Email")
     assert not is_share_bar("Share prices fell sharply on Monday.")
+
+
+@pytest.mark.parametrize("line", ["___", "* * *", "-", "…", "。", "==========", "+++", "• • •"])
+def test_rules_and_section_breaks_go(line):
+    article = Article(url="http://n.example/1", title="", text=f"Talks opened.\n{line}\nThey end.")
+    clean_article(article, Page(url=article.url, html="<html><body></body></html>"), None)
+    assert article.text == "Talks opened.\nThey end."
+
+
+@pytest.mark.parametrize("line", ["});", "}", "|---|---|", "- 1", "***Update***", "1."])
+def test_code_table_rows_and_lines_with_a_word_are_no_ornament(line):
+    assert not is_ornament(line)
 
 
 def test_title_suffix_and_prefix_are_stripped():

@@ -1,5 +1,7 @@
 """Teasers of the site's other stories, told apart by the page's own links."""
 
+import pytest
+
 from ingest.article import Page
 from ingest.extract.process import process_page
 from ingest.extract.teasers import drop_teasers
@@ -190,3 +192,40 @@ def test_a_short_sentence_before_a_rail_is_no_heading():
     lines = [*STORY, "The vote was 7 to 2.", "Schools brace for winter", "Tram line opens late"]
     links = '<a href="/s">Schools brace for winter</a><a href="/t">Tram line opens late</a>'
     assert drop_teasers(lines, page(links)) == [*STORY, "The vote was 7 to 2."]
+
+
+HEADLINE = "Council approves new parking rules for downtown"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"Read more: {HEADLINE}",
+        f"LEE MÁS | {HEADLINE}",
+        f"(También puede leer: {HEADLINE})",
+        f"Lesen Sie auch » {HEADLINE}",
+    ],
+)
+def test_a_label_before_a_linked_headline_goes(line):
+    found = page(f'<a href="/2024/03/01/parking-rules">{HEADLINE}</a>')
+    assert drop_teasers([*STORY, line], found) == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"- 11 March 2024: {HEADLINE}",  # a dated item of a list of coverage
+        f"Those who said it: {HEADLINE}",  # a label of more than three words
+        f"Read more about how {HEADLINE}",  # no colon, bar or chevron: a sentence
+        f"Background: {HEADLINE} after a long fight",  # words after the link
+    ],
+)
+def test_a_line_with_more_than_a_label_stays(line):
+    found = page(f'<a href="/2024/03/01/parking-rules">{HEADLINE}</a>')
+    assert drop_teasers([*STORY, line], found) == [*STORY, line]
+
+
+def test_a_label_needs_a_headline_of_four_linked_words():
+    lines = ["See more: Parking rules", "See what more: Parking rules for downtown"]
+    found = page('<a href="/p">Parking rules</a><a href="/d">Parking rules for downtown</a>')
+    assert drop_teasers([*STORY, *lines], found) == [*STORY, lines[0]]

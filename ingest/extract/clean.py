@@ -18,7 +18,7 @@ from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words
+from ingest.words import count_words, is_ornament
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish;
 # the year, month, day and weekday signs of Chinese, Japanese and Korean dates.
@@ -249,6 +249,7 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
         or is_caption(line)
         or is_share_bar(line)
         or is_byline(line, authors)
+        or is_ornament(line)
     )
 
 

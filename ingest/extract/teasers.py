@@ -25,6 +25,12 @@ TEASER_MIN_WORDS = 4
 HEADLINE_MAX_WORDS = 25
 
 _WORD = re.compile(r"\w")
+#: Where a link's text stood in a line.
+_LINK = "\x00"
+#: "Read more: ...", "LEE MÁS | ...", "Lesetipp: ...": a label of one to three words (of
+#: letters: a date before a linked title is an item of a list) closing with a colon, a bar
+#: or a chevron, then the links.
+_LABELLED = re.compile(r"\W*(?:[^\W\d_]+[^\w:|»>]*){1,3}[:|»>]\s*(?:\x00\W*)+")
 
 
 def drop_teasers(lines: list[str], page: Page) -> list[str]:
@@ -77,7 +83,14 @@ def is_headline_sized(line: str) -> bool:
 
 
 def is_teaser(line: str, links: re.Pattern[str]) -> bool:
-    return is_headline_sized(line) and not _WORD.search(links.sub(" ", folded(line)))
+    """Made of links to the site's other pages, or a label ("Read more:") and such links."""
+    if not is_headline_sized(line):
+        return False
+    rest = links.sub(_LINK, folded(line))
+    if not _WORD.search(rest):
+        return True
+    linked = count_words(line) - count_words(rest.replace(_LINK, " "))
+    return linked >= TEASER_MIN_WORDS and _LABELLED.fullmatch(rest) is not None
 
 
 def folded(text: str) -> str:
