@@ -83,11 +83,12 @@ def ends_sentence(line: str) -> bool:
     return bool(_UNMARKED_END.search(line)) and count_words(line) >= UNMARKED_SENTENCE_WORDS
 
 
-#: A rule or a break between sections ("___", "* * *", "。"): no word at all. A line of
-#: code's braces ("});") is not one.
+#: A rule or a break between sections ("___", "* * *", "。"): no word at all. Lines of
+#: code that look alike stay: braces ("});"), an ellipsis, a shell's "#", YAML's "---".
 _ORNAMENT = re.compile(r"[\s\-_*=~.•·…+#—–。・]+")
+_CODE = re.compile(r"\s*(?:\.\.\.|#+|---)\s*")
 
 
 def is_ornament(line: str) -> bool:
     """The line is a rule or a section break, with nothing to read."""
-    return _ORNAMENT.fullmatch(line) is not None
+    return _ORNAMENT.fullmatch(line) is not None and _CODE.fullmatch(line) is None

@@ -140,7 +140,9 @@ def test_rules_and_section_breaks_go(line):
     assert article.text == "Talks opened.\nThey end."
 
 
-@pytest.mark.parametrize("line", ["});", "}", "|---|---|", "- 1", "***Update***", "1."])
+@pytest.mark.parametrize(
+    "line", ["});", "}", "|---|---|", "- 1", "***Update***", "1.", "...", "#", "##", "---"]
+)
 def test_code_table_rows_and_lines_with_a_word_are_no_ornament(line):
     assert not is_ornament(line)
 

@@ -26,6 +26,8 @@ from faultkit import (
     wait_for_articles,
 )
 
+from ingest.crawl.runner import Ended
+from ingest.crawl.stopping import left_open
 from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig
@@ -78,10 +80,14 @@ def test_the_fork_server_leaves_the_crawls_group_and_its_workers_are_born_stoppa
     assert not blocked & (1 << (signal.SIGTERM - 1) | 1 << (signal.SIGINT - 1))
 
 
-# A Ctrl-C that comes while the fork server starts (here: the moment it has started).
+# A Ctrl-C that comes while the fork server starts (here: the moment it has started),
+# with another thread running or not (a crawl writing WARC files has one).
 CTRL_C_AS_THE_SERVER_STARTS = """
-import multiprocessing.forkserver, os, signal, sys
+import multiprocessing.forkserver, os, queue, signal, sys, threading
 from ingest.extract import workers
+
+if sys.argv[1:] == ["thread"]:
+    threading.Thread(target=queue.Queue().get, daemon=True).start()
 
 started = multiprocessing.forkserver.ensure_running
 def start_and_interrupt():
@@ -95,10 +101,11 @@ print(got == [signal.SIGINT], signal.getsignal(signal.SIGINT) is not signal.SIG_
 """
 
 
-def test_a_ctrl_c_while_the_fork_server_starts_reaches_the_crawl():
+@pytest.mark.parametrize("threads", [[], ["thread"]])
+def test_a_ctrl_c_while_the_fork_server_starts_reaches_the_crawl(threads):
     """It was ignored for those moments and lost: the crawl ran on and exited 0."""
     done = subprocess.run(
-        [sys.executable, "-c", CTRL_C_AS_THE_SERVER_STARTS],
+        [sys.executable, "-c", CTRL_C_AS_THE_SERVER_STARTS, *threads],
         capture_output=True,
         text=True,
         timeout=60,
@@ -551,6 +558,21 @@ def test_a_ctrl_c_as_the_spider_opens_ends_the_run_interrupted(tmp_path, monkeyp
         ("interrupted", "stopped by SIGINT as the crawl began")
     ]
     assert "Interrupted (stopped by SIGINT as the crawl began)" in stderr
+
+
+@pytest.mark.parametrize(
+    ("ended", "why"),
+    [
+        (Ended(signal=signal.SIGINT), "stopped by SIGINT as the crawl began"),
+        (Ended(signal=signal.SIGTERM), "stopped by SIGTERM as the crawl began"),
+        (Ended(signal=signal.SIGINT, closed=True), None),  # Scrapy closed it: its row says
+        (Ended(signal=signal.SIGINT, failure="the disk is full"), None),  # it failed
+        (Ended(signal=signal.SIGINT, forced=True), "stopped at once by a second signal"),
+        (Ended(), None),
+    ],
+)
+def test_which_runs_are_left_open_and_why(ended, why):
+    assert left_open(ended) == why
 
 
 @pytest.mark.parametrize("after", [0.0, 0.8, 1.5, 2.5])

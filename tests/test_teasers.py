@@ -26,19 +26,72 @@ def test_a_linked_headline_between_paragraphs_goes():
     assert drop_teasers(lines, found) == STORY
 
 
+RAIL = [
+    "More from News Example",
+    "Schools brace for a cold winter in old buildings",
+    "Heating bills have doubled since last year.",
+    "Tram line opens two years late and over budget",
+    "Riders say the wait was worth it.",
+    "Library extends its opening hours on Sundays",
+    "Volunteers will staff the reading rooms.",
+]
+RAIL_LINKS = (
+    '<a href="/2024/03/02/schools-winter">Schools brace for a cold winter in old buildings</a>'
+    '<a href="/2024/03/03/tram-line">Tram line opens two years late and over budget</a>'
+    '<a href="/2024/03/04/library">Library extends its opening hours on Sundays</a>'
+)
+
+
 def test_a_rail_closing_the_text_goes_with_its_heading_and_summaries():
-    rail = [
-        "More from News Example",
-        "Schools brace for a cold winter in old buildings",
-        "Heating bills have doubled since last year.",
-        "Tram line opens two years late and over budget",
-        "Riders say the wait was worth it.",
-    ]
+    assert drop_teasers(STORY * 2 + RAIL, page(RAIL_LINKS)) == STORY * 2
+
+
+def test_a_rail_with_summaries_needs_three_teasers_under_a_heading():
+    """Two linked lines around the story's last paragraph, under a short line that is no
+    heading of a rail ("Advertisement"), leave the paragraph."""
+    assert drop_teasers(STORY + RAIL[:5], page(RAIL_LINKS)) == [*STORY, *RAIL[:1], RAIL[2], RAIL[4]]
+    headed = ["More from News Example and sister papers", *RAIL[1:]]  # seven words
+    assert drop_teasers(STORY + headed, page(RAIL_LINKS)) == [*STORY, headed[0], *RAIL[2::2]]
+
+
+def test_a_rail_ends_at_a_line_too_long_for_a_summary():
+    long = " ".join([STORY[2]] * 3)  # 42 words: the story's, not a summary
+    lines = [*STORY, RAIL[0], RAIL[1], long, *RAIL[3:]]
+    assert drop_teasers(lines, page(RAIL_LINKS)) == [*STORY, RAIL[0], long, RAIL[4], RAIL[6]]
+
+
+def test_a_roundup_whose_links_are_most_of_its_text_stays_whole():
+    lines = ["Here is what you may have missed.", *[f"- {t}" for t in RAIL[1::2]]]
+    assert drop_teasers(lines, page(RAIL_LINKS)) == lines
+
+
+def test_a_table_of_contents_and_links_to_documents_are_no_teasers():
+    """Its entries link to the page itself (another query, a fragment); a report is a
+    document the story lists."""
+    heading = "How the budget deal came together"
+    report = "The auditor's report on the budget"
     links = (
-        '<a href="/2024/03/02/schools-winter">Schools brace for a cold winter in old buildings</a>'
-        '<a href="/2024/03/03/tram-line">Tram line opens two years late and over budget</a>'
+        f'<a href="/2024/03/05/council-passes-budget?page=2#deal">{heading}</a>'
+        f'<a href="/files/audit-2024.PDF">{report}</a>'
     )
-    assert drop_teasers(STORY + rail, page(links)) == STORY
+    lines = [STORY[0], heading, *STORY[1:], report]
+    assert drop_teasers(lines, page(links, url=URL + "?ref=home")) == lines
+
+
+def test_a_text_of_hundreds_of_links_is_left_as_it_is():
+    words = [f"term{i}" for i in range(301)]
+    linked = [" ".join(words[i : i + 7]) for i in range(0, 301, 7)]  # 43 lines of links
+    story = STORY * 30  # 450 words: the links are no more than half of the text
+    links = "".join(f'<a href="/wiki/{w}">{w}</a>' for w in words)
+    assert drop_teasers(story + linked, page(links)) == story + linked
+    fewer = "".join(f'<a href="/wiki/{w}">{w}</a>' for w in words[:300])
+    assert drop_teasers(story + linked, page(fewer)) == [*story, linked[-1]]
+
+
+def test_composed_and_decomposed_accents_match():
+    decomposed = "Cafe\u0301 owners brace for a cold winter"
+    found = page('<a href="/cafe">Café owners brace for a cold winter</a>')
+    assert drop_teasers([*STORY, decomposed], found) == STORY
 
 
 def test_two_teasers_closing_the_text_go_without_a_heading():
@@ -117,11 +170,17 @@ def test_a_line_made_of_several_links_goes():
 
 def test_a_short_link_takes_no_letters_of_a_word():
     """An index of one-letter links ("A", "B"...) does not make a line a teaser."""
-    line = "a b c"
-    letters = "".join(f'<a href="/index/{c}">{c}</a>' for c in "abcdefghijklmnopqrstuvwxyz")
-    sentence = "Take a break and call back"
-    found = page(letters + '<a href="/break">Take</a>')
-    assert drop_teasers([*STORY, sentence, line], found) == [*STORY, sentence, line]
+    line = "Cab abba baccab a b c"
+    letters = "".join(f'<a href="/index/{c}">{c}</a>' for c in "abc")
+    assert drop_teasers([*STORY, line], page(letters)) == [*STORY, line]
+
+
+def test_a_paragraph_of_more_than_fifty_linked_words_stays():
+    a, b, c = (" ".join(f"w{i}{j}" for j in range(17)) for i in range(3))
+    d = c.rsplit(" ", 1)[0]  # 16 words, a link of its own
+    links = "".join(f'<a href="/s{i}">{t}</a>' for i, t in enumerate((a, b, c, d)))
+    lines = [*STORY * 3, f"{a} {b} {c}", f"{a} {b} {d}"]  # 51 and 50 words
+    assert drop_teasers(lines, page(links)) == lines[:-1]
 
 
 def test_short_linked_lines_and_long_linked_paragraphs_stay():

@@ -52,7 +52,7 @@ def _crawl_and_report(
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
-    from ingest.crawl.stopping import exit_status, settle
+    from ingest.crawl.stopping import exit_status, left_open, settle
     from ingest.store.connection import PastSizeBound
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
 
@@ -107,11 +107,11 @@ def _crawl_and_report(
             ended.failure or "the crawl did not start; run again with -v to see why"
         )
     with sqlite_utils.Database(settings.get("INGEST_DB")) as database:
-        if ended.forced:  # stopped at once: Scrapy closed nothing, the run row says so now
-            mark_interrupted(database, ended.crawl_id, "stopped at once by a second signal")
-        elif ended.signal:  # a signal as the spider opened: Scrapy stops without closing it
-            name = signal.Signals(ended.signal).name
-            mark_interrupted(database, ended.crawl_id, f"stopped by {name} as the crawl began")
+        if why := left_open(ended):  # Scrapy closed nothing: the run row says so now
+            try:
+                mark_interrupted(database, ended.crawl_id, why)
+            except sqlite3.Error as exc:  # held by another writer: the next run marks it
+                click.echo(f"the run could not be marked interrupted ({exc})", err=True)
         summary = settle(crawl_summary(database, ended.crawl_id), ended)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
     return exit_status(summary, ended, settings.get("INGEST_DB"))

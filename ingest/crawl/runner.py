@@ -146,6 +146,7 @@ class Ended:
     failure: str | None = None  # the fault that stopped it, also when no run row was written
     crawl_id: int | None = None
     internal_errors: int = 0  # pages a bug in ingest or a plugin cost (ingest.crawl.internal)
+    closed: bool = False  # Scrapy closed the spider (it does not when stopped as it opens)
 
 
 class _Process(CrawlerProcess):
@@ -177,4 +178,5 @@ def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> Ended
     ended.failure = crawler.stats.get_value(FAILURE_STAT)
     ended.crawl_id = getattr(crawler.spider, "crawl_id", None)
     ended.internal_errors = crawler.stats.get_value(internal.STAT, 0)
+    ended.closed = crawler.stats.get_value("finish_reason") is not None
     return ended

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sqlite3
 from typing import Any
 
@@ -90,6 +91,17 @@ def unrecorded(crawl_id: int | None, status: str, exc: BaseException) -> None:
     """Say that the run's row could not take its end: it stays "running" until the next
     crawl on the database finds its process gone and marks it interrupted."""
     logger.error("crawl %s could not be marked %s: %s; its row says running", crawl_id, status, exc)
+
+
+def left_open(ended: Any) -> str | None:
+    """Why a run stopped by a signal is still marked running, when Scrapy closed nothing:
+    a second signal stops it at once; one as the spider opens stops the crawl before its
+    engine starts, and Scrapy does not close a spider it never started."""
+    if ended.forced:
+        return "stopped at once by a second signal"
+    if ended.signal and not (ended.closed or ended.failure):
+        return f"stopped by {signal.Signals(ended.signal).name} as the crawl began"
+    return None
 
 
 def settle(summary: dict[str, Any], ended: Any) -> dict[str, Any]:

@@ -39,37 +39,31 @@ def default_workers() -> int:
 
 
 def _start_fork_server() -> None:
-    """Start the fork server with SIGINT and SIGTERM ignored.
+    """Start the fork server with SIGINT and SIGTERM blocked in this thread, which it
+    inherits across fork and exec.
 
-    Started as the first worker is, it would take a Ctrl-C meant for the crawl
-    while it is still importing, and print a traceback. An ignored signal stays
-    ignored across exec, and Python keeps it so; the fork server takes SIGTERM back
-    once out of the crawl's group (``ingest.extract.forkserver``), so its workers die of
-    it from birth (pebble stops a hung worker, or one still starting, with it).
+    Started as the first worker is, it would take a Ctrl-C meant for the crawl while
+    it is still importing, and print a traceback. Blocked, the signal waits in it until
+    ``ingest.extract.forkserver`` (its first import) ignores SIGINT, leaves the crawl's
+    group and takes SIGTERM back, so its workers die of SIGTERM from birth (pebble
+    stops a hung worker, or one still starting, with it).
 
-    The signals are blocked as well while they are ignored, as the standard library
-    starts its resource tracker: one that comes meanwhile waits, and reaches the
-    crawl's own handler once it is back. Ignored alone, a Ctrl-C in these moments was
-    lost, and the crawl ran on to the end and exited 0 (on a loaded machine, starting
-    two interpreters takes long enough to hit). Blocked alone, the fork server still
-    died of Ctrl-C while importing: ignoring is what keeps it from the signal, and it
-    unblocks them once it has left the group.
+    Here the handlers stay as they are: a Ctrl-C meanwhile waits for this thread, or
+    reaches another one and its handler at once. The signals used to be ignored here
+    for these moments, and a Ctrl-C then was lost: the crawl ran to its end and exited
+    0 (seen on a loaded machine), and with a second thread running (the WARC writer)
+    blocking alone did not help, since the kernel gives the signal to a thread that
+    does not block it.
     """
     if threading.current_thread() is not threading.main_thread():
         multiprocessing.forkserver.ensure_running()
         return
     # The resource tracker first: it blocks these signals as it starts, then unblocks them,
-    # whatever they were before; inside the window below, that let a Ctrl-C meet SIG_IGN.
+    # whatever they were before, which would let the fork server start without the mask.
     multiprocessing.resource_tracker.ensure_running()
-    signals = {signal.SIGINT, signal.SIGTERM}
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in signals}
-        try:
-            multiprocessing.forkserver.ensure_running()
-        finally:
-            for sig, handler in saved.items():
-                signal.signal(sig, handler)
+        multiprocessing.forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile arrives now
 
