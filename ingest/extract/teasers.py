@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ingest.article import Page
 from ingest.extract.classify import own_addresses, same_page_key
+from ingest.urls import site_host
 from ingest.words import count_words, has_sentence
 
 #: A teaser line has at least this many words: shorter linked lines are menu items and
@@ -101,13 +102,15 @@ def is_teaser_sized(line: str) -> bool:
 
 def is_teaser(line: str, links: dict[str, re.Pattern[str]]) -> bool:
     """Made of links to the site's other pages, or a label ("Read more:") and such links."""
-    pattern = links.get(folded(line)) if is_teaser_sized(line) else None
+    text = folded(line)
+    pattern = links.get(text) if is_teaser_sized(line) else None
     if pattern is None:
         return False
-    rest = pattern.sub(_LINK, folded(line))
-    if not _WORD.search(rest.replace(_LINK, " ")):
+    rest = pattern.sub(_LINK, text)
+    unlinked = rest.replace(_LINK, " ")
+    if not _WORD.search(unlinked):
         return True
-    linked = count_words(line) - count_words(rest.replace(_LINK, " "))
+    linked = count_words(line) - count_words(unlinked)
     return linked >= TEASER_MIN_WORDS and _LABELLED.fullmatch(rest) is not None
 
 
@@ -140,7 +143,8 @@ def site_links(page: Page, candidates: set[str]) -> dict[str, re.Pattern[str]]:
         text = folded(raw)
         first = _WORD.search(text)
         at = [p - first.start() for p in words.get(first.group(), ())]
-        found = {bisect.bisect(starts, p) - 1 for p in at if shows_at(joined, text, p)}
+        # where it stands, as whole words or not: each line's pattern asks for whole words
+        found = {bisect.bisect(starts, p) - 1 for p in at if p >= 0 and joined.startswith(text, p)}
         if found and count_words(text) <= HEADLINE_MAX_WORDS:
             hrefs, where = shown.setdefault(text, (set(), set()))
             hrefs.add(link.get("href"))
@@ -151,19 +155,13 @@ def site_links(page: Page, candidates: set[str]) -> dict[str, re.Pattern[str]]:
         return {}
     own = own_addresses(page.tree, page.url)
     own_paths = {page_path(key) for key in own}
-    hosts = {site_host(key) for key in own}
+    hosts = {key_site(key) for key in own}
     by_line: dict[str, list[str]] = defaultdict(list)
     for text, (hrefs, where) in shown.items():
         if any(is_other_page(page.url, href, own_paths, hosts) for href in hrefs):
             for index in where:
                 by_line[texts[index]].append(text)
     return {line: whole_words(found) for line, found in by_line.items()}
-
-
-def shows_at(joined: str, text: str, at: int) -> bool:
-    """``text`` stands at ``at`` in ``joined`` (as whole words or not: the pattern
-    of each line's links is what asks for whole words)."""
-    return at >= 0 and joined.startswith(text, at)
 
 
 def whole_words(texts: list[str]) -> re.Pattern[str]:
@@ -175,7 +173,7 @@ def is_other_page(url: str, href: str, own_paths: set[str], hosts: set[str]) -> 
     """``href`` leads to another page of the site: not the page itself (whatever its
     query or fragment: a table of contents, a tracking parameter), not a document."""
     key = same_page_key(url, href)
-    if key is None or site_host(key) not in hosts:
+    if key is None or key_site(key) not in hosts:
         return False
     path = page_path(key)
     return path not in own_paths and not path.lower().endswith(DOCUMENTS)
@@ -186,7 +184,7 @@ def page_path(key: str | None) -> str:
     return (key or "").split("?", 1)[0]
 
 
-def site_host(key: str | None) -> str:
-    """The host of a ``same_page_key``, without its port and a leading ``www.``."""
-    host = urlsplit("//" + (key or "").split("/", 1)[0]).hostname or ""
-    return host.removeprefix("www.")
+def key_site(key: str | None) -> str:
+    """The site of a ``same_page_key``: its host without its port, and ``www.`` as
+    ``urls.site_host`` reads it."""
+    return site_host(urlsplit("//" + (key or "").split("/", 1)[0]).hostname or "")
