@@ -248,11 +248,8 @@ class IngestPipeline:
     def _add_error(self, url: str, error: dict[str, Any]) -> None:
         """An ``errors`` row of this run, counted in the summary."""
         self.store.add_error(url, error, self.crawl_id)
-        self._count_error(error["kind"])
-
-    def _count_error(self, kind: str) -> None:
         self.stats.inc_value("ingest/errors")
-        if kind == BUG:  # the exit status says a bug cost pages
+        if error["kind"] == BUG:  # the exit status says a bug cost pages
             self.stats.inc_value(internal.STAT)
 
     # -- bugs Scrapy logs and moves on from (ingest.crawl.internal) ----------------
