@@ -59,7 +59,9 @@ def write_plugin(tmp_path):
     return write
 
 
-def kill_crawl_once_stored(url: str, db: Path, articles: int, timeout: float = 60) -> None:
+def kill_crawl_once_stored(
+    url: str, db: Path, articles: int, timeout: float = 60, env: dict | None = None
+) -> None:
     """Start a one-request-at-a-time crawl and kill -9 it once ``articles`` rows are stored."""
     import signal
     import sqlite3
@@ -70,6 +72,7 @@ def kill_crawl_once_stored(url: str, db: Path, articles: int, timeout: float = 6
          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "AUTOTHROTTLE_ENABLED=0",
          "-s", "DOWNLOAD_DELAY=0", "-s", "INGEST_BATCH_SIZE=1"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
     deadline = time.monotonic() + timeout
     try:

@@ -235,11 +235,13 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
     for i in range(30):
         pages[f"/news/{i}"] = Resource(pages[f"/news/{i}"], delay=0.3)
     db = tmp_path / "killed.db"
+    state = tmp_path / "state"  # where Scrapy's remote control would leave its job file
     with LocalSite(pages) as site:
-        kill_crawl_once_stored(site.url + "/", db, articles=3)
+        kill_crawl_once_stored(site.url + "/", db, articles=3, env={"XDG_STATE_HOME": str(state)})
         kept = rows(db, "select count(*) from articles")[0][0]
         assert 3 <= kept < 30
         assert rows(db, "pragma integrity_check") == [("ok",)]
+        assert not state.exists(), "the killed crawl left a file in the user's state folder"
         for i in range(30):
             pages[f"/news/{i}"].delay = 0
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)

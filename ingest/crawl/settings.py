@@ -72,6 +72,10 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {"ingest.archive.capture.WarcCapture": 200}
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 turns on an HTTP server that runs the Python code sent to it, and leaves its port
+# and token in a file in the user's state folder (for good, when the crawl is killed). A crawl
+# of the news asks for neither a listening port nor the file.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # ingest's own settings.
