@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from ingest.demo.site import SEED_ARTICLE
 
-from conftest import ROOT, free_port, run_ingest
+from conftest import ROOT, copy_database, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -54,11 +54,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, demo_crawl):
     """A demo crawl served by `ingest serve` on a free loopback port."""
     folder = tmp_path_factory.mktemp("browser")
-    db = folder / "demo.db"
-    run_ingest("demo", "--db", str(db))
+    db = copy_database(demo_crawl, folder)
     port = free_port()
     with open(folder / "serve.log", "w") as log:
         server = subprocess.Popen(

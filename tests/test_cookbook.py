@@ -8,7 +8,7 @@ import pytest
 
 from ingest.demo.site import SEED_ARTICLE, build_site
 
-from conftest import ROOT, run_ingest
+from conftest import ROOT, copy_database
 
 
 def cookbook() -> dict[str, str]:
@@ -28,9 +28,8 @@ QUERIES = cookbook()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db = tmp_path_factory.mktemp("cookbook") / "demo.db"
-    run_ingest("demo", "--db", str(db))
+def demo(tmp_path_factory, demo_crawl):
+    db = copy_database(demo_crawl, tmp_path_factory.mktemp("cookbook"))
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     yield conn

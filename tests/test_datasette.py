@@ -31,7 +31,7 @@ from ingest.store.descriptions import DESCRIPTIONS
 from ingest.store.schema import JSON_FIELDS, now
 from ingest.store.writer import Store
 
-from conftest import ROOT, free_port, run_ingest
+from conftest import ROOT, copy_database, free_port, run_ingest
 
 WIRE_URL = "http://rheinblatt.example/welt/russland-bietet-pakistan-hilfe-an-a19999.html"
 BROKEN_URL = "http://courrierdesalpes.example/2021/12/30/page-cassee/"
@@ -99,9 +99,8 @@ def later_crawl(db) -> None:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("datasette") / "demo.db"
-    run_ingest("demo", "--db", str(path))
+def db(tmp_path_factory, demo_crawl):
+    path = copy_database(demo_crawl, tmp_path_factory.mktemp("datasette"))
     later_crawl(path)
     return path
 

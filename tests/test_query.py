@@ -15,7 +15,7 @@ import pytest
 
 from ingest.demo.site import SEED_ARTICLE
 
-from conftest import FAST, ROOT, free_port, run_ingest
+from conftest import FAST, ROOT, copy_database, free_port, run_ingest
 from sites import LocalSite, article_page, index_page, story
 
 
@@ -73,10 +73,8 @@ def test_serve_opens_the_database_in_datasette(crawled):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo-query") / "demo.db"
-    run_ingest("demo", "--db", str(db))
-    return db
+def demo_db(tmp_path_factory, demo_crawl):
+    return copy_database(demo_crawl, tmp_path_factory.mktemp("demo-query"))
 
 
 def sql(db, query: str, params=()) -> list[tuple]:

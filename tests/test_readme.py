@@ -16,7 +16,7 @@ import pytest
 
 from ingest.demo.site import SEED_URL, build_site
 
-from conftest import ROOT, run_ingest
+from conftest import ROOT, copy_database, run_ingest
 
 #: Commands not run here, and why.
 NOT_RUN = {
@@ -67,10 +67,8 @@ def test_the_readme_has_commands_and_names_none_it_lacks():
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("readme") / "demo.db"
-    run_ingest("demo", "--db", str(db))
-    return db
+def demo_db(tmp_path_factory, demo_crawl) -> Path:
+    return copy_database(demo_crawl, tmp_path_factory.mktemp("readme"))
 
 
 def folder_for(command: str, demo_db: Path, tmp_path: Path) -> Path:

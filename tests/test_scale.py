@@ -429,7 +429,9 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
     assert articles_in(tmp_path / "b.db") > 0
     gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
-    assert len(gaps) >= 30 and min(gaps) > 0.35, sorted(gaps)[:5]
+    # Turns start 0.4 s apart; the site sees each request after its worker's send, whose
+    # latency varies: 52 ms once, with other tests' crawls busy on the same two cores.
+    assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
 
 
 @needs_redis
