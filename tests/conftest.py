@@ -43,7 +43,8 @@ def run_ingest(
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto` in pyproject: a test process a core and one more, at most five. A third of a
     test's time is waiting (a site's delay, a timeout, a process starting), which one more
-    process fills; on two cores, two took 875 s for the whole suite, four 900 s, one 1,538 s."""
+    process fills. On two cores the whole suite took 811 s in three processes and 836 s in
+    two; four were slower than two (900 s against 875 s), and one took 1,538 s."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min((cores or 1) + 1, 5)
 
