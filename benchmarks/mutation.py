@@ -75,7 +75,8 @@ def scratch_copy(module: str, tests: list[str], into: Path) -> None:
             'source_paths = ["ingest/"]\n'
             f'only_mutate = ["{module}"]\n'
             f"pytest_add_cli_args_test_selection = [{args}]\n"
-            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'
+            # -n 0: mutmut records which tests reach which function in its own process.
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q", "-n", "0"]\n'
         )
 
 
