@@ -107,12 +107,13 @@ def demo_crawl(tmp_path_factory) -> Path:
     return db
 
 
-def copy_database(db: Path, folder: Path) -> Path:
-    """A whole copy of the database file ``db`` in ``folder``, by SQLite's own backup."""
+def copy_database(db: Path, folder: Path, name: str | None = None) -> Path:
+    """A whole copy of the database file ``db`` (its write-ahead log folded in) in ``folder``,
+    by SQLite's own backup: to change without touching the crawl it came from."""
     import sqlite3
     from contextlib import closing
 
-    target = folder / db.name
+    target = folder / (name or db.name)
     with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
     return target

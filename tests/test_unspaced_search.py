@@ -15,7 +15,7 @@ from test_datasette import query as canned
 from ingest.article import compress
 from ingest.store.schema import open_database
 
-from conftest import FAST, run_ingest
+from conftest import FAST, copy_database, run_ingest
 from sites import LocalSite, article_page, index_page, story
 
 HARBOUR = (  # Chinese: the north pier (北码头) closes
@@ -71,16 +71,6 @@ def crawled(tmp_path_factory):
     return db
 
 
-def copy_of(db, tmp_path, name: str = "copy.db"):
-    """The database as one file (its write-ahead log folded in), to change without
-    touching the module's crawl."""
-    target = tmp_path / name
-    source, copy = sqlite3.connect(db), sqlite3.connect(target)
-    source.backup(copy)
-    source.close(), copy.close()
-    return target
-
-
 def without_trigram_index(path) -> None:
     """The database as an ingest from before the trigram index left it."""
     conn = sqlite3.connect(path)
@@ -132,7 +122,7 @@ def test_export_search_keeps_the_articles_holding_the_words(crawled):
 def test_searches_in_other_scripts_are_what_they_were(crawled, tmp_path):
     """Every English search gives, in order, what it gives on the same database without the
     trigram index."""
-    before = copy_of(crawled, tmp_path)
+    before = copy_database(crawled, tmp_path, "copy.db")
     without_trigram_index(before)
     for query in ENGLISH_QUERIES:
         assert search(crawled, query) == search(before, query), query
@@ -155,7 +145,7 @@ def test_the_index_holds_the_articles_with_such_characters_whatever_their_langua
 
 
 def test_an_older_database_gets_the_index_when_opened(crawled, tmp_path):
-    old = copy_of(crawled, tmp_path, "old.db")
+    old = copy_database(crawled, tmp_path, "old.db")
     without_trigram_index(old)
     unindexed = run_ingest("search", "码头", "--db", str(old), "--json")
     assert json.loads(unindexed.stdout) == []
@@ -168,7 +158,7 @@ def test_an_older_database_gets_the_index_when_opened(crawled, tmp_path):
 
 
 def test_reextract_moves_a_rewritten_article_to_its_new_words(crawled, tmp_path):
-    db = copy_of(crawled, tmp_path)
+    db = copy_database(crawled, tmp_path, "copy.db")
     conn = sqlite3.connect(db)
     (url,) = conn.execute("select url from articles where url like '%/news/0'").fetchone()
     rewritten = article_page("机场跑道重新开放", list(AIRPORT))
