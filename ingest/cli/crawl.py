@@ -179,7 +179,7 @@ def _base_overrides(
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
         "INGEST_WARC_DIR": warc_dir,
         "EXTENSIONS": {
-            "ingest.crawl.report.CrawlProgress": 100,
+            "ingest.crawl.progress.CrawlProgress": 100,
             "ingest.archive.capture.WarcCapture": 200,
         },
         "LOG_LEVEL": "INFO" if verbose else "WARNING",

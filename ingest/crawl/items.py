@@ -7,14 +7,15 @@ URLs the page listed with the crawl's decision about each (``found``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from scrapy.http import Request, Response
+from typing import TYPE_CHECKING, Any
 
 from ingest.article import compress
 from ingest.crawl.discovery import page_kind
 from ingest.extract.process import Outcome
 from ingest.store.schema import now
+
+if TYPE_CHECKING:  # the importer stores pages too, and has no use for Scrapy's import
+    from scrapy.http import Request, Response
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
 
