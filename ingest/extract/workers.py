@@ -144,7 +144,14 @@ class ExtractionPool:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
             self._context = multiprocessing.get_context("forkserver")
-            preload = ["ingest.extract.forkserver", "ingest.extract.workers", *DEFAULT_PLUGINS]
+            # The generic plugin imports trafilatura when it first extracts (the crawl
+            # process never does); its metadata readers bring it here, for every worker.
+            preload = [
+                "ingest.extract.forkserver",
+                "ingest.extract.workers",
+                *DEFAULT_PLUGINS,
+                "ingest.extract.metadata",
+            ]
             self._context.set_forkserver_preload(preload)
             _start_fork_server()
             self._pool = self._new_pool()

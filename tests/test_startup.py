@@ -1,0 +1,46 @@
+"""What a command's own process imports. Extraction runs in worker processes, so no
+command's process needs trafilatura; commands that crawl nothing need no Scrapy. Each
+costs every command 0.3-0.5 s of CPU before it does anything."""
+
+import subprocess
+import sys
+
+from test_archive import ARCHIVE, build_warc
+
+from conftest import FAST, ROOT, free_port
+
+HEAVY = ("scrapy", "trafilatura", "twisted")
+#: The real command, as ``python -m ingest`` runs it, saying at exit what it imported.
+PROBE = f"""
+import atexit, runpy, sys
+said = lambda: print("loaded:", *(m for m in {HEAVY} if m in sys.modules), file=sys.stderr)
+atexit.register(said)
+sys.argv = ["ingest", *sys.argv[1:]]
+runpy.run_module("ingest", run_name="__main__")
+"""
+
+
+def loaded(*args: str) -> tuple[int, list[str]]:
+    """The command's exit status, and which of HEAVY its own process imported."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("loaded:")]
+    return result.returncode, line.split()[1:]
+
+
+def test_commands_that_crawl_nothing_import_neither_scrapy_nor_trafilatura(tmp_path):
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE[:2])
+    db = str(tmp_path / "a.db")
+    assert loaded("import-warc", str(warc), "--db", db) == (0, [])
+    for command in (["reextract"], ["stats"], ["search", "story"], ["export"]):
+        assert loaded(*command, "--db", db) == (0, []), command
+
+
+def test_a_crawl_imports_scrapy_but_leaves_trafilatura_to_its_workers(tmp_path):
+    seed = f"http://127.0.0.1:{free_port()}/"  # nothing listens: the crawl ends at once
+    status, heavy = loaded(
+        "crawl", seed, "--db", str(tmp_path / "c.db"), *FAST, "-s", "RETRY_ENABLED=0"
+    )
+    assert heavy == ["scrapy", "twisted"]
+    assert status == 3  # not one page could be fetched: the status says so
