@@ -67,6 +67,10 @@ def _crawl_and_report(
         parsed = parse_seeds(seeds, plugins)
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    if settings.get("INGEST_WORKERS") not in (0, "0"):  # its imports beside Scrapy's set-up
+        from ingest.extract.workers import start_fork_server
+
+        start_fork_server()
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
         from ingest.cli.scale import publish
 
