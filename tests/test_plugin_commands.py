@@ -18,9 +18,11 @@ from sites import LocalSite, article_page, story
 
 
 def golden_test(fixtures: Path, plugins: Path) -> subprocess.CompletedProcess:
-    """tests/test_outlets.py on these fixture and plugin folders only, in a fresh process."""
+    """tests/test_outlets.py on these fixture and plugin folders only, in a fresh process (one:
+    the suite's parallel processes cost 4 s of CPU more than its few tests)."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_outlets.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
+        + ["tests/test_outlets.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
