@@ -10,6 +10,7 @@ says of the same pages.
 import gzip
 import json
 import random
+import sys
 
 import pytest
 
@@ -29,6 +30,11 @@ DEEP = (
 BINARY = random.Random(7).randbytes(20_000)  # the same bytes every run
 PAGE = article_page("Packed", story(5)).encode()
 GZIPPED = gzip.compress(PAGE, mtime=0)
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd  # Scrapy's, for zstd answers
+ZSTD_PAGE = zstd.compress(article_page("Packed smaller", story(6)).encode())
 
 ENDINGS = {  # path -> (state, reason)
     "/": ("fetched", "not_article"),
@@ -48,6 +54,8 @@ ENDINGS = {  # path -> (state, reason)
     # half a page is no page: a gzip stream cut off, a part no Range asked for
     "/news/2024/03/gzip": ("fetched", "article"),
     "/news/2024/03/cut-gzip": ("failed", "bad_gzip"),
+    "/news/2024/03/zstd": ("fetched", "article"),
+    "/news/2024/03/cut-zstd": ("failed", "bad_gzip"),  # Scrapy took its first part for a page
     "/news/2024/03/part": ("failed", "partial_content"),
     "/news/2024/03/whole-part": ("fetched", "article"),
     "/news/2024/03/dropped": ("failed", "ResponseDataLossError"),
@@ -102,6 +110,8 @@ def site_pages() -> dict:
         "/news/2024/03/deep": DEEP,
         "/news/2024/03/gzip": Resource(GZIPPED, headers={"Content-Encoding": "gzip"}),
         "/news/2024/03/cut-gzip": Resource(GZIPPED[:400], headers={"Content-Encoding": "gzip"}),
+        "/news/2024/03/zstd": Resource(ZSTD_PAGE, headers={"Content-Encoding": "zstd"}),
+        "/news/2024/03/cut-zstd": Resource(ZSTD_PAGE[:400], headers={"Content-Encoding": "zstd"}),
         "/news/2024/03/part": Resource(
             PAGE[:600], status=206, headers={"Content-Range": f"bytes 0-599/{len(PAGE)}"}
         ),
@@ -149,6 +159,7 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/missing", "fetch", "http_404"),
             ("/gone-too", "fetch", "http_404"),  # one row, under the URL that answered
             ("/news/2024/03/cut-gzip", "fetch", "bad_gzip"),
+            ("/news/2024/03/cut-zstd", "fetch", "bad_gzip"),
             ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
@@ -164,6 +175,8 @@ def test_every_failure_is_an_errors_row(crawled):
     partial = "select kind, message from errors where kind in ('bad_gzip', 'partial_content')"
     assert sorted(rows(db, partial)) == [
         ("bad_gzip", "the gzip-encoded body is cut off after 400 bytes: only part of the page "
+         "would be read"),
+        ("bad_gzip", "the zstd-encoded body is cut off after 400 bytes: only part of the page "
          "would be read"),
         ("partial_content", f"HTTP 206 with part of the page (bytes 0-599/{len(PAGE)}), "
          "unasked for"),

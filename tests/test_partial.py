@@ -2,6 +2,7 @@
 
 import gzip
 import random
+import sys
 import zlib
 
 import pytest
@@ -12,6 +13,11 @@ from ingest.crawl.partial import stream_problem, whole_range
 _RANDOM = random.Random(3)
 BODY = " ".join(f"word{_RANDOM.random()}" for _ in range(4000)).encode()
 PACKED = gzip.compress(BODY, mtime=0)
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd  # what Scrapy unpacks zstd with
+ZSTD = zstd.compress(BODY)
 
 
 def raw_deflate(data: bytes) -> bytes:
@@ -34,7 +40,14 @@ def raw_deflate(data: bytes) -> bytes:
         (raw_deflate(BODY), "deflate", None),
         (zlib.compress(BODY)[:100], "deflate", "is cut off after 100 bytes"),
         (raw_deflate(BODY)[:100], "deflate", "is cut off after 100 bytes"),
-        (PACKED[:300], "zstd", None),  # not looked into: unpacking says what it finds
+        (ZSTD, "zstd", None),
+        (ZSTD + ZSTD, "zstd", None),  # two frames
+        (ZSTD[:300], "zstd", "is cut off after 300 bytes"),
+        (ZSTD[:-4], "zstd", "is cut off after"),
+        (ZSTD + ZSTD[:100], "zstd", "is cut off after"),  # a second frame cut
+        (ZSTD[:20] + b"\xff" * 20 + ZSTD[40:], "zstd", "is broken"),
+        (ZSTD + b"\0\0 trailing bytes", "zstd", "is broken"),  # unpacking fails on them too
+        (PACKED[:300], "compress", None),  # not looked into: unpacking says what it finds
         (PACKED[:300], "identity", None),
     ],
 )
@@ -77,3 +90,10 @@ def test_a_brotli_stream_cut_off_or_broken_is_told_too():
     cut = brotli.compress(noise, quality=1)[:1_500_000]
     assert stream_problem(cut, "br", bound=1_000_000) is None  # too_large says it
     assert stream_problem(cut, "br", bound=3_000_000).startswith("is cut off")
+
+
+def test_a_zstd_stream_past_the_size_bound_is_left_to_the_bound():
+    noise = random.Random(5).randbytes(2_000_000)
+    cut = zstd.compress(noise, level=1)[:1_500_000]
+    assert stream_problem(cut, "zstd", bound=1_000_000) is None  # too_large says it
+    assert stream_problem(cut, "zstd", bound=3_000_000).startswith("is cut off")

@@ -6,14 +6,15 @@ gives the part before, as if it were the page. A 206 Partial Content answer that
 Range asked for is a part too. Either, stored, is half a story with no error to say so,
 and on ``--refresh`` it would replace the whole one. This middleware looks at the body
 before it is unpacked (it sits next to HttpCompressionMiddleware, 590, on the side of
-the download) and fails the request with its kind: ``bad_gzip`` (gzip, deflate and
-brotli alike) or ``partial_content``, so the URL ends ``failed`` with its ``errors`` row
+the download) and fails the request with its kind: ``bad_gzip`` (gzip, deflate, brotli
+and zstd alike) or ``partial_content``, so the URL ends ``failed`` with its ``errors`` row
 and what was stored stays.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import zlib
 from typing import Any
 
@@ -77,6 +78,8 @@ def stream_problem(body: bytes, encoding: str, bound: int = 0) -> str | None:
         return members_problem(body, bound)
     if encoding == "br":
         return brotli_problem(body, bound)
+    if encoding == "zstd":
+        return zstd_problem(body, bound)
     if encoding == "deflate":  # zlib-wrapped, as the standard says, or raw, as servers send
         wrapped = (
             len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2], "big") % 31 == 0
@@ -102,6 +105,33 @@ def brotli_problem(body: bytes, bound: int) -> str | None:
     except brotli.error as exc:
         return broken(exc)
     return None if unpacker.is_finished() else cut_off(body)
+
+
+def zstd_problem(body: bytes, bound: int) -> str | None:
+    """The same of a zstd body, frame after frame. Scrapy unpacks one cut off as far as it
+    goes, and takes that for the page."""
+    if sys.version_info >= (3, 14):
+        from compression import zstd  # noqa: PLC0415 (the module Scrapy unpacks with)
+    else:
+        from backports import zstd  # noqa: PLC0415
+    rest, unpacked = body, 0
+    while rest:
+        unpacker = zstd.ZstdDecompressor()
+        try:
+            out = unpacker.decompress(rest, max_length=CHUNK)
+            while True:
+                unpacked += len(out)
+                if bound and unpacked > bound:
+                    return None  # past the size bound, which fails it as too_large
+                if unpacker.eof or unpacker.needs_input:  # the frame ends, or its bytes do
+                    break
+                out = unpacker.decompress(b"", max_length=CHUNK)
+        except zstd.ZstdError as exc:
+            return broken(exc)
+        if not unpacker.eof:
+            return cut_off(body)
+        rest = unpacker.unused_data
+    return None
 
 
 def members_problem(body: bytes, bound: int) -> str | None:
