@@ -332,6 +332,8 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
             "-s: CONCURRENT_REQUESTS takes a whole number, got 'abc'",
         ),
         (["-s", "INGEST_BATCH_SIZE=2.5"], "-s: INGEST_BATCH_SIZE takes a whole number, got '2.5'"),
+        (["-s", "INGEST_WORKERS=two"], "-s: INGEST_WORKERS takes a whole number, got 'two'"),
+        (["-s", "INGEST_WORKERS=-1"], "-s: INGEST_WORKERS takes a number from 0, got '-1'"),
         (
             ["-s", "INGEST_DB_MAX_BYTES=1e9"],
             "-s: INGEST_DB_MAX_BYTES takes a whole number, got '1e9'",
@@ -356,6 +358,8 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
     ids=[
         "number",
         "whole-number",
+        "workers-setting",
+        "workers-setting-negative",
         "whole-bytes",
         "seconds",
         "flag",

@@ -581,7 +581,7 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path, after):
     """From the command's start (its --db checked, Scrapy not yet set up) to the crawl itself.
 
     Before the command runs at all, the interpreter's own startup is Python's to handle;
-    while the fork server starts (a few ms), signals are ignored so that it can't die of
+    while the fork server starts (a few ms), signals are blocked so that it can't die of
     them (see workers._start_fork_server).
     """
     with LocalSite(many_articles(ARTICLES, delay=0.4)) as site:  # 4 s: still crawling at 2.5

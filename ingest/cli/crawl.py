@@ -53,7 +53,6 @@ def _crawl_and_report(
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
     from ingest.crawl.stopping import exit_status, left_open, settle
-    from ingest.extract.workers import start_fork_server
     from ingest.store.connection import PastSizeBound
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
 
@@ -68,8 +67,6 @@ def _crawl_and_report(
         parsed = parse_seeds(seeds, plugins)
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
-    if settings.get("INGEST_WORKERS") not in (0, "0"):  # its imports beside Scrapy's set-up
-        start_fork_server()
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
         from ingest.cli.scale import publish
 

@@ -72,8 +72,9 @@ def whole_range(value: bytes | None) -> bool:
 
 
 def stream_problem(body: bytes, encoding: str, bound: int = 0) -> str | None:
-    """What is wrong with a gzip or deflate stream (cut off, broken), or None: whole, past
-    ``bound`` bytes unpacked (the size bound fails it), or an encoding not looked into."""
+    """What is wrong with a gzip, deflate, brotli or zstd stream (cut off, broken), or None:
+    whole, past ``bound`` bytes unpacked (the size bound fails it), or an encoding not
+    looked into."""
     if encoding in ("gzip", "x-gzip"):
         return members_problem(body, bound)
     if encoding == "br":

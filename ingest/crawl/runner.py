@@ -14,8 +14,9 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.ossignal import signal_names
 
 from ingest.crawl import internal
-from ingest.crawl.spider import NewsSpider
+from ingest.crawl.spider import NewsSpider, extraction_workers
 from ingest.crawl.stopping import FAILURE_STAT, SIGNAL_STAT
+from ingest.extract.workers import start_fork_server
 
 
 def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
@@ -68,6 +69,10 @@ NOT_NEGATIVE = frozenset(
 )
 
 
+#: Whole numbers whose default, None, lets ingest choose: extraction workers, one a core.
+AUTOMATIC_COUNTS = frozenset({"INGEST_WORKERS"})
+
+
 def _check_type(name: str, value: str) -> None:
     """A value Scrapy or ingest reads as a number, a flag or a mapping must be one:
     ``-s CONCURRENT_REQUESTS=abc`` is told now, not as a traceback once the crawl runs.
@@ -75,6 +80,8 @@ def _check_type(name: str, value: str) -> None:
     (``-s INGEST_BATCH_SIZE=2.5`` had crashed mid-crawl), but for the few that Scrapy
     reads as seconds though their default is whole (``READ_AS_SECONDS``)."""
     default = _defaults().get(name)
+    if name in AUTOMATIC_COUNTS and value != "":
+        default = 0  # unset (None) or empty: ingest chooses; else a whole number from 0
     if isinstance(default, bool):
         read, wanted = Settings.getbool, "true or false"
     elif isinstance(default, int) and name not in READ_AS_SECONDS:
@@ -172,6 +179,8 @@ def run_crawl(seeds: list[str], settings: Settings, **spider_args: Any) -> Ended
         for name in ROUTINE:
             logging.getLogger(name).addFilter(RoutineFailures())
     process.ended = ended = Ended()
+    if (workers := extraction_workers(settings)) is None or workers > 0:
+        start_fork_server()  # its imports (0.7 s) beside Scrapy's set-up, not after it
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, seeds=seeds, **spider_args)
     process.start()

@@ -71,6 +71,13 @@ from ingest.urls import canonical
 THREAD_LISTINGS_FROM = 256 * 1024
 
 
+def extraction_workers(settings: Any) -> int | None:
+    """INGEST_WORKERS as the pool takes it: None (unset or empty) for one a core, 0 for
+    extraction in the crawl's own process."""
+    workers = settings.get("INGEST_WORKERS")
+    return None if workers in (None, "") else int(workers)
+
+
 class NewsSpider(Planner, scrapy.Spider):
     """Crawl news from seeds: ``-a seeds=URL,FILE,OUTLET -a max_pages=N -a follow=1``.
 
@@ -143,10 +150,9 @@ class NewsSpider(Planner, scrapy.Spider):
 
     def open_pool(self) -> None:
         settings = self.crawler.settings
-        workers = settings.get("INGEST_WORKERS")
         self.pool = ExtractionPool(
             self.plugin_config,
-            None if workers in (None, "") else int(workers),
+            extraction_workers(settings),
             settings.getfloat("INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
         )
         try:
