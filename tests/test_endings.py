@@ -10,9 +10,10 @@ says of the same pages.
 import gzip
 import json
 import random
-import sys
 
 import pytest
+
+from ingest.crawl.partial import zstd  # the module Scrapy unpacks zstd answers with
 
 from conftest import FAST, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
@@ -30,10 +31,6 @@ DEEP = (
 BINARY = random.Random(7).randbytes(20_000)  # the same bytes every run
 PAGE = article_page("Packed", story(5)).encode()
 GZIPPED = gzip.compress(PAGE, mtime=0)
-if sys.version_info >= (3, 14):
-    from compression import zstd
-else:
-    from backports import zstd  # Scrapy's, for zstd answers
 ZSTD_PAGE = zstd.compress(article_page("Packed smaller", story(6)).encode())
 
 ENDINGS = {  # path -> (state, reason)

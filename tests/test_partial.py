@@ -2,23 +2,24 @@
 
 import gzip
 import random
-import sys
 import zlib
 
 import pytest
 from scrapy.http import Headers, Request, Response
 from scrapy.utils.test import get_crawler
 
-from ingest.crawl.partial import PartialBody, RefusePartialBodies, stream_problem, whole_range
+from ingest.crawl.partial import (
+    PartialBody,
+    RefusePartialBodies,
+    stream_problem,
+    whole_range,
+    zstd,  # the module Scrapy unpacks zstd answers with
+)
 
 #: A page that packs to some 40 KB: random words, so gzip cannot shrink it to nothing.
 _RANDOM = random.Random(3)
 BODY = " ".join(f"word{_RANDOM.random()}" for _ in range(4000)).encode()
 PACKED = gzip.compress(BODY, mtime=0)
-if sys.version_info >= (3, 14):
-    from compression import zstd
-else:
-    from backports import zstd  # what Scrapy unpacks zstd with
 ZSTD = zstd.compress(BODY)
 
 

@@ -18,6 +18,11 @@ import sys
 import zlib
 from typing import Any
 
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd  # the module Scrapy unpacks zstd answers with
+
 #: Bytes of unpacked output looked at a time: the check keeps none of it.
 CHUNK = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
@@ -111,10 +116,6 @@ def brotli_problem(body: bytes, bound: int) -> str | None:
 def zstd_problem(body: bytes, bound: int) -> str | None:
     """The same of a zstd body, frame after frame. Scrapy unpacks one cut off as far as it
     goes, and takes that for the page."""
-    if sys.version_info >= (3, 14):
-        from compression import zstd  # noqa: PLC0415 (the module Scrapy unpacks with)
-    else:
-        from backports import zstd  # noqa: PLC0415
     rest, unpacked = body, 0
     while rest:
         unpacker = zstd.ZstdDecompressor()
