@@ -32,7 +32,8 @@ from trafilatura import extract_metadata
 
 from ingest.article import Page
 from ingest.extract.dates import page_dates
-from ingest.extract.process import decode_html, process_page
+from ingest.extract.decoding import decode_html
+from ingest.extract.process import process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dates"

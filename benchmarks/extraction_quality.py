@@ -35,7 +35,8 @@ import trafilatura
 from candidates import half
 from crawl_speed import page_bytes
 
-from ingest.extract.process import decode_html, process_page
+from ingest.extract.decoding import decode_html
+from ingest.extract.process import process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"

@@ -580,3 +580,46 @@ def test_a_page_its_server_labels_utf8_in_another_charset_is_read_by_its_own(tmp
     [(title, text)] = rows(db, "select title, text from articles")
     assert title == "Café de la gare"
     assert text.splitlines()[-1] == french[0]
+
+
+def test_a_label_the_bytes_prove_wrong_is_overruled_and_garble_left_is_an_error(tmp_path):
+    # Servers label every page Latin-1 (Apache's default charset). A UTF-8 story was stored
+    # as "MÃ¼ller", a Russian one in windows-1251 as "Ïðàâèòåëüñòâî", and nothing said so.
+    german = ["Die Bürger äußern sich über Größe und Qualität der Straßenbahn in München."]
+    russian = [
+        "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны.",
+        "Министерство финансов подготовило программу льготных кредитов для предпринимателей.",
+        "Эксперты считают, что эти меры помогут сохранить рабочие места в небольших городах.",
+        "Первые заявки компании смогут подать уже в следующем месяце через портал госуслуг.",
+    ]
+    utf8 = article_page("Müller über München", story(1) + german)
+    cp1251 = article_page("Новости дня", russian).replace('<meta charset="utf-8">', "")
+    latin1 = "text/html; charset=iso-8859-1"
+    pages = {
+        "/news/1": Resource(utf8.encode("utf-8"), latin1),
+        "/news/2": Resource(cp1251.encode("cp1251"), latin1),
+    }
+    db = tmp_path / "labels.db"
+    with LocalSite(pages) as site:
+        done = run_ingest(
+            "crawl", *(site.url + p for p in pages), "--no-follow", "--db", str(db), *FAST
+        )
+    assert done.returncode == 0
+    got = rows(
+        db,
+        "select replace(url, ?, ''), title, text, "
+        "json_extract(provenance, '$.charset') from articles order by 1",
+        site.url,
+    )
+    assert got[0][:2] == ("/news/1", "Müller über München")
+    assert got[0][2].splitlines()[-1] == german[0]
+    assert got[0][3] == "utf-8, not iso-8859-1 as labelled"
+    assert got[1][0] == "/news/2" and got[1][3] is None
+    assert got[1][1] == "Новости дня".encode("cp1251").decode("cp1252")  # stored as read
+    assert rows(db, "select replace(url, ?, ''), kind from errors", site.url) == [
+        ("/news/2", "garbled_text")
+    ]
+    assert rows(db, "select replace(url, ?, ''), state, reason from urls order by 1", site.url) == [
+        ("/news/1", "fetched", "article"),
+        ("/news/2", "fetched", "article"),
+    ]

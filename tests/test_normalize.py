@@ -7,6 +7,7 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
+from ingest.extract.decoding import decode_html
 from ingest.extract.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
 from ingest.extract.normalize import (
     byline_authors,
@@ -17,7 +18,6 @@ from ingest.extract.normalize import (
     reconcile_authors,
     trusted_canonical,
 )
-from ingest.extract.process import decode_html
 from ingest.plugins.outlet import Outlet
 
 from conftest import ROOT

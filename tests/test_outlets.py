@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract.process import decode_html, process_page
+from ingest.extract.decoding import decode_html
+from ingest.extract.process import process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import ROOT

@@ -14,7 +14,8 @@ import sqlite3
 import test_outlets
 from test_datasette import datasette, query
 
-from ingest.extract.process import decode_html, process_page
+from ingest.extract.decoding import decode_html
+from ingest.extract.process import process_page
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
 

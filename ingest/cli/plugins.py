@@ -268,8 +268,9 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     its outlet; its current title, authors, date and text go into NAME.json. Check that
     JSON against the page and correct it, or the plugin, until the golden test passes.
     """
+    from ingest.extract.decoding import decode_html
     from ingest.extract.limits import TooLarge, read_file
-    from ingest.extract.process import decode_html, process_page
+    from ingest.extract.process import process_page
 
     if name is not None and not FIXTURE_NAME_RE.fullmatch(name):
         raise click.BadParameter("letters, digits, ., _ and - only", param_hint="--name")

@@ -15,10 +15,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml.etree import ParserError
-from w3lib.encoding import html_to_unicode
 
 from ingest.article import Article, Page, compress, decompress
 from ingest.extract.dates import day_of, page_dates
+from ingest.extract.decoding import Decoded, decode, is_misread
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.extract.minhash import signature as minhash
 from ingest.plugins.manager import PluginError, Plugins
@@ -68,21 +68,6 @@ class Outcome:
     published: str | None = None
     published_day: str | None = None
     signature: bytes | None = None  # the article text's MinHash, when the job asked for it
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text as a browser would: BOM, HTTP charset, <meta> charset, then UTF-8.
-
-    A server's charset that the bytes do not fit (a Shift_JIS or Latin-1 page sent as
-    UTF-8, by a server that labels every page alike) makes text of replacement
-    characters, stored as the article: then the page is read as if the header named
-    none, by its own <meta> charset, when that leaves fewer of them."""
-    _, text = html_to_unicode(content_type, body)
-    if "\ufffd" in text and content_type and "charset" in content_type.lower():
-        _, own = html_to_unicode(None, body)
-        if own.count("\ufffd") < text.count("\ufffd"):
-            return own
-    return text
 
 
 def error_record(stage: str, kind: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -137,7 +122,8 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         body = job_body(job)
     except (TooLarge, OSError, ValueError) as exc:
         return refused(job, exc)  # not kept raw either: the error says what it was
-    page = Page(url=job.url, html=decode_html(body, job.content_type))
+    decoded = decode(body, job.content_type)
+    page = Page(url=job.url, html=decoded.text)
     outcome = process_page(
         plugins,
         page.url,
@@ -149,6 +135,7 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         page=page,
         limits=job.limits,
     )
+    note_charset(outcome, decoded)
     if job.follow:
         outcome.links = page_links(page, job.sites)
     if job.keep_body:
@@ -157,6 +144,22 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         found = minhash(outcome.article.get("text"))
         outcome.signature = found.tobytes() if found is not None else None
     return outcome
+
+
+def note_charset(outcome: Outcome, decoded: Decoded) -> None:
+    """Say where the page's label was overruled (the article's provenance), and where the
+    text still reads as garble with nothing on the page to read it by (an errors row): the
+    article is stored either way, its raw page too."""
+    if outcome.article is None:
+        return
+    if decoded.overruled:
+        outcome.article["provenance"]["charset"] = decoded.provenance()
+    elif is_misread(outcome.article["text"]):
+        message = (
+            f"the text reads as another script decoded as {decoded.encoding}, and the page "
+            "names no other charset: stored as read"
+        )
+        outcome.errors.append(error_record("extract", "garbled_text", message))
 
 
 def page_links(page: Page, sites: Collection[str] = ()) -> list[str]:

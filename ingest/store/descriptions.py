@@ -87,7 +87,10 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "outlet_version": "Version of the outlet rules that applied",
             "extractor": "The extraction library and its version",
             "plugins": "Plugins that produced or changed the article (JSON list)",
-            "provenance": "Which plugin last set each field (JSON object)",
+            "provenance": (
+                "Which plugin last set each field (JSON object); charset: the charset the "
+                "text was read in where the page's label was proved wrong"
+            ),
             "first_seen": "When the article was first stored",
             "last_seen": "When the article was last fetched (or confirmed unchanged by a 304)",
             "crawl_id": "The run that stored it last",
@@ -142,7 +145,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "kind": (
                 "Error kind: http_404, timeout, too_deep, robots_disallowed, captcha "
                 "(a challenge page), internal_error (a bug), no_longer_article (a stored article's "
-                "page gives none now; the article is kept), an exception"
+                "page gives none now; the article is kept), garbled_text (the text reads as "
+                "another script decoded in the wrong charset; the article is kept as read), "
+                "an exception"
             ),
             "message": "What went wrong",
             "traceback": "Python traceback, for plugin errors and internal errors",

@@ -28,7 +28,7 @@ from datasette.utils.asgi import Request, Response
 from markupsafe import Markup, escape
 
 from ingest.article import CorruptBody, decompress
-from ingest.extract.process import decode_html
+from ingest.extract.decoding import decode_html
 from ingest.query.datasette.pages import URL_COLUMNS, url_cell
 from ingest.query.matching import add_functions, fts_query
 from ingest.store.descriptions import DESCRIPTIONS
