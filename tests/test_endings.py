@@ -45,6 +45,7 @@ ENDINGS = {  # path -> (state, reason)
     "/r-mail": ("failed", "redirect_not_followed"),
     LONG: ("skipped", "too_long"),
     "/news/2024/03/empty": ("fetched", "empty"),
+    "/news/2024/03/no-content": ("failed", "empty"),  # a 204, untyped: not "other" content
     "/news/2024/03/binary": ("fetched", "unparseable"),
     "/news/2024/03/deep": ("fetched", "too_deep"),
     "/missing": ("failed", "http_404"),
@@ -103,6 +104,7 @@ def site_pages() -> dict:
         "/news/2024/03/two-lengths": Resource(PAGE, headers={"Content-Length": "99"}),
         LONG: article_page("Never fetched", story(2)),
         "/news/2024/03/empty": Resource(""),
+        "/news/2024/03/no-content": Resource("", content_type=None, status=204),
         "/news/2024/03/binary": Resource(BINARY),
         "/news/2024/03/deep": DEEP,
         "/news/2024/03/gzip": Resource(GZIPPED, headers={"Content-Encoding": "gzip"}),
@@ -151,6 +153,7 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/dropped", "fetch", "ResponseDataLossError"),
             ("/news/2024/03/two-lengths", "fetch", "DownloadFailedError"),
             ("/news/2024/03/empty", "extract", "empty"),
+            ("/news/2024/03/no-content", "fetch", "empty"),
             ("/news/2024/03/binary", "extract", "unparseable"),
             ("/news/2024/03/deep", "extract", "too_deep"),
             ("/missing", "fetch", "http_404"),
@@ -160,11 +163,17 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
-    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?)"
-    paths = ("/news/2024/03/dropped", "/news/2024/03/two-lengths", "/r-mail")
+    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?, ?)"
+    paths = (
+        "/news/2024/03/dropped",
+        "/news/2024/03/two-lengths",
+        "/r-mail",
+        "/news/2024/03/no-content",
+    )
     assert sorted(rows(db, said, base, *paths)) == [
         ("/news/2024/03/dropped", "the connection closed before the length the answer "
          "announced: part of a page"),
+        ("/news/2024/03/no-content", "HTTP 204: the answer has no body"),
         ("/news/2024/03/two-lengths", "the answer could not be read: Invalid response: "
          f"conflicting Content-Length headers: b'{len(PAGE)},99'"),
         ("/r-mail", "redirects to mailto:editor@example.org: only http and https are followed"),

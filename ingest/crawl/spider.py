@@ -246,6 +246,8 @@ class NewsSpider(Planner, scrapy.Spider):
         item = response_item(response, body)
         if unread is None and item.kind == "other":  # a .gz that is not gzip at all
             unread = not_gzip(response.url, item.content_type, response.body)
+        if unread is None and item.kind == "other" and not body:  # a 204: no page at all
+            kind, unread = "empty", f"HTTP {response.status}: the answer has no body"
         if unread is not None:
             # its planned records written first: a seed's row would end it queued
             yield request_error(response.request, kind, unread, found=self.take_planned())
