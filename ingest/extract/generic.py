@@ -26,6 +26,7 @@ from ingest.extract.classify import json_ld_types
 from ingest.extract.dates import page_dates
 from ingest.extract.lead import standfirst
 from ingest.extract.normalize import byline_authors
+from ingest.extract.structured import fuller_text
 from ingest.extract.union import common_ancestor, with_missing
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words, unspaced_share
@@ -61,6 +62,9 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
 
     meta = page_metadata(page.tree, page.url, read_author=False)
     text, rules = chosen_text(page, outlet, meta.title)
+    provenance = {"outlet_rules": rules} if rules else {}
+    if fuller := fuller_text(page.tree, text):
+        text, provenance["text_source"] = fuller, "json_ld"
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
     # The visible byline is cheap to read; trafilatura's body search only without one.
     authors = authors or byline_authors(page) or page_authors(page)
@@ -81,7 +85,7 @@ def extract_article(page: Page, outlet: Outlet | None) -> Article:
         image=meta.image,
         tags=meta.tags,
         extractor=extractor(),
-        provenance={"outlet_rules": rules} if rules else {},
+        provenance=provenance,
     )
 
 

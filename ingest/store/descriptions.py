@@ -89,7 +89,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "plugins": "Plugins that produced or changed the article (JSON list)",
             "provenance": (
                 "Which plugin last set each field (JSON object); charset: the charset the "
-                "text was read in where the page's label was proved wrong"
+                "text was read in where the page's label was proved wrong; text_source: "
+                "json_ld where the story came from the page's JSON-LD, its HTML holding "
+                "little of it"
             ),
             "first_seen": "When the article was first stored",
             "last_seen": "When the article was last fetched (or confirmed unchanged by a 304)",
