@@ -15,6 +15,7 @@ RUSSIAN = "Правительство объявило о новых мерах 
 GREEK = "Η κυβέρνηση ανακοίνωσε νέα μέτρα στήριξης για τις μικρές επιχειρήσεις της χώρας. "
 HEBREW = "הממשלה הודיעה על צעדים חדשים לתמיכה בעסקים קטנים באזורי הארץ, כך נמסר במשרד. "
 JAPANESE = "政府は地方の中小企業を支援する新たな措置を発表したと省が明らかにした。"
+CHINESE = "政府宣布了支持地方中小企业的新措施，部门表示，这些措施将在下个月开始实施。"
 
 
 def page(text: str, meta: str | None = None) -> str:
@@ -94,6 +95,33 @@ def test_a_page_labelled_utf8_that_is_not_is_read_by_its_own_meta():
     assert found == Decoded(page(FRENCH, "iso-8859-1"), "cp1252", "utf-8")
 
 
+@pytest.mark.parametrize(
+    ("text", "codec", "guessed"),
+    [
+        (FRENCH, "cp1252", "cp1252"),  # the web's default for unlabelled pages
+        (GERMAN, "cp1252", "cp1252"),
+        (RUSSIAN, "cp1251", "cp1251"),  # windows-1252 garbles it: the detector's guess
+        (JAPANESE, "shift_jis", "cp932"),  # a Japanese charset: the detector's guess
+        (CHINESE, "gbk", "gb18030"),
+    ],
+)
+def test_a_page_that_names_no_charset_is_read_as_its_bytes_look(text, codec, guessed):
+    # read as UTF-8 before, the accents of a Latin-1 page became replacement characters
+    found = decode(page(text).encode(codec), "text/html")
+    assert found == Decoded(page(text), guessed, guessed=True)
+    assert found.provenance() == f"{guessed}, guessed: none declared"
+
+
+def test_an_unlabelled_page_in_utf8_or_ascii_is_no_guess():
+    assert decode(page(FRENCH).encode("utf-8")) == Decoded(page(FRENCH), "utf-8")
+    assert decode(page("Plain. ").encode("ascii")) == Decoded(page("Plain. "), "utf-8")
+
+
+def test_a_latin1_page_labelled_utf8_with_no_meta_is_read_as_its_bytes_look():
+    found = decode(page(FRENCH).encode("latin-1"), "text/html; charset=utf-8")
+    assert found == Decoded(page(FRENCH), "cp1252", "utf-8")
+
+
 def test_a_page_in_shift_jis_is_not_taken_for_utf8():
     body = page(JAPANESE, "shift_jis").encode("shift_jis")
     assert decode_html(body, "text/html; charset=shift_jis") == page(JAPANESE, "shift_jis")
@@ -157,3 +185,39 @@ def test_an_article_read_by_its_label_has_no_charset_note():
     outcome = job_outcome(html.encode("cp1251"), "text/html; charset=windows-1251")
     assert outcome.errors == [] and "charset" not in outcome.article["provenance"]
     assert outcome.article["title"] == "Новости дня"
+
+
+FRENCH_STORY = STORY.replace("Новости дня", "Nouvelles du jour")
+
+
+def test_an_article_whose_charset_was_guessed_says_so():
+    html = FRENCH_STORY.format(meta="", text=FRENCH * 3)
+    outcome = job_outcome(html.encode("cp1252"), "text/html")
+    assert outcome.errors == []
+    assert outcome.article["provenance"]["charset"] == "cp1252, guessed: none declared"
+    assert outcome.article["text"].splitlines()[0] == (FRENCH * 3).strip()
+
+
+def test_an_article_left_with_unreadable_characters_is_stored_with_an_error():
+    # labelled UTF-8 twice (server and page), in Latin-1: no charset named reads it
+    html = FRENCH_STORY.format(meta='<meta charset="utf-8">', text=FRENCH * 3)
+    outcome = job_outcome(html.encode("latin-1"), "text/html; charset=utf-8")
+    unread = outcome.article["text"].count("\ufffd")
+    assert unread == 3 * 12  # the 12 accents of FRENCH, three times
+    assert outcome.errors == [
+        {
+            "stage": "extract",
+            "kind": "garbled_text",
+            "message": f"{unread} characters of the text could not be read as utf-8",
+        }
+    ]
+
+
+@pytest.mark.parametrize(("count", "errors"), [(2, 0), (3, 1)])
+def test_two_unreadable_characters_are_a_typo_three_a_charset(count, errors):
+    text = "Une phrase en français, avec des accents, pour le test du compte. " * 20
+    text = text.replace("ç", "\ufffd", 1) + " x\ufffd" * (count - 1)
+    html = FRENCH_STORY.format(meta='<meta charset="utf-8">', text=text)
+    outcome = job_outcome(html.encode("utf-8"), "text/html; charset=utf-8")
+    assert outcome.article["text"].count("\ufffd") == count
+    assert len(outcome.errors) == errors

@@ -8,10 +8,12 @@ is decisive:
 - Text in a legacy charset almost never forms valid UTF-8 by chance, so a non-ASCII page
   that is valid UTF-8 is read as UTF-8, whatever the label says.
 - A page labelled UTF-8 that is not (replacement characters) is read by its own
-  ``<meta>`` charset when that fits better.
+  ``<meta>`` charset, or as its bytes look, when that fits better.
 - A page read in a Latin charset whose words come out as runs of accented letters only
   ("Ïðèâåò": Russian in windows-1251, read as Latin-1) is read by its ``<meta>`` charset
   when that one names another and reads as words.
+- A page that names no charset is read as its bytes look (``sniff``), not as UTF-8 with
+  its accents replaced.
 """
 
 from __future__ import annotations
@@ -42,25 +44,30 @@ class Decoded:
     text: str
     encoding: str
     overruled: str | None = None  # the charset the server or the page named, proved wrong
+    guessed: bool = False  # nothing named one, and the bytes are no UTF-8
 
     def provenance(self) -> str | None:
         """What the article's provenance says of it: "utf-8, not iso-8859-1 as labelled"."""
-        return f"{self.encoding}, not {self.overruled} as labelled" if self.overruled else None
+        if self.overruled:
+            return f"{self.encoding}, not {self.overruled} as labelled"
+        return f"{self.encoding}, guessed: none declared" if self.guessed else None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes to text as a browser would (BOM, HTTP charset, ``<meta>`` charset, UTF-8),
-    unless the bytes prove the label wrong."""
+    """Bytes to text as a browser would (BOM, HTTP charset, ``<meta>`` charset, else what
+    the bytes look like), unless the bytes prove the label wrong."""
     return decode(body, content_type).text
 
 
 def decode(body: bytes, content_type: str | None = None) -> Decoded:
     """``decode_html``, saying which charset was used and which label it overruled."""
-    encoding, text = html_to_unicode(content_type, body)
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=sniff)
     label = charset_label(content_type)
+    if not label and not html_body_declared_encoding(body) and not is_utf(encoding):
+        return Decoded(text, codec_name(encoding), guessed=True)  # sniffed: no BOM, no label
     if is_utf(encoding):
         if "\ufffd" in text and label:
-            own_encoding, own = html_to_unicode(None, body)
+            own_encoding, own = html_to_unicode(None, body, auto_detect_fun=sniff)
             if own.count("\ufffd") < text.count("\ufffd"):
                 return Decoded(own, codec_name(own_encoding), label)
         return Decoded(text, codec_name(encoding))
@@ -72,6 +79,32 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
         if not is_misread(own) and own.count("\ufffd") <= text.count("\ufffd"):
             return Decoded(own, codec_name(own_encoding), label)
     return Decoded(text, codec_name(encoding))
+
+
+#: Charsets of several bytes a character, which a detector tells apart well: a page in
+#: Chinese, Japanese or Korean that names none. Its guesses among single-byte charsets
+#: are not taken as they come (it reads French in windows-1252 as Mac Central European).
+MULTIBYTE = frozenset(
+    "gb18030 gbk gb2312 big5 big5hkscs cp950 cp932 shift_jis shift_jis_2004 euc_jp "
+    "euc_jis_2004 euc_jisx0213 iso2022_jp cp949 euc_kr johab".split()
+)
+
+
+def sniff(body: bytes) -> str:
+    """The charset of a page that names none (no BOM, no HTTP or ``<meta>`` charset), as a
+    browser guesses it: UTF-8 where the bytes are UTF-8; a Chinese, Japanese or Korean
+    charset where a detector finds one; windows-1252 (the web's default for unlabelled
+    pages), unless that garbles the page's words and the detector's guess reads them."""
+    if is_utf8(body):
+        return "utf-8"
+    from charset_normalizer import from_bytes  # noqa: PLC0415 (only unlabelled legacy pages)
+
+    best = from_bytes(body).best()
+    guess = codec_name(best.encoding) if best is not None else None
+    if guess in MULTIBYTE:
+        return guess
+    garbled = guess and is_misread(body.decode("cp1252", errors="replace"))
+    return guess if garbled and not is_misread(body.decode(guess, errors="replace")) else "cp1252"
 
 
 def charset_label(content_type: str | None) -> str | None:

@@ -146,20 +146,30 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
     return outcome
 
 
+#: Characters no charset tried could read, in an article's text, that make it garbled: a
+#: stray byte or two is a page's typo, not its charset.
+UNREADABLE = 3
+
+
 def note_charset(outcome: Outcome, decoded: Decoded) -> None:
-    """Say where the page's label was overruled (the article's provenance), and where the
-    text still reads as garble with nothing on the page to read it by (an errors row): the
-    article is stored either way, its raw page too."""
+    """Say where the page's label was overruled or its charset guessed (the article's
+    provenance), and where the text still reads as garble (an errors row): the article is
+    stored either way, its raw page too."""
     if outcome.article is None:
         return
-    if decoded.overruled:
-        outcome.article["provenance"]["charset"] = decoded.provenance()
-    elif is_misread(outcome.article["text"]):
+    if noted := decoded.provenance():
+        outcome.article["provenance"]["charset"] = noted
+    text = outcome.article["text"]
+    if (unread := text.count("\ufffd")) >= UNREADABLE:
+        message = f"{unread} characters of the text could not be read as {decoded.encoding}"
+    elif not decoded.overruled and is_misread(text):
         message = (
             f"the text reads as another script decoded as {decoded.encoding}, and the page "
             "names no other charset: stored as read"
         )
-        outcome.errors.append(error_record("extract", "garbled_text", message))
+    else:
+        return
+    outcome.errors.append(error_record("extract", "garbled_text", message))
 
 
 def page_links(page: Page, sites: Collection[str] = ()) -> list[str]:
