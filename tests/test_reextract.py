@@ -157,6 +157,12 @@ def test_reextract_counts_every_article_in_its_summary_and_stats(tmp_path, write
         "store/errors": 0,
     }
     assert rows(db, "select count(*) from article_versions") == [(2,)]
+    # the health table printed is the one stored: the last batch's counts were a flush late
+    health = "select outlet, new, updated, unchanged from crawl_health where crawl_id = 2"
+    [(outlet, new, updated, unchanged)] = rows(db, health)
+    assert (new, updated, unchanged) == (0, 2, 3)
+    printed = result.stdout[result.stdout.index("Health per outlet") :]
+    assert [line.split("│")[1].strip() for line in printed.splitlines() if "│" in line] == [outlet]
 
 
 BRIEFS = r"""

@@ -312,7 +312,9 @@ class Store:
                     self.db.conn.executemany(sql, facts)
             if errors:
                 self.db["errors"].insert_all(errors, alter=True)
-            if health:
+            # Storing the articles just counted them: their health goes in with them
+            # (a reextract has no fetch counts to mark it changed before).
+            if health or (self.crawl_id is not None and self.health.dirty):
                 self.db["crawl_health"].upsert_all(
                     self.health.rows(self.crawl_id), pk=("crawl_id", "outlet")
                 )
