@@ -18,6 +18,8 @@ from ingest.extract.normalize import (
     reconcile_authors,
     trusted_canonical,
 )
+from ingest.extract.process import process_page
+from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.plugins.outlet import Outlet
 
 from conftest import ROOT
@@ -217,3 +219,33 @@ def test_an_outlets_headline_is_its_first_match():
     article = Article(url=page.url, title="From metadata", text="")
     normalize_article(article, page, outlet)
     assert article.title == "First one"
+
+
+@pytest.mark.parametrize(
+    ("href", "base", "expected"),
+    [
+        ("/news/rel", "", "https://news.example/news/rel"),
+        ("rel", "", "https://news.example/news/rel"),
+        ("../world/rel", "", "https://news.example/world/rel"),
+        ("rel", '<base href="https://news.example/archive/">', "https://news.example/archive/rel"),
+        ("//news.example/news/rel", "", "https://news.example/news/rel"),
+        ("/", "", None),  # the home page: not this article's address
+    ],
+)
+def test_a_relative_canonical_link_is_resolved_against_the_page(href, base, expected):
+    # trafilatura took the page's own address for it: /news/rel?from=home and /news/rel
+    # were two articles of one story
+    html = (
+        f'<html><head>{base}<link rel="canonical" href="{href}"><title>Rel</title></head>'
+        "<body><article><h1>Rel</h1><p>"
+        + "A story of some length for the test. " * 30
+        + "</p></article></body></html>"
+    )
+    plugins = load_plugins(PluginConfig(entry_points=False))
+    urls = ["https://news.example/news/rel?from=home", "https://news.example/news/rel"]
+    found = [process_page(plugins, u, html, classify=False).article for u in urls]
+    if expected is None:
+        assert [a["canonical_url"] for a in found] == urls
+    else:
+        assert [a["canonical_url"] for a in found] == [expected, expected]
+        assert found[0]["id"] == found[1]["id"]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -53,7 +54,7 @@ def page_metadata(
     doc.title = doc.title or tm.extract_title(tree)
     if read_author:
         doc.author = doc.author or body_author(tree)
-    doc.url = doc.url or tm.extract_url(tree, url)
+    doc.url = doc.url or relative_canonical(tree, url) or tm.extract_url(tree, url)
     doc.sitename = doc.sitename or tm.extract_sitename(tree)
     if doc.sitename:
         doc.sitename = doc.sitename.lstrip("@")
@@ -71,6 +72,22 @@ def page_metadata(
         tags=list(dict.fromkeys(t.strip() for tag in tags for t in tag.split(",") if t.strip())),
     )
 
+
+def relative_canonical(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """A canonical link written relative to the page (``href="/news/story"``), resolved
+    against the page's address or its ``<base>``: trafilatura takes the page's own address
+    for it unless an ``og:`` or ``twitter:`` tag names the site, and one story found under
+    two addresses became two articles. An absolute link is left to trafilatura."""
+    hrefs = [h.strip() for h in CANONICAL_HREFS(tree) if h.strip()]
+    if not (url and hrefs) or hrefs[0].lower().startswith(("http://", "https://")):
+        return None
+    base = next(iter(BASE_HREFS(tree)), "").strip()
+    resolved = urljoin(urljoin(url, base) if base else url, hrefs[0])
+    return resolved if resolved.startswith(("http://", "https://")) else None
+
+
+CANONICAL_HREFS = etree.XPath("//head//link[@rel='canonical']/@href")
+BASE_HREFS = etree.XPath("//base/@href")
 
 #: Links to a tag page: "/tag" begins every address trafilatura takes a tag from.
 TAG_HREFS = etree.XPath("//@href[contains(., '/tag')]")
