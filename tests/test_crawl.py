@@ -354,6 +354,15 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
             ["--warc", "/proc/nope"],
             "--warc: can't write WARC files into /proc/nope: No such file or directory",
         ),
+        (
+            ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"],  # had hung, deaf to one SIGTERM
+            "-s: CONCURRENT_REQUESTS_PER_DOMAIN takes a number above 0 (0 would download "
+            "nothing), got '0'",
+        ),
+        (
+            ["-s", "CONCURRENT_REQUESTS=0"],
+            "-s: CONCURRENT_REQUESTS takes a number above 0 (0 would download nothing), got '0'",
+        ),
     ],
     ids=[
         "number",
@@ -371,6 +380,8 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
         "negative-scrapy",
         "negative-ingest",
         "warc-folder",
+        "per-domain-zero",
+        "concurrent-zero",
     ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):

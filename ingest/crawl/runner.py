@@ -69,6 +69,13 @@ NOT_NEGATIVE = frozenset(
 )
 
 
+#: Counts where 0 downloads nothing, ever: the crawl waited forever, and one signal did not
+#: stop it (CONCURRENT_REQUESTS_PER_IP=0 is Scrapy's "per domain instead", and stays).
+POSITIVE = frozenset(
+    {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_TARGET_CONCURRENCY"}
+)
+
+
 #: Whole numbers whose default, None, lets ingest choose: extraction workers, one a core.
 AUTOMATIC_COUNTS = frozenset({"INGEST_WORKERS"})
 
@@ -99,6 +106,8 @@ def _check_type(name: str, value: str) -> None:
     counts = name in NOT_NEGATIVE or (name.startswith("INGEST_") and default >= 0)
     if wanted != "true or false" and counts and float(value) < 0:
         raise ValueError(f"{name} takes a number from 0, got {value!r}")
+    if name in POSITIVE and float(value) <= 0:
+        raise ValueError(f"{name} takes a number above 0 (0 would download nothing), got {value!r}")
 
 
 @lru_cache(maxsize=1)
