@@ -9,6 +9,9 @@ import time
 
 import pytest
 
+from ingest.crawl.seeds import parse_seeds
+from ingest.plugins.manager import PluginConfig, load_plugins
+
 from conftest import FAST, ROOT, kill_crawl_once_stored, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
@@ -634,3 +637,18 @@ def test_a_label_the_bytes_prove_wrong_is_overruled_and_garble_left_is_an_error(
         ("/news/1", "fetched", "article"),
         ("/news/2", "fetched", "article"),
     ]
+
+
+def test_a_seeds_file_not_in_utf8_is_a_usage_error_and_a_bom_is_read_past(tmp_path):
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('urls = ["http://127.0.0.1:9/café"]\n'.encode("latin-1"))
+    result = run_ingest("crawl", str(latin1), "--db", str(tmp_path / "x.db"), check=False)
+    assert result.returncode == 2 and not (tmp_path / "x.db").exists()
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for SEED: {latin1}: not UTF-8, as TOML must be "
+        "(invalid continuation byte at byte 31)"
+    )  # a traceback before
+    plugins = load_plugins(PluginConfig(entry_points=False))
+    marked = tmp_path / "bom.toml"
+    marked.write_bytes(b'\xef\xbb\xbfurls = ["http://127.0.0.1:9/news"]\n')
+    assert parse_seeds([str(marked)], plugins).urls == ["http://127.0.0.1:9/news"]

@@ -95,8 +95,11 @@ FILE_KEYS = frozenset({"description", *LIST_KEYS})
 
 
 def _add_file(seeds: Seeds, plugins: Plugins, path: Path) -> None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:  # a byte order mark first is an editor's habit, not a TOML error
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        message = f"{path}: not UTF-8, as TOML must be ({exc.reason} at byte {exc.start})"
+        raise SeedError(message) from None
     except tomllib.TOMLDecodeError as exc:
         raise SeedError(f"{path}: {exc}") from exc
     _check_file(path, data)
