@@ -72,6 +72,17 @@ DB_OPTION = click.option(
 )
 
 
+def writable_database(path: str, option: str = "--db") -> None:
+    """A database the command would write and can't (read-only, locked, not SQLite) is a
+    usage error, told in one line before anything starts."""
+    from ingest.store.runs import check_writable
+
+    try:
+        check_writable(path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
 def plugins_for(config: PluginConfig) -> Plugins:
     """The plugins for ``config``, with their notices and load errors told once on stderr
     (a crawl also records the errors in its ``errors`` table)."""

@@ -9,7 +9,7 @@ from collections import Counter
 import click
 import sqlite_utils
 
-from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
 from ingest.plugins.manager import PluginConfig
 
 #: Seconds to wait for another run writing to the same database (as INGEST_WRITER_WAIT).
@@ -75,14 +75,11 @@ def import_warc(
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.extract.process import error_record
     from ingest.extract.workers import PoolBroken
-    from ingest.store.runs import WriterBusy, check_writable, wait_for_writer
+    from ingest.store.runs import WriterBusy, wait_for_writer
 
     if not sources and not cc_news:
         raise click.UsageError("give WARC files or URLs, or --cc-news MONTH")
-    try:
-        check_writable(db)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--db") from exc
+    writable_database(db)
     files = list(sources)
     if cc_news:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for
+from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
@@ -380,6 +380,7 @@ def reextract(db, workers, plugins_dir):
     from ingest.store.runs import WriterBusy, wait_for_writer
 
     config = _plugin_config(plugins_dir)
+    writable_database(db)
     try:
         wait_for_writer(db, 30.0, lambda m: click.echo(m, err=True))
         crawl_id, store = reextract_database(db, config, workers)

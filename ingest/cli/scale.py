@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, CrawledDatabase
+from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, CrawledDatabase, writable_database
 from ingest.cli.crawl import (
     KNOWN_OPTION,
     SETTING_HELP,
@@ -120,15 +120,11 @@ def merge(shards, into):
     from rich.console import Console
     from rich.table import Table
 
-    from ingest.store.runs import check_writable
     from ingest.store.shards import merge_shards
 
     if any(Path(shard).resolve() == Path(into).resolve() for shard in shards):
         raise click.BadParameter("a shard can't be merged into itself", param_hint="--into")
-    try:  # a target that can't be written is the user's error, told before any shard is read
-        check_writable(into)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--into") from exc
+    writable_database(into, "--into")  # told before any shard is read
     results = merge_shards(list(shards), into)
     table = Table("shard", "crawls", "pages", "articles", "urls", "errors", title=f"Into {into}")
     for shard, counts in results.items():

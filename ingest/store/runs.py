@@ -221,8 +221,9 @@ def check_writable(path: str | Path, plugins: Plugins | None = None, max_bytes: 
         raise ValueError(f"the folder {target.parent} does not exist")
     try:
         db = open_database(target, plugins, max_bytes)
-        try:
+        try:  # a write, undone: a read-only file begins a transaction as any other
             db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TABLE _ingest_write_check (x)")
             db.execute("ROLLBACK")
         finally:
             db.close()
