@@ -32,7 +32,7 @@ from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig
 
-from conftest import FAST, free_port, rows, run_ingest
+from conftest import FAST, ROOT, free_port, rows, run_ingest
 from sites import LocalSite, article_page, story
 
 
@@ -687,3 +687,48 @@ def test_export_to_a_full_disk_says_so_in_one_line(small_db, fmt):
     assert (
         done.stderr.splitlines()[-1] == "Error: could not write /dev/full: No space left on device"
     )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "warc"])
+def test_an_export_that_fails_leaves_the_file_already_there_as_it_was(tmp_path, small_db, fmt):
+    output = tmp_path / f"keep.{fmt}"
+    output.write_bytes(b"an earlier export\n")
+    done = run_ingest(
+        "export", "--db", str(small_db), "--format", fmt, "--search", '"unterminated',
+        "-o", str(output), check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "Error: not a valid search: unterminated string"
+    assert output.read_bytes() == b"an earlier export\n"  # it had been emptied
+    assert [p.name for p in tmp_path.iterdir()] == [output.name]  # no part left beside it
+    run_ingest("export", "--db", str(small_db), "--format", fmt, "-o", str(output))
+    assert output.read_bytes() != b"an earlier export\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export"],
+        ["search", "story"],
+        ["search", "story", "--json"],
+        ["stats"],
+        ["stats", "--json"],
+    ],
+)
+def test_a_full_disk_on_standard_output_is_one_line(small_db, command):
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "ingest", *command, "--db", str(small_db)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": path, "COLUMNS": "200"},
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "Error: could not write to standard output: No space left on device\n",
+    )  # a traceback before

@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -47,17 +48,46 @@ def note_unindexed(db: str, query: str | None) -> None:
 
 @contextmanager
 def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
-    """The output file, open; one that can't be made (no such folder, no right) is the
-    user's to fix: said in one line, not a traceback."""
+    """The output file, open. It is written beside its place under a temporary name and
+    put there whole, so an export that fails part way (a bad search, a full disk) leaves
+    a file already there as it was: it had been emptied. A device or a pipe is written
+    as it is. One that can't be made (no such folder, no right) is the user's to fix:
+    said in one line, not a traceback."""
+    target = Path(path)
+    direct = target.exists() and not target.is_file()
+    temporary = target if direct else target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        out = open(path, mode, **options)  # noqa: SIM115
+        out = open(temporary, mode, **options)  # noqa: SIM115
     except OSError as exc:
         raise click.FileError(path, hint=exc.strerror or str(exc)) from None
     try:
         with out:
             yield out
-    except OSError as exc:  # a full disk, say, part way
-        raise click.ClickException(f"could not write {path}: {exc.strerror or exc}") from None
+    except BaseException as exc:
+        if not direct:
+            temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk, say, part way
+            raise click.ClickException(f"could not write {path}: {exc.strerror or exc}") from None
+        raise
+    if not direct:
+        os.replace(temporary, target)
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """Standard output that fails is told in one line: a reader that had enough
+    (``| head``) quietly, a full disk as an error. Standard output is then sent nowhere,
+    so Python's own flush at exit does not fail again with a traceback."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            raise SystemExit(1) from None
+        raise click.ClickException(
+            f"could not write to standard output: {exc.strerror or exc}"
+        ) from None
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -97,10 +127,11 @@ def search(query, db, outlet, language, since, until, limit, as_json):
     note_unindexed(db, query)
     with fts_errors():
         results = search_articles(db, query, limit, filters)
-    if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-    else:
-        print_results(results, query)
+    with printing():
+        if as_json:
+            click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        else:
+            print_results(results, query)
 
 
 @click.command()
@@ -111,10 +142,11 @@ def stats(db, as_json):
     from ingest.query.stats import database_stats, print_stats
 
     numbers = database_stats(db)
-    if as_json:
-        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
-    else:
-        print_stats(numbers)
+    with printing():
+        if as_json:
+            click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        else:
+            print_stats(numbers)
 
 
 @click.command()
@@ -158,12 +190,8 @@ def export(db, fmt, output, outlet, language, since, until, query):
         return
     with fts_errors():
         if output in (None, "-"):
-            try:
+            with printing():  # `ingest export | head`: the reader had enough
                 count = export_articles(db, fmt, sys.stdout, filters)
-                sys.stdout.flush()
-            except BrokenPipeError:  # `ingest export | head`: the reader had enough
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                raise SystemExit(1) from None
         elif fmt == "parquet":
             with writing(output, "wb") as out:
                 count = export_articles(db, fmt, out, filters)
