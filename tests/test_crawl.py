@@ -652,3 +652,22 @@ def test_a_seeds_file_not_in_utf8_is_a_usage_error_and_a_bom_is_read_past(tmp_pa
     marked = tmp_path / "bom.toml"
     marked.write_bytes(b'\xef\xbb\xbfurls = ["http://127.0.0.1:9/news"]\n')
     assert parse_seeds([str(marked)], plugins).urls == ["http://127.0.0.1:9/news"]
+
+
+def test_urls_a_scrapy_bound_left_queued_say_so(tmp_path):
+    # CLOSESPIDER_* stopped the crawl: what it had not reached stayed queued, with no reason
+    paths = [f"/news/2024/03/story-{i}" for i in range(8)]
+    pages = {"/": index_page(paths), **{p: article_page(p, story(i)) for i, p in enumerate(paths)}}
+    db = tmp_path / "bound.db"
+    with LocalSite(pages) as site:
+        run_ingest(
+            "crawl", site.url + "/", "--db", str(db), *FAST,
+            "-s", "CONCURRENT_REQUESTS=1", "-s", "CLOSESPIDER_PAGECOUNT=3",
+        )  # fmt: skip
+    assert rows(db, "select status, stop_reason from crawls") == [
+        ("finished", "closespider_pagecount")
+    ]
+    assert rows(db, "select count(*) from urls where reason is null") == [(0,)]
+    left = rows(db, "select distinct reason from urls where state = 'queued'")
+    assert left == [("closespider_pagecount",)]
+    assert rows(db, "select count(*) from urls where state = 'queued'")[0][0] >= 4

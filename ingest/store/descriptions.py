@@ -174,7 +174,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "one was stored, or a redirect from it to a page that is none: that article and "
                 "its page are kept), feed, sitemap, other, or the "
                 "extraction error (empty, unparseable, too_deep, too_large, timeout, no_text); "
-                "else changed (a feed or sitemap date is newer), refresh, max_pages, old, "
+                "else changed (a feed or sitemap date is newer), refresh, max_pages, "
+                "closespider_timeout (and _itemcount, _pagecount, _errorcount: a Scrapy bound "
+                "stopped the crawl first), old, "
                 "too_long, not_modified, captcha, http_404, redirect_loop, redirect_offsite, "
                 "redirect_seen, redirect_not_followed, blocked_address, canonical..."
             ),

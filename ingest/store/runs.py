@@ -173,6 +173,9 @@ def finish_run(
             "stop_reason": reason,
         },
     )
+    if reason.startswith("closespider_"):  # a Scrapy bound stopped it first: the URLs
+        # still queued say why, as --max-pages' do, and wait for the next run
+        db.execute("update urls set reason = ? where state = 'queued' and reason is null", [reason])
 
 
 def mark_interrupted(db: sqlite_utils.Database, run_id: int, reason: str) -> None:
