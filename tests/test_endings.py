@@ -38,6 +38,11 @@ ENDINGS = {  # path -> (state, reason)
     "/news/2024/03/ok": ("fetched", "article"),
     "/r-offsite": ("offsite", "redirect_offsite"),
     "/loop1": ("failed", "redirect_loop"),
+    # a loop whose two pages are both linked: each ended "redirect_seen", no page, no error
+    "/loop-a": ("failed", "redirect_loop"),
+    "/loop-b": ("failed", "redirect_loop"),
+    "/refresh-a": ("failed", "redirect_loop"),
+    "/refresh-b": ("failed", "redirect_loop"),
     "/r-seen": ("redirected", "redirect_seen"),
     "/r-file": ("failed", "redirect_not_followed"),
     "/r-ftp": ("failed", "redirect_not_followed"),
@@ -95,6 +100,12 @@ def site_pages() -> dict:
         "/r-offsite": redirect("http://elsewhere.example/story", 301),
         "/loop1": redirect("/loop2"),
         "/loop2": redirect("/loop1"),
+        "/loop-a": redirect("/loop-b"),
+        "/loop-b": redirect("/loop-a"),
+        "/refresh-a": '<html><head><meta http-equiv="refresh" content="0; url=/refresh-b">'
+        "</head><body></body></html>",
+        "/refresh-b": '<html><head><meta http-equiv="refresh" content="0; url=/refresh-a">'
+        "</head><body></body></html>",
         "/r-seen": redirect("/"),
         "/r-file": redirect("file:///etc/passwd"),
         "/r-ftp": redirect("ftp://127.0.0.1/x"),
@@ -146,6 +157,10 @@ def test_every_failure_is_an_errors_row(crawled):
         [
             ("/r-offsite", "fetch", "redirect_offsite"),
             ("/loop1", "fetch", "redirect_loop"),
+            ("/loop-a", "fetch", "redirect_loop"),
+            ("/loop-b", "fetch", "redirect_loop"),
+            ("/refresh-a", "fetch", "redirect_loop"),
+            ("/refresh-b", "fetch", "redirect_loop"),
             ("/r-file", "fetch", "redirect_not_followed"),
             ("/r-ftp", "fetch", "redirect_not_followed"),
             ("/r-data", "fetch", "redirect_not_followed"),
@@ -194,8 +209,16 @@ def test_every_failure_is_an_errors_row(crawled):
             "(--allow-domain adds it)",
         )
     ]
-    loop = rows(db, "select message from errors where kind = 'redirect_loop'")[0][0]
-    assert loop == f"redirect loop: {base}/loop1 -> {base}/loop2 -> {base}/loop1"
+    loops = dict(rows(db, "select url, message from errors where kind = 'redirect_loop'"))
+    assert loops[f"{base}/loop1"] == f"redirect loop: {base}/loop1 -> {base}/loop2 -> {base}/loop1"
+    # both pages linked: the loop is told when its second redirect is dropped, for both
+    ab = {loops[f"{base}/loop-a"], loops[f"{base}/loop-b"]}
+    assert len(ab) == 1 and ab <= {
+        f"redirect loop: {base}/loop-a -> {base}/loop-b -> {base}/loop-a",
+        f"redirect loop: {base}/loop-b -> {base}/loop-a -> {base}/loop-b",
+    }
+    refresh = loops[f"{base}/refresh-a"]
+    assert refresh == loops[f"{base}/refresh-b"] and "refresh-a" in refresh
 
 
 def test_the_crawl_reports_pages_as_ingest_extract_does(crawled):

@@ -53,6 +53,7 @@ class IngestPipeline:
         self.crawl_id: int | None = None
         self.store: Store | None = None
         self._leases: list[str] = []  # shared-queue requests stored since the last commit
+        self._seen_redirects = redirects.SeenRedirects()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IngestPipeline:
@@ -274,13 +275,15 @@ class IngestPipeline:
     # -- redirects Scrapy drops without a word (ingest.crawl.redirects) -----------
 
     def redirect_scheduled(self, request: Any) -> None:
-        self._redirect_ended(request, redirects.offsite(request, self.crawler.spider.on_site))
+        if ending := redirects.offsite(request, self.crawler.spider.on_site):
+            self._redirect_ended(redirects.asked(request), ending)
 
     def redirect_dropped(self, request: Any) -> None:
         ending = redirects.dropped(request)
         if ending is not None and ending.reason == "redirect_seen" and not self.refused:
             ending = self._taken_down(request) or ending
-        self._redirect_ended(request, ending)
+        for asked, end in self._seen_redirects.ended(request, ending):  # a loop ends all
+            self._redirect_ended(asked, end)
 
     def _taken_down(self, request: Any) -> redirects.Ending | None:
         """``redirects.taken_down`` after a flush: the target, fetched just now, may be buffered."""
@@ -291,16 +294,16 @@ class IngestPipeline:
             self.store.flush()
         return None if self.refused else redirects.taken_down(self.store, request, held)
 
-    def _redirect_ended(self, request: Any, ending: redirects.Ending | None) -> None:
+    def _redirect_ended(self, asked: redirects.Asked, ending: redirects.Ending | None) -> None:
         """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""
         if ending is None or self.refused:
             return
-        url, found = redirects.origin(request)
         with self._writing():
-            self._leases.extend(request.meta.get("leases", []))
+            self._leases.extend(asked.leases)
             if ending.message is not None:
-                self._add_error(url, error_record(ending.stage, ending.reason, ending.message))
-            self._final_url(url, ending.state, ending.reason, found)
+                error = error_record(ending.stage, ending.reason, ending.message)
+                self._add_error(asked.url, error)
+            self._final_url(asked.url, ending.state, ending.reason, asked.found)
 
     def _record_found(self, records: list[dict[str, Any]]) -> None:
         """The URLs a page listed and what the spider decided for each: frontier and health."""

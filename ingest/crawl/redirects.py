@@ -53,6 +53,46 @@ def dropped(request: Any) -> Ending | None:
     return Ending("redirected", "redirect_seen", None)  # the target is fetched on its own
 
 
+class Asked(NamedTuple):
+    """A URL the crawl asked for, how it found it, and the shared-queue leases it holds."""
+
+    url: str
+    found: SimpleNamespace
+    leases: list[str]
+
+
+def asked(request: Any) -> Asked:
+    url, found = origin(request)
+    return Asked(url, found, request.meta.get("leases", []))
+
+
+class SeenRedirects:
+    """Redirects Scrapy dropped to a URL already requested (``redirect_seen``), by where
+    each led. Two that lead to each other are a loop though neither chain repeats a URL:
+    both pages were linked, so each target was requested on its own, and each URL had
+    ended "fetched on its own" with no page at all, and no error."""
+
+    def __init__(self) -> None:
+        self.led: dict[str, tuple[str, Asked]] = {}  # canonical URL asked for -> target, it
+
+    def ended(self, request: Any, ending: Ending | None) -> list[tuple[Asked, Ending | None]]:
+        """How the URL asked for ends, and every other URL of the loop it closes, if any."""
+        first = asked(request)
+        if ending is None or ending.reason != "redirect_seen":
+            return [(first, ending)]
+        start = canonical(first.url)
+        self.led[start] = (canonical(request.url), first)
+        loop, at = [], canonical(request.url)
+        while at in self.led and len(loop) < len(self.led):
+            at, member = self.led[at]
+            loop.append(member)
+            if at == start:
+                path = " -> ".join(m.url[:200] for m in [first, *loop, first])
+                failed = Ending("failed", "redirect_loop", f"redirect loop: {path}")
+                return [(m, failed) for m in [first, *loop]]
+        return [(first, ending)]
+
+
 def held_before(store: Store, request: Any) -> str | None:
     """The id of the article stored from the URL a dropped redirect was asked for, if one."""
     return article_from(store.db, request.meta["redirect_urls"][0])
