@@ -179,7 +179,8 @@ def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
         "6 records: 3 pages imported, 0 stored before, 0 filtered out, 1 not 200, 1 not HTML, "
-        "1 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
+        "1 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
+        "1 files read, 0 done before"
     )
     assert sorted(t for (t,) in rows(db, "select title from articles")) == [
         "Story 1", "Story 2", "Story 3",
@@ -318,12 +319,15 @@ def test_max_counts_the_records_it_handled_and_a_file_is_done_when_its_last_page
         said.append(done.stderr.strip().splitlines()[-1])
     assert said == [
         "1 records: 1 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before",
+        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
+        "1 files read, 0 done before",
         # the first is read again, then two images, a revisit, the second page and an image
         "6 records: 1 pages imported, 1 stored before, 0 filtered out, 0 not 200, 3 not HTML, "
-        "1 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before",
+        "1 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
+        "1 files read, 0 done before",
         "0 records: 0 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 0 files read, 1 done before",
+        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
+        "0 files read, 1 done before",
     ]
 
 
@@ -418,6 +422,13 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     assert done.stderr.strip().splitlines()[-1] == f"Error: 1 files could not be read: {bad}"
     assert rows(db, "select url, kind from errors") == [(str(bad), "bad_warc")]
     assert rows(db, "select title from articles") == [("Story 1",)]
+    alone = run_ingest("import-warc", str(bad), "--db", str(db), check=False)
+    assert alone.returncode == 1
+    # the run says what the exit status says: every file unreadable had said "finished"
+    assert rows(db, "select status, stop_reason from crawls order by id") == [
+        ("finished", "1 files could not be read"),  # the good one was read
+        ("failed", "1 files could not be read"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -432,7 +443,8 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
         "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 1 bad URLs, 0 bad records; 1 files read, 0 done before"
+        "0 revisits, 0 requests, 0 other records, 1 bad URLs, 0 bad records; "
+        "1 files read, 0 done before"
     )
     assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
@@ -471,7 +483,8 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
         "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 bad URLs, 1 bad records; 1 files read, 0 done before"
+        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 1 bad records; "
+        "1 files read, 0 done before"
     )
     assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
@@ -567,7 +580,8 @@ def test_a_cut_off_warc_is_an_error_and_its_complete_file_imports_the_rest(tmp_p
     again = run_ingest("import-warc", str(warc), "--db", str(db))
     assert again.stderr.strip().splitlines()[-1] == (
         "3 records: 1 pages imported, 2 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 bad URLs, 0 bad records; 1 files read, 0 done before"
+        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
+        "1 files read, 0 done before"
     )
     assert rows(db, "select title from articles order by title") == [
         ("Story 1",), ("Story 2",), ("Story 3",),
@@ -854,3 +868,25 @@ def test_an_older_article_keeps_its_page_over_a_later_one_that_is_no_article(tmp
         run_ingest("reextract", "--db", str(db))
         assert rows(db, article) == [(aid, url, "Story 1", text, MAY1, MAY1)], name
         assert rows(db, errors) == [(url, "extract", "no_longer_article", gone)], name
+
+
+def test_records_that_are_no_http_answer_are_counted_not_dropped_unsaid(tmp_path):
+    """A warcinfo, a resource (a page saved with no HTTP answer) and a metadata record were
+    counted in the records and in no part of them: the parts did not add up."""
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE[:1])
+    with open(warc, "ab") as f:
+        writer = WARCWriter(f, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("a.warc.gz", {"software": "test"}))
+        for kind, url in (("resource", ARCHIVE[1]["url"]), ("metadata", ARCHIVE[0]["url"])):
+            writer.write_record(
+                writer.create_warc_record(
+                    url, kind, payload=io.BytesIO(page(2)), warc_content_type="text/html"
+                )
+            )
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == (
+        "4 records: 1 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
+        "0 revisits, 0 requests, 3 other records, 0 bad URLs, 0 bad records; "
+        "1 files read, 0 done before"
+    )

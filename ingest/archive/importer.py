@@ -83,6 +83,8 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         counts["records"] += 1
         if rec.rec_type != "response" or rec.http_headers is None:
             counts[rec.rec_type] += 1  # request, revisit, warcinfo, metadata...
+            if rec.rec_type not in ("request", "revisit"):  # and a response with no HTTP
+                counts["other"] += 1
             continue
         url = rec.rec_headers.get_header("WARC-Target-URI") or ""
         headers = {k.lower(): v for k, v in rec.http_headers.headers}

@@ -132,7 +132,9 @@ def import_warc(
     except PoolBroken as exc:  # what was imported is stored; a new run goes on from there
         importer.finish("failed", str(exc))
         raise click.ClickException(str(exc)) from None
-    importer.finish()
+    read = len(files) - importer.counts["files_skipped"] - len(failed)
+    unread = f"{len(failed)} files could not be read" if failed else "finished"
+    importer.finish("failed" if failed and not read else "finished", unread)
     with sqlite_utils.Database(db) as database:
         summary = crawl_summary(database, importer.crawl_id)
     print_summary(summary, db, title="Import")
@@ -140,13 +142,14 @@ def import_warc(
     click.echo(
         f"{c['records']} records: {c['imported']} pages imported, {c['already_stored']} stored "
         f"before, {c['filtered']} filtered out, {c['not_ok']} not 200, {c['not_html']} not HTML, "
-        f"{c['revisit']} revisits, {c['request']} requests, {_bad(c, 'bad_url', 'URLs')}, "
+        f"{c['revisit']} revisits, {c['request']} requests, {c['other']} other records, "
+        f"{_bad(c, 'bad_url', 'URLs')}, "
         f"{_bad(c, 'bad_record', 'records')}; {len(files) - c['files_skipped']} files read, "
         f"{c['files_skipped']} done before",
         err=True,
     )
     if failed:
-        raise click.ClickException(f"{len(failed)} files could not be read: {', '.join(failed)}")
+        raise click.ClickException(f"{unread}: {', '.join(failed)}")
 
 
 def _bad(counts, kind: str, what: str) -> str:
