@@ -153,6 +153,30 @@ def build_warc(path: Path, records: list[dict], gzipped: bool = True) -> Path:
     return path
 
 
+def import_said(
+    records: int,
+    imported: int,
+    before: int = 0,
+    filtered: int = 0,
+    not_200: int = 0,
+    not_html: int = 0,
+    revisits: int = 0,
+    requests: int = 0,
+    other: int = 0,
+    bad_urls: int = 0,
+    bad_records: int = 0,
+    read: int = 1,
+    done: int = 0,
+) -> str:
+    """The line import-warc ends with: what became of every record it read."""
+    return (
+        f"{records} records: {imported} pages imported, {before} stored before, {filtered} "
+        f"filtered out, {not_200} not 200, {not_html} not HTML, {revisits} revisits, "
+        f"{requests} requests, {other} other records, {bad_urls} bad URLs, {bad_records} bad "
+        f"records; {read} files read, {done} done before"
+    )  # fmt: skip
+
+
 def page(n: int) -> bytes:
     return article_page(f"Story {n}", story(n), published="2024-05-01").encode()
 
@@ -178,9 +202,7 @@ def test_import_counts_what_it_does_not_store(tmp_path, gzipped):
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == (
-        "6 records: 3 pages imported, 0 stored before, 0 filtered out, 1 not 200, 1 not HTML, "
-        "1 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
-        "1 files read, 0 done before"
+        import_said(6, 3, not_200=1, not_html=1, revisits=1)
     )
     assert sorted(t for (t,) in rows(db, "select title from articles")) == [
         "Story 1", "Story 2", "Story 3",
@@ -318,16 +340,10 @@ def test_max_counts_the_records_it_handled_and_a_file_is_done_when_its_last_page
         done = run_ingest("import-warc", str(warc), "--db", str(db), "--max", "1")
         said.append(done.stderr.strip().splitlines()[-1])
     assert said == [
-        "1 records: 1 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
-        "1 files read, 0 done before",
+        import_said(1, 1),
         # the first is read again, then two images, a revisit, the second page and an image
-        "6 records: 1 pages imported, 1 stored before, 0 filtered out, 0 not 200, 3 not HTML, "
-        "1 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
-        "1 files read, 0 done before",
-        "0 records: 0 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
-        "0 files read, 1 done before",
+        import_said(6, 1, before=1, not_html=3, revisits=1),
+        import_said(0, 0, read=0, done=1),
     ]
 
 
@@ -441,11 +457,7 @@ def test_a_record_whose_url_cannot_be_read_is_an_error_row_and_the_rest_is_impor
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert done.stderr.strip().splitlines()[-1] == (
-        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 other records, 1 bad URLs, 0 bad records; "
-        "1 files read, 0 done before"
-    )
+    assert done.stderr.strip().splitlines()[-1] == import_said(3, 2, bad_urls=1)
     assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (
@@ -481,11 +493,7 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], bad, ARCHIVE[1]])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert done.stderr.strip().splitlines()[-1] == (
-        "3 records: 2 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 1 bad records; "
-        "1 files read, 0 done before"
-    )
+    assert done.stderr.strip().splitlines()[-1] == import_said(3, 2, bad_records=1)
     assert "Traceback" not in done.stderr
     assert rows(db, "select url, stage, kind, message from errors") == [
         (str(warc), "fetch", "bad_record", f"{warc}: record 2 ({url}) has {why}")
@@ -578,11 +586,7 @@ def test_a_cut_off_warc_is_an_error_and_its_complete_file_imports_the_rest(tmp_p
 
     warc.write_bytes(full)  # the download finished
     again = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert again.stderr.strip().splitlines()[-1] == (
-        "3 records: 1 pages imported, 2 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 0 other records, 0 bad URLs, 0 bad records; "
-        "1 files read, 0 done before"
-    )
+    assert again.stderr.strip().splitlines()[-1] == import_said(3, 1, before=2)
     assert rows(db, "select title from articles order by title") == [
         ("Story 1",), ("Story 2",), ("Story 3",),
     ]  # fmt: skip
@@ -885,8 +889,4 @@ def test_records_that_are_no_http_answer_are_counted_not_dropped_unsaid(tmp_path
             )
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
-    assert done.stderr.strip().splitlines()[-1] == (
-        "4 records: 1 pages imported, 0 stored before, 0 filtered out, 0 not 200, 0 not HTML, "
-        "0 revisits, 0 requests, 3 other records, 0 bad URLs, 0 bad records; "
-        "1 files read, 0 done before"
-    )
+    assert done.stderr.strip().splitlines()[-1] == import_said(4, 1, other=3)
