@@ -277,6 +277,8 @@ def test_two_workers_share_one_crawl_and_merge_to_every_article_once(tmp_path, r
         crawl_with_a_worker(site, redis_server, tmp_path, SHARED)
     a, b = articles_in(tmp_path / "a.db"), articles_in(tmp_path / "b.db")
     assert a > 0 and b > 0 and a + b == 120  # both worked, none twice
+    for log in ("a.log", "b.log"):  # the worker's seed, dropped by the shared queue, had
+        assert "Traceback" not in (tmp_path / log).read_text()  # raised in redirect_dropped
     hits = [h for h in site.hits if h.startswith("/news/")]
     assert len(hits) == len(set(hits)) == 120  # each page fetched once, by one of them
     with merged_articles(tmp_path, [tmp_path / "a.db", tmp_path / "b.db"]) as conn:

@@ -76,9 +76,12 @@ class SeenRedirects:
         self.led: dict[str, tuple[str, Asked]] = {}  # canonical URL asked for -> target, it
 
     def ended(self, request: Any, ending: Ending | None) -> list[tuple[Asked, Ending | None]]:
-        """How the URL asked for ends, and every other URL of the loop it closes, if any."""
+        """How the URL asked for ends, and every other URL of the loop it closes, if any;
+        nothing for a request that was no redirect (a seed a shared queue had already)."""
+        if ending is None:
+            return []
         first = asked(request)
-        if ending is None or ending.reason != "redirect_seen":
+        if ending.reason != "redirect_seen":
             return [(first, ending)]
         start = canonical(first.url)
         self.led[start] = (canonical(request.url), first)
