@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from ingest.archive.importer import iso
+from ingest.archive.records import WarcFiles
 from ingest.article import decompress
 from ingest.store.writer import Store
 
@@ -890,3 +891,30 @@ def test_records_that_are_no_http_answer_are_counted_not_dropped_unsaid(tmp_path
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == import_said(4, 1, other=3)
+
+
+def test_two_crawls_archiving_into_one_folder_in_one_second_keep_both_files(tmp_path):
+    """Both took PREFIX-<second>-00001.warc.gz: the second truncated the first's file."""
+    first, second = WarcFiles(tmp_path), WarcFiles(tmp_path)
+    second.started = first.started  # as two crawls begun in the same second
+    html = {"Content-Type": "text/html"}
+    with first, second:
+        first.write_page("http://a.example/1", 200, html, b"<p>one</p>")
+        second.write_page("http://b.example/2", 200, html, b"<p>two</p>")
+        first.write_page("http://a.example/3", 200, html, b"<p>three</p>")
+    assert [p.name[-13:] for p in first.paths + second.paths] == [
+        "00001.warc.gz",
+        "00002.warc.gz",
+    ]
+    found = {}
+    for path in first.paths + second.paths:
+        with open(path, "rb") as f:
+            found[path.name[-13:]] = [
+                r.rec_headers.get_header("WARC-Target-URI")
+                for r in ArchiveIterator(f)
+                if r.rec_type == "response"
+            ]
+    assert found == {
+        "00001.warc.gz": ["http://a.example/1", "http://a.example/3"],
+        "00002.warc.gz": ["http://b.example/2"],
+    }

@@ -48,7 +48,8 @@ def response_headers(status: int, headers: dict[str, str], size: int) -> StatusA
 class WarcFiles:
     """WARC files in a folder, gzipped, a new one begun past ``max_bytes``.
 
-    Named ``PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz``, each opening with a warcinfo record.
+    Named ``PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz``, each opening with a warcinfo record; a
+    serial another writer holds in the folder is passed over.
     """
 
     def __init__(self, folder: str | Path, prefix: str = "ingest", max_bytes: int = 10**9):
@@ -66,8 +67,14 @@ class WarcFiles:
         if self.writer is not None and self.file is not None and self.file.tell() < self.max_bytes:
             return self.writer
         self.close()
-        path = self.folder / f"{self.prefix}-{self.started}-{next(self.serial):05d}.warc.gz"
-        self.file = open(path, "wb")  # noqa: SIM115 (closed in close())
+        while True:  # a name no other crawl has taken: two started in one second share
+            # their start time, and one had truncated the other's file, both exiting 0
+            path = self.folder / f"{self.prefix}-{self.started}-{next(self.serial):05d}.warc.gz"
+            try:
+                self.file = open(path, "xb")  # noqa: SIM115 (closed in close())
+            except FileExistsError:
+                continue
+            break
         self.paths.append(path)
         self.writer = WARCWriter(self.file, gzip=True)
         info = {"software": f"ingest {__version__}", "hostname": socket.gethostname()}
