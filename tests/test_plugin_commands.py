@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from ingest.plugins.folders import listed_dirs, with_dirs
+
 from conftest import FAST, ROOT, rows, run_ingest
 from sites import LocalSite, article_page, story
 
@@ -223,6 +227,44 @@ def test_new_plugin_names_its_folder_in_ingest_toml_so_it_loads_at_once(tmp_path
     assert "herald v1" in listed and "town-crier v1" in listed
 
 
+OWN_TOML = """# Our newsroom's crawl settings: keep these notes.
+description = "local and regional news"
+
+[plugins]  # where our outlets live
+dirs = [
+    "plugins",
+]
+
+[crawl]
+max_pages = 500
+"""
+
+
+def test_new_plugin_keeps_all_else_an_ingest_toml_says(tmp_path):
+    # it wrote the file anew: the notes and the [crawl] table were gone, without a word
+    (tmp_path / "ingest.toml").write_text(OWN_TOML)
+    (tmp_path / "plugins").mkdir()
+    run_ingest("new-plugin", "herald", "--domain", "herald.example", "--dir", "more", cwd=tmp_path)
+    assert (tmp_path / "ingest.toml").read_text() == OWN_TOML.replace(
+        'dirs = [\n    "plugins",\n]', 'dirs = ["plugins", "more"]'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("", "[plugins]\n# Folders of outlet plugins to load when ingest runs here, relative"),
+        ("top = 1\n[crawl]\nx = 2\n", "top = 1\n[crawl]\nx = 2\n\n# ingest"),
+        ("[plugins]\nother = 1\n[crawl]\n", '[plugins]\ndirs = ["new"]\nother = 1\n[crawl]\n'),
+        ('[plugins]\n[crawl]\ndirs = ["x"]\n', '[plugins]\ndirs = ["new"]\n[crawl]\ndirs = ["x"]'),
+    ],
+    ids=["no-file", "no-table", "no-dirs", "dirs-of-another-table"],
+)
+def test_the_dirs_line_goes_in_the_plugins_table_alone(text, written):
+    assert written in with_dirs(text, 'dirs = ["new"]')
+    assert listed_dirs(with_dirs(text, 'dirs = ["new"]')) == ["new"]
+
+
 def test_a_broken_ingest_toml_is_one_line_naming_it(tmp_path):
     (tmp_path / "ingest.toml").write_text("[plugins]\ndirs = plugins\n")
     result = run_ingest("plugins", cwd=tmp_path, check=False)
@@ -324,3 +366,20 @@ def test_a_prepare_database_that_raises_stops_the_command_in_one_line(tmp_path, 
         )
         assert (done.returncode, done.stdout, done.stderr) == (1, "", said)
     assert rows(db, "select id, command from crawls") == [(1, "crawl news")]
+
+
+def test_an_ingest_toml_new_plugin_cannot_edit_is_left_as_it_is_and_said(tmp_path):
+    inline = 'plugins = { dirs = ["plugins"] }\n'  # an inline table: no [plugins] header
+    (tmp_path / "ingest.toml").write_text(inline)
+    (tmp_path / "plugins").mkdir()
+    done = run_ingest(
+        "new-plugin", "herald", "--domain", "herald.example", "--dir", "more", cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        'Error: ingest.toml is written in a way this command does not edit: add "more" to its '
+        "[plugins] dirs yourself"
+    )
+    assert (tmp_path / "ingest.toml").read_text() == inline
+    assert not (tmp_path / "more").exists()  # nothing written unless all of it can be

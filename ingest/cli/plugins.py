@@ -20,7 +20,13 @@ import click
 
 from ingest import __version__
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
-from ingest.plugins.folders import PROJECT_FILE, PluginConfig, project_dirs
+from ingest.plugins.folders import (
+    PROJECT_FILE,
+    PluginConfig,
+    listed_dirs,
+    project_dirs,
+    with_dirs,
+)
 from ingest.plugins.manager import DEFAULT_PLUGINS
 
 FIXTURES_OPTION = click.option(
@@ -144,6 +150,7 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
         raise click.ClickException(f"{PROJECT_FILE} can't be written here, to name {folder}")
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; --force replaces it")
+    project = _naming_in_project_file(Path(folder)) if register else None
     plugins = plugins_for(PluginConfig.default())
     loaded = getattr(plugins.pm.get_plugin(name), "__file__", None)
     if loaded and Path(loaded).resolve() != path.resolve():
@@ -171,8 +178,8 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     )
     (pages / ".gitkeep").touch()
     click.echo(f"Wrote {path} (outlet {outlet_name!r} on {bare}) and {pages}/")
-    if register:
-        _name_in_project_file(Path(folder))
+    if project is not None:
+        Path(PROJECT_FILE).write_text(project, encoding="utf-8")
         click.echo(f"Added {folder} to {PROJECT_FILE}: ingest loads its plugins when run here")
     click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}")
     click.echo(f"  and {_golden_test(fixtures, name)}")
@@ -208,17 +215,22 @@ def _make_folder(path: Path, hint: str) -> None:
         raise click.BadParameter(f"can't make {path}: {exc.strerror}", param_hint=hint) from exc
 
 
-def _name_in_project_file(folder: Path) -> None:
-    """Add ``folder`` to ``./ingest.toml``'s plugin folders, so the new plugin loads here."""
+def _naming_in_project_file(folder: Path) -> str:
+    """``./ingest.toml`` with ``folder`` added to its plugin folders, so the new plugin
+    loads here. A file already there keeps all else it says (its comments, its other
+    tables): only its ``dirs`` list is written, in ``[plugins]`` or a table after all."""
     dirs = [os.path.relpath(d, Path.cwd()) for d in project_dirs(Path.cwd())]
     entry = os.path.relpath(folder.resolve(), Path.cwd())
-    lines = ", ".join(json.dumps(d) for d in [*dirs, entry])
-    Path(PROJECT_FILE).write_text(
-        "# ingest's settings for this folder.\n[plugins]\n"
-        "# Folders of outlet plugins to load when ingest runs here, relative to this file.\n"
-        f"dirs = [{lines}]\n",
-        encoding="utf-8",
-    )
+    listed = f"dirs = [{', '.join(json.dumps(d) for d in [*dirs, entry])}]"
+    project = Path(PROJECT_FILE)
+    text = project.read_text(encoding="utf-8") if project.is_file() else ""
+    written = with_dirs(text, listed)
+    if [os.path.normpath(d) for d in listed_dirs(written)] != [*dirs, entry]:
+        raise click.ClickException(
+            f"{PROJECT_FILE} is written in a way this command does not edit: add "
+            f"{json.dumps(entry)} to its [plugins] dirs yourself"
+        )
+    return written
 
 
 def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Iterable
@@ -135,3 +136,35 @@ def import_file(path: Path) -> object:
             f"plugin {path.stem} ({path}) failed to import: {type(exc).__name__}: {exc}"
         ) from exc
     return module
+
+
+#: The ``[plugins]`` table's header, and its ``dirs`` list (on one line or more).
+_PLUGINS_TABLE = re.compile(r"^\[plugins\][ \t]*(#.*)?$", re.MULTILINE)
+_DIRS = re.compile(r"^[ \t]*dirs[ \t]*=[ \t]*\[[^\]]*\]", re.MULTILINE)
+
+
+def with_dirs(text: str, listed: str) -> str:
+    """``ingest.toml``'s text with its ``[plugins] dirs`` line replaced by ``listed`` (added
+    to the table, or the table after all else), all else as it was."""
+    table = _PLUGINS_TABLE.search(text)
+    if table is None:
+        head = (
+            "# ingest's settings for this folder.\n[plugins]\n"
+            "# Folders of outlet plugins to load when ingest runs here, relative to this file.\n"
+        )
+        return (f"{text.rstrip()}\n\n" if text.strip() else "") + f"{head}{listed}\n"
+    after = re.compile(r"^\[", re.MULTILINE).search(text, table.end())  # the next table
+    limit = after.start() if after else len(text)
+    old = _DIRS.search(text, table.end(), limit)
+    if old is None:
+        return f"{text[: table.end()]}\n{listed}{text[table.end() :]}"
+    return f"{text[: old.start()]}{listed}{text[old.end() :]}"
+
+
+def listed_dirs(text: str) -> list[str]:
+    """The ``[plugins] dirs`` an ``ingest.toml`` text names; none if it does not parse."""
+    try:
+        dirs = tomllib.loads(text).get("plugins", {}).get("dirs", [])
+    except tomllib.TOMLDecodeError:
+        return []
+    return dirs if isinstance(dirs, list) else []
