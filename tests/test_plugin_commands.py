@@ -383,3 +383,26 @@ def test_an_ingest_toml_new_plugin_cannot_edit_is_left_as_it_is_and_said(tmp_pat
     )
     assert (tmp_path / "ingest.toml").read_text() == inline
     assert not (tmp_path / "more").exists()  # nothing written unless all of it can be
+
+
+BROKEN_COMMANDS = """\
+from ingest import hookimpl
+
+
+@hookimpl
+def register_commands(cli):
+    raise RuntimeError("command setup failed")
+"""
+
+
+def test_a_register_commands_that_raises_is_one_line_and_other_commands_still_come(
+    tmp_path, write_plugin
+):
+    write_plugin("broken_commands", BROKEN_COMMANDS)
+    env = {"INGEST_PLUGINS_DIR": str(write_plugin("word_counts", WORD_COUNTS))}  # one folder
+    said = "error: plugin broken_commands: register_commands raised RuntimeError: command setup"
+    typo = run_ingest("crawll", "x", cwd=tmp_path, env=env, check=False)  # a traceback before
+    assert typo.returncode == 2 and "Traceback" not in typo.stderr
+    assert said in typo.stderr and "No such command 'crawll'" in typo.stderr
+    helped = run_ingest("word-counts", "--help", cwd=tmp_path, env=env)
+    assert "Words per article" in helped.stdout and said in helped.stderr
