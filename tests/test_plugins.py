@@ -97,6 +97,35 @@ def test_an_odd_return_is_the_plugins_error_and_the_next_implementation_answers(
     ]
 
 
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"title": ["Budget", "passes"]}, "title to list ['Budget', 'passes'], not str"),
+        ({"authors": "Ada Writer"}, "authors to str 'Ada Writer', not list[str]"),
+        ({"text": None}, "text to NoneType None, not str"),
+        ({"published": "soon"}, "published to str 'soon', not an ISO 8601 date or None"),
+    ],
+    ids=["title-list", "authors-string", "text-none", "published-not-a-date"],
+)
+def test_an_article_answered_with_a_field_of_the_wrong_type_is_passed_over(fields, said):
+    """A title given as a list was stored as JSON text, authors given as a string split
+    letter by letter, a text of None failed the page later, blamed on ingest."""
+
+    class Odd:
+        @hookimpl
+        def extract_article(self, page):
+            return Article(url=page.url, **{"title": "Budget", "text": "A story.", **fields})
+
+    outcome = process_page(plugins_with(Odd()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "Budget passes"  # the generic path's answer
+    [(stage, plugin, kind, message)] = [
+        (e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors
+    ]
+    assert (stage, plugin, kind) == ("extract", "Odd", "bad_value")
+    assert message.startswith(f"extract_article set {said}")
+    assert message.endswith(": its answer passed over")
+
+
 def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
     class Sloppy:
         @hookimpl

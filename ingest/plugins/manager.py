@@ -17,7 +17,7 @@ import importlib
 import importlib.metadata
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,9 @@ class Plugins:
                 result = impl.function(*[kwargs[a] for a in impl.argnames])
                 if not (result is None or expect is None or isinstance(result, expect)):
                     raise BadReturn(hook, expect, result)
+                if name := _misfit_field(result):  # an Article answered: its fields too
+                    then = "its answer passed over"
+                    raise BadValue(hook, name, getattr(result, name), result.misfit(name), then)
             except PLUGIN_FAULTS as exc:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
                 continue
@@ -197,11 +200,20 @@ class BadValue(TypeError):
 
     kind = "bad_value"
 
-    def __init__(self, hook: str, name: str, value: Any, wanted: str | None):
-        shown = repr(value)[:80]
-        super().__init__(
-            f"{hook} set {name} to {type(value).__name__} {shown}, not {wanted}: change undone"
-        )
+    def __init__(
+        self, hook: str, name: str, value: Any, wanted: str | None, then: str = "change undone"
+    ):
+        shown = f"{type(value).__name__} {repr(value)[:80]}"
+        super().__init__(f"{hook} set {name} to {shown}, not {wanted}: {then}")
+
+
+def _misfit_field(result: Any) -> str | None:
+    """The first field of an answered article that holds the wrong type: a title given as
+    a list was stored as JSON text, authors given as a string split letter by letter, and
+    a text of None failed the page in a later stage, blamed on ingest."""
+    if not is_dataclass(result) or not hasattr(result, "misfit"):
+        return None
+    return next((f.name for f in fields(result) if result.misfit(f.name)), None)
 
 
 def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
