@@ -158,6 +158,17 @@ def on_sites(url: str, domains: Container[str]) -> bool:
     return False
 
 
+def site_depth(url: str, domains: Container[str]) -> int:
+    """How many labels long the nearest of the domains the URL's host is on is (0: none):
+    ``sports.example.com`` is nearer to its pages than ``example.com``."""
+    host = ascii_host(urlsplit(url).hostname or "")
+    while host:
+        if host in domains:
+            return host.count(".") + 1
+        host = host.partition(".")[2]
+    return 0
+
+
 def ascii_host(host: str) -> str:
     """The host as it goes on the wire: lower case, an international name in its ASCII
     form (bücher.de -> xn--bcher-kva.de), as Scrapy requests it; one that is no valid

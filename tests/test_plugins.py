@@ -361,6 +361,8 @@ def test_an_outlet_that_would_fail_on_every_page_is_a_load_error_and_not_used():
                 register(Outlet(name=field, domains=["a.example"], **{field: "div["}))
             register(Outlet(name="dropper", domains=["a.example"], drop=["aside", "p >"]))
             register(Outlet(name="stringy", domains="a.example"))
+            register(Outlet(name="addressed", domains=["http://127.0.0.1/"]))  # owned nothing
+            register(Outlet(name="pathed", domains=["a.example/news"]))
             register(Outlet(name="", domains=["a.example"]))
             register(Outlet(name="good", domains=["a.example"], body="article > p"))
             register(Outlet(name="good", domains=["b.example"]))
@@ -379,6 +381,10 @@ def test_an_outlet_that_would_fail_on_every_page_is_a_load_error_and_not_used():
             "outlet 'dropper' not used: drop is not a CSS selector ('p >': Expected selector, "
             "got <EOF at 3>)",
             "outlet 'stringy' not used: domains must be a list of strings, not 'a.example'",
+            "outlet 'addressed' not used: domains holds 'http://127.0.0.1/': a host name "
+            "(news.example) goes there",
+            "outlet 'pathed' not used: domains holds 'a.example/news': a host name "
+            "(news.example) goes there",
             "outlet '' not used: name must be a non-empty string, not ''",
             "outlet 'good' v1 not used: declared twice",
         ]
@@ -471,3 +477,36 @@ def test_a_plugin_folder_ingest_toml_names_that_does_not_exist_is_an_error_namin
         "which is not a folder\n",
     )
     assert not db.exists()
+
+
+@pytest.mark.parametrize("order", ["wide-first", "narrow-first"])
+def test_the_outlet_of_the_nearest_domain_owns_a_page_whatever_the_order(order):
+    """The plugin files' names had decided: example.com's outlet took sports.example.com's
+    pages from the outlet written for them."""
+
+    class Declares:
+        @hookimpl
+        def register_outlets(self, register):
+            wide = Outlet(name="wide", domains=["example.com"])
+            narrow = Outlet(name="narrow", domains=["sports.example.com", "other.example"])
+            for outlet in (wide, narrow) if order == "wide-first" else (narrow, wide):
+                register(outlet)
+
+    plugins = plugins_with(Declares())
+    owner = {
+        url: getattr(plugins.outlet_for(url), "name", None)
+        for url in (
+            "https://sports.example.com/2024/cup-final",
+            "https://live.sports.example.com/score",
+            "https://www.example.com/news",
+            "https://other.example/a",
+            "https://nowhere.example/a",
+        )
+    }
+    assert owner == {
+        "https://sports.example.com/2024/cup-final": "narrow",
+        "https://live.sports.example.com/score": "narrow",
+        "https://www.example.com/news": "wide",
+        "https://other.example/a": "narrow",
+        "https://nowhere.example/a": None,
+    }

@@ -34,6 +34,7 @@ from ingest.plugins.folders import (
     where,
 )
 from ingest.plugins.outlet import Outlet
+from ingest.urls import site_depth
 
 # The generic path is itself a set of plugins, so an outlet plugin can replace any part.
 DEFAULT_PLUGINS = (
@@ -106,7 +107,9 @@ class Plugins:
         current = [o for o in owners if o.valid_until is None or o.valid_until >= when]
         if not current:
             return None
-        return min(current, key=lambda o: o.valid_until or date.max)
+        # the nearest domain first (sports.example.com's outlet over example.com's, whatever
+        # the plugin files are called), then the version that ends soonest
+        return min(current, key=lambda o: (-site_depth(url, o.domains), o.valid_until or date.max))
 
     def outlet_named(self, name: str) -> Outlet | None:
         return next((o for o in self.outlets if o.name == name), None)

@@ -84,6 +84,9 @@ class Outlet:
             value = getattr(self, name)
             if not (value is None or isinstance(value, str)):
                 return f"{name} must be a string, not {value!r:.80}"
+        for domain in self.domains:  # "http://site/" or "site/news" owns no page, silently
+            if not domain or any(c in domain for c in "/:?# \t") or domain != domain.strip("."):
+                return f"domains holds {domain!r:.80}: a host name (news.example) goes there"
         if not (self.valid_until is None or isinstance(self.valid_until, date)):
             return f"valid_until must be a date, not {self.valid_until!r:.80}"
         try:
