@@ -702,3 +702,31 @@ def test_merge_keeps_the_newest_capture_of_an_unchanged_article_in_any_order(tmp
         run = "select c.started_at from articles a join crawls c on c.id = a.crawl_id"
         assert rows(into, run) == [(started,)], order
         assert rows(into, "select count(*) from article_versions") == [(0,)], order
+
+
+def test_a_shard_from_an_older_ingest_is_brought_up_to_date_and_merged(tmp_path):
+    """It ended in a traceback (no crawls.host, no articles.duplicate_of, no site_lines
+    table), or merged with every article's published_day empty."""
+    old = tmp_path / "old.db"
+    with LocalSite(news_site(6)) as site:
+        run_ingest("crawl", f"{site.url}/", "--db", str(old), *FAST)
+    with sqlite3.connect(old) as conn:
+        for (view,) in conn.execute("select name from sqlite_master where type = 'view'"):
+            conn.execute(f"drop view {view}")  # as old as the columns they read
+        for (index,) in conn.execute(
+            "select name from sqlite_master where type = 'index' and (sql like '%cluster_id%' "
+            "or sql like '%duplicate_of%' or sql like '%published_day%')"
+        ).fetchall():
+            conn.execute(f"drop index {index}")
+        for table, column in [
+            ("crawls", "host"), ("crawls", "pid"), ("articles", "duplicate_of"),
+            ("articles", "cluster_id"), ("articles", "published_day"),
+        ]:  # fmt: skip
+            conn.execute(f"alter table {table} drop column {column}")
+        conn.execute("drop table site_lines")
+    done = run_ingest("merge", str(old), "--into", str(tmp_path / "news.db"), check=False)
+    assert (done.returncode, "Traceback" in done.stderr) == (0, False)
+    with sqlite3.connect(tmp_path / "news.db") as conn:
+        assert conn.execute(
+            "select count(*), sum(published_day = substr(published, 1, 10)) from articles"
+        ).fetchone() == (6, 6)  # backfilled from published, as open_database does

@@ -95,9 +95,38 @@ def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, int]]:
     """Merge each shard into ``into`` (created if new); rows read per shard and table."""
     target = open_database(into)
     try:
+        for shard in shards:
+            if missing := older_schema(shard, target):  # brought up to date first, as any
+                try:  # command that writes it would: its columns made, backfilled
+                    open_database(shard).close()
+                except sqlite3.Error as exc:
+                    raise ValueError(
+                        f"{shard} was written by an older ingest (no {missing}) and can't be "
+                        f"brought up to date here: {exc}"
+                    ) from exc
         return {shard: ShardMerge(target, shard).run() for shard in shards}
     finally:
         target.close()
+
+
+def older_schema(path: str, target: sqlite_utils.Database) -> str | None:
+    """The first table or column of this ingest's schema that the shard lacks, if one: a
+    shard from an older release failed the merge on it, or lost a column's values."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    source = sqlite3.connect(uri, uri=True)
+    try:
+        for table in target.table_names():
+            if table.startswith(("articles_fts", "articles_trigram", "sqlite_")):
+                continue
+            found = {row[1] for row in source.execute(f"pragma table_info([{table}])")}
+            if not found:
+                return table
+            for column in target[table].columns_dict:
+                if column not in found:
+                    return f"{table}.{column}"
+        return None
+    finally:
+        source.close()
 
 
 class ShardMerge:
