@@ -232,6 +232,12 @@ class Article:
         ``None`` for the text, a string for the authors, a lone surrogate no database can
         store), else None."""
         kind, value = _FIELD_KINDS[name], getattr(self, name)
+        if name == "published_day":
+            return (
+                None
+                if value is None or _iso_date(value, day=True)
+                else "a day (YYYY-MM-DD) or None"
+            )
         if name in DATE_FIELDS:
             return None if value is None or _iso_date(value) else "an ISO 8601 date or None"
         if kind == "str":
@@ -262,8 +268,15 @@ _FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
 DATE_FIELDS = frozenset({"published", "published_day", "modified"})
 
 
-def _iso_date(value: Any) -> bool:
-    if not isinstance(value, str):
+#: The forms the database sorts and compares by: a day, or a day and a time. Python also
+#: reads week dates (2024-W10-1) and basic forms (20240301T0800), which sorted wrongly.
+_EXTENDED_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?")
+
+
+def _iso_date(value: Any, day: bool = False) -> bool:
+    if not isinstance(value, str) or not _EXTENDED_DATE.fullmatch(value):
+        return False
+    if day and len(value) != 10:
         return False
     try:
         datetime.fromisoformat(value)

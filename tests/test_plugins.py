@@ -510,3 +510,20 @@ def test_the_outlet_of_the_nearest_domain_owns_a_page_whatever_the_order(order):
         "https://other.example/a": "narrow",
         "https://nowhere.example/a": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "wanted"),
+    [
+        ("published", "2024-03-01T08:00:00+02:00", None),
+        ("published", "2024-03-01", None),
+        ("published", "2024-W10-1", "an ISO 8601 date or None"),  # a week date: sorted first
+        ("published", "20240301T0800", "an ISO 8601 date or None"),  # the basic form
+        ("modified", "2024-02-30", "an ISO 8601 date or None"),
+        ("published_day", "2024-03-05", None),
+        ("published_day", "2024-03-05T10:00:00", "a day (YYYY-MM-DD) or None"),
+    ],
+)
+def test_dates_a_plugin_sets_are_the_forms_the_database_sorts(field, value, wanted):
+    article = Article(url="http://test.example/a", **{field: value})
+    assert article.misfit(field) == wanted
