@@ -133,6 +133,15 @@ def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
         cwd=tmp_path, check=False,
     )  # fmt: skip
     assert elsewhere.returncode != 0 and "no plugin declares an outlet for" in elsewhere.stderr
+    mirrored = run_ingest(
+        "fixture", str(saved), "--url", "https://mirror.example/2024/03/01/schools-reopen",
+        "--outlet", "daily-test", "--name", "mirror", *common, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert mirrored.returncode == 2 and not (fixtures / "daily_test" / "mirror.json").exists()
+    assert mirrored.stderr.splitlines()[-1] == (
+        "Error: https://mirror.example/2024/03/01/schools-reopen is not on 'daily-test''s "
+        "domains (daily-test.example)"
+    )  # written before, from extraction by no outlet: its golden test failed as written
     twice = run_ingest(
         "fixture", str(saved), "--url", "https://daily-test.example/x", "--name", "schools",
         *common, cwd=tmp_path, check=False,

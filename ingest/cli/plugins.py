@@ -310,6 +310,12 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
             else f"no plugin declares an outlet for {host}: name one with --outlet, "
             f"or start one with `ingest new-plugin NAME --domain {host}`"
         )
+    if owner := plugins.outlet_for(url):  # the page's own outlet is what extracts it
+        if outlet and owner.name != declared.name:
+            raise click.UsageError(f"{url} is {owner.name!r}'s, not {outlet!r}'s")
+    elif outlet:  # a golden test of a page its outlet never reads would fail as written
+        domains = ", ".join(declared.domains) or "none"
+        raise click.UsageError(f"{url} is not on {outlet!r}'s domains ({domains})")
     html = decode_html(body, content_type)
     outcome = process_page(plugins, url, html)
     if not outcome.is_article:
