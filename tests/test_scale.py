@@ -479,6 +479,12 @@ def test_a_worker_needs_a_crawl_and_a_reachable_server(tmp_path, redis_server):
     assert refused.returncode == 2 and "--redis" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not (tmp_path / "w.db").exists()
+    secret = f"redis://:hunter2@127.0.0.1:{free_port()}/0"  # was printed as given
+    for command in (["worker"], ["crawl", "http://127.0.0.1:1/"]):
+        told = run_ingest(*command, "--redis", secret, "--db", str(tmp_path / "w.db"),
+                          check=False)  # fmt: skip
+        assert told.returncode == 2 and "hunter2" not in told.stderr + told.stdout
+        assert "redis://:***@127.0.0.1:" in told.stderr
 
 
 # -- merging shards (no Redis needed: any crawl's database is a shard) --------------------

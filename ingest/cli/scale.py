@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -18,6 +19,15 @@ from ingest.cli.crawl import (
 )
 
 REDIS_HELP = "The Redis server whose queue the crawl's workers share: redis://HOST:PORT/DB."
+
+
+def shown(url: str) -> str:
+    """A Redis address as messages print it: its password left out."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + parts.netloc.rpartition("@")[2]))
 
 
 def redis_client(url: str) -> Any:
@@ -36,7 +46,7 @@ def redis_client(url: str) -> Any:
     try:
         return connect(url)
     except (RedisError, ValueError) as exc:
-        raise click.BadParameter(f"{url}: {exc}", param_hint="--redis") from None
+        raise click.BadParameter(f"{shown(url)}: {exc}", param_hint="--redis") from None
 
 
 def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], depth: int) -> None:
@@ -82,12 +92,13 @@ def worker(redis_url, db, workers, plugins_dir, settings, verbose, warc_dir, kno
         spec = read_crawl(redis_client(redis_url), prefix)
     except ValueError as exc:  # a description no `ingest crawl --redis` wrote
         raise click.ClickException(
-            f"no crawl to join on {redis_url}: {exc} (`ingest crawl SEEDS --redis` writes it)"
+            f"no crawl to join on {shown(redis_url)}: {exc} (`ingest crawl SEEDS --redis` "
+            "writes it)"
         ) from None
     if spec is None:
         raise click.ClickException(
-            f"no shared crawl under {prefix} on {redis_url}: start one with "
-            f"`ingest crawl SEEDS --redis {redis_url}`"
+            f"no shared crawl under {prefix} on {shown(redis_url)}: start one with "
+            f"`ingest crawl SEEDS --redis {shown(redis_url)}`"
         )
     overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir, known)
     overrides.update(
