@@ -918,3 +918,36 @@ def test_two_crawls_archiving_into_one_folder_in_one_second_keep_both_files(tmp_
         "00001.warc.gz": ["http://a.example/1", "http://a.example/3"],
         "00002.warc.gz": ["http://b.example/2"],
     }
+
+
+def test_a_crawl_archives_the_redirects_and_the_tries_scrapy_answered_itself(tmp_path):
+    """Only what reached the crawl was written: no 301 of a moved page, and one record of
+    a 500 tried three times (the README says every response)."""
+    pages = {
+        "/": index_page(["/old", "/news/2024/03/flaky"]),
+        "/old": Resource("", status=301, headers={"Location": "/news/2024/03/new"}),
+        "/news/2024/03/new": article_page("New", story(1)),
+        "/news/2024/03/flaky": Resource("<html>down</html>", status=500),
+    }
+    db, folder = tmp_path / "news.db", tmp_path / "warc"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--warc", str(folder), *FAST)
+        answers = len(site.hits)
+    written = []
+    for path in sorted(folder.glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            written += [
+                (r.rec_headers.get_header("WARC-Target-URI").removeprefix(site.url),
+                 r.http_headers.get_statuscode())
+                for r in ArchiveIterator(f) if r.rec_type == "response"
+            ]  # fmt: skip
+    assert sorted(written) == [
+        ("/", "200"),
+        ("/news/2024/03/flaky", "500"),  # tried again twice (RETRY_TIMES): each try kept
+        ("/news/2024/03/flaky", "500"),
+        ("/news/2024/03/flaky", "500"),
+        ("/news/2024/03/new", "200"),
+        ("/old", "301"),
+        ("/robots.txt", "404"),
+    ]
+    assert len(written) == answers  # every answer the server gave, once

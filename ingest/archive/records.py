@@ -34,12 +34,17 @@ def warc_date(iso: str | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def response_headers(status: int, headers: dict[str, str], size: int) -> StatusAndHeaders:
+def response_headers(
+    status: int, headers: dict[str, str], size: int, encoded: bool = False
+) -> StatusAndHeaders:
+    """``encoded``: the body as sent (a redirect's, a retried error's), its
+    ``Content-Encoding`` kept with it."""
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
         reason = "Unknown"
-    kept = [(k, v) for k, v in headers.items() if k.lower() not in DROPPED]
+    dropped = DROPPED - {"content-encoding"} if encoded else DROPPED
+    kept = [(k, v) for k, v in headers.items() if k.lower() not in dropped]
     return StatusAndHeaders(
         f"{status} {reason}", [*kept, ("Content-Length", str(size))], protocol="HTTP/1.1"
     )
@@ -107,6 +112,7 @@ def write_page(
     body: bytes,
     fetched_at: str | None = None,
     request_headers: dict[str, str] | None = None,
+    encoded: bool = False,
 ) -> None:
     """A response record, and before it the request when its headers are known."""
     date = warc_date(fetched_at)
@@ -114,7 +120,7 @@ def write_page(
         url,
         "response",
         payload=io.BytesIO(body),
-        http_headers=response_headers(status, headers, len(body)),
+        http_headers=response_headers(status, headers, len(body), encoded),
         warc_headers_dict={"WARC-Date": date},
     )
     if request_headers is not None:
