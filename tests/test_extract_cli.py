@@ -101,6 +101,13 @@ def test_a_page_whose_every_line_is_boilerplate_is_no_article_and_says_why(tmp_p
     assert record["text"] == "The quay closed on Monday."
 
 
+def saved_page(folder):  # noqa: ANN001, ANN201
+    """A story saved as a reader would save it: page.html in ``folder``."""
+    path = folder / "page.html"
+    path.write_text(article_page("Budget passes", story(1)))
+    return path
+
+
 def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
     folder = write_plugin("testdaily", (
         "from ingest import Outlet, hookimpl\n"
@@ -110,8 +117,7 @@ def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
         "def register_outlets(register):\n"
         "    register(TD)\n"
     ))  # fmt: skip
-    path = tmp_path / "page.html"
-    path.write_text(article_page("Budget passes", story(1)))
+    path = saved_page(tmp_path)
     plain = json.loads(run_ingest("extract", str(path), "--plugins-dir", str(folder)).stdout)
     assert plain["outlet"] is None and len(plain["text"].split("\n")) == 4
     article = json.loads(run_ingest(
@@ -120,3 +126,17 @@ def test_url_chooses_the_outlet_plugin(tmp_path, write_plugin):
     assert article["outlet"] == "test-daily"
     assert article["url"] == "https://www.testdaily.example/news/1"
     assert article["text"].split("\n") == [p for p in story(1) if "part 2:" not in p]
+
+
+def test_a_plugins_error_on_a_page_is_said_with_the_plugins_name(tmp_path, write_plugin):
+    folder = write_plugin("halfway", (
+        "from ingest import hookimpl\n"
+        "@hookimpl\n"
+        "def clean_article(article):\n"
+        "    raise ValueError('half-way clean')\n"
+    ))  # fmt: skip
+    path = saved_page(tmp_path)
+    result = run_ingest("extract", str(path), "--plugins-dir", str(folder))
+    assert result.stderr.splitlines()[-1] == (
+        f"{path}: clean ValueError (plugin halfway): half-way clean"
+    )  # which plugin raised went unsaid

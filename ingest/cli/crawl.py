@@ -332,6 +332,7 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
     The very same extract, clean and normalize path a crawl runs, plugins included.
     """
+    from ingest.cli import error_line
     from ingest.extract.process import Job
     from ingest.extract.workers import ExtractionPool
 
@@ -353,9 +354,7 @@ def extract(files, url, jsonl, workers, plugins_dir):
             if outcome.errors:
                 record["errors"] = outcome.errors
                 for e in outcome.errors:
-                    click.echo(
-                        f"{outcome.source}: {e['stage']} {e['kind']}: {e['message']}", err=True
-                    )
+                    click.echo(f"{outcome.source}: {error_line(e)}", err=True)
             if jsonl:
                 click.echo(json.dumps({"source": outcome.source, **record}, ensure_ascii=False))
             else:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 from ingest import __version__
-from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, error_line, plugins_for
 from ingest.plugins.folders import (
     PROJECT_FILE,
     PluginConfig,
@@ -328,7 +328,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
         )
         outcome = process_page(plugins, url, html, classify=False)
     for error in outcome.errors:
-        click.echo(f"{error['stage']} {error['kind']}: {error['message']}", err=True)
+        click.echo(error_line(error), err=True)
     if outcome.article is None:
         raise click.ClickException("nothing extracted: no fixture written")
     article = outcome.article
