@@ -25,6 +25,8 @@ from test_datasette import datasette
 from ingest.crawl import request_json
 from ingest.crawl.runner import crawl_settings
 from ingest.crawl.spider import NewsSpider
+from ingest.store.schema import open_database
+from ingest.store.shards import older_schema
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, prose
@@ -730,9 +732,17 @@ def test_a_shard_from_an_older_ingest_is_brought_up_to_date_and_merged(tmp_path)
         ]:  # fmt: skip
             conn.execute(f"alter table {table} drop column {column}")
         conn.execute("drop table site_lines")
+    target = open_database(tmp_path / "news.db")
+    target.execute("create table word_counts (title text)")  # a plugin's, in the target
+    assert older_schema(str(old), target) == "crawls.pid"
+    current = tmp_path / "current.db"
+    open_database(current).close()
+    assert older_schema(str(current), target) is None  # the plugin's table is no age
+    target.close()
     done = run_ingest("merge", str(old), "--into", str(tmp_path / "news.db"), check=False)
     assert (done.returncode, "Traceback" in done.stderr) == (0, False)
     with sqlite3.connect(tmp_path / "news.db") as conn:
         assert conn.execute(
             "select count(*), sum(published_day = substr(published, 1, 10)) from articles"
         ).fetchone() == (6, 6)  # backfilled from published, as open_database does
+    assert older_schema(str(old), open_database(tmp_path / "news.db")) is None

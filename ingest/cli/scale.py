@@ -136,7 +136,10 @@ def merge(shards, into):
     if any(Path(shard).resolve() == Path(into).resolve() for shard in shards):
         raise click.BadParameter("a shard can't be merged into itself", param_hint="--into")
     writable_database(into, "--into")  # told before any shard is read
-    results = merge_shards(list(shards), into)
+    try:
+        results = merge_shards(list(shards), into)
+    except ValueError as exc:  # a shard from an older ingest that can't be brought up to date
+        raise click.ClickException(str(exc)) from None
     table = Table("shard", "crawls", "pages", "articles", "urls", "errors", title=f"Into {into}")
     for shard, counts in results.items():
         table.add_row(

@@ -109,15 +109,22 @@ def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, int]]:
         target.close()
 
 
+#: The tables a merge reads whole (``ShardMerge._merge``); the WARC ones it reads only
+#: where a shard has them.
+MERGED_TABLES = (
+    "crawls", "pages", "urls", "articles", "article_versions", "crawl_health", "site_lines",
+    "errors",
+)  # fmt: skip
+
+
 def older_schema(path: str, target: sqlite_utils.Database) -> str | None:
-    """The first table or column of this ingest's schema that the shard lacks, if one: a
-    shard from an older release failed the merge on it, or lost a column's values."""
+    """The first table or column a merge reads that the shard lacks, if one: a shard from
+    an older release failed the merge on it, or lost a column's values. Only ingest's own
+    tables count: one a plugin made in the target says nothing of the shard's age."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     source = sqlite3.connect(uri, uri=True)
     try:
-        for table in target.table_names():
-            if table.startswith(("articles_fts", "articles_trigram", "sqlite_")):
-                continue
+        for table in MERGED_TABLES:
             found = {row[1] for row in source.execute(f"pragma table_info([{table}])")}
             if not found:
                 return table
