@@ -72,12 +72,6 @@ DB_OPTION = click.option(
 )
 
 
-def error_line(error: dict[str, Any]) -> str:
-    """An errors row as a line on stderr, naming the plugin that raised when one did."""
-    by = f" (plugin {error['plugin']})" if error.get("plugin") else ""
-    return f"{error['stage']} {error['kind']}{by}: {error['message']}"
-
-
 def writable_database(path: str, option: str = "--db") -> None:
     """A database the command would write and can't (read-only, locked, not SQLite) is a
     usage error, told in one line before anything starts."""

@@ -332,8 +332,7 @@ def extract(files, url, jsonl, workers, plugins_dir):
 
     The very same extract, clean and normalize path a crawl runs, plugins included.
     """
-    from ingest.cli import error_line
-    from ingest.extract.process import Job
+    from ingest.extract.process import Job, error_line
     from ingest.extract.workers import ExtractionPool
 
     if workers is None and len(files) == 1:

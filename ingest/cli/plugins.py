@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 from ingest import __version__
-from ingest.cli import PLUGINS_DIR_OPTION, error_line, plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
 from ingest.plugins.folders import (
     PROJECT_FILE,
     PluginConfig,
@@ -282,7 +282,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     """
     from ingest.extract.decoding import decode_html
     from ingest.extract.limits import TooLarge, read_file
-    from ingest.extract.process import process_page
+    from ingest.extract.process import error_line, process_page
 
     if name is not None and not FIXTURE_NAME_RE.fullmatch(name):
         raise click.BadParameter("letters, digits, ., _ and - only", param_hint="--name")

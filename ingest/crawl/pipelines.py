@@ -294,9 +294,9 @@ class IngestPipeline:
             self.store.flush()
         return None if self.refused else redirects.taken_down(self.store, request, held)
 
-    def _redirect_ended(self, asked: redirects.Asked, ending: redirects.Ending | None) -> None:
+    def _redirect_ended(self, asked: redirects.Asked, ending: redirects.Ending) -> None:
         """The URL asked for ends as the redirect Scrapy dropped says, or it would be silent."""
-        if ending is None or self.refused:
+        if self.refused:
             return
         with self._writing():
             self._leases.extend(asked.leases)

@@ -75,7 +75,7 @@ class SeenRedirects:
     def __init__(self) -> None:
         self.led: dict[str, tuple[str, Asked]] = {}  # canonical URL asked for -> target, it
 
-    def ended(self, request: Any, ending: Ending | None) -> list[tuple[Asked, Ending | None]]:
+    def ended(self, request: Any, ending: Ending | None) -> list[tuple[Asked, Ending]]:
         """How the URL asked for ends, and every other URL of the loop it closes, if any;
         nothing for a request that was no redirect (a seed a shared queue had already)."""
         if ending is None:

@@ -74,6 +74,12 @@ def error_record(stage: str, kind: str, message: str, **extra: Any) -> dict[str,
     return {"stage": stage, "kind": kind, "message": message, **extra}
 
 
+def error_line(error: dict[str, Any]) -> str:
+    """An errors row as a line on stderr, naming the plugin that raised when one did."""
+    by = f" (plugin {error['plugin']})" if error.get("plugin") else ""
+    return f"{error['stage']} {error['kind']}{by}: {error['message']}"
+
+
 #: The kind of every exception no rule expected: a bug in ingest, or a plugin's odd value.
 BUG = "internal_error"
 _FRAME_RE = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
