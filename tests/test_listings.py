@@ -9,6 +9,7 @@ from ingest.crawl.discovery import (
     Listing,
     absolute,
     feed_entries,
+    listed,
     newer_than,
     older_than,
     page_kind,
@@ -117,6 +118,31 @@ def test_which_link_an_item_gives():
         '<link href=" /story "/><link rel="alternate" href="/other"/></entry></feed>'
     )
     assert [e.url for e in feed_entries(atom.encode())] == ["/story"]
+
+
+def test_an_atom_link_is_read_under_the_xml_base_in_force_where_it_stands():
+    feed = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/">
+      <entry xml:base="2024/"><link href="first.html"/></entry>
+      <entry><link href="second.html"/></entry>
+      <entry><link xml:base="https://cdn.n.example/a/" href="third"/></entry>
+      <entry><link href="https://n.example/fourth"/></entry>
+    </feed>"""
+    read, errors = listed("feed", feed, "https://n.example/feeds/atom.xml", 100)
+    assert [e.url for e in read] == [
+        "https://n.example/blog/2024/first.html",
+        "https://n.example/blog/second.html",
+        "https://cdn.n.example/a/third",
+        "https://n.example/fourth",
+    ]
+    assert errors == []
+    rss = b'<rss xml:base="https://n.example/news/"><channel><item><link>7</link></item></channel></rss>'
+    assert [e.url for e in listed("feed", rss, "https://n.example/rss", 100)[0]] == [
+        "https://n.example/news/7"
+    ]
+    broken = b'<feed xml:base="http://[::1"><entry><link href="/x"/></entry></feed>'
+    assert [e.url for e in listed("feed", broken, "https://n.example/f", 100)[0]] == [
+        "https://n.example/x"
+    ]
 
 
 def test_a_sitemap_entry_without_dates_has_none():

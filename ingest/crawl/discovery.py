@@ -41,7 +41,7 @@ from gzip import GzipFile
 from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
-from ingest.crawl.xmlstream import count, elements, local
+from ingest.crawl.xmlstream import based, count, elements, local
 from ingest.urls import canonical
 
 #: Entries planned from one feed or sitemap: the sitemap protocol's own maximum.
@@ -237,9 +237,9 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
             if name == "link":
                 if child.get("href") is not None:  # Atom
                     if link is None and child.get("rel", "alternate") == "alternate":
-                        link = child.get("href", "").strip()
+                        link = based(child, child.get("href", "").strip())
                 elif text and link is None:
-                    link = text
+                    link = based(child, text)
             elif name in ("guid", "id") and child.get("isPermaLink", "true") != "false":
                 # a permalink guid, an Atom id that is a URL: the link when there is none
                 guid = guid or (text if text.startswith(("http://", "https://")) else None)

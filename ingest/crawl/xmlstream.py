@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -99,6 +100,18 @@ def elements(
         listing.problem = ("malformed", _unreadable(len(listing), why))
         return
     listing.problem = repaired
+
+
+def based(element: etree._Element, link: str) -> str:
+    """``link`` resolved against the ``xml:base`` in force where it stands: Atom feeds
+    set one on the feed, an entry or the link, and a relative link means the page
+    under that base, not under the feed's address. The listing's own URL resolves
+    what is still relative after that."""
+    base = element.base  # the chain of xml:base attributes, joined by libxml2
+    try:
+        return urljoin(base, link) if base else link
+    except ValueError:  # an xml:base that is no URL: the link as written
+        return link
 
 
 def _escape(match: re.Match[bytes]) -> bytes:
