@@ -33,13 +33,10 @@ How broken and hostile XML is read, and what each damage costs, is
 from __future__ import annotations
 
 import re
-import struct
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from gzip import GzipFile
-from io import BytesIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ingest.crawl.xmlstream import based, count, elements, local
 from ingest.urls import canonical
@@ -55,9 +52,6 @@ _FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last c
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=/)")
 _ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.I | re.M)
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.I)
-GZIP_MAGIC = b"\x1f\x8b"
-#: What a server calls a gzip file.
-_GZIP_TYPES = {"application/gzip", "application/x-gzip", "application/x-gunzip"}
 #: What a server calls a feed or sitemap: an HTML page served so is an errors row.
 _LISTING_TYPES = {
     "application/rss+xml",
@@ -199,31 +193,6 @@ def mislabelled(kind: str, content_type: str | None) -> str | None:
     if kind == "html":
         return f"served as {served} but is an HTML page: read as one, its links followed"
     return f"served as {served} but is no feed or sitemap: not read"
-
-
-def not_gzip(url: str, content_type: str | None, raw: bytes) -> str | None:
-    """The errors row's message when a body said to be gzip (by its URL's ``.gz`` or its
-    type) is not, nor a feed, sitemap or page: a sitemap that is not read."""
-    served = (content_type or "").split(";")[0].strip().lower()
-    named = urlsplit(url).path.lower().endswith(".gz")
-    if raw[:2] == GZIP_MAGIC or not (named or served in _GZIP_TYPES):
-        return None
-    said = "named .gz" if named else f"served as {served}"
-    return f"{said} but not gzip: it begins {raw[:20]!r}"
-
-
-def gzip_ends(data: bytes) -> bool:
-    """Whether gzip data ends where its last member does. Scrapy's gunzip returns what it
-    could unpack of a cut-off one without a word: a sitemap's first half, read as whole."""
-    with GzipFile(fileobj=BytesIO(data)) as stream:
-        try:
-            while stream.read1(1 << 16):
-                pass
-        except EOFError:
-            return False
-        except (OSError, struct.error):
-            pass  # damaged past what unpacks (a bad checksum): Scrapy's gunzip keeps it too
-    return True
 
 
 def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:

@@ -9,14 +9,22 @@ before it is unpacked (it sits next to HttpCompressionMiddleware, 590, on the si
 the download) and fails the request with its kind: ``bad_gzip`` (gzip, deflate, brotli
 and zstd alike) or ``partial_content``, so the URL ends ``failed`` with its ``errors`` row
 and what was stored stays.
+
+A sitemap arrives past this middleware unpacked, so the spider asks here too whether
+its gzip ended where its last member does (``gzip_ends``), and whether a body said to
+be gzip (``.gz``, a gzip type) is gzip at all (``not_gzip``).
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import sys
 import zlib
+from gzip import GzipFile
+from io import BytesIO
 from typing import Any
+from urllib.parse import urlsplit
 
 if sys.version_info >= (3, 14):
     from compression import zstd
@@ -26,6 +34,8 @@ else:
 #: Bytes of unpacked output looked at a time: the check keeps none of it.
 CHUNK = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
+#: What a server calls a gzip file.
+_GZIP_TYPES = {"application/gzip", "application/x-gzip", "application/x-gunzip"}
 #: ``bytes 0-878/1759``: the range an answer holds, and of how many bytes.
 _CONTENT_RANGE = re.compile(rb"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.I)
 
@@ -172,3 +182,28 @@ def broken(exc: Exception) -> str:
 
 def cut_off(data: bytes) -> str:
     return f"is cut off after {len(data):,} bytes: only part of the page would be read"
+
+
+def not_gzip(url: str, content_type: str | None, raw: bytes) -> str | None:
+    """The errors row's message when a body said to be gzip (by its URL's ``.gz`` or its
+    type) is not, nor a feed, sitemap or page: a sitemap that is not read."""
+    served = (content_type or "").split(";")[0].strip().lower()
+    named = urlsplit(url).path.lower().endswith(".gz")
+    if raw[:2] == GZIP_MAGIC or not (named or served in _GZIP_TYPES):
+        return None
+    said = "named .gz" if named else f"served as {served}"
+    return f"{said} but not gzip: it begins {raw[:20]!r}"
+
+
+def gzip_ends(data: bytes) -> bool:
+    """Whether gzip data ends where its last member does. Scrapy's gunzip returns what it
+    could unpack of a cut-off one without a word: a sitemap's first half, read as whole."""
+    with GzipFile(fileobj=BytesIO(data)) as stream:
+        try:
+            while stream.read1(1 << 16):
+                pass
+        except EOFError:
+            return False
+        except (OSError, struct.error):
+            pass  # damaged past what unpacks (a bad checksum): Scrapy's gunzip keeps it too
+    return True

@@ -32,15 +32,12 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from ingest.crawl.discovery import (
-    GZIP_MAGIC,
     MAX_ENTRIES,
     MAX_NESTING,
     Entry,
     Listing,
-    gzip_ends,
     listed,
     mislabelled,
-    not_gzip,
     older_than,
     parse_date,
     parse_since,
@@ -57,6 +54,7 @@ from ingest.crawl.items import (
     request_error,
     response_item,
 )
+from ingest.crawl.partial import GZIP_MAGIC, gzip_ends, not_gzip
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
