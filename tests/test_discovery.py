@@ -416,3 +416,51 @@ def test_listings_planned_at_once_keep_their_own_records():
     assert len(requests_a) == len(requests_b) == count
     assert [r["url"] for r in found_a] == [e.url for e in entries("a")]
     assert [r["url"] for r in found_b] == [e.url for e in entries("b")]
+
+
+def test_a_json_feed_is_read_as_a_feed_its_items_dated_and_a_broken_one_said(tmp_path):
+    db = tmp_path / "jsonfeed.db"
+    with LocalSite({}) as site:
+        base = site.url
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Test Daily",
+            "items": [
+                {"id": "1", "url": "/news/new", "date_published": "2024-06-02T08:00:00-04:00"},
+                {"id": "2", "url": f"{base}/news/old", "date_published": "2020-02-01T08:00:00Z"},
+                {"id": f"{base}/news/by-id", "date_modified": "2024-06-03T00:00:00Z"},
+                {"id": "4", "external_url": "https://elsewhere.example/story"},
+            ],
+        }
+        # as PHP writes it: slashes escaped
+        body = json.dumps(feed).replace("/", "\\/")
+        site.resources.update(
+            {
+                "/feed.json": Resource(body, "application/feed+json"),
+                "/broken.json": Resource(
+                    '{"version": "https://jsonfeed.org/version/1", "items": [', "application/json"
+                ),
+                "/news/new": Resource(article_page("New", prose(1), published="2024-06-02")),
+                "/news/old": Resource(article_page("Old", prose(2), published="2020-02-01")),
+                "/news/by-id": Resource(article_page("By id", prose(3), published="2024-06-01")),
+            }
+        )
+        seeds = [base + "/feed.json", base + "/broken.json"]
+        run_ingest("crawl", *seeds, "--since", "2024-01-01", "--no-follow", "--db", str(db), *FAST)
+
+    assert "/news/old" not in site.hits
+    assert {t for (t,) in rows(db, "select title from articles")} == {"New", "By id"}
+    reasons = dict(rows(db, "select url, reason from urls"))
+    assert reasons[f"{base}/feed.json"] == "feed"
+    assert reasons[f"{base}/news/old"] == "old"
+    found = dict(rows(db, "select url, found_via from urls"))
+    assert found[f"{base}/news/new"] == f"feed {base}/feed.json"
+    published = dict(rows(db, "select url, published from urls"))
+    assert published[f"{base}/news/old"] == "2020-02-01T08:00:00+00:00"
+    assert not any("elsewhere" in url for url in reasons)
+    [(kind, message)] = rows(
+        db, f"select kind, message from errors where url = '{base}/broken.json'"
+    )
+    assert kind == "malformed" and message.startswith(
+        "read no further than 0 entries, kept: not JSON"
+    )

@@ -1,5 +1,6 @@
 """Feeds, sitemaps and their dates, piece by piece at each rule's edge (no crawl, no server)."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -60,6 +61,17 @@ from ingest.crawl.planning import listed_date
         (b"<style>\n.a {}</style>", "text/plain", "other"),  # a type that says something
         (b"<brand>", None, "other"),  # a tag's name ends at a space or ">"
         (b"x <p>", None, "other"),  # and opens the body
+        # JSON Feed: an object naming the format, or served as one
+        (
+            b'\xef\xbb\xbf {"version": "https://jsonfeed.org/version/1.1"',
+            "application/json",
+            "feed",
+        ),
+        (b'{"version": "https:\\/\\/jsonfeed.org\\/version\\/1"', None, "feed"),
+        (b'{"items": []}', "Application/Feed+JSON; charset=utf-8", "feed"),
+        (b'{"items": []}', "application/json", "other"),  # any JSON is no feed
+        (b'["jsonfeed.org"]', None, "other"),
+        (b"<p>jsonfeed.org</p>", "text/html", "html"),
     ],
 )
 def test_page_kind_at_its_edges(body, content_type, kind):
@@ -143,6 +155,35 @@ def test_an_atom_link_is_read_under_the_xml_base_in_force_where_it_stands():
     assert [e.url for e in listed("feed", broken, "https://n.example/f", 100)[0]] == [
         "https://n.example/x"
     ]
+
+
+def test_a_json_feeds_items_give_their_links_and_dates_and_its_damage_is_said():
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {"id": "a", "url": " /a ", "date_published": "2024-05-01T10:00:00-05:00"},
+            {"id": "https://n.example/b", "date_modified": "2024-05-02"},
+            {"id": "c"},  # no link: an id that is no web address
+            {"id": "d", "url": 7, "external_url": "https://elsewhere.example/"},
+            "e",
+        ],
+    }
+    read = feed_entries(json.dumps(feed).encode())
+    assert read == [
+        Entry("/a", "2024-05-01T15:00:00+00:00", None),
+        Entry("https://n.example/b", None, "2024-05-02"),
+    ]
+    assert read[0].written == "2024-05-01T10:00:00-05:00" and read.problem is None
+    assert feed_entries(json.dumps(feed).encode(), limit=1).more
+    for body, why in [
+        (b'{"items": {"url": "/a"}}', "a JSON document with no list of items"),
+        (b'["/a"]', "a JSON document with no list of items"),
+        (b"{" * 100_000, "not JSON: "),
+        (b'{"items": [\xff]}', "not JSON: "),
+    ]:
+        broken = feed_entries(body)
+        assert broken == [] and broken.problem[0] == "malformed"
+        assert broken.problem[1].startswith("read no further than 0 entries, kept: " + why)
 
 
 def test_a_sitemap_entry_without_dates_has_none():

@@ -1,6 +1,6 @@
 """What feeds, sitemaps and robots.txt list, with the dates they give for each URL.
 
-Feeds (RSS 1/2, Atom) and sitemaps (plain, index, Google News; gzipped ones
+Feeds (RSS 1/2, Atom, JSON Feed) and sitemaps (plain, index, Google News; gzipped ones
 arrive unpacked) are small and parsed in the crawl's own process. Their dates
 let a crawl skip URLs before fetching them: older than ``--since``, or an
 article already stored and unchanged since.
@@ -38,7 +38,8 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
-from ingest.crawl.xmlstream import based, count, elements, local
+from ingest.crawl import jsonfeed
+from ingest.crawl.xmlstream import based, count, elements, local, unreadable
 from ingest.urls import canonical
 
 #: Entries planned from one feed or sitemap: the sitemap protocol's own maximum.
@@ -135,12 +136,14 @@ def page_kind(body: bytes, content_type: str | None) -> str:
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         start = start.decode("utf-16", "ignore").encode()
     head = start[:2048].lstrip().lower()
+    content_type = (content_type or "").lower()
+    if jsonfeed.is_json_feed(head, content_type):
+        return "feed"
     if b"<html" not in head:
         if b"<urlset" in head or b"<sitemapindex" in head:
             return "sitemap"
         if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
             return "feed"
-    content_type = (content_type or "").lower()
     if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
         return "html"
     opening = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark first
@@ -196,7 +199,9 @@ def mislabelled(kind: str, content_type: str | None) -> str | None:
 
 
 def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
-    """The entries of an RSS 1/2 or Atom feed, in feed order, with their dates."""
+    """The entries of an RSS 1/2, Atom or JSON feed, in feed order, with their dates."""
+    if jsonfeed.opens_as_json(body):
+        return json_feed_entries(body, limit)
     entries = Listing()
     for item, _ in elements(body, ("item", "entry"), entries):
         link = guid = published = modified = written = None
@@ -219,6 +224,21 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         link = link or guid
         if link and not entries.add(Entry(link, published, modified, written), limit):
             break
+    return entries
+
+
+def json_feed_entries(body: bytes, limit: int) -> Listing:
+    """A JSON Feed's entries; one that cannot be read is a ``malformed`` problem."""
+    entries = Listing()
+    try:
+        for link, published, modified in jsonfeed.items(body):
+            entry = Entry(
+                link, parse_date(published), parse_date(modified), written_date(published)
+            )
+            if not entries.add(entry, limit):
+                break
+    except ValueError as exc:
+        entries.problem = ("malformed", unreadable(len(entries), str(exc)))
     return entries
 
 

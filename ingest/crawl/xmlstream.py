@@ -87,7 +87,7 @@ def elements(
                 while parent is not None and element.getprevious() is not None:
                     del parent[0]
     except (etree.XMLSyntaxError, ValueError) as exc:
-        listing.problem = ("malformed", _unreadable(len(listing), str(exc)))
+        listing.problem = ("malformed", unreadable(len(listing), str(exc)))
         return
     for error in events.error_log:
         if error.type_name not in _STOPS:
@@ -97,7 +97,7 @@ def elements(
             listing.pop()  # the last entry was cut short: its URL may be too
         why = error.message.strip()
         why = why if " line " in why else f"{why}, line {error.line}"
-        listing.problem = ("malformed", _unreadable(len(listing), why))
+        listing.problem = ("malformed", unreadable(len(listing), why))
         return
     listing.problem = repaired
 
@@ -118,7 +118,7 @@ def _escape(match: re.Match[bytes]) -> bytes:
     return b"&amp;" if match[0] == b"&" else match[0]  # CDATA stays as it is
 
 
-def _unreadable(read: int, why: str) -> str:
+def unreadable(read: int, why: str) -> str:
     return f"read no further than {count(read)}, kept: {why}"[:500]
 
 
