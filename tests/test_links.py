@@ -39,6 +39,31 @@ def test_a_base_element_decides_relative_links():
     ]
 
 
+def test_a_relative_base_element_is_read_against_the_page():
+    html = page('<a href="next">n</a>', head='<base href="/section/">')
+    assert page_links(Page(url="https://news.example/2024/story", html=html)) == [
+        "https://news.example/section/next"
+    ]
+    broken = page('<a href="next">n</a>', head='<base href="http://[broken/">')
+    assert page_links(Page(url="https://news.example/2024/story", html=broken)) == [
+        "https://news.example/2024/next"
+    ]
+
+
+def test_every_feed_a_page_advertises_is_a_link_to_follow():
+    head = (
+        '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
+        '<link rel="alternate" type="application/feed+json" href="/feed.json">'
+        '<link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/1">'
+        '<link rel="alternate" hreflang="de" href="/de/story">'
+    )
+    html = page("", head=head)
+    assert page_links(Page(url="https://news.example/story", html=html)) == [
+        "https://news.example/atom.xml",
+        "https://news.example/feed.json",
+    ]
+
+
 def test_a_link_no_parser_reads_is_left_out_and_the_article_kept():
     bad = (
         '<a href="https://news.example:port of words/x">bad port</a>'

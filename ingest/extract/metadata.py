@@ -81,9 +81,20 @@ def relative_canonical(tree: lxml.html.HtmlElement, url: str | None) -> str | No
     hrefs = [h.strip() for h in CANONICAL_HREFS(tree) if h.strip()]
     if not (url and hrefs) or hrefs[0].lower().startswith(("http://", "https://")):
         return None
-    base = next(iter(BASE_HREFS(tree)), "").strip()
-    resolved = urljoin(urljoin(url, base) if base else url, hrefs[0])
+    try:
+        resolved = urljoin(page_base(tree, url), hrefs[0])
+    except ValueError:  # a link no URL parser reads ("http://[broken")
+        return None
     return resolved if resolved.startswith(("http://", "https://")) else None
+
+
+def page_base(tree: lxml.html.HtmlElement, url: str) -> str:
+    """What a page's relative links are read against: its ``<base>``, itself read against
+    the page's address (``<base href="/section/">`` is common), else the address."""
+    if declared := next(iter(BASE_HREFS(tree)), "").strip():
+        with contextlib.suppress(ValueError):  # a base no URL parser reads: the page's address
+            return urljoin(url, declared)
+    return url
 
 
 CANONICAL_HREFS = etree.XPath("//head//link[@rel='canonical']/@href")

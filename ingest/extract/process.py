@@ -20,6 +20,7 @@ from ingest.article import Article, Page, compress, decompress
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.decoding import Decoded, decode, is_misread
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
+from ingest.extract.metadata import page_base
 from ingest.extract.minhash import signature as minhash
 from ingest.plugins.manager import PluginError, Plugins
 from ingest.urls import canonical, on_sites
@@ -190,10 +191,10 @@ def page_links(page: Page, sites: Collection[str] = ()) -> list[str]:
         tree = page.tree
     except (ParserError, ValueError):
         return []
-    base = next(iter(tree.xpath("//base/@href")), None) or page.url
+    base = page_base(tree, page.url)
     hrefs = tree.xpath(
-        "//a/@href | //link[@rel='alternate']"
-        "[contains(@type,'rss') or contains(@type,'atom')]/@href"
+        "//a/@href | //link[@rel='alternate'][contains(@type,'rss') or "
+        "contains(@type,'atom') or contains(@type,'feed+json')]/@href"
     )
     links: dict[str, None] = {}
     for href in dict.fromkeys(h.strip() for h in hrefs):  # pages repeat their menus
