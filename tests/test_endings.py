@@ -48,6 +48,9 @@ ENDINGS = {  # path -> (state, reason)
     "/r-ftp": ("failed", "redirect_not_followed"),
     "/r-data": ("failed", "redirect_not_followed"),
     "/r-mail": ("failed", "redirect_not_followed"),
+    # a meta refresh Scrapy does not follow: the page stays, and says it led elsewhere
+    "/refresh-file": ("fetched", "redirect_not_followed"),
+    "/refresh-slow": ("fetched", "not_article"),  # the page's own reload in 10 minutes
     LONG: ("skipped", "too_long"),
     "/news/2024/03/empty": ("fetched", "empty"),
     "/news/2024/03/no-content": ("failed", "empty"),  # a 204, untyped: not "other" content
@@ -111,6 +114,10 @@ def site_pages() -> dict:
         "/r-ftp": redirect("ftp://127.0.0.1/x"),
         "/r-data": redirect("data:text/html,hello"),
         "/r-mail": redirect("mailto:editor@example.org"),
+        "/refresh-file": '<html><head><meta http-equiv="refresh" content="0;URL=\'file:///etc/'
+        "passwd'\"></head><body></body></html>",
+        "/refresh-slow": '<html><head><meta http-equiv="refresh" content="600; url=ftp://'
+        '127.0.0.1/x"></head><body></body></html>',
         "/news/2024/03/dropped": Resource(PAGE, cut=300),  # the connection closes early
         "/news/2024/03/two-lengths": Resource(PAGE, headers={"Content-Length": "99"}),
         LONG: article_page("Never fetched", story(2)),
@@ -165,6 +172,7 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/r-ftp", "fetch", "redirect_not_followed"),
             ("/r-data", "fetch", "redirect_not_followed"),
             ("/r-mail", "fetch", "redirect_not_followed"),
+            ("/refresh-file", "fetch", "redirect_not_followed"),
             ("/news/2024/03/dropped", "fetch", "ResponseDataLossError"),
             ("/news/2024/03/two-lengths", "fetch", "DownloadFailedError"),
             ("/news/2024/03/empty", "extract", "empty"),
@@ -178,8 +186,9 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
-    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?, ?)"
+    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?, ?, ?)"
     paths = (
+        "/refresh-file",
         "/news/2024/03/dropped",
         "/news/2024/03/two-lengths",
         "/r-mail",
@@ -192,6 +201,8 @@ def test_every_failure_is_an_errors_row(crawled):
         ("/news/2024/03/two-lengths", "the answer could not be read: Invalid response: "
          f"conflicting Content-Length headers: b'{len(PAGE)},99'"),
         ("/r-mail", "redirects to mailto:editor@example.org: only http and https are followed"),
+        ("/refresh-file", "a meta refresh to file:///etc/passwd: only http and https are "
+         "followed"),
     ]  # fmt: skip
     partial = "select kind, message from errors where kind in ('bad_gzip', 'partial_content')"
     assert sorted(rows(db, partial)) == [

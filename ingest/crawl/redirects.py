@@ -15,6 +15,9 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_meta_refresh
+
 from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_article_said, no_longer_article
@@ -149,3 +152,20 @@ def followed(row: dict[str, Any], item: PageItem, kept: str | None) -> list[dict
     if kept is not None:
         asked.update(reason=kept, kind=None, validators=0)
     return [asked, {**row, "found_via": f"redirect {item.request_url}"}]
+
+
+def refresh_not_followed(response: Any, max_delay: float) -> tuple[str, str] | None:
+    """(kind, message) of the errors row for a page whose meta refresh leads where
+    Scrapy goes only over http and https (``file:``, ``ftp:``): Scrapy hands back the
+    page as if it had none, and the page alone is stored, most often a stub. A refresh
+    slower than ``max_delay`` (METAREFRESH_MAXDELAY) is a page's own reload, not a
+    redirect."""
+    if not isinstance(response, HtmlResponse):
+        return None
+    delay, url = get_meta_refresh(response)  # remembered from Scrapy's middleware
+    if not url or delay is None or delay >= max_delay:
+        return None
+    if url.split(":", 1)[0].lower() in ("http", "https"):
+        return None
+    message = f"a meta refresh to {url[:200]}: only http and https are followed"
+    return "redirect_not_followed", message

@@ -56,6 +56,7 @@ from ingest.crawl.items import (
 )
 from ingest.crawl.partial import GZIP_MAGIC, gzip_ends, not_gzip
 from ingest.crawl.planning import Planner, unconditional
+from ingest.crawl.redirects import refresh_not_followed
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
 from ingest.extract.limits import Limits, TooLarge, check_size
@@ -255,7 +256,9 @@ class NewsSpider(Planner, scrapy.Spider):
             item.found = self.take_planned()
             yield item
             return
-        requests = await self.discover(item)
+        delay = self.crawler.settings.getfloat("METAREFRESH_MAXDELAY")
+        said = refresh_not_followed(response, delay)
+        requests = await self.discover(item, [error_record("fetch", *said)] if said else [])
         for request in requests:  # queued before the page is stored: a kill between loses none
             yield request
         yield item
@@ -285,8 +288,11 @@ class NewsSpider(Planner, scrapy.Spider):
             yield request
         yield item
 
-    async def discover(self, item: PageItem) -> list[scrapy.Request]:
-        """Extract (HTML, in a worker) or read (feed, sitemap) the page; plan what it lists."""
+    async def discover(
+        self, item: PageItem, said: list[dict[str, Any]] | None = None
+    ) -> list[scrapy.Request]:
+        """Extract (HTML, in a worker) or read (feed, sitemap) the page; plan what it lists.
+        ``said``: the errors rows the answer calls for already."""
         entries: list[Entry] = []
         via, priority, sitemap = "", 0, False
         if item.kind == "html":
@@ -308,8 +314,8 @@ class NewsSpider(Planner, scrapy.Spider):
             via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
         if message := mislabelled(item.kind, item.content_type):
             problems.append(("not_a_feed", message))
-        if problems:  # the entries read are planned all the same
-            errors = [error_record("discover", kind, message) for kind, message in problems]
+        errors = [*(said or []), *(error_record("discover", *problem) for problem in problems)]
+        if errors:  # the entries read are planned all the same
             item.outcome = item.outcome or Outcome(url=item.url)
             item.outcome.errors.extend(errors)
         nested = item.nested + 1 if item.kind in ("feed", "sitemap") else 0
