@@ -671,3 +671,48 @@ def test_urls_a_scrapy_bound_left_queued_say_so(tmp_path):
     left = rows(db, "select distinct reason from urls where state = 'queued'")
     assert left == [("closespider_pagecount",)]
     assert rows(db, "select count(*) from urls where state = 'queued'")[0][0] >= 4
+
+
+def test_a_robots_txt_redirected_to_another_host_is_read_there_unless_the_guard_refuses(
+    tmp_path,
+):
+    # Scrapy's offsite filter dropped the redirect without a word: the site was crawled as if
+    # it had no rules, its forbidden pages fetched. RFC 9309 asks for the redirect followed.
+    rules = "User-agent: *\nDisallow: /private/\n"
+    pages = {
+        "/news/1": article_page("Allowed", story(1)).replace(
+            "</body>", '<a href="/private/2">p</a></body>'
+        ),
+        "/private/2": article_page("Forbidden", story(2)),
+    }
+    with LocalSite(pages) as site, LocalSite({"/robots.txt": Resource(rules, "text/plain")}) as cdn:
+        elsewhere = cdn.url.replace("127.0.0.1", "localhost")
+        site.resources["/robots.txt"] = Resource(
+            "", status=301, headers={"Location": f"{elsewhere}/robots.txt"}
+        )
+        followed, guarded = tmp_path / "followed.db", tmp_path / "guarded.db"
+        run_ingest("crawl", site.url + "/news/1", "--allow-private", "--db", str(followed), *FAST)
+        run_ingest("crawl", site.url + "/news/1", "--db", str(guarded), *FAST)
+        site.resources["/robots.txt"] = Resource(
+            "", status=302, headers={"Location": "/robots.txt"}
+        )
+        circling = tmp_path / "circling.db"
+        run_ingest("crawl", site.url + "/news/1", "--no-follow", "--db", str(circling), *FAST)
+    assert cdn.hits == ["/robots.txt"]  # the guarded crawl never reached it
+    assert rows(followed, "select title from articles") == [("Allowed",)]
+    ended = "select url, state, reason from urls where url like '%/private/%'"
+    assert rows(followed, ended) == [(f"{site.url}/private/2", "robots", "robots_disallowed")]
+    said = "select kind from errors where url != ?"  # the home page its menu links: a 404
+    assert rows(followed, said, site.url + "/") == [("robots_disallowed",)]
+    # the guard refuses loopback off the seed's own site: said, and crawled as without rules
+    assert {t for (t,) in rows(guarded, "select title from articles")} == {"Allowed", "Forbidden"}
+    [(where, kind, message)] = rows(
+        guarded, "select url, kind, message from errors where url != ?", site.url + "/"
+    )
+    assert (where, kind) == (f"{site.url}/robots.txt", "robots_unreachable")
+    assert message.startswith(
+        "robots.txt could not be read (BlockedAddress: localhost is 127.0.0.1"
+    )
+    [(where, kind, message)] = rows(circling, "select url, kind, message from errors")
+    assert (where, kind) == (f"{site.url}/robots.txt", "robots_unreachable")
+    assert message.startswith("robots.txt could not be read (IgnoreRequest: max redirections")

@@ -136,8 +136,9 @@ class AddressGuard:
             f"{host} is {address}, {reason}: only a seed's own site may be there "
             "(--allow-private reaches such addresses)"
         )
-        if urlsplit(request.url).path == "/robots.txt":
+        if urlsplit(request.url).path == "/robots.txt" and not request.meta.get("redirect_urls"):
             # Scrapy's robots.txt middleware logs any failure but a plain IgnoreRequest;
-            # the page it guards is refused and recorded next.
+            # the page it guards, on the same host, is refused and recorded next. One a
+            # site's robots.txt redirected to is refused as any other request is.
             raise IgnoreRequest(message)
         raise BlockedAddress(message)

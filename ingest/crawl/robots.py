@@ -6,11 +6,18 @@ its log and stats. ingest keeps that behaviour (RFC 9309 would have such a site 
 not at all; a broken robots.txt would then cost a crawl every page of its site) but
 records it: an ``errors`` row of kind ``robots_unreachable`` at stage ``fetch`` under the
 robots.txt URL, once per site and crawl, saying what it answered.
+
+A robots.txt that redirects to another host (``http://site`` to ``https://www.site``,
+to a CDN) is followed there: RFC 9309 asks for five redirects at least, even across
+hosts, and Scrapy's offsite filter dropped such a redirect without a word, so the site
+was crawled as if it had no rules. Only the robots.txt is fetched off the crawl's
+sites; the address guard still refuses a private or loopback one.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import (
@@ -18,6 +25,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     IgnoreRequest,
 )
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 
 #: Sent with ``url`` (the robots.txt's) and ``message`` when one cannot be read.
@@ -44,9 +52,11 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        # A refusal of ingest's own says why itself; a host that takes no connection
-        # refuses its pages too, and each says so.
-        if not isinstance(exc, (IgnoreRequest, *UNREACHED)):
+        # The guard's refusal of a robots.txt on a guarded host says why itself, when the
+        # page is refused next; a host that takes no connection refuses its pages too, and
+        # each says so. A robots.txt redirected to a guarded host or in circles is said.
+        quiet = type(exc) is IgnoreRequest and "max redirections" not in str(exc)
+        if not (quiet or isinstance(exc, UNREACHED)):
             url = f"{self._schemes.get(netloc, 'http')}://{netloc}/robots.txt"
             self._unreachable(url, f"{type(exc).__name__}: {str(exc)[:200] or 'no answer'}")
         super()._robots_error(exc, netloc)
@@ -57,3 +67,17 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
             "none (RFC 9309 would have it crawled not at all)"
         )
         self.crawler.signals.send_catch_log(signal=robots_unreachable, url=url, message=message)
+
+
+class RobotsRedirects:
+    """Lets a robots.txt's redirects past the offsite filter (50): it runs before it."""
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        asked = request.meta.get("redirect_urls") or ()
+        if (
+            asked
+            and request.callback is NO_CALLBACK
+            and request.meta.get("dont_obey_robotstxt")
+            and urlsplit(asked[0]).path == "/robots.txt"
+        ):
+            request.meta["allow_offsite"] = True

@@ -58,6 +58,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, saying a robots.txt it could not read (ingest.crawl.robots).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "ingest.crawl.robots.SaidRobotsTxt": 100,
+    # Before Scrapy's offsite filter (50): a robots.txt redirected to another host is read.
+    "ingest.crawl.robots.RobotsRedirects": 45,
     # Scrapy's, waiting what a 429's or 503's Retry-After asks (ingest.crawl.retry_after).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "ingest.crawl.retry_after.RetryAfter": 550,
