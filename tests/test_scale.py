@@ -381,6 +381,28 @@ def test_redis_restarted_mid_crawl_pauses_the_crawl_which_then_finishes(tmp_path
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
 
 
+@needs_redis
+def test_redis_back_without_the_crawls_state_fails_the_crawl_loudly(tmp_path, redis_server):
+    # Restarted with no persistence (here: flushed), Redis came back empty: the crawl found
+    # no queue, waited out its idle time and ended "finished", exit 0, with most of the
+    # site never fetched and its URLs queued in the database for ever.
+    db = tmp_path / "a.db"
+    with LocalSite(news_site(100, delay=0.05)) as site:
+        crawl = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
+             "-s", "CONCURRENT_REQUESTS=2"], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_articles(db, 5, crawl)
+        redis_server.client().flushall()
+        assert crawl.wait(60) == 1, (tmp_path / "a.log").read_text()
+    assert articles_in(db) < 100
+    [(status, reason)] = rows(db, "select status, stop_reason from crawls")
+    assert status == "failed"
+    assert reason.startswith("Redis lost the shared crawl's state: its clock went back from ")
+    assert "start the crawl again with `ingest crawl SEEDS --redis`" in reason
+    assert "Traceback" not in (tmp_path / "a.log").read_text()
+
+
 def linked_site(articles: int, delay: float) -> dict:
     """Stories linking on to two more each (story N to 2N+1 and 2N+2), each page slow:
     pages that come in while Redis is away bring links to queue."""

@@ -17,7 +17,11 @@ just before a kill may be fetched again, which the stable ids make harmless.
 
 Redis going away pauses a worker instead of crashing it: requests it finds
 meanwhile wait in memory, leases to release are kept, and it goes on when
-Redis answers again. A worker stops when the queue is empty and no worker holds
+Redis answers again. Redis coming back without what it held (restarted with no
+persistence, or from an older snapshot) is another matter: the queue and leases
+are gone or old, and workers would end "finished" with URLs never fetched. Every
+heartbeat counts up a shared clock; a count that went back says so, and the
+worker stops, failed (``redis_lost``). A worker stops when the queue is empty and no worker holds
 a lease (so no one can find more) for ``INGEST_REDIS_IDLE`` seconds.
 
 Requests travel as JSON (``ingest.crawl.request_json``), never pickled.
@@ -54,6 +58,7 @@ from ingest.crawl.shared_redis import (
     Keys,
     score,
 )
+from ingest.crawl.stopping import stop_crawl
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +103,7 @@ class SharedScheduler(Scheduler):
         self._away_since: float | None = None
         self._idle_since: float | None = None
         self._orphans_since: float | None = None
+        self._clock = 0  # the shared clock's last count this worker saw
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
         spider.release_leases = self.ack
         self._beat()
@@ -251,8 +257,23 @@ class SharedScheduler(Scheduler):
         try:
             ttl = max(int(self.lease_seconds * 1000), 1000)
             self.server.set(self.keys.alive + self.worker, "1", px=ttl)
+            clock = self.server.incr(self.keys.clock)
         except RedisError as exc:
             self._away(exc)
+            return
+        if clock <= self._clock:
+            self._lost(clock)
+        self._clock = clock
+
+    def _lost(self, clock: int) -> None:
+        message = (
+            f"Redis lost the shared crawl's state: its clock went back from {self._clock:,} "
+            f"to {clock:,} (restarted without persistence, from an older snapshot, or "
+            "flushed), so requests queued there are gone; start the crawl again with "
+            "`ingest crawl SEEDS --redis`: what the shards hold is not fetched again"
+        )
+        self.stats.set_value("redis/lost", clock)
+        stop_crawl(self.crawler, "redis_lost", message)
 
     # -- Redis away, the crawl idle ----------------------------------------------
 

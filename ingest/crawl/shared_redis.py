@@ -112,6 +112,7 @@ class Keys:
         self.owners = f"{prefix}:owners"
         self.alive = f"{prefix}:alive:"
         self.turn = f"{prefix}:turn:"  # a site's turn, taken by the request asking it now
+        self.clock = f"{prefix}:clock"  # counts heartbeats: a count that went back, lost state
 
 
 # -- the crawl's description, for workers that join it -----------------------------
