@@ -359,14 +359,19 @@ def test_a_worker_killed_mid_crawl_then_restarted_loses_nothing(tmp_path, redis_
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
 
 
+def shared_crawl(site: LocalSite, redis_server, db: Path, concurrent: int) -> subprocess.Popen:
+    """A shared crawl of ``site`` into ``db``, its log beside it as a.log."""
+    return start(
+        ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
+         "-s", f"CONCURRENT_REQUESTS={concurrent}"], db.parent / "a.log",
+    )  # fmt: skip
+
+
 @needs_redis
 def test_redis_restarted_mid_crawl_pauses_the_crawl_which_then_finishes(tmp_path, redis_server):
     db = tmp_path / "a.db"
     with LocalSite(news_site(100, delay=0.05)) as site:
-        crawl = start(
-            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
-             "-s", "CONCURRENT_REQUESTS=4"], tmp_path / "a.log",
-        )  # fmt: skip
+        crawl = shared_crawl(site, redis_server, db, 4)
         wait_for_articles(db, 10, crawl)
         redis_server.stop()
         time.sleep(4)  # longer than a lease: the crawl's own leases must survive it
@@ -388,10 +393,7 @@ def test_redis_back_without_the_crawls_state_fails_the_crawl_loudly(tmp_path, re
     # site never fetched and its URLs queued in the database for ever.
     db = tmp_path / "a.db"
     with LocalSite(news_site(100, delay=0.05)) as site:
-        crawl = start(
-            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
-             "-s", "CONCURRENT_REQUESTS=2"], tmp_path / "a.log",
-        )  # fmt: skip
+        crawl = shared_crawl(site, redis_server, db, 2)
         wait_for_articles(db, 5, crawl)
         redis_server.client().flushall()
         assert crawl.wait(60) == 1, (tmp_path / "a.log").read_text()
