@@ -61,6 +61,17 @@ from ingest.crawl.planning import listed_date
         (b"<style>\n.a {}</style>", "text/plain", "other"),  # a type that says something
         (b"<brand>", None, "other"),  # a tag's name ends at a space or ">"
         (b"x <p>", None, "other"),  # and opens the body
+        # the first element decides: what an item quotes, a long comment before it
+        (
+            b"<?xml version='1.0'?>\n<rss version='2.0'><channel><item><content:encoded>"
+            b"<![CDATA[<html><body><p>Story</p></body></html>]]></content:encoded>",
+            "application/xml",
+            "feed",
+        ),
+        (b"<!-- " + b"generated " * 300 + b"-->\n<urlset>", "application/octet-stream", "sitemap"),
+        (b'<!DOCTYPE rss [<!ENTITY nbsp "&#160;">]>\n<rss>', None, "feed"),
+        (b"<?xml version='1.0'?><html><body><rss>", "text/xml", "html"),
+        (b"<!--a-->" * 5000 + b"x", None, "other"),  # read once: no backtracking over them
         # JSON Feed: an object naming the format, or served as one
         (
             b'\xef\xbb\xbf {"version": "https://jsonfeed.org/version/1.1"',

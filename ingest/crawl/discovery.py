@@ -129,16 +129,61 @@ _HTML_OPENING = re.compile(
 _UNTYPED = {"", "*/*", "application/octet-stream", "binary/octet-stream", "application/unknown"}
 
 
+#: How far into a body its first element is looked for (past a long comment).
+_ROOT_WITHIN = 1 << 16
+_ROOT_KINDS = {
+    b"urlset": "sitemap",
+    b"sitemapindex": "sitemap",
+    b"rss": "feed",
+    b"feed": "feed",
+    b"rdf:rdf": "feed",
+    b"html": "html",
+}
+
+
+_NAME = re.compile(rb"<([a-z][\w:.-]*)", re.I)
+
+
+def first_element(head: bytes) -> bytes:
+    """The lower-cased name of the first element in ``head``, past an XML declaration,
+    processing instructions, comments and a DOCTYPE (its internal subset too); b"" when
+    text or nothing comes first. One pass with ``find``: a pattern for the same prolog
+    backtracks exponentially over a run of comments that ends in no element."""
+    at = 0
+    while True:
+        while at < len(head) and head[at] in b" \t\r\n":
+            at += 1
+        if head.startswith(b"<?", at):
+            end, skip = head.find(b"?>", at), 2
+        elif head.startswith(b"<!--", at):
+            end, skip = head.find(b"-->", at + 4), 3
+        elif head[at : at + 9].lower() == b"<!doctype":
+            close, subset = head.find(b">", at), head.find(b"[", at)
+            if 0 <= subset < close:  # <!DOCTYPE rss [ <!ENTITY x "y"> ]>
+                close = head.find(b">", head.find(b"]", subset))
+            end, skip = close, 1
+        else:
+            name = _NAME.match(head, at)
+            return name[1].lower() if name else b""
+        if end < 0:
+            return b""
+        at = end + skip
+
+
 def page_kind(body: bytes, content_type: str | None) -> str:
     """html, feed, sitemap or other, from the content: servers mislabel XML often. A body
     in UTF-16 (its byte order mark first) is looked at as text: its tags are no bytes."""
-    start = body[:4096]
+    start = body[:_ROOT_WITHIN]
     if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
         start = start.decode("utf-16", "ignore").encode()
     head = start[:2048].lstrip().lower()
     content_type = (content_type or "").lower()
     if jsonfeed.is_json_feed(head, content_type):
         return "feed"
+    # the document's own first element decides, whatever its items quote (an RSS
+    # item's CDATA holding "<html>") and however long the comment before it
+    if kind := _ROOT_KINDS.get(first_element(start.removeprefix(b"\xef\xbb\xbf"))):
+        return kind
     if b"<html" not in head:
         if b"<urlset" in head or b"<sitemapindex" in head:
             return "sitemap"
