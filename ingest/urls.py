@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Container
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
 
@@ -167,6 +167,24 @@ def site_depth(url: str, domains: Container[str]) -> int:
             return host.count(".") + 1
         host = host.partition(".")[2]
     return 0
+
+
+def page_base(tree: Any, url: str) -> str:
+    """What a page's relative links are read against: its ``<base>``, itself read against
+    the page's address (``<base href="/section/">`` is common), else the address."""
+    if declared := next(iter(tree.xpath("//base/@href")), "").strip():
+        try:
+            return urljoin(url, declared)
+        except ValueError:  # a base no URL parser reads: the page's address
+            pass
+    return url
+
+
+def not_a_host_name(domain: str) -> bool:
+    """Whether a domain given to reach (``--allow-domain``, a seeds file's or an outlet's
+    ``domains``) is no host name: empty, a URL, a path, a final dot. Such a domain owns no
+    page, silently, or (empty) made Scrapy's offsite pattern match any host ending in "."."""
+    return not domain or any(c in domain for c in "/:?# \t") or domain != domain.strip(".")
 
 
 def ascii_host(host: str) -> str:

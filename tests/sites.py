@@ -17,6 +17,7 @@ class Resource:
     headers: dict[str, str] | None = None  # more response headers (Location for a redirect)
     trickle: float = 0.0  # seconds between bytes: a server that never quite finishes
     cut: int | None = None  # bytes of the body sent before the connection closes: a drop
+    conditional: Resource | None = None  # the answer to a request with If-None-Match
 
 
 class LocalSite:
@@ -37,6 +38,8 @@ class LocalSite:
                 resource = site.resources.get(self.path)
                 if resource is None:
                     resource = Resource("<html><body>not found</body></html>", status=404)
+                if resource.conditional and self.headers.get("If-None-Match"):
+                    resource = resource.conditional
                 if resource.delay:
                     time.sleep(resource.delay)
                 body = resource.body.encode() if isinstance(resource.body, str) else resource.body

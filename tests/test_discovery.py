@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ingest.crawl.discovery import Entry, absolute, page_kind
+from ingest.crawl.discovery import Entry, absolute
+from ingest.crawl.kinds import page_kind
 
 from conftest import FAST, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, prose, story

@@ -13,7 +13,6 @@ from ingest.crawl.discovery import (
     listed,
     newer_than,
     older_than,
-    page_kind,
     parse_date,
     parse_since,
     robots_sitemaps,
@@ -21,6 +20,7 @@ from ingest.crawl.discovery import (
     url_date,
     written_date,
 )
+from ingest.crawl.kinds import page_kind
 from ingest.crawl.planning import listed_date
 
 

@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from ingest.archive.reading import whole_records
-from ingest.crawl.discovery import page_kind
 from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
+from ingest.crawl.kinds import page_kind
 from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool

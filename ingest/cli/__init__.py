@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 COMMAND_MODULES = (
     "ingest.cli.crawl",
+    "ingest.cli.extraction",
     "ingest.cli.query",
     "ingest.cli.plugins",
     "ingest.cli.archive",
@@ -70,6 +71,19 @@ DB_OPTION = click.option(
     type=CrawledDatabase(),
     help="The SQLite file a crawl wrote.",
 )
+
+
+class HostName(click.ParamType):
+    """A domain to reach (``--allow-domain``): a host name, nothing else."""
+
+    name = "domain"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from ingest.urls import not_a_host_name  # w3lib: loaded only when a crawl runs
+
+        if not_a_host_name(value):
+            self.fail(f"{value!r} is not a host name (news.example)", param, ctx)
+        return value
 
 
 def writable_database(path: str, option: str = "--db") -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -12,18 +11,15 @@ from typing import Any
 
 import click
 
-from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
+from ingest.cli import (
+    PLUGINS_DIR_OPTION,
+    WORKERS_OPTION,
+    HostName,
+    plugins_for,
+)
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
-
-
-def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
-    """The configuration for these folders, its plugins loaded here first so that one
-    that fails to import stops the command before anything starts."""
-    config = PluginConfig.default(plugins_dir)
-    plugins_for(config)
-    return config
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -202,7 +198,7 @@ def _base_overrides(
     help="Follow links this many hops (0: no limit).",
 )
 @click.option(
-    "--allow-domain", multiple=True, help="Also follow links to this domain (repeatable)."
+    "--allow-domain", multiple=True, type=HostName(), help="Also follow links to this domain."
 )
 @click.option("--no-follow", is_flag=True, help="Fetch seeds, feeds and sitemaps only.")
 @click.option(
@@ -321,76 +317,4 @@ def demo(db, workers, settings, verbose, warc_dir, again):
     raise SystemExit(status)
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
-@click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
-@WORKERS_OPTION
-@PLUGINS_DIR_OPTION
-def extract(files, url, jsonl, workers, plugins_dir):
-    """Extract articles from saved HTML FILES (plain or .gz) and print them as JSON.
-
-    The very same extract, clean and normalize path a crawl runs, plugins included.
-    """
-    from ingest.extract.process import Job, error_line
-    from ingest.extract.workers import ExtractionPool
-
-    if workers is None and len(files) == 1:
-        workers = 0  # one file: no pool to start
-    jobs = (  # the workers read the files, each within the size bound
-        Job(url=url or Path(f).resolve().as_uri(), body=b"", path=f, classify=False, source=f)
-        for f in files
-    )
-    failed = 0
-    with ExtractionPool(_plugin_config(plugins_dir), workers) as pool:
-        for outcome in pool.map(jobs):
-            record = dict(outcome.article or {})
-            if outcome.article is None:
-                failed += 1
-                record["url"] = outcome.url
-                if outcome.published:
-                    record.update(published=outcome.published, published_day=outcome.published_day)
-            if outcome.errors:
-                record["errors"] = outcome.errors
-                for e in outcome.errors:
-                    click.echo(f"{outcome.source}: {error_line(e)}", err=True)
-            if jsonl:
-                click.echo(json.dumps({"source": outcome.source, **record}, ensure_ascii=False))
-            else:
-                click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    if failed:
-        raise SystemExit(1)
-
-
-@click.command()
-@DB_OPTION
-@WORKERS_OPTION
-@PLUGINS_DIR_OPTION
-def reextract(db, workers, plugins_dir):
-    """Re-run extraction and plugins over the raw pages stored in the database.
-
-    Nothing is fetched: use it after a plugin or the extractor improved.
-    """
-    from ingest.crawl.report import crawl_summary, print_summary
-    from ingest.crawl.stopping import bugs_exit
-    from ingest.extract.process import BUG
-    from ingest.store.reextract import reextract_database
-    from ingest.store.runs import WriterBusy, wait_for_writer
-
-    config = _plugin_config(plugins_dir)
-    writable_database(db)
-    try:
-        wait_for_writer(db, 30.0, lambda m: click.echo(m, err=True))
-        crawl_id, store = reextract_database(db, config, workers)
-    except WriterBusy as exc:
-        raise click.ClickException(str(exc)) from None
-    print_summary(crawl_summary(store.db, crawl_id), db, title="Re-extraction")
-    bugs = store.db.execute(
-        "select count(*) from errors where crawl_id = ? and kind = ?", [crawl_id, BUG]
-    ).fetchone()[0]
-    store.close()
-    if bugs:
-        raise SystemExit(bugs_exit(bugs, db, crawl_id))
-
-
-COMMANDS = [crawl, demo, extract, reextract]
+COMMANDS = [crawl, demo]

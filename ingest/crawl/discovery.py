@@ -53,14 +53,6 @@ _FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last c
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=/)")
 _ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.I | re.M)
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.I)
-#: What a server calls a feed or sitemap: an HTML page served so is an errors row.
-_LISTING_TYPES = {
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/xml",
-    "text/xml",
-}
 
 
 @dataclass(frozen=True)
@@ -118,85 +110,6 @@ class Listing(list[Entry]):
         return found
 
 
-#: How an HTML page may open, as browsers tell one a server gave no type (the WHATWG MIME
-#: sniffing standard's HTML signatures): a page opening with a PHP warning (``<br />``), a
-#: ``<style>`` or a ``<script>`` may hold its ``<html>`` tag far past its first bytes.
-_HTML_OPENING = re.compile(
-    rb"<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--)"
-    rb"[ >]"
-)
-#: Types that say nothing of what a body is: a browser looks at the body instead.
-_UNTYPED = {"", "*/*", "application/octet-stream", "binary/octet-stream", "application/unknown"}
-
-
-#: How far into a body its first element is looked for (past a long comment).
-_ROOT_WITHIN = 1 << 16
-_ROOT_KINDS = {
-    b"urlset": "sitemap",
-    b"sitemapindex": "sitemap",
-    b"rss": "feed",
-    b"feed": "feed",
-    b"rdf:rdf": "feed",
-    b"html": "html",
-}
-
-
-_NAME = re.compile(rb"<([a-z][\w:.-]*)", re.I)
-
-
-def first_element(head: bytes) -> bytes:
-    """The lower-cased name of the first element in ``head``, past an XML declaration,
-    processing instructions, comments and a DOCTYPE (its internal subset too); b"" when
-    text or nothing comes first. One pass with ``find``: a pattern for the same prolog
-    backtracks exponentially over a run of comments that ends in no element."""
-    at = 0
-    while True:
-        while at < len(head) and head[at] in b" \t\r\n":
-            at += 1
-        if head.startswith(b"<?", at):
-            end, skip = head.find(b"?>", at), 2
-        elif head.startswith(b"<!--", at):
-            end, skip = head.find(b"-->", at + 4), 3
-        elif head[at : at + 9].lower() == b"<!doctype":
-            close, subset = head.find(b">", at), head.find(b"[", at)
-            if 0 <= subset < close:  # <!DOCTYPE rss [ <!ENTITY x "y"> ]>
-                close = head.find(b">", head.find(b"]", subset))
-            end, skip = close, 1
-        else:
-            name = _NAME.match(head, at)
-            return name[1].lower() if name else b""
-        if end < 0:
-            return b""
-        at = end + skip
-
-
-def page_kind(body: bytes, content_type: str | None) -> str:
-    """html, feed, sitemap or other, from the content: servers mislabel XML often. A body
-    in UTF-16 (its byte order mark first) is looked at as text: its tags are no bytes."""
-    start = body[:_ROOT_WITHIN]
-    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        start = start.decode("utf-16", "ignore").encode()
-    head = start[:2048].lstrip().lower()
-    content_type = (content_type or "").lower()
-    if jsonfeed.is_json_feed(head, content_type):
-        return "feed"
-    # the document's own first element decides, whatever its items quote (an RSS
-    # item's CDATA holding "<html>") and however long the comment before it
-    if kind := _ROOT_KINDS.get(first_element(start.removeprefix(b"\xef\xbb\xbf"))):
-        return kind
-    if b"<html" not in head:
-        if b"<urlset" in head or b"<sitemapindex" in head:
-            return "sitemap"
-        if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
-            return "feed"
-    if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
-        return "html"
-    opening = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark first
-    if content_type.split(";")[0].strip() in _UNTYPED and _HTML_OPENING.match(opening):
-        return "html"
-    return "other"
-
-
 def absolute(entry: Entry, base: str) -> Entry:
     """The entry with its URL made absolute against the listing's and canonical."""
     url = canonical(urljoin(base, entry.url))
@@ -231,16 +144,6 @@ def too_nested(kind: str, nested: int, limit: int) -> str | None:
         f"a {kind} reached through {nested} feeds and sitemaps (limit {limit:,}, "
         "INGEST_MAX_LISTING_DEPTH): not read"
     )
-
-
-def mislabelled(kind: str, content_type: str | None) -> str | None:
-    """The errors row's message when what is served as a feed or sitemap is not one."""
-    served = (content_type or "").split(";")[0].strip().lower()
-    if kind in ("feed", "sitemap") or served not in _LISTING_TYPES:
-        return None
-    if kind == "html":
-        return f"served as {served} but is an HTML page: read as one, its links followed"
-    return f"served as {served} but is no feed or sitemap: not read"
 
 
 def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:

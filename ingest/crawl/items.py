@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ingest.article import compress
-from ingest.crawl.discovery import page_kind
+from ingest.crawl.kinds import page_kind
 from ingest.extract.process import Outcome
 from ingest.store.schema import now
 

@@ -267,12 +267,19 @@ def listed_date(entry: Entry | None, found_via: str) -> tuple[str, str] | None:
     return entry.written or entry.published, source
 
 
+#: Meta keys the 304's request held that its repetition must not: what made it conditional,
+#: and what Scrapy's middlewares set on a download (its latency, the proxy they chose).
+_NOT_ASKED_AGAIN = frozenset(
+    {"known", "handle_httpstatus_list", "download_latency", "_auth_proxy", "_scheme_proxy"}
+)
+
+
 def unconditional(request: scrapy.Request) -> scrapy.Request:
     """The same request without its conditional headers: for a 304 with nothing stored to reuse."""
     headers = request.headers.copy()
     for name in CONDITIONAL_HEADERS:
         headers.pop(name, None)
-    meta = {k: v for k, v in request.meta.items() if k not in ("known", "handle_httpstatus_list")}
+    meta = {k: v for k, v in request.meta.items() if k not in _NOT_ASKED_AGAIN}
     return request.replace(headers=headers, meta=meta, dont_filter=True)
 
 

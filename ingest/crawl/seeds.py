@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.plugins.manager import Plugins
-from ingest.urls import ascii_host, is_web_url, site_host
+from ingest.urls import ascii_host, is_web_url, not_a_host_name, site_host
 
 
 class SeedError(ValueError):
@@ -127,6 +127,8 @@ def _check_file(path: Path, data: dict) -> None:
         for value in values:
             if key in ("urls", "feeds", "sitemaps") and not is_web_url(value):
                 raise SeedError(f"{path}: {key} holds {value!r}, not an http or https URL")
+            if key == "domains" and not_a_host_name(value):
+                raise SeedError(f"{path}: domains holds {value!r}, not a host name (news.example)")
             if key in ("allow", "deny"):
                 try:
                     re.compile(value)

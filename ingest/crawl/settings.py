@@ -58,7 +58,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, saying a robots.txt it could not read (ingest.crawl.robots).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "ingest.crawl.robots.SaidRobotsTxt": 100,
-    # Before Scrapy's offsite filter (50): a robots.txt redirected to another host is read.
+    # Scrapy's offsite filter, deaf to dont_filter and judging by the crawl's own rule.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "ingest.crawl.offsite.SitesOnly": 50,
+    # Before it: a robots.txt redirected to another host is read.
     "ingest.crawl.robots.RobotsRedirects": 45,
     # Scrapy's, waiting what a 429's or 503's Retry-After asks (ingest.crawl.retry_after).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

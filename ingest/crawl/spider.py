@@ -37,7 +37,6 @@ from ingest.crawl.discovery import (
     Entry,
     Listing,
     listed,
-    mislabelled,
     older_than,
     parse_date,
     parse_since,
@@ -54,6 +53,7 @@ from ingest.crawl.items import (
     request_error,
     response_item,
 )
+from ingest.crawl.kinds import mislabelled
 from ingest.crawl.partial import GZIP_MAGIC, gzip_ends, not_gzip
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.redirects import refresh_not_followed

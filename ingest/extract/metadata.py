@@ -25,6 +25,8 @@ from trafilatura.settings import Document
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from ingest.urls import page_base
+
 
 @dataclass
 class Metadata:
@@ -88,17 +90,7 @@ def relative_canonical(tree: lxml.html.HtmlElement, url: str | None) -> str | No
     return resolved if resolved.startswith(("http://", "https://")) else None
 
 
-def page_base(tree: lxml.html.HtmlElement, url: str) -> str:
-    """What a page's relative links are read against: its ``<base>``, itself read against
-    the page's address (``<base href="/section/">`` is common), else the address."""
-    if declared := next(iter(BASE_HREFS(tree)), "").strip():
-        with contextlib.suppress(ValueError):  # a base no URL parser reads: the page's address
-            return urljoin(url, declared)
-    return url
-
-
 CANONICAL_HREFS = etree.XPath("//head//link[@rel='canonical']/@href")
-BASE_HREFS = etree.XPath("//base/@href")
 
 #: Links to a tag page: "/tag" begins every address trafilatura takes a tag from.
 TAG_HREFS = etree.XPath("//@href[contains(., '/tag')]")

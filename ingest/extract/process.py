@@ -20,10 +20,9 @@ from ingest.article import Article, Page, compress, decompress
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.decoding import Decoded, decode, is_misread
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
-from ingest.extract.metadata import page_base
 from ingest.extract.minhash import signature as minhash
 from ingest.plugins.manager import PluginError, Plugins
-from ingest.urls import canonical, on_sites
+from ingest.urls import canonical, on_sites, page_base
 
 STAGES = {
     "is_article": "classify",

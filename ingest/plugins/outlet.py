@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from ingest.urls import on_sites
+from ingest.urls import not_a_host_name, on_sites
 
 #: Fields holding lists of strings (a string there would be read letter by letter).
 LIST_FIELDS = ("domains", "seeds", "feeds", "sitemaps", "drop", "boilerplate")
@@ -85,7 +85,7 @@ class Outlet:
             if not (value is None or isinstance(value, str)):
                 return f"{name} must be a string, not {value!r:.80}"
         for domain in self.domains:  # "http://site/" or "site/news" owns no page, silently
-            if not domain or any(c in domain for c in "/:?# \t") or domain != domain.strip("."):
+            if not_a_host_name(domain):
                 return f"domains holds {domain!r:.80}: a host name (news.example) goes there"
         if not (self.valid_until is None or isinstance(self.valid_until, date)):
             return f"valid_until must be a date, not {self.valid_until!r:.80}"

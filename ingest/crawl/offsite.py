@@ -1,0 +1,40 @@
+"""The crawl's sites, one rule for every request, however it was made.
+
+Scrapy's offsite filter lets through any request marked ``dont_filter``, and its
+redirect middleware hands that mark to the next hop. ingest marks a few requests
+so (a page asked again without conditions after a 304 found nothing stored, the
+robots.txt it reads for sitemaps), and a redirect of one of them reached another
+site: its page fetched and stored, while the errors table said the redirect was
+refused. The filter also judged hosts by a pattern of its own, which an empty
+domain turned into "any host written with a final dot".
+
+Here the filter asks only the crawl's own rule (``ingest.urls.on_sites``, the one
+links and listings are judged by) and ignores ``dont_filter``. A request may
+leave the sites only when it says so itself (``allow_offsite``): a robots.txt
+redirected to another host (``ingest.crawl.robots``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+
+
+class SitesOnly(OffsiteMiddleware):
+    """Scrapy's offsite filter, deaf to ``dont_filter``, judging by the crawl's sites."""
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        if request.meta.get("allow_offsite") or self.should_follow(request, self.crawler.spider):
+            return
+        host = urlparse_cached(request).hostname or ""
+        self.stats.inc_value("offsite/filtered")
+        raise IgnoreRequest(f"Filtered offsite request to {host!r}")
+
+    def should_follow(self, request: Any, spider: Any) -> bool:
+        on_site = getattr(spider, "on_site", None)
+        if on_site is None or not getattr(spider, "allowed_domains", None):
+            return super().should_follow(request, spider)  # another spider: Scrapy's rule
+        return bool(on_site(request.url))

@@ -1,0 +1,79 @@
+"""No request leaves the crawl's sites, however it was made; a domain to reach is a host name.
+
+Real crawls with ``--allow-private``, so that the address guard steps aside and the
+sites alone decide: the seed's site on 127.0.0.1 and another site reached as
+``localhost`` (another host to the crawl), which counts every request it gets.
+"""
+
+import pytest
+
+from conftest import FAST, rows, run_ingest
+from sites import LocalSite, Resource, article_page, story
+
+OPEN = ["--allow-private", *FAST]
+
+
+def test_a_page_asked_again_after_a_304_does_not_follow_a_redirect_off_the_sites(tmp_path):
+    # A 304 for a page with nothing stored is asked again without conditions, a request
+    # Scrapy's offsite filter let through (dont_filter), and its redirect with it: the other
+    # site's page was fetched and stored while the errors table said it was refused.
+    db = tmp_path / "news.db"
+    big = article_page("Too big to keep", story(1) * 20)
+    with LocalSite({}) as elsewhere, LocalSite({}) as site:
+        other = elsewhere.url.replace("127.0.0.1", "localhost")
+        site.resources["/news/big"] = Resource(big, headers={"ETag": '"v1"'})
+        small = ["-s", "INGEST_MAX_HTML_BYTES=2000", "--no-follow"]
+        run_ingest("crawl", site.url + "/news/big", "--db", str(db), *small, *OPEN)
+        site.resources["/news/big"] = Resource(
+            "",
+            status=302,
+            headers={"Location": f"{other}/story"},
+            conditional=Resource("", status=304),
+        )
+        again = run_ingest(
+            "crawl", site.url + "/news/big", "--db", str(db), *small, *OPEN, check=False
+        )
+    assert again.returncode == 3  # not one page fetched: the only URL led off the sites
+    assert "WARNING" not in again.stderr  # Scrapy's: the 304's download meta copied
+    assert site.hits.count("/news/big") == 3  # the first crawl, then with and without conditions
+    assert elsewhere.hits == []
+    assert rows(db, "select count(*) from pages where url like ?", f"{other}%") == [(0,)]
+    ended = rows(db, "select state, reason from urls where url = ?", site.url + "/news/big")
+    assert ended == [("offsite", "redirect_offsite")]
+
+
+def test_a_robots_txt_read_for_its_sitemaps_is_not_followed_off_the_sites(tmp_path):
+    # With ROBOTSTXT_OBEY=0 the crawl reads robots.txt itself, for its sitemaps: a request
+    # marked dont_filter, whose redirect to another site was followed and its sitemaps read.
+    db = tmp_path / "news.db"
+    with LocalSite({}) as elsewhere, LocalSite({}) as site:
+        other = elsewhere.url.replace("127.0.0.1", "localhost")
+        elsewhere.resources["/robots.txt"] = Resource(
+            f"Sitemap: {site.url}/sitemap-elsewhere.xml\n", "text/plain"
+        )
+        site.resources["/robots.txt"] = Resource(
+            "", status=301, headers={"Location": f"{other}/robots.txt"}
+        )
+        site.resources["/"] = Resource(article_page("Home", story(2)))
+        no_robots = ["-s", "ROBOTSTXT_OBEY=0", "--no-follow"]
+        run_ingest("crawl", site.url + "/", "--db", str(db), *no_robots, *OPEN)
+    assert elsewhere.hits == []
+    assert "/sitemap-elsewhere.xml" not in site.hits
+
+
+@pytest.mark.parametrize("domain", ["", ".", "news.example.", "https://news.example/", "a b"])
+def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domain):
+    # An empty one (an unset shell variable) made Scrapy's offsite pattern match any host
+    # written with a final dot: redirects reached "evil.example.".
+    db = tmp_path / "news.db"
+    done = run_ingest(
+        "crawl", "http://127.0.0.1:9/", "--allow-domain", domain, "--db", str(db), check=False
+    )
+    assert done.returncode == 2
+    assert f"Invalid value for '--allow-domain': {domain!r} is not a host name" in done.stderr
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
+    done = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
+    assert done.returncode == 2
+    assert f"domains holds {domain!r}, not a host name (news.example)" in done.stderr
+    assert not db.exists()
