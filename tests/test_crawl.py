@@ -439,7 +439,8 @@ def test_a_page_too_deep_by_one_path_is_fetched_by_a_shorter_one(tmp_path):
         # "/" (depth 0) -> sitemap (1) -> /target (2): past --max-depth 1 ...
         site.resources["/sitemap.xml"] = Resource(
             "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
-            f"<url><loc>{site.url}/target</loc></url></urlset>",
+            f"<url><loc>{site.url}/target</loc></url><url><loc>{site.url}/deep</loc></url>"
+            "</urlset>",
             "application/xml",
         )
         # ... but a feed seed (0) lists it at depth 1, answering later than the sitemap.
@@ -451,8 +452,14 @@ def test_a_page_too_deep_by_one_path_is_fetched_by_a_shorter_one(tmp_path):
         )
         run_ingest("crawl", site.url + "/", site.url + "/feed.xml", "--max-depth", "1",
                    "--db", str(db), *FAST)  # fmt: skip
-        assert "/target" in site.hits
+        assert "/target" in site.hits and "/deep" not in site.hits
     assert ("Target",) in rows(db, "select title from articles")
+    # what only the sitemap listed is not fetched, and says why (it had no row at all)
+    ended = "select url, state, reason from urls where url in (?, ?) order by url"
+    assert rows(db, ended, site.url + "/deep", site.url + "/target") == [
+        (site.url + "/deep", "skipped", "max_depth"),
+        (site.url + "/target", "fetched", "article"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -465,3 +465,40 @@ def test_a_json_feed_is_read_as_a_feed_its_items_dated_and_a_broken_one_said(tmp
     assert kind == "malformed" and message.startswith(
         "read no further than 0 entries, kept: not JSON"
     )
+
+
+def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tmp_path):
+    # 00:30 in Berlin and 08:00 in Tokyo on the 5th are the 4th in UTC: both were skipped as
+    # old, though their published_day (what search --since reads) is the 5th.
+    db = tmp_path / "since-day.db"
+    berlin = article_page("Berlin", prose(1), published=None).replace(
+        "</head>",
+        '<meta property="article:published_time" content="2024-03-05T00:30:00+01:00"></head>',
+    )
+    with LocalSite({}) as site:
+        base = site.url
+        site.resources.update(
+            {
+                "/": Resource(index_page(["/berlin"])),
+                "/berlin": Resource(berlin),
+                "/tokyo": Resource(article_page("Tokyo", prose(2), published="2024-03-05")),
+                "/rss.xml": xml(
+                    "<rss version='2.0'><channel>"
+                    f"<item><link>{base}/tokyo</link><pubDate>Tue, 05 Mar 2024 08:00:00 +0900"
+                    "</pubDate></item>"
+                    f"<item><link>{base}/ny</link><pubDate>Mon, 04 Mar 2024 20:00:00 -0500"
+                    "</pubDate></item></channel></rss>",
+                    "application/rss+xml",
+                ),
+            }
+        )
+        seeds = [base + "/", base + "/rss.xml"]
+        run_ingest("crawl", *seeds, "--since", "2024-03-05", "--db", str(db), *FAST)
+    assert "/ny" not in site.hits  # the 4th in New York, the 5th in UTC
+    assert {t for (t,) in rows(db, "select title from articles")} == {"Berlin", "Tokyo"}
+    assert rows(db, "select published_day from articles where title = 'Berlin'") == [
+        ("2024-03-05",)
+    ]
+    assert rows(db, "select state, reason from urls where url = ?", base + "/ny") == [
+        ("skipped", "old")
+    ]

@@ -243,6 +243,20 @@ def test_the_publication_date_is_also_kept_as_written_with_its_offset():
     assert listed_date(resumed, "feed https://n.example/f.xml") == (entry.published, "feed")
 
 
+def test_since_a_day_is_the_publishers_day_and_a_moment_a_moment():
+    # --since 2024-03-05 took 00:30 on the 5th in Berlin (23:30 on the 4th in UTC) for old,
+    # though the stored article's published_day, which search --since reads, is the 5th
+    day = parse_since("2024-03-05", NOW)
+    assert not older_than("2024-03-05T00:30:00+01:00", day)
+    assert not older_than("2024-03-05T08:00:00+09:00", day)
+    assert older_than("2024-03-04T23:30:00-05:00", day)  # the 5th in UTC, the 4th there
+    assert not older_than("2024-03-05", day) and older_than("2024-03-04", day)
+    moment = parse_since("2024-03-05T00:00+00:00", NOW)
+    assert older_than("2024-03-05T00:30:00+01:00", moment)
+    assert not older_than("2024-03-04T23:30:00-05:00", moment)
+    assert not older_than("2024-03-05", moment) and older_than("2024-03-04", moment)
+
+
 def test_comparisons_of_equal_instants():
     instant = "2024-03-05T10:00:00+00:00"
     assert not newer_than(instant, instant) and not older_than(instant, instant)
@@ -261,7 +275,7 @@ NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
         ("2w", "2024-02-25T12:00:00+00:00"),
         ("1M", "2024-02-09T12:00:00+00:00"),
         ("1Y", "2023-03-11T12:00:00+00:00"),
-        ("2024-03-01", "2024-03-01T00:00:00+00:00"),
+        ("2024-03-01", "2024-03-01"),  # a day stays a day: the publisher's
         ("2024-03-01T08:00+01:00", "2024-03-01T07:00:00+00:00"),
     ],
 )

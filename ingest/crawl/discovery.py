@@ -294,12 +294,21 @@ def newer_than(changed: str | None, fetched: str | None) -> bool:
 
 
 def older_than(when: str | None, since: str | None) -> bool:
-    """Whether a date is before ``since`` (a day alone compares as that day)."""
+    """Whether a date is before ``since``.
+
+    ``since`` a day (``--since 2024-03-05``) means the publisher's day, as the date was
+    written with its offset: a story of 00:30 on the 5th in Berlin is 23:30 on the 4th in
+    UTC, and the stored article's ``published_day`` (what ``search --since`` reads) is the
+    5th. ``since`` a moment (an age, ``36h``) compares moments. A day alone compares as
+    that day.
+    """
     if not when or not since:
         return False
+    if len(since) <= 10:
+        return when[:10] < since
     if len(when) <= 10:
         return when < since[:10]
-    return when < since
+    return (parse_date(when) or when) < since
 
 
 def url_date(url: str) -> str | None:
@@ -334,4 +343,4 @@ def parse_since(value: str, now: datetime | None = None) -> str:
     parsed = parse_date(value)
     if parsed is None or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise ValueError(f"not a date (YYYY-MM-DD) or an age (7d, 2w): {value!r}")
-    return _sort_key(parsed)
+    return parsed  # a day stays a day: the publisher's (older_than)

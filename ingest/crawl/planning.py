@@ -51,6 +51,7 @@ class Planner:
     _seen: Fingerprints  # every URL planned in this crawl
     _pending: list[dict[str, Any]]
     _held: Fingerprints  # skipped as unchanged, unless a later source dates a change
+    _too_deep: Fingerprints  # listed past --max-depth, and said so once
     # Set by NewsSpider.from_crawler.
     plugins: Plugins
     allowed_domains: list[str]
@@ -119,7 +120,13 @@ class Planner:
                     record, "too_long", state="skipped", reason="too_long", set_state="skipped"
                 )
             if not seed and self.depth_limit and depth > self.depth_limit:
-                return None  # not marked seen: a shorter path to it may turn up later
+                # not marked seen: a shorter path to it may turn up later. A page's links
+                # past the bound are not met; what a feed or sitemap lists is, and says so
+                # (a known row keeps what it knew)
+                if not found_via.startswith(("feed ", "sitemap ")) or url in self._too_deep:
+                    return None
+                self._too_deep.add(url)
+                return self._decide(record, "too_deep", state="skipped", reason="max_depth")
             self._seen.add(url)
             known = self.frontier.lookup(url) if self.frontier is not None else None
             reason = None
@@ -217,7 +224,7 @@ class Planner:
 
     def is_old(self, url: str, entry: Entry | None, known: Known | None) -> bool:
         """Dated before --since by its feed or sitemap entry, its URL, or its stored article."""
-        when = (entry.published or entry.date) if entry else None
+        when = (entry.written or entry.published or entry.date) if entry else None
         when = when or (known.published if known else None) or url_date(url)
         return older_than(when, self.since)
 

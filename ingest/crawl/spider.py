@@ -38,10 +38,10 @@ from ingest.crawl.discovery import (
     Listing,
     listed,
     older_than,
-    parse_date,
     parse_since,
     robots_sitemaps,
     too_nested,
+    written_date,
 )
 from ingest.crawl.failures import failure_kind
 from ingest.crawl.fingerprints import Fingerprints
@@ -114,6 +114,7 @@ class NewsSpider(Planner, scrapy.Spider):
         self._pending: list[dict[str, Any]] = []  # frontier records for the next item
         self._robots_done: set[str] = set()
         self._held = Fingerprints()  # skipped as unchanged, unless a later source says not
+        self._too_deep = Fingerprints()
         self.requested = 0
         self.pool: ExtractionPool | None = None
         self.frontier: FrontierReader | None = None
@@ -364,7 +365,8 @@ async def read_listing(item: PageItem, limit: int) -> tuple[Listing, list[tuple[
 
 
 def _published(article: dict[str, Any]) -> str | None:
-    return parse_date(str(article.get("published") or "")) if article else None
+    """As written, its offset kept: ``--since`` a day is the publisher's day."""
+    return written_date(str(article.get("published") or "")) if article else None
 
 
 def _root(url: str) -> str:

@@ -176,7 +176,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "extraction error (empty, unparseable, too_deep, too_large, timeout, no_text); "
                 "else changed (a feed or sitemap date is newer), refresh, max_pages, "
                 "closespider_timeout (and _itemcount, _pagecount, _errorcount: a Scrapy bound "
-                "stopped the crawl first), old, "
+                "stopped the crawl first), old, max_depth (a feed or sitemap entry past "
+                "--max-depth), "
                 "too_long, not_modified, captcha, http_404, redirect_loop, redirect_offsite, "
                 "redirect_seen, redirect_not_followed, blocked_address, canonical..."
             ),
