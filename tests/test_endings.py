@@ -76,10 +76,12 @@ ENDINGS = {  # path -> (state, reason)
     # a feed naming another site's page: met, and not reached
     "/feed.xml": ("fetched", "feed"),
     "http://elsewhere.example/listed": ("offsite", "listed_offsite"),
+    # a sitemap robots.txt names on another host: met, and not reached (it had no row)
+    "http://elsewhere.example/robots-sitemap.xml": ("offsite", "listed_offsite"),
 }
 #: Reached only through a redirect: not listed on the home page.
 TARGETS = ("/", "/loop2", "/news/2024/03/moved", "/news/2024/03/refreshed", "/gone-too")
-TARGETS += ("http://elsewhere.example/listed",)
+TARGETS += ("http://elsewhere.example/listed", "http://elsewhere.example/robots-sitemap.xml")
 
 
 def site_pages() -> dict:
@@ -88,6 +90,9 @@ def site_pages() -> dict:
 
     return {
         "/": index_page([p for p in ENDINGS if p not in TARGETS]),
+        "/robots.txt": Resource(
+            "User-agent: *\nSitemap: http://elsewhere.example/robots-sitemap.xml\n", "text/plain"
+        ),
         "/r-ok": redirect("/news/2024/03/moved", 301),
         "/r-404": redirect("/gone-too"),
         "/feed.xml": Resource(

@@ -107,9 +107,10 @@ class Planner:
             reason = "changed"
         else:
             if not self.on_site(url):
-                if not found_via.startswith(("feed ", "sitemap ")):
+                if not found_via.startswith(("feed ", "sitemap ", "robots ")):
                     return None  # a page's links off the sites are not the crawl's to meet
-                # but what a listing names is: a feed of another site's links says so
+                # but what a listing names is: a feed of another site's links says so, as
+                # does a robots.txt naming a sitemap on another host
                 self._seen.add(url)
                 return self._decide(
                     record, "offsite", state="offsite", reason="listed_offsite", set_state="offsite"
