@@ -77,3 +77,48 @@ def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domai
     assert done.returncode == 2
     assert f"domains holds {domain!r}, not a host name (news.example)" in done.stderr
     assert not db.exists()
+
+
+def test_a_seeds_files_patterns_hold_for_feed_entries_and_redirects_as_for_links(tmp_path):
+    # deny = never follow: a denied page was still fetched when a feed listed it or an
+    # allowed page redirected there
+    db = tmp_path / "news.db"
+    with LocalSite({}) as site:
+        base = site.url
+        items = "".join(
+            f"<item><link>{base}{path}</link></item>"
+            for path in ("/news/video/2", "/other/3", "/news/feed-ok", "/news/clip.mp3")
+        )
+        site.resources.update(
+            {
+                "/": Resource(article_page("Home", story(1), links=["/news/redir", "/news/ok"])),
+                "/news/redir": Resource("", status=302, headers={"Location": "/news/video/1"}),
+                "/news/ok": Resource(article_page("Linked", story(2))),
+                "/news/feed-ok": Resource(article_page("Listed", story(3))),
+                "/feed.xml": Resource(
+                    f"<rss version='2.0'><channel>{items}</channel></rss>", "application/rss+xml"
+                ),
+            }
+        )
+        seeds = tmp_path / "seeds.toml"
+        seeds.write_text(
+            f'urls = ["{base}/"]\nfeeds = ["{base}/feed.xml"]\n'
+            "allow = ['/news/']\ndeny = ['/news/video/']\n"
+        )
+        run_ingest("crawl", str(seeds), "--db", str(db), *FAST)
+    for never in ("/news/video/1", "/news/video/2", "/other/3", "/news/clip.mp3"):
+        assert never not in site.hits, never
+    titles = {t for (t,) in rows(db, "select title from articles")}
+    assert titles == {"Home", "Linked", "Listed"}
+    ended = dict(
+        (url.removeprefix(base), (state, reason))
+        for url, state, reason in rows(db, "select url, state, reason from urls")
+    )
+    assert ended["/news/redir"] == ("skipped", "redirect_unwanted")
+    assert ended["/news/video/2"] == ended["/other/3"] == ("skipped", "unwanted")
+    assert ended["/news/clip.mp3"] == ("skipped", "unwanted")
+    assert "/news/video/1" not in ended
+    [(message,)] = rows(db, "select message from errors where kind = 'redirect_unwanted'")
+    assert (
+        message == f"redirects to {base}/news/video/1, outside the seeds file's allow/deny patterns"
+    )

@@ -11,12 +11,16 @@ domain turned into "any host written with a final dot".
 Here the filter asks only the crawl's own rule (``ingest.urls.on_sites``, the one
 links and listings are judged by) and ignores ``dont_filter``. A request may
 leave the sites only when it says so itself (``allow_offsite``): a robots.txt
-redirected to another host (``ingest.crawl.robots``).
+redirected to another host (``ingest.crawl.robots``). A redirect is a link the
+server gives, so one outside the seeds file's ``allow``/``deny`` patterns is
+refused too, as the link would be; ``ingest.crawl.redirects.offsite`` says how the
+URL asked for ends.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -27,14 +31,28 @@ class SitesOnly(OffsiteMiddleware):
     """Scrapy's offsite filter, deaf to ``dont_filter``, judging by the crawl's sites."""
 
     def process_request(self, request: Any, spider: Any = None) -> None:
-        if request.meta.get("allow_offsite") or self.should_follow(request, self.crawler.spider):
+        spider = self.crawler.spider
+        if request.meta.get("allow_offsite"):
             return
-        host = urlparse_cached(request).hostname or ""
-        self.stats.inc_value("offsite/filtered")
-        raise IgnoreRequest(f"Filtered offsite request to {host!r}")
+        if not self.should_follow(request, spider):
+            host = urlparse_cached(request).hostname or ""
+            self.stats.inc_value("offsite/filtered")
+            raise IgnoreRequest(f"Filtered offsite request to {host!r}")
+        if unwanted_redirect(request, spider):
+            self.stats.inc_value("offsite/unwanted")
+            raise IgnoreRequest(f"Filtered redirect outside the allow/deny patterns: {request.url}")
 
     def should_follow(self, request: Any, spider: Any) -> bool:
         on_site = getattr(spider, "on_site", None)
         if on_site is None or not getattr(spider, "allowed_domains", None):
             return super().should_follow(request, spider)  # another spider: Scrapy's rule
         return bool(on_site(request.url))
+
+
+def unwanted_redirect(request: Any, spider: Any) -> bool:
+    """A redirect to a URL the seeds file's patterns exclude (a robots.txt's aside)."""
+    asked = request.meta.get("redirect_urls")
+    within = getattr(spider, "within_patterns", None)
+    if not asked or within is None or urlsplit(asked[0]).path == "/robots.txt":
+        return False
+    return not within(request.url)

@@ -275,7 +275,7 @@ class IngestPipeline:
     # -- redirects Scrapy drops without a word (ingest.crawl.redirects) -----------
 
     def redirect_scheduled(self, request: Any) -> None:
-        if ending := redirects.offsite(request, self.crawler.spider.on_site):
+        if ending := redirects.offsite(request, self.crawler.spider):
             self._redirect_ended(redirects.asked(request), ending)
 
     def redirect_dropped(self, request: Any) -> None:

@@ -106,8 +106,9 @@ class Planner:
             record["recount"] = "skipped_unchanged"
             reason = "changed"
         else:
+            via_listing = found_via.startswith(("feed ", "sitemap "))
             if not self.on_site(url):
-                if not found_via.startswith(("feed ", "sitemap ", "robots ")):
+                if not (via_listing or found_via.startswith("robots ")):
                     return None  # a page's links off the sites are not the crawl's to meet
                 # but what a listing names is: a feed of another site's links says so, as
                 # does a robots.txt naming a sitemap on another host
@@ -115,6 +116,11 @@ class Planner:
                 return self._decide(
                     record, "offsite", state="offsite", reason="listed_offsite", set_state="offsite"
                 )
+            if not (seed or sitemap) and via_listing and not self.wanted_link(url):
+                # a page of a feed or sitemap: within the seeds file's patterns too, as a
+                # link is (an index's sitemaps are read whatever the patterns)
+                self._seen.add(url)
+                return self._decide(record, "unwanted", state="skipped", reason="unwanted")
             if len(url) > self.url_limit:  # Scrapy would drop it without a word
                 self._seen.add(url)
                 return self._decide(
@@ -124,7 +130,7 @@ class Planner:
                 # not marked seen: a shorter path to it may turn up later. A page's links
                 # past the bound are not met; what a feed or sitemap lists is, and says so
                 # (a known row keeps what it knew)
-                if not found_via.startswith(("feed ", "sitemap ")) or url in self._too_deep:
+                if not via_listing or url in self._too_deep:
                     return None
                 self._too_deep.add(url)
                 return self._decide(record, "too_deep", state="skipped", reason="max_depth")
@@ -245,8 +251,10 @@ class Planner:
 
     def wanted_link(self, url: str) -> bool:
         """Not a file (PDF, image, video...), and within the seeds' allow/deny patterns."""
-        if IGNORED_SUFFIX_RE.search(urlsplit(url).path):
-            return False
+        return not IGNORED_SUFFIX_RE.search(urlsplit(url).path) and self.within_patterns(url)
+
+    def within_patterns(self, url: str) -> bool:
+        """Matching an ``allow`` pattern when there are any, and no ``deny`` pattern."""
         if self.allow and not any(p.search(url) for p in self.allow):
             return False
         return not any(p.search(url) for p in self.deny)

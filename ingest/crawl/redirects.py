@@ -11,7 +11,6 @@ for ends, for the pipeline to write with its ``errors`` row when it failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -34,15 +33,21 @@ class Ending(NamedTuple):
     stage: str = "fetch"  # the ``errors`` row's
 
 
-def offsite(request: Any, on_site: Callable[[str], bool]) -> Ending | None:
-    """A redirect off the crawl's sites: Scrapy's offsite filter drops it silently."""
-    if not request.meta.get("redirect_urls") or on_site(request.url):
+def offsite(request: Any, planner: Any) -> Ending | None:
+    """A redirect off the crawl's sites, or outside its seeds file's allow/deny patterns:
+    the offsite filter (``ingest.crawl.offsite``) drops it, and would say nothing."""
+    if not request.meta.get("redirect_urls"):
         return None
-    message = (
-        f"redirects to {request.url[:300]}, a site this crawl does not reach "
-        "(--allow-domain adds it)"
-    )
-    return Ending("offsite", "redirect_offsite", message)
+    if not planner.on_site(request.url):
+        message = (
+            f"redirects to {request.url[:300]}, a site this crawl does not reach "
+            "(--allow-domain adds it)"
+        )
+        return Ending("offsite", "redirect_offsite", message)
+    if not planner.within_patterns(request.url):
+        message = f"redirects to {request.url[:300]}, outside the seeds file's allow/deny patterns"
+        return Ending("skipped", "redirect_unwanted", message)
+    return None
 
 
 def dropped(request: Any) -> Ending | None:
