@@ -18,10 +18,8 @@ from ingest.extract.clean import (
     is_notice,
     is_share_bar,
     is_site_name,
-    site_names,
-    strip_site_name,
-    title_affixes,
 )
+from ingest.extract.site_names import site_names, strip_site_name, title_affixes
 from ingest.words import is_ornament
 
 
@@ -379,6 +377,38 @@ def test_site_names_come_from_the_page_the_article_and_the_outlet():
     ]
     article.sitename = "A name far too long to be a site name at all"
     assert site_names(article, page, None) == ["YH News", "YH App", "Yeni Haber"]
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title"),
+    [
+        # the headline's own dash: "Covid-19" is no site name
+        ("<title>Covid-19 - what we know so far</title>", "Covid-19 - what we know so far", None),
+        (
+            "<title>Covid-19 - what we know so far - News Test</title>",
+            "Covid-19 - what we know so far",
+            "Covid-19 - what we know so far",
+        ),
+        (
+            "<title>Ukraine – Russia talks resume today</title>",
+            "Ukraine – Russia talks resume today",
+            None,
+        ),
+        # a site name is in no headline: stripped, as ever
+        (
+            "<title>Talks resume after a long pause | News Test</title>",
+            "Talks resume after a long pause",
+            "Talks resume after a long pause",
+        ),
+    ],
+)
+def test_a_short_part_of_the_title_the_headline_holds_too_is_no_site_name(head, h1, title):
+    html = f"<html><head>{head}</head><body><h1>{h1}</h1><p>Story.</p></body></html>"
+    written = title or h1
+    article = Article(url="http://x.example/a", title=head.split("</title>")[0][7:], text="")
+    page = Page(url=article.url, html=html)
+    clean_article(article, page, None)
+    assert article.title == written
 
 
 def test_title_affixes_keep_short_parts_only():

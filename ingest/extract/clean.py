@@ -16,6 +16,7 @@ from functools import lru_cache
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
+from ingest.extract.site_names import site_names, strip_site_name
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words, is_ornament
@@ -215,7 +216,6 @@ SHARE_WORDS = set(
     """.split()
 )
 BYLINE_RE = re.compile(r"^(by|von|par|por|yazan|text:|author:)\s+\S", re.IGNORECASE)
-TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " : ")
 
 
 @hookimpl(tryfirst=True)
@@ -356,41 +356,3 @@ def is_byline(line: str, authors: list[str]) -> bool:
         return True
     folded = fold(line)
     return any(fold_name(a) and fold_name(a) == folded for a in authors)
-
-
-def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
-    """Every way the page names its site: og:site_name, the title's suffix, the outlet."""
-    found = [article.sitename or "", outlet.title if outlet else ""]
-    tree = page.tree
-    found += tree.xpath("//meta[@property='og:site_name']/@content")
-    found += tree.xpath("//meta[@name='application-name']/@content")
-    titles = tree.xpath("//title/text()")
-    if titles:
-        found += title_affixes(titles[0])
-    unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
-    # A "site name" as long as a headline would strip real text; keep short ones.
-    return [n for n in unique if count_words(n) <= 6]
-
-
-def title_affixes(title: str) -> list[str]:
-    """The short parts of a <title> around its headline ("Headline | Site" -> ["Site"])."""
-    for sep in TITLE_SEPARATORS:
-        if sep in title:
-            parts = [p.strip() for p in title.split(sep)]
-            headline = max(parts, key=len)
-            return [p for p in parts if p is not headline and count_words(p) <= 5]
-    return []
-
-
-def strip_site_name(title: str, names: list[str]) -> str:
-    """Drop a site name glued to the headline's start or end by a separator."""
-    changed = True
-    while changed:
-        changed = False
-        for name in names:
-            for sep in TITLE_SEPARATORS:
-                if title.casefold().endswith((sep + name).casefold()):
-                    title, changed = title[: -len(sep + name)].rstrip(), True
-                elif title.casefold().startswith((name + sep).casefold()):
-                    title, changed = title[len(name + sep) :].lstrip(), True
-    return title.strip()

@@ -1,0 +1,68 @@
+"""How a page names its site, and the title without it.
+
+A page names its site in its ``og:site_name``, its ``application-name``, the short
+parts of its ``<title>`` around the headline ("Budget vote | Test Daily") and its
+outlet's title. Cleaning strips those names from the title's ends and drops lines
+that are only one of them. A short part of the ``<title>`` that the headline
+itself holds ("Covid-19 - what we know so far", as its ``<h1>`` reads) is the
+headline's, not a site's: taking it for one cut real headlines at their dash.
+"""
+
+from __future__ import annotations
+
+from ingest.article import Article, Page
+from ingest.plugins.outlet import Outlet
+from ingest.words import count_words
+
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " : ")
+
+
+def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
+    """Every way the page names its site: og:site_name, the title's suffix, the outlet."""
+    found = [article.sitename or "", outlet.title if outlet else ""]
+    tree = page.tree
+    found += tree.xpath("//meta[@property='og:site_name']/@content")
+    found += tree.xpath("//meta[@name='application-name']/@content")
+    titles = tree.xpath("//title/text()")
+    if titles:
+        headlines = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+        found += [a for a in title_affixes(titles[0]) if not in_headline(a, headlines)]
+    unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
+    # A "site name" as long as a headline would strip real text; keep short ones.
+    return [n for n in unique if count_words(n) <= 6]
+
+
+def title_affixes(title: str) -> list[str]:
+    """The short parts of a <title> around its headline ("Headline | Site" -> ["Site"])."""
+    for sep in TITLE_SEPARATORS:
+        if sep in title:
+            parts = [p.strip() for p in title.split(sep)]
+            headline = max(parts, key=len)
+            return [p for p in parts if p is not headline and count_words(p) <= 5]
+    return []
+
+
+def in_headline(part: str, headlines: list[str]) -> bool:
+    """Whether a short part of the <title> is the headline's own, set off by a separator in
+    the headline too ("Covid-19 - what we know so far"): a site name is not in the h1.
+    ``og:title`` is no witness: many sites repeat their whole ``<title>`` there."""
+    part = part.casefold()
+    return any(
+        (part + sep).casefold() in h.casefold() or (sep + part).casefold() in h.casefold()
+        for h in headlines
+        for sep in TITLE_SEPARATORS
+    )
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """Drop a site name glued to the headline's start or end by a separator."""
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            for sep in TITLE_SEPARATORS:
+                if title.casefold().endswith((sep + name).casefold()):
+                    title, changed = title[: -len(sep + name)].rstrip(), True
+                elif title.casefold().startswith((name + sep).casefold()):
+                    title, changed = title[len(name + sep) :].lstrip(), True
+    return title.strip()
