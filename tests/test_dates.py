@@ -257,6 +257,14 @@ def test_json_ld_dates_from_nested_created_and_listed_types():
     listed += ' {"@type": ["Thing", "BlogPosting"], "datePublished": "2024-03-04"}]'
     assert read("{not json", listed) == ("2024-03-04", None)
     assert read('{"@type": "Person"}') == (None, None)
+    # its last change alone is a change, not the publication: the article's modified date
+    changed = '{"@type": "NewsArticle", "dateModified": "2024-03-06T07:00:00Z"}'
+    assert read(changed) == (None, "2024-03-06T07:00:00Z")
+    assert read(changed, listed) == ("2024-03-04", None)  # one that dates its publication wins
+    page = lxml.html.document_fromstring(f"<html><head>{ld(changed)}</head><body></body></html>")
+    assert page_dates(page, "https://n.example/story", date(2024, 3, 10)).modified == (
+        "2024-03-06T07:00:00+00:00"
+    )
 
 
 def test_meta_dates_by_itemprop_and_the_first_of_a_name():

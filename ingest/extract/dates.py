@@ -311,6 +311,10 @@ def json_ld_dates(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
 
 
 def _json_ld(scripts: list[str]) -> tuple[str | None, str | None]:
+    """(published, modified) of the first article object that dates its publication; an
+    article object that gives its last change alone gives that as modified only: taken
+    for nothing, it left the date search to read the change as the publication."""
+    modified_only = None
     for script in scripts:
         try:
             data = json.loads(script)
@@ -319,12 +323,13 @@ def _json_ld(scripts: list[str]) -> tuple[str | None, str | None]:
         for node in _walk(data):
             kind = node.get("@type")
             kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and ARTICLE_TYPES_RE.search(k) for k in kinds) and (
-                node.get("datePublished") or node.get("dateCreated")
-            ):
-                published = node.get("datePublished") or node.get("dateCreated")
-                return str(published), str(node.get("dateModified") or "") or None
-    return None, None
+            if not any(isinstance(k, str) and ARTICLE_TYPES_RE.search(k) for k in kinds):
+                continue
+            modified = str(node.get("dateModified") or "") or None
+            if published := node.get("datePublished") or node.get("dateCreated"):
+                return str(published), modified
+            modified_only = modified_only or modified
+    return None, modified_only
 
 
 def _walk(node: object):
