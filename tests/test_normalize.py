@@ -142,6 +142,16 @@ def test_author_hints_were_read_off_the_installed_trafilatura():
 # -- each rule at its bounds ----------------------------------------------------------------
 
 
+def test_a_job_title_beside_a_name_is_no_author_of_its_own():
+    assert clean_authors(["By Jane Doe, Staff Writer"]) == ["Jane Doe"]
+    assert clean_authors(["Anna Berg, Senior Political Correspondent; Kai Lenz"]) == [
+        "Anna Berg",
+        "Kai Lenz",
+    ]
+    assert clean_authors(["Par Léa Martin, envoyée spéciale"]) == ["Léa Martin"]
+    assert clean_authors(["Staff"]) == ["Staff"]  # a title alone is all the page says
+
+
 def test_author_names_are_trimmed_and_at_most_five_words():
     assert clean_authors([" . Xavier Mox . "]) == ["Xavier Mox"]
     assert clean_authors(["One Two Three Four Five"]) == ["One Two Three Four Five"]

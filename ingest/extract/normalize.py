@@ -21,6 +21,17 @@ from ingest.words import count_words
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
+#: The words of a job title: "By Jane Doe, Staff Writer" names one author, not two.
+ROLE_WORDS = frozenset(
+    """
+    staff writer writers reporter correspondent editor contributor contributing columnist
+    senior chief deputy associate managing executive political business sports science
+    health foreign national digital investigative special producer journalist photographer
+    redakteur redakteurin korrespondent korrespondentin reporterin journalistin autorin
+    rédacteur rédactrice journaliste correspondant correspondante envoyé envoyée spécial
+    spéciale redactor redactora periodista corresponsal muhabir editörü
+    """.split()
+)
 
 
 @hookimpl(tryfirst=True)
@@ -50,11 +61,19 @@ def clean_authors(authors: list[str]) -> list[str]:
     """One name per entry, without "By" and without duplicates, in page order."""
     names: list[str] = []
     for entry in authors:
-        for name in AUTHOR_SPLIT_RE.split(AUTHOR_PREFIX_RE.sub("", entry.strip())):
-            name = name.strip(" .")
-            if name and count_words(name) <= 5 and name not in names:
-                names.append(name)
+        parts = [
+            p.strip(" .") for p in AUTHOR_SPLIT_RE.split(AUTHOR_PREFIX_RE.sub("", entry.strip()))
+        ]
+        parts = [p for p in parts if p and count_words(p) <= 5]
+        if not all(map(is_role, parts)):  # "Jane Doe, Staff Writer": a name and her title
+            parts = [p for p in parts if not is_role(p)]
+        names += [p for p in dict.fromkeys(parts) if p not in names]
     return names
+
+
+def is_role(name: str) -> bool:
+    """Whether an author entry is a job title alone ("Senior Political Correspondent")."""
+    return all(word in ROLE_WORDS for word in name.casefold().split())
 
 
 # From each matching attribute up to its element: libxml2 tests only the attributes
