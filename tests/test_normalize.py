@@ -8,11 +8,11 @@ from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
 from ingest.extract.decoding import decode_html
+from ingest.extract.language import MIN_STOP_SHARE, detect, stop_share
 from ingest.extract.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
 from ingest.extract.normalize import (
     byline_authors,
     clean_authors,
-    detect_language,
     normalize_article,
     page_language,
     reconcile_authors,
@@ -190,8 +190,40 @@ def test_the_language_declared_by_meta_or_the_outlet_and_detected_from_five_word
     assert language('<html lang="pt_BR"></html>') == "pt"
     outlet = Outlet(name="x", domains=["x.example"], language="de")
     assert language("<html></html>", outlet) == "de"
-    assert detect_language("Der Hund läuft heute schnell") == "de"
-    assert detect_language("Der Hund läuft heute") is None
+    assert detect("Der Hund läuft heute schnell") == "de"
+    assert detect("Der Hund läuft heute") is None
+
+
+GERMAN = (
+    "Die Gemeinde hat am Dienstagabend beschlossen, die alte Brücke über den Fluss im "
+    "kommenden Frühjahr abzureißen. Der Neubau soll nach Angaben der Verwaltung etwa zwei "
+    "Jahre dauern und rund vier Millionen Euro kosten. Anwohner hatten sich über Monate "
+    "gegen die Pläne gewehrt, weil sie lange Umwege fürchten. Der Bürgermeister versprach "
+    "eine Fähre für Fußgänger und Radfahrer, solange gebaut wird."
+)
+ENGLISH = (
+    "The council decided on Tuesday evening to pull down the old bridge over the river next "
+    "spring. The new one will take about two years to build and cost some four million "
+    "euros, the town says. Residents had fought the plans for months because they feared "
+    "long detours. The mayor promised a ferry for people on foot and on bikes while the "
+    "work goes on, and a bus that runs every hour."
+)
+
+
+def test_a_declaration_the_text_plainly_contradicts_is_overruled_and_said():
+    def language(html: str, text: str) -> tuple[str | None, dict]:
+        page = Page(url="http://x.example/a", html=html)
+        article = Article(url=page.url, title="t", text=text)
+        return page_language(page, article, None), article.provenance
+
+    said = {"language_declared": "en"}
+    assert language('<html lang="en-US">', GERMAN) == ("de", said)  # a template's default
+    assert language('<html lang="de">', GERMAN) == ("de", {})
+    assert language('<html lang="en">', ENGLISH) == ("en", {})
+    assert language('<html lang="en">', " ".join(GERMAN.split()[:40])) == ("en", {})  # too short
+    assert language('<html lang="ja">', GERMAN) == ("ja", {})  # no stop list: believed
+    # the cheap check first: German prose is far below English's share of stop words
+    assert stop_share(ENGLISH, "en") >= MIN_STOP_SHARE > stop_share(GERMAN, "en")
 
 
 def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():

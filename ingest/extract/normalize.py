@@ -13,6 +13,7 @@ from lxml import etree
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.extract import language
 from ingest.extract.blocks import selector
 from ingest.extract.classify import looks_like_article_url
 from ingest.plugins.outlet import Outlet
@@ -124,24 +125,19 @@ def reconcile_authors(metadata: list[str], byline: list[str]) -> list[str]:
 
 
 def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | None:
-    """An ISO 639-1 code: the page's declaration, the outlet's, else detected from the text."""
+    """An ISO 639-1 code: the page's declaration unless its text plainly says otherwise
+    (``ingest.extract.language``), the outlet's, else detected from the text."""
     declared = page.tree.xpath("/html/@lang") or page.tree.xpath(
         "//meta[@http-equiv='content-language']/@content"
     )
     for code in [*declared, article.language or "", (outlet.language if outlet else None) or ""]:
         code = code.strip().lower().replace("_", "-").split("-")[0]
         if re.fullmatch(r"[a-z]{2}", code):
-            return code
-    return detect_language(article.text)
-
-
-def detect_language(text: str) -> str | None:
-    if count_words(text) < 5:
-        return None
-    import py3langid  # loads its model on first use; most pages declare a language
-
-    code, _ = py3langid.classify(text)
-    return code
+            found, overruled = language.checked(code, article.text)
+            if overruled:
+                article.provenance["language_declared"] = code
+            return found
+    return language.detect(article.text)
 
 
 def trusted_canonical(link: str, url: str) -> bool:

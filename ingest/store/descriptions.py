@@ -91,7 +91,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "Which plugin last set each field (JSON object); charset: the charset the "
                 "text was read in where the page's label was proved wrong; text_source: "
                 "json_ld where the story came from the page's JSON-LD, its HTML holding "
-                "little of it"
+                "little of it; language_declared: the language the page declared where its "
+                "text plainly reads as another"
             ),
             "first_seen": "When the article was first stored",
             "last_seen": "When the article was last fetched (or confirmed unchanged by a 304)",
