@@ -35,7 +35,10 @@ _told: set[str] = set()
 WORKERS_OPTION = click.option(
     "--workers",
     type=click.IntRange(0, 256),
-    help="Extraction processes (default: one per core; 0: in this process).",
+    help=(
+        "Extraction processes (default: one per core; 0: in this process, for debugging: "
+        "no extraction time bound then)."
+    ),
 )
 
 PLUGINS_DIR_OPTION = click.option(

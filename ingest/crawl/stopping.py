@@ -121,8 +121,8 @@ def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
         return EXIT_FAILED
     if status == "interrupted" or ended.signal:
         click.echo(
-            f"Interrupted ({reason}): what was fetched is stored; run the same command "
-            "with --resume to go on where it stopped.",
+            f"Interrupted ({reason}): what was stored stays, and the URLs not yet stored "
+            "stay queued; run the same command with --resume to go on where it stopped.",
             err=True,
         )
         return EXIT_SIGNAL.get(ended.signal or 2, 130)
