@@ -100,9 +100,13 @@ def test_a_seeds_files_patterns_hold_for_feed_entries_and_redirects_as_for_links
                 ),
             }
         )
+        # a seed and a feed that moved: the patterns never applied to them, nor to where
+        # they went (a first version refused both, and the crawl fetched nothing)
+        site.resources["/start"] = Resource("", status=301, headers={"Location": "/"})
+        site.resources["/rss"] = Resource("", status=301, headers={"Location": "/feed.xml"})
         seeds = tmp_path / "seeds.toml"
         seeds.write_text(
-            f'urls = ["{base}/"]\nfeeds = ["{base}/feed.xml"]\n'
+            f'urls = ["{base}/start"]\nfeeds = ["{base}/rss"]\n'
             "allow = ['/news/']\ndeny = ['/news/video/']\n"
         )
         run_ingest("crawl", str(seeds), "--db", str(db), *FAST)
@@ -115,6 +119,7 @@ def test_a_seeds_files_patterns_hold_for_feed_entries_and_redirects_as_for_links
         for url, state, reason in rows(db, "select url, state, reason from urls")
     )
     assert ended["/news/redir"] == ("skipped", "redirect_unwanted")
+    assert ended["/start"] == ("fetched", "article") and ended["/rss"] == ("fetched", "feed")
     assert ended["/news/video/2"] == ended["/other/3"] == ("skipped", "unwanted")
     assert ended["/news/clip.mp3"] == ("skipped", "unwanted")
     assert "/news/video/1" not in ended

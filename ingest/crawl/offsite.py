@@ -20,7 +20,6 @@ URL asked for ends.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -50,9 +49,10 @@ class SitesOnly(OffsiteMiddleware):
 
 
 def unwanted_redirect(request: Any, spider: Any) -> bool:
-    """A redirect to a URL the seeds file's patterns exclude (a robots.txt's aside)."""
-    asked = request.meta.get("redirect_urls")
+    """A redirect, of a URL the seeds file's patterns were asked of (a link, a listing's
+    page), to one they exclude. A seed, a feed or a sitemap moved (to https, to a new
+    name) goes where it moved: the patterns never applied to it."""
     within = getattr(spider, "within_patterns", None)
-    if not asked or within is None or urlsplit(asked[0]).path == "/robots.txt":
+    if not (request.meta.get("redirect_urls") and request.meta.get("patterned")):
         return False
-    return not within(request.url)
+    return within is not None and not within(request.url)

@@ -159,7 +159,12 @@ class Planner:
         if self.is_article_url(url):
             priority += 10
         self._decide(record, "queued", state="queued", reason=reason, set_state="queued")
-        return self.request(url, found_via, depth, priority, known, listed_date(entry, found_via))
+        request = self.request(
+            url, found_via, depth, priority, known, listed_date(entry, found_via)
+        )
+        if not (seed or sitemap) and found_via.startswith(("link ", "feed ", "sitemap ")):
+            request.meta["patterned"] = True  # its redirects too are held to allow/deny
+        return request
 
     async def plan_listed(
         self,

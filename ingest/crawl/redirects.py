@@ -44,7 +44,7 @@ def offsite(request: Any, planner: Any) -> Ending | None:
             "(--allow-domain adds it)"
         )
         return Ending("offsite", "redirect_offsite", message)
-    if not planner.within_patterns(request.url):
+    if request.meta.get("patterned") and not planner.within_patterns(request.url):
         message = f"redirects to {request.url[:300]}, outside the seeds file's allow/deny patterns"
         return Ending("skipped", "redirect_unwanted", message)
     return None
