@@ -359,11 +359,13 @@ def test_a_worker_killed_mid_crawl_then_restarted_loses_nothing(tmp_path, redis_
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
 
 
-def shared_crawl(site: LocalSite, redis_server, db: Path, concurrent: int) -> subprocess.Popen:
+def shared_crawl(
+    site: LocalSite, redis_server, db: Path, concurrent: int, *more: str
+) -> subprocess.Popen:
     """A shared crawl of ``site`` into ``db``, its log beside it as a.log."""
     return start(
         ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(db), *SHARED,
-         "-s", f"CONCURRENT_REQUESTS={concurrent}"], db.parent / "a.log",
+         "-s", f"CONCURRENT_REQUESTS={concurrent}", *more], db.parent / "a.log",
     )  # fmt: skip
 
 
@@ -393,14 +395,17 @@ def test_redis_back_without_the_crawls_state_fails_the_crawl_loudly(tmp_path, re
     # site never fetched and its URLs queued in the database for ever.
     db = tmp_path / "a.db"
     with LocalSite(news_site(100, delay=0.05)) as site:
-        crawl = shared_crawl(site, redis_server, db, 2)
+        # the default lease: a heartbeat every 15 s, so the idle check must see it first
+        crawl = shared_crawl(site, redis_server, db, 2, "-s", "INGEST_REDIS_LEASE=60")
         wait_for_articles(db, 5, crawl)
         redis_server.client().flushall()
         assert crawl.wait(60) == 1, (tmp_path / "a.log").read_text()
     assert articles_in(db) < 100
     [(status, reason)] = rows(db, "select status, stop_reason from crawls")
     assert status == "failed"
-    assert reason.startswith("Redis lost the shared crawl's state: its clock went back from ")
+    assert reason.startswith(
+        "Redis lost the shared crawl's state: its record of the crawl (ingest:news:crawl) is gone"
+    )
     assert "start the crawl again with `ingest crawl SEEDS --redis`" in reason
     assert "Traceback" not in (tmp_path / "a.log").read_text()
 
@@ -596,6 +601,42 @@ def test_a_lease_held_through_idleness_is_released_and_counted(redis_server):
         scheduler._idle(spider)  # still held, still idle: released, the grace period begins
     assert client.hlen("ingest:news:owners") == 0 and client.zcard("ingest:news:requests") == 0
     assert scheduler.stats.get_value("redis/ended_unstored") == 1
+    scheduler.close("finished")
+
+
+@needs_redis
+def test_a_clock_gone_back_or_a_crawl_forgotten_is_state_lost_and_stops_the_crawl(
+    redis_server, monkeypatch
+):
+    """Both ways Redis can come back without the crawl, each told on its own; an empty
+    queue with the state kept is an idle crawl, a grace period and no failure. (The whole
+    crawl's stop, its run failed and exit 1, is the flushed crawl's test above.)"""
+    from scrapy.exceptions import DontCloseSpider
+
+    from ingest.crawl import shared_frontier
+
+    stopped: list[tuple[str, str]] = []
+    monkeypatch.setattr(shared_frontier, "stop_crawl", lambda _, *why: stopped.append(why))
+    client = redis_server.client()
+    client.set("ingest:news:crawl", "{}")  # as the seeding command describes its crawl
+    scheduler, spider = scheduler_for(redis_server, worker_lease=60)
+    scheduler._beat()
+    with pytest.raises(DontCloseSpider):
+        scheduler._idle(spider)  # nothing queued, state kept: the grace period begins
+    assert stopped == []
+    client.set("ingest:news:clock", 1)  # an older snapshot: the count went back
+    with pytest.raises(DontCloseSpider):
+        scheduler._idle(spider)
+    [(reason, message)] = stopped
+    assert reason == "redis_lost"
+    assert message.startswith(
+        "Redis lost the shared crawl's state: its clock went back from 2 to 1"
+    )
+    client.delete("ingest:news:crawl")  # flushed, or restarted empty and begun again
+    scheduler._beat()
+    assert stopped[1][1].startswith(
+        "Redis lost the shared crawl's state: its record of the crawl (ingest:news:crawl) is gone"
+    )
     scheduler.close("finished")
 
 

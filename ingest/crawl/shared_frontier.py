@@ -20,8 +20,10 @@ meanwhile wait in memory, leases to release are kept, and it goes on when
 Redis answers again. Redis coming back without what it held (restarted with no
 persistence, or from an older snapshot) is another matter: the queue and leases
 are gone or old, and workers would end "finished" with URLs never fetched. Every
-heartbeat counts up a shared clock; a count that went back says so, and the
-worker stops, failed (``redis_lost``). A worker stops when the queue is empty and no worker holds
+heartbeat counts up a shared clock, and the crawl's description must still be
+there; a count that went back or a description gone says so, checked on each
+beat and before an empty queue ends the crawl, and the worker stops, failed
+(``redis_lost``). A worker stops when the queue is empty and no worker holds
 a lease (so no one can find more) for ``INGEST_REDIS_IDLE`` seconds.
 
 Requests travel as JSON (``ingest.crawl.request_json``), never pickled.
@@ -104,6 +106,7 @@ class SharedScheduler(Scheduler):
         self._idle_since: float | None = None
         self._orphans_since: float | None = None
         self._clock = 0  # the shared clock's last count this worker saw
+        self._described = bool(self.server.exists(self.keys.description))
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
         spider.release_leases = self.ack
         self._beat()
@@ -257,23 +260,33 @@ class SharedScheduler(Scheduler):
         try:
             ttl = max(int(self.lease_seconds * 1000), 1000)
             self.server.set(self.keys.alive + self.worker, "1", px=ttl)
-            clock = self.server.incr(self.keys.clock)
+            self._state_kept(self.server.incr(self.keys.clock), counted=True)
         except RedisError as exc:
             self._away(exc)
-            return
-        if clock <= self._clock:
-            self._lost(clock)
-        self._clock = clock
 
-    def _lost(self, clock: int) -> None:
-        message = (
-            f"Redis lost the shared crawl's state: its clock went back from {self._clock:,} "
-            f"to {clock:,} (restarted without persistence, from an older snapshot, or "
-            "flushed), so requests queued there are gone; start the crawl again with "
-            "`ingest crawl SEEDS --redis`: what the shards hold is not fetched again"
-        )
-        self.stats.set_value("redis/lost", clock)
-        stop_crawl(self.crawler, "redis_lost", message)
+    def _state_kept(self, clock: int, counted: bool) -> bool:
+        """Whether Redis still holds the crawl: its description is there (when it was at
+        the start) and its clock did not go back (``counted``: this worker just counted
+        it up). Otherwise the crawl stops, failed: requests queued there are gone."""
+        back = clock <= self._clock if counted else clock < self._clock
+        gone = self._described and not self.server.exists(self.keys.description)
+        if back or gone:
+            why = (
+                f"its record of the crawl ({self.keys.description}) is gone"
+                if gone
+                else f"its clock went back from {self._clock:,} to {clock:,}"
+            )
+            message = (
+                f"Redis lost the shared crawl's state: {why} (restarted without persistence, "
+                "from an older snapshot, or flushed), so requests queued there are gone; "
+                "start the crawl again with `ingest crawl SEEDS --redis`: what the shards "
+                "hold is not fetched again"
+            )
+            self.stats.set_value("redis/lost", clock)
+            stop_crawl(self.crawler, "redis_lost", message)
+            return False
+        self._clock = max(self._clock, clock)
+        return True
 
     # -- Redis away, the crawl idle ----------------------------------------------
 
@@ -341,7 +354,9 @@ class SharedScheduler(Scheduler):
         try:
             self._flush_unsent()
             self._release_orphans()
-            busy = not self._crawl_over()
+            # an empty queue may be a Redis that came back empty: a crawl lost, not over
+            kept = self._state_kept(int(self.server.get(self.keys.clock) or 0), counted=False)
+            busy = not kept or not self._crawl_over()
         except RedisError as exc:
             self._away(exc)
             busy = True

@@ -113,6 +113,7 @@ class Keys:
         self.alive = f"{prefix}:alive:"
         self.turn = f"{prefix}:turn:"  # a site's turn, taken by the request asking it now
         self.clock = f"{prefix}:clock"  # counts heartbeats: a count that went back, lost state
+        self.description = f"{prefix}:crawl"  # what the seeding command asked (publish_crawl)
 
 
 # -- the crawl's description, for workers that join it -----------------------------
