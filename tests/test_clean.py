@@ -394,6 +394,18 @@ def test_site_names_come_from_the_page_the_article_and_the_outlet():
             "Ukraine – Russia talks resume today",
             None,
         ),
+        # a template printing the whole <title> as the h1: the part that spells the host is
+        # the site's (the page is on testdaily.example)
+        (
+            "<title>Budget vote passes | Test Daily</title>",
+            "Budget vote passes | Test Daily",
+            "Budget vote passes",
+        ),
+        (
+            "<title>Test Daily - Budget vote passes</title>",
+            "Test Daily - News",
+            "Budget vote passes",
+        ),
         # a site name is in no headline: stripped, as ever
         (
             "<title>Talks resume after a long pause | News Test</title>",
@@ -405,9 +417,9 @@ def test_site_names_come_from_the_page_the_article_and_the_outlet():
 def test_a_short_part_of_the_title_the_headline_holds_too_is_no_site_name(head, h1, title):
     html = f"<html><head>{head}</head><body><h1>{h1}</h1><p>Story.</p></body></html>"
     written = title or h1
-    article = Article(url="http://x.example/a", title=head.split("</title>")[0][7:], text="")
-    page = Page(url=article.url, html=html)
-    clean_article(article, page, None)
+    url = "https://www.testdaily.example/2024/budget"
+    article = Article(url=url, title=head.split("</title>")[0][7:], text="")
+    clean_article(article, Page(url=url, html=html), None)
     assert article.title == written
 
 

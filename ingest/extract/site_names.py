@@ -10,6 +10,8 @@ headline's, not a site's: taking it for one cut real headlines at their dash.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from ingest.article import Article, Page
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words
@@ -26,7 +28,11 @@ def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]
     titles = tree.xpath("//title/text()")
     if titles:
         headlines = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-        found += [a for a in title_affixes(titles[0]) if not in_headline(a, headlines)]
+        found += [
+            a
+            for a in title_affixes(titles[0])
+            if not in_headline(a, headlines) or names_host(a, page.url)
+        ]
     unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
     # A "site name" as long as a headline would strip real text; keep short ones.
     return [n for n in unique if count_words(n) <= 6]
@@ -52,6 +58,16 @@ def in_headline(part: str, headlines: list[str]) -> bool:
         for h in headlines
         for sep in TITLE_SEPARATORS
     )
+
+
+def names_host(part: str, url: str) -> bool:
+    """Whether a part of the title spells the site's host name ("Test Daily" on
+    testdaily.example, "PSL" on psl.eu): a site name, even where a template prints the
+    whole <title> as the h1 too."""
+    letters = "".join(c for c in part.casefold() if c.isalnum())
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    name = "".join(c for c in "".join(host.split(".")[:-1]) if c.isalnum())
+    return len(name) >= 3 and name in letters
 
 
 def strip_site_name(title: str, names: list[str]) -> str:
