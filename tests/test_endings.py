@@ -51,6 +51,7 @@ ENDINGS = {  # path -> (state, reason)
     # a meta refresh Scrapy does not follow: the page stays, and says it led elsewhere
     "/refresh-file": ("fetched", "redirect_not_followed"),
     "/refresh-slow": ("fetched", "not_article"),  # the page's own reload in 10 minutes
+    "/refresh-js": ("failed", "redirect_not_followed"),  # Scrapy cannot build its request
     LONG: ("skipped", "too_long"),
     "/news/2024/03/empty": ("fetched", "empty"),
     "/news/2024/03/no-content": ("failed", "empty"),  # a 204, untyped: not "other" content
@@ -123,6 +124,8 @@ def site_pages() -> dict:
         "passwd'\"></head><body></body></html>",
         "/refresh-slow": '<html><head><meta http-equiv="refresh" content="600; url=ftp://'
         '127.0.0.1/x"></head><body></body></html>',
+        "/refresh-js": '<html><head><meta http-equiv="refresh" content="0; url=javascript:'
+        'void(0)"></head><body></body></html>',
         "/news/2024/03/dropped": Resource(PAGE, cut=300),  # the connection closes early
         "/news/2024/03/two-lengths": Resource(PAGE, headers={"Content-Length": "99"}),
         LONG: article_page("Never fetched", story(2)),
@@ -178,6 +181,7 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/r-data", "fetch", "redirect_not_followed"),
             ("/r-mail", "fetch", "redirect_not_followed"),
             ("/refresh-file", "fetch", "redirect_not_followed"),
+            ("/refresh-js", "fetch", "redirect_not_followed"),
             ("/news/2024/03/dropped", "fetch", "ResponseDataLossError"),
             ("/news/2024/03/two-lengths", "fetch", "DownloadFailedError"),
             ("/news/2024/03/empty", "extract", "empty"),
@@ -311,3 +315,18 @@ def test_redirects_past_the_bound_are_too_many_not_a_loop(tmp_path):
             f"3 redirects followed, and {site.url}/r3 redirects again: past REDIRECT_MAX_TIMES",
         )
     ]
+
+
+def test_a_meta_refresh_is_no_redirect_where_the_crawl_follows_none(tmp_path):
+    # with METAREFRESH_ENABLED=0 no refresh is followed: the page is the page, said as nothing
+    with LocalSite(site_pages()) as site:
+        db = tmp_path / "news.db"
+        args = ["--no-follow", "-s", "METAREFRESH_ENABLED=0", "--db", str(db), *FAST]
+        run_ingest("crawl", site.url + "/refresh-file", site.url + "/refresh", *args)
+    said = "select replace(url, ?, ''), state, reason from urls where url like ? order by 1"
+    ended = rows(db, said, site.url, site.url + "%")
+    assert ended == [
+        ("/refresh", "fetched", "not_article"),
+        ("/refresh-file", "fetched", "not_article"),
+    ]
+    assert rows(db, "select count(*) from errors where kind = 'redirect_not_followed'") == [(0,)]

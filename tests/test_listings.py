@@ -179,7 +179,7 @@ def test_a_json_feeds_items_give_their_links_and_dates_and_its_damage_is_said():
             "e",
         ],
     }
-    read = feed_entries(json.dumps(feed).encode())
+    read = feed_entries(b"\n" * 100 + json.dumps(feed).encode())  # PHP's blank lines first
     assert read == [
         Entry("/a", "2024-05-01T15:00:00+00:00", None),
         Entry("https://n.example/b", None, "2024-05-02"),

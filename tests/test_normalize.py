@@ -222,6 +222,10 @@ def test_a_declaration_the_text_plainly_contradicts_is_overruled_and_said():
     assert language('<html lang="en">', ENGLISH) == ("en", {})
     assert language('<html lang="en">', " ".join(GERMAN.split()[:40])) == ("en", {})  # too short
     assert language('<html lang="ja">', GERMAN) == ("ja", {})  # no stop list: believed
+    page = Page(url="http://x.example/a", html="<html></html>")
+    outlet = Outlet(name="x", domains=["x.example"], language="en")
+    article = Article(url=page.url, title="t", text=GERMAN)
+    assert page_language(page, article, outlet) == "en"  # a plugin's word is taken as given
     # the cheap check first: German prose is far below English's share of stop words
     assert stop_share(ENGLISH, "en") >= MIN_STOP_SHARE > stop_share(GERMAN, "en")
 

@@ -31,7 +31,7 @@ def is_json_feed(head: bytes, content_type: str) -> bool:
 
 def opens_as_json(body: bytes) -> bool:
     """Whether a listing's body is JSON rather than XML: the reader to hand it to."""
-    return body[:64].removeprefix(_BOM).lstrip().startswith((b"{", b"["))
+    return body[:2048].removeprefix(_BOM).lstrip().startswith((b"{", b"["))  # as page_kind
 
 
 def items(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:

@@ -257,8 +257,10 @@ class NewsSpider(Planner, scrapy.Spider):
             item.found = self.take_planned()
             yield item
             return
-        delay = self.crawler.settings.getfloat("METAREFRESH_MAXDELAY")
-        said = refresh_not_followed(response, delay)
+        settings = self.crawler.settings
+        delay = settings.getfloat("METAREFRESH_MAXDELAY")
+        follows = settings.getbool("METAREFRESH_ENABLED") and not response.meta.get("dont_redirect")
+        said = refresh_not_followed(response, delay) if follows else None
         requests = await self.discover(item, [error_record("fetch", *said)] if said else [])
         for request in requests:  # queued before the page is stored: a kill between loses none
             yield request

@@ -130,14 +130,20 @@ def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | 
     declared = page.tree.xpath("/html/@lang") or page.tree.xpath(
         "//meta[@http-equiv='content-language']/@content"
     )
-    for code in [*declared, article.language or "", (outlet.language if outlet else None) or ""]:
-        code = code.strip().lower().replace("_", "-").split("-")[0]
-        if re.fullmatch(r"[a-z]{2}", code):
-            found, overruled = language.checked(code, article.text)
-            if overruled:
-                article.provenance["language_declared"] = code
-            return found
+    for code in filter(None, map(iso_code, [*declared, article.language or ""])):
+        found, overruled = language.checked(code, article.text)
+        if overruled:
+            article.provenance["language_declared"] = code
+        return found
+    if code := iso_code((outlet.language if outlet else None) or ""):
+        return code  # a plugin's word on its outlet is taken as given
     return language.detect(article.text)
+
+
+def iso_code(declared: str) -> str | None:
+    """The ISO 639-1 code a declaration names ("pt_BR" -> "pt"), or None."""
+    code = declared.strip().lower().replace("_", "-").split("-")[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
 def trusted_canonical(link: str, url: str) -> bool:
