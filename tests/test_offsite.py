@@ -42,14 +42,16 @@ def test_a_page_asked_again_after_a_304_does_not_follow_a_redirect_off_the_sites
     assert ended == [("offsite", "redirect_offsite")]
 
 
-def test_a_robots_txt_read_for_its_sitemaps_is_not_followed_off_the_sites(tmp_path):
+def test_a_robots_txt_read_for_its_sitemaps_goes_off_the_sites_for_it_alone(tmp_path):
     # With ROBOTSTXT_OBEY=0 the crawl reads robots.txt itself, for its sitemaps: a request
-    # marked dont_filter, whose redirect to another site was followed and its sitemaps read.
+    # marked dont_filter, whose redirects passed the offsite filter wherever they led. Now
+    # only the robots.txt may leave the sites, as when it is obeyed (RFC 9309).
     db = tmp_path / "news.db"
     with LocalSite({}) as elsewhere, LocalSite({}) as site:
         other = elsewhere.url.replace("127.0.0.1", "localhost")
         elsewhere.resources["/robots.txt"] = Resource(
-            f"Sitemap: {site.url}/sitemap-elsewhere.xml\n", "text/plain"
+            f"Sitemap: {site.url}/sitemap-elsewhere.xml\nSitemap: {other}/sitemap.xml\n",
+            "text/plain",
         )
         site.resources["/robots.txt"] = Resource(
             "", status=301, headers={"Location": f"{other}/robots.txt"}
@@ -57,8 +59,10 @@ def test_a_robots_txt_read_for_its_sitemaps_is_not_followed_off_the_sites(tmp_pa
         site.resources["/"] = Resource(article_page("Home", story(2)))
         no_robots = ["-s", "ROBOTSTXT_OBEY=0", "--no-follow"]
         run_ingest("crawl", site.url + "/", "--db", str(db), *no_robots, *OPEN)
-    assert elsewhere.hits == []
-    assert "/sitemap-elsewhere.xml" not in site.hits
+    assert elsewhere.hits == ["/robots.txt"]  # and not the sitemap it names there
+    assert "/sitemap-elsewhere.xml" in site.hits  # the one it names on the site: read
+    ended = rows(db, "select state, reason from urls where url = ?", f"{other}/sitemap.xml")
+    assert ended == [("offsite", "listed_offsite")]
 
 
 @pytest.mark.parametrize("domain", ["", ".", "news.example.", "https://news.example/", "a b"])

@@ -10,11 +10,11 @@ domain turned into "any host written with a final dot".
 
 Here the filter asks only the crawl's own rule (``ingest.urls.on_sites``, the one
 links and listings are judged by) and ignores ``dont_filter``. A request may
-leave the sites only when it says so itself (``allow_offsite``): a robots.txt
-redirected to another host (``ingest.crawl.robots``). A redirect is a link the
-server gives, so one outside the seeds file's ``allow``/``deny`` patterns is
-refused too, as the link would be; ``ingest.crawl.redirects.offsite`` says how the
-URL asked for ends.
+leave the sites only when it says so itself (``allow_offsite``), or when it is a
+robots.txt redirected to another host (``ingest.crawl.robots.robots_redirect``).
+A redirect is a link the server gives, so one outside the seeds file's
+``allow``/``deny`` patterns is refused too, as the link would be;
+``ingest.crawl.redirects.offsite`` says how the URL asked for ends.
 """
 
 from __future__ import annotations
@@ -25,13 +25,15 @@ from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
+from ingest.crawl.robots import robots_redirect
+
 
 class SitesOnly(OffsiteMiddleware):
     """Scrapy's offsite filter, deaf to ``dont_filter``, judging by the crawl's sites."""
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         spider = self.crawler.spider
-        if request.meta.get("allow_offsite"):
+        if request.meta.get("allow_offsite") or robots_redirect(request):
             return
         if not self.should_follow(request, spider):
             host = urlparse_cached(request).hostname or ""

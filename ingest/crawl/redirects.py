@@ -19,6 +19,7 @@ from scrapy.utils.response import get_meta_refresh
 
 from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
+from ingest.crawl.robots import robots_redirect
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_article_said, no_longer_article
 from ingest.store.writer import Store
 from ingest.urls import canonical
@@ -36,7 +37,7 @@ class Ending(NamedTuple):
 def offsite(request: Any, planner: Any) -> Ending | None:
     """A redirect off the crawl's sites, or outside its seeds file's allow/deny patterns:
     the offsite filter (``ingest.crawl.offsite``) drops it, and would say nothing."""
-    if not request.meta.get("redirect_urls"):
+    if not request.meta.get("redirect_urls") or robots_redirect(request):
         return None
     if not planner.on_site(request.url):
         message = (

@@ -69,15 +69,11 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
         self.crawler.signals.send_catch_log(signal=robots_unreachable, url=url, message=message)
 
 
-class RobotsRedirects:
-    """Lets a robots.txt's redirects past the offsite filter (50): it runs before it."""
-
-    def process_request(self, request: Any, spider: Any = None) -> None:
-        asked = request.meta.get("redirect_urls") or ()
-        if (
-            asked
-            and request.callback is NO_CALLBACK
-            and request.meta.get("dont_obey_robotstxt")
-            and urlsplit(asked[0]).path == "/robots.txt"
-        ):
-            request.meta["allow_offsite"] = True
+def robots_redirect(request: Any) -> bool:
+    """Whether a request is a robots.txt's redirect, which may leave the crawl's sites: one
+    Scrapy's middleware asked for, or the one the crawl reads for its sitemaps
+    (``ROBOTSTXT_OBEY=0``). The offsite filter (``ingest.crawl.offsite``) lets it pass."""
+    asked = request.meta.get("redirect_urls") or ()
+    scrapys = request.callback is NO_CALLBACK and request.meta.get("dont_obey_robotstxt")
+    ours = request.meta.get("robots_txt")
+    return bool(asked and (scrapys or ours) and urlsplit(asked[0]).path == "/robots.txt")

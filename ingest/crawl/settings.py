@@ -58,11 +58,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, saying a robots.txt it could not read (ingest.crawl.robots).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "ingest.crawl.robots.SaidRobotsTxt": 100,
-    # Scrapy's offsite filter, deaf to dont_filter and judging by the crawl's own rule.
+    # Scrapy's offsite filter, deaf to dont_filter and judging by the crawl's own rule; a
+    # robots.txt redirected to another host passes, to be read there.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "ingest.crawl.offsite.SitesOnly": 50,
-    # Before it: a robots.txt redirected to another host is read.
-    "ingest.crawl.robots.RobotsRedirects": 45,
     # Scrapy's, waiting what a 429's or 503's Retry-After asks (ingest.crawl.retry_after).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "ingest.crawl.retry_after.RetryAfter": 550,

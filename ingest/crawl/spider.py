@@ -187,6 +187,7 @@ class NewsSpider(Planner, scrapy.Spider):
                     errback=self.robots_failed,
                     priority=30,
                     dont_filter=True,
+                    meta={"robots_txt": True},
                 )
         if self.frontier is not None:
             for row in self.frontier.queued():
