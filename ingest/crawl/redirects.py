@@ -19,6 +19,7 @@ from scrapy.utils.response import get_meta_refresh
 
 from ingest.crawl.fates import keeps_article
 from ingest.crawl.items import PageItem
+from ingest.crawl.offsite import unwanted_redirect
 from ingest.crawl.robots import robots_redirect
 from ingest.store.kept import NO_LONGER_ARTICLE, article_from, no_article_said, no_longer_article
 from ingest.store.writer import Store
@@ -45,7 +46,7 @@ def offsite(request: Any, planner: Any) -> Ending | None:
             "(--allow-domain adds it)"
         )
         return Ending("offsite", "redirect_offsite", message)
-    if request.meta.get("patterned") and not planner.within_patterns(request.url):
+    if unwanted_redirect(request, planner):
         message = f"redirects to {request.url[:300]}, outside the seeds file's allow/deny patterns"
         return Ending("skipped", "redirect_unwanted", message)
     return None

@@ -130,7 +130,7 @@ def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | 
     declared = page.tree.xpath("/html/@lang") or page.tree.xpath(
         "//meta[@http-equiv='content-language']/@content"
     )
-    for code in filter(None, map(iso_code, [*declared, article.language or ""])):
+    if code := next(filter(None, map(iso_code, [*declared, article.language or ""])), None):
         found, overruled = language.checked(code, article.text)
         if overruled:
             article.provenance["language_declared"] = code

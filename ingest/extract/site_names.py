@@ -53,11 +53,8 @@ def in_headline(part: str, headlines: list[str]) -> bool:
     the headline too ("Covid-19 - what we know so far"): a site name is not in the h1.
     ``og:title`` is no witness: many sites repeat their whole ``<title>`` there."""
     part = part.casefold()
-    return any(
-        (part + sep).casefold() in h.casefold() or (sep + part).casefold() in h.casefold()
-        for h in headlines
-        for sep in TITLE_SEPARATORS
-    )
+    folded = [h.casefold() for h in headlines]
+    return any(part + sep in h or sep + part in h for h in folded for sep in TITLE_SEPARATORS)
 
 
 def names_host(part: str, url: str) -> bool:
