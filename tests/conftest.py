@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from launcher import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = [
@@ -21,17 +22,24 @@ def run_ingest(
     check: bool = True,
     env: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run the real `ingest` command in a fresh process, as a user would: this checkout's,
-    from any folder, whichever one the environment has installed."""
+    """Run the real `ingest` command in a process of its own, as a user would: this
+    checkout's, from any folder, whichever one the environment has installed. It is a fork
+    of a process that has imported the CLI already (``tests/launcher.py``), unless the
+    environment asks for another interpreter start."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", *args],
-        cwd=cwd or ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "COLUMNS": "200", "PYTHONPATH": path, **(env or {})},
-    )
+    environment = {**os.environ, "COLUMNS": "200", "PYTHONPATH": path, **(env or {})}
+    starts_python = any(k.startswith("PYTHON") and k != "PYTHONPATH" for k in env or {})
+    if starts_python or (env or {}).get("PYTHONPATH", path) != path:
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest", *args],
+            cwd=cwd or ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=environment,
+        )
+    else:
+        result = launch(list(args), Path(cwd or ROOT), environment, timeout)
     if check and result.returncode != 0:
         raise AssertionError(
             f"ingest {' '.join(args)} exited {result.returncode}\n"
