@@ -90,6 +90,7 @@ def test_stamps_read_iso_rfc_2822_and_dotted_days():
     assert read_stamp("2019-06-17T18:28:00+0200").text == "2019-06-17T18:28:00+02:00"
     assert read_stamp("2021-01-01T11:00:00.000Z").text == "2021-01-01T11:00:00+00:00"
     assert read_stamp("Fri, 01 Mar 2024 08:00:00 GMT").text == "2024-03-01T08:00:00+00:00"
+    assert read_stamp("Fri, 01 Mar 2024 08:00:00 MESZ").text == "2024-03-01T08:00:00+02:00"
     assert read_stamp("Di., 25.01.2022 - 14:45").text == "2022-01-25"
     assert read_stamp("2019") is None
     assert read_stamp("2024-13-01") is None

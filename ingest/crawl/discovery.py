@@ -35,11 +35,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from ingest.crawl import jsonfeed
 from ingest.crawl.xmlstream import based, count, elements, local, unreadable
+from ingest.extract.stamps import rfc2822
 from ingest.urls import canonical
 
 #: Entries planned from one feed or sitemap: the sitemap protocol's own maximum.
@@ -263,10 +263,7 @@ def _read_date(value: str | None) -> datetime | str | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        try:
-            return parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
+        return rfc2822(value)
 
 
 def iso(moment: datetime) -> str:
