@@ -44,6 +44,19 @@ def test_search_ranks_and_highlights(crawled):
     assert "No article matches" in run_ingest("search", "volcano", "--db", str(crawled)).stdout
 
 
+def test_a_word_after_title_or_text_and_a_colon_is_looked_for_in_that_column(crawled):
+    """FTS5's column filter: ``title:glaciers`` was quoted whole, a phrase "title glaciers"
+    that no article holds."""
+
+    def titles(query: str) -> list[str]:
+        found = run_ingest("search", query, "--db", str(crawled), "--json").stdout
+        return sorted(r["title"] for r in json.loads(found))
+
+    assert titles("title:glaciers") == titles("TEXT:survey") == ["Glaciers retreat"]
+    assert titles("title:survey") == titles("text:headline") == []
+    assert len(titles("title:headline")) == 5
+
+
 def test_serve_opens_the_database_in_datasette(crawled):
     port = free_port()
     server = subprocess.Popen(

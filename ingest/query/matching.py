@@ -29,6 +29,9 @@ FTS_OPERATORS = ('"', " OR ", " AND ", " NOT ", "*", "NEAR(", "^")
 #: Operators that make a query more than a list of terms that must all appear. A colon or
 #: a plus inside a term ("C++", "10:30") is its text: terms are quoted for the index.
 BOOLEAN = (" OR ", " AND ", " NOT ", "NEAR(", "^", "(", ")")
+#: A plain word naming a column of the word index before a colon (``title:glacier``) is
+#: looked for in that column alone, as FTS5's own syntax has it; any other colon is text.
+COLUMN_FILTER = re.compile(r"(title|text):(.+)", re.IGNORECASE)
 #: A term of a query: a "quoted phrase" ("" inside for a quote) or a run without spaces.
 TERM = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
 #: A term shorter than this has no trigram: the index cannot find it.
@@ -68,6 +71,8 @@ def fts_word(word: str) -> str:
     particles to them (서울 "Seoul", 서울에서 "in Seoul", 서울시청 "Seoul City Hall"), and
     the index keeps each spaced run as one token: a Korean word is looked for as the start
     of a token, or 서울 found none of them."""
+    if column := COLUMN_FILTER.fullmatch(word):
+        return f"{column.group(1).lower()} : {fts_word(column.group(2))}"
     quoted = '"{}"'.format(word.replace('"', '""'))
     return f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
 
