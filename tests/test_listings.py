@@ -217,6 +217,30 @@ def test_dates_in_utc_and_a_year_and_month_as_the_months_last_day():
     assert url_date("https://n.example/2024/12/story") == "2024-12-31"
 
 
+def test_a_feed_whose_items_say_dc_date_alone_dates_their_publication():
+    """RSS 1.0 has no pubDate: its dc:date counted as a change alone, and an article its
+    page left undated had no date from the feed either."""
+    rdf = (
+        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' "
+        "xmlns='http://purl.org/rss/1.0/' xmlns:dc='http://purl.org/dc/elements/1.1/'>"
+        "<item><link>https://n.example/a</link><dc:date>2024-03-05T00:30:00+01:00</dc:date>"
+        "</item></rdf:RDF>"
+    )
+    (entry,) = feed_entries(rdf.encode())
+    assert (entry.published, entry.written, entry.modified) == (
+        "2024-03-04T23:30:00+00:00", "2024-03-05T00:30:00+01:00", "2024-03-04T23:30:00+00:00"
+    )  # fmt: skip
+    (entry,) = feed_entries(
+        items(
+            "<link>https://n.example/b</link><pubDate>Mon, 04 Mar 2024 08:00:00 GMT</pubDate>"
+            "<dc:date xmlns:dc='http://purl.org/dc/elements/1.1/'>2024-03-06T10:00:00Z</dc:date>"
+        )
+    )
+    assert (entry.published, entry.modified) == (
+        "2024-03-04T08:00:00+00:00", "2024-03-06T10:00:00+00:00"
+    )  # fmt: skip
+
+
 def test_a_zone_named_in_an_rfc_822_date_is_its_offset_where_the_name_means_one_zone():
     """Python's parser knows the North American names alone: "00:30 CET" was 00:30 UTC, and
     a Berlin story of the 5th a story of the 4th for whoever compares moments."""

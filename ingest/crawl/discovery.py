@@ -49,7 +49,9 @@ MAX_ENTRIES = 50_000
 MAX_NESTING = 3
 
 _FEED_DATES = {"pubdate": "published", "published": "published", "issued": "published"}
-_FEED_MODIFIED = {"updated", "modified", "date"}  # dc:date is the item's last change
+#: dc:date says when the item last changed; in a feed that gives no other date (RSS 1.0,
+#: many RSS 2.0 feeds) it is also the only word on when it was published.
+_FEED_MODIFIED = {"updated", "modified", "date"}
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=/)")
 _ROBOTS_SITEMAP = re.compile(rb"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.I | re.M)
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.I)
@@ -152,7 +154,7 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         return json_feed_entries(body, limit)
     entries = Listing()
     for item, _ in elements(body, ("item", "entry"), entries):
-        link = guid = published = modified = written = None
+        link = guid = published = modified = written = dc_date = None
         for child in item:
             name = local(child.tag)
             text = (child.text or "").strip()
@@ -169,6 +171,9 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
                 published, written = parse_date(text), written_date(text)
             elif name in _FEED_MODIFIED:
                 modified = modified or parse_date(text)
+                dc_date = dc_date or (text if name == "date" else None)
+        if published is None and dc_date:
+            published, written = parse_date(dc_date), written_date(dc_date)
         link = link or guid
         if link and not entries.add(Entry(link, published, modified, written), limit):
             break
