@@ -245,6 +245,11 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
         assert 3 <= kept < 30
         assert rows(db, "pragma integrity_check") == [("ok",)]
         assert not state.exists(), "the killed crawl left a file in the user's state folder"
+        merged = tmp_path / "merged.db"  # a killed worker's shard: its run said running forever
+        run_ingest("merge", str(db), "--into", str(merged))
+        assert rows(merged, "select status, stop_reason from crawls") == [
+            ("interrupted", "killed: its process ended without closing the run")
+        ]
         for i in range(30):
             pages[f"/news/{i}"].delay = 0
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)

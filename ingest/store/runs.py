@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ingest.plugins.manager import Plugins
 
 RUNNING, FINISHED, INTERRUPTED, FAILED = "running", "finished", "interrupted", "failed"
+KILLED = "killed: its process ended without closing the run"
 
 
 class WriterBusy(Exception):
@@ -103,7 +104,7 @@ def live_writer(db: sqlite_utils.Database, commit: bool = True) -> tuple[int, in
             return run_id, pid
         db.execute(
             "update crawls set status = ?, stop_reason = ? where id = ?",
-            [INTERRUPTED, "killed: its process ended without closing the run", run_id],
+            [INTERRUPTED, KILLED, run_id],
         )
         if commit:
             db.conn.commit()

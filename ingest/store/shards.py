@@ -39,6 +39,7 @@ from ingest.store.kept import (
     no_longer_article,
 )
 from ingest.store.merge import ArticleMerge, text_since
+from ingest.store.runs import INTERRUPTED, KILLED, RUNNING, still_running
 from ingest.store.schema import now, open_database
 
 # The page an article was read from: it stays, whenever the fetch it is set against.
@@ -216,6 +217,8 @@ class ShardMerge:
         """The run's row, found again by where it ran when the shard is merged again."""
         origin = row.get("shard") or f"{row['host']}/{row['pid']}/{row['started_at']}/{row['id']}"
         shard_id = row.pop("id")
+        if row.get("status") == RUNNING and not still_running(row.get("pid"), row.get("host")):
+            row.update(status=INTERRUPTED, stop_reason=KILLED)  # it would say running forever
         # pid stays behind: it names a process that writes the shard, not this file
         row.update(shard=origin, pid=None)
         found = self.target.execute("select id from crawls where shard = ?", [origin]).fetchone()
