@@ -199,8 +199,11 @@ def test_a_table_of_links_stays():
 
 
 def test_fragment_and_script_links_are_no_other_page():
+    """Brackets in a script or mail link ("[quote=x]", "[@]") were read as an IPv6 host: the
+    page's extraction ended in a ValueError."""
     line = "Jump to the council's vote tonight"
     links = f'<a href="#vote">{line}</a><a href="javascript:void(0)">{line}</a>'
+    links += f'<a href="javascript:reply()[quote=1]">{line}</a><a href="mailto:x [@] y">{line}</a>'
     assert drop_teasers([*STORY, line], page(links)) == [*STORY, line]
 
 

@@ -311,10 +311,13 @@ def own_addresses(tree: lxml.html.HtmlElement, url: str) -> set[str | None]:
 
 def same_page_key(url: str, href: str = "") -> str | None:
     """``href`` from ``url``, as far as it names a page: no fragment, scheme or trailing
-    slash, host in lower case; None for an address that can't be read ("http://[oops")."""
+    slash, host in lower case; None for an address that can't be read ("http://[oops") or
+    names no web page (``javascript:``, ``mailto:``)."""
     try:
         parts = urlsplit(urljoin(url, href.strip()))
     except ValueError:
+        return None
+    if parts.scheme not in ("http", "https", "file", ""):
         return None
     page = parts.netloc.lower() + parts.path.rstrip("/")
     return f"{page}?{parts.query}" if parts.query else page

@@ -187,4 +187,7 @@ def page_path(key: str | None) -> str:
 def key_site(key: str | None) -> str:
     """The site of a ``same_page_key``: its host without its port, and ``www.`` as
     ``urls.site_host`` reads it."""
-    return site_host(urlsplit("//" + (key or "").split("/", 1)[0]).hostname or "")
+    try:
+        return site_host(urlsplit("//" + (key or "").split("/", 1)[0]).hostname or "")
+    except ValueError:  # brackets that hold no IPv6 address ("//a[b]")
+        return ""
