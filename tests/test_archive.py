@@ -426,10 +426,29 @@ def test_an_archive_older_than_a_crawl_leaves_the_crawled_page(tmp_path):
     ids=["domain", "since", "until", "max"],
 )
 def test_import_filters(tmp_path, options, titles):
+    """A file read for one domain or month was marked done: the next import of it, for
+    another domain or for all, read nothing, and said so with exit 0."""
     warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE)
     db = tmp_path / "news.db"
     run_ingest("import-warc", str(warc), "--db", str(db), *options)
     assert sorted(t for (t,) in rows(db, "select title from articles")) == titles
+    assert rows(db, "select count(*) from warc_files") == [(0,)]
+    rest = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert rest.stderr.strip().splitlines()[-1].endswith("1 files read, 0 done before")
+    everything = ["Story 1", "Story 2", "Story 3"]
+    assert sorted(t for (t,) in rows(db, "select title from articles")) == everything
+    assert rows(db, "select source from warc_files") == [(str(warc),)]
+
+
+def test_an_empty_file_is_not_done_so_once_written_it_is_read(tmp_path):
+    """A download not yet written (0 bytes) was marked done: never read once it was."""
+    warc, db = tmp_path / "a.warc.gz", tmp_path / "news.db"
+    warc.touch()
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    assert rows(db, "select count(*) from warc_files") == [(0,)]
+    build_warc(warc, ARCHIVE[:1])
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    assert rows(db, "select title from articles") == [("Story 1",)]
 
 
 def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
@@ -770,8 +789,16 @@ def test_import_dates_are_checked(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
-        "Error: Invalid value for --since: a date, YYYY-MM-DD, not '7d'"
+        "Error: Invalid value for '--since': '7d' is not a date like 2021-05-01"
     )
+    for option, value, said in (
+        ("--until", "2024-13-45", "'2024-13-45' is not a date like 2021-05-01"),
+        ("--max", "-1", "-1 is not in the range x>=0."),  # it imported nothing, exit 0
+    ):
+        db = str(tmp_path / "x.db")
+        done = run_ingest("import-warc", str(warc), "--db", db, option, value, check=False)
+        assert done.returncode == 2
+        assert done.stderr.splitlines()[-1] == f"Error: Invalid value for '{option}': {said}"
 
 
 def test_import_waits_for_a_live_crawl_then_refuses(tmp_path):

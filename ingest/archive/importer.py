@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from ingest.archive.reading import whole_records
+from ingest.archive.reading import TruncatedWarc, whole_records
 from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.crawl.kinds import page_kind
@@ -41,6 +41,12 @@ class Selection:
     since: str | None = None  # ISO date or datetime, compared with the WARC-Date
     until: str | None = None
     max: int = 0  # 0: all
+
+    @property
+    def takes_all(self) -> bool:
+        """Every page of a file read to its end is taken: none is filtered out (--max only
+        stops the reading)."""
+        return not (self.outlet or self.domain or self.since or self.until)
 
 
 @dataclass
@@ -92,6 +98,8 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         where = f"{source}: record {number}"
         try:
             body = record_body(rec, headers)
+        except (TruncatedWarc, OSError):  # the file cut off or unreadable: the file's fault
+            raise
         except Exception as exc:  # noqa: BLE001 (a decoder's fault, whichever it raises)
             encoding = headers.get("content-encoding", "none")
             why = f"its body can't be decoded (Content-Encoding: {encoding:.40}): {exc!s:.200}"

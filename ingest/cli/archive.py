@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
 from ingest.plugins.manager import PluginConfig
+from ingest.query.search import iso_date
 
 #: Seconds to wait for another run writing to the same database (as INGEST_WRITER_WAIT).
 WRITER_WAIT = 30.0
@@ -33,10 +33,18 @@ WRITER_WAIT = 30.0
 )
 @click.option("--outlet", help="Only pages of this outlet (a plugin's name).")
 @click.option("--domain", help="Only pages of this domain (and its subdomains).")
-@click.option("--since", help="Only pages fetched on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only pages fetched on or before this date (YYYY-MM-DD).")
 @click.option(
-    "--max", "max_pages", type=int, default=0, help="Stop after this many pages (0: all)."
+    "--since", callback=iso_date, help="Only pages fetched on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--until", callback=iso_date, help="Only pages fetched on or before this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--max",
+    "max_pages",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop after this many pages (0: all).",
 )
 @click.option(
     "--writer-wait",
@@ -88,9 +96,6 @@ def import_warc(
             raise click.BadParameter(str(exc), param_hint="--cc-news") from exc
         except OSError as exc:
             raise click.ClickException(f"could not read the CC-NEWS listing: {exc}") from exc
-    for name, value in (("--since", since), ("--until", until)):
-        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise click.BadParameter(f"a date, YYYY-MM-DD, not {value!r}", param_hint=name)
     config = PluginConfig.default(plugins_dir)
     plugins_for(config)
     selection = Selection(outlet, domain, since, until, max_pages)
@@ -117,14 +122,12 @@ def import_warc(
                 error = error_record("fetch", kind, f"{source}: {why}")
                 importer.store.add_error(source, error, importer.crawl_id)
                 continue
-            if ended:
+            records = importer.counts["records"] - records_before
+            # Done means every page of it taken: a file read for one domain or month still
+            # holds the others, and one with no record may be a download not yet written.
+            if ended and selection.takes_all and records:
                 importer.store.flush()  # its pages first: once done, a re-run skips the file
-                mark_done(
-                    importer.store.db,
-                    source,
-                    importer.counts["records"] - records_before,
-                    importer.crawl_id,
-                )
+                mark_done(importer.store.db, source, records, importer.crawl_id)
     except KeyboardInterrupt:
         importer.finish("interrupted", "stopped by SIGINT")
         click.echo("Interrupted: run the same command again to go on.", err=True)
