@@ -160,6 +160,28 @@ def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
     ]  # fmt: skip
 
 
+def test_a_provenance_that_is_no_map_of_fields_is_put_back_and_the_plugin_named():
+    """Set to a string, it failed the store on every page (internal_error, exit 4) while the
+    articles were written, and reextract in a traceback."""
+
+    class Claims:
+        @hookimpl
+        def normalize_article(self, article):
+            article.title = "Budget passes, the outlet says"
+            article.provenance = "mine"
+
+    outcome = process_page(plugins_with(Claims()), "http://test.example/a", HTML)
+    assert outcome.article["title"] == "Budget passes, the outlet says"
+    assert outcome.article["provenance"]["title"] == "Claims"
+    assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
+        (
+            "normalize", "Claims", "bad_value",
+            "normalize_article set provenance to str 'mine', not dict[str, str] (of UTF-8 "
+            "text): change undone",
+        )
+    ]  # fmt: skip
+
+
 def test_a_plugin_calling_sys_exit_is_skipped_for_the_page_not_the_end_of_the_worker():
     class Quits:
         @hookimpl

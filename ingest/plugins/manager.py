@@ -155,13 +155,14 @@ class Plugins:
             except PLUGIN_FAULTS as exc:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
             after = article.snapshot()
-            changed = [k for k in after if after[k] != before[k] and k != "provenance"]
+            changed = [k for k in after if after[k] != before[k]]
             misfits = {k: wanted for k in changed if (wanted := article.misfit(k))}
             for name, wanted in misfits.items():  # undone, and said why
                 exc = BadValue(hook, name, getattr(article, name), wanted)
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
                 article.restore(name, before[name])
-                changed.remove(name)
+            # provenance, if changed, is the plugin's own word on who set what
+            changed = [k for k in changed if k not in misfits and k != "provenance"]
             for name in changed:
                 article.provenance[name] = impl.plugin_name
             if changed and impl.plugin_name not in article.plugins:
