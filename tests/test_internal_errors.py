@@ -199,6 +199,24 @@ def test_a_bug_met_in_a_worker_is_the_same_kind_of_row_and_exit(tmp_path):
     assert "Error: 1 page(s) met an internal error" in again.stderr
 
 
+def test_a_plugin_raising_keyboard_interrupt_in_a_worker_is_its_pages_row_not_a_hung_crawl(
+    tmp_path,
+):
+    """Workers ignore Ctrl-C, so a KeyboardInterrupt from one is a plugin's: re-raised in
+    the crawl's event loop, it printed "Interrupted." and the crawl hung, deaf to SIGTERM."""
+    (tmp_path / "interrupts.py").write_text(ESCAPES.replace("GeneratorExit", "KeyboardInterrupt"))
+    config = PluginConfig(dirs=(str(tmp_path),), entry_points=False)
+    html = article_page("Headline number 2", story(2)).encode()
+    with ExtractionPool(config, 1) as pool:
+        outcome = pool.submit(Job(url="https://n.example/news/2", body=html)).result(timeout=60)
+        after = pool.submit(Job(url="https://n.example/news/3", body=html)).result(timeout=60)
+    [error] = outcome.errors
+    assert (error["stage"], error["kind"]) == ("extract", "internal_error")
+    assert error["message"].startswith("KeyboardInterrupt: escaped from https://n.example/news/2")
+    assert "interrupts.py:" in error["message"] and outcome.article is None
+    assert after.errors == [] and after.article["title"] == "Headline number 2"
+
+
 def test_a_bug_in_the_extraction_path_is_recorded_by_the_pool_in_either_mode():
     """A job the path can't take (no body at all) stands for any bug of ours there."""
     for workers in (0, 1):

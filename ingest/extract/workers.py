@@ -288,8 +288,13 @@ def _settle(job: Job, get: Any, timeout: float) -> Outcome:
         error = error_record("extract", "timeout", f"extraction took over {timeout:g} s")
     except pebble.ProcessExpired as exc:
         error = error_record("extract", "worker_died", f"worker process died: {exc}")
-    except KeyboardInterrupt:
-        raise
+    except KeyboardInterrupt as exc:
+        # Ctrl-C is this process's to handle; workers ignore SIGINT, so one that comes back
+        # from a worker (pebble's traceback on it) was raised by code there, a plugin's:
+        # re-raised here, it stopped the crawl's event loop and the crawl hung for good.
+        if getattr(exc, "traceback", None) is None:
+            raise
+        error = bug_record("extract", exc, str(exc.traceback))  # type: ignore[attr-defined]
     except BaseException as exc:  # a bug, ours or a plugin's (a SystemExit too): recorded
         # (a BaseException left to the crawl's event loop stopped it, and the crawl hung)
         # the worker's traceback when it came from one (pebble keeps it), else this one's
