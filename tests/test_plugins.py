@@ -357,6 +357,24 @@ def test_an_allowlisted_path_admits_that_very_file(tmp_path, monkeypatch):
     assert notices == []  # the installed guardian was never admitted: nothing overridden
 
 
+def test_an_allowlisted_name_that_loads_nothing_is_an_error_not_a_crawl_without_rules(
+    tmp_path, monkeypatch
+):
+    """A typo (news_tset) loaded no plugin at all, silently: a crawl by URL then ran
+    without the outlet's rules, as a missing plugin folder must not."""
+    (tmp_path / "news_test.py").write_text("")
+    monkeypatch.setenv("INGEST_LOAD_PLUGINS", f"news_tset,news_test,{tmp_path / 'gone.py'}")
+    with pytest.raises(PluginLoadError) as raised:
+        build_manager(PluginConfig(dirs=(str(tmp_path),)))
+    assert str(raised.value) == (
+        f"INGEST_LOAD_PLUGINS names {tmp_path / 'gone.py'}, news_tset: no plugin installed or "
+        "in a plugin folder is called so (a crawl would run without the rules it asks for)"
+    )
+    monkeypatch.setenv("INGEST_LOAD_PLUGINS", f"news_test,{tmp_path / 'news_test.py'},reuters")
+    pm = build_manager(PluginConfig(dirs=(str(tmp_path),)))  # a name, a path, installed
+    assert pm.get_plugin("news_test").__file__ == str(tmp_path / "news_test.py")
+
+
 def test_the_plural_environment_variable_is_read_too(tmp_path, monkeypatch):
     """INGEST_PLUGINS_DIRS is the setting's name; as an environment variable it once loaded
     nothing, silently."""

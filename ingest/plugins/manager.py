@@ -26,6 +26,7 @@ import pluggy
 
 from ingest.plugins import PLUGIN_FAULTS, PluginLoadError, hookspecs
 from ingest.plugins.folders import (
+    LOAD_ENV,
     PluginConfig,
     admitted,
     allowed_names,
@@ -260,11 +261,23 @@ def build_manager(
             _register(pm, import_file(path), path.stem, notices)
     for plugin in extra:
         pm.register(plugin, name=getattr(plugin, "__name__", None) or type(plugin).__name__)
+    if allowed and (missing := sorted(allowed - loaded_names(pm))):
+        raise PluginLoadError(
+            f"{LOAD_ENV} names {', '.join(missing)}: no plugin installed or in a plugin folder "
+            "is called so (a crawl would run without the rules it asks for)"
+        )
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginLoadError(f"plugin {pm.get_name(exc.plugin)}: {exc}") from exc
     return pm
+
+
+def loaded_names(pm: pluggy.PluginManager) -> set[str]:
+    """What an allowlist may name of the loaded plugins: their names, and their files."""
+    names = {name for name, _ in pm.list_name_plugin()}
+    files = {getattr(plugin, "__file__", None) for _, plugin in pm.list_name_plugin()}
+    return names | {str(Path(f).resolve()) for f in files if f}
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str, notices: list[str]) -> None:
