@@ -539,16 +539,24 @@ def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an
     two = {**ARCHIVE[1], "body": brotli.compress(page(2)), "headers": br}
     garbled = {**ARCHIVE[0], "url": ARCHIVE[0]["url"] + "-garbled", "body": page(7), "headers": br}
     cut = {**ARCHIVE[0], "url": ARCHIVE[0]["url"] + "-cut", "warc": {"WARC-Truncated": "length"}}
-    warc = build_warc(tmp_path / "a.warc.gz", [garbled, cut, ARCHIVE[0], two])
+    size = str(len(page(3)) + 1)
+    short = {
+        **ARCHIVE[2],
+        "url": ARCHIVE[2]["url"] + "-short",
+        "headers": [("Content-Length", size)],
+    }
+    warc = build_warc(tmp_path / "a.warc.gz", [garbled, cut, short, ARCHIVE[0], two])
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == import_said(4, 2, bad_records=2)
+    assert done.stderr.strip().splitlines()[-1] == import_said(5, 2, bad_records=3)
     assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
     assert rows(db, "select message from errors order by message") == [
         (f"{warc}: record 1 ({garbled['url']}): its body can't be decoded "
          "(Content-Encoding: br): brotli: decoder failed",),
         (f"{warc}: record 2 ({cut['url']}) holds part of the page only (WARC-Truncated: length)",),
+        (f"{warc}: record 3 ({short['url']}) holds part of the page only: {int(size) - 1:,} of "
+         f"the {int(size):,} bytes its Content-Length says",),
     ]  # fmt: skip
 
 

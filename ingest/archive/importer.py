@@ -111,15 +111,31 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         ):
             counts["not_html"] += 1
             continue
-        if cut := rec.rec_headers.get_header("WARC-Truncated"):
-            why = f"holds part of the page only (WARC-Truncated: {cut:.40})"
-            yield BadRecord(source, "bad_record", f"{where} ({url:.200}) {why}")
+        if cut := cut_short(rec, headers):
+            yield BadRecord(source, "bad_record", f"{where} ({url:.200}) holds part of the {cut}")
             continue
         if not is_web_url(url):
             why = "is not one a crawl can fetch (no host, or a bad port)"
             yield BadRecord(source, "bad_url", f"{where}'s URL {url!r:.200} {why}")
             continue
         yield response(rec, url, headers, body, source, where)
+
+
+def cut_short(rec: Any, headers: dict[str, str]) -> str | None:
+    """How a record says it holds part of the page only, if it does: the archive's own
+    mark (``WARC-Truncated``: too long, too slow, the connection lost), or fewer bytes than
+    the answer's Content-Length. A crawl fails such a page; stored, it became an article
+    of half a story."""
+    if mark := rec.rec_headers.get_header("WARC-Truncated"):
+        return f"page only (WARC-Truncated: {mark:.40})"
+    declared = headers.get("content-length", "").strip()
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    if not declared.isdigit() or chunked or rec.http_headers.get_statuscode() != "200":
+        return None
+    held = rec.payload_length
+    if 0 <= held < int(declared):
+        return f"page only: {held:,} of the {int(declared):,} bytes its Content-Length says"
+    return None
 
 
 def record_body(rec: Any, headers: dict[str, str]) -> bytes:
