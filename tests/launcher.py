@@ -19,6 +19,7 @@ answers with the child's pid, then its exit status.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -54,9 +55,6 @@ def become(request: dict) -> None:
     """Make this forked child what `python -m ingest ARGS` started in ``cwd`` would be."""
     import importlib
 
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
@@ -67,6 +65,9 @@ def become(request: dict) -> None:
     sys.stdin = open(0, closefd=False)  # noqa: SIM115 (the process's own stdin, to its end)
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
     sys.path[0] = request["cwd"]  # as `python -m` puts the working folder first
     importlib.invalidate_caches()
 
@@ -81,24 +82,30 @@ class Launcher:
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,  # unbuffered: a read of the pid never takes the status with it
             env={**os.environ, "PYTHONPATH": os.pathsep.join(ROOT_AND_PATH)},
         )
         atexit.register(self.close)
 
     def run(self, args: list[str], cwd: Path, env: dict, timeout: float) -> CompletedProcess:
+        if not cwd.is_dir():  # as subprocess.run says it, before anything starts
+            raise FileNotFoundError(2, "No such file or directory", str(cwd))
         out, err = self.folder / "stdout", self.folder / "stderr"
+        for stale in (out, err):  # a child that dies before writing them leaves them empty
+            stale.write_bytes(b"")
         request = {"args": args, "cwd": str(cwd), "env": env}
         request |= {"stdout": str(out), "stderr": str(err)}
-        self.server.stdin.write(json.dumps(request).encode() + b"\n")
-        self.server.stdin.flush()
+        line = json.dumps(request).encode() + b"\n"
+        while line:
+            line = line[self.server.stdin.write(line) :]
         pid = int(self.server.stdout.readline())
         try:
             ready, _, _ = select.select([self.server.stdout], [], [], timeout)
             if not ready:
-                os.kill(pid, signal.SIGKILL)
+                _kill(pid)
             status = int(self.server.stdout.readline())
         except BaseException:  # a test stopped mid-command: this server's answers are lost
-            os.kill(pid, signal.SIGKILL)
+            _kill(pid)
             self.close()
             raise
         stdout = out.read_text(encoding="utf-8", errors="replace")
@@ -112,6 +119,11 @@ class Launcher:
             self.server.kill()
             self.server.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+        os.kill(pid, signal.SIGKILL)
 
 
 _RUNNING: list[Launcher] = []
