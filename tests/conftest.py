@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from launcher import launch
+from launcher import SERVER_ENV, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = [
@@ -13,6 +13,14 @@ FAST = [
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
 ]  # fmt: skip
+
+
+def python_start(environment: dict) -> dict:
+    """What of an environment changes how Python starts (a module path, flags)."""
+    return {k: v for k, v in environment.items() if k.startswith("PYTHON")}
+
+
+LAUNCHER_START = python_start(SERVER_ENV)
 
 
 def run_ingest(
@@ -28,8 +36,7 @@ def run_ingest(
     environment asks for another interpreter start."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     environment = {**os.environ, "COLUMNS": "200", "PYTHONPATH": path, **(env or {})}
-    starts_python = any(k.startswith("PYTHON") and k != "PYTHONPATH" for k in env or {})
-    if starts_python or (env or {}).get("PYTHONPATH", path) != path:
+    if python_start(environment) != LAUNCHER_START:
         result = subprocess.run(
             [sys.executable, "-m", "ingest", *args],
             cwd=cwd or ROOT,

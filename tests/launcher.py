@@ -32,7 +32,11 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOT_AND_PATH = [p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p]
+#: The server's environment: the tests' own as they started, this checkout first on the path.
+SERVER_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+}
 
 
 def serve() -> dict:
@@ -83,7 +87,7 @@ class Launcher:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,  # unbuffered: a read of the pid never takes the status with it
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(ROOT_AND_PATH)},
+            env=SERVER_ENV,
         )
         atexit.register(self.close)
 
