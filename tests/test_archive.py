@@ -537,7 +537,11 @@ def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an
 
     br = [("Content-Encoding", "br")]
     two = {**ARCHIVE[1], "body": brotli.compress(page(2)), "headers": br}
-    garbled = {**ARCHIVE[0], "url": ARCHIVE[0]["url"] + "-garbled", "body": page(7), "headers": br}
+    squeezed = brotli.compress(page(7))
+    garbled = {**ARCHIVE[0], "url": ARCHIVE[0]["url"] + "-garbled", "body": squeezed[:-40]}
+    garbled["headers"] = br
+    # a page stored decoded, its header kept: read as it is, as warcio reads such gzip
+    decoded = {**ARCHIVE[2], "url": ARCHIVE[2]["url"] + "-decoded", "body": page(4), "headers": br}
     cut = {**ARCHIVE[0], "url": ARCHIVE[0]["url"] + "-cut", "warc": {"WARC-Truncated": "length"}}
     size = str(len(page(3)) + 1)
     short = {
@@ -545,15 +549,20 @@ def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an
         "url": ARCHIVE[2]["url"] + "-short",
         "headers": [("Content-Length", size)],
     }
-    warc = build_warc(tmp_path / "a.warc.gz", [garbled, cut, short, ARCHIVE[0], two])
+    head = {**ARCHIVE[2], "url": ARCHIVE[2]["url"] + "-head", "body": b""}  # a HEAD's answer
+    head["headers"] = [("Content-Length", size)]
+    records = [garbled, cut, short, head, decoded, ARCHIVE[0], two]
+    warc = build_warc(tmp_path / "a.warc.gz", records)
     db = tmp_path / "news.db"
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == import_said(5, 2, bad_records=3)
-    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
-    assert rows(db, "select message from errors order by message") == [
+    assert done.stderr.strip().splitlines()[-1] == import_said(7, 4, bad_records=3)
+    assert rows(db, "select title from articles order by title") == [
+        ("Story 1",), ("Story 2",), ("Story 4",)
+    ]  # fmt: skip
+    assert rows(db, "select message from errors where kind = 'bad_record' order by message") == [
         (f"{warc}: record 1 ({garbled['url']}): its body can't be decoded "
-         "(Content-Encoding: br): brotli: decoder failed",),
+         "(Content-Encoding: br): the brotli stream is cut off",),
         (f"{warc}: record 2 ({cut['url']}) holds part of the page only (WARC-Truncated: length)",),
         (f"{warc}: record 3 ({short['url']}) holds part of the page only: {int(size) - 1:,} of "
          f"the {int(size):,} bytes its Content-Length says",),

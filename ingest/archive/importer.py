@@ -101,6 +101,9 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         except (TruncatedWarc, OSError):  # the file cut off or unreadable: the file's fault
             raise
         except Exception as exc:  # noqa: BLE001 (a decoder's fault, whichever it raises)
+            if "html" not in headers.get("content-type", "html").lower():
+                counts["not_html"] += 1  # a script or an image: no page lost, none to say
+                continue
             encoding = headers.get("content-encoding", "none")
             why = f"its body can't be decoded (Content-Encoding: {encoding:.40}): {exc!s:.200}"
             yield BadRecord(source, "bad_record", f"{where} ({url:.200}): {why}")
@@ -130,10 +133,10 @@ def cut_short(rec: Any, headers: dict[str, str]) -> str | None:
         return f"page only (WARC-Truncated: {mark:.40})"
     declared = headers.get("content-length", "").strip()
     chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-    if not declared.isdigit() or chunked or rec.http_headers.get_statuscode() != "200":
+    if not re.fullmatch("[0-9]{1,18}", declared) or chunked:
         return None
-    held = rec.payload_length
-    if 0 <= held < int(declared):
+    held = rec.payload_length  # none at all: a HEAD's answer, no page either way
+    if rec.http_headers.get_statuscode() == "200" and 0 < held < int(declared):
         return f"page only: {held:,} of the {int(declared):,} bytes its Content-Length says"
     return None
 
@@ -155,12 +158,19 @@ def record_body(rec: Any, headers: dict[str, str]) -> bytes:
     decoder, parts, size = brotli.Decompressor(), [], 0
     data = raw.read(MAX_HTML_BYTES + 1)
     while size <= MAX_HTML_BYTES:
-        part = decoder.process(data, output_buffer_limit=MAX_HTML_BYTES + 1 - size)
+        try:
+            part = decoder.process(data, output_buffer_limit=MAX_HTML_BYTES + 1 - size)
+        except brotli.error:
+            if parts:
+                raise
+            return data  # stored decoded, its header kept: read as it is, as warcio reads gzip
         data = b""
         if not part:
             break
         parts.append(part)
         size += len(part)
+    if size <= MAX_HTML_BYTES and not decoder.is_finished():
+        raise ValueError("the brotli stream is cut off")
     return b"".join(parts)[: MAX_HTML_BYTES + 1]
 
 
