@@ -246,11 +246,13 @@ def test_a_zone_named_in_an_rfc_822_date_is_its_offset_where_the_name_means_one_
     a Berlin story of the 5th a story of the 4th for whoever compares moments."""
     assert parse_date("Tue, 05 Mar 2024 00:30:00 CET") == "2024-03-04T23:30:00+00:00"
     assert parse_date("Tue, 05 Mar 2024 09:00:00 JST") == "2024-03-05T00:00:00+00:00"
-    assert parse_date("Sun, 31 Mar 2024 12:00:00 cest") == "2024-03-31T10:00:00+00:00"
+    assert parse_date("Sun, 31 Mar 2024 12:00:00 CEST") == "2024-03-31T10:00:00+00:00"
+    assert written_date("Sun, 31 Mar 2024 12:00:00 west") == "2024-03-31T12:00:00"  # a word
     assert parse_date("Tue, 05 Mar 2024 00:30:00 EST") == "2024-03-05T05:30:00+00:00"
     assert written_date("Tue, 05 Mar 2024 00:30 AEDT") == "2024-03-05T00:30:00+11:00"
     # IST is India's, Ireland's or Israel's: the time stays as written, no zone guessed
     assert written_date("Tue, 05 Mar 2024 00:30:00 IST") == "2024-03-05T00:30:00"
+    assert written_date("Tue, 05 Mar 2024 00:30:00 BST") == "2024-03-05T00:30:00"
     assert url_date("https://n.example/2024/02/story") == "2024-02-29"
 
 

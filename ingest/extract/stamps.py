@@ -26,15 +26,16 @@ DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Zone names feeds write after an RFC 2822 time that Python's parser does not know (it
 #: knows UT, GMT and the North American ones): without them "00:30 CET" was read as 00:30
 #: UTC, an hour late. Names that stand for more than one zone (IST: India, Ireland,
-#: Israel) are left out: such a time stays local, its day as written.
+#: Israel; BST: Britain, Bangladesh) are left out: such a time stays local, its day as
+#: written. Written in capitals only: "10:30 west" is a word, not Western Europe.
 ZONE_NAMES = {
     "CET": "+0100", "CEST": "+0200", "MEZ": "+0100", "MESZ": "+0200", "WET": "+0000",
-    "WEST": "+0100", "BST": "+0100", "EET": "+0200", "EEST": "+0300", "MSK": "+0300",
+    "WEST": "+0100", "EET": "+0200", "EEST": "+0300", "MSK": "+0300",
     "HKT": "+0800", "SGT": "+0800", "AWST": "+0800", "JST": "+0900", "KST": "+0900",
     "ACST": "+0930", "ACDT": "+1030", "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200",
     "NZDT": "+1300", "HST": "-1000", "AKST": "-0900", "AKDT": "-0800",
 }  # fmt: skip
-ZONE_NAME_RE = re.compile(r"(?<=\d)(\s+)([A-Za-z]{3,4})\s*$")
+ZONE_NAME_RE = re.compile(r"(?<=\d)(\s+)([A-Z]{3,4})\s*$")
 #: The day htmldate's parsers read must lie in its bounds; ours are checked by the caller.
 EARLIEST, LATEST = datetime(1990, 1, 1), datetime(2100, 1, 1)
 
@@ -76,7 +77,7 @@ def rfc2822(value: str) -> datetime | None:
     """The moment an RFC 2822 date names (``Tue, 05 Mar 2024 00:30:00 CET``), its zone
     name read as its offset where the name means one zone; None if it is no such date."""
     named = ZONE_NAME_RE.search(value)
-    if named and (offset := ZONE_NAMES.get(named.group(2).upper())):
+    if named and (offset := ZONE_NAMES.get(named.group(2))):
         value = value[: named.start(2)] + offset
     try:
         return parsedate_to_datetime(value)
