@@ -298,6 +298,6 @@ def _text(value: Any) -> bool:
 def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
-    if isinstance(value, dict):
-        return tuple(sorted(value.items()))
+    if isinstance(value, dict):  # keys of any type a plugin gave: compared, never sorted
+        return tuple(sorted(value.items(), key=repr))
     return value

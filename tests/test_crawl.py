@@ -12,7 +12,7 @@ import pytest
 from ingest.crawl.seeds import parse_seeds
 from ingest.plugins.manager import PluginConfig, load_plugins
 
-from conftest import FAST, ROOT, kill_crawl_once_stored, rows, run_ingest
+from conftest import FAST, ROOT, copy_database, kill_crawl_once_stored, rows, run_ingest
 from sites import LocalSite, Resource, article_page, index_page, story
 
 
@@ -250,6 +250,14 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
         assert rows(merged, "select status, stop_reason from crawls") == [
             ("interrupted", "killed: its process ended without closing the run")
         ]
+        # a worker on another machine can't be asked: running, in the merge and in a merge
+        # of the merge (whose rows name no process: they were all taken for killed)
+        elsewhere = copy_database(db, tmp_path, "elsewhere.db")  # its write-ahead log too
+        with sqlite3.connect(elsewhere) as conn:
+            conn.execute("update crawls set host = 'another-machine'")
+        for source, target in ((elsewhere, "once.db"), (tmp_path / "once.db", "twice.db")):
+            run_ingest("merge", str(source), "--into", str(tmp_path / target))
+            assert rows(tmp_path / target, "select status from crawls") == [("running",)]
         for i in range(30):
             pages[f"/news/{i}"].delay = 0
         run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)

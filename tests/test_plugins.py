@@ -170,6 +170,14 @@ def test_a_provenance_that_is_no_map_of_fields_is_put_back_and_the_plugin_named(
             article.title = "Budget passes, the outlet says"
             article.provenance = "mine"
 
+    class Mixes:  # keys of two types: the check itself failed, sorting them
+        @hookimpl
+        def normalize_article(self, article):
+            article.provenance = {1: "x", "title": "Mixes"}
+
+    mixed = process_page(plugins_with(Mixes()), "http://test.example/a", HTML)
+    assert [e["kind"] for e in mixed.errors] == ["bad_value"] and mixed.article["provenance"]
+    assert 1 not in mixed.article["provenance"]
     outcome = process_page(plugins_with(Claims()), "http://test.example/a", HTML)
     assert outcome.article["title"] == "Budget passes, the outlet says"
     assert outcome.article["provenance"]["title"] == "Claims"

@@ -55,6 +55,7 @@ def test_a_word_after_title_or_text_and_a_colon_is_looked_for_in_that_column(cra
     assert titles("title:glaciers") == titles("TEXT:survey") == ["Glaciers retreat"]
     assert titles("title:survey") == titles("text:headline") == []
     assert len(titles("title:headline")) == 5
+    assert titles("title:text:survey") == []  # one word after the column: no syntax error
 
 
 def test_serve_opens_the_database_in_datasette(crawled):

@@ -71,10 +71,12 @@ def fts_word(word: str) -> str:
     particles to them (서울 "Seoul", 서울에서 "in Seoul", 서울시청 "Seoul City Hall"), and
     the index keeps each spaced run as one token: a Korean word is looked for as the start
     of a token, or 서울 found none of them."""
-    if column := COLUMN_FILTER.fullmatch(word):
-        return f"{column.group(1).lower()} : {fts_word(column.group(2))}"
+    column = COLUMN_FILTER.fullmatch(word)
+    if column:  # the rest is one word, whatever colons it holds ("title:text:x", "title:10:30")
+        word = column.group(2)
     quoted = '"{}"'.format(word.replace('"', '""'))
-    return f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
+    term = f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
+    return f"{column.group(1).lower()} : {term}" if column else term
 
 
 def _korean_prefix(term: re.Match) -> str:

@@ -217,7 +217,8 @@ class ShardMerge:
         """The run's row, found again by where it ran when the shard is merged again."""
         origin = row.get("shard") or f"{row['host']}/{row['pid']}/{row['started_at']}/{row['id']}"
         shard_id = row.pop("id")
-        if row.get("status") == RUNNING and not still_running(row.get("pid"), row.get("host")):
+        alone = not row.get("shard")  # a merged file's run has no pid left to ask about
+        if alone and row.get("status") == RUNNING and not still_running(row["pid"], row["host"]):
             row.update(status=INTERRUPTED, stop_reason=KILLED)  # it would say running forever
         # pid stays behind: it names a process that writes the shard, not this file
         row.update(shard=origin, pid=None)
