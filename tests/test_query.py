@@ -116,6 +116,16 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert [r["rank"] for r in results] == sorted(r["rank"] for r in results)
     assert all(re.search(r"\[vaccines?\]", r["snippet"], re.I) for r in results)
     assert search_json(demo_db, "vaccine", "--language", "en") == results
+    # as written in a page or a locale: "EN" and "en-GB" found nothing, without a word
+    assert search_json(demo_db, "vaccine", "--language", "EN", "--language", "en-GB") == results
+    wrong = run_ingest(
+        "search", "vaccine", "--db", str(demo_db), "--language", "English", check=False
+    )
+    assert (wrong.returncode, wrong.stderr.splitlines()[-1]) == (
+        2,
+        "Error: Invalid value for '--language': 'English' is no ISO 639-1 language code, "
+        "like de or pt",
+    )
     assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt") == []
     both = search_json(demo_db, "vaccine", "--outlet", "rheinblatt", "--outlet", "yeni-haber")
     assert both == [r for r in results if r["outlet"] == "yeni-haber"]

@@ -106,12 +106,29 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         raise click.BadParameter(f"{value!r} is not a date like 2021-05-01") from None
 
 
+def language_codes(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A click callback: languages as stored, ISO 639-1 in lower case ("DE", "pt-BR" found
+    nothing, without a word); a value that names none is a usage error."""
+    from ingest.extract.normalize import iso_code
+
+    codes = tuple(iso_code(value) for value in values)
+    for value, code in zip(values, codes, strict=True):
+        if code is None:
+            raise click.BadParameter(f"{value!r} is no ISO 639-1 language code, like de or pt")
+    return codes  # type: ignore[return-value]
+
+
 def filter_options(func):
     """The --outlet, --language, --since and --until options, as a decorator."""
     options = [
         click.option("--outlet", multiple=True, help="Only this outlet (repeatable)."),
         click.option(
-            "--language", multiple=True, help="Only this ISO 639-1 language (repeatable)."
+            "--language",
+            multiple=True,
+            callback=language_codes,
+            help="Only this ISO 639-1 language (repeatable).",
         ),
         click.option(
             "--since", callback=iso_date, metavar="DATE", help="Published on or after DATE."
