@@ -152,17 +152,23 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert "Russia offers Pakistan assistance" in table.stdout
 
 
-def test_an_empty_search_matches_nothing_in_search_and_export(demo_db, tmp_path):
+def test_an_empty_search_is_a_usage_error_in_search_and_export(demo_db, tmp_path):
+    """An unset shell variable (--search "$Q") once exported every article; then it matched
+    nothing, exit 0, as if no article matched: now the user hears of it."""
+    warc = str(tmp_path / "none.warc.gz")
     for query in ("", "   "):
-        assert search_json(demo_db, query) == []
-        exported = run_ingest("export", "--db", str(demo_db), "--search", query)
-        assert exported.stdout == ""
-        assert exported.stderr.splitlines()[-1] == "0 articles exported"
-    warc = tmp_path / "none.warc.gz"
-    pages = run_ingest(
-        "export", "--db", str(demo_db), "--search", "", "--format", "warc", "-o", str(warc)
-    )
-    assert pages.stderr.splitlines()[-1] == "0 pages exported"
+        said = run_ingest("search", query, "--db", str(demo_db), check=False)
+        assert (said.returncode, said.stderr.splitlines()[-1]) == (
+            2,
+            "Error: Invalid value for 'QUERY': give words to search for",
+        )
+        for more in ([], ["--format", "warc", "-o", warc]):
+            export = ["export", "--db", str(demo_db), "--search", query, *more]
+            exported = run_ingest(*export, check=False)
+            assert (exported.returncode, exported.stdout) == (2, "")
+            assert exported.stderr.splitlines()[-1] == (
+                "Error: Invalid value for '--search': give words to search for"
+            )
 
 
 def test_stats_counts_outlets_dates_crawls_and_errors(demo_db):

@@ -108,8 +108,16 @@ def serve(db, host, port, datasette_options):
     run_datasette(db, host, port, datasette_options)
 
 
+def some_words(query: str | None) -> str | None:
+    """A search must hold something to search for: an empty one matched nothing, exit 0,
+    and an export of it wrote nothing, as if no article matched."""
+    if query is not None and not query.strip():
+        raise click.BadParameter("give words to search for")
+    return query
+
+
 @click.command()
-@click.argument("query")
+@click.argument("query", callback=lambda ctx, param, value: some_words(value))
 @DB_OPTION
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 100_000), default=10, show_default=True)
@@ -162,7 +170,12 @@ def stats(db, as_json):
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
 )
 @filter_options
-@click.option("--search", "query", help="Only articles matching this full-text search.")
+@click.option(
+    "--search",
+    "query",
+    callback=lambda ctx, param, value: some_words(value),
+    help="Only articles matching this full-text search.",
+)
 def export(db, fmt, output, outlet, language, since, until, query):
     """Export articles, newest first, as JSON lines, CSV or Parquet, or their raw pages as WARC.
 
