@@ -129,7 +129,6 @@ def test_searches_in_other_scripts_are_what_they_were(crawled, tmp_path):
         exported = run_ingest("export", "--db", str(crawled), "--search", query).stdout
         assert exported == run_ingest("export", "--db", str(before), "--search", query).stdout
     assert paths(search(crawled, "harbour")) == ["/news/4"]
-    assert search(crawled, "") == []
 
 
 def test_the_index_holds_the_articles_with_such_characters_whatever_their_language(crawled):
