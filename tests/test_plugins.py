@@ -51,6 +51,29 @@ def test_plugins_folder_is_discovered_and_restricted_by_env(tmp_path, monkeypatc
     assert plugins_with(dirs=[str(tmp_path)]).outlet_named("alpha") is None
 
 
+def test_two_outlets_claiming_one_domain_are_a_notice():
+    """Eleven outlets from new-plugin all claimed m.test: which one owned a page was the
+    order the files loaded in, and nobody was told."""
+
+    class OneNews:
+        @hookimpl
+        def register_outlets(self, register):
+            for version in ("1", "2"):  # versions of one outlet: no notice
+                register(Outlet(name="one", domains=["m.test"], version=version))
+
+    class TwoNews:
+        @hookimpl
+        def register_outlets(self, register):
+            register(Outlet(name="two", domains=["www.m.test", "m.test", "x.test"]))
+
+    alone = plugins_with(OneNews())
+    assert (alone.notices, len(alone.outlets), alone.load_errors) == ([], 2, [])
+    assert plugins_with(OneNews(), TwoNews()).notices == [
+        "outlets two (TwoNews) and one (OneNews) both claim m.test: a page there goes to the "
+        "one loaded first"
+    ]
+
+
 def test_outlet_plugin_has_the_last_word_and_provenance_says_so():
     class Fixer:
         @hookimpl

@@ -99,7 +99,21 @@ class Plugins:
                 PluginError("register_outlets", plugin, BAD_OUTLET, problem, traceback="")
             )
         else:
-            self.outlets.append(replace(outlet, plugin=outlet.plugin or plugin))
+            kept = replace(outlet, plugin=outlet.plugin or plugin)
+            self._say_shared_domains(kept)
+            self.outlets.append(kept)
+
+    def _say_shared_domains(self, outlet: Outlet) -> None:
+        """Two outlets claiming one domain: which one a page there goes to depends on the
+        order the plugins load in, so the user hears of it (once a pair of outlets)."""
+        for other in self.outlets:
+            shared = sorted(set(other.domains) & set(outlet.domains))
+            said = (
+                f"outlets {other.name} ({other.plugin}) and {outlet.name} ({outlet.plugin}) "
+                f"both claim {', '.join(shared)}: a page there goes to the one loaded first"
+            )
+            if other.name != outlet.name and shared and said not in self.notices:
+                self.notices.append(said)
 
     def outlet_for(self, url: str, when: date | None = None) -> Outlet | None:
         """The outlet owning the URL, in the version valid on ``when`` (default today)."""
