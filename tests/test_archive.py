@@ -569,6 +569,24 @@ def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an
     ]  # fmt: skip
 
 
+def test_a_record_past_the_size_bound_is_too_large_and_no_part_of_it_stored(tmp_path):
+    """Its first 5,000,001 bytes were stored as its page, the size said 5,000,001 and so did
+    the error; a crawl stores no body of such a page."""
+    huge = page(5).replace(b"</body>", b"<!--" + b"x" * 6_000_000 + b"--></body>")
+    big = {**ARCHIVE[0], "body": huge}
+    warc = build_warc(tmp_path / "a.warc.gz", [big, ARCHIVE[1]])
+    db = tmp_path / "news.db"
+    run_ingest("import-warc", str(warc), "--db", str(db), check=False)
+    stored = "select url, size, body is null from pages order by url"
+    assert rows(db, stored) == [(big["url"], 0, 1), (ARCHIVE[1]["url"], len(page(2)), 0)]
+    assert rows(db, "select kind, message from errors") == [
+        (
+            "too_large",
+            "page has over 5,000,000 bytes of HTML (limit 5,000,000, INGEST_MAX_HTML_BYTES)",
+        )
+    ]
+
+
 @pytest.mark.parametrize("stop", ["cut", "max"])
 def test_a_bad_record_is_one_errors_row_however_often_its_file_is_read(tmp_path, stop):
     """A file not done (cut off, or stopped by --max) is read again by the next import, or

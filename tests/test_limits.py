@@ -36,7 +36,10 @@ def page_with(elements: int) -> bytes:
 
 def test_size_bound_is_inclusive():
     check_size(100, Limits(html_bytes=100))
-    with pytest.raises(TooLarge, match=r"page has 101 bytes of HTML \(limit 100, "):
+    with pytest.raises(TooLarge, match=r"page has 102 bytes of HTML \(limit 100, "):
+        check_size(102, Limits(html_bytes=100))
+    # a reader that stops one byte past the bound (a WARC import) knows no more than that
+    with pytest.raises(TooLarge, match=r"page has over 100 bytes of HTML \(limit 100, "):
         check_size(101, Limits(html_bytes=100))
     check_size(10**9, Limits(html_bytes=0))  # 0: no bound
 
@@ -62,7 +65,7 @@ def test_a_page_past_a_bound_is_an_error_not_an_article(plugins):
     assert [(e["stage"], e["kind"]) for e in outcome.errors] == [("extract", "too_large")]
     assert outcome.body_z is not None  # parsed, so kept raw for a later re-extraction
 
-    job.limits = Limits(html_bytes=len(body) - 1)
+    job.limits = Limits(html_bytes=len(body) - 2)
     outcome = process_job(plugins, job)
     assert outcome.errors[0]["message"].startswith(f"page has {len(body):,} bytes of HTML")
     assert outcome.body_z is None  # never decoded, never kept

@@ -25,6 +25,7 @@ from ingest.archive.reading import TruncatedWarc, whole_records
 from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
 from ingest.crawl.kinds import page_kind
+from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
@@ -307,7 +308,8 @@ class Importer:
             url=record.url,
             kind="html",
             status=record.status,
-            body=record.body,
+            # past the bound only its first bytes were read: stored none, as a crawl stores
+            body=record.body if len(record.body) <= MAX_HTML_BYTES else b"",
             content_type=record.headers.get("content-type"),
             headers=record.headers,
             fetched_at=record.fetched_at,

@@ -50,8 +50,10 @@ class TooLarge(Exception):
 def check_size(size: int, limits: Limits) -> None:
     """Refuse HTML over the byte bound before anyone decodes or parses it."""
     if limits.html_bytes and size > limits.html_bytes:
+        # a reader that stopped one byte past the bound knows no more than that
+        held = f"{size:,}" if size > limits.html_bytes + 1 else f"over {limits.html_bytes:,}"
         raise TooLarge(
-            f"page has {size:,} bytes of HTML (limit {limits.html_bytes:,}, INGEST_MAX_HTML_BYTES)"
+            f"page has {held} bytes of HTML (limit {limits.html_bytes:,}, INGEST_MAX_HTML_BYTES)"
         )
 
 
