@@ -379,6 +379,14 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
             ["-s", "CONCURRENT_REQUESTS=0"],
             "-s: CONCURRENT_REQUESTS takes a number above 0 (0 would download nothing), got '0'",
         ),
+        # nan passed every bound, and every fetch then failed an assertion in Scrapy
+        (["-s", "DOWNLOAD_TIMEOUT=nan"], "-s: DOWNLOAD_TIMEOUT takes a finite number, got 'nan'"),
+        (["-s", "DOWNLOAD_DELAY=inf"], "-s: DOWNLOAD_DELAY takes a finite number, got 'inf'"),
+        (  # 100,000 extraction processes ran the machine out of memory
+            ["-s", "INGEST_WORKERS=100000"],
+            "-s: INGEST_WORKERS takes a number from 0 to 256, got '100000'",
+        ),
+        (["--since", "99999999d"], "--since: '99999999d' reaches back past the calendar"),
     ],
     ids=[
         "number",
@@ -398,6 +406,10 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
         "warc-folder",
         "per-domain-zero",
         "concurrent-zero",
+        "nan",
+        "inf",
+        "workers-setting-huge",
+        "since-past-the-calendar",
     ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):

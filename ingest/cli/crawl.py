@@ -55,6 +55,10 @@ def _crawl_and_report(
     if spider_args.get("since"):
         try:
             parse_since(spider_args["since"])
+        except OverflowError:  # an age past the calendar (99999999d)
+            raise click.BadParameter(
+                f"{spider_args['since']!r} reaches back past the calendar", param_hint="--since"
+            ) from None
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--since") from exc
     settings = crawl_settings({"INGEST_DB": db, **overrides}, cmdline)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +79,8 @@ POSITIVE = frozenset(
 
 #: Whole numbers whose default, None, lets ingest choose: extraction workers, one a core.
 AUTOMATIC_COUNTS = frozenset({"INGEST_WORKERS"})
+#: Extraction processes at most, as --workers takes them (each holds some 100 MB).
+MAX_WORKERS = 256
 
 
 def _check_type(name: str, value: str) -> None:
@@ -103,9 +106,13 @@ def _check_type(name: str, value: str) -> None:
         read(Settings({name: value}), name)  # a mapping is parsed as it is set
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} takes {wanted}, got {value!r}") from exc
+    if wanted == "a number" and not math.isfinite(float(value)):  # nan passed every bound
+        raise ValueError(f"{name} takes a finite number, got {value!r}")
     counts = name in NOT_NEGATIVE or (name.startswith("INGEST_") and default >= 0)
     if wanted != "true or false" and counts and float(value) < 0:
         raise ValueError(f"{name} takes a number from 0, got {value!r}")
+    if name in AUTOMATIC_COUNTS and int(value) > MAX_WORKERS:  # as --workers: 100,000 ran
+        raise ValueError(f"{name} takes a number from 0 to {MAX_WORKERS}, got {value!r}")
     if name in POSITIVE and float(value) <= 0:
         raise ValueError(f"{name} takes a number above 0 (0 would download nothing), got {value!r}")
 
