@@ -530,6 +530,29 @@ def test_a_plugin_folder_that_does_not_exist_is_an_error_not_a_crawl_without_its
         assert site.hits == [] and not db.exists()
 
 
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ('[plugin]\ndirs = ["plugins"]\n', "ingest reads [plugins] dirs, not plugin"),
+        ('[plugins]\ndir = ["plugins"]\n', "ingest reads [plugins] dirs, not plugins.dir"),
+        ('plugins = "plugins"\n', "plugins must be a table, [plugins] with dirs = [...]"),
+    ],
+    ids=["table", "key", "not-a-table"],
+)
+def test_a_typo_in_ingest_toml_is_an_error_its_other_tables_are_left_alone(
+    tmp_path, monkeypatch, written, says
+):
+    """[plugin] or dir = loaded no plugin, silently: a crawl ran without its rules."""
+    (tmp_path / "plugins").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ingest.toml").write_text(written)
+    with pytest.raises(PluginLoadError) as raised:
+        PluginConfig.default()
+    assert str(raised.value) == f"{tmp_path / 'ingest.toml'}: {says}"
+    (tmp_path / "ingest.toml").write_text('[crawl]\nmax = 5\n[plugins]\ndirs = ["plugins"]\n')
+    assert PluginConfig.default().dirs == (str(tmp_path / "plugins"),)
+
+
 def test_a_plugin_folder_ingest_toml_names_that_does_not_exist_is_an_error_naming_both(
     tmp_path,
 ):

@@ -8,6 +8,7 @@ restrict which plugins load, installed or found in a folder.
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 import re
@@ -63,9 +64,20 @@ def project_dirs(folder: Path) -> list[Path]:
     if not path.is_file():
         return []
     try:
-        dirs = tomllib.loads(path.read_text(encoding="utf-8")).get("plugins", {}).get("dirs", [])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        project = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PluginLoadError(f"{path}: {exc}") from exc
+    plugins = project.get("plugins", {})
+    if not isinstance(plugins, dict):
+        raise PluginLoadError(f"{path}: plugins must be a table, [plugins] with dirs = [...]")
+    # A typo ([plugin], dir =) loaded no plugin, silently: a crawl without its rules. The
+    # file's other tables are the user's own (notes, settings of other tools), left alone.
+    others = [k for k in project if k != "plugins"]
+    typos = difflib.get_close_matches("plugins", others, cutoff=0.8)
+    typos += [f"plugins.{k}" for k in plugins if k != "dirs"]
+    if typos:
+        raise PluginLoadError(f"{path}: ingest reads [plugins] dirs, not {', '.join(typos)}")
+    dirs = plugins.get("dirs", [])
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
         raise PluginLoadError(f"{path}: [plugins] dirs must be a list of folder names")
     return [folder / d for d in dirs]
