@@ -340,6 +340,22 @@ def test_a_seeds_file_that_says_something_else_is_refused_not_half_read(tmp_path
     assert not (tmp_path / "x.db").exists()
 
 
+def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path):
+    """A seeds file of allow patterns alone, or an empty one: the crawl logged an error,
+    fetched nothing, ended finished and exited 0."""
+    (tmp_path / "only-allow.toml").write_text('allow = ["/news/"]\n')
+    (tmp_path / "empty.txt").write_text("")
+    db = tmp_path / "x.db"
+    for name in ("only-allow.toml", "empty.txt"):
+        done = run_ingest("crawl", name, "--db", str(db), cwd=tmp_path, check=False)
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (
+            2,
+            f"Error: Invalid value for SEED: {name} names no URL to start from (a seeds file "
+            "lists them in urls)",
+        )
+        assert not db.exists()
+
+
 @pytest.mark.parametrize(
     ("given", "says"),
     [

@@ -67,6 +67,10 @@ def _crawl_and_report(
         parsed = parse_seeds(seeds, plugins)
     except SeedError as exc:
         raise click.BadParameter(str(exc), param_hint="SEED") from exc
+    if seeds and not parsed.urls:  # a run that fetched nothing had ended finished, exit 0
+        given = ", ".join(seeds)
+        message = f"{given:.200} names no URL to start from (a seeds file lists them in urls)"
+        raise click.BadParameter(message, param_hint="SEED")
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
         from ingest.cli.scale import publish
 
