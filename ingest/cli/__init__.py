@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ingest import __version__
+from ingest.extract.limits import MAX_WORKERS
 from ingest.plugins import PluginLoadError
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ _told: set[str] = set()
 
 WORKERS_OPTION = click.option(
     "--workers",
-    type=click.IntRange(0, 256),
+    type=click.IntRange(0, MAX_WORKERS),
     help=(
         "Extraction processes (default: one per core; 0: in this process, for debugging: "
         "no extraction time bound then)."

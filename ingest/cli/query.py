@@ -14,7 +14,7 @@ from typing import IO, Any
 import click
 
 from ingest.cli import DB_OPTION
-from ingest.query.search import ArticleFilter, filter_options
+from ingest.query.search import ArticleFilter, filter_options, some_words
 
 #: What SQLite says of a MATCH expression it can't parse.
 FTS_ERRORS = (
@@ -108,16 +108,8 @@ def serve(db, host, port, datasette_options):
     run_datasette(db, host, port, datasette_options)
 
 
-def some_words(query: str | None) -> str | None:
-    """A search must hold something to search for: an empty one matched nothing, exit 0,
-    and an export of it wrote nothing, as if no article matched."""
-    if query is not None and not query.strip():
-        raise click.BadParameter("give words to search for")
-    return query
-
-
 @click.command()
-@click.argument("query", callback=lambda ctx, param, value: some_words(value))
+@click.argument("query", callback=some_words)
 @DB_OPTION
 @filter_options
 @click.option("--limit", type=click.IntRange(1, 100_000), default=10, show_default=True)
@@ -173,7 +165,7 @@ def stats(db, as_json):
 @click.option(
     "--search",
     "query",
-    callback=lambda ctx, param, value: some_words(value),
+    callback=some_words,
     help="Only articles matching this full-text search.",
 )
 def export(db, fmt, output, outlet, language, since, until, query):

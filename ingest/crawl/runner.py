@@ -17,6 +17,7 @@ from scrapy.utils.ossignal import signal_names
 from ingest.crawl import internal
 from ingest.crawl.spider import NewsSpider, extraction_workers
 from ingest.crawl.stopping import FAILURE_STAT, SIGNAL_STAT
+from ingest.extract.limits import MAX_WORKERS
 from ingest.extract.workers import start_fork_server
 
 
@@ -79,8 +80,6 @@ POSITIVE = frozenset(
 
 #: Whole numbers whose default, None, lets ingest choose: extraction workers, one a core.
 AUTOMATIC_COUNTS = frozenset({"INGEST_WORKERS"})
-#: Extraction processes at most, as --workers takes them (each holds some 100 MB).
-MAX_WORKERS = 256
 
 
 def _check_type(name: str, value: str) -> None:

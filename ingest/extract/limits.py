@@ -22,6 +22,8 @@ import lxml.html
 MAX_HTML_BYTES = 5_000_000
 #: Elements of the parsed page.
 MAX_ELEMENTS = 40_000
+#: Extraction processes at most, however they are asked for (each holds some 100 MB).
+MAX_WORKERS = 256
 
 
 @dataclass(frozen=True)

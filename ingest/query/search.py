@@ -106,6 +106,14 @@ def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> s
         raise click.BadParameter(f"{value!r} is not a date like 2021-05-01") from None
 
 
+def some_words(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: a search must hold something to search for (an empty one matched
+    nothing, exit 0, and an export of it wrote nothing, as if no article matched)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("give words to search for")
+    return value
+
+
 def language_codes(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
