@@ -180,11 +180,40 @@ def page_base(tree: Any, url: str) -> str:
     return url
 
 
+#: Dot-separated labels of letters, digits, hyphens and underscores, as hosts are written on
+#: the wire (an international name in its xn-- form); an IPv4 address is one too.
+_HOST_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
+
+
 def not_a_host_name(domain: str) -> bool:
     """Whether a domain given to reach (``--allow-domain``, a seeds file's or an outlet's
-    ``domains``) is no host name: empty, a URL, a path, a final dot. Such a domain owns no
-    page, silently, or (empty) made Scrapy's offsite pattern match any host ending in "."."""
-    return not domain or any(c in domain for c in "/:?# \t") or domain != domain.strip(".")
+    ``domains``) is no host name: empty, a URL, a path, a final dot, a pattern (``*.site``,
+    ``(bad``). Such a domain owns no page, silently, or (empty) made Scrapy's offsite
+    pattern match any host ending in "."."""
+    return not _HOST_NAME.fullmatch(ascii_host(domain))
+
+
+def host_name_hint(domain: str) -> str:
+    """What to write instead, for the slip a pattern is: a domain already covers its
+    subdomains."""
+    if domain.startswith("*.") and not not_a_host_name(domain[2:]):
+        return f"; a domain covers its subdomains: give {domain[2:]}"
+    return ""
+
+
+def seed_url_problem(value: str) -> str | None:
+    """Why a URL to start from can't be fetched as given, or None. A seed that fetching
+    would refuse (a space in the host, ``user:pw@``, which Scrapy does not send) is the
+    user's slip, told before the crawl rather than as its failure."""
+    if not is_web_url(value):
+        return "no host, or a bad port"
+    parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        return "it holds a user name or password (user:pw@), which a crawl does not send"
+    host = parts.hostname or ""
+    if ":" not in host and not_a_host_name(host):
+        return f"its host {host!r} is no host name"
+    return None
 
 
 def ascii_host(host: str) -> str:

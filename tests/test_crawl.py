@@ -319,6 +319,46 @@ def test_a_bad_seed_is_a_clear_error_before_anything_starts(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("seed", "says"),
+    [
+        ("http://user:pw@127.0.0.1:9/", "is not a URL a crawl can fetch: it holds a user name or "
+         "password (user:pw@), which a crawl does not send"),
+        ("http://a b.example/", "is not a URL a crawl can fetch: its host 'a b.example' is no "
+         "host name"),
+        ("http://[::1]:9/", "can't be fetched: an IPv6 address, which the default resolver "
+         "can't reach; -s TWISTED_DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver can"),
+        ("http://127.0.0.1:9/" + "a" * 2065, "can't be fetched: 2,084 characters, past "
+         "URLLENGTH_LIMIT (2,083; -s sets it)"),
+    ],
+    ids=["credentials", "space-in-host", "ipv6", "too-long"],
+)  # fmt: skip
+def test_a_seed_fetching_would_refuse_is_a_usage_error_not_a_failed_or_skipped_crawl(
+    tmp_path, seed, says
+):
+    """Each had started a crawl: a too long one ended skipped with exit 0 and no errors row;
+    the others failed at fetch, exit 3, as if the site were down."""
+    db = tmp_path / "x.db"
+    result = run_ingest("crawl", seed, "--db", str(db), check=False)
+    assert result.returncode == 2 and not db.exists()
+    shown = seed if len(seed) <= 100 else f"{seed[:100]}..."
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for SEED: {shown!r} {says}"
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'urls = ["{seed}"]\n')
+    result = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
+    assert result.returncode == 2 and not db.exists()
+    assert seed[:40] in result.stderr.splitlines()[-1]
+
+
+def test_a_seed_with_a_capital_scheme_is_crawled_as_its_lower_case_url(tmp_path):
+    """HTTP:// (as some bars and documents write it) was refused as no URL at all."""
+    db = tmp_path / "news.db"
+    with LocalSite({"/": article_page("Capital", story(1))}) as site:
+        seed = site.url.replace("http://", "HTTP://") + "/"
+        run_ingest("crawl", seed, "--db", str(db), *FAST)
+    assert rows(db, "select url, title from articles") == [(site.url + "/", "Capital")]
+
+
+@pytest.mark.parametrize(
     ("text", "says"),
     [
         ('urls = ["http://a.example/"]\nfeed = ["http://a.example/rss"]\n', "unknown key 'feed'"),
@@ -403,6 +443,22 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
             "-s: INGEST_WORKERS takes a number from 0 to 256, got '100000'",
         ),
         (["--since", "99999999d"], "--since: '99999999d' reaches back past the calendar"),
+        (  # each of these ended in a traceback as the crawl started
+            ["-s", "LOG_LEVEL=BOGUS"],
+            "-s: LOG_LEVEL takes one of CRITICAL, FATAL, ERROR, WARN, WARNING, INFO, DEBUG, "
+            "NOTSET, got 'BOGUS'",
+        ),
+        (
+            ["-s", "SCHEDULER=nope.Nope"],
+            "-s: SCHEDULER takes an import path (module.Name), got 'nope.Nope' (No module "
+            "named 'nope')",
+        ),
+        (
+            ["-s", "DUPEFILTER_CLASS=scrapy.dupefilters.Nope"],
+            "-s: DUPEFILTER_CLASS takes an import path (module.Name), got "
+            "'scrapy.dupefilters.Nope' (Module 'scrapy.dupefilters' doesn't define any object "
+            "named 'Nope')",
+        ),
     ],
     ids=[
         "number",
@@ -426,6 +482,9 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "inf",
         "workers-setting-huge",
         "since-past-the-calendar",
+        "log-level",
+        "import-path-module",
+        "import-path-name",
     ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):

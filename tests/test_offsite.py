@@ -65,7 +65,9 @@ def test_a_robots_txt_read_for_its_sitemaps_goes_off_the_sites_for_it_alone(tmp_
     assert ended == [("offsite", "listed_offsite")]
 
 
-@pytest.mark.parametrize("domain", ["", ".", "news.example.", "https://news.example/", "a b"])
+@pytest.mark.parametrize(
+    "domain", ["", ".", "news.example.", "https://news.example/", "a b", "(bad", "*.example.com"]
+)
 def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domain):
     # An empty one (an unset shell variable) made Scrapy's offsite pattern match any host
     # written with a final dot: redirects reached "evil.example.".
@@ -75,6 +77,8 @@ def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domai
     )
     assert done.returncode == 2
     assert f"Invalid value for '--allow-domain': {domain!r} is not a host name" in done.stderr
+    hint = "; a domain covers its subdomains: give example.com"
+    assert (hint in done.stderr) == domain.startswith("*.")  # "(bad" was taken, matching nothing
     seeds = tmp_path / "seeds.toml"
     seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
     done = run_ingest("crawl", str(seeds), "--db", str(db), check=False)

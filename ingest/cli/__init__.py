@@ -83,10 +83,11 @@ class HostName(click.ParamType):
     name = "domain"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
-        from ingest.urls import not_a_host_name  # w3lib: loaded only when a crawl runs
+        from ingest.urls import host_name_hint, not_a_host_name  # w3lib: when a crawl runs
 
         if not_a_host_name(value):
-            self.fail(f"{value!r} is not a host name (news.example)", param, ctx)
+            hint = host_name_hint(value)
+            self.fail(f"{value!r} is not a host name (news.example){hint}", param, ctx)
         return value
 
 

@@ -31,6 +31,26 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(exc), param_hint="-s") from exc
 
 
+#: Scrapy's default resolver, which answers IPv4 alone, even for an IPv6 address.
+IPV4_RESOLVER = "scrapy.resolver.CachingThreadedResolver"
+
+
+def _unfetchable(url: str, settings: Any) -> str | None:
+    """Why the crawl as set would not fetch a seed, which the URL alone does not tell."""
+    from urllib.parse import urlsplit
+
+    limit = settings.getint("URLLENGTH_LIMIT")
+    if limit and len(url) > limit:
+        return f"{len(url):,} characters, past URLLENGTH_LIMIT ({limit:,}; -s sets it)"
+    resolvers = (settings["TWISTED_DNS_RESOLVER"], settings["DNS_RESOLVER"])  # get() warns
+    if ":" in (urlsplit(url).hostname or "") and all(r == IPV4_RESOLVER for r in resolvers):
+        return (
+            "an IPv6 address, which the default resolver can't reach; "
+            "-s TWISTED_DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver can"
+        )
+    return None
+
+
 def _crawl_and_report(
     seeds: list[str],
     db: str,
@@ -71,6 +91,10 @@ def _crawl_and_report(
         given = ", ".join(seeds)
         message = f"{given:.200} names no URL to start from (a seeds file lists them in urls)"
         raise click.BadParameter(message, param_hint="SEED")
+    for url in parsed.urls:  # a seed fetching would drop had ended skipped, exit 0
+        if problem := _unfetchable(url, settings):
+            shown = url if len(url) <= 100 else f"{url[:100]}..."
+            raise click.BadParameter(f"{shown!r} can't be fetched: {problem}", param_hint="SEED")
     if settings.getbool("INGEST_REDIS_NEW_CRAWL"):  # the seeding command of a shared crawl
         from ingest.cli.scale import publish
 

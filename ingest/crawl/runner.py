@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
+from scrapy.utils.misc import load_object
 from scrapy.utils.ossignal import signal_names
 
 from ingest.crawl import internal
@@ -89,6 +91,9 @@ def _check_type(name: str, value: str) -> None:
     (``-s INGEST_BATCH_SIZE=2.5`` had crashed mid-crawl), but for the few that Scrapy
     reads as seconds though their default is whole (``READ_AS_SECONDS``)."""
     default = _defaults().get(name)
+    if isinstance(default, str):
+        _check_text(name, value, default)
+        return
     if name in AUTOMATIC_COUNTS and value != "":
         default = 0  # unset (None) or empty: ingest chooses; else a whole number from 0
     if isinstance(default, bool):
@@ -114,6 +119,28 @@ def _check_type(name: str, value: str) -> None:
         raise ValueError(f"{name} takes a number from 0 to {MAX_WORKERS}, got {value!r}")
     if name in POSITIVE and float(value) <= 0:
         raise ValueError(f"{name} takes a number above 0 (0 would download nothing), got {value!r}")
+
+
+#: Defaults that look like import paths but take other text: a policy's name, a file.
+NOT_IMPORTED = frozenset({"REFERRER_POLICY", "NEWSPIDER_MODULE", "INGEST_DB"})
+#: A default that names a class or function to import (``scrapy.core.scheduler.Scheduler``).
+_IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _check_text(name: str, value: str, default: str) -> None:
+    """A log level or an import path that is none ended the crawl in a traceback as it
+    started (``-s LOG_LEVEL=BOGUS``, ``-s SCHEDULER=nope.Nope``): told now, as a usage
+    error. Imported as Scrapy would import it a moment later."""
+    if name == "LOG_LEVEL":
+        levels = logging.getLevelNamesMapping()
+        if value not in levels and not value.isdigit():
+            raise ValueError(f"LOG_LEVEL takes one of {', '.join(levels)}, got {value!r}")
+    elif _IMPORT_PATH.fullmatch(default) and name not in NOT_IMPORTED:
+        try:
+            load_object(value)
+        except (ImportError, AttributeError, ValueError, NameError) as exc:
+            message = f"{name} takes an import path (module.Name), got {value!r} ({exc})"
+            raise ValueError(message) from None
 
 
 @lru_cache(maxsize=1)

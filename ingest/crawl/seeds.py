@@ -24,7 +24,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.plugins.manager import Plugins
-from ingest.urls import ascii_host, is_web_url, not_a_host_name, site_host
+from ingest.urls import (
+    ascii_host,
+    host_name_hint,
+    is_web_url,
+    not_a_host_name,
+    seed_url_problem,
+    site_host,
+)
 
 
 class SeedError(ValueError):
@@ -48,6 +55,8 @@ class Seeds:
         self._urls, self._domains = set(self.urls), set(self.domains)
 
     def add_url(self, url: str) -> None:
+        scheme, _, rest = url.partition(":")
+        url = f"{scheme.lower()}:{rest}"  # HTTP://site/ is http://site/
         if url not in self._urls:
             self._urls.add(url)
             self.urls.append(url)
@@ -66,9 +75,9 @@ def parse_seeds(values: list[str], plugins: Plugins) -> Seeds:
     """Resolve each seed: a URL, an outlet's name, or a TOML seeds file."""
     seeds = Seeds(sources=list(values))
     for value in values:
-        if value.startswith(("http://", "https://")):
-            if not is_web_url(value):
-                raise SeedError(f"{value!r} is not a URL a crawl can fetch: no host, or a bad port")
+        if value[:8].lower().startswith(("http://", "https://")):  # HTTP:// too, as a bar takes it
+            if problem := seed_url_problem(value):
+                raise SeedError(f"{value!r} is not a URL a crawl can fetch: {problem}")
             seeds.add_url(value)
         elif plugins.outlet_named(value):
             _add_outlet(seeds, plugins, value)
@@ -125,10 +134,14 @@ def _check_file(path: Path, data: dict) -> None:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise SeedError(f'{path}: {key} must be a list of strings, as {key} = ["..."]')
         for value in values:
-            if key in ("urls", "feeds", "sitemaps") and not is_web_url(value):
+            if key in ("urls", "feeds", "sitemaps") and (problem := seed_url_problem(value)):
+                if is_web_url(value):  # http(s) with a host, that fetching would refuse
+                    raise SeedError(f"{path}: {key} holds {value!r}: {problem}")
                 raise SeedError(f"{path}: {key} holds {value!r}, not an http or https URL")
             if key == "domains" and not_a_host_name(value):
-                raise SeedError(f"{path}: domains holds {value!r}, not a host name (news.example)")
+                hint = host_name_hint(value)
+                message = f"{path}: domains holds {value!r}, not a host name (news.example){hint}"
+                raise SeedError(message)
             if key in ("allow", "deny"):
                 try:
                     re.compile(value)
