@@ -472,3 +472,14 @@ def test_a_followed_search_is_an_atom_feed_even_before_anything_matches(server):
     empty = ET.fromstring(get(server + "/follow_search.atom?q=nothingmatches&outlet=&language="))
     assert empty.findtext(f"{atom}title") == "Follow a search as an Atom feed"
     assert empty.findall(f"{atom}entry") == []
+
+
+def test_a_second_serve_on_a_port_in_use_says_so_in_one_line(server, db):
+    """It had ended in uvicorn's log lines and exit 3."""
+    port = urllib.parse.urlsplit(server).port
+    done = run_ingest("serve", "--db", str(db), "--port", str(port), check=False, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: can't listen on 127.0.0.1:{port}: Address already in use "
+        "(another serve? --port picks another)\n"
+    )

@@ -78,6 +78,15 @@ def test_new_plugin_writes_a_loading_plugin_and_a_fixture_folder_the_golden_test
         "--fixtures", str(fixtures), cwd=tmp_path, check=False,
     )  # fmt: skip
     assert taken.returncode != 0 and "already loaded" in taken.stderr
+    python_own = run_ingest(
+        "new-plugin", "os", "--domain", "os.example", "--dir", str(plugins), cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
+    assert python_own.returncode == 2 and not (plugins / "os.py").exists()
+    assert python_own.stderr.splitlines()[-1] == (
+        "Error: Invalid value for NAME: 'os' is a module of Python's own; name the outlet, "
+        "e.g. os_news"
+    )
 
 
 def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_holds_it(tmp_path):

@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import re
+import sys
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -130,6 +131,11 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     if not MODULE_NAME_RE.fullmatch(name):
         raise click.BadParameter(
             "lowercase letters, digits and _, e.g. example_news", param_hint="NAME"
+        )
+    if name in sys.stdlib_module_names:  # os.py in a plugin folder shadows Python's os there
+        raise click.BadParameter(
+            f"{name!r} is a module of Python's own; name the outlet, e.g. {name}_news",
+            param_hint="NAME",
         )
     host = _host(domain)
     if not DOMAIN_RE.fullmatch(host) or "." not in host and host != "localhost":

@@ -93,7 +93,13 @@ def printing() -> Iterator[None]:
 @click.command(context_settings={"ignore_unknown_options": True})
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="0: any free one.",
+)
 @click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED)
 def serve(db, host, port, datasette_options):
     """Browse and query the database in Datasette, read-only.
@@ -103,8 +109,11 @@ def serve(db, host, port, datasette_options):
     canned queries. More Datasette options may follow, e.g. `--setting
     sql_time_limit_ms 10000` or `--open`.
     """
+    from ingest.query.datasette import cannot_listen
     from ingest.query.datasette import serve as run_datasette
 
+    if why := cannot_listen(host, port):
+        raise click.ClickException(why)
     run_datasette(db, host, port, datasette_options)
 
 

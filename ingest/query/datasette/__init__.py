@@ -10,7 +10,9 @@ on writing while it is browsed.
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +38,21 @@ def register_plugin() -> None:
     for module, name in ((plugin, "ingest"), (pages, "ingest-pages")):
         if not pm.is_registered(module):
             pm.register(module, name=name)
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why Datasette could not listen on ``host:port``, found by binding it first: a port in
+    use (another ``serve``) had ended in uvicorn's log lines and exit 3. Bound as uvicorn
+    binds, so a port a closed server left in TIME_WAIT is free for both."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        hint = " (another serve? --port picks another)" if exc.errno == errno.EADDRINUSE else ""
+        return f"can't listen on {host}:{port}: {exc.strerror or exc}{hint}"
+    return None
 
 
 def datasette_args(
