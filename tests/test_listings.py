@@ -241,6 +241,19 @@ def test_a_feed_whose_items_say_dc_date_alone_dates_their_publication():
     )  # fmt: skip
 
 
+def test_a_feedburner_item_names_the_publishers_url_not_the_feed_proxys():
+    """Its link leads through the proxy, off the crawl's sites: each item ended offsite,
+    and the feed's articles were never fetched."""
+    burner = "xmlns:feedburner='http://rssnamespace.org/feedburner/ext/1.0'"
+    (entry,) = feed_entries(
+        items(
+            "<link>https://feedproxy.google.com/~r/news/~3/x1/</link>"
+            f"<feedburner:origLink {burner}>https://n.example/2024/story</feedburner:origLink>"
+        )
+    )
+    assert entry.url == "https://n.example/2024/story"
+
+
 def test_a_zone_named_in_an_rfc_822_date_is_its_offset_where_the_name_means_one_zone():
     """Python's parser knows the North American names alone: "00:30 CET" was 00:30 UTC, and
     a Berlin story of the 5th a story of the 4th for whoever compares moments."""

@@ -154,11 +154,13 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         return json_feed_entries(body, limit)
     entries = Listing()
     for item, _ in elements(body, ("item", "entry"), entries):
-        link = guid = published = modified = written = dc_date = None
+        link = guid = original = published = modified = written = dc_date = None
         for child in item:
             name = local(child.tag)
             text = (child.text or "").strip()
-            if name == "link":
+            if name == "origlink" and text.startswith(("http://", "https://")):
+                original = text  # FeedBurner's: its link is a feed proxy's, off the site
+            elif name == "link":
                 if child.get("href") is not None:  # Atom
                     if link is None and child.get("rel", "alternate") == "alternate":
                         link = based(child, child.get("href", "").strip())
@@ -174,7 +176,7 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
                 dc_date = dc_date or (text if name == "date" else None)
         if published is None and dc_date:
             published, written = parse_date(dc_date), written_date(dc_date)
-        link = link or guid
+        link = original or link or guid
         if link and not entries.add(Entry(link, published, modified, written), limit):
             break
     return entries
