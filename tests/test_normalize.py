@@ -33,6 +33,8 @@ def test_authors_lose_their_by_and_are_split():
     assert clean_authors(["Por Lucía Romero y José Antonio Lobato"]) == [
         "Lucía Romero", "José Antonio Lobato"]  # fmt: skip
     assert clean_authors(["Jane Doe; Jane Doe"]) == ["Jane Doe"]
+    assert clean_authors(["JANE DOE | Reuters"]) == ["JANE DOE", "Reuters"]
+    assert clean_authors(["Jane Doe | Staff Writer"]) == ["Jane Doe"]
 
 
 def test_byline_completes_metadata_that_names_only_the_first_author():

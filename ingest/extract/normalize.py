@@ -21,7 +21,8 @@ from ingest.urls import amp_canonical, canonical, site_of
 from ingest.words import count_words
 
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
-AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
+#: "|" too: "Jane Doe | Reuters" names a writer and her agency, two entries, not one name.
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\||\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
 #: The words of a job title: "By Jane Doe, Staff Writer" names one author, not two.
 ROLE_WORDS = frozenset(
     """
