@@ -490,12 +490,21 @@ def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tm
                     "</pubDate></item></channel></rss>",
                     "application/rss+xml",
                 ),
+                "/lastmod": Resource(article_page("Lastmod", prose(3), published=None)),
+                "/sitemap.xml": xml(  # a sitemap's lastmod alone, read as the publisher's day
+                    "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                    f"<url><loc>{base}/lastmod</loc><lastmod>2024-03-05T00:30:00+01:00</lastmod>"
+                    f"</url><url><loc>{base}/ny-lastmod</loc><lastmod>2024-03-04T20:00:00-05:00"
+                    "</lastmod></url></urlset>",
+                    "application/xml",
+                ),
             }
         )
-        seeds = [base + "/", base + "/rss.xml"]
+        seeds = [base + "/", base + "/rss.xml", base + "/sitemap.xml"]
         run_ingest("crawl", *seeds, "--since", "2024-03-05", "--db", str(db), *FAST)
-    assert "/ny" not in site.hits  # the 4th in New York, the 5th in UTC
-    assert {t for (t,) in rows(db, "select title from articles")} == {"Berlin", "Tokyo"}
+    assert "/ny" not in site.hits and "/ny-lastmod" not in site.hits  # the 5th in UTC
+    titles = {t for (t,) in rows(db, "select title from articles")}
+    assert titles == {"Berlin", "Tokyo", "Lastmod"}
     assert rows(db, "select published_day from articles where title = 'Berlin'") == [
         ("2024-03-05",)
     ]

@@ -33,7 +33,7 @@ How broken and hostile XML is read, and what each damage costs, is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
@@ -66,6 +66,8 @@ class Entry:
     modified: str | None = None
     #: The publication date as the source wrote it (ISO 8601, its offset kept), for the page.
     written: str | None = field(default=None, compare=False)
+    #: The change date so written: ``--since`` a day reads the publisher's day from it.
+    written_modified: str | None = field(default=None, compare=False)
 
     @property
     def date(self) -> str | None:
@@ -115,7 +117,7 @@ class Listing(list[Entry]):
 def absolute(entry: Entry, base: str) -> Entry:
     """The entry with its URL made absolute against the listing's and canonical."""
     url = canonical(urljoin(base, entry.url))
-    return Entry(url, entry.published, entry.modified, entry.written)
+    return replace(entry, url=url)
 
 
 def listed(kind: str, body: bytes, base: str, limit: int) -> tuple[Listing, list[tuple[str, str]]]:
@@ -208,19 +210,21 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         if root not in ("urlset", "sitemapindex"):
             break
         entries.index = root == "sitemapindex"
-        loc = published = modified = written = None
+        loc = published = modified = written = written_modified = None
         for child in element:
             name = local(child.tag)
             if name == "loc":
                 loc = (child.text or "").strip()
             elif name == "lastmod":
                 modified = parse_date(child.text or "")
+                written_modified = written_date(child.text or "")
             elif name == "news":
                 for news in child:
                     if local(news.tag) == "publication_date":
                         published = parse_date(news.text or "")
                         written = written_date(news.text or "")
-        if loc and not entries.add(Entry(loc, published, modified, written), limit):
+        entry = Entry(loc or "", published, modified, written, written_modified)
+        if loc and not entries.add(entry, limit):
             break
     return entries
 
