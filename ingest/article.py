@@ -248,7 +248,7 @@ class Article:
             fits = isinstance(value, list) and all(_text(v) for v in value)
         else:
             fits = isinstance(value, dict) and all(_text(k) and _text(v) for k, v in value.items())
-        return None if fits else f"{kind} (of UTF-8 text)"
+        return None if fits else f"{kind} (of UTF-8 text, no NUL)"
 
     def restore(self, name: str, frozen: Any) -> None:
         """Put back a field's value from a ``snapshot``."""
@@ -292,7 +292,7 @@ def _text(value: Any) -> bool:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: half of a character, badly decoded
         return False
-    return True
+    return "\x00" not in value  # SQLite keeps it; most readers of the text stop there
 
 
 def _frozen(value: Any) -> Any:

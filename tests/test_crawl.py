@@ -122,6 +122,8 @@ def test_a_plugins_odd_value_is_undone_and_recorded_as_its_error(tmp_path, write
             "        article.published = {article.published}\n"
             "    if article.title.endswith('6'):\n"
             "        article.title += '\\ud800'\n"
+            "    if article.title.endswith('7'):\n"
+            "        article.text += '\\x00'\n"
         ),
     )
     db = tmp_path / "sloppy.db"
@@ -140,12 +142,15 @@ def test_a_plugins_odd_value_is_undone_and_recorded_as_its_error(tmp_path, write
     assert [(u.rsplit("/", 1)[1], s, p, k) for u, s, p, k, _ in found] == [
         ("5", "normalize", "sloppy", "bad_value"),
         ("6", "normalize", "sloppy", "bad_value"),
+        ("7", "normalize", "sloppy", "bad_value"),
     ]
+    # a NUL: SQLite keeps it, and most readers of the text (FTS, C tools) stop there
+    assert rows(db, "select instr(text, char(0)) from articles where url like '%/news/7'") == [(0,)]
     assert found[0][4].startswith("normalize_article set published to set {")
     assert found[0][4].endswith(", not an ISO 8601 date or None: change undone")
     assert found[1][4] == (
         "normalize_article set title to str 'Headline number 6\\ud800', "
-        "not str (of UTF-8 text): change undone"
+        "not str (of UTF-8 text, no NUL): change undone"
     )
 
 

@@ -167,7 +167,7 @@ def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
     assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
         (
             "clean", "Sloppy", "bad_value",
-            "clean_article set authors to str 'Jane Doe', not list[str] (of UTF-8 text): "
+            "clean_article set authors to str 'Jane Doe', not list[str] (of UTF-8 text, no NUL): "
             "change undone",
         ),
         (
@@ -177,7 +177,7 @@ def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
         ),
         (
             "clean", "Sloppy", "bad_value",
-            "clean_article set tags to list ['news', None], not list[str] (of UTF-8 text): "
+            "clean_article set tags to list ['news', None], not list[str] (of UTF-8 text, no NUL): "
             "change undone",
         ),
     ]  # fmt: skip
@@ -208,7 +208,7 @@ def test_a_provenance_that_is_no_map_of_fields_is_put_back_and_the_plugin_named(
         (
             "normalize", "Claims", "bad_value",
             "normalize_article set provenance to str 'mine', not dict[str, str] (of UTF-8 "
-            "text): change undone",
+            "text, no NUL): change undone",
         )
     ]  # fmt: skip
 
