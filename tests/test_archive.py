@@ -416,28 +416,33 @@ def test_an_archive_older_than_a_crawl_leaves_the_crawled_page(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("options", "titles"),
+    ("options", "titles", "cut_told"),
     [
-        (["--domain", "a.example"], ["Story 1", "Story 2"]),
-        (["--since", "2024-05-02"], ["Story 2", "Story 3"]),
-        (["--until", "2024-05-02"], ["Story 1", "Story 3"]),
-        (["--max", "1"], ["Story 1"]),
+        (["--domain", "a.example"], ["Story 1", "Story 2"], 0),
+        (["--since", "2024-05-02"], ["Story 2", "Story 3"], 1),
+        (["--until", "2024-05-02"], ["Story 1", "Story 3"], 1),
+        (["--max", "1"], ["Story 1"], 0),
     ],
     ids=["domain", "since", "until", "max"],
 )
-def test_import_filters(tmp_path, options, titles):
+def test_import_filters(tmp_path, options, titles, cut_told):
     """A file read for one domain or month was marked done: the next import of it, for
-    another domain or for all, read nothing, and said so with exit 0."""
-    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE)
+    another domain or for all, read nothing, and said so with exit 0. A cut record is told
+    by the import whose filters it is within, as its page would be."""
+    cut = {"url": "http://b.example/news/2024/05/cut", "body": page(4)}
+    cut.update(date="2024-05-02T10:00:00Z", warc={"WARC-Truncated": "length"})
+    warc = build_warc(tmp_path / "a.warc.gz", [*ARCHIVE, cut])
     db = tmp_path / "news.db"
     run_ingest("import-warc", str(warc), "--db", str(db), *options)
     assert sorted(t for (t,) in rows(db, "select title from articles")) == titles
     assert rows(db, "select count(*) from warc_files") == [(0,)]
+    assert rows(db, "select count(*) from errors where kind = 'bad_record'") == [(cut_told,)]
     rest = run_ingest("import-warc", str(warc), "--db", str(db))
     assert rest.stderr.strip().splitlines()[-1].endswith("1 files read, 0 done before")
     everything = ["Story 1", "Story 2", "Story 3"]
     assert sorted(t for (t,) in rows(db, "select title from articles")) == everything
     assert rows(db, "select source from warc_files") == [(str(warc),)]
+    assert rows(db, "select count(*) from errors where kind = 'bad_record'") == [(1,)]
 
 
 def test_an_empty_file_is_not_done_so_once_written_it_is_read(tmp_path):

@@ -69,6 +69,17 @@ class BadRecord:
     source: str
     kind: str  # the errors row's: bad_url, bad_record
     message: str
+    url: str = ""  # where readable: an import's filter leaves it to the import it names
+    fetched_at: str | None = None
+
+
+def bad_record(source: str, message: str, rec: Any, url: str) -> BadRecord:
+    """A ``bad_record`` with what is readable of its URL and date, for the filters."""
+    try:
+        fetched_at: str | None = iso(rec.rec_headers.get_header("WARC-Date") or "")
+    except (ValueError, OverflowError):
+        fetched_at = None
+    return BadRecord(source, "bad_record", message, url if is_web_url(url) else "", fetched_at)
 
 
 def iso(warc_date: str) -> str:
@@ -107,7 +118,7 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
                 continue
             encoding = headers.get("content-encoding", "none")
             why = f"its body can't be decoded (Content-Encoding: {encoding:.40}): {exc!s:.200}"
-            yield BadRecord(source, "bad_record", f"{where} ({url:.200}): {why}")
+            yield bad_record(source, f"{where} ({url:.200}): {why}", rec, url)
             continue
         if (
             not url.startswith(("http://", "https://"))
@@ -116,7 +127,7 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
             counts["not_html"] += 1
             continue
         if cut := cut_short(rec, headers):
-            yield BadRecord(source, "bad_record", f"{where} ({url:.200}) holds part of the {cut}")
+            yield bad_record(source, f"{where} ({url:.200}) holds part of the {cut}", rec, url)
             continue
         if not is_web_url(url):
             why = "is not one a crawl can fetch (no host, or a bad port)"
@@ -138,20 +149,15 @@ def response(
     status = rec.http_headers.get_statuscode() or ""
     about = f"{where} ({url:.200})"
     if not date:  # the WARC standard requires one: "now" would store it anew on every run
-        return BadRecord(source, "bad_record", f"{about} has no WARC-Date")
+        return bad_record(source, f"{about} has no WARC-Date", rec, url)
     try:
         fetched_at = iso(date)
     except (ValueError, OverflowError):  # not ISO 8601; out of datetime's years in UTC
-        return BadRecord(
-            source, "bad_record", f"{about} has a WARC-Date that is not a date: {date!r:.100}"
-        )
+        why = f"has a WARC-Date that is not a date: {date!r:.100}"
+        return bad_record(source, f"{about} {why}", rec, url)
     if not re.fullmatch(r"[0-9]{3}", status):
-        line = rec.http_headers.statusline
-        return BadRecord(
-            source,
-            "bad_record",
-            f"{about} has an HTTP status that is not three digits: {line!r:.100}",
-        )
+        why = f"has an HTTP status that is not three digits: {rec.http_headers.statusline!r:.100}"
+        return bad_record(source, f"{about} {why}", rec, url)
     return Record(
         url=canonical(url),
         fetched_at=fetched_at,
@@ -203,7 +209,7 @@ class Importer:
         reason = None
         if record.status != 200:
             reason = "not_ok"
-        elif not self.selected(record):
+        elif not self.selected(record.url, record.fetched_at):
             reason = "filtered"
         elif any(
             self.store.db.execute(_READ_BEFORE, [url, record.fetched_at] * 3).fetchone()
@@ -214,14 +220,17 @@ class Importer:
             self.counts[reason] += 1
         return reason is None
 
-    def selected(self, record: Record) -> bool:
+    def selected(self, url: str, fetched_at: str | None) -> bool:
+        """Within the filters, as far as the URL and date tell (a bad record's may not)."""
         s = self.selection
-        if s.domain and not on_sites(record.url, (s.domain,)):
+        if url and s.domain and not on_sites(url, (s.domain,)):
             return False
-        if s.outlet and getattr(self.plugins.outlet_for(record.url), "name", None) != s.outlet:
+        if url and s.outlet and getattr(self.plugins.outlet_for(url), "name", None) != s.outlet:
             return False
-        day = record.fetched_at[:10]
-        return not ((s.since and record.fetched_at < s.since) or (s.until and day > s.until))
+        if fetched_at is None:
+            return True
+        day = fetched_at[:10]
+        return not ((s.since and fetched_at < s.since) or (s.until and day > s.until))
 
     def feed(self, records: Iterable[Record | BadRecord]) -> bool:
         """Extract and store the wanted records, in worker processes, in order. An archive
@@ -248,7 +257,10 @@ class Importer:
                     ended.append(True)
                     return
                 if isinstance(record, BadRecord):
-                    self.bad(record)
+                    if self.selected(record.url, record.fetched_at):
+                        self.bad(record)
+                    else:  # another import's to tell, as its pages are
+                        self.counts["filtered"] += 1
                     continue
                 if not self.wanted(record):
                     continue
