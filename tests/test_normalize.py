@@ -35,6 +35,7 @@ def test_authors_lose_their_by_and_are_split():
     assert clean_authors(["Jane Doe; Jane Doe"]) == ["Jane Doe"]
     assert clean_authors(["JANE DOE | Reuters"]) == ["JANE DOE", "Reuters"]
     assert clean_authors(["Jane Doe | Staff Writer"]) == ["Jane Doe"]
+    assert clean_authors(["Jane Doe | jdoe@paper.example", "j.roe@paper.example"]) == ["Jane Doe"]
 
 
 def test_byline_completes_metadata_that_names_only_the_first_author():

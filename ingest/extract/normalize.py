@@ -23,6 +23,8 @@ from ingest.words import count_words
 AUTHOR_PREFIX_RE = re.compile(r"^(by|von|par|por|de|yazan|text|author)\s*:?\s+", re.IGNORECASE)
 #: "|" too: "Jane Doe | Reuters" names a writer and her agency, two entries, not one name.
 AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|,|\||\band\b|\bund\b|\bet\b|\by\b|\bve\b|&)\s*")
+#: "Jane Doe | jdoe@paper.com": a way to write to her, not a second author.
+EMAIL_RE = re.compile(r"(?:mailto:)?[^@\s]+@[^@\s]+\.\w+", re.IGNORECASE)
 #: The words of a job title: "By Jane Doe, Staff Writer" names one author, not two.
 ROLE_WORDS = frozenset(
     """
@@ -66,7 +68,7 @@ def clean_authors(authors: list[str]) -> list[str]:
         parts = [
             p.strip(" .") for p in AUTHOR_SPLIT_RE.split(AUTHOR_PREFIX_RE.sub("", entry.strip()))
         ]
-        parts = [p for p in parts if p and count_words(p) <= 5]
+        parts = [p for p in parts if p and count_words(p) <= 5 and not EMAIL_RE.fullmatch(p)]
         if not all(map(is_role, parts)):  # "Jane Doe, Staff Writer": a name and her title
             parts = [p for p in parts if not is_role(p)]
         names += [p for p in dict.fromkeys(parts) if p not in names]
