@@ -518,6 +518,36 @@ def test_a_worker_needs_a_crawl_and_a_reachable_server(tmp_path, redis_server):
         assert "redis://:***@127.0.0.1:" in told.stderr
 
 
+@needs_redis
+def test_a_second_crawl_on_a_key_in_use_is_refused_not_mixed_into_the_first(tmp_path, redis_server):
+    """Each took the other's requests from the shared queue and dropped them as off its
+    sites; both ended done, exit 0, with most pages of either never fetched."""
+    from ingest.cli.scale import running_otherwise
+    from ingest.crawl.shared_redis import publish_crawl, read_crawl
+
+    client, prefix = redis_server.client(), "ingest:news"
+    first = {"seeds": ["http://127.0.0.2:9/"], "domains": ["127.0.0.2"], "allow": [],
+             "deny": [], "follow": True, "since": None, "refresh": False,
+             "max_depth": 3}  # fmt: skip
+    publish_crawl(client, prefix, first)
+    assert running_otherwise(client, prefix, {**first, "seeds": ["http://x/"]}) is None  # over
+    client.zadd(f"{prefix}:requests", {"a request": 0})
+    client.hset(f"{prefix}:owners", "a lease", "worker-1")
+    assert running_otherwise(client, prefix, first) is None  # the same crawl, started again
+    db = tmp_path / "b.db"
+    done = run_ingest("crawl", "http://127.0.0.1:1/", "--redis", redis_server.url, "--db",
+                      str(db), *SHARED, check=False)  # fmt: skip
+    assert done.returncode == 1 and not db.exists()
+    assert done.stderr.splitlines()[-1] == (
+        "Error: another shared crawl is under way under ingest:news (1 requests queued, 1 "
+        "being fetched): its workers would drop this one's pages as off their sites, and "
+        "this one theirs. Join it with `ingest worker`, wait for it to end, or name this one "
+        "apart with -s INGEST_REDIS_KEY=NAME (an abandoned crawl's keys, ingest:news:*, may "
+        "be deleted)"
+    )
+    assert read_crawl(client, prefix) == first  # still the first crawl's, for its workers
+
+
 # -- merging shards (no Redis needed: any crawl's database is a shard) --------------------
 
 

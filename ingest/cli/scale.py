@@ -63,7 +63,34 @@ def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], dept
         "refresh": bool(spider_args.get("refresh")),
         "max_depth": depth,
     }
-    publish_crawl(redis_client(url), prefix, spec)
+    client = redis_client(url)
+    if under_way := running_otherwise(client, prefix, spec):
+        raise click.ClickException(
+            f"another shared crawl is under way under {prefix} ({under_way}): its workers "
+            "would drop this one's pages as off their sites, and this one theirs. Join it "
+            "with `ingest worker`, wait for it to end, or name this one apart with "
+            f"-s INGEST_REDIS_KEY=NAME (an abandoned crawl's keys, {prefix}:*, may be deleted)"
+        )
+    publish_crawl(client, prefix, spec)
+
+
+def running_otherwise(client: Any, prefix: str, spec: dict[str, Any]) -> str | None:
+    """What of another crawl is still under way under ``prefix`` (requests queued or held),
+    when its description differs from ``spec``; None when none is, or it is this very
+    crawl started again (a seeding command run anew after a stop resumes it)."""
+    from ingest.crawl.shared_redis import CRAWL_FIELDS, Keys, read_crawl
+
+    try:
+        described = read_crawl(client, prefix)
+    except ValueError:  # a description no worker can read is replaced: nobody crawls it
+        return None
+    keys = Keys(prefix)
+    queued, held = client.zcard(keys.queue), client.hlen(keys.owners)
+    if described is None or not (queued or held):
+        return None
+    if all(described[name] == spec[name] for name in CRAWL_FIELDS):
+        return None
+    return f"{queued:,} requests queued, {held:,} being fetched"
 
 
 @click.command()
