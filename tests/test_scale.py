@@ -556,6 +556,33 @@ def shard_site(pages: dict[str, str]) -> dict:
     return {"/": index_page([*pages, "/news/gone.html"]), **pages}
 
 
+def test_a_merge_of_a_shard_mid_crawl_then_finished_ends_each_url_as_the_shard_did(tmp_path):
+    """Merged while its crawl ran (as docs/scale.md allows), a 404 still queued then made
+    the merged row's fetched_at '' for good, and every later merge left it queued."""
+    shard, snapshot = tmp_path / "a.db", tmp_path / "a-mid-crawl.db"
+    with LocalSite(shard_site({"/news/x.html": article_page("Budget", prose(1))})) as site:
+        run_ingest("crawl", f"{site.url}/", "--db", str(shard), *FAST)
+    gone = f"{site.url}/news/gone.html"
+    assert rows(shard, "select state, reason, fetched_at from urls where url = ?", gone) == [
+        ("failed", "http_404", None)
+    ]
+    shutil.copy(shard, snapshot)  # as it was before the page was asked for
+    with sqlite3.connect(snapshot) as conn:
+        conn.execute(
+            "update urls set state = 'queued', reason = null, kind = null, status = null,"
+            " fetches = 0 where url = ?",
+            [gone],
+        )
+    merged = tmp_path / "merged.db"
+    for _ in range(2):  # merged every few seconds while the crawl runs
+        run_ingest("merge", str(snapshot), "--into", str(merged))
+    run_ingest("merge", str(shard), "--into", str(merged))
+    ended = "select state, reason, status, fetched_at from urls where url = ?"
+    assert (
+        rows(merged, ended, gone) == rows(shard, ended, gone) == [("failed", "http_404", 404, None)]
+    )
+
+
 def test_merge_keeps_versions_copies_and_clusters_whatever_the_order(tmp_path):
     wire = prose(7, paragraphs=6)
     edited = [*wire[:5], wire[5] + " The agency said more details would follow on Monday."]

@@ -69,7 +69,7 @@ on conflict(url) do update set
   reason = case when :newer then excluded.reason else urls.reason end,
   kind = coalesce(case when :newer then excluded.kind end, urls.kind),
   status = case when :newer then excluded.status else urls.status end,
-  fetched_at = max(coalesce(excluded.fetched_at, ''), coalesce(urls.fetched_at, '')),
+  fetched_at = nullif(max(coalesce(excluded.fetched_at, ''), coalesce(urls.fetched_at, '')), ''),
   fetches = max(coalesce(excluded.fetches, 0), coalesce(urls.fetches, 0)),
   etag = case when :newer then excluded.etag else urls.etag end,
   last_modified = case when :newer then excluded.last_modified else urls.last_modified end,
@@ -80,7 +80,7 @@ on conflict(url) do update set
 _NEWER_URL = """
 select case
   when :fetched_at is not null then :fetched_at > coalesce(fetched_at, '')
-  else fetched_at is null and state = 'queued' and :state != 'queued' end
+  else coalesce(fetched_at, '') = '' and state = 'queued' and :state != 'queued' end
 from urls where url = :url"""
 _VALIDATORS = "select etag, last_modified from urls where url = ?"
 
