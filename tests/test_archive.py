@@ -456,6 +456,22 @@ def test_an_empty_file_is_not_done_so_once_written_it_is_read(tmp_path):
     assert rows(db, "select title from articles") == [("Story 1",)]
 
 
+def test_a_file_that_grew_since_it_was_read_is_read_again(tmp_path):
+    """A crawl's WARC imported while the crawl still wrote it was marked done: the pages
+    written after were never imported, and each later import said "done before"."""
+    warc, db = tmp_path / "a.warc.gz", tmp_path / "news.db"
+    build_warc(warc, ARCHIVE[:1])
+    run_ingest("import-warc", str(warc), "--db", str(db))
+    assert rows(db, "select source, bytes from warc_files") == [(str(warc), warc.stat().st_size)]
+    again = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert again.stderr.strip().splitlines()[-1].endswith("0 files read, 1 done before")
+    build_warc(warc, ARCHIVE[:2])  # the crawl wrote on
+    grown = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert grown.stderr.strip().splitlines()[-1].endswith("1 files read, 0 done before")
+    assert sorted(t for (t,) in rows(db, "select title from articles")) == ["Story 1", "Story 2"]
+    assert rows(db, "select bytes from warc_files") == [(warc.stat().st_size,)]
+
+
 def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     bad = tmp_path / "bad.warc.gz"
     bad.write_bytes(gzip.compress(b"this is not a WARC file\n" * 10))

@@ -5,6 +5,7 @@ Crawl's CC-NEWS listings; and which of them an earlier import finished.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import urllib.request
 from collections.abc import Iterator
@@ -63,13 +64,29 @@ def cc_news_files(spec: str, base: str = CC_BASE) -> list[str]:
 
 
 def done_files(db: sqlite_utils.Database) -> set[str]:
-    """Sources an earlier import read to the end: a resumed import skips them."""
-    return {row[0] for row in db.execute("select source from warc_files")}
+    """Sources an earlier import read to the end, and as large now as then: a resumed
+    import skips them. A file that grew since (a crawl's WARC still being written when
+    it was read) is read again; what it held then is skipped as already stored."""
+    rows = db.execute("select source, bytes from warc_files").fetchall()
+    return {source for source, size in rows if size is None or size == local_size(source)}
 
 
-def mark_done(db: sqlite_utils.Database, source: str, records: int, crawl_id: int) -> None:
+def local_size(source: str) -> int | None:
+    """A local file's size in bytes; None for a URL (CC-NEWS files do not change), or a
+    file that is gone."""
+    if source.startswith(("http://", "https://")):
+        return None
+    try:
+        return os.path.getsize(source)
+    except OSError:
+        return None
+
+
+def mark_done(
+    db: sqlite_utils.Database, source: str, records: int, crawl_id: int, size: int | None
+) -> None:
+    """``size``: the file's bytes when its reading began (a file growing meanwhile is
+    larger at the next import, and read again)."""
+    row = {"source": source, "records": records, "finished_at": now(), "crawl_id": crawl_id}
     with write_transaction(db):
-        db["warc_files"].upsert(
-            {"source": source, "records": records, "finished_at": now(), "crawl_id": crawl_id},
-            pk="source",
-        )
+        db["warc_files"].upsert({**row, "bytes": size}, pk="source")

@@ -79,7 +79,14 @@ def import_warc(
 
     from ingest.archive.importer import Importer, Selection, html_records
     from ingest.archive.reading import TruncatedWarc
-    from ingest.archive.sources import CC_BASE, cc_news_files, done_files, mark_done, open_source
+    from ingest.archive.sources import (
+        CC_BASE,
+        cc_news_files,
+        done_files,
+        local_size,
+        mark_done,
+        open_source,
+    )
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.extract.process import error_record
     from ingest.extract.workers import PoolBroken
@@ -111,7 +118,7 @@ def import_warc(
             if source in done:
                 importer.counts["files_skipped"] += 1
                 continue
-            records_before = importer.counts["records"]
+            records_before, size = importer.counts["records"], local_size(source)
             try:
                 with open_source(source) as stream:
                     ended = importer.feed(html_records(stream, source, importer.counts))
@@ -127,7 +134,7 @@ def import_warc(
             # holds the others, and one with no record may be a download not yet written.
             if ended and selection.takes_all and records:
                 importer.store.flush()  # its pages first: once done, a re-run skips the file
-                mark_done(importer.store.db, source, records, importer.crawl_id)
+                mark_done(importer.store.db, source, records, importer.crawl_id, size)
     except KeyboardInterrupt:
         importer.finish("interrupted", "stopped by SIGINT")
         click.echo("Interrupted: run the same command again to go on.", err=True)

@@ -121,6 +121,7 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "records": "Records read from it",
             "finished_at": "When its last record was read (UTC)",
             "crawl_id": "The import run that read it",
+            "bytes": "Its size when read (a local file larger now is read again); none for a URL",
         },
     },
     "warc_captures": {

@@ -92,6 +92,7 @@ _ADDED_COLUMNS = {
         "published_day": str,
     },
     "article_versions": {"last_seen": str, "diff": str, "crawl_id": int},
+    "warc_files": {"bytes": int},
 }
 
 
@@ -189,7 +190,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["warc_files"].create(
-        {"source": str, "records": int, "finished_at": str, "crawl_id": int},
+        {"source": str, "records": int, "finished_at": str, "crawl_id": int, "bytes": int},
         pk="source",
         if_not_exists=True,
     )

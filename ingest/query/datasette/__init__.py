@@ -44,6 +44,8 @@ def cannot_listen(host: str, port: int) -> str | None:
     """Why Datasette could not listen on ``host:port``, found by binding it first: a port in
     use (another ``serve``) had ended in uvicorn's log lines and exit 3. Bound as uvicorn
     binds, so a port a closed server left in TIME_WAIT is free for both."""
+    if not 0 <= port <= 65535:
+        return None  # Datasette's own option check says so, as a usage error
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind, proto) as probe:
