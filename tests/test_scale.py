@@ -83,8 +83,9 @@ def redis_server(tmp_path):
     server.stop()
 
 
-def news_site(articles: int, delay: float = 0.0) -> dict:
-    """A home page, ten sections and ``articles`` distinct stories, each page ``delay`` slow."""
+def news_site(articles: int, delay: float = 0.0, linked: int = 0) -> dict:
+    """A home page, ten sections and ``articles`` distinct stories, each page ``delay`` slow;
+    each story links to the ``linked`` stories after it."""
     pages: dict = {"/robots.txt": Resource("User-agent: *\nAllow: /\n", "text/plain")}
     sections = [f"/section/{s}/" for s in range(10)]
     pages["/"] = Resource(index_page(sections), delay=delay)
@@ -93,7 +94,9 @@ def news_site(articles: int, delay: float = 0.0) -> dict:
         pages[section] = Resource(index_page(links), delay=delay)
         for link in links:
             n = int(link.rsplit("-", 1)[1].split(".")[0])
-            body = article_page(f"Story number {n} of the day", prose(n))
+            after = [m for m in range(n + 1, n + 1 + linked) if m < articles]
+            more = [f"/news/2024/03/{m % 10:02d}/story-{m}.html" for m in after]
+            body = article_page(f"Story number {n} of the day", prose(n), more)
             pages[link] = Resource(body, delay=delay)
     return pages
 
@@ -223,6 +226,7 @@ def test_a_request_is_leased_until_its_page_is_stored(redis_server):
     assert first.enqueue_request(request.replace()) is False  # one request per URL, crawl-wide
     popped = first.next_request()
     assert popped.url == request.url and len(popped.meta["leases"]) == 1
+    assert request.url in spider._seen  # met: a link to it found here later is not planned
     client = redis_server.client()
     assert client.zcard("ingest:news:requests") == 0
     assert client.hlen("ingest:news:leases") == 1  # out of the queue, not forgotten
@@ -275,8 +279,11 @@ def test_a_dead_workers_leases_go_back_to_the_queue(redis_server):
 
 @needs_redis
 def test_two_workers_share_one_crawl_and_merge_to_every_article_once(tmp_path, redis_server):
-    with LocalSite(news_site(120)) as site:
+    with LocalSite(news_site(120, linked=5)) as site:
         crawl_with_a_worker(site, redis_server, tmp_path, SHARED)
+    fetched_yet_queued = "select url from urls where state = 'queued' and status is not null"
+    for shard in ("a.db", "b.db"):  # a link met after the other worker's page was fetched
+        assert rows(tmp_path / shard, fetched_yet_queued) == []  # here had set it back
     a, b = articles_in(tmp_path / "a.db"), articles_in(tmp_path / "b.db")
     assert a > 0 and b > 0 and a + b == 120  # both worked, none twice
     for log in ("a.log", "b.log"):  # the worker's seed, dropped by the shared queue, had

@@ -196,6 +196,12 @@ class Planner:
                 await asyncio.sleep(0)
         return requests, found + self.take_planned()
 
+    def met_elsewhere(self, url: str) -> None:
+        """A URL another worker of a shared crawl planned, taken here from the shared queue:
+        met in this crawl. A link to it found here later was planned again, and its row,
+        fetched, written back to queued."""
+        self._seen.add(url)
+
     def _decide(self, record: dict[str, Any], decision: str, **fields: Any) -> None:
         """Keep the record with its decision until the next item carries it to the pipeline."""
         record.update(decision=decision, **fields)

@@ -193,6 +193,8 @@ class SharedScheduler(Scheduler):
             return None
         request.meta["leases"] = [*request.meta.get("leases", []), lease]
         self.stats.inc_value("redis/dequeued")
+        if met := getattr(self.spider, "met_elsewhere", None):  # ingest's spider: planned here
+            met(request.url)
         return request
 
     def has_pending_requests(self) -> bool:
