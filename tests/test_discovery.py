@@ -487,10 +487,12 @@ def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tm
                     f"<item><link>{base}/tokyo</link><pubDate>Tue, 05 Mar 2024 08:00:00 +0900"
                     "</pubDate></item>"
                     f"<item><link>{base}/ny</link><pubDate>Mon, 04 Mar 2024 20:00:00 -0500"
-                    "</pubDate></item></channel></rss>",
+                    f"</pubDate></item><item><link>{base}/gmt</link><pubDate>Mon, 04 Mar 2024 "
+                    "23:30:00 GMT</pubDate></item></channel></rss>",
                     "application/rss+xml",
                 ),
                 "/lastmod": Resource(article_page("Lastmod", prose(3), published=None)),
+                "/gmt": Resource(berlin.replace(">Berlin<", ">Berlin in GMT<")),
                 "/sitemap.xml": xml(  # a sitemap's lastmod alone, read as the publisher's day
                     "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
                     f"<url><loc>{base}/lastmod</loc><lastmod>2024-03-05T00:30:00+01:00</lastmod>"
@@ -504,7 +506,7 @@ def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tm
         run_ingest("crawl", *seeds, "--since", "2024-03-05", "--db", str(db), *FAST)
     assert "/ny" not in site.hits and "/ny-lastmod" not in site.hits  # the 5th in UTC
     titles = {t for (t,) in rows(db, "select title from articles")}
-    assert titles == {"Berlin", "Tokyo", "Lastmod"}
+    assert titles == {"Berlin", "Tokyo", "Lastmod", "Berlin in GMT"}  # its feed wrote UTC
     assert rows(db, "select published_day from articles where title = 'Berlin'") == [
         ("2024-03-05",)
     ]

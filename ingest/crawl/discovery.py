@@ -301,6 +301,10 @@ def newer_than(changed: str | None, fetched: str | None) -> bool:
     return changed > fetched
 
 
+#: How far ahead of UTC a day may begin (Kiribati's UTC+14).
+EARLIEST_ZONE = timedelta(hours=14)
+
+
 def older_than(when: str | None, since: str | None) -> bool:
     """Whether a date is before ``since``.
 
@@ -312,6 +316,11 @@ def older_than(when: str | None, since: str | None) -> bool:
     """
     if not when or not since:
         return False
+    if len(since) <= 10 and when.endswith(("+00:00", "Z")) and len(when) > 10:
+        # A moment in UTC (a feed's GMT, a sitemap's Z) says no publisher's day: up to 14
+        # hours later it is already the next day somewhere. Fetched, the page says.
+        starts = datetime.fromisoformat(since).replace(tzinfo=UTC) - EARLIEST_ZONE
+        return (parse_date(when) or when) < iso(starts)
     if len(since) <= 10:
         return when[:10] < since
     if len(when) <= 10:
