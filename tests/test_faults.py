@@ -33,7 +33,7 @@ from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
-from sites import LocalSite, article_page, story
+from sites import LocalSite, Resource, article_page, story
 
 
 def article_body(n: int) -> bytes:
@@ -735,3 +735,28 @@ def test_a_full_disk_on_standard_output_is_one_line(small_db, command):
         1,
         "Error: could not write to standard output: No space left on device\n",
     )  # a traceback before
+
+
+def test_pages_fetched_while_a_download_trickles_are_committed_before_it_ends(tmp_path):
+    """The store committed on the next page or when the crawl fell idle: behind a download
+    in flight for a minute, the pages fetched in the first second stayed uncommitted, and a
+    kill lost every one of them."""
+    site = many_articles(5)
+    slow = [f"/news/2024/03/slow-{i}" for i in range(2)]
+    site["/"] = site["/"].replace("</ul>", "".join(f'<li><a href="{p}">s</a></li>' for p in slow))
+    for path in slow:
+        site[path] = Resource(article_page("Slow", story(9)), delay=60)
+    db = tmp_path / "news.db"
+    with LocalSite(site) as served:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "crawl", served.url + "/", "--db", str(db), *FAST],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_for_articles(db, 5, timeout=30)  # committed within the store's 2 s
+        finally:
+            os.killpg(crawl.pid, signal.SIGKILL)
+            crawl.wait()
+    assert rows(db, "select count(*) from articles where title like 'Story %'") == [(5,)]
+    assert sorted(h for h in served.hits if "slow" in h) == slow  # both were in flight

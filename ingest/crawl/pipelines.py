@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 from scrapy import signals
+from twisted.internet import task
 from twisted.python.failure import Failure
 
 from ingest.crawl import internal, redirects, robots
@@ -34,7 +35,7 @@ from ingest.store.connection import PastSizeBound
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
 from ingest.store.kept import NO_LONGER_ARTICLE
-from ingest.store.runs import WriterBusy
+from ingest.store.runs import WriterBusy, resume_chain
 from ingest.store.schema import now
 from ingest.store.writer import Store
 
@@ -99,26 +100,17 @@ class IngestPipeline:
         self.store.after_commit = self._release_leases
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)
         self.crawler.signals.connect(self.flush_when_idle, signal=signals.spider_idle)
+        self._committer = task.LoopingCall(self.flush_when_stale)  # idle or not
+        self._committer.start(self.store.flush_seconds, now=False)
         self.crawler.signals.connect(self.redirect_scheduled, signal=signals.request_scheduled)
         self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
         self.crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         self.crawler.signals.connect(self.item_error, signal=signals.item_error)
         self.crawler.signals.connect(self.robots_unreachable, signal=robots.robots_unreachable)
         spider.crawl_id = self.crawl_id
-        spider.resume_crawls = self._resume_chain(resumed)
+        spider.resume_crawls = resume_chain(self.store.db, resumed)
         for error in plugin_records(plugins.load_errors):
             self.store.add_error(None, error, self.crawl_id)
-
-    def _resume_chain(self, crawl_id: int | None) -> list[int]:
-        """The interrupted run and, if it was itself a resumption, the runs before it."""
-        chain: list[int] = []
-        while crawl_id is not None and crawl_id not in chain:
-            chain.append(crawl_id)
-            row = self.store.db.execute(
-                "select resumed_from from crawls where id = ?", [crawl_id]
-            ).fetchone()
-            crawl_id = row[0] if row else None
-        return chain
 
     def process_item(self, item: Any) -> Any:
         if not self.refused:  # else stopping: the database cannot take it
@@ -146,6 +138,13 @@ class IngestPipeline:
         if not self.refused:
             with self._writing():
                 self.store.flush()
+
+    def flush_when_stale(self) -> None:
+        """Pages wait no longer than the store's flush time for the next page to commit them:
+        behind downloads that trickle, fetched pages stayed uncommitted, and a kill lost them."""
+        if not self.refused:
+            with self._writing():
+                self.store.flush_if_due()
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -346,6 +345,8 @@ class IngestPipeline:
     def finish(self, reason: str) -> None:
         """The run's final row: its status and why it stopped (after Scrapy closed it)."""
         status, why = run_status(self.crawler, reason)
+        if self._committer.running:
+            self._committer.stop()
         if locked(self.refusal):  # another writer held it: it may let go yet
             wait = self.crawler.settings.getfloat("INGEST_WRITER_WAIT", 30)
             await_lock(self.store.db, self.path, wait)

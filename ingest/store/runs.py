@@ -203,6 +203,16 @@ def resumable_run(db: sqlite_utils.Database, command: str) -> int | None:
     return None
 
 
+def resume_chain(db: sqlite_utils.Database, run_id: int | None) -> list[int]:
+    """The interrupted run and, if it was itself a resumption, the runs before it."""
+    chain: list[int] = []
+    while run_id is not None and run_id not in chain:
+        chain.append(run_id)
+        row = db.execute("select resumed_from from crawls where id = ?", [run_id]).fetchone()
+        run_id = row[0] if row else None
+    return chain
+
+
 def db_path(db: sqlite_utils.Database) -> str:
     row = db.execute("select file from pragma_database_list where name = 'main'").fetchone()
     return row[0] if row and row[0] else "the database"

@@ -206,6 +206,10 @@ class Store:
             self._holding -= 1
             self._maybe_flush()
 
+    def flush_if_due(self) -> None:
+        """Commit if a batch is full or the oldest buffered row waited ``flush_seconds``."""
+        self._maybe_flush()
+
     def _maybe_flush(self) -> None:
         if self._holding:
             return
