@@ -354,6 +354,47 @@ def test_a_seed_fetching_would_refuse_is_a_usage_error_not_a_failed_or_skipped_c
     assert seed[:40] in result.stderr.splitlines()[-1]
 
 
+def test_stories_whose_template_names_one_canonical_address_stay_apart(tmp_path):
+    """Each story's canonical link named the section: the four were one article, three
+    of them only in article_versions, found by no search, with no error said."""
+    canonical = '<link rel="canonical" href="/politics/">'
+    texts = [  # four stories with few words in common, as a site's stories have
+        ["The zebra at the city zoo gave birth to a healthy foal on Sunday morning.",
+         "Keepers said mother and foal were resting quietly in their enclosure.",
+         "Visitors will be able to see the pair from the viewing deck next week."],
+        ["Quokka sightings on the island doubled this summer, rangers reported.",
+         "Tourists were reminded not to feed or touch the small marsupials.",
+         "A new survey of the population begins in November with volunteer help."],
+        ["A narwhal was filmed off the northern coast for the first time in decades.",
+         "Marine biologists believe warming waters pushed it further south than usual.",
+         "Fishing crews have been asked to report any further encounters at once."],
+        ["Axolotl breeders gathered in the old market hall for their yearly fair.",
+         "Prizes went to the palest animals and to the most patient young keepers.",
+         "Organisers hope to double the number of stalls before the next spring."],
+    ]  # fmt: skip
+    stories = {
+        f"/2024/03/01/story-{n}": article_page(f"Headline number {n}", text).replace(
+            "</head>", f"{canonical}</head>"
+        )
+        for n, text in enumerate(texts)
+    }
+    db = tmp_path / "news.db"
+    with LocalSite({"/": index_page(list(stories)), **stories}) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    titles = rows(db, "select title from articles order by title")
+    assert titles == [(f"Headline number {n}",) for n in range(4)]
+    assert rows(db, "select count(*) from article_versions") == [(0,)]
+    shared = rows(db, "select url, message from errors where kind = 'canonical_shared'")
+    assert len(shared) == 3 and all(m.startswith(f"its canonical link names {site.url}/politics/")
+                                     for _, m in shared)  # fmt: skip
+    run_ingest("reextract", "--db", str(db))  # read again, they stay apart
+    assert rows(db, "select title from articles order by title") == titles
+    assert rows(db, "select count(*) from article_versions") == [(0,)]
+    for n, word in enumerate(["zebra", "quokka", "narwhal", "axolotl"]):
+        found = run_ingest("search", word, "--db", str(db), "--json")
+        assert [a["title"] for a in json.loads(found.stdout)] == [f"Headline number {n}"]
+
+
 def test_a_seed_with_a_capital_scheme_is_crawled_as_its_lower_case_url(tmp_path):
     """HTTP:// (as some bars and documents write it) was refused as no URL at all."""
     db = tmp_path / "news.db"

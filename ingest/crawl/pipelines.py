@@ -12,7 +12,6 @@ read from (``ingest.crawl.fates``); a redirect ends the URL asked for as well
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ from ingest.store.connection import PastSizeBound
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
 from ingest.store.kept import NO_LONGER_ARTICLE
-from ingest.store.runs import WriterBusy, resume_chain
+from ingest.store.runs import WriterBusy, resume_chain, settings_record
 from ingest.store.schema import now
 from ingest.store.writer import Store
 
@@ -87,7 +86,7 @@ class IngestPipeline:
             self.crawl_id = self.store.start_crawl(
                 command=command,
                 seeds=getattr(spider, "seed_values", []),
-                settings=_settings_record(settings, spider),
+                settings=settings_record(settings, spider),
                 resumed_from=resumed,
                 wait=settings.getfloat("INGEST_WRITER_WAIT", 30),
                 notify=lambda message: click.echo(message, err=True),
@@ -195,6 +194,8 @@ class IngestPipeline:
             if item.old:
                 self.store.count(item.url, "skipped_old")
             else:
+                if self.store.keep_stories_apart(outcome.article, self.crawl_id):
+                    self.stats.inc_value("ingest/errors")  # keyed anew before its URL's row
                 article_id = outcome.article.get("id")
         elif outcome is not None:  # no article, yet the page may say when it was published
             published = parse_date(outcome.published)
@@ -378,23 +379,3 @@ class IngestPipeline:
             except (sqlite3.Error, OSError) as again:
                 exc = again
         unrecorded(self.crawl_id, status, exc)
-
-
-def _settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
-    """The settings (and crawl options) a user would want to know a crawl ran with."""
-    names = [
-        "USER_AGENT",
-        "ROBOTSTXT_OBEY",
-        "AUTOTHROTTLE_ENABLED",
-        "DOWNLOAD_DELAY",
-        "CONCURRENT_REQUESTS",
-        "CONCURRENT_REQUESTS_PER_DOMAIN",
-        "DEPTH_LIMIT",
-        "INGEST_WORKERS",
-        "INGEST_PLUGINS_DIRS",
-    ]
-    record = {n: settings.get(n) for n in names}
-    for option in ("max_pages", "follow", "since", "refresh", "resume"):
-        if spider is not None and hasattr(spider, option):
-            record[option] = getattr(spider, option)
-    return json.loads(json.dumps(record, default=str))

@@ -151,7 +151,8 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "(a challenge page), internal_error (a bug), no_longer_article (a stored article's "
                 "page gives none now; the article is kept), garbled_text (the text reads as "
                 "another script decoded in the wrong charset; the article is kept as read), "
-                "an exception"
+                "canonical_shared (its canonical link names an article another story was read "
+                "from: stored under its own address), an exception"
             ),
             "message": "What went wrong",
             "traceback": "Python traceback, for plugin errors and internal errors",

@@ -271,3 +271,23 @@ def check_readable(path: str | Path) -> None:
             f"{path} is a SQLite database, but not one ingest wrote (no articles, pages and "
             "urls tables): name the file a crawl wrote, or crawl into it first"
         )
+
+
+def settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
+    """The settings (and crawl options) a user would want to know a crawl ran with."""
+    names = [
+        "USER_AGENT",
+        "ROBOTSTXT_OBEY",
+        "AUTOTHROTTLE_ENABLED",
+        "DOWNLOAD_DELAY",
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "DEPTH_LIMIT",
+        "INGEST_WORKERS",
+        "INGEST_PLUGINS_DIRS",
+    ]
+    record = {n: settings.get(n) for n in names}
+    for option in ("max_pages", "follow", "since", "refresh", "resume"):
+        if spider is not None and hasattr(spider, option):
+            record[option] = getattr(spider, option)
+    return json.loads(json.dumps(record, default=str))
