@@ -18,6 +18,8 @@ class Resource:
     trickle: float = 0.0  # seconds between bytes: a server that never quite finishes
     cut: int | None = None  # bytes of the body sent before the connection closes: a drop
     conditional: Resource | None = None  # the answer to a request with If-None-Match
+    unsized: bool = False  # no Content-Length: the body ends when the connection closes
+    header_flood: int = 0  # bytes of headers to send before the others: a server that rambles
 
 
 class LocalSite:
@@ -47,7 +49,11 @@ class LocalSite:
                     self.send_response(resource.status)
                     if resource.content_type is not None:
                         self.send_header("Content-Type", resource.content_type)
-                    self.send_header("Content-Length", str(len(body)))
+                    if not resource.unsized:
+                        self.send_header("Content-Length", str(len(body)))
+                    for _ in range(resource.header_flood // 1000):
+                        self.send_header("X-Pad", "a" * 990)
+                        self.flush_headers()
                     for name, value in (resource.headers or {}).items():
                         self.send_header(name, value)
                     self.end_headers()

@@ -136,10 +136,18 @@ def hostile_site(base: str) -> dict:
     urls = "".join(f"<url><loc>{base}/news/2024/03/s{i}</loc></url>" for i in range(7))
     pages = {f"/news/2024/03/s{i}": article_page(f"Story {i}", story(i)) for i in range(7)}
     return {
-        "/": index_page(["/big", "/bomb", "/huge", "/many", "/sitemap.xml"]),
+        "/": index_page(
+            ["/big", "/bomb", "/huge", "/huge-unsized", "/many", "/rambling", "/sitemap.xml"]
+        ),
         "/big": article_page("Too big to extract", story(1, 600)),  # 162 KB
         "/bomb": Resource(bomb, headers={"Content-Encoding": "gzip"}),
         "/huge": Resource(b"<html><body>" + b"x" * 1_200_000 + b"</body></html>"),
+        # its size announced by no header: Scrapy cancelled it with no word of why
+        "/huge-unsized": Resource(
+            b"<html><body>" + b"x" * 1_200_000 + b"</body></html>", unsized=True
+        ),
+        # headers that go on: a crawl grew by hundreds of MB a second reading them
+        "/rambling": Resource(article_page("Rambling", story(2)), header_flood=2_000_000),
         "/many": Resource(page_with(3000)),
         "/sitemap.xml": Resource(
             f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>",
@@ -170,9 +178,16 @@ def test_a_crawl_records_every_bound_it_meets(tmp_path):
         ("/big", "extract", "too_large"),
         ("/bomb", "fetch", "too_large"),
         ("/huge", "fetch", "too_large"),
+        ("/huge-unsized", "fetch", "too_large"),
         ("/many", "extract", "too_large"),
+        ("/rambling", "fetch", "too_large"),
         ("/sitemap.xml", "discover", "too_many_entries"),
     ]
+    said = dict(rows(db, "select replace(url, ?, ''), message from errors", site.url))
+    assert said["/rambling"] == "the answer's headers ran past 262,144 bytes"
+    assert said["/huge-unsized"] == (
+        "the body ran past DOWNLOAD_MAXSIZE (no Content-Length announced its size)"
+    )
     planned = rows(db, "select count(*) from urls where found_via like 'sitemap %'")
     assert planned == [(5,)]
     titles = rows(db, "select title from articles order by title")

@@ -17,6 +17,7 @@ from ingest.cli import (
     HostName,
     plugins_for,
 )
+from ingest.crawl import settings as crawl_defaults
 from ingest.plugins.manager import PluginConfig
 
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
@@ -206,10 +207,7 @@ def _base_overrides(
         "INGEST_PLUGINS_DIRS": list(plugins_dir),
         "INGEST_PROGRESS": not verbose and sys.stderr.isatty(),
         "INGEST_WARC_DIR": warc_dir,
-        "EXTENSIONS": {
-            "ingest.crawl.progress.CrawlProgress": 100,
-            "ingest.archive.capture.WarcCapture": 200,
-        },
+        "EXTENSIONS": {**crawl_defaults.EXTENSIONS, "ingest.crawl.progress.CrawlProgress": 100},
         "LOG_LEVEL": "INFO" if verbose else "WARNING",
         "INGEST_QUIET": not verbose,  # failures the crawl records as rows stay off stderr
     }

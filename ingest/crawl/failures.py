@@ -13,6 +13,7 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ingest.crawl.bounds import PAST_MAXSIZE, HeadersTooLarge
 from ingest.crawl.guard import BlockedAddress
 from ingest.crawl.partial import PartialBody
 from ingest.store.health import looks_like_challenge
@@ -41,6 +42,8 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
     elif failure.check(DownloadFailedError):  # Twisted's failures, listed as their reprs
         reasons = getattr(failure.value.__cause__, "reasons", None) or [message]
         message = f"the answer could not be read: {causes(reasons)}"
+        if any(isinstance(r, Failure) and r.check(HeadersTooLarge) for r in reasons):
+            kind, message = "too_large", causes(reasons)
     elif failure.check(ValueError) and message.startswith("Missing scheme in request url: "):
         where = message.removeprefix("Missing scheme in request url: ")[:200]
         kind, message = (
@@ -53,6 +56,8 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
         kind = failure.value.kind
     elif over_maxsize(failure):
         kind = "too_large"
+        if not failure.getErrorMessage():  # Scrapy's cancel says nothing
+            message = "the body ran past DOWNLOAD_MAXSIZE (no Content-Length announced its size)"
     elif failure.check(IgnoreRequest) and "max redirections" in message:
         # distinct URLs, one after the other: a loop back to one is told (redirects.dropped)
         request = getattr(failure, "request", None)
@@ -74,8 +79,9 @@ def causes(reasons: list) -> str:
 
 
 def over_maxsize(failure: Failure) -> bool:
-    """Scrapy cancels a body past DOWNLOAD_MAXSIZE, and drops one unpacking past it."""
+    """Scrapy cancels a body past DOWNLOAD_MAXSIZE (with no message when no Content-Length
+    announced it: ``ingest.crawl.bounds`` saw it pass), and drops one unpacking past it."""
     message = failure.getErrorMessage()
     if failure.check(DownloadCancelledError):
-        return "max size" in message
+        return "max size" in message or getattr(failure, "request", None) in PAST_MAXSIZE
     return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message

@@ -73,7 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # Writes WARC records when INGEST_WARC_DIR is set (`ingest crawl --warc DIR`).
-EXTENSIONS = {"ingest.archive.capture.WarcCapture": 200}
+# Bounds on an answer's headers, and the size bound told as too_large (ingest.crawl.bounds).
+EXTENSIONS = {"ingest.archive.capture.WarcCapture": 200, "ingest.crawl.bounds.DownloadBounds": 0}
 
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19 turns on an HTTP server that runs the Python code sent to it, and leaves its port
