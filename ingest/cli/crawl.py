@@ -224,8 +224,8 @@ def _base_overrides(
 @click.option(
     "--max-depth",
     type=click.IntRange(min=0),
-    default=0,
-    help="Follow links this many hops (0: no limit).",
+    default=None,
+    help="Follow links this many hops [default: 25; 0: no limit].",
 )
 @click.option(
     "--allow-domain", multiple=True, type=HostName(), help="Also follow links to this domain."
@@ -287,7 +287,8 @@ def crawl(
     on; crawling the same seeds again updates rows, never duplicates them.
     """
     overrides = _base_overrides(workers, plugins_dir, verbose, warc_dir, known)
-    overrides["DEPTH_LIMIT"] = max_depth
+    if max_depth is not None:
+        overrides["DEPTH_LIMIT"] = max_depth
     if allow_private:
         overrides["INGEST_ALLOW_PRIVATE"] = True
     if redis_url:

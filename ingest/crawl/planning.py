@@ -152,6 +152,7 @@ class Planner:
         if self.since and not seed and self.is_old(url, entry, known):
             return self._decide(record, "old", state="skipped", reason="old", set_state="skipped")
         if self.max_pages and self.requested >= self.max_pages:
+            self.bounded("ingest/past_max_pages")
             return self._decide(  # a known row too: met, and left for the budget
                 record, "budget", state="queued", reason="max_pages", set_state="queued"
             )
@@ -195,6 +196,11 @@ class Planner:
                 found += self.take_planned()
                 await asyncio.sleep(0)
         return requests, found + self.take_planned()
+
+    def bounded(self, stat: str) -> None:
+        """Count what a bound of the crawl left unfetched, for its summary."""
+        if crawler := getattr(self, "crawler", None):
+            crawler.stats.inc_value(stat)
 
     def met_elsewhere(self, url: str) -> None:
         """A URL another worker of a shared crawl planned, taken here from the shared queue:

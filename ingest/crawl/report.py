@@ -42,6 +42,8 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any]:
         "seconds": stats.get("elapsed_time_seconds"),
         "health": _health(db, crawl_id),
         "fetched": stats.get("ingest/pages", 0),  # pages that came back, 304s included
+        "past_max_pages": stats.get("ingest/past_max_pages", 0),
+        "at_max_depth": stats.get("ingest/at_max_depth", 0),
         "status": crawl.get("status") or "finished",
         "stop_reason": crawl.get("stop_reason"),
     }
@@ -86,6 +88,16 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
         f"{total} articles ({summary['new']} new, {summary['updated']} updated), "
         f"{sum(e['count'] for e in summary['errors'])} errors -> [cyan]{db_path}[/]"
     )
+    bounded = [
+        f"{summary[key]:,} {what}"
+        for key, what in (
+            ("past_max_pages", "URLs left queued past --max-pages, for the next crawl"),
+            ("at_max_depth", "pages at --max-depth, their links not followed"),
+        )
+        if summary.get(key)
+    ]
+    if bounded:
+        out.print(f"Bounds met: {'; '.join(bounded)}")
     if summary["articles"]:
         table = Table("outlet", "articles", title="Articles per outlet", title_justify="left")
         for outlet, count in summary["articles"].items():

@@ -101,6 +101,10 @@ INGEST_QUIET = False  # failures recorded as rows kept off stderr (`ingest crawl
 INGEST_MAX_HTML_BYTES = 5_000_000  # HTML handed to extraction; 0: no bound
 INGEST_MAX_ELEMENTS = 40_000  # elements of a parsed page; 0: no bound
 INGEST_MAX_LISTING_ENTRIES = 50_000  # URLs planned from one feed or sitemap; 0: no bound
+# Links followed this many hops from a seed at most (--max-depth; 0: no bound): a news site's
+# stories are a few hops from its home page, and a calendar or a session id in its links
+# would otherwise be followed without end. Past it, the summary says how many links waited.
+DEPTH_LIMIT = 25
 INGEST_MAX_LISTING_DEPTH = 3  # feeds and sitemaps one is read through, at most; 0: no bound
 INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
 INGEST_WRITER_WAIT = 30.0  # seconds to wait for another crawl writing to the same database

@@ -300,7 +300,10 @@ class NewsSpider(Planner, scrapy.Spider):
         entries: list[Entry] = []
         via, priority, sitemap = "", 0, False
         if item.kind == "html":
-            follow = self.follow and not (self.depth_limit and item.depth >= self.depth_limit)
+            at_bound = bool(self.depth_limit and item.depth >= self.depth_limit)
+            if self.follow and at_bound:  # its links not followed: the summary says how often
+                self.bounded("ingest/at_max_depth")
+            follow = self.follow and not at_bound
             item.outcome = await self.extract(item, follow)
             article = item.outcome.article
             if article and self.since and older_than(_published(article), self.since):
