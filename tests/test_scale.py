@@ -312,6 +312,31 @@ def test_two_workers_share_one_crawl_and_merge_to_every_article_once(tmp_path, r
     assert client.zcard("ingest:news:requests") == 0 and client.hlen("ingest:news:leases") == 0
 
 
+@needs_redis
+def test_max_pages_on_the_seeding_command_bounds_its_fetches_not_the_shared_crawl(
+    tmp_path, redis_server
+):
+    """Its budget had kept what it found past N pages out of the shared queue: the other
+    workers never fetched it, and every command ended done, exit 0."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    with LocalSite(news_site(120, delay=0.02)) as site:
+        seeding = start(
+            ["crawl", f"{site.url}/", "--redis", redis_server.url, "--db", str(a),
+             "--max-pages", "10", *SHARED], tmp_path / "a.log",
+        )  # fmt: skip
+        wait_for_crawl(redis_server, seeding)
+        worker = start(
+            ["worker", "--redis", redis_server.url, "--db", str(b), *SHARED], tmp_path / "b.log"
+        )
+        finish(seeding, tmp_path / "a.log")
+        finish(worker, tmp_path / "b.log")
+    # it stopped (Scrapy's page count lets the requests in flight end), the worker went on
+    assert rows(a, "select count(*) from pages")[0][0] >= 10 and articles_in(a) < 60
+    assert articles_in(a) + articles_in(b) == 120
+    with merged_articles(tmp_path, [a, b]) as conn:
+        assert conn.execute("select count(*) from articles").fetchone() == (120,)
+
+
 def run_stats(db: Path) -> list[dict]:
     import json
 

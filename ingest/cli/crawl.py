@@ -296,6 +296,8 @@ def crawl(
 
         redis_client(redis_url)  # the package and the server, checked before anything starts
         overrides.update(INGEST_REDIS_URL=redis_url, INGEST_REDIS_NEW_CRAWL=True)
+        if max_pages:  # this worker's fetches: what it finds beyond goes to the others
+            overrides["CLOSESPIDER_PAGECOUNT"], max_pages = max_pages, 0
     status = _crawl_and_report(
         list(seeds),
         db,
