@@ -615,6 +615,33 @@ def test_a_merge_of_a_shard_mid_crawl_then_finished_ends_each_url_as_the_shard_d
     )
 
 
+def test_the_last_crawl_of_a_merged_database_is_every_run_of_its_time(tmp_path):
+    """Merged, two workers' runs of one crawl: the last crawl had been the shard merged
+    last alone, its errors the only ones `stats` and the canned query showed."""
+    from ingest.query.datasette.queries import canned_queries
+
+    sites = [
+        shard_site({f"/news/{n}.html": Resource(article_page(f"Story {n}", prose(n)), delay=0.5)})
+        for n in range(2)
+    ]  # fmt: skip
+    with LocalSite(sites[0]) as one, LocalSite(sites[1]) as two:
+        crawls = [  # at the same time, as workers run
+            start(["crawl", f"{site.url}/", "--db", str(tmp_path / f"{name}.db"), *FAST],
+                  tmp_path / f"{name}.log")
+            for name, site in (("a", one), ("b", two))
+        ]  # fmt: skip
+        for process, name in zip(crawls, "ab", strict=True):
+            finish(process, tmp_path / f"{name}.log")
+    run_ingest("merge", str(tmp_path / "a.db"), str(tmp_path / "b.db"), "--into",
+               str(tmp_path / "news.db"))  # fmt: skip
+    merged = tmp_path / "news.db"
+    stats = json.loads(run_ingest("stats", "--db", str(merged), "--json").stdout)["last_crawl"]
+    assert sorted(stats["runs"]) == [1, 2] and stats["articles"] == 2 and stats["errors"] == 2
+    sql = canned_queries({"duplicate_of"})["last_crawl_errors"]["sql"]
+    gone = sorted(url.rsplit(":", 1)[1] for (url,) in rows(merged, f"select url from ({sql})"))
+    assert gone == sorted(f"{site.url.rsplit(':', 1)[1]}/news/gone.html" for site in (one, two))
+
+
 def test_merge_keeps_versions_copies_and_clusters_whatever_the_order(tmp_path):
     wire = prose(7, paragraphs=6)
     edited = [*wire[:5], wire[5] + " The agency said more details would follow on Monday."]

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.query.search import connect, table_columns
-from ingest.store.runs import RUNNING, still_running
+from ingest.store.runs import LATEST_RUNS, LATEST_SHARED_RUNS, RUNNING, still_running
 
 #: Texts shorter than this many words count as short (a sign of failing extraction).
 SHORT_TEXT = 50
@@ -114,6 +114,9 @@ def _stats(conn: sqlite3.Connection, db_path: str) -> dict[str, Any]:
 
 
 def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    """The latest run; in a merged shared crawl, with the other workers' runs of its time
+    (``LATEST_SHARED_RUNS``), counted together: one worker's share alone had been called
+    the last crawl."""
     columns = table_columns(conn, "crawls")
     process = (
         "status, pid, host" if "pid" in columns else "null as status, null as pid, null as host"
@@ -124,56 +127,72 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
     ).fetchone()
     if crawl is None:
         return None
-    stats = json.loads(crawl["stats"] or "{}")
-    crawl_id = crawl["id"]
-    pages = _count(conn, f"select count(*) from pages where crawl_id = ? and {PAGE_OK}", [crawl_id])
-    errors = _count(conn, "select count(*) from errors where crawl_id = ?", [crawl_id])
+    runs = [
+        row[0] for row in conn.execute(LATEST_SHARED_RUNS if "shard" in columns else LATEST_RUNS)
+    ]
+    marks = ", ".join("?" * len(runs))
+    among = f"crawl_id in ({marks})"
+    ran = conn.execute(f"select stats from crawls where id in ({marks})", runs)
+    stats = [json.loads(said or "{}") for (said,) in ran]
+    pages = _count(conn, f"select count(*) from pages where {among} and {PAGE_OK}", runs)
+    errors = _count(conn, f"select count(*) from errors where {among}", runs)
     unfetched = _count(
         conn,
-        "select count(*) from errors where crawl_id = ?"
+        f"select count(*) from errors where {among}"
         f" and not exists (select 1 from pages where pages.url = errors.url and {PAGE_OK})",
-        [crawl_id],
+        runs,
     )
     return {
-        "id": crawl_id,
+        "id": crawl["id"],
+        "runs": runs,
         "command": crawl["command"],
         "started_at": crawl["started_at"],
         "finished_at": crawl["finished_at"],
         # Its process still alive: the run goes on (not one killed before it could finish).
         "running": crawl["status"] == RUNNING and still_running(crawl["pid"], crawl["host"]),
         "pid": crawl["pid"],
-        "seconds": stats.get("elapsed_time_seconds"),
+        "seconds": json.loads(crawl["stats"] or "{}").get("elapsed_time_seconds"),
         "pages": pages,
-        "articles": _count(conn, "select count(*) from articles where crawl_id = ?", [crawl_id]),
-        "new": stats.get("store/new"),
-        "updated": stats.get("store/updated"),
+        "articles": _count(conn, f"select count(*) from articles where {among}", runs),
+        "new": _summed(stats, "store/new"),
+        "updated": _summed(stats, "store/updated"),
         "errors": errors,
         "error_rate": error_rate(errors, pages + unfetched),
-        "rules_missed": _rules_counted(conn, crawl_id, "missed"),
-        "rules_partial": _rules_counted(conn, crawl_id, "partial"),
+        "rules_missed": _rules_counted(conn, runs, "missed"),
+        "rules_partial": _rules_counted(conn, runs, "partial"),
         "errors_by_kind": dict(
             conn.execute(
-                "select stage || ' ' || kind, count(*) from errors where crawl_id = ?"
+                f"select stage || ' ' || kind, count(*) from errors where {among}"
                 " group by 1 order by 2 desc, 1",
-                [crawl_id],
+                runs,
             ).fetchall()
         ),
     }
 
 
-def _rules_counted(conn: sqlite3.Connection, crawl_id: int, what: str) -> dict[str, dict[str, int]]:
+def _summed(stats: list[dict[str, Any]], name: str) -> int | None:
+    """A counter over the runs' stats; None if no run counted it."""
+    counted = [s[name] for s in stats if name in s]
+    return sum(counted) if counted else None
+
+
+def _rules_counted(
+    conn: sqlite3.Connection, runs: list[int], what: str
+) -> dict[str, dict[str, int]]:
     """Outlet -> articles its rules missed (``what``: missed) or read part of (partial), and
-    articles stored, in the crawl (crawl_health's ``rules_missed``, ``rules_partial``)."""
+    articles stored, in the runs (crawl_health's ``rules_missed``, ``rules_partial``)."""
     column = {"missed": "rules_missed", "partial": "rules_partial"}[what]
     if column not in table_columns(conn, "crawl_health"):
         return {}  # a database from before the counter
+    marks = ", ".join("?" * len(runs))
     return {
-        row["outlet"]: {what: row[column], "articles": row["articles"]}
+        row["outlet"]: {what: row["counted"], "articles": row["articles"]}
         for row in conn.execute(
-            f"select outlet, {column}, new + updated + unchanged as articles"
-            f" from crawl_health where crawl_id = ? and {column} > 0"
-            f" order by {column} desc, outlet",
-            [crawl_id],
+            f"select outlet, sum({column}) as counted,"
+            " sum(new + updated + unchanged) as articles"
+            f" from crawl_health where crawl_id in ({marks}) group by outlet"
+            " having counted > 0 order by counted desc, outlet",
+            runs,
         )
     }
 
@@ -239,8 +258,10 @@ def print_stats(stats: dict[str, Any]) -> None:
     if crawl is None:
         console.print("No crawl yet.")
         return
+    others = [str(run) for run in crawl.get("runs", []) if run != crawl["id"]]
+    shared = f" with the runs {', '.join(others)} of its shared crawl" if others else ""
     console.print(
-        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}), {_crawl_state(crawl)}: "
+        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}){shared}, {_crawl_state(crawl)}: "
         f"{crawl['pages']} pages, "
         f"{crawl['articles']} articles, {crawl['errors']} errors "
         f"(error rate {_percent(crawl['error_rate']) or 'n/a'})"

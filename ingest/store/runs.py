@@ -33,6 +33,16 @@ class WriterBusy(Exception):
     """Another live run is writing to the database."""
 
 
+#: The runs of the latest crawl: the latest run, and in a merged shared crawl the runs of
+#: other workers that ran at the same time (each merged run has its ``shard``).
+LATEST_RUNS = "select max(id) as id from crawls"
+LATEST_SHARED_RUNS = """
+select c.id from crawls c join crawls l on l.id = (select max(id) from crawls)
+where c.id = l.id or (l.shard is not null and c.shard is not null
+  and c.started_at <= coalesce(l.finished_at, c.started_at)
+  and coalesce(c.finished_at, l.started_at) >= l.started_at)"""
+
+
 def start_run(
     db: sqlite_utils.Database,
     command: str,

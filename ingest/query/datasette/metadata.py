@@ -65,6 +65,11 @@ def article_columns(db_path: str | Path) -> set[str]:
         return table_columns(conn, "articles")
 
 
+def crawl_columns(db_path: str | Path) -> set[str]:
+    with closing(connect(str(db_path))) as conn:
+        return table_columns(conn, "crawls")
+
+
 def trigram_indexed(db_path: str | Path) -> tuple[bool, int]:
     """Whether the database has the trigram index, and how many articles it lacks yet."""
     with closing(connect(str(db_path))) as conn:
@@ -87,7 +92,8 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
-    queries = canned_queries(article_columns(db_path), *trigram_indexed(db_path))
+    shards = "shard" in crawl_columns(db_path)
+    queries = canned_queries(article_columns(db_path), *trigram_indexed(db_path), shards=shards)
     for query in queries.values():
         query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {

@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from ingest.query.matching import HOLDS_SHORT, INDEXED, TRIGRAM_TABLE
+from ingest.store.runs import LATEST_RUNS, LATEST_SHARED_RUNS
 
 #: What the search description adds when the database has the trigram index.
 UNSPACED_NOTE = (
@@ -29,21 +30,21 @@ UNFILLED_NOTE = (
 SHORT_TEXT = 50
 
 
-def quality_sql(exclude_duplicates: bool) -> str:
+def quality_sql(exclude_duplicates: bool, latest: str = LATEST_RUNS) -> str:
     """The extraction-quality query; an exact duplicate (a database whose articles have
     ``duplicate_of``) keeps no text of its own, so it is left out."""
     duplicates = "\n  where duplicate_of is null" if exclude_duplicates else ""
     return f"""\
-with latest as (select max(id) as id from crawls),
+with latest as ({latest}),
 stored as (
   select coalesce(articles.outlet, urls.outlet, '') as outlet,
-    articles.crawl_id is (select id from latest) as in_latest,
+    articles.crawl_id in (select id from latest) as in_latest,
     coalesce(word_count, 0) as words
   from articles left join urls on urls.url = articles.url{duplicates}
   union all  -- pages of articles that came out empty: no_text errors, no article row
   select coalesce(urls.outlet, ''), 1, 0
   from errors left join urls on urls.url = errors.url
-  where errors.crawl_id = (select id from latest) and errors.kind = 'no_text'
+  where errors.crawl_id in (select id from latest) and errors.kind = 'no_text'
 ),
 per_outlet as (
   select outlet,
@@ -265,7 +266,7 @@ order by article_versions.replaced_at desc, article_versions.id desc""",
 select errors.id, errors.crawl_id, errors.stage, errors.kind, errors.plugin, errors.url,
   errors.message, errors.at
 from errors
-where errors.crawl_id = (select max(id) from crawls)
+where errors.crawl_id in (LATEST)
 order by errors.stage, errors.kind, errors.url""",
     },
     "extraction_quality": {
@@ -293,14 +294,14 @@ order by errors.stage, errors.kind, errors.url""",
             "a new pattern."
         ),
         "sql": """\
-with latest as (select max(id) as id from crawls),
+with latest as (LATEST),
 stored as (
   select coalesce(outlet, site, '') as outlet, url,
     'missed' in (coalesce(json_extract(provenance, '$.outlet_rules'), ''),
                  coalesce(json_extract(provenance, '$.outlet_articles'), '')) as missed,
     coalesce(json_extract(provenance, '$.outlet_rules'), '') = 'partial' as partial
   from articles
-  where crawl_id = (select id from latest)
+  where crawl_id in (select id from latest)
 )
 select outlet, sum(missed) as rules_missed, sum(partial) as rules_partial,
   count(*) as articles, round(100.0 * sum(missed) / count(*), 1) as missed_percent,
@@ -327,12 +328,17 @@ where url = :url""",
 
 
 def canned_queries(
-    article_columns: set[str], trigram: bool = False, unfilled: int = 0
+    article_columns: set[str], trigram: bool = False, unfilled: int = 0, shards: bool = True
 ) -> dict[str, dict[str, Any]]:
     """The canned queries for a database whose articles table has ``article_columns``,
     with the trigram index of ``ingest.store.unspaced`` if ``trigram``, ``unfilled``
-    articles stored before it not yet in it."""
+    articles stored before it not yet in it; ``shards``: its runs say where they ran (a
+    database from before ``crawls.shard`` does not)."""
     queries = copy.deepcopy(QUERIES)
+    latest = LATEST_SHARED_RUNS if shards else LATEST_RUNS
+    for name in ("last_crawl_errors", "outlet_rules_missed"):
+        queries[name]["sql"] = queries[name]["sql"].replace("LATEST", latest)
+    queries["extraction_quality"]["sql"] = quality_sql("duplicate_of" in article_columns, latest)
     if trigram:
         queries["search"]["sql"] = search_sql(trigram=True)
         queries["follow_search"]["sql"] = follow_search_sql(trigram=True)
@@ -340,6 +346,4 @@ def canned_queries(
         if unfilled:
             for name in ("search", "follow_search"):
                 queries[name]["description"] += UNFILLED_NOTE.format(count=unfilled)
-    if "duplicate_of" in article_columns:
-        queries["extraction_quality"]["sql"] = quality_sql(exclude_duplicates=True)
     return queries
