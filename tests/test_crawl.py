@@ -410,6 +410,20 @@ def test_a_calendar_without_end_is_bounded_by_default_and_the_summary_says_so(tm
     assert "Bounds met: 1 URLs left queued past --max-pages, for the next crawl" in budget.stdout
 
 
+def test_a_reader_that_stops_reading_the_summary_leaves_the_crawls_exit_status(tmp_path):
+    """`ingest crawl ... | head -1` exited 1 with nothing said, though the crawl finished."""
+    db = tmp_path / "news.db"
+    with LocalSite(news_site(3)) as site:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "crawl", site.url + "/", "--db", str(db), *FAST],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        crawl.stdout.close()  # gone before the summary is written
+        _, errors = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0 and b"Traceback" not in errors
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
 def test_a_seed_with_a_capital_scheme_is_crawled_as_its_lower_case_url(tmp_path):
     """HTTP:// (as some bars and documents write it) was refused as no URL at all."""
     db = tmp_path / "news.db"

@@ -7,6 +7,8 @@ live progress line is ``ingest.crawl.progress``.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Any
 
 import sqlite_utils
@@ -76,8 +78,17 @@ HEALTH_COLUMNS = (
 )
 
 
+class SummaryConsole(Console):
+    """Rich's console, but a reader that stops reading (``| head``) ends no command: the
+    rest of the summary goes nowhere, and the exit status stays the crawl's (rich exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -> None:
-    out = Console()
+    out = SummaryConsole()
     seconds = summary.get("seconds")
     took = f" in {seconds:.1f} s" if seconds else ""
     total = sum(summary["articles"].values())
@@ -121,7 +132,7 @@ def print_summary(summary: dict[str, Any], db_path: str, title: str = "Crawl") -
 
 def print_next_steps(db_path: str, query: str, first: str = "") -> None:
     """The commands to try next; ``first`` (a command line) goes at the top."""
-    Console().print(
+    SummaryConsole().print(
         "\nNext, try:\n"
         + (f"  {first}\n" if first else "")
         + f"  ingest search {query} --db {db_path}\n"
