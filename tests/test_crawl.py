@@ -1,5 +1,6 @@
 """Real crawls with Scrapy against sites served on 127.0.0.1: no mocks."""
 
+import codecs
 import itertools
 import json
 import sqlite3
@@ -732,6 +733,22 @@ def test_a_robots_txt_that_cannot_be_read_is_said_and_its_site_crawled_as_withou
     assert message.endswith(
         "): the site is crawled as if it had none (RFC 9309 would have it crawled not at all)"
     )
+
+
+def test_a_robots_txt_in_utf_16_is_obeyed(tmp_path):
+    """Read as UTF-8 it held no rule: the page it forbids was fetched and stored."""
+    rules = "User-agent: *\nDisallow: /private/\n"
+    pages = {
+        "/robots.txt": Resource(codecs.BOM_UTF16_LE + rules.encode("utf-16-le"), "text/plain"),
+        "/": index_page(["/news/1", "/private/2"]),
+        "/news/1": article_page("Public", story(1)),
+        "/private/2": article_page("Private", story(2)),
+    }
+    db = tmp_path / "robots.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    assert "/private/2" not in site.hits
+    assert rows(db, "select title from articles") == [("Public",)]
 
 
 def test_a_retry_waits_what_retry_after_asks_and_a_long_wait_is_not_made(tmp_path):

@@ -16,6 +16,7 @@ sites; the address guard still refuses a private or loopback one.
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +50,12 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
     async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
         if response.status >= 500:
             self._unreachable(response.url, f"HTTP {response.status}")
+        if response.body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Scrapy reads it as UTF-8 and finds no rule: every page was allowed
+            try:
+                response = response.replace(body=response.body.decode("utf-16").encode())
+            except UnicodeDecodeError:
+                self._unreachable(response.url, "UTF-16 that does not decode")
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
