@@ -438,7 +438,8 @@ def test_redis_back_without_the_crawls_state_fails_the_crawl_loudly(tmp_path, re
     assert reason.startswith(
         "Redis lost the shared crawl's state: its record of the crawl (ingest:news:crawl) is gone"
     )
-    assert "start the crawl again with `ingest crawl SEEDS --redis`" in reason
+    again = "merge the shards, then start the crawl again with `ingest crawl SEEDS --redis --known"
+    assert again in reason
     assert "Traceback" not in (tmp_path / "a.log").read_text()
 
 

@@ -281,8 +281,9 @@ class SharedScheduler(Scheduler):
             message = (
                 f"Redis lost the shared crawl's state: {why} (restarted without persistence, "
                 "from an older snapshot, or flushed), so requests queued there are gone; "
-                "start the crawl again with `ingest crawl SEEDS --redis`: what the shards "
-                "hold is not fetched again"
+                "merge the shards, then start the crawl again with `ingest crawl SEEDS --redis "
+                "--known MERGED.db` (and --known on each worker): what they hold is then not "
+                "fetched again; each shard alone knows only its own"
             )
             self.stats.set_value("redis/lost", clock)
             stop_crawl(self.crawler, "redis_lost", message)
