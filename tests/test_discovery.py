@@ -488,11 +488,14 @@ def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tm
                     "</pubDate></item>"
                     f"<item><link>{base}/ny</link><pubDate>Mon, 04 Mar 2024 20:00:00 -0500"
                     f"</pubDate></item><item><link>{base}/gmt</link><pubDate>Mon, 04 Mar 2024 "
-                    "23:30:00 GMT</pubDate></item></channel></rss>",
+                    f"23:30:00 GMT</pubDate></item><item><link>{base}/london</link><pubDate>"
+                    "Mon, 04 Mar 2024 20:00:00 GMT</pubDate></item></channel></rss>",
                     "application/rss+xml",
                 ),
                 "/lastmod": Resource(article_page("Lastmod", prose(3), published=None)),
                 "/gmt": Resource(berlin.replace(">Berlin<", ">Berlin in GMT<")),
+                # its feed's GMT may be the 5th somewhere: fetched, its page says the 4th
+                "/london": Resource(article_page("London", prose(4), published="2024-03-04")),
                 "/sitemap.xml": xml(  # a sitemap's lastmod alone, read as the publisher's day
                     "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
                     f"<url><loc>{base}/lastmod</loc><lastmod>2024-03-05T00:30:00+01:00</lastmod>"
@@ -507,6 +510,8 @@ def test_since_a_day_keeps_what_was_published_that_day_where_it_was_published(tm
     assert "/ny" not in site.hits and "/ny-lastmod" not in site.hits  # the 5th in UTC
     titles = {t for (t,) in rows(db, "select title from articles")}
     assert titles == {"Berlin", "Tokyo", "Lastmod", "Berlin in GMT"}  # its feed wrote UTC
+    assert "/london" in site.hits
+    assert rows(db, "select reason from urls where url = ?", base + "/london") == [("old",)]
     assert rows(db, "select published_day from articles where title = 'Berlin'") == [
         ("2024-03-05",)
     ]

@@ -305,7 +305,7 @@ def newer_than(changed: str | None, fetched: str | None) -> bool:
 EARLIEST_ZONE = timedelta(hours=14)
 
 
-def older_than(when: str | None, since: str | None) -> bool:
+def older_than(when: str | None, since: str | None, listed: bool = False) -> bool:
     """Whether a date is before ``since``.
 
     ``since`` a day (``--since 2024-03-05``) means the publisher's day, as the date was
@@ -316,9 +316,10 @@ def older_than(when: str | None, since: str | None) -> bool:
     """
     if not when or not since:
         return False
-    if len(since) <= 10 and when.endswith(("+00:00", "Z")) and len(when) > 10:
-        # A moment in UTC (a feed's GMT, a sitemap's Z) says no publisher's day: up to 14
-        # hours later it is already the next day somewhere. Fetched, the page says.
+    if listed and len(since) <= 10 and when.endswith(("+00:00", "Z")) and len(when) > 10:
+        # A feed's or sitemap's moment in UTC (GMT, Z) says no publisher's day: up to 14
+        # hours later it is already the next day somewhere. Fetched, the page says (its own
+        # date, ``listed`` false, compared by its day as written).
         starts = datetime.fromisoformat(since).replace(tzinfo=UTC) - EARLIEST_ZONE
         return (parse_date(when) or when) < iso(starts)
     if len(since) <= 10:

@@ -248,11 +248,13 @@ class Planner:
 
     def is_old(self, url: str, entry: Entry | None, known: Known | None) -> bool:
         """Dated before --since by its feed or sitemap entry, its URL, or its stored article."""
-        when = None  # as written, its offset kept: the publisher's day, as --since reads it
-        if entry:
-            when = entry.written or entry.published or entry.written_modified or entry.date
-        when = when or (known.published if known else None) or url_date(url)
-        return older_than(when, self.since)
+        # as written, its offset kept: the publisher's day, as --since reads it
+        listed = entry and (
+            entry.written or entry.published or entry.written_modified or entry.date
+        )
+        if listed:
+            return older_than(listed, self.since, listed=True)
+        return older_than((known.published if known else None) or url_date(url), self.since)
 
     @cached_property
     def allowed_set(self) -> frozenset[str]:
