@@ -529,6 +529,11 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
             "-s: SCHEDULER takes an import path (module.Name), got 'nope.Nope' (No module "
             "named 'nope')",
         ),
+        (  # a number: logging takes names, and the crawl ended in a traceback
+            ["-s", "LOG_LEVEL=10"],
+            "-s: LOG_LEVEL takes one of CRITICAL, FATAL, ERROR, WARN, WARNING, INFO, DEBUG, "
+            "NOTSET, got '10'",
+        ),
         (
             ["-s", "DUPEFILTER_CLASS=scrapy.dupefilters.Nope"],
             "-s: DUPEFILTER_CLASS takes an import path (module.Name), got "
@@ -559,6 +564,7 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "workers-setting-huge",
         "since-past-the-calendar",
         "log-level",
+        "log-level-number",
         "import-path-module",
         "import-path-name",
     ],  # fmt: skip
@@ -570,6 +576,23 @@ def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"Error: Invalid value for {says}"
     assert not db.exists()
+
+
+def test_a_class_of_the_users_own_is_looked_for_not_imported_before_the_crawl(tmp_path):
+    """Imported to check it, a module that imports Twisted's reactor installed it before
+    Scrapy chose its own: the crawl ended in a traceback ("installed reactor does not
+    match")."""
+    (tmp_path / "mysched.py").write_text(
+        "from twisted.internet import reactor  # noqa: F401\n"
+        "from ingest.crawl.disk_queue import SpillingScheduler\n"
+        "class Mine(SpillingScheduler):\n"
+        "    pass\n"
+    )
+    db = tmp_path / "news.db"
+    with LocalSite(news_site(2)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), "-s", "SCHEDULER=mysched.Mine",
+                   *FAST, cwd=tmp_path)  # fmt: skip
+    assert rows(db, "select count(*) from articles") == [(2,)]
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import logging
 import math
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,14 +135,34 @@ def _check_text(name: str, value: str, default: str) -> None:
     error. Imported as Scrapy would import it a moment later."""
     if name == "LOG_LEVEL":
         levels = logging.getLevelNamesMapping()
-        if value not in levels and not value.isdigit():
+        if value not in levels:  # a number too ends in a traceback: logging takes names
             raise ValueError(f"LOG_LEVEL takes one of {', '.join(levels)}, got {value!r}")
-    elif _IMPORT_PATH.fullmatch(default) and name not in NOT_IMPORTED:
+    elif _IMPORT_PATH.fullmatch(default) and name not in NOT_IMPORTED and value:
         try:
-            load_object(value)
+            _importable(value)
         except (ImportError, AttributeError, ValueError, NameError) as exc:
             message = f"{name} takes an import path (module.Name), got {value!r} ({exc})"
             raise ValueError(message) from None
+
+
+#: Packages imported whole to check a path: none installs a reactor as it is imported.
+SAFE_TO_IMPORT = ("scrapy.", "scrapy_redis.", "ingest.", "twisted.")
+
+
+def _importable(path: str) -> None:
+    """Raise if ``path`` names nothing to import. The user's own module is only looked for,
+    not imported: one that imports Twisted's reactor would install it before Scrapy
+    chooses its own, and the crawl would end in a traceback."""
+    if path.startswith(SAFE_TO_IMPORT):
+        load_object(path)
+        return
+    module, _, name = path.rpartition(".")
+    if not module:
+        raise ValueError(f"Error loading object {path!r}: not a full path")
+    if importlib.util.find_spec(module) is None:
+        raise ImportError(f"No module named {module!r}")
+    if module in sys.modules and not hasattr(sys.modules[module], name):  # imported already
+        raise NameError(f"Module {module!r} doesn't define any object named {name!r}")
 
 
 @lru_cache(maxsize=1)
