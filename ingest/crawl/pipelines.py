@@ -241,7 +241,8 @@ class IngestPipeline:
 
     def record(self, outcome: Outcome, seen: str, store_article: bool = True) -> None:
         if outcome.article is not None and store_article:
-            self.store.add_article(outcome.article, self.crawl_id, seen, outcome.signature)
+            article, signature = outcome.article, outcome.signature
+            self.store.add_article(article, self.crawl_id, seen, signature, checked=True)
             self.stats.inc_value("ingest/articles")
         for error in outcome.errors:
             self._add_error(outcome.url, error)

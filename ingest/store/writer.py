@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from ingest.article import decompress
 from ingest.plugins.manager import Plugins
 from ingest.store import duplicates, runs
-from ingest.store.canonical import another_story, keep_apart
+from ingest.store.canonical import stories_apart
 from ingest.store.connection import write_transaction
 from ingest.store.frontier import CAPTURED_SQL, URL_DEFAULTS, URL_SQL
 from ingest.store.health import Health, rules_missed, rules_partial
@@ -154,9 +154,12 @@ class Store:
         crawl_id: int | None,
         seen: str,
         signature: bytes | None = None,
+        checked: bool = False,
     ) -> None:
-        """An article row; ``signature``, its text's MinHash if the worker made it."""
-        self.keep_stories_apart(article, crawl_id)  # whichever command reads the page
+        """An article row; ``signature``, its text's MinHash if the worker made it;
+        ``checked``: its canonical link weighed already (``keep_stories_apart``)."""
+        if not checked:  # whichever command reads the page
+            self.keep_stories_apart(article, crawl_id)
         try:
             row = {k: json.dumps(v) if k in JSON_FIELDS else v for k, v in article.items()}
         except (TypeError, ValueError) as exc:  # a plugin's odd value in a list field
@@ -176,23 +179,12 @@ class Store:
         self._maybe_flush()
 
     def keep_stories_apart(self, article: dict[str, Any], crawl_id: int | None) -> bool:
-        """Whether ``article`` was keyed anew by its own address, its canonical link naming
-        an article read from another page with another story (``ingest.store.canonical``);
-        the ``errors`` row says so."""
-        held = self._held_article(article["id"])
-        if not another_story(held, article):
-            return False
-        self.add_error(article["url"], keep_apart(article, held["url"]), crawl_id)
-        return True
-
-    def _held_article(self, article_id: str) -> dict[str, Any] | None:
-        """The page URL, title and text of the article under ``article_id``, buffered or
-        stored (the buffer first: it is the later)."""
-        for row in reversed(self._articles):
-            if row["id"] == article_id:
-                return {k: row.get(k) for k in ("url", "title", "text")}
-        sql = "select url, title, text from articles where id = ?"
-        return next(self.db.query(sql, [article_id]), None)
+        """Whether ``article``'s canonical link names an article read from another page with
+        another story (``ingest.store.canonical``); its ``errors`` row is added."""
+        error = stories_apart(self.db, self._articles, article)
+        if error is not None:
+            self.add_error(article["url"], error, crawl_id)
+        return error is not None
 
     def article_seen(self, article_id: str, url: str, seen: str) -> None:
         """A 304 for an article's page: it is unchanged, and was seen now."""
