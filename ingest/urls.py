@@ -210,7 +210,7 @@ def seed_url_problem(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.username is not None or parts.password is not None:
         return "it holds a user name or password (user:pw@), which a crawl does not send"
-    host = parts.hostname or ""
+    host = (parts.hostname or "").removesuffix(".")  # example.com. is a fetchable address
     if ":" not in host and not_a_host_name(host):
         return f"its host {host!r} is no host name"
     return None

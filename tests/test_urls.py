@@ -22,6 +22,7 @@ from ingest.urls import (
     amp_canonical,
     article_id,
     canonical,
+    seed_url_problem,
     site_of,
     spellings,
     strip_tracking,
@@ -329,3 +330,16 @@ def test_the_scripts_bot_checks_put_on_pages_they_let_through_are_no_challenge()
     assert looks_like_challenge(older)
     assert looks_like_challenge(IMPERVA_REFUSAL)
     assert looks_like_challenge(IMPERVA_REFUSAL.replace(b"Incapsula incident ID", b"ID"))
+
+
+def test_a_seed_url_is_refused_for_what_fetching_would_refuse_and_only_that():
+    assert seed_url_problem("http://example.com./news") is None  # a final dot: fetchable
+    assert seed_url_problem("HTTP://Example.COM/") is None
+    assert seed_url_problem("http://xn--bcher-kva.example/") is None
+    assert seed_url_problem("http://bücher.example/") is None
+    assert seed_url_problem("http://my_host.example:8080/") is None
+    assert seed_url_problem("http://[::1]:8080/") is None  # the resolver is the CLI's to weigh
+    assert seed_url_problem("http://a b.example/") == "its host 'a b.example' is no host name"
+    assert seed_url_problem("http://u:p@example.com/") == (
+        "it holds a user name or password (user:pw@), which a crawl does not send"
+    )
