@@ -100,7 +100,7 @@ class IngestPipeline:
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)
         self.crawler.signals.connect(self.flush_when_idle, signal=signals.spider_idle)
         self._committer = task.LoopingCall(self.flush_when_stale)  # idle or not
-        self._committer.start(self.store.flush_seconds, now=False)
+        self._committer.start(self.store.flush_seconds, now=False).addErrback(self._timer_failed)
         self.crawler.signals.connect(self.redirect_scheduled, signal=signals.request_scheduled)
         self.crawler.signals.connect(self.redirect_dropped, signal=signals.request_dropped)
         self.crawler.signals.connect(self.spider_error, signal=signals.spider_error)
@@ -137,6 +137,11 @@ class IngestPipeline:
         if not self.refused:
             with self._writing():
                 self.store.flush()
+
+    def _timer_failed(self, failure: Failure) -> None:
+        """A bug stopped the commit timer: an errors row (exit 4); pages commit as they come."""
+        message = f"the commit timer stopped: {failure.getErrorMessage()}"
+        self._add_error(None, error_record("store", BUG, message))
 
     def flush_when_stale(self) -> None:
         """Pages wait no longer than the store's flush time for the next page to commit them:

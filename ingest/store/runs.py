@@ -293,6 +293,7 @@ def settings_record(settings: Any, spider: Any = None) -> dict[str, Any]:
         "CONCURRENT_REQUESTS",
         "CONCURRENT_REQUESTS_PER_DOMAIN",
         "DEPTH_LIMIT",
+        "CLOSESPIDER_PAGECOUNT",
         "INGEST_WORKERS",
         "INGEST_PLUGINS_DIRS",
     ]
