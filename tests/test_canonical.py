@@ -73,3 +73,28 @@ def test_a_page_at_the_address_another_page_claimed_says_what_it_replaced(tmp_pa
         f"{site.url}/story-1 named this page's address as its canonical with another story, "
         "stored here before: that story is now a version in article_versions"
     )
+
+
+def test_shards_whose_stories_claim_one_canonical_address_merge_apart(tmp_path):
+    """Each worker's story named the section as its canonical: merged, they were one
+    article, the other story only a version."""
+    section = '<link rel="canonical" href="/politics/"></head>'
+    stories = [("/zebra", "Zebra foal born", FIRST), ("/quokka", "Quokkas everywhere", OTHER)]
+    with LocalSite(
+        {p: article_page(t, s).replace("</head>", section) for p, t, s in stories}
+    ) as site:
+        for name, (path, _, _) in zip("ab", stories, strict=True):
+            run_ingest("crawl", site.url + path, "--no-follow", "--db",
+                       str(tmp_path / f"{name}.db"), *FAST)  # fmt: skip
+    merged = tmp_path / "news.db"
+    for _ in range(2):  # merged again, the same
+        run_ingest("merge", str(tmp_path / "a.db"), str(tmp_path / "b.db"), "--into", str(merged))
+        assert rows(merged, "select title from articles order by title") == [
+            ("Quokkas everywhere",), ("Zebra foal born",)
+        ]  # fmt: skip
+        assert rows(merged, "select count(*) from article_versions") == [(0,)]
+        assert rows(merged, "select url from errors where kind = 'canonical_shared'") == [
+            (f"{site.url}/quokka",)
+        ]
+    linked = "select count(*) from urls join articles on articles.id = urls.article_id"
+    assert rows(merged, f"{linked} where urls.url like '%/quokka'") == [(1,)]

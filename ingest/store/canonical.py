@@ -10,6 +10,7 @@ story that grew or changed its headline, whose first text is most of its later o
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
@@ -52,7 +53,13 @@ def keep_apart(article: dict[str, Any], held_url: str) -> dict[str, Any]:
     claimed = article.get("canonical_url")
     own = canonical(article["url"])
     article.update(id=article_id(own), canonical_url=own)
-    article.setdefault("provenance", {})["canonical_url"] = f"shared: {claimed}"
+    said = article.get("provenance") or {}
+    if isinstance(said, str):  # a stored row's (a shard's, merged): JSON text
+        article["provenance"] = json.dumps(
+            {**json.loads(said), "canonical_url": f"shared: {claimed}"}
+        )
+    else:
+        article["provenance"] = {**said, "canonical_url": f"shared: {claimed}"}
     message = (
         f"its canonical link names {claimed}, as {held_url}'s does, with another story: "
         "stored under its own address"

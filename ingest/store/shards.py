@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ingest.store.canonical import stories_apart
 from ingest.store.connection import write_transaction
 from ingest.store.kept import (
     NO_ARTICLE,
@@ -147,6 +148,7 @@ class ShardMerge:
         self.counts = dict.fromkeys(("crawls", "pages", "articles", "urls", "errors"), 0)
         self.takedowns: dict[str, str] = {}  # URL: what its later fetch found, no article
         self.articles = ArticleMerge(target, _AsStored(), lambda outlet, counter: None)  # type: ignore[arg-type]
+        self.kept_apart: list[dict[str, Any]] = []  # canonical_shared rows, after the errors
 
     def run(self) -> dict[str, int]:
         uri = Path(self.path).resolve().as_uri() + "?mode=ro"
@@ -186,6 +188,8 @@ class ShardMerge:
         for row in source.execute("select * from article_versions order by id"):
             self._version(dict(row))
         self._errors(source)
+        for error in self.kept_apart:  # each run's rows were replaced whole just now
+            self.target["errors"].insert(error)
         self._takedowns()
         for row in source.execute("select * from crawl_health"):
             health = {**dict(row), "crawl_id": self._run(row["crawl_id"])}
@@ -289,6 +293,15 @@ class ShardMerge:
         # Decided again, against every shard (and kept as they are when merged again).
         row.pop("duplicate_of")
         row.pop("cluster_id")
+        claimed = row["id"]  # one canonical address, another shard's other story: apart
+        if error := stories_apart(self.target, [], row):
+            self.kept_apart.append(
+                {**error, "url": row["url"], "crawl_id": row["crawl_id"], "at": now()}
+            )
+            self.target.execute(
+                "update urls set article_id = ? where url = ? and article_id = ?",
+                [row["id"], row["url"], claimed],
+            )
         self.articles.place(row, self._since(source, row))
         self.counts["articles"] += 1
 
