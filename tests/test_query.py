@@ -217,6 +217,37 @@ def test_stats_and_the_crawl_health_count_the_same_pages(demo_db):
     assert f"{sum(health.values())} pages" in summary.replace("\n", " ")
 
 
+def test_an_export_never_replaces_the_database_a_links_target_or_a_files_privacy(demo_db, tmp_path):
+    """-o naming the database replaced it with the export, exit 0; a symbolic link was
+    replaced by the export, its target left as it was; a private file became 644."""
+    db = copy_database(demo_db, tmp_path)
+    before = sql(db, "select count(*) from articles")
+    for output in (db, db.with_name(db.name + "-wal")):
+        done = run_ingest("export", "--db", str(db), "-o", str(output), check=False)
+        assert done.returncode == 2
+        assert done.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for --output: {output} is the database itself"
+        )
+    assert sql(db, "select count(*) from articles") == before
+    target = tmp_path / "kept" / "el-faro.jsonl"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    target.chmod(0o600)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    run_ingest("export", "--db", str(db), "--outlet", "el-faro", "-o", str(link))
+    assert link.is_symlink() and (target.stat().st_mode & 0o777) == 0o600
+    assert len(target.read_text().splitlines()) == 45  # el-faro's articles, through the link
+
+
+def test_an_export_to_standard_output_is_utf_8_whatever_the_locale(demo_db):
+    """Under a Latin-1 standard output, the first quotation mark ended it in a traceback."""
+    done = run_ingest(
+        "export", "--db", str(demo_db), "--outlet", "el-faro", env={"PYTHONIOENCODING": "latin-1"}
+    )
+    assert len(done.stdout.splitlines()) == 45 and "Traceback" not in done.stderr
+
+
 def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
     jsonl = run_ingest(
         "export", "--db", str(demo_db), "--outlet", "el-faro", "--since", "2021-06-01"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -53,7 +54,7 @@ def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
     a file already there as it was: it had been emptied. A device or a pipe is written
     as it is. One that can't be made (no such folder, no right) is the user's to fix:
     said in one line, not a traceback."""
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # through a link, to the file it names
     direct = target.exists() and not target.is_file()
     temporary = target if direct else target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
@@ -70,7 +71,20 @@ def writing(path: str, mode: str, **options: Any) -> Iterator[IO[Any]]:
             raise click.ClickException(f"could not write {path}: {exc.strerror or exc}") from None
         raise
     if not direct:
+        if target.exists():  # a private export stays private: the file's mode is kept
+            shutil.copymode(target, temporary)
         os.replace(temporary, target)
+
+
+def not_the_database(output: str | None, db: str) -> None:
+    """An output that is the database (or its journal) would replace it with the export:
+    every stored page and article gone, with exit 0."""
+    if output in (None, "-"):
+        return
+    stored = Path(os.path.realpath(db))
+    names = {stored, *(stored.with_name(stored.name + end) for end in ("-wal", "-shm", "-journal"))}
+    if Path(os.path.realpath(output)) in names:
+        raise click.BadParameter(f"{output} is the database itself", param_hint="--output")
 
 
 @contextmanager
@@ -183,6 +197,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
     filters = ArticleFilter(outlet, language, since, until, query)
     if fmt in ("parquet", "warc") and output in (None, "-"):
         raise click.UsageError(f"{fmt} is binary: give a file with --output")
+    not_the_database(output, db)
     note_unindexed(db, query)
     if fmt == "warc":
         from ingest.archive.export import export_warc
@@ -198,6 +213,8 @@ def export(db, fmt, output, outlet, language, since, until, query):
         return
     with fts_errors():
         if output in (None, "-"):
+            if hasattr(sys.stdout, "reconfigure"):  # UTF-8, as the files are, whatever the locale
+                sys.stdout.reconfigure(encoding="utf-8")
             with printing():  # `ingest export | head`: the reader had enough
                 count = export_articles(db, fmt, sys.stdout, filters)
         elif fmt == "parquet":
