@@ -214,3 +214,46 @@ def test_reextract_counts_a_stored_article_its_page_no_longer_gives(tmp_path, wr
     ]
     brief = (f"{site.url}/news/2", "harbour-briefs", "Harbour closes early", 1)
     assert rows(db, stored)[2] == brief  # under its outlet still, from the crawl
+
+
+SLOW = """
+import time
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article):
+    time.sleep(0.5)
+"""
+
+
+def test_a_reextract_stopped_by_ctrl_c_is_marked_interrupted_and_keeps_what_it_read(
+    tmp_path, write_plugin
+):
+    """Its run stayed `running` until a later writer called it killed."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    db = tmp_path / "re.db"
+    with LocalSite(headlines(20)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST)
+    folder = write_plugin("slow", SLOW)
+    again = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "reextract", "--db", str(db), "--workers", "1",
+         "--plugins-dir", str(folder)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not rows(db, "select count(*) from crawls where command = 'reextract'")[0][0]:
+        assert time.monotonic() < deadline and again.poll() is None
+        time.sleep(0.1)
+    time.sleep(2)  # a few pages read again
+    again.send_signal(signal.SIGINT)
+    _, said = again.communicate(timeout=60)
+    assert again.returncode == 130 and b"Traceback" not in said
+    assert rows(db, "select status, stop_reason from crawls where command = 'reextract'") == [
+        ("interrupted", "stopped by SIGINT")
+    ]

@@ -13,6 +13,7 @@ from datetime import date
 from ingest.extract.process import Job, plugin_records
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
+from ingest.store import runs
 from ingest.store.kept import article_from, no_longer_article
 from ingest.store.schema import now
 from ingest.store.writer import Store
@@ -23,6 +24,7 @@ def reextract_database(
 ) -> tuple[int, Store]:
     """Extract every stored HTML page again; returns the run's id and the open store."""
     store = Store(db_path, load_plugins(config))
+    crawl_id = None
     try:
         crawl_id = store.start_crawl("reextract", [], {"workers": workers})
         for error in plugin_records(store.plugins.load_errors):  # as a crawl records them
@@ -54,6 +56,13 @@ def reextract_database(
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
         store.finish_crawl(crawl_id, {})  # with the store's counts, the last batch's too
+    except KeyboardInterrupt:  # what was read again is kept, and the run says it stopped
+        try:
+            if crawl_id is not None:
+                store.finish_crawl(crawl_id, {}, runs.INTERRUPTED, "stopped by SIGINT")
+        finally:
+            store.close()
+        raise
     except BaseException:
         store.close()
         raise
