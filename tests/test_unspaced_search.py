@@ -119,6 +119,14 @@ def test_export_search_keeps_the_articles_holding_the_words(crawled):
         assert paths([json.loads(line) for line in exported.stdout.splitlines()]) == expected
 
 
+def test_a_column_filter_looks_in_that_column_of_the_trigram_index(crawled):
+    """title:北码头 was one literal term, "title:" included: it matched nothing, unsaid."""
+    assert paths(search(crawled, "title:北码头")) == ["/news/0"]
+    assert paths(search(crawled, "text:工人们")) == ["/news/0"]
+    assert search(crawled, "title:工人们") == []  # in the text alone
+    assert paths(search(crawled, "title:码头")) == ["/news/0"]  # two characters: title or text
+
+
 def test_searches_in_other_scripts_are_what_they_were(crawled, tmp_path):
     """Every English search gives, in order, what it gives on the same database without the
     trigram index."""

@@ -128,9 +128,16 @@ def trigram_terms(query: str) -> Terms:
     terms = query_terms(query)
     if terms is None:
         return Terms(query, ())
-    long = ['"{}"'.format(term.replace('"', '""')) for term in terms if len(term) >= TRIGRAM]
-    short = tuple(term.lower() for term in terms if len(term) < TRIGRAM)
-    return Terms(" ".join(long), short)
+    long, short = [], []
+    for term in terms:
+        column = COLUMN_FILTER.fullmatch(term)  # title:上海港 looks in the title alone
+        word = column.group(2) if column else term
+        if len(word) < TRIGRAM:  # looked for in title and text: no trigram to ask a column
+            short.append(word.lower())
+            continue
+        quoted = '"{}"'.format(word.replace('"', '""'))
+        long.append(f"{column.group(1).lower()} : {quoted}" if column else quoted)
+    return Terms(" ".join(long), tuple(short))
 
 
 def query_notes(query: str) -> list[str]:
