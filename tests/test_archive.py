@@ -480,10 +480,11 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     done = run_ingest("import-warc", str(bad), str(good), "--db", str(db), check=False)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == f"Error: 1 files could not be read: {bad}"
+    assert "; 1 files read, 1 unreadable, 0 done before" in done.stderr  # it had said 2 read
     assert rows(db, "select url, kind from errors") == [(str(bad), "bad_warc")]
     assert rows(db, "select title from articles") == [("Story 1",)]
     alone = run_ingest("import-warc", str(bad), "--db", str(db), check=False)
-    assert alone.returncode == 1
+    assert alone.returncode == 1 and "; 0 files read, 1 unreadable, 0 done before" in alone.stderr
     # the run says what the exit status says: every file unreadable had said "finished"
     assert rows(db, "select status, stop_reason from crawls order by id") == [
         ("finished", "1 files could not be read"),  # the good one was read

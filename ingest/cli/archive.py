@@ -154,8 +154,9 @@ def import_warc(
         f"before, {c['filtered']} filtered out, {c['not_ok']} not 200, {c['not_html']} not HTML, "
         f"{c['revisit']} revisits, {c['request']} requests, {c['other']} other records, "
         f"{_bad(c, 'bad_url', 'URLs')}, "
-        f"{_bad(c, 'bad_record', 'records')}; {len(files) - c['files_skipped']} files read, "
-        f"{c['files_skipped']} done before",
+        f"{_bad(c, 'bad_record', 'records')}; {read} files read, "
+        + (f"{len(failed)} unreadable, " if failed else "")
+        + f"{c['files_skipped']} done before",
         err=True,
     )
     if failed:
