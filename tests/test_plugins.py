@@ -149,6 +149,21 @@ def test_an_article_answered_with_a_field_of_the_wrong_type_is_passed_over(field
     assert message.endswith(": its answer passed over")
 
 
+def test_a_text_a_plugin_empties_is_its_error_not_the_cleanups():
+    """The no_text row blamed boilerplate and named no plugin: its author had no lead."""
+
+    class Emptier:
+        @hookimpl
+        def clean_article(self, article):
+            article.text = " "
+
+    outcome = process_page(plugins_with(Emptier()), "http://test.example/a", HTML)
+    assert outcome.article is None
+    assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
+        ("clean", "Emptier", "no_text", "the plugin Emptier left the text empty")
+    ]
+
+
 def test_a_field_left_with_the_wrong_type_is_put_back_and_the_plugin_named():
     class Sloppy:
         @hookimpl

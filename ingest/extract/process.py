@@ -21,7 +21,7 @@ from ingest.extract.dates import day_of, page_dates
 from ingest.extract.decoding import Decoded, decode, is_misread
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.extract.minhash import signature as minhash
-from ingest.plugins.manager import PluginError, Plugins
+from ingest.plugins.manager import DEFAULT_PLUGINS, PluginError, Plugins
 from ingest.urls import canonical, on_sites, page_base
 
 STAGES = {
@@ -275,11 +275,20 @@ def process_page(
         article.published_day = None  # a plugin re-dated the article: the day follows it
     article.published_day = article.published_day or day_of(article.published)
     if not article.text.strip():  # an article row without a word would say nothing went wrong
-        outcome.errors.append(dict(EMPTIED))
+        outcome.errors.append(emptied_by(article.provenance.get("text")))
         outcome.published, outcome.published_day = article.published, article.published_day
         return outcome
     outcome.article = article.to_dict()
     return outcome
+
+
+def emptied_by(plugin: str | None) -> dict[str, Any]:
+    """The error of a text left empty: the cleanup's (``EMPTIED``), or the plugin's that set
+    the text last, named, so its author finds it (the page stays for reextract)."""
+    if plugin is None or plugin in DEFAULT_PLUGINS:
+        return dict(EMPTIED)
+    message = f"the plugin {plugin} left the text empty"
+    return {**error_record("clean", "no_text", message), "plugin": plugin}
 
 
 #: The error of a page whose text the cleanup took whole: no article, and the page stays
