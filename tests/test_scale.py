@@ -567,6 +567,9 @@ def test_a_second_crawl_on_a_key_in_use_is_refused_not_mixed_into_the_first(tmp_
     client.zadd(f"{prefix}:requests", {"a request": 0})
     client.hset(f"{prefix}:owners", "a lease", "worker-1")
     assert running_otherwise(client, prefix, first) is None  # the same crawl, started again
+    deeper = {**first, "max_depth": 25, "since": "7d"}  # its bounds changed, or a newer ingest's
+    assert running_otherwise(client, prefix, deeper) is None
+    assert running_otherwise(client, prefix, {**first, "allow": ["/news/"]}) is not None
     db = tmp_path / "b.db"
     done = run_ingest("crawl", "http://127.0.0.1:1/", "--redis", redis_server.url, "--db",
                       str(db), *SHARED, check=False)  # fmt: skip

@@ -74,11 +74,16 @@ def publish(url: str, prefix: str, seeds: Any, spider_args: dict[str, Any], dept
     publish_crawl(client, prefix, spec)
 
 
+#: What of a crawl's description says which pages it may fetch.
+SITES_FIELDS = ("seeds", "domains", "allow", "deny")
+
+
 def running_otherwise(client: Any, prefix: str, spec: dict[str, Any]) -> str | None:
     """What of another crawl is still under way under ``prefix`` (requests queued or held),
-    when its description differs from ``spec``; None when none is, or it is this very
-    crawl started again (a seeding command run anew after a stop resumes it)."""
-    from ingest.crawl.shared_redis import CRAWL_FIELDS, Keys, read_crawl
+    when it reaches other sites than ``spec`` (its workers would drop this one's requests as
+    off their sites); None when none is, or it is this crawl started again (a seeding
+    command run anew after a stop, its bounds or dates changed, or by an older ingest)."""
+    from ingest.crawl.shared_redis import Keys, read_crawl
 
     try:
         described = read_crawl(client, prefix)
@@ -88,7 +93,7 @@ def running_otherwise(client: Any, prefix: str, spec: dict[str, Any]) -> str | N
     queued, held = client.zcard(keys.queue), client.hlen(keys.owners)
     if described is None or not (queued or held):
         return None
-    if all(described[name] == spec[name] for name in CRAWL_FIELDS):
+    if all(described[name] == spec[name] for name in SITES_FIELDS):
         return None
     return f"{queued:,} requests queued, {held:,} being fetched"
 
