@@ -66,17 +66,27 @@ def fts_query(query: str) -> str:
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3]{2}")
 
 
+def in_column(word: str) -> tuple[str | None, str]:
+    """(``title`` or ``text``, the word) of ``title:word``; (None, the word) without a column
+    filter. The rest is one word, whatever colons it holds ("title:text:x", "title:10:30")."""
+    column = COLUMN_FILTER.fullmatch(word)
+    return (column.group(1).lower(), column.group(2)) if column else (None, word)
+
+
+def quoted_term(word: str, column: str | None = None) -> str:
+    """``word`` as one quoted FTS5 term, in ``column`` alone if one is given."""
+    term = '"{}"'.format(word.replace('"', '""'))
+    return f"{column} : {term}" if column else term
+
+
 def fts_word(word: str) -> str:
     """A word as a quoted FTS5 term. Korean writes spaces between words but joins their
     particles to them (서울 "Seoul", 서울에서 "in Seoul", 서울시청 "Seoul City Hall"), and
     the index keeps each spaced run as one token: a Korean word is looked for as the start
     of a token, or 서울 found none of them."""
-    column = COLUMN_FILTER.fullmatch(word)
-    if column:  # the rest is one word, whatever colons it holds ("title:text:x", "title:10:30")
-        word = column.group(2)
-    quoted = '"{}"'.format(word.replace('"', '""'))
-    term = f"{quoted}*" if _HANGUL_WORD.search(word) else quoted
-    return f"{column.group(1).lower()} : {term}" if column else term
+    column, word = in_column(word)
+    star = "*" if _HANGUL_WORD.search(word) else ""
+    return quoted_term(word, column) + star
 
 
 def _korean_prefix(term: re.Match) -> str:
@@ -130,13 +140,11 @@ def trigram_terms(query: str) -> Terms:
         return Terms(query, ())
     long, short = [], []
     for term in terms:
-        column = COLUMN_FILTER.fullmatch(term)  # title:上海港 looks in the title alone
-        word = column.group(2) if column else term
+        column, word = in_column(term)  # title:上海港 looks in the title alone
         if len(word) < TRIGRAM:  # looked for in title and text: no trigram to ask a column
             short.append(word.lower())
-            continue
-        quoted = '"{}"'.format(word.replace('"', '""'))
-        long.append(f"{column.group(1).lower()} : {quoted}" if column else quoted)
+        else:
+            long.append(quoted_term(word, column))
     return Terms(" ".join(long), tuple(short))
 
 
