@@ -122,7 +122,7 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         "status, pid, host" if "pid" in columns else "null as status, null as pid, null as host"
     )
     crawl = conn.execute(
-        f"select id, command, started_at, finished_at, stats, {process}"
+        f"select id, command, started_at, finished_at, {process}"
         " from crawls order by id desc limit 1"
     ).fetchone()
     if crawl is None:
@@ -132,8 +132,8 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
     ]
     marks = ", ".join("?" * len(runs))
     among = f"crawl_id in ({marks})"
-    ran = conn.execute(f"select stats from crawls where id in ({marks})", runs)
-    stats = [json.loads(said or "{}") for (said,) in ran]
+    ran = conn.execute(f"select id, stats from crawls where id in ({marks})", runs)
+    stats = {run: json.loads(said or "{}") for run, said in ran}
     pages = _count(conn, f"select count(*) from pages where {among} and {PAGE_OK}", runs)
     errors = _count(conn, f"select count(*) from errors where {among}", runs)
     unfetched = _count(
@@ -151,7 +151,7 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
         # Its process still alive: the run goes on (not one killed before it could finish).
         "running": crawl["status"] == RUNNING and still_running(crawl["pid"], crawl["host"]),
         "pid": crawl["pid"],
-        "seconds": json.loads(crawl["stats"] or "{}").get("elapsed_time_seconds"),
+        "seconds": stats[crawl["id"]].get("elapsed_time_seconds"),
         "pages": pages,
         "articles": _count(conn, f"select count(*) from articles where {among}", runs),
         "new": _summed(stats, "store/new"),
@@ -170,9 +170,9 @@ def _last_crawl(conn: sqlite3.Connection) -> dict[str, Any] | None:
     }
 
 
-def _summed(stats: list[dict[str, Any]], name: str) -> int | None:
+def _summed(stats: dict[int, dict[str, Any]], name: str) -> int | None:
     """A counter over the runs' stats; None if no run counted it."""
-    counted = [s[name] for s in stats if name in s]
+    counted = [s[name] for s in stats.values() if name in s]
     return sum(counted) if counted else None
 
 
