@@ -774,6 +774,53 @@ def test_a_robots_txt_in_utf_16_is_obeyed(tmp_path):
     assert rows(db, "select title from articles") == [("Public",)]
 
 
+def page_gaps(site, paths) -> list[float]:
+    """Seconds between the site's answers to these paths, in the order they came."""
+    times = [t for path, t in zip(site.hits, site.hit_times, strict=True) if path in paths]
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+@pytest.mark.parametrize(
+    "throttle",
+    [[], ["-s", "AUTOTHROTTLE_ENABLED=1", "-s", "AUTOTHROTTLE_START_DELAY=0"]],
+    ids=["fixed", "auto"],
+)
+def test_a_robots_txt_crawl_delay_is_waited_between_requests(tmp_path, throttle):
+    # Scrapy reads Crawl-delay and leaves it unused: four pages went out at once. With
+    # AutoThrottle on, its next answer would halve the wait unless the floor is kept.
+    pages = {
+        "/robots.txt": Resource("User-agent: *\nCrawl-delay: 1\n", "text/plain"),
+        **{f"/news/{n}": article_page(f"Story {n}", story(n)) for n in range(4)},
+    }
+    db = tmp_path / "delay.db"
+    with LocalSite(pages) as site:
+        urls = [f"{site.url}/news/{n}" for n in range(4)]
+        run_ingest("crawl", *urls, "--no-follow", "--db", str(db), *FAST, *throttle)
+    gaps = page_gaps(site, {f"/news/{n}" for n in range(4)})
+    assert len(gaps) == 3 and min(gaps) >= 0.95, gaps
+    assert rows(db, "select count(*) from articles") == [(4,)]
+    [(stats,)] = rows(db, "select stats from crawls")
+    assert json.loads(stats)["ingest/crawl_delay_sites"] == 1
+
+
+@pytest.mark.parametrize(("bound", "least", "most"), [("1", 0.95, 2.5), ("0", 0, 0.5)])
+def test_a_crawl_delay_past_the_bound_is_held_to_it_and_a_zero_bound_ignores_it(
+    tmp_path, bound, least, most
+):
+    pages = {
+        "/robots.txt": Resource("User-agent: *\nCrawl-delay: 3600\n", "text/plain"),
+        **{f"/news/{n}": article_page(f"Story {n}", story(n)) for n in range(3)},
+    }
+    db = tmp_path / "delay.db"
+    with LocalSite(pages) as site:
+        urls = [f"{site.url}/news/{n}" for n in range(3)]
+        bounded = ["-s", f"INGEST_CRAWL_DELAY_MAX={bound}"]
+        run_ingest("crawl", *urls, "--no-follow", "--db", str(db), *FAST, *bounded)
+    gaps = page_gaps(site, {f"/news/{n}" for n in range(3)})
+    assert len(gaps) == 2 and least <= min(gaps) and max(gaps) < most, gaps
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
 def test_a_retry_waits_what_retry_after_asks_and_a_long_wait_is_not_made(tmp_path):
     # Scrapy retried a 429 or 503 at once, however long the server asked it to stay away.
     pages = {

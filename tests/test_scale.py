@@ -5,6 +5,7 @@ Needs Debian's redis-server (CI installs it); skipped only without it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -497,6 +498,23 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
     # Turns start 0.4 s apart; the site sees each request after its worker's send, whose
     # latency varies: 52 ms once, with other tests' crawls busy on the same two cores.
+    assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
+
+
+@needs_redis
+def test_two_workers_keep_the_crawl_delay_a_robots_txt_asks_for_between_them(
+    tmp_path, redis_server
+):
+    """No shared delay set: each worker waits the site's Crawl-delay between its own
+    requests, and the shared turn keeps the two workers' requests that far apart too."""
+    pages = news_site(20)
+    pages["/robots.txt"] = Resource("User-agent: *\nCrawl-delay: 0.4\n", "text/plain")
+    with LocalSite(pages) as site:
+        crawl_with_a_worker(site, redis_server, tmp_path, [*SHARED, "-s", "CONCURRENT_REQUESTS=2"])
+    assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
+    assert articles_in(tmp_path / "b.db") > 0
+    times = [t for path, t in zip(site.hits, site.hit_times, strict=True) if path != "/robots.txt"]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
 
 

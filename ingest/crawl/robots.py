@@ -12,14 +12,24 @@ to a CDN) is followed there: RFC 9309 asks for five redirects at least, even acr
 hosts, and Scrapy's offsite filter dropped such a redirect without a word, so the site
 was crawled as if it had no rules. Only the robots.txt is fetched off the crawl's
 sites; the address guard still refuses a private or loopback one.
+
+A ``Crawl-delay`` is obeyed (Scrapy reads it and leaves it unused): a site that asks for
+N seconds between requests gets them, from this crawl's downloader (AutoThrottle may only
+lengthen the wait) or, in a shared crawl, from all its workers together (the request
+carries it to ``ingest.crawl.shared_politeness``, whose turn is then the only wait: a
+worker's own slot waiting too would send a request late into the next worker's turn).
+A delay past ``INGEST_CRAWL_DELAY_MAX`` is held to that bound, and said in the log;
+``INGEST_CRAWL_DELAY_MAX=0`` ignores them.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -29,8 +39,12 @@ from scrapy.exceptions import (
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 
+logger = logging.getLogger(__name__)
+
 #: Sent with ``url`` (the robots.txt's) and ``message`` when one cannot be read.
 robots_unreachable = object()
+#: The request's meta key for the seconds its site's ``Crawl-delay`` asks between requests.
+CRAWL_DELAY = "ingest_crawl_delay"
 #: No connection at all: the site's pages fail the same way, each with its errors row.
 UNREACHED = (DownloadConnectionRefusedError, CannotResolveHostError)
 
@@ -41,11 +55,74 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
     def __init__(self, crawler: Any):
         super().__init__(crawler)
         self._schemes: dict[str, str] = {}
+        self._delays: dict[str, float] = {}  # by netloc: the Crawl-delay obeyed, 0 for none
+        self._max_delay = max(crawler.settings.getfloat("INGEST_CRAWL_DELAY_MAX"), 0.0)
+        self._shared = bool(crawler.settings.get("INGEST_REDIS_URL"))
+        crawler.signals.connect(self._keep_delay, signal=signals.response_downloaded)
 
     async def robot_parser(self, request: Any) -> Any:
         parts = urlparse_cached(request)  # as Scrapy names the site: by its netloc
         self._schemes.setdefault(parts.netloc, parts.scheme)
         return await super().robot_parser(request)
+
+    def process_request_2(self, rp: Any, request: Any) -> None:
+        super().process_request_2(rp, request)  # raises IgnoreRequest for a forbidden page
+        request.meta.pop(CRAWL_DELAY, None)  # a redirect's copy of the meta: another site's
+        if rp is None or not self._max_delay:
+            return
+        netloc = urlparse_cached(request).netloc
+        delay = self._delays.get(netloc)
+        if delay is None:
+            delay = self._delays[netloc] = self._asked_delay(rp, request, netloc)
+        if delay:
+            request.meta[CRAWL_DELAY] = delay
+            if not self._shared:
+                self._hold(request, delay)
+
+    def _asked_delay(self, rp: Any, request: Any, netloc: str) -> float:
+        """The site's ``Crawl-delay`` for this crawl's user agent, within the bound."""
+        agent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent
+        )
+        try:
+            asked = float(rp.crawl_delay(agent) or 0)
+        except (TypeError, ValueError):  # a parser of the user's own, or a value none reads
+            return 0.0
+        if asked != asked or asked <= 0:  # NaN or nothing
+            return 0.0
+        self.crawler.stats.inc_value("ingest/crawl_delay_sites")
+        if asked > self._max_delay:
+            logger.warning(
+                "%s asks for %g s between requests (robots.txt Crawl-delay); held to "
+                "INGEST_CRAWL_DELAY_MAX, %g s",
+                netloc,
+                asked,
+                self._max_delay,
+            )
+            return self._max_delay
+        logger.info("%s asks for %g s between requests (robots.txt Crawl-delay)", netloc, asked)
+        return asked
+
+    def _hold(self, request: Any, delay: float) -> None:
+        """The site's downloader slot waits ``delay`` at least between requests: the slot
+        this request will take, or, not made yet, the settings it will be made from."""
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            made = downloader.per_slot_settings.setdefault(key, {})
+            made["delay"] = max(float(made.get("delay", 0)), delay)
+            made["jitter"] = 0  # Scrapy's jitter would make some waits half as long
+        else:
+            _floor(slot, delay)
+
+    def _keep_delay(self, response: Any, request: Any, **_: Any) -> None:
+        """Once AutoThrottle has moved a slot's delay on an answer, bring it back up."""
+        delay = request.meta.get(CRAWL_DELAY)
+        key = request.meta.get("download_slot")
+        slot = self.crawler.engine.downloader.slots.get(key) if delay and key else None
+        if slot is not None:
+            _floor(slot, delay)
 
     async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
         if response.status >= 500:
@@ -74,6 +151,12 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
             "none (RFC 9309 would have it crawled not at all)"
         )
         self.crawler.signals.send_catch_log(signal=robots_unreachable, url=url, message=message)
+
+
+def _floor(slot: Any, delay: float) -> None:
+    if slot.delay < delay:
+        slot.delay = delay
+    slot.jitter = 0
 
 
 def robots_redirect(request: Any) -> bool:

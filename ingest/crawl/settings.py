@@ -108,6 +108,7 @@ DEPTH_LIMIT = 25
 INGEST_MAX_LISTING_DEPTH = 3  # feeds and sitemaps one is read through, at most; 0: no bound
 INGEST_DB_MAX_BYTES = 0  # the database may not grow past this; the crawl stops there; 0: no bound
 INGEST_WRITER_WAIT = 30.0  # seconds to wait for another crawl writing to the same database
+INGEST_CRAWL_DELAY_MAX = 30.0  # seconds of a robots.txt's Crawl-delay obeyed at most; 0: ignored
 INGEST_RETRY_AFTER_MAX = 60.0  # seconds a 429's or 503's Retry-After is waited; past it, no retry
 INGEST_WARC_DIR = None  # write every response as WARC records here (--warc)
 INGEST_WARC_MAX_BYTES = 1_000_000_000  # begin a new WARC file past this size

@@ -9,6 +9,8 @@ the others wait out its remaining time. So two requests to one site, from
 any workers, start at least that far apart, however many workers there are.
 (And a worker taking its next request prefers one to a site whose turn is free:
 ``shared_frontier``'s pop looks a little way down the queue.)
+A site whose robots.txt asks for a longer ``Crawl-delay`` gets that interval instead
+(``ingest.crawl.robots`` puts it on the request), so N workers do not ask N times as often.
 If Redis is away, each worker's own politeness still holds, and requests go
 on rather than wait for it.
 """
@@ -24,6 +26,7 @@ from redis.exceptions import RedisError
 from scrapy.exceptions import NotConfigured
 from scrapy_redis import connection
 
+from ingest.crawl.robots import CRAWL_DELAY
 from ingest.crawl.shared_redis import Keys
 
 logger = logging.getLogger(__name__)
@@ -35,7 +38,7 @@ class SharedPoliteness:
     def __init__(self, server: Any, prefix: str, interval: float):
         self.server = server
         self.prefix = prefix
-        self.interval_ms = max(int(interval * 1000), 1)
+        self.interval_ms = max(int(interval * 1000), 0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedPoliteness:
@@ -45,16 +48,19 @@ class SharedPoliteness:
         interval = settings.getfloat("INGEST_SHARED_DELAY", -1)
         if interval < 0:
             interval = settings.getfloat("DOWNLOAD_DELAY")
-        if interval <= 0:
-            raise NotConfigured
+        if interval <= 0 and not settings.getfloat("INGEST_CRAWL_DELAY_MAX"):
+            raise NotConfigured  # nothing to share: no interval, and Crawl-delay ignored
         keys = Keys(settings.get("INGEST_REDIS_KEY") or "ingest:news")
         return cls(connection.from_settings(settings), keys.turn, interval)
 
     async def process_request(self, request: Any) -> None:
+        interval_ms = max(self.interval_ms, int(request.meta.get(CRAWL_DELAY, 0) * 1000))
+        if interval_ms <= 0:
+            return None
         key = self.prefix + (urlsplit(request.url).hostname or "").lower()
         while True:
             try:
-                if self.server.set(key, "1", nx=True, px=self.interval_ms):
+                if self.server.set(key, "1", nx=True, px=interval_ms):
                     return None
                 wait = self.server.pttl(key)
             except RedisError as exc:
