@@ -549,6 +549,51 @@ def test_a_record_whose_date_or_status_cannot_be_read_is_an_error_row_and_the_re
     assert again.stderr.strip().splitlines()[-1].endswith("0 files read, 1 done before")
 
 
+@pytest.mark.parametrize(
+    ("digests", "why"),
+    [
+        ([], "bytes that do not match its WARC-Block-Digest"),
+        ([b"Block"], "a body that does not match its WARC-Payload-Digest"),
+        ([b"Block", b"Payload"], None),
+    ],
+    ids=["block", "payload", "none"],
+)
+def test_a_record_whose_bytes_differ_from_its_digest_is_an_errors_row(tmp_path, digests, why):
+    """A copy damaged on disk (one byte of a story changed) was imported as if served so;
+    warcio checks digests only when asked. A record written without any digest can't be
+    checked, and is imported."""
+    url = "http://a.example/news/2024/05/hurt"
+    story_page = page(9)
+    warc = tmp_path / "a.warc"
+    with open(warc, "wb") as f:
+        writer = WARCWriter(f, gzip=False)
+        for r in [ARCHIVE[0], {"url": url, "body": story_page, "date": ARCHIVE[0]["date"]}]:
+            head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                r["url"], "response", payload=io.BytesIO(r["body"]), http_headers=head,
+                warc_headers_dict={"WARC-Date": r["date"]},
+            )  # fmt: skip
+            writer.write_record(record)
+    data = warc.read_bytes()
+    for name in digests:  # warcio writes both digests: they are taken out as other tools do
+        data = re.sub(rb"WARC-" + name + rb"-Digest: [^\r]*\r\n", b"", data)
+    at = data.rindex(b"Story 9")
+    warc.write_bytes(data[:at] + b"Story 8" + data[at + 7 :])  # same length: no record cut
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert "Traceback" not in done.stderr
+    if why is None:
+        assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 9",)]
+        assert rows(db, "select count(*) from errors") == [(0,)]
+        return
+    assert done.stderr.strip().splitlines()[-1] == import_said(2, 1, bad_records=1)
+    message = f"{warc}: record 2 ({url}) holds {why}: damaged or changed since it was written"
+    assert rows(db, "select url, stage, kind, message from errors") == [
+        (str(warc), "fetch", "bad_record", message)
+    ]
+    assert rows(db, "select title from articles") == [("Story 1",)]
+
+
 def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an_errors_row(
     tmp_path,
 ):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from ingest.archive.payloads import cut_short, record_body
+from ingest.archive.payloads import cut_short, damaged, record_body
 from ingest.archive.reading import TruncatedWarc, whole_records
 from ingest.crawl.fates import page_reason, store_page, takes_article_page
 from ingest.crawl.items import KEPT_HEADERS, PageItem
@@ -132,6 +132,10 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
         if not is_web_url(url):
             why = "is not one a crawl can fetch (no host, or a bad port)"
             yield BadRecord(source, "bad_url", f"{where}'s URL {url!r:.200} {why}")
+            continue
+        if harm := damaged(rec, headers):
+            why = f"holds {harm}: damaged or changed since it was written"
+            yield bad_record(source, f"{where} ({url:.200}) {why}", rec, url)
             continue
         yield response(rec, url, headers, body, source, where)
 

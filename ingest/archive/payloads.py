@@ -30,6 +30,32 @@ def cut_short(rec: Any, headers: dict[str, str]) -> str | None:
     return None
 
 
+def damaged(rec: Any, headers: dict[str, str]) -> str | None:
+    """How a record's bytes differ from the digest written with them, if they do: a copy
+    damaged on disk or in transfer, or edited since. Its page would be stored as it was
+    never served.
+
+    The record is read to its end here (warcio would read it next anyway) so that the
+    digests are checked before its page is handed on. ``WARC-Block-Digest`` covers every
+    byte of the record and decides. A ``WARC-Payload-Digest`` alone decides only for an
+    answer not sent in chunks: archiving tools disagree on whether a chunked body's
+    digest is taken before or after the chunks are joined."""
+    checker = getattr(rec, "digest_checker", None)
+    if checker is None:
+        return None
+    while rec.raw_stream.read(1 << 16):
+        pass
+    failed = [p for p in checker.problems if "digest failed" in p]
+    block = next((p for p in failed if p.startswith("block")), None)
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    payload_decides = not rec.rec_headers.get_header("WARC-Block-Digest") and not chunked
+    if block:
+        return "bytes that do not match its WARC-Block-Digest"
+    if failed and payload_decides:
+        return "a body that does not match its WARC-Payload-Digest"
+    return None
+
+
 def record_body(rec: Any, headers: dict[str, str]) -> bytes:
     """The record's page as its server meant it, up to the extraction bound plus one byte.
 

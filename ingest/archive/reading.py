@@ -95,7 +95,7 @@ def whole_records(stream: IO[bytes]) -> Iterator[Any]:
     """The records of one WARC (or ARC) stream, gzipped or not, each checked whole once
     read; ``TruncatedWarc`` where the stream turns out cut off."""
     counted = _Counted(stream)
-    archive = _Archive(counted, arc2warc=True)
+    archive = _Archive(counted, arc2warc=True, check_digests=True)  # see payloads.damaged
 
     def cut() -> str:
         owed = getattr(stream, "length", None)  # what an HTTP response still owes of its body
