@@ -16,6 +16,7 @@ from functools import lru_cache
 from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
+from ingest.extract.closing_headings import drop_closing_headings
 from ingest.extract.site_names import site_names, strip_site_name
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
@@ -230,7 +231,8 @@ def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
     ]
     while kept and fold(kept[0]) == fold(article.title):
         kept.pop(0)
-    article.text = "\n".join(drop_author_bios(kept, article.authors))
+    kept = drop_author_bios(kept, article.authors)
+    article.text = "\n".join(drop_closing_headings(kept, page.tree))
 
 
 def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: list[str]) -> bool:
