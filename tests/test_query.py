@@ -152,6 +152,23 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert "Russia offers Pakistan assistance" in table.stdout
 
 
+def test_an_exact_duplicate_found_by_its_title_points_at_its_originals_text(demo_db):
+    """Its text is its original's (NULL of its own): the snippet was NULL and every search
+    that found one ended in a traceback."""
+    [(copy, original)] = sql(
+        demo_db, "select id, duplicate_of from articles where duplicate_of is not null"
+    )
+    [title] = [t for (t,) in sql(demo_db, "select title from articles where id = ?", [copy])]
+    word = max(title.split(), key=len)
+    results = {r["id"]: r for r in search_json(demo_db, word)}
+    assert results[copy]["snippet"] == f"(the text of article {original})"
+    assert results[copy]["duplicate_of"] == original
+    assert results[original]["duplicate_of"] is None
+    assert f"[{word}]" in results[original]["snippet"]
+    table = run_ingest("search", word, "--db", str(demo_db))  # exit 0: the table is drawn
+    assert "(the text of article" in table.stdout
+
+
 def test_an_empty_search_is_a_usage_error_in_search_and_export(demo_db, tmp_path):
     """An unset shell variable (--search "$Q") once exported every article; then it matched
     nothing, exit 0, as if no article matched: now the user hears of it."""

@@ -34,7 +34,7 @@ from ingest.query.matching import (
 SEARCH_SQL = """
 select articles.id, articles.outlet, articles.language, articles.published,
   articles.published_day, articles.title,
-  articles.url, snippet({index}, 1, char(2), char(3), ' … ', 24) as snippet,
+  articles.url, articles.duplicate_of, snippet({index}, 1, char(2), char(3), ' … ', 24) as snippet,
   round({index}.rank, 3) as rank
 from {index} join articles on articles.rowid = {index}.rowid
 where {index} match :query{filters}
@@ -46,7 +46,8 @@ limit :limit
 SCAN_SQL = """
 select articles.id, articles.outlet, articles.language, articles.published,
   articles.published_day, articles.title,
-  articles.url, unspaced_excerpt(articles.text, :short, char(2), char(3)) as snippet,
+  articles.url, articles.duplicate_of,
+  unspaced_excerpt(articles.text, :short, char(2), char(3)) as snippet,
   null as rank
 from articles
 where {filters}
@@ -176,6 +177,8 @@ def search_articles(
         sql, params = _search_sql(query, filters or ArticleFilter(), trigram)
         rows = [dict(row) for row in conn.execute(sql, {**params, "limit": limit})]
     for row in rows:
+        if row["snippet"] is None:  # an exact duplicate, found by its title: no text of its own
+            row["snippet"] = f"(the text of article {row['duplicate_of']})"
         row["snippet"] = row["snippet"].replace("\x02", "[").replace("\x03", "]")
     return rows
 
