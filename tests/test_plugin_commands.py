@@ -9,6 +9,7 @@ work through the real command line and a real crawl.
 import gzip
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,14 @@ def golden_test(fixtures: Path, plugins: Path) -> subprocess.CompletedProcess:
             "INGEST_PLUGINS_DIR": str(plugins),
         },
     )
+
+
+def check_plugins(fixtures: Path, plugins: Path, *names: str) -> subprocess.CompletedProcess:
+    """``ingest test-plugin``: the same check, from the command line, as a user runs it."""
+    return run_ingest(
+        "test-plugin", *names, "--fixtures", str(fixtures), "--plugins-dir", str(plugins),
+        check=False,
+    )  # fmt: skip
 
 
 def new_plugin(tmp_path: Path, name: str, domain: str) -> tuple[Path, Path]:
@@ -110,14 +119,28 @@ def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_hol
         "text": "\n".join(story(1)),
         "content_type": "text/html; charset=utf-8",
     }
-    result = golden_test(fixtures, plugins)
-    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout
+    result = check_plugins(fixtures, plugins)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "ok    local_news/budget-passes\n1 of 1 held\n"
 
     # The golden test holds the page to what was saved: a changed expectation fails.
-    expected["text"] = expected["text"].replace("budget", "budgets", 1)
+    first = story(1)[0]
+    expected["text"] = expected["text"].replace("part 1:", "part one:")
+    expected["title"] = "Budget fails"
     saved.with_suffix(".json").write_text(json.dumps(expected))
-    result = golden_test(fixtures, plugins)
-    assert result.returncode == 1 and "1 failed" in result.stdout
+    result = check_plugins(fixtures, plugins)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "FAIL  local_news/budget-passes",
+        "      title is 'Budget passes', not 'Budget fails'",
+        "      text differs (- expected, + extracted):",
+        "      @@ -1,4 +1,4 @@",
+        f"      -{first.replace('part 1:', 'part one:')}",
+        f"      +{first}",
+        *(f"       {line}" for line in story(1)[1:4]),
+        "0 of 1 held, 1 failed",
+    ]
+    assert golden_test(fixtures, plugins).returncode == 1  # the repository's test agrees
 
 
 def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
@@ -133,7 +156,23 @@ def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
     expected = json.loads((fixtures / "daily_test" / "schools.json").read_text())
     assert expected["title"] == "Schools reopen" and expected["text"] == "\n".join(story(2))
     assert "content_type" not in expected  # a file has no HTTP header: the page says it all
-    assert golden_test(fixtures, plugins).returncode == 0
+    assert check_plugins(fixtures, plugins).returncode == 0
+    (fixtures / "daily_test" / "broken.json").write_text('{"url": ')
+    (fixtures / "gone").mkdir()
+    bad = check_plugins(fixtures, plugins)
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [
+        "FAIL  daily_test/broken",
+        "      the fixture can't be read: JSONDecodeError: Expecting value: line 1 column 9 "
+        "(char 8)",
+        "ok    daily_test/schools",
+        "FAIL  gone/(no pages yet)",
+        "      no plugin module gone.py declaring an outlet (see docs/plugins.md)",
+        "1 of 3 held, 2 failed",
+    ]
+    assert check_plugins(fixtures, plugins, "daily_test", "nothing").returncode == 2
+    (fixtures / "daily_test" / "broken.json").unlink()
+    assert check_plugins(fixtures, plugins, "daily_test").returncode == 0
 
     no_url = run_ingest("fixture", str(saved), *common, cwd=tmp_path, check=False)
     assert no_url.returncode != 0 and "--url" in no_url.stderr
@@ -297,13 +336,10 @@ def test_the_golden_test_hint_runs_as_printed_outside_the_repository(tmp_path):
         "new-plugin", "hint_test", "--domain", "hint-test.example", "--dir", "plugins",
         "--fixtures", "fixtures", cwd=tmp_path,
     ).stdout  # fmt: skip
-    [hint] = [line.strip()[len("and ") :] for line in out.splitlines() if "pytest" in line]
-    assert str(ROOT / "tests" / "test_outlets.py") in hint
-    command = hint.replace("python -m pytest", f"{sys.executable} -m pytest -q -p no:cacheprovider")
-    ran = subprocess.run(
-        ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=240
-    )
-    assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+    [hint] = [line.strip()[len("and ") :] for line in out.splitlines() if "test-plugin" in line]
+    assert hint == "ingest test-plugin hint_test --fixtures fixtures"
+    ran = run_ingest(*shlex.split(hint)[1:], cwd=tmp_path)  # ingest.toml names the plugins
+    assert ran.stdout == "ok    hint_test/(no pages yet)\n1 of 1 held\n"
 
 
 def test_new_plugin_writes_any_title_as_a_python_literal(tmp_path):

@@ -6,6 +6,7 @@ environment (a path file), so the test needs no package index; ingest itself
 comes only from the wheel.
 """
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -99,3 +100,21 @@ def test_the_demo_from_the_wheel_stores_what_the_checkout_stores(wheel_env, tmp_
     seed = from_wheel["http://yenihaber.example/news/2021/04/russia-offers-pakistan-assistance"]
     assert seed["outlet"] == "yeni-haber"
     assert "Sign up via our free email" not in seed["text"]
+
+
+def test_the_wheel_checks_an_outlets_saved_pages_with_no_test_file_at_hand(wheel_env, tmp_path):
+    """A plugin published as its own package is tested as the ones shipped here: the
+    golden check is a command of the installed package, not a file of ingest's tests."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "guardian", tmp_path / "fixtures" / "guardian")
+    held = run_installed(
+        wheel_env, "test-plugin", "guardian", "--fixtures", "fixtures", cwd=tmp_path
+    )
+    assert held.stdout.splitlines()[-1] == "3 of 3 held"
+    page = next((tmp_path / "fixtures" / "guardian").glob("*.json"))
+    page.write_text(page.read_text(encoding="utf-8").replace('"title": "', '"title": "Not ', 1))
+    failed = subprocess.run(
+        [str(wheel_env / "ingest"), "test-plugin", "--fixtures", "fixtures"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240,
+        env={"PATH": f"{wheel_env}:/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert failed.returncode == 1 and failed.stdout.splitlines()[-1] == "2 of 3 held, 1 failed"

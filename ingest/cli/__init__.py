@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "ingest.cli.extraction",
     "ingest.cli.query",
     "ingest.cli.plugins",
+    "ingest.cli.golden",
     "ingest.cli.archive",
     "ingest.cli.scale",
 )

@@ -2,7 +2,7 @@
 
 ``ingest new-plugin`` writes an outlet plugin module and its (empty) fixture folder;
 ``ingest fixture`` saves a page into that folder with its current extraction as the
-expected result, which ``tests/test_outlets.py`` then checks field by field. The whole
+expected result, which ``ingest test-plugin`` then checks field by field. The whole
 workflow is in docs/plugins.md.
 """
 
@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import re
+import shlex
 import sys
 import urllib.request
 from pathlib import Path
@@ -126,7 +127,7 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
 
     Writes FOLDER/NAME.py, declaring the outlet (named NAME with dashes), and an empty
     fixture folder FIXTURES/NAME/ for `ingest fixture` to fill: the golden test
-    (tests/test_outlets.py) checks the module from then on, and every page added.
+    (`ingest test-plugin NAME`) checks the module from then on, and every page added.
     """
     if not MODULE_NAME_RE.fullmatch(name):
         raise click.BadParameter(
@@ -240,23 +241,11 @@ def _naming_in_project_file(folder: Path) -> str:
 
 
 def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:
-    """The command that runs the golden test on one plugin's fixtures, from here.
-
-    In the repository's root the paths are the short ones; elsewhere the test is this
-    checkout's, named by its full path, and the folders too.
-    """
-    test = Path("tests/test_outlets.py")
-    checkout = Path(__file__).resolve().parents[2] / "tests" / "test_outlets.py"
-    here = test.is_file()
-    if not here and checkout.is_file():
-        test = checkout
-    default = here and Path(fixtures) == Path("tests/fixtures")
-    env = "" if default else f"INGEST_FIXTURES_DIR={Path(fixtures).resolve()} "
-    dirs = [
-        str(Path(d).resolve()) for d in plugin_dirs if not (here and Path(d) == Path("plugins"))
-    ]
-    env += f"INGEST_PLUGINS_DIR={os.pathsep.join(dirs)} " if dirs else ""
-    return f"{env}python -m pytest {test} -k {plugin}"
+    """The command that runs the golden test on one plugin's fixtures, from here."""
+    default = Path(fixtures) == Path("tests/fixtures")
+    options = "" if default else f" --fixtures {shlex.quote(fixtures)}"
+    options += "".join(f" --plugins-dir {shlex.quote(d)}" for d in plugin_dirs)
+    return f"ingest test-plugin {plugin}{options}"
 
 
 def _host(domain: str) -> str:

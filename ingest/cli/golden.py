@@ -1,0 +1,57 @@
+"""``ingest test-plugin``: the golden check of outlet plugins, from the command line.
+
+The same check as the repository's ``tests/test_outlets.py`` (``ingest.plugins.golden``),
+so that a plugin kept in its own folder or published as its own package is tested the
+way the plugins shipped here are, with no test file of ingest's at hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli.plugins import FIXTURES_OPTION
+from ingest.plugins.folders import PluginConfig
+
+
+@click.command(name="test-plugin")
+@click.argument("plugin", nargs=-1)
+@FIXTURES_OPTION
+@PLUGINS_DIR_OPTION
+def test_plugin(plugin, fixtures, plugins_dir):
+    """Check saved pages against what they must give: every field exact.
+
+    Each folder of FIXTURES is named after a plugin module and holds pages saved with
+    `ingest fixture` (NAME.html.gz) and what their extraction must give (NAME.json).
+    Every page goes through the real path; title, authors, day, URL and text must be
+    exactly as written. Names PLUGIN modules to check only theirs. Exit status 1 when
+    any page differs, with how.
+    """
+    from ingest.plugins.golden import check, fixture_cases
+
+    folder = Path(fixtures)
+    if not folder.is_dir():
+        raise click.BadParameter(f"{fixtures} is no folder", param_hint="--fixtures")
+    cases = fixture_cases(folder, tuple(plugin))
+    if missing := sorted(set(plugin) - {case.plugin for case in cases}):
+        raise click.BadParameter(
+            f"no fixture folder {', '.join(missing)} in {fixtures}", param_hint="PLUGIN"
+        )
+    if not cases:
+        raise click.ClickException(f"no fixture folders in {fixtures}: nothing to check")
+    plugins = plugins_for(PluginConfig.default(plugins_dir))
+    failed = 0
+    for case, problems in check(plugins, cases):
+        failed += bool(problems)
+        click.echo(f"{'FAIL' if problems else 'ok  '}  {case.name}")
+        for problem in problems:
+            click.echo("      " + problem.replace("\n", "\n      "))
+    held = len(cases) - failed
+    click.echo(f"{held} of {len(cases)} held" + (f", {failed} failed" if failed else ""))
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [test_plugin]
