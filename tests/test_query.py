@@ -265,6 +265,15 @@ def test_an_export_to_standard_output_is_utf_8_whatever_the_locale(demo_db):
     assert len(done.stdout.splitlines()) == 45 and "Traceback" not in done.stderr
 
 
+def test_a_table_in_a_terminal_without_the_characters_shows_them_as_question_marks(demo_db):
+    """Under an ASCII standard output, a table with "kündigt" ended in a traceback."""
+    ascii_out = {"PYTHONIOENCODING": "ascii"}
+    found = run_ingest("search", "Stadtrat", "--db", str(demo_db), env=ascii_out)
+    assert "Anna Becker k?ndigt Entscheidung ?ber Radschnellweg an" in found.stdout
+    stats = run_ingest("stats", "--db", str(demo_db), env=ascii_out)
+    assert "rheinblatt" in stats.stdout and "Traceback" not in stats.stderr
+
+
 def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):
     jsonl = run_ingest(
         "export", "--db", str(demo_db), "--outlet", "el-faro", "--since", "2021-06-01"

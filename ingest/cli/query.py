@@ -91,7 +91,11 @@ def not_the_database(output: str | None, db: str) -> None:
 def printing() -> Iterator[None]:
     """Standard output that fails is told in one line: a reader that had enough
     (``| head``) quietly, a full disk as an error. Standard output is then sent nowhere,
-    so Python's own flush at exit does not fail again with a traceback."""
+    so Python's own flush at exit does not fail again with a traceback. A table is
+    drawn in the terminal's encoding; a character it has none for is shown as ``?``
+    rather than ending the command with a traceback."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     try:
         yield
         sys.stdout.flush()
