@@ -603,10 +603,13 @@ def test_a_class_of_the_users_own_is_looked_for_not_imported_before_the_crawl(tm
         ("ingest_db_max_bytes=1000000", "ingest_db_max_bytes is not a setting of Scrapy or "
          "ingest; did you mean INGEST_DB_MAX_BYTES?"),
         ("NOTHING_LIKE_IT=1", "NOTHING_LIKE_IT is not a setting of Scrapy or ingest"),
+        ("SCHEDULER_SERIALIZER=scrapy_redis.picklecompat",
+         "SCHEDULER_SERIALIZER is ingest.crawl.request_json, always: requests in a shared "
+         "queue travel as JSON, never pickled (unpickling runs whatever code a request names)"),
     ],
-    ids=["typo", "lower-case", "no-close-name"],
+    ids=["typo", "lower-case", "no-close-name", "pickles"],
 )  # fmt: skip
-def test_an_unknown_setting_is_a_usage_error_naming_the_closest_one(tmp_path, given, says):
+def test_an_unknown_or_refused_setting_is_a_usage_error_saying_why(tmp_path, given, says):
     """It was taken as given: a typo changed nothing and said nothing."""
     db = tmp_path / "x.db"
     result = run_ingest("crawl", "http://127.0.0.1:9/", "--db", str(db), "-s", given, check=False)

@@ -245,6 +245,7 @@ def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(t
         f"Error: the database {db} refused a write: database or disk is full",
     ]
     assert "Traceback" not in done.stderr
+    assert done.stderr.count("refused a write") == 1  # said once, not logged before as well
     assert fetched < pages, "it stopped instead of fetching on into nothing"
     assert rows(db, "pragma integrity_check") == [("ok",)]
     stored = rows(db, "select count(*) from articles")[0][0]

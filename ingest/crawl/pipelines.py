@@ -94,7 +94,7 @@ class IngestPipeline:
             )
         except WriterBusy as exc:  # no run of ours to record it in: the command says it
             self.refused = True
-            stop_crawl(self.crawler, "writer_busy", str(exc), told=True)
+            stop_crawl(self.crawler, "writer_busy", str(exc))
             return
         self.store.after_commit = self._release_leases
         self.crawler.signals.connect(self.finish, signal=signals.spider_closed)

@@ -38,6 +38,8 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
     return overrides
 
 
+#: How a shared crawl's requests travel (``ingest.crawl.shared_frontier`` refuses others).
+JSON_REQUESTS = "ingest.crawl.request_json"
 #: Settings read that neither Scrapy's defaults nor ingest's module list: one Scrapy still
 #: honours though deprecated, and those of scrapy-redis the shared frontier sets or reads.
 OTHER_SETTINGS = frozenset(
@@ -92,6 +94,11 @@ def _check_type(name: str, value: str) -> None:
     The type is the default's: a whole-number default takes whole numbers only
     (``-s INGEST_BATCH_SIZE=2.5`` had crashed mid-crawl), but for the few that Scrapy
     reads as seconds though their default is whole (``READ_AS_SECONDS``)."""
+    if name == "SCHEDULER_SERIALIZER" and value != JSON_REQUESTS:
+        raise ValueError(
+            f"SCHEDULER_SERIALIZER is {JSON_REQUESTS}, always: requests in a shared queue "
+            "travel as JSON, never pickled (unpickling runs whatever code a request names)"
+        )
     default = _defaults().get(name)
     if isinstance(default, str):
         _check_text(name, value, default)

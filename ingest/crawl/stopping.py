@@ -32,17 +32,17 @@ FAILURE_STAT = "ingest/failure"
 SIGNAL_STAT = "ingest/signal"
 
 
-def stop_crawl(crawler: Any, reason: str, message: str, told: bool = False) -> None:
+def stop_crawl(crawler: Any, reason: str, message: str) -> None:
     """Stop the crawl for a fault: in-flight pages are finished, then it closes.
 
-    The first fault's message is the one kept; it becomes the run's stop reason.
-    One the command ``told`` as its error (a run that never started: ``ingest crawl``
-    says ``Error: ...``) is not logged when quiet: a log line would only repeat it.
+    The first fault's message is the one kept; it becomes the run's stop reason, which the
+    command says last (``Error: ...``). Quiet (``ingest crawl`` without ``-v``), it is not
+    logged as well: the log line would only say it twice.
     """
     if crawler.stats.get_value(FAILURE_STAT):
         return
     crawler.stats.set_value(FAILURE_STAT, message)
-    if not (told and crawler.settings.getbool("INGEST_QUIET")):
+    if not crawler.settings.getbool("INGEST_QUIET"):
         logger.error("stopping the crawl: %s", message)
     engine = crawler.engine
     if engine is not None and engine.spider is not None:
