@@ -13,7 +13,9 @@ from typing import Any
 #: A table added to the schema gets its entry here (a test checks).
 DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "crawls": {
-        "description": "One row per run of `ingest crawl`, `ingest demo` or `ingest reextract`.",
+        "description": (
+            "One row per run of `ingest crawl`, `demo`, `worker`, `reextract` or `import-warc`."
+        ),
         "columns": {
             "id": "Run number",
             "command": "What ran: crawl news, reextract",
@@ -254,6 +256,51 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
         "columns": {
             "key": "One band of the signature, hashed",
             "article_id": "The article",
+        },
+    },
+    "article_changes": {
+        "description": "View: each earlier version of an article beside the version after it.",
+        "columns": {
+            "article_id": "The article",
+            "outlet": "Its outlet",
+            "site": "Its site (host name without www.)",
+            "url": "Its URL",
+            "version_first_seen": "When the earlier version was first seen",
+            "version_last_seen": "When the earlier version was last seen",
+            "changed_at": "When the earlier version was replaced",
+            "crawl_id": "The run that replaced it",
+            "old_title": "The earlier title",
+            "new_title": "The title after it",
+            "title_changed": "1 when the title changed",
+            "old_text": "The earlier text",
+            "new_text": "The text after it",
+            "diff": "What changed, as a unified diff",
+        },
+    },
+    "duplicates": {
+        "description": "View: articles stored twice, each exact copy beside its original.",
+        "columns": {
+            "id": "The copy",
+            "url": "The copy's URL",
+            "outlet": "The copy's outlet (its site when no outlet)",
+            "title": "The copy's title",
+            "first_seen": "When the copy was first seen",
+            "original_id": "The original, whose text the copy shares",
+            "original_url": "The original's URL",
+            "original_outlet": "The original's outlet (its site when no outlet)",
+        },
+    },
+    "story_clusters": {
+        "description": "View: near-duplicate clusters, the same story in one or more outlets.",
+        "columns": {
+            "cluster_id": "The cluster: the id of its first article",
+            "title": "That article's title",
+            "articles": "Articles in the cluster",
+            "outlets": "Distinct outlets (or sites) among them",
+            "outlet_names": "Those outlets, comma-separated",
+            "first_published": "The earliest publication date among them",
+            "first_seen": "When the first of them was first seen",
+            "last_seen": "When the last of them was last seen",
         },
     },
 }
