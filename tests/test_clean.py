@@ -219,6 +219,10 @@ def test_a_sentence_that_starts_like_a_lead_in_stays():
     "line",
     [
         "This article is the copyrighted property of Breaking Belize News.",
+        "Copyright 2024 Harbour Media. All rights reserved.",
+        "© Harbour Media",
+        "| © 2021 harbour.example | Impressum | Datenschutz |",
+        "Alle Rechte vorbehalten.",
         "This post contains references to products from one or more of our advertisers.",
         "If you're seeing this message but you're already a subscriber, log in.",
         "For the latest stories download the Nationnews apps for iOS and Android.",
@@ -250,6 +254,10 @@ def test_captions_ending_with_their_credit_go(line):
 
 
 def test_paragraphs_that_cite_a_source_or_mention_copyright_stay():
+    # a sentence about copyright is the story; a notice has a notice's shape
+    assert not is_notice("The court said the copyright claim against the archive came too late.")
+    assert not is_notice("Der Verlag hält das Copyright an den Fotos, sagte eine Sprecherin.")
+    assert not is_notice("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")
     assert not is_caption("Die Ermittlungen gehen weiter. (Quelle: SWR)")
     assert not is_caption("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")
     long_one = " ".join(["Der Gemeinderat hat lange über den Plan beraten."] * 5)

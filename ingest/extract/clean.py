@@ -173,7 +173,11 @@ LEAD_IN_RE = re.compile(
 MAX_LEAD_IN_WORDS = 25
 
 NOTICES = [
-    r"\bcopyright(?:ed)?\b|^\s*©",
+    # a notice's shape, not the word: prose about copyright law is the story
+    r"^\W*(?:copyright\b|©)|©\s*(?:\d{4}|by)\b|\bcopyright\s*(?:©|\(c\)|\d{4}|by\b)|"
+    r"\bcopyrighted (?:property|material)\b|\ball rights reserved\b|"
+    r"\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b|"
+    r"\btüm hakları saklıdır\b",
     r"\baffiliate\b|\bwe may earn (?:a )?commission\b|contains references to products|"
     r"\bprovisions?-?links?\b|enthält (?:werbung|affiliate)|\bwerbelinks?\b",
     r"\bto continue reading\b|\balready a subscriber\b|\bsubscribe to (?:read|continue)\b|"
@@ -194,7 +198,8 @@ NOTICES = [
     r"\bexterne[rn]? inhalte?\b|\bcharger le contenu\b|\bcargar el contenido\b",
 ]
 NOTICE_WORDS = """
-    copyright © affiliate commission references provision enthält werbelink continue
+    copyright © rights rechte droits derechos hakları
+    affiliate commission references provision enthält werbelink continue
     subscri lire weiterlesen suscriptores download gewähr garantie garantía inhaltsverzeichnis
     contents índice sommaire içindekiler sign hazte eingeloggt komment comment yorum thought
     inhalt load geladen extern charger cargar
