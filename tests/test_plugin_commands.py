@@ -233,6 +233,8 @@ def test_a_plugin_adds_a_view_to_the_database_and_a_command_that_reads_it(tmp_pa
     # --help runs no plugin code; the command is found when it is named.
     assert "word-counts" not in run_ingest("--help", cwd=tmp_path, env=env).stdout
     assert "Words per article" in run_ingest("word-counts", "--help", cwd=tmp_path, env=env).stdout
+    listed = run_ingest("plugins", cwd=tmp_path, env=env).stdout  # where a user finds it
+    assert "prepare_database, register_commands (word-counts)" in listed
     out = run_ingest("word-counts", "--db", str(db), cwd=tmp_path, env=env).stdout
     assert out == f"Budget passes: {len(' '.join(story(1)).split())} words\n"
 

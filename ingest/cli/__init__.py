@@ -157,7 +157,8 @@ class IngestGroup(click.Group):
 def cli() -> None:
     """Collect news articles from the web into SQLite.
 
-    Plugins may add commands of their own: `ingest plugins` lists what is loaded.
+    Plugins may add commands of their own: `ingest plugins` lists what is loaded, with
+    the commands each plugin adds.
     """
 
 

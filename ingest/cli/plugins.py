@@ -16,6 +16,7 @@ import shlex
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -61,9 +62,24 @@ def list_plugins(plugins_dir):
     for plugin in builtin + sorted(others, key=plugins.pm.get_name):  # built-ins, then by name
         name = plugins.pm.get_name(plugin)
         hooks = sorted(c.name for c in plugins.pm.get_hookcallers(plugin) or [])
+        if "register_commands" in hooks:  # which commands: `ingest --help` does not list them
+            hooks[hooks.index("register_commands")] += _commands_of(plugins.pm, plugin)
         outlets = [f"{o.name} v{o.version}" for o in plugins.outlets if o.plugin == name]
         table.add_row(name, ", ".join(hooks), ", ".join(outlets))
     Console().print(table)
+
+
+def _commands_of(pm: Any, plugin: object) -> str:
+    """The commands a plugin's ``register_commands`` adds, as ``(name, name)``: run on a
+    group of its own, so that nothing it does reaches the real command line."""
+    group = click.Group()
+    try:
+        for impl in pm.hook.register_commands.get_hookimpls():
+            if impl.plugin is plugin:
+                impl.function(cli=group)
+    except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault, said in the cell)
+        return f" (raised {type(exc).__name__})"
+    return f" ({', '.join(sorted(group.commands))})" if group.commands else ""
 
 
 # -- ingest new-plugin -------------------------------------------------------
