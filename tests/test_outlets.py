@@ -2,7 +2,7 @@
 
 Each folder of ``tests/fixtures`` is named after a plugin module (``ap_news`` for
 ``plugins/ap_news.py``) and holds saved pages with what their extraction must give; the
-check itself, and what a fixture may say, is ``ingest.plugins.golden`` (``ingest
+check itself, and what a fixture may say, is ``ingest.extract.golden`` (``ingest
 test-plugin`` runs it from the command line). ``ingest fixture`` adds pages.
 
 INGEST_FIXTURES_DIR points the test at another fixtures folder, and
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.plugins.golden import Case, expected_texts, fixture_cases, page_problems
+from ingest.extract.golden import Case, expected_texts, fixture_cases, page_problems
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import ROOT

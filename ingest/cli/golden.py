@@ -1,19 +1,35 @@
 """``ingest test-plugin``: the golden check of outlet plugins, from the command line.
 
-The same check as the repository's ``tests/test_outlets.py`` (``ingest.plugins.golden``),
+The same check as the repository's ``tests/test_outlets.py`` (``ingest.extract.golden``),
 so that a plugin kept in its own folder or published as its own package is tested the
 way the plugins shipped here are, with no test file of ingest's at hand.
 """
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
-from ingest.cli.plugins import FIXTURES_OPTION
 from ingest.plugins.folders import PluginConfig
+
+FIXTURES_OPTION = click.option(
+    "--fixtures",
+    default="tests/fixtures",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of fixture folders, one per plugin module.",
+)
+
+
+def golden_test_command(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:
+    """The command that runs the golden test on one plugin's fixtures, from here."""
+    default = Path(fixtures) == Path("tests/fixtures")
+    options = "" if default else f" --fixtures {shlex.quote(fixtures)}"
+    options += "".join(f" --plugins-dir {shlex.quote(d)}" for d in plugin_dirs)
+    return f"ingest test-plugin {plugin}{options}"
 
 
 @click.command(name="test-plugin")
@@ -29,7 +45,7 @@ def test_plugin(plugin, fixtures, plugins_dir):
     exactly as written. Names PLUGIN modules to check only theirs. Exit status 1 when
     any page differs, with how.
     """
-    from ingest.plugins.golden import check, fixture_cases
+    from ingest.extract.golden import check, fixture_cases
 
     folder = Path(fixtures)
     if not folder.is_dir():

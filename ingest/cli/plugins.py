@@ -12,7 +12,6 @@ import gzip
 import json
 import os
 import re
-import shlex
 import sys
 import urllib.request
 from pathlib import Path
@@ -23,6 +22,7 @@ import click
 
 from ingest import __version__
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli.golden import FIXTURES_OPTION, golden_test_command
 from ingest.plugins.folders import (
     PROJECT_FILE,
     PluginConfig,
@@ -32,13 +32,6 @@ from ingest.plugins.folders import (
 )
 from ingest.plugins.manager import DEFAULT_PLUGINS
 
-FIXTURES_OPTION = click.option(
-    "--fixtures",
-    default="tests/fixtures",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder of fixture folders, one per plugin module.",
-)
 MODULE_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 #: Seconds to wait for a page fetched for a fixture (one request, no retries).
@@ -205,7 +198,7 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
         Path(PROJECT_FILE).write_text(project, encoding="utf-8")
         click.echo(f"Added {folder} to {PROJECT_FILE}: ingest loads its plugins when run here")
     click.echo(f"Next: ingest fixture https://{host}/... --fixtures {fixtures}")
-    click.echo(f"  and {_golden_test(fixtures, name)}")
+    click.echo(f"  and {golden_test_command(fixtures, name)}")
 
 
 def _literal(text: str, quote: str = "") -> str:
@@ -254,14 +247,6 @@ def _naming_in_project_file(folder: Path) -> str:
             f"{json.dumps(entry)} to its [plugins] dirs yourself"
         )
     return written
-
-
-def _golden_test(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...] = ()) -> str:
-    """The command that runs the golden test on one plugin's fixtures, from here."""
-    default = Path(fixtures) == Path("tests/fixtures")
-    options = "" if default else f" --fixtures {shlex.quote(fixtures)}"
-    options += "".join(f" --plugins-dir {shlex.quote(d)}" for d in plugin_dirs)
-    return f"ingest test-plugin {plugin}{options}"
 
 
 def _host(domain: str) -> str:
@@ -367,7 +352,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     click.echo(f"  published {article['published'] or '-'} (day {article['published_day'] or '-'})")
     click.echo(f"  text      {lines} paragraphs, {len(article['text'].split())} words")
     click.echo(f"Review {target} against the page, then run the golden test:")
-    click.echo(f"  {_golden_test(fixtures, declared.plugin, plugins_dir)}")
+    click.echo(f"  {golden_test_command(fixtures, declared.plugin, plugins_dir)}")
 
 
 def _fetch(url: str) -> tuple[bytes, str | None, str]:
