@@ -2,6 +2,7 @@
 
 import os
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -373,6 +374,37 @@ def test_a_plugin_that_fails_to_import_stops_only_the_commands_that_load_plugins
             "ZeroDivisionError: division by zero\n"
         )
     assert not db.exists()
+
+
+def test_a_plugin_that_hangs_while_loading_is_cut_short_and_named(tmp_path):
+    """Plugins load in the command's own process: an import or a register_outlets that
+    never returned hung every command that loads plugins, saying nothing."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "loops.py").write_text(
+        "from ingest import Outlet, hookimpl\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(Outlet(name='loops', domains=['loops.example']))\n"
+        "    while True:\n"
+        "        pass\n"
+    )
+    env = {"INGEST_PLUGINS_DIR": str(folder), "INGEST_PLUGIN_LOAD_SECONDS": "1"}
+    started = time.monotonic()
+    listed = run_ingest("plugins", cwd=tmp_path, env=env, timeout=60)
+    assert time.monotonic() - started < 30
+    assert listed.stderr == (
+        "error: plugin loops: register_outlets raised LoadTimeout: it did not finish within "
+        "1 s (INGEST_PLUGIN_LOAD_SECONDS)\n"
+    )
+    assert "guardian v" in listed.stdout  # the other plugins load and are used
+    (folder / "loops.py").write_text("import time\ntime.sleep(3600)\n")
+    stuck = run_ingest("plugins", cwd=tmp_path, env=env, timeout=60, check=False)
+    assert (stuck.returncode, stuck.stderr) == (
+        1,
+        f"Error: plugin loops ({folder / 'loops.py'}) failed to import: LoadTimeout: its "
+        "import did not finish within 1 s (INGEST_PLUGIN_LOAD_SECONDS)\n",
+    )
 
 
 def test_an_allowed_name_cannot_be_borrowed_by_a_file_of_another_plugin(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ from pathlib import Path
 import pluggy
 
 from ingest.plugins import PLUGIN_FAULTS, PluginLoadError
+from ingest.plugins.deadline import load_seconds, within
 
 #: Comma-separated names of the plugins that may load from installed packages and
 #: plugin folders; unset loads all, an empty value loads none.
@@ -141,7 +142,8 @@ def import_file(path: Path) -> object:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with within(load_seconds(), "its import"):
+            spec.loader.exec_module(module)
     except PLUGIN_FAULTS as exc:
         del sys.modules[name]
         raise PluginLoadError(

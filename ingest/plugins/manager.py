@@ -25,6 +25,7 @@ from typing import Any
 import pluggy
 
 from ingest.plugins import PLUGIN_FAULTS, PluginLoadError, hookspecs
+from ingest.plugins.deadline import load_seconds, within
 from ingest.plugins.folders import (
     LOAD_ENV,
     PluginConfig,
@@ -78,7 +79,8 @@ class Plugins:
                 self._add_outlet(outlet, _name)
 
             try:
-                impl.function(register=register)
+                with within(load_seconds(), "it"):
+                    impl.function(register=register)
             except PLUGIN_FAULTS as exc:
                 self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
 
@@ -308,7 +310,8 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str, notices: list
 
 def _load_entry_point(ep: importlib.metadata.EntryPoint) -> object:
     try:
-        return ep.load()
+        with within(load_seconds(), "its import"):
+            return ep.load()
     except Exception as exc:
         dist = ep.dist.name if ep.dist else "an installed package"
         raise PluginLoadError(

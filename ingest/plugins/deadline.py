@@ -1,0 +1,57 @@
+"""A time bound on plugin code run while plugins load: a module's import, ``register_outlets``.
+
+Plugins load in the command's own process, before anything else runs; a plugin whose
+import or ``register_outlets`` never returns (it waits on the network, loops) would hang
+every command that loads plugins, saying nothing. Bounded, it fails as a plugin that
+raises does: a load error naming the plugin. The bound is an alarm signal, so it holds
+in the main thread only (where commands load plugins) and for Python code: a call
+blocked inside C that ignores signals is not cut short.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: Where the bound is set: plugins load before a command reads its -s settings.
+LOAD_ENV = "INGEST_PLUGIN_LOAD_SECONDS"
+
+
+def load_seconds() -> float:
+    """Seconds a plugin's import, or its register_outlets, may take (30; 0: no bound)."""
+    try:
+        return float(os.environ.get(LOAD_ENV) or 30)
+    except ValueError:
+        return 30.0
+
+
+class LoadTimeout(Exception):
+    """Plugin code that ran past its bound while plugins loaded."""
+
+
+@contextmanager
+def within(seconds: float, what: str) -> Iterator[None]:
+    """Run the block, cut short with ``LoadTimeout`` saying ``what`` after ``seconds``."""
+    if (
+        seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise LoadTimeout(f"{what} did not finish within {seconds:g} s ({LOAD_ENV})")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # a bound already running around this one goes on
+            signal.setitimer(signal.ITIMER_REAL, outer)
