@@ -192,6 +192,10 @@ def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, w
     errors = dict(rows(db, "select kind, url from errors"))
     assert errors["timeout"].endswith("/news/2")
     assert any(k.endswith("TimeoutError") for k in errors), errors
+    # stopped in its worker just before the pool's timeout, the row names the hook
+    assert rows(db, "select plugin, message from errors where kind = 'timeout'") == [
+        ("sleepy", "extraction took over 2.4 s, in clean_article of sleepy")
+    ]
     # the page whose plugin hung is stored for a re-run; the other articles are in
     assert rows(db, "select count(*) from pages where url like '%/news/2'") == [(1,)]
     assert rows(db, "select count(*) from articles") == [(3,)]

@@ -24,6 +24,7 @@ from typing import Any
 
 import pebble
 
+from ingest.extract.overtime import Deadline, Overtime
 from ingest.extract.process import Job, Outcome, bug_record, error_record, process_job
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
 
@@ -31,6 +32,7 @@ from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_
 DEFAULT_TIMEOUT = 30.0
 
 _plugins: Plugins | None = None
+_deadline: Deadline | None = None
 
 
 def default_workers() -> int:
@@ -68,18 +70,25 @@ def _start_fork_server() -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile arrives now
 
 
-def init_worker(config: PluginConfig) -> None:
-    global _plugins
+def init_worker(config: PluginConfig, timeout: float = 0.0) -> None:
+    global _plugins, _deadline
     # Ctrl-C and `kill -TERM -PGID` reach a whole process group: the crawl process
     # stops gracefully and closes the pool itself, so workers live in a group of their
     # own; one dying of the signal would lose the page in hand.
     os.setpgid(0, 0)
     _plugins = load_plugins(config)
+    _deadline = Deadline(timeout) if timeout > 0 else None
 
 
 def run_job(job: Job) -> Outcome:
     assert _plugins is not None, "init_worker() was not called"
-    return process_job(_plugins, job)
+    if _deadline is None:
+        return process_job(_plugins, job)
+    try:
+        with _deadline.running():
+            return process_job(_plugins, job)
+    except Overtime as exc:
+        return _deadline.outcome(job, exc, _plugins)
 
 
 class PoolBroken(RuntimeError):
@@ -176,7 +185,7 @@ class ExtractionPool:
         return pebble.ProcessPool(
             max_workers=self.workers,
             initializer=init_worker,
-            initargs=(self.config,),
+            initargs=(self.config, self.timeout),
             context=self._context,
         )
 
