@@ -4,7 +4,9 @@ Real WARC files (warcio writes and reads them), real crawls of the demo, and a
 CC-NEWS-like tree (listing plus WARC files built here) served from loopback.
 """
 
+import base64
 import gzip
+import hashlib
 import io
 import re
 import shutil
@@ -23,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 from ingest.archive.importer import iso
 from ingest.archive.records import WarcFiles
 from ingest.article import decompress
+from ingest.extract.limits import MAX_HTML_BYTES
 from ingest.store.writer import Store
 
 from conftest import FAST, rows, run_ingest
@@ -592,6 +595,93 @@ def test_a_record_whose_bytes_differ_from_its_digest_is_an_errors_row(tmp_path, 
         (str(warc), "fetch", "bad_record", message)
     ]
     assert rows(db, "select title from articles") == [("Story 1",)]
+
+
+def test_a_damaged_record_past_the_size_bound_is_told_as_damaged(tmp_path):
+    """Its body is read only up to the bound: the rest is read too before it is handed on,
+    or its digest would never be checked and the damage be told as a page too large."""
+    url = "http://a.example/news/2024/05/huge"
+    body = page(9) + b"<!--" + b"x" * MAX_HTML_BYTES + b"-->"
+    warc = build_warc(tmp_path / "a.warc", [{"url": url, "body": body, "date": MAY1}], False)
+    data = warc.read_bytes()
+    at = data.rindex(b"x-->")
+    warc.write_bytes(data[:at] + b"y" + data[at + 1 :])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == import_said(1, 0, bad_records=1)
+    why = (
+        "holds bytes that do not match its WARC-Block-Digest: damaged or changed since it "
+        "was written"
+    )
+    assert rows(db, "select kind, message from errors") == [
+        ("bad_record", f"{warc}: record 1 ({url}) {why}")
+    ]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["block-digest-holds", "chunked"])
+def test_a_payload_digest_alone_does_not_decide_where_writers_differ(tmp_path, chunked):
+    """A right WARC-Block-Digest decides over a payload digest that differs; so does a body
+    sent in chunks, whose payload digest tools take before or after joining the chunks."""
+    body = ARCHIVE[0]["body"]
+    fields = [("Content-Type", "text/html")]
+    if chunked:
+        body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        fields.append(("Transfer-Encoding", "chunked"))
+    warc = tmp_path / "a.warc"
+    with open(warc, "wb") as f:
+        writer = WARCWriter(f, gzip=False)
+        head = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                ARCHIVE[0]["url"], "response", payload=io.BytesIO(body), http_headers=head,
+                warc_headers_dict={"WARC-Date": ARCHIVE[0]["date"]},
+            )
+        )  # fmt: skip
+    data = warc.read_bytes()
+    other = base64.b32encode(hashlib.sha1(b"another body").digest())
+    data = re.sub(rb"(WARC-Payload-Digest: sha1:)[A-Z2-7]+", rb"\g<1>" + other, data)
+    if chunked:
+        data = re.sub(rb"WARC-Block-Digest: [^\r]*\r\n", b"", data)
+    warc.write_bytes(data)
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == import_said(1, 1)
+    assert rows(db, "select title from articles") == [("Story 1",)]
+
+
+def test_a_digest_that_reads_as_no_encoding_is_no_evidence_and_the_file_is_read_on(tmp_path):
+    """warcio decoded each digest as it read the record: "sha1:abc" on a request raised out
+    of the read, and the whole file was unreadable (bad_warc), every page in it lost. A
+    right digest written in lower case was taken for damage."""
+    warc = tmp_path / "a.warc"
+    with open(warc, "wb") as f:
+        writer = WARCWriter(f, gzip=False)
+        head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        asked = StatusAndHeaders("GET /news/2024/05/one HTTP/1.1", [], is_http_request=True)
+        records = [
+            writer.create_warc_record(ARCHIVE[0]["url"], "request", http_headers=asked),
+            writer.create_warc_record(
+                ARCHIVE[0]["url"],
+                "response",
+                payload=io.BytesIO(ARCHIVE[0]["body"]),
+                http_headers=head,
+                warc_headers_dict={"WARC-Date": ARCHIVE[0]["date"]},
+            ),  # fmt: skip
+        ]
+        for record in records:
+            writer.write_record(record)
+    data = warc.read_bytes()
+    request_digest = re.search(rb"WARC-Block-Digest: ([^\r]*)", data).group(1)
+    data = data.replace(request_digest, b"sha1:abc", 1)  # the request's: no encoding at all
+    response = data.index(b"WARC-Type: response")
+    digest = re.compile(rb"(WARC-Block-Digest: sha1:)([A-Z2-7]+)")
+    data = data[:response] + digest.sub(lambda m: m[1] + m[2].lower(), data[response:], 1)
+    warc.write_bytes(data)
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == import_said(2, 1, requests=1)
+    assert rows(db, "select title from articles") == [("Story 1",)]
+    assert rows(db, "select count(*) from errors") == [(0,)]
 
 
 def test_a_brotli_page_is_read_and_a_body_that_cannot_be_decoded_or_is_cut_is_an_errors_row(

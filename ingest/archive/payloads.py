@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ingest.archive.reading import readable_digest
 from ingest.extract.limits import MAX_HTML_BYTES
 
 
@@ -39,7 +40,8 @@ def damaged(rec: Any, headers: dict[str, str]) -> str | None:
     digests are checked before its page is handed on. ``WARC-Block-Digest`` covers every
     byte of the record and decides. A ``WARC-Payload-Digest`` alone decides only for an
     answer not sent in chunks: archiving tools disagree on whether a chunked body's
-    digest is taken before or after the chunks are joined."""
+    digest is taken before or after the chunks are joined. A digest whose value reads as
+    no encoding is no evidence either way (``reading.readable_digest``)."""
     checker = getattr(rec, "digest_checker", None)
     if checker is None:
         return None
@@ -48,7 +50,8 @@ def damaged(rec: Any, headers: dict[str, str]) -> str | None:
     failed = [p for p in checker.problems if "digest failed" in p]
     block = next((p for p in failed if p.startswith("block")), None)
     chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-    payload_decides = not rec.rec_headers.get_header("WARC-Block-Digest") and not chunked
+    block_read = readable_digest(rec.rec_headers.get_header("WARC-Block-Digest"))
+    payload_decides = not block_read and not chunked
     if block:
         return "bytes that do not match its WARC-Block-Digest"
     if failed and payload_decides:

@@ -15,12 +15,17 @@ lost without a word. The signs of a cut, each checked once the stream is read:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import http.client
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.digestverifyingreader import DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
 
 class TruncatedWarc(ValueError):
@@ -49,10 +54,56 @@ class _Counted:
         return self.offset
 
 
+def readable_digest(digest: str | None) -> str | None:
+    """A record's digest as warcio compares it (``algo:BASE32``), whichever encoding of
+    RFC 3548 it was written in and in either case; None when its value reads as none of
+    them. warcio decoded the value as it read the record, and one it could not (a typo,
+    a value cut short) raised out of the read: the whole file was unreadable."""
+    algo, sep, value = (digest or "").strip().partition(":")
+    try:
+        size = hashlib.new(algo).digest_size
+    except (ValueError, TypeError):  # an algorithm hashlib lacks: warcio says so, checks none
+        return digest if sep else None
+    decoders = (
+        lambda v: base64.b32decode(v, casefold=True),
+        lambda v: base64.b16decode(v, casefold=True),
+        lambda v: base64.b64decode(v, altchars=b"-_" if "-" in v or "_" in v else None),
+    )
+    for decode in decoders:
+        try:
+            raw = decode(value)
+        except (binascii.Error, ValueError):
+            continue
+        if len(raw) == size:
+            return f"{algo}:{base64.b32encode(raw).decode('ascii')}"
+    return None
+
+
+class _DigestsRead(ArcWarcRecordLoader):
+    """warcio's loader, checking only the digests it can read, each read once here."""
+
+    def wrap_digest_verifying_stream(
+        self, stream: Any, rec_type: str, rec_headers: Any, digest_checker: Any, length: Any = None
+    ) -> tuple[Any, bool]:
+        payload = readable_digest(rec_headers.get_header("WARC-Payload-Digest"))
+        block = readable_digest(rec_headers.get_header("WARC-Block-Digest"))
+        if not payload and not block:
+            return stream, False
+        segment = rec_headers.get_header("WARC-Segment-Number")
+        verifying = DigestVerifyingReader(
+            stream, length, digest_checker, rec_type, payload, block, segment
+        )
+        return verifying, True
+
+
 class _Archive(ArchiveIterator):
     """warcio's iterator, noting whether the last gzip member it read had its end."""
 
     gzipped = member_cut = False
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.loader = _DigestsRead(arc2warc=kwargs.get("arc2warc", False))
 
     def close(self) -> None:
         self.gzipped = self.reader is not None and self.reader.decompressor is not None
