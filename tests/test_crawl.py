@@ -810,6 +810,31 @@ def test_a_robots_txt_crawl_delay_is_waited_between_requests(tmp_path, throttle)
     assert json.loads(stats)["ingest/crawl_delay_sites"] == 1
 
 
+def test_a_crawl_delay_holds_its_own_host_not_the_one_a_redirect_came_from(tmp_path):
+    """Scrapy keeps a redirected request in its first host's downloader slot: the other
+    host's Crawl-delay then held back every later request to the first."""
+    slow = {
+        "/robots.txt": Resource("User-agent: *\nCrawl-delay: 2\n", "text/plain"),
+        "/story": article_page("Elsewhere", story(9)),
+    }
+    db = tmp_path / "delay.db"
+    with LocalSite(slow, host="127.0.0.2") as other:
+        pages = {
+            "/go": Resource("", status=302, headers={"Location": f"{other.url}/story"}),
+            # slow: its links come once the redirect has been followed
+            "/": Resource(index_page([f"/news/{n}" for n in range(4)]), delay=1.5),
+            **{f"/news/{n}": article_page(f"Story {n}", story(n)) for n in range(4)},
+        }
+        with LocalSite(pages) as site:
+            urls = [f"{site.url}/go", f"{site.url}/"]
+            both = ["--allow-domain", "127.0.0.2", "--allow-private"]
+            run_ingest("crawl", *urls, "--max-depth", "1", "--db", str(db), *FAST, *both)
+    gaps = page_gaps(site, {f"/news/{n}" for n in range(4)})
+    assert len(gaps) == 3 and max(gaps) < 1, gaps
+    assert "/story" in other.hits
+    assert rows(db, "select count(*) from articles") == [(5,)]
+
+
 @pytest.mark.parametrize(("bound", "least", "most"), [("1", 0.95, 2.5), ("0", 0, 0.5)])
 def test_a_crawl_delay_past_the_bound_is_held_to_it_and_a_zero_bound_ignores_it(
     tmp_path, bound, least, most

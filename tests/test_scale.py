@@ -505,8 +505,8 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
 def test_two_workers_keep_the_crawl_delay_a_robots_txt_asks_for_between_them(
     tmp_path, redis_server
 ):
-    """No shared delay set: each worker waits the site's Crawl-delay between its own
-    requests, and the shared turn keeps the two workers' requests that far apart too."""
+    """No shared delay set: the site's turn in Redis lasts its Crawl-delay, so the two
+    workers' requests, whichever sends them, are that far apart."""
     pages = news_site(20)
     pages["/robots.txt"] = Resource("User-agent: *\nCrawl-delay: 0.4\n", "text/plain")
     with LocalSite(pages) as site:

@@ -19,7 +19,11 @@ lengthen the wait) or, in a shared crawl, from all its workers together (the req
 carries it to ``ingest.crawl.shared_politeness``, whose turn is then the only wait: a
 worker's own slot waiting too would send a request late into the next worker's turn).
 A delay past ``INGEST_CRAWL_DELAY_MAX`` is held to that bound, and said in the log;
-``INGEST_CRAWL_DELAY_MAX=0`` ignores them.
+``INGEST_CRAWL_DELAY_MAX=0`` ignores them. Scrapy's downloader keeps one slot per host
+name (per address with ``CONCURRENT_REQUESTS_PER_IP``): sites on one host name and other
+ports share the wait. A request redirected to another host takes that host's slot, not
+the one its first address had. In a shared crawl whose Redis is away, each worker's own
+delays hold, not the Crawl-delay.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
     def process_request_2(self, rp: Any, request: Any) -> None:
         super().process_request_2(rp, request)  # raises IgnoreRequest for a forbidden page
         request.meta.pop(CRAWL_DELAY, None)  # a redirect's copy of the meta: another site's
+        _own_slot(request)
         if rp is None or not self._max_delay:
             return
         netloc = urlparse_cached(request).netloc
@@ -109,15 +114,21 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
-        if slot is None:
+        if slot is None:  # the crawl's own delay (AutoThrottle's start) if that is longer
             made = downloader.per_slot_settings.setdefault(key, {})
-            made["delay"] = max(float(made.get("delay", 0)), delay)
+            default = getattr(
+                downloader, "_delay", self.crawler.settings.getfloat("DOWNLOAD_DELAY")
+            )
+            made["delay"] = max(float(made.get("delay", default)), delay)
             made["jitter"] = 0  # Scrapy's jitter would make some waits half as long
         else:
             _floor(slot, delay)
 
     def _keep_delay(self, response: Any, request: Any, **_: Any) -> None:
-        """Once AutoThrottle has moved a slot's delay on an answer, bring it back up."""
+        """Once AutoThrottle has moved a slot's delay on an answer, bring it back up (not in a
+        shared crawl, whose turn in Redis is the Crawl-delay's one wait)."""
+        if self._shared:
+            return
         delay = request.meta.get(CRAWL_DELAY)
         key = request.meta.get("download_slot")
         slot = self.crawler.engine.downloader.slots.get(key) if delay and key else None
@@ -151,6 +162,16 @@ class SaidRobotsTxt(RobotsTxtMiddleware):
             "none (RFC 9309 would have it crawled not at all)"
         )
         self.crawler.signals.send_catch_log(signal=robots_unreachable, url=url, message=message)
+
+
+def _own_slot(request: Any) -> None:
+    """A request redirected to another host goes in that host's downloader slot: Scrapy's
+    redirect keeps the first address's slot in the request's meta, and the other host's
+    Crawl-delay would then hold the first one's requests back (or the first's, this one)."""
+    first = (request.meta.get("redirect_urls") or [None])[0]
+    slot = request.meta.get("download_slot")
+    if first and slot and slot == urlsplit(first).hostname != urlparse_cached(request).hostname:
+        del request.meta["download_slot"]
 
 
 def _floor(slot: Any, delay: float) -> None:
