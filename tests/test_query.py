@@ -272,6 +272,13 @@ def test_a_table_in_a_terminal_without_the_characters_shows_them_as_question_mar
     assert "Anna Becker k?ndigt Entscheidung ?ber Radschnellweg an" in found.stdout
     stats = run_ingest("stats", "--db", str(demo_db), env=ascii_out)
     assert "rheinblatt" in stats.stdout and "Traceback" not in stats.stderr
+    # JSON is data: UTF-8 whatever the locale, never a character replaced
+    for command in (["search", "Stadtrat"], ["stats"]):
+        latin = run_ingest(
+            *command, "--db", str(demo_db), "--json", env={"PYTHONIOENCODING": "latin-1"}
+        )
+        utf8 = run_ingest(*command, "--db", str(demo_db), "--json")
+        assert latin.stdout == utf8.stdout and "?" not in json.dumps(json.loads(latin.stdout))
 
 
 def test_export_jsonl_csv_and_parquet_with_filters(demo_db, tmp_path):

@@ -88,14 +88,17 @@ def not_the_database(output: str | None, db: str) -> None:
 
 
 @contextmanager
-def printing() -> Iterator[None]:
+def printing(data: bool = False) -> Iterator[None]:
     """Standard output that fails is told in one line: a reader that had enough
     (``| head``) quietly, a full disk as an error. Standard output is then sent nowhere,
-    so Python's own flush at exit does not fail again with a traceback. A table is
+    so Python's own flush at exit does not fail again with a traceback.
+
+    Data (JSON, an export) goes out as UTF-8 whatever the locale: it is read by
+    programs, and a character replaced would change it unsaid. A table is for eyes,
     drawn in the terminal's encoding; a character it has none for is shown as ``?``
     rather than ending the command with a traceback."""
     if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="replace")
+        sys.stdout.reconfigure(**({"encoding": "utf-8"} if data else {"errors": "replace"}))
     try:
         yield
         sys.stdout.flush()
@@ -150,7 +153,7 @@ def search(query, db, outlet, language, since, until, limit, as_json):
     note_unindexed(db, query)
     with fts_errors():
         results = search_articles(db, query, limit, filters)
-    with printing():
+    with printing(data=as_json):
         if as_json:
             click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         else:
@@ -165,7 +168,7 @@ def stats(db, as_json):
     from ingest.query.stats import database_stats, print_stats
 
     numbers = database_stats(db)
-    with printing():
+    with printing(data=as_json):
         if as_json:
             click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
         else:
@@ -219,9 +222,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
         return
     with fts_errors():
         if output in (None, "-"):
-            if hasattr(sys.stdout, "reconfigure"):  # UTF-8, as the files are, whatever the locale
-                sys.stdout.reconfigure(encoding="utf-8")
-            with printing():  # `ingest export | head`: the reader had enough
+            with printing(data=True):  # UTF-8 as the files are; `| head` had enough
                 count = export_articles(db, fmt, sys.stdout, filters)
         elif fmt == "parquet":
             with writing(output, "wb") as out:
