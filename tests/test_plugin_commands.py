@@ -126,13 +126,17 @@ def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_hol
     # The golden test holds the page to what was saved: a changed expectation fails.
     first = story(1)[0]
     expected["text"] = expected["text"].replace("part 1:", "part one:")
-    expected["title"] = "Budget fails"
+    expected.update(
+        title="Budget fails", authors=["Ada Writer", "Bo Other"], published="2024-03-02"
+    )
     saved.with_suffix(".json").write_text(json.dumps(expected))
     result = check_plugins(fixtures, plugins)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "FAIL  local_news/budget-passes",
         "      title is 'Budget passes', not 'Budget fails'",
+        "      authors is ['Ada Writer'], not ['Ada Writer', 'Bo Other']",
+        "      published is '2024-03-01', not '2024-03-02'",
         "      text differs (- expected, + extracted):",
         "      @@ -1,4 +1,4 @@",
         f"      -{first.replace('part 1:', 'part one:')}",
@@ -157,21 +161,37 @@ def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
     assert expected["title"] == "Schools reopen" and expected["text"] == "\n".join(story(2))
     assert "content_type" not in expected  # a file has no HTTP header: the page says it all
     assert check_plugins(fixtures, plugins).returncode == 0
-    (fixtures / "daily_test" / "broken.json").write_text('{"url": ')
+    folder = fixtures / "daily_test"
+    (folder / "broken.json").write_text('{"url": ')
+    (folder / "listed.json").write_text("[]")
+    (folder / "nameless.json").write_text('{"url": null, "text": ""}')
+    (folder / "alone.html.gz").write_bytes(gzip.compress(b"<html></html>"))
+    (folder / "cut.json").write_text(json.dumps(expected))
+    (folder / "cut.html.gz").write_bytes(saved.read_bytes()[:40])
     (fixtures / "gone").mkdir()
     bad = check_plugins(fixtures, plugins)
     assert bad.returncode == 1
+    cannot = "      the fixture can't be read: "
     assert bad.stdout.splitlines() == [
+        "FAIL  daily_test/alone",
+        f"{cannot}FixtureError: alone.html.gz has no alone.json beside it",
         "FAIL  daily_test/broken",
-        "      the fixture can't be read: JSONDecodeError: Expecting value: line 1 column 9 "
-        "(char 8)",
+        f"{cannot}JSONDecodeError: Expecting value: line 1 column 9 (char 8)",
+        "FAIL  daily_test/cut",
+        f"{cannot}EOFError: Compressed file ended before the end-of-stream marker was reached",
+        "FAIL  daily_test/listed",
+        f"{cannot}FixtureError: listed.json holds a list, not an object",
+        "FAIL  daily_test/nameless",
+        f"{cannot}FixtureError: its url is None",
         "ok    daily_test/schools",
         "FAIL  gone/(no pages yet)",
         "      no plugin module gone.py declaring an outlet (see docs/plugins.md)",
-        "1 of 3 held, 2 failed",
+        "1 of 7 held, 6 failed",
     ]
     assert check_plugins(fixtures, plugins, "daily_test", "nothing").returncode == 2
-    (fixtures / "daily_test" / "broken.json").unlink()
+    for stem in ("broken", "listed", "nameless", "alone", "cut"):
+        for made in folder.glob(f"{stem}.*"):
+            made.unlink()
     assert check_plugins(fixtures, plugins, "daily_test").returncode == 0
 
     no_url = run_ingest("fixture", str(saved), *common, cwd=tmp_path, check=False)

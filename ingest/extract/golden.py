@@ -61,7 +61,9 @@ def fixture_cases(fixtures: Path, plugins: tuple[str, ...] = ()) -> list[Case]:
     for folder in folders:
         if plugins and folder.name not in plugins:
             continue
-        pages = sorted(folder.glob("*.json"))
+        stems = {p.name.removesuffix(".json") for p in folder.glob("*.json")}
+        stems |= {p.name.removesuffix(".html.gz") for p in folder.glob("*.html.gz")}
+        pages = [folder / f"{stem}.json" for stem in sorted(stems)]  # a page alone fails
         cases += [Case(folder.name, page) for page in pages] or [Case(folder.name, None)]
     return cases
 
@@ -120,13 +122,15 @@ def page_problems(plugins: Any, case: Case) -> list[str]:
     if case.page is None:
         return []
     try:
-        expected = json.loads(case.page.read_text(encoding="utf-8"))
-        body = gzip.decompress(case.page.with_suffix(".html.gz").read_bytes())
+        expected, body = read_fixture(case.page)
         texts = expected_texts(expected)
-        url = expected["url"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # gzip's and JSON's among them
+    except Exception as exc:  # noqa: BLE001 (whatever a hand-edited file holds: said)
         return [f"the fixture can't be read: {type(exc).__name__}: {exc}"]
-    outcome = process_page(plugins, url, decode_html(body, expected.get("content_type")))
+    try:
+        html = decode_html(body, expected.get("content_type"))
+        outcome = process_page(plugins, expected["url"], html)
+    except Exception as exc:  # noqa: BLE001 (process_page records what it expects)
+        return [f"extraction raised {type(exc).__name__}: {exc}"]
     if not outcome.is_article or outcome.errors:
         said = [error_line(e) for e in outcome.errors] or ["not taken for an article"]
         return [f"extraction failed: {line}" for line in said]
@@ -139,6 +143,19 @@ def page_problems(plugins: Any, case: Case) -> list[str]:
     if article["text"] not in texts:
         problems.append("text differs (- expected, + extracted):\n" + text_diff(texts, article))
     return problems
+
+
+def read_fixture(page: Path) -> tuple[dict[str, Any], bytes]:
+    """A fixture's expectations and its saved page, each checked for what it must hold."""
+    if not page.is_file():
+        raise FixtureError(f"{page.with_suffix('').name}.html.gz has no {page.name} beside it")
+    expected = json.loads(page.read_text(encoding="utf-8"))
+    if not isinstance(expected, dict):
+        raise FixtureError(f"{page.name} holds a {type(expected).__name__}, not an object")
+    for field, kinds in (("url", (str,)), ("text", (str,)), ("content_type", (str, type(None)))):
+        if not isinstance(expected.get(field), kinds):
+            raise FixtureError(f"its {field} is {expected.get(field)!r}")
+    return expected, gzip.decompress(page.with_suffix(".html.gz").read_bytes())
 
 
 def text_diff(texts: list[str], article: dict[str, Any]) -> str:
