@@ -44,3 +44,32 @@ def test_a_heading_that_ends_as_a_sentence_or_is_the_whole_text_stays():
     lines = [*STORY, "The channel will close at night."]
     assert drop_closing_headings(lines, page) == lines
     assert drop_closing_headings(["Dredging"], page) == ["Dredging"]
+
+
+def test_headings_are_told_by_class_words_in_any_spelling_or_an_id_and_through_inline_markup():
+    page = tree(
+        "<p class='cssContentHeadline'>Useful links</p>"
+        "<div id='rail-title'>Photo credits</div>"
+        "<h3>More from <a href='/town'>Harbourtown</a></h3>"
+        "<h4><span class='icon'></span>Elsewhere</h4>"
+    )
+    for closing in ("Useful links", "Photo credits", "More from Harbourtown", "Elsewhere"):
+        assert drop_closing_headings([*STORY, closing], page) == STORY, closing
+
+
+def test_a_signature_a_standfirst_or_a_long_heading_closing_the_text_stays():
+    long_heading = "Nine words make this heading too long to be one"
+    page = tree(
+        "<span class='author-title'>Jane Doe, harbour editor</span>"
+        "<div class='subtitle'><p>Reporting by the harbour desk</p></div>"
+        "<p class='untitled-note'>Notes from the quay</p>"
+        f"<h2>{long_heading}</h2>"
+    )
+    for closing in (
+        "Jane Doe, harbour editor",
+        "Reporting by the harbour desk",
+        "Notes from the quay",
+        long_heading,
+    ):
+        lines = [*STORY, closing]
+        assert drop_closing_headings(lines, page) == lines, closing

@@ -22,9 +22,17 @@ from ingest.words import count_words, ends_sentence
 #: A heading is this short; a longer line is a sentence set in large type.
 MAX_HEADING_WORDS = 8
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-#: What a template calls a heading in a class or an id: "section-title",
-#: "o-page-headline", "subheading".
-HEADING_NAMES = re.compile(r"title|heading|headline|subhead", re.IGNORECASE)
+#: What a template calls a heading in a class or an id, as a word of it: "section-title",
+#: "o-page-headline", "subheading"; not "subtitle" (a standfirst) nor "untitled".
+HEADING_NAMES = frozenset(
+    "title titles heading headings headline headlines subhead subheading subheadline".split()
+)
+#: Words beside it that make it something else: a signature's "author-title", a "job-title",
+#: a standfirst's "sub-title".
+NOT_HEADINGS = frozenset("author job byline sub".split())
+#: The words of a class or id, in any of the ways templates join them: "box-title",
+#: "box_title", "boxTitle", "cssContentHeadline".
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 #: The page's text nodes holding a word: where a line's markup is looked for, in C,
 #: rather than by walking every element in Python.
 TEXT_WITH = etree.XPath("//text()[contains(., $word)]")
@@ -54,17 +62,23 @@ def is_marked_heading(line: str, tree: lxml.html.HtmlElement) -> bool:
         element = node.getparent()
         if node.is_tail and element is not None:
             element = element.getparent()
-        while element is not None and folded(element.text_content()) == wanted:
-            if is_heading(element):
+        while element is not None:  # up from the word to the whole line, no further
+            text = folded(element.text_content())
+            if text == wanted and is_heading(element):
                 return True
+            if not text or text not in wanted:
+                break
             element = element.getparent()
     return False
 
 
 def is_heading(element: lxml.html.HtmlElement) -> bool:
     """Marked a heading: by its tag, or by its class or id."""
+    if element.tag in HEADING_TAGS:
+        return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return element.tag in HEADING_TAGS or HEADING_NAMES.search(names) is not None
+    words = {word.lower() for word in _NAME_WORDS.findall(names)}
+    return bool(words & HEADING_NAMES) and not words & NOT_HEADINGS
 
 
 def folded(text: str) -> str:
