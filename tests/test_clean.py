@@ -223,6 +223,9 @@ def test_a_sentence_that_starts_like_a_lead_in_stays():
         "© Harbour Media",
         "| © 2021 harbour.example | Impressum | Datenschutz |",
         "Alle Rechte vorbehalten.",
+        "Copyright Harbour Media",
+        "This content is copyrighted.",
+        "TÜM HAKLARI SAKLIDIR",
         "This post contains references to products from one or more of our advertisers.",
         "If you're seeing this message but you're already a subscriber, log in.",
         "For the latest stories download the Nationnews apps for iOS and Android.",
@@ -257,6 +260,7 @@ def test_paragraphs_that_cite_a_source_or_mention_copyright_stay():
     # a sentence about copyright is the story; a notice has a notice's shape
     assert not is_notice("The court said the copyright claim against the archive came too late.")
     assert not is_notice("Der Verlag hält das Copyright an den Fotos, sagte eine Sprecherin.")
+    assert not is_notice("Copyright holders said the bill went too far, lawmakers heard.")
     assert not is_notice("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")
     assert not is_caption("Die Ermittlungen gehen weiter. (Quelle: SWR)")
     assert not is_caption("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")

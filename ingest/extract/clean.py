@@ -20,7 +20,7 @@ from ingest.extract.closing_headings import drop_closing_headings
 from ingest.extract.site_names import site_names, strip_site_name
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words, is_ornament
+from ingest.words import count_words, ends_sentence, is_ornament
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish;
 # the year, month, day and weekday signs of Chinese, Japanese and Korean dates.
@@ -173,11 +173,12 @@ LEAD_IN_RE = re.compile(
 MAX_LEAD_IN_WORDS = 25
 
 NOTICES = [
-    # a notice's shape, not the word: prose about copyright law is the story
-    r"^\W*(?:copyright\b|©)|©\s*(?:\d{4}|by)\b|\bcopyright\s*(?:©|\(c\)|\d{4}|by\b)|"
-    r"\bcopyrighted (?:property|material)\b|\ball rights reserved\b|"
+    # a notice's shape, not the word: prose about copyright law is the story (a line that
+    # opens with the word is one only if short or no sentence: is_notice)
+    r"^\W*©|©\s*(?:\d{4}|by)\b|\bcopyright\s*(?:©|\(c\)|\d{4}|by\b)|"
+    r"\bcopyrighted (?:property|material)\b|\b(?:is|are) copyrighted\b|\ball rights reserved\b|"
     r"\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos reservados\b|"
-    r"\btüm hakları saklıdır\b",
+    r"\btüm hakları saklıdır\b|\btüm haklari saklidir\b",
     r"\baffiliate\b|\bwe may earn (?:a )?commission\b|contains references to products|"
     r"\bprovisions?-?links?\b|enthält (?:werbung|affiliate)|\bwerbelinks?\b",
     r"\bto continue reading\b|\balready a subscriber\b|\bsubscribe to (?:read|continue)\b|"
@@ -198,7 +199,7 @@ NOTICES = [
     r"\bexterne[rn]? inhalte?\b|\bcharger le contenu\b|\bcargar el contenido\b",
 ]
 NOTICE_WORDS = """
-    copyright © rights rechte droits derechos hakları
+    copyright © rights rechte droits derechos hakları haklari
     affiliate commission references provision enthält werbelink continue
     subscri lire weiterlesen suscriptores download gewähr garantie garantía inhaltsverzeichnis
     contents índice sommaire içindekiler sign hazte eingeloggt komment comment yorum thought
@@ -213,6 +214,9 @@ AGENCIES = set(
 )
 #: A call to action is a short line; longer ones are prose that merely mentions a newsletter.
 MAX_CALL_WORDS = 40
+#: A line that opens with "Copyright" is a notice when this short, or when no sentence.
+COPYRIGHT_OPENING = re.compile(r"\W*copyright\b", re.IGNORECASE)
+MAX_OPENING_WORDS = 6
 
 SHARE_WORDS = set(
     """
@@ -325,7 +329,12 @@ def is_lead_in(line: str) -> bool:
 
 def is_notice(line: str) -> bool:
     """Copyright, affiliate, paywall and app notices, and table-of-contents headings."""
-    return count_words(line) <= MAX_CALL_WORDS and NOTICE.search(line)
+    words = count_words(line)
+    if words > MAX_CALL_WORDS:
+        return False
+    if COPYRIGHT_OPENING.match(line) and (words <= MAX_OPENING_WORDS or not ends_sentence(line)):
+        return True  # "Copyright Harbour Media", not "Copyright holders said the bill ..."
+    return bool(NOTICE.search(line))
 
 
 def is_credit(line: str) -> bool:
