@@ -340,3 +340,18 @@ def test_a_korean_word_is_found_with_the_particles_joined_to_it(tmp_path):
     assert titles("부산 NOT 서울") == ["부산 여객선 노선"]  # 서울시는 is 서울 too
     assert titles('"서울" OR 부산') == ["부산 여객선 노선"]
     assert titles("NEAR(서울 광장, 3)") == ["서울시청 광장 공사"]
+
+
+def test_an_exact_duplicate_found_by_a_short_term_points_at_its_originals_text(tmp_path):
+    """The search without FTS5 (terms of two characters) reads each article's text for the
+    snippet: an exact duplicate's is its original's."""
+    same = article_page(TITLES["/news/0"], list(HARBOUR))
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/a": same, "/news/b": same}) as site:
+        run_ingest("crawl", f"{site.url}/news/a", f"{site.url}/news/b", "--no-follow",
+                   "--db", str(db), *FAST)  # fmt: skip
+    found = {r["id"]: r for r in search(db, "码头")}
+    [(copy, original)] = [(i, r["duplicate_of"]) for i, r in found.items() if r["duplicate_of"]]
+    assert set(found) == {copy, original}
+    assert found[copy]["snippet"] == f"(the text of article {original})"
+    assert "[码头]" in found[original]["snippet"]

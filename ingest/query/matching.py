@@ -242,9 +242,12 @@ def marked(text: str | None, short: str, start: str, end: str) -> str | None:
     return found.sub(lambda m: f"{start}{m.group()}{end}", text)
 
 
-def excerpt(text: str | None, short: str, start: str, end: str) -> str:
+def excerpt(text: str | None, short: str, start: str, end: str) -> str | None:
     """The text around the first short term in it, marked: the snippet of an article
-    found without an FTS5 match, which FTS5's ``snippet`` has nothing to make one from."""
+    found without an FTS5 match, which FTS5's ``snippet`` has nothing to make one from.
+    None for an exact duplicate, whose text is its original's (NULL of its own)."""
+    if text is None:
+        return None
     if not text:
         return ""
     terms = [term for term in json.loads(short) if term]
