@@ -482,3 +482,23 @@ def test_a_register_commands_that_raises_is_one_line_and_other_commands_still_co
     assert said in typo.stderr and "No such command 'crawll'" in typo.stderr
     helped = run_ingest("word-counts", "--help", cwd=tmp_path, env=env)
     assert "Words per article" in helped.stdout and said in helped.stderr
+
+
+def test_a_register_commands_that_takes_no_arguments_is_called_as_pluggy_would(
+    tmp_path, write_plugin
+):
+    """pluggy passes a hook only the arguments it names: called with cli= regardless, a
+    hook naming none raised TypeError at every command line, and in `ingest plugins`."""
+    folder = write_plugin(
+        "quiet",
+        "from pathlib import Path\n"
+        "from ingest import hookimpl\n"
+        "@hookimpl\n"
+        "def register_commands():\n"
+        "    Path(__file__).with_name('called').write_text('yes')\n",
+    )
+    env = {"INGEST_PLUGINS_DIR": str(folder)}
+    listed = run_ingest("plugins", cwd=tmp_path, env=env)
+    assert listed.stderr == "" and "register_commands" in listed.stdout
+    unknown = run_ingest("no-such-command", cwd=tmp_path, env=env, check=False)
+    assert "TypeError" not in unknown.stderr and (folder / "called").read_text() == "yes"

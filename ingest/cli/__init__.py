@@ -132,7 +132,7 @@ class IngestGroup(click.Group):
             pm = plugins_for(PluginConfig.default()).pm
             for impl in pm.hook.register_commands.get_hookimpls():  # one failing: said, alone
                 try:
-                    impl.function(cli=self)
+                    impl.function(**({"cli": self} if "cli" in impl.argnames else {}))
                 except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault)
                     click.echo(
                         f"error: plugin {impl.plugin_name}: register_commands raised "

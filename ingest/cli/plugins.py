@@ -69,7 +69,7 @@ def _commands_of(pm: Any, plugin: object) -> str:
     try:
         for impl in pm.hook.register_commands.get_hookimpls():
             if impl.plugin is plugin:
-                impl.function(cli=group)
+                impl.function(**({"cli": group} if "cli" in impl.argnames else {}))
     except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault, said in the cell)
         return f" (raised {type(exc).__name__})"
     return f" ({', '.join(sorted(group.commands))})" if group.commands else ""
