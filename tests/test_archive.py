@@ -23,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from ingest.archive.importer import iso
+from ingest.archive.reading import readable_digest
 from ingest.archive.records import WarcFiles
 from ingest.article import decompress
 from ingest.extract.limits import MAX_HTML_BYTES
@@ -146,7 +147,7 @@ def build_warc(path: Path, records: list[dict], gzipped: bool = True) -> Path:
                     ("Content-Type", r.get("type", "text/html; charset=utf-8")),
                     *r.get("headers", []),
                 ],
-                protocol="HTTP/1.1",
+                protocol=r.get("protocol", "HTTP/1.1"),
             )
             body = r.get("body", b"")
             record = writer.create_warc_record(
@@ -647,6 +648,36 @@ def test_a_payload_digest_alone_does_not_decide_where_writers_differ(tmp_path, c
     done = run_ingest("import-warc", str(warc), "--db", str(db))
     assert done.stderr.strip().splitlines()[-1] == import_said(1, 1)
     assert rows(db, "select title from articles") == [("Story 1",)]
+
+
+def test_a_digest_is_read_in_any_encoding_of_rfc_3548_and_only_at_its_algorithms_size():
+    raw = hashlib.sha1(b"page").digest()
+    b32 = base64.b32encode(raw).decode()
+    for written in (
+        b32,
+        b32.lower(),
+        raw.hex(),
+        raw.hex().upper(),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(hashlib.sha1(b"page5").digest()).decode(),  # "-" and "_"
+    ):
+        assert readable_digest(f"sha1:{written}") is not None, written
+    assert readable_digest(f"sha1:{b32}") == readable_digest(f"sha1:{raw.hex()}") == f"sha1:{b32}"
+    assert readable_digest(f"sha1:{b32.lower()}") == f"sha1:{b32}"
+    for unreadable in ("sha1:abc", "sha1:", "sha1", f"sha256:{b32}", "", None):
+        assert readable_digest(unreadable) is None, unreadable
+    assert readable_digest("blake9:XYZ") == "blake9:XYZ"  # warcio says it can't check it
+
+
+def test_an_answer_over_http_2_is_imported(tmp_path):
+    """Checking digests took a loader of warcio's own, which reads status lines strictly:
+    an HTTP/2 answer (as wget and browsers archive them) stopped the import in a traceback."""
+    records = [ARCHIVE[0], {**ARCHIVE[1], "protocol": "HTTP/2"}, ARCHIVE[2]]
+    warc = build_warc(tmp_path / "a.warc.gz", records)
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == import_said(3, 3)
+    assert len(rows(db, "select title from articles")) == 3
 
 
 def test_a_digest_that_reads_as_no_encoding_is_no_evidence_and_the_file_is_read_on(tmp_path):

@@ -103,7 +103,9 @@ class _Archive(ArchiveIterator):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.loader = _DigestsRead(arc2warc=kwargs.get("arc2warc", False))
+        self.loader = _DigestsRead(  # as warcio's iterator makes its own: it reads HTTP/2 too
+            verify_http=kwargs.get("verify_http", False), arc2warc=kwargs.get("arc2warc", False)
+        )
 
     def close(self) -> None:
         self.gzipped = self.reader is not None and self.reader.decompressor is not None
