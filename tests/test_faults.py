@@ -40,6 +40,51 @@ def article_body(n: int) -> bytes:
     return article_page(f"Story {n}", story(n)).encode()
 
 
+HANGING = """
+import threading
+import time
+from ingest import hookimpl
+
+_lock = threading.Lock()
+
+
+@hookimpl
+def clean_article(article):
+    with_lock = article.url.endswith("/0")
+    if with_lock:  # taken and never given back: a worker that went on would hang on it
+        _lock.acquire()
+    if with_lock or article.url.endswith("/2"):
+        try:
+            time.sleep(60)
+        except BaseException:  # swallows the first alarm: the next one still comes
+            time.sleep(60)
+    if _lock.locked() and not with_lock:
+        _lock.acquire()
+"""
+
+
+def test_a_page_out_of_time_names_its_hook_and_its_worker_takes_no_other_page(tmp_path):
+    """The pool's timeout killed the worker and the row named no plugin. Stopped in the
+    worker, the row names the hook; the worker then retires, since the hook it left may
+    hold a lock (here) or half its state, and every later page there would hang too."""
+    (tmp_path / "hangs.py").write_text(HANGING)
+    config = PluginConfig(dirs=(str(tmp_path),), entry_points=False)
+    with ExtractionPool(config, 1, timeout=2) as pool:
+        urls = [f"https://n.example/{i}" for i in range(4)]
+        futures = [pool.submit(Job(url=u, body=article_body(i))) for i, u in enumerate(urls)]
+        outcomes = [f.result(timeout=60) for f in futures]
+    for at in (0, 2):
+        [error] = outcomes[at].errors
+        assert (error["kind"], error["plugin"], error["message"]) == (
+            "timeout",
+            "hangs",
+            "extraction took over 1.6 s, in clean_article of hangs",
+        )
+        assert "hangs.py" in error["traceback"]
+    for at in (1, 3):
+        assert outcomes[at].errors == [] and outcomes[at].article["title"] == f"Story {at}"
+
+
 def test_a_pool_whose_idle_worker_was_killed_heals():
     """pebble breaks the whole pool when an idle worker dies; every page still comes back."""
     with ExtractionPool(PluginConfig(entry_points=False), 2) as pool:

@@ -4,28 +4,35 @@ where it was: which plugin's hook (or ingest's own step) was running.
 The pool kills a worker whose page runs past ``INGEST_EXTRACT_TIMEOUT``; the row then
 said only "extraction took over 30 s", and whoever wrote the hook that hung had to
 guess. A little earlier, an alarm in the worker raises ``Overtime`` in the code that is
-running; its traceback names the hook implementation, which the ``errors`` row then
-names (its ``plugin`` column, for a plugin of the user's), and the worker lives on.
-Code blocked in C that does not return to Python (an lxml call) is not interrupted:
-the pool's timeout still kills that worker, as before.
+running, and the ``errors`` row names the hook implementation running then (from
+``Plugins.running``; its ``plugin`` column, for a plugin of the user's), with the
+traceback of where it was. The alarm repeats until the page has given up, so a hook
+that swallows one does not escape it. Code blocked in C that does not return to Python
+(an lxml call) is not interrupted: the pool's timeout still kills that worker.
+
+The interrupted hook may have left its state half done (a lock held, a cache half
+filled): the worker answers for this page and then retires (``workers.run_job``).
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import CodeType, TracebackType
 from typing import Any
 
 from ingest.extract.process import Job, Outcome, error_record
 from ingest.plugins.manager import DEFAULT_PLUGINS, Plugins
 
+#: Seconds between the alarms once the first has gone off.
+AGAIN = 0.2
+
 
 class Overtime(BaseException):  # noqa: N818 (not an error of the page's own code to catch)
     """The page's time is up. A BaseException, so a plugin's ``except Exception`` does not
-    swallow it (a hook that did so would only be killed later, by the pool)."""
+    swallow it. Holds the (plugin, hook) running when it was raised, if one was."""
 
 
 class Deadline:
@@ -34,30 +41,31 @@ class Deadline:
     def __init__(self, timeout: float):
         self.timeout = timeout
         self.seconds = max(timeout - min(1.0, timeout / 5), timeout * 0.8)
-        self._hooks: dict[CodeType, tuple[str, str]] | None = None
 
     @contextmanager
-    def running(self) -> Iterator[None]:
+    def running(self, plugins: Plugins) -> Iterator[None]:
         if threading.current_thread() is not threading.main_thread():
             yield
             return
 
         def expired(signum: int, frame: object) -> None:
-            raise Overtime
+            raise Overtime(plugins.running[-1] if plugins.running else None)
 
         previous = signal.signal(signal.SIGALRM, expired)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
         try:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, AGAIN)
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:  # an alarm in the line above still leaves the handler as it was
+                signal.signal(signal.SIGALRM, previous)
 
-    def outcome(self, job: Job, exc: Overtime, plugins: Plugins) -> Outcome:
+    def outcome(self, job: Job, exc: Overtime) -> Outcome:
         """The page's timeout row, naming the hook that was running when time ran out."""
-        where = self.hook_running(exc.__traceback__, plugins)
+        where = exc.args[0] if exc.args else None
         message = f"extraction took over {self.seconds:g} s"
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"traceback": "".join(traceback.format_exception(exc))}
         if where is not None:
             plugin, hook = where
             message += f", in {hook} of {'ingest' if plugin in DEFAULT_PLUGINS else plugin}"
@@ -65,22 +73,3 @@ class Deadline:
                 extra["plugin"] = plugin
         error = error_record("extract", "timeout", message, **extra)
         return Outcome(url=job.url, is_article=True, errors=[error], source=job.source)
-
-    def hook_running(self, tb: TracebackType | None, plugins: Plugins) -> tuple[str, str] | None:
-        """(plugin, hook) of the innermost hook implementation in the traceback."""
-        hooks = self._hooks if self._hooks is not None else self._hook_codes(plugins)
-        found = None
-        while tb is not None:
-            found = hooks.get(tb.tb_frame.f_code, found)
-            tb = tb.tb_next
-        return found
-
-    def _hook_codes(self, plugins: Plugins) -> dict[CodeType, tuple[str, str]]:
-        self._hooks = {}
-        for name in dir(plugins.pm.hook):
-            caller = getattr(plugins.pm.hook, name)
-            for impl in getattr(caller, "get_hookimpls", list)():
-                function = getattr(impl.function, "__func__", impl.function)
-                if code := getattr(function, "__code__", None):
-                    self._hooks[code] = (impl.plugin_name, name)
-        return self._hooks

@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT = 30.0
 
 _plugins: Plugins | None = None
 _deadline: Deadline | None = None
+_spent = False  # a page of this worker ran out of time: it takes no other
 
 
 def default_workers() -> int:
@@ -81,14 +82,18 @@ def init_worker(config: PluginConfig, timeout: float = 0.0) -> None:
 
 
 def run_job(job: Job) -> Outcome:
+    global _spent
     assert _plugins is not None, "init_worker() was not called"
+    if _spent:  # the last page was cut short: its hook's state can't be trusted
+        os._exit(75)  # the pool replaces this worker, and tries this page again there
     if _deadline is None:
         return process_job(_plugins, job)
     try:
-        with _deadline.running():
+        with _deadline.running(_plugins):
             return process_job(_plugins, job)
     except Overtime as exc:
-        return _deadline.outcome(job, exc, _plugins)
+        _spent = True
+        return _deadline.outcome(job, exc)
 
 
 class PoolBroken(RuntimeError):

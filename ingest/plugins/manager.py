@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -70,6 +71,9 @@ class Plugins:
         self.load_errors: list[PluginError] = []
         #: What loading decided that a user should hear of (a plugin overridden).
         self.notices: list[str] = list(notices)
+        #: (plugin, hook) of each implementation running now, innermost last: what a page
+        #: that runs out of time was doing (``ingest.extract.overtime``).
+        self.running: list[tuple[str, str]] = []
         self._collect_outlets()
 
     def _collect_outlets(self) -> None:
@@ -144,7 +148,8 @@ class Plugins:
         errors: list[PluginError] = []
         for impl in self._impls(hook):
             try:
-                result = impl.function(*[kwargs[a] for a in impl.argnames])
+                with self._running(impl, hook):
+                    result = impl.function(*[kwargs[a] for a in impl.argnames])
                 if not (result is None or expect is None or isinstance(result, expect)):
                     raise BadReturn(hook, expect, result)
                 if name := _misfit_field(result):  # an Article answered: its fields too
@@ -168,7 +173,8 @@ class Plugins:
         for impl in self._impls(hook):
             before = article.snapshot()
             try:
-                impl.function(*[kwargs[a] for a in impl.argnames])
+                with self._running(impl, hook):
+                    impl.function(*[kwargs[a] for a in impl.argnames])
             except PLUGIN_FAULTS as exc:
                 errors.append(_plugin_error(hook, impl.plugin_name, exc))
             after = article.snapshot()
@@ -197,6 +203,14 @@ class Plugins:
                     f"plugin {impl.plugin_name} ({where(impl.plugin)}) failed in {hook}: "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
+
+    @contextmanager
+    def _running(self, impl: pluggy.HookImpl, hook: str) -> Iterator[None]:
+        self.running.append((impl.plugin_name, hook))
+        try:
+            yield
+        finally:
+            self.running.pop()
 
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
         # pluggy calls implementations last-registered first, trylast at the end.
