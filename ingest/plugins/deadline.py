@@ -6,6 +6,9 @@ every command that loads plugins, saying nothing. Bounded, it fails as a plugin 
 raises does: a load error naming the plugin. The bound is an alarm signal, so it holds
 in the main thread only (where commands load plugins) and for Python code: a call
 blocked inside C that ignores signals is not cut short.
+
+``LoadTimeout`` is a BaseException, and the alarm repeats until the block has ended: a
+plugin's ``except Exception`` around a retried fetch does not swallow the bound.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: Where the bound is set: plugins load before a command reads its -s settings.
 LOAD_ENV = "INGEST_PLUGIN_LOAD_SECONDS"
+#: Seconds between the alarms once the first has gone off.
+AGAIN = 0.2
 
 
 def load_seconds() -> float:
@@ -28,13 +34,15 @@ def load_seconds() -> float:
         return 30.0
 
 
-class LoadTimeout(Exception):
+class LoadTimeout(BaseException):  # noqa: N818 (a bound met, not an error of the plugin's)
     """Plugin code that ran past its bound while plugins loaded."""
 
 
 @contextmanager
 def within(seconds: float, what: str) -> Iterator[None]:
-    """Run the block, cut short with ``LoadTimeout`` saying ``what`` after ``seconds``."""
+    """Run the block, cut short with ``LoadTimeout`` saying ``what`` after ``seconds``. A
+    bound already running around this one keeps its own end (the nearer of the two
+    goes off first)."""
     if (
         seconds <= 0
         or threading.current_thread() is not threading.main_thread()
@@ -46,12 +54,21 @@ def within(seconds: float, what: str) -> Iterator[None]:
     def expired(signum: int, frame: object) -> None:
         raise LoadTimeout(f"{what} did not finish within {seconds:g} s ({LOAD_ENV})")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, outer_again = signal.setitimer(signal.ITIMER_REAL, 0)
     try:
+        if outer and outer < seconds:  # the outer alarm is nearer: it is the one to go off
+            signal.signal(signal.SIGALRM, previous)
+            signal.setitimer(signal.ITIMER_REAL, outer, outer_again)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, seconds, AGAIN)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:  # a bound already running around this one goes on
-            signal.setitimer(signal.ITIMER_REAL, outer)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # an alarm in the line above still leaves the handler, and the outer bound
+            signal.signal(signal.SIGALRM, previous)
+            if outer:  # what is left of it: at once if it has passed meanwhile
+                left = max(outer - (time.monotonic() - started), 1e-6)
+                signal.setitimer(signal.ITIMER_REAL, left, outer_again)

@@ -78,15 +78,22 @@ class Plugins:
 
     def _collect_outlets(self) -> None:
         for impl in reversed(self.pm.hook.register_outlets.get_hookimpls()):
+            # kept once the hook has returned: outlets registered before it failed would
+            # be part of its set (a version without the next, a site without its other
+            # domains), routing pages wrongly without a word
+            staged: list[Any] = []
 
-            def register(outlet: Outlet, _name: str = impl.plugin_name) -> None:
-                self._add_outlet(outlet, _name)
+            def register(outlet: Outlet, _staged: list[Any] = staged) -> None:
+                _staged.append(outlet)
 
             try:
                 with within(load_seconds(), "it"):
                     impl.function(register=register)
             except PLUGIN_FAULTS as exc:
                 self.load_errors.append(_plugin_error("register_outlets", impl.plugin_name, exc))
+                continue
+            for outlet in staged:
+                self._add_outlet(outlet, impl.plugin_name)
 
     def _add_outlet(self, outlet: Outlet, plugin: str) -> None:
         """Keep a registered outlet, checked once: one that would fail on every page, or
@@ -326,7 +333,7 @@ def _load_entry_point(ep: importlib.metadata.EntryPoint) -> object:
     try:
         with within(load_seconds(), "its import"):
             return ep.load()
-    except Exception as exc:
+    except PLUGIN_FAULTS as exc:
         dist = ep.dist.name if ep.dist else "an installed package"
         raise PluginLoadError(
             f"plugin {ep.name} ({ep.value}, from {dist}) failed to import: "
