@@ -73,3 +73,12 @@ def test_a_signature_a_standfirst_or_a_long_heading_closing_the_text_stays():
     ):
         lines = [*STORY, closing]
         assert drop_closing_headings(lines, page) == lines, closing
+
+
+def test_a_heading_named_with_sub_or_author_beside_heading_or_headline_goes():
+    page = tree(
+        "<p class='article__sub-headline'>More on the harbour</p>"
+        "<div class='author-bio__heading'>About the author</div>"
+    )
+    for closing in ("More on the harbour", "About the author"):
+        assert drop_closing_headings([*STORY, closing], page) == STORY, closing

@@ -835,6 +835,24 @@ def test_a_crawl_delay_holds_its_own_host_not_the_one_a_redirect_came_from(tmp_p
     assert rows(db, "select count(*) from articles") == [(5,)]
 
 
+def test_a_request_at_the_end_of_a_redirect_chain_leaves_every_earlier_hosts_slot():
+    from scrapy import Request
+
+    from ingest.crawl.robots import _own_slot
+
+    hops = ["http://a.example/go", "http://b.example/hop"]
+    chained = Request(
+        "http://c.example/story", meta={"redirect_urls": hops, "download_slot": "b.example"}
+    )
+    _own_slot(chained)
+    assert "download_slot" not in chained.meta
+    chosen = Request(
+        "http://c.example/story", meta={"redirect_urls": hops, "download_slot": "mine"}
+    )
+    _own_slot(chosen)  # a slot the spider chose is its own
+    assert chosen.meta["download_slot"] == "mine"
+
+
 @pytest.mark.parametrize(("bound", "least", "most"), [("1", 0.95, 2.5), ("0", 0, 0.5)])
 def test_a_crawl_delay_past_the_bound_is_held_to_it_and_a_zero_bound_ignores_it(
     tmp_path, bound, least, most

@@ -168,9 +168,9 @@ def _own_slot(request: Any) -> None:
     """A request redirected to another host goes in that host's downloader slot: Scrapy's
     redirect keeps the first address's slot in the request's meta, and the other host's
     Crawl-delay would then hold the first one's requests back (or the first's, this one)."""
-    first = (request.meta.get("redirect_urls") or [None])[0]
+    hops = {urlsplit(url).hostname for url in request.meta.get("redirect_urls") or ()}
     slot = request.meta.get("download_slot")
-    if first and slot and slot == urlsplit(first).hostname != urlparse_cached(request).hostname:
+    if slot in hops and slot != urlparse_cached(request).hostname:  # any hop's, in a chain
         del request.meta["download_slot"]
 
 

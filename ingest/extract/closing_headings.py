@@ -25,11 +25,12 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: What a template calls a heading in a class or an id, as a word of it: "section-title",
 #: "o-page-headline", "subheading"; not "subtitle" (a standfirst) nor "untitled".
 HEADING_NAMES = frozenset(
-    "title titles heading headings headline headlines subhead subheading subheadline".split()
+    "heading headings headline headlines subhead subheading subheadline".split()
 )
-#: Words beside it that make it something else: a signature's "author-title", a "job-title",
-#: a standfirst's "sub-title".
-NOT_HEADINGS = frozenset("author job byline sub".split())
+#: "title" too, unless a word beside it makes it something else: a signature's
+#: "author-title", a "job-title", a standfirst's "sub-title" ("author__heading" stays one).
+TITLES = frozenset({"title", "titles"})
+NOT_TITLES = frozenset("author job byline sub".split())
 #: The words of a class or id, in any of the ways templates join them: "box-title",
 #: "box_title", "boxTitle", "cssContentHeadline".
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -78,7 +79,7 @@ def is_heading(element: lxml.html.HtmlElement) -> bool:
         return True
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     words = {word.lower() for word in _NAME_WORDS.findall(names)}
-    return bool(words & HEADING_NAMES) and not words & NOT_HEADINGS
+    return bool(words & HEADING_NAMES) or bool(words & TITLES and not words & NOT_TITLES)
 
 
 def folded(text: str) -> str:
