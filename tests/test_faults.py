@@ -28,9 +28,10 @@ from faultkit import (
 
 from ingest.crawl.runner import Ended
 from ingest.crawl.stopping import left_open
+from ingest.extract.overtime import Deadline, Overtime
 from ingest.extract.process import Job
 from ingest.extract.workers import ExtractionPool
-from ingest.plugins.manager import PluginConfig
+from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
 from sites import LocalSite, Resource, article_page, story
@@ -83,6 +84,23 @@ def test_a_page_out_of_time_names_its_hook_and_its_worker_takes_no_other_page(tm
         assert "hangs.py" in error["traceback"]
     for at in (1, 3):
         assert outcomes[at].errors == [] and outcomes[at].article["title"] == f"Story {at}"
+
+
+def test_the_alarm_ends_with_the_page_and_a_step_of_ingests_own_is_named_as_such():
+    """Left running, the alarm would go off in the idle worker, between pages."""
+    deadline = Deadline(30)
+    plugins = load_plugins(PluginConfig(entry_points=False))
+    handler = signal.getsignal(signal.SIGALRM)
+    with deadline.running(plugins):
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # (a worker has no other)
+    assert signal.getsignal(signal.SIGALRM) is handler
+    job = Job(url="https://n.example/0", body=b"")
+    [error] = deadline.outcome(job, Overtime(("ingest.extract.generic", "extract_article"))).errors
+    assert (error.get("plugin"), error["message"]) == (
+        None,
+        "extraction took over 29 s, in extract_article of ingest",
+    )
 
 
 def test_a_pool_whose_idle_worker_was_killed_heals():
