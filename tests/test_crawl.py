@@ -170,6 +170,9 @@ def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, w
     pages = news_site(4)
     pages["/slow"] = Resource(article_page("Slow", story(5)), delay=10)
     pages["/"] = index_page([f"/news/{i}" for i in range(4)] + ["/slow"])
+    # linked from the page whose plugin hangs alone: its links had gone with its extraction
+    pages["/news/2"] = article_page("Headline number 2", story(2), ["/news/orphan"])
+    pages["/news/orphan"] = article_page("Found all the same", story(7))
     db = tmp_path / "hang.db"
     started = time.monotonic()
     with LocalSite(pages) as site:
@@ -198,7 +201,10 @@ def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, w
     ]
     # the page whose plugin hung is stored for a re-run; the other articles are in
     assert rows(db, "select count(*) from pages where url like '%/news/2'") == [(1,)]
-    assert rows(db, "select count(*) from articles") == [(3,)]
+    assert rows(db, "select count(*) from articles") == [(4,)]
+    assert rows(db, "select title from articles where url like '%/orphan'") == [
+        ("Found all the same",)
+    ]
 
 
 def test_pages_that_break_trafilatura_are_recorded(tmp_path):

@@ -60,7 +60,7 @@ from ingest.crawl.redirects import refresh_not_followed
 from ingest.crawl.seeds import parse_seeds
 from ingest.crawl.stopping import stop_crawl
 from ingest.extract.limits import Limits, TooLarge, check_size
-from ingest.extract.process import Job, Outcome, error_record, refused
+from ingest.extract.process import Job, Outcome, error_record, links_alone, refused
 from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.health import looks_like_challenge
@@ -351,7 +351,10 @@ class NewsSpider(Planner, scrapy.Spider):
             item.body = b""  # not kept either: the errors row says what it was
             return refused(job, exc)
         try:
-            return await asyncio.wrap_future(self.pool.submit(job))
+            outcome = await asyncio.wrap_future(self.pool.submit(job))
+            if again := links_alone(job, outcome):  # its links all the same, read alone
+                outcome.links = (await asyncio.wrap_future(self.pool.submit(again))).links
+            return outcome
         except PoolBroken as exc:  # the page is stored raw, with the reason, for reextract
             stop_crawl(self.crawler, "pool_broken", str(exc))
             return refused(job, exc)

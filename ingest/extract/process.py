@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -51,6 +51,7 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     path: str | None = None  # read the body from this file (bounded), in the worker
     packed: bool = False  # the body as the database keeps it (zlib): unpacked in the worker
+    links_only: bool = False  # only the page's links: its extraction did not finish
 
 
 @dataclass
@@ -130,6 +131,8 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         return refused(job, exc)  # not kept raw either: the error says what it was
     decoded = decode(body, job.content_type)
     page = Page(url=job.url, html=decoded.text)
+    if job.links_only:
+        return Outcome(url=job.url, links=page_links(page, job.sites))
     outcome = process_page(
         plugins,
         page.url,
@@ -150,6 +153,20 @@ def process_job(plugins: Plugins, job: Job) -> Outcome:
         found = minhash(outcome.article.get("text"))
         outcome.signature = found.tobytes() if found is not None else None
     return outcome
+
+
+#: Kinds of an extraction that did not run to its end, the page's links with it.
+UNFINISHED = frozenset({"timeout", "worker_died", BUG})
+
+
+def links_alone(job: Job, outcome: Outcome) -> Job | None:
+    """A job reading only the page's links, for a page to follow whose extraction did not
+    finish (a hook that hung, a worker that died, a bug): its links went with it, and the
+    pages linked from it alone were never fetched, without a word."""
+    unfinished = any(e["kind"] in UNFINISHED for e in outcome.errors)
+    if not (job.follow and unfinished) or outcome.links:
+        return None
+    return replace(job, links_only=True, keep_body=False, signature=False, classify=False)
 
 
 #: Characters no charset tried could read, in an article's text, that make it garbled: a
