@@ -650,6 +650,16 @@ def test_a_payload_digest_alone_does_not_decide_where_writers_differ(tmp_path, c
     assert rows(db, "select title from articles") == [("Story 1",)]
 
 
+def test_a_capture_archived_twice_is_imported_once_and_counted_so(tmp_path):
+    """The second was met while the first was in flight: "2 pages imported", one stored."""
+    warc = build_warc(tmp_path / "a.warc.gz", [ARCHIVE[0], ARCHIVE[0], ARCHIVE[1]])
+    db = tmp_path / "news.db"
+    done = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert done.stderr.strip().splitlines()[-1] == import_said(3, 2, before=1)
+    assert rows(db, "select count(*) from articles") == [(2,)]
+    assert rows(db, "select count(*) from warc_captures") == [(2,)]
+
+
 def test_a_digest_is_read_in_any_encoding_of_rfc_3548_and_only_at_its_algorithms_size():
     raw = hashlib.sha1(b"page").digest()
     b32 = base64.b32encode(raw).decode()

@@ -14,7 +14,7 @@ cannot be decoded, or that the archive says holds part of the page (``WARC-Trunc
 from __future__ import annotations
 
 import re
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -182,6 +182,9 @@ _READ_BEFORE = (
 )
 
 
+#: Captures an import remembers having taken, besides what the database holds.
+RECENT_CAPTURES = 10_000
+
 #: A bad record's errors row, written by an earlier import.
 _RECORDED = "select 1 from errors where url = ? and kind = ? and message = ?"
 
@@ -206,6 +209,9 @@ class Importer:
         self.bad_recorded: set[tuple[str, str, str]] = set()  # by this run: maybe in its buffer
         self.crawl_id = self.store.start_crawl("import-warc", [], {"workers": workers})
         self.unflushed: set[str] = set()  # URLs stored since the last commit
+        # captures this run took, the latest RECENT_CAPTURES: one archived twice (a crawler
+        # that fetched it twice in a second) is in flight or unflushed when met again
+        self.recent: OrderedDict[tuple[str, str], None] = OrderedDict()
         self.store.after_commit = self.unflushed.clear
 
     def wanted(self, record: Record) -> bool:
@@ -215,14 +221,18 @@ class Importer:
             reason = "not_ok"
         elif not self.selected(record.url, record.fetched_at):
             reason = "filtered"
-        elif any(
+        elif (record.url, record.fetched_at) in self.recent or any(
             self.store.db.execute(_READ_BEFORE, [url, record.fetched_at] * 3).fetchone()
             for url in spellings(record.url)
         ):
             reason = "already_stored"
         if reason:
             self.counts[reason] += 1
-        return reason is None
+            return False
+        self.recent[(record.url, record.fetched_at)] = None
+        if len(self.recent) > RECENT_CAPTURES:
+            self.recent.popitem(last=False)
+        return True
 
     def selected(self, url: str, fetched_at: str | None) -> bool:
         """Within the filters, as far as the URL and date tell (a bad record's may not)."""
