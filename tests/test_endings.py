@@ -51,7 +51,7 @@ ENDINGS = {  # path -> (state, reason)
     # a meta refresh Scrapy does not follow: the page stays, and says it led elsewhere
     "/refresh-file": ("fetched", "redirect_not_followed"),
     "/refresh-slow": ("fetched", "not_article"),  # the page's own reload in 10 minutes
-    "/refresh-js": ("failed", "redirect_not_followed"),  # Scrapy cannot build its request
+    "/refresh-js": ("fetched", "redirect_not_followed"),  # Scrapy could not build its request
     LONG: ("skipped", "too_long"),
     "/news/2024/03/empty": ("fetched", "empty"),
     "/news/2024/03/no-content": ("failed", "empty"),  # a 204, untyped: not "other" content

@@ -1,4 +1,5 @@
-"""Downloader middleware that routes every request through one HTTP proxy.
+"""Downloader middlewares: one HTTP proxy for every request, and Scrapy's meta refresh
+keeping the page whose refresh leads nowhere a request can go.
 
 The offline demo serves its fictional outlets from a loopback server that
 acts as their proxy, so pages keep their real-looking URLs and no request
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import NotConfigured
 
 
@@ -25,3 +27,16 @@ class RouteThroughProxy:
 
     def process_request(self, request: Any) -> None:
         request.meta.setdefault("proxy", self.proxy)
+
+
+class MetaRefreshKeepingPages(MetaRefreshMiddleware):
+    """Scrapy's meta refresh, handing back a page whose refresh names no URL a request can
+    be made of (``url=javascript:void(0)``), as it hands back one that leads to ``file:``
+    or ``ftp:``: building the request raised, and the page was lost, its URL ``failed``.
+    ``ingest.crawl.redirects.refresh_not_followed`` says where the refresh led."""
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        try:
+            return super().process_response(request, response)
+        except ValueError:  # "Missing scheme in request url: javascript:void(0)"
+            return response

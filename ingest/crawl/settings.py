@@ -68,6 +68,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees a body before HttpCompressionMiddleware (590) unpacks it: a cut-off stream fails.
     "ingest.crawl.partial.RefusePartialBodies": 595,
     "ingest.crawl.middlewares.RouteThroughProxy": 740,
+    # Scrapy's, keeping a page whose refresh leads to javascript: (ingest.crawl.middlewares).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "ingest.crawl.middlewares.MetaRefreshKeepingPages": 580,
     # After the proxy is chosen and before the download: redirects come back through it.
     "ingest.crawl.guard.AddressGuard": 760,
 }
