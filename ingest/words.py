@@ -10,6 +10,7 @@ short) misjudged it. Such runs are counted by their characters instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: Han ideographs, kana (full and half width) and CJK compatibility ideographs.
 IDEOGRAPHIC = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -92,3 +93,9 @@ _CODE = re.compile(r"\s*(?:\.\.\.|#+|---)\s*")
 def is_ornament(line: str) -> bool:
     """The line is a rule or a section break, with nothing to read."""
     return _ORNAMENT.fullmatch(line) is not None and _CODE.fullmatch(line) is None
+
+
+def fold(text: str) -> str:
+    """Text compared loosely: case, accents' composition and punctuation ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))

@@ -20,7 +20,7 @@ from ingest.extract.closing_headings import drop_closing_headings
 from ingest.extract.site_names import site_names, strip_site_name
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words, ends_sentence, is_ornament
+from ingest.words import count_words, ends_sentence, fold, is_ornament
 
 # Weekday and month names, full and abbreviated: English, German, French, Spanish, Turkish;
 # the year, month, day and weekday signs of Chinese, Japanese and Korean dates.
@@ -262,12 +262,6 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
         or is_byline(line, authors)
         or is_ornament(line)
     )
-
-
-def fold(text: str) -> str:
-    """Text compared loosely: case, accents' composition and punctuation ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", text))
 
 
 #: Site names and authors are folded once, not once per line they are compared with.

@@ -12,12 +12,11 @@ list's last item, a closing "Thanks!") stays: lines like these close many storie
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import lxml.html
 from lxml import etree
 
-from ingest.words import count_words, ends_sentence
+from ingest.words import count_words, ends_sentence, fold
 
 #: A heading is this short; a longer line is a sentence set in large type.
 MAX_HEADING_WORDS = 8
@@ -58,13 +57,13 @@ def is_marked_heading(line: str, tree: lxml.html.HtmlElement) -> bool:
     words = _WORDS.findall(line)
     if not words:
         return False
-    wanted = folded(line)
+    wanted = fold(line)
     for node in TEXT_WITH(tree, word=max(words, key=len)):
         element = node.getparent()
         if node.is_tail and element is not None:
             element = element.getparent()
         while element is not None:  # up from the word to the whole line, no further
-            text = folded(element.text_content())
+            text = fold(element.text_content())
             if text == wanted and is_heading(element):
                 return True
             if not text or text not in wanted:
@@ -80,8 +79,3 @@ def is_heading(element: lxml.html.HtmlElement) -> bool:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     words = {word.lower() for word in _NAME_WORDS.findall(names)}
     return bool(words & HEADING_NAMES) or bool(words & TITLES and not words & NOT_TITLES)
-
-
-def folded(text: str) -> str:
-    """Text compared loosely: case, composition and punctuation ignored ("Hilfreiches:")."""
-    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", text).casefold()))
