@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.misc import load_object
 from scrapy.utils.ossignal import signal_names
 
-from ingest.crawl import internal
+from ingest.crawl import internal, request_json
 from ingest.crawl.spider import NewsSpider, extraction_workers
 from ingest.crawl.stopping import FAILURE_STAT, SIGNAL_STAT
 from ingest.extract.limits import MAX_WORKERS
@@ -39,7 +39,7 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
 
 
 #: How a shared crawl's requests travel (``ingest.crawl.shared_frontier`` refuses others).
-JSON_REQUESTS = "ingest.crawl.request_json"
+JSON_REQUESTS = request_json.__name__
 #: Settings read that neither Scrapy's defaults nor ingest's module list: one Scrapy still
 #: honours though deprecated, and those of scrapy-redis the shared frontier sets or reads.
 OTHER_SETTINGS = frozenset(

@@ -71,7 +71,7 @@ class SharedScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
         settings = crawler.settings
-        if settings.get("SCHEDULER_SERIALIZER") != "ingest.crawl.request_json":
+        if settings.get("SCHEDULER_SERIALIZER") != request_json.__name__:
             raise ValueError("requests in a shared queue travel as JSON, never pickled")
         server = connection.from_settings(settings)
         prefix = settings.get("INGEST_REDIS_KEY") or "ingest:news"

@@ -82,7 +82,7 @@ def redis_settings(url: str) -> dict[str, Any]:
         "INGEST_REDIS_URL": url,
         "REDIS_URL": url,
         "SCHEDULER": "ingest.crawl.shared_frontier.SharedScheduler",
-        "SCHEDULER_SERIALIZER": "ingest.crawl.request_json",
+        "SCHEDULER_SERIALIZER": request_json.__name__,
         "SCHEDULER_PERSIST": True,  # other workers still crawl when this one stops
         # After the address guard, just before the download: a refused request takes no turn.
         "DOWNLOADER_MIDDLEWARES": {"ingest.crawl.shared_politeness.SharedPoliteness": 770},
