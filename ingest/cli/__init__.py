@@ -120,6 +120,12 @@ def plugins_for(config: PluginConfig) -> Plugins:
     return plugins
 
 
+def register_commands(impl: Any, group: click.Group) -> None:
+    """Call a plugin's ``register_commands`` on ``group``, with the arguments it names, as
+    pluggy calls hooks (one naming none gets none)."""
+    impl.function(**({"cli": group} if "cli" in impl.argnames else {}))
+
+
 class IngestGroup(click.Group):
     """Built-in commands first; plugins load only to find a command they register."""
 
@@ -132,7 +138,7 @@ class IngestGroup(click.Group):
             pm = plugins_for(PluginConfig.default()).pm
             for impl in pm.hook.register_commands.get_hookimpls():  # one failing: said, alone
                 try:
-                    impl.function(**({"cli": self} if "cli" in impl.argnames else {}))
+                    register_commands(impl, self)
                 except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault)
                     click.echo(
                         f"error: plugin {impl.plugin_name}: register_commands raised "

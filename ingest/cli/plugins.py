@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import click
 
 from ingest import __version__
-from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli import PLUGINS_DIR_OPTION, plugins_for, register_commands
 from ingest.cli.golden import FIXTURES_OPTION, golden_test_command
 from ingest.plugins.folders import (
     PROJECT_FILE,
@@ -69,7 +69,7 @@ def _commands_of(pm: Any, plugin: object) -> str:
     try:
         for impl in pm.hook.register_commands.get_hookimpls():
             if impl.plugin is plugin:
-                impl.function(**({"cli": group} if "cli" in impl.argnames else {}))
+                register_commands(impl, group)
     except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault, said in the cell)
         return f" (raised {type(exc).__name__})"
     return f" ({', '.join(sorted(group.commands))})" if group.commands else ""
