@@ -60,20 +60,17 @@ def database_name(db_path: str | Path) -> str:
     return Path(db_path).stem
 
 
-def article_columns(db_path: str | Path) -> set[str]:
+def database_queries(db_path: str | Path) -> dict[str, Any]:
+    """The canned queries as this database can run them: its articles' columns, its
+    trigram index (and the articles that index lacks yet), whether its runs have shards.
+    One connection reads all of it."""
     with closing(connect(str(db_path))) as conn:
-        return table_columns(conn, "articles")
-
-
-def crawl_columns(db_path: str | Path) -> set[str]:
-    with closing(connect(str(db_path))) as conn:
-        return table_columns(conn, "crawls")
-
-
-def trigram_indexed(db_path: str | Path) -> tuple[bool, int]:
-    """Whether the database has the trigram index, and how many articles it lacks yet."""
-    with closing(connect(str(db_path))) as conn:
-        return has_trigram_index(conn), unfilled(conn)
+        return canned_queries(
+            table_columns(conn, "articles"),
+            has_trigram_index(conn),
+            unfilled(conn),
+            shards="shard" in table_columns(conn, "crawls"),
+        )
 
 
 def build_metadata(db_path: str | Path) -> dict[str, Any]:
@@ -92,8 +89,7 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
             DESCRIPTIONS["articles"]["description"], compact, ", ".join(COMPACT_COLUMNS)
         )
     )
-    shards = "shard" in crawl_columns(db_path)
-    queries = canned_queries(article_columns(db_path), *trigram_indexed(db_path), shards=shards)
+    queries = database_queries(db_path)
     for query in queries.values():
         query["hide_sql"] = True  # folded under the description (templates/query.html)
     return {
