@@ -146,7 +146,7 @@ class Store:
         self.counts["pages"] += 1
         if (row.get("status") or 0) < 400:
             self.health.add(self.outlet_key(row["url"]), "pages")
-        self._maybe_flush()
+        self.flush_if_due()
 
     def add_article(
         self,
@@ -176,7 +176,7 @@ class Store:
         for counter, applies in (("rules_missed", rules_missed), ("rules_partial", rules_partial)):
             if applies(provenance):
                 self.health.add(row.get("outlet") or row["site"] or "(none)", counter)
-        self._maybe_flush()
+        self.flush_if_due()
 
     def keep_stories_apart(self, article: dict[str, Any], crawl_id: int | None) -> bool:
         """Whether ``article``'s canonical link names an article read from another page with
@@ -190,7 +190,7 @@ class Store:
         """A 304 for an article's page: it is unchanged, and was seen now."""
         self._seen.append((seen, article_id))
         self.count(url, "unchanged")
-        self._maybe_flush()
+        self.flush_if_due()
 
     def add_error(self, url: str | None, error: dict[str, Any], crawl_id: int | None) -> None:
         row = {"plugin": None, "traceback": None, **error, "url": url, "crawl_id": crawl_id}
@@ -198,7 +198,7 @@ class Store:
         self._errors.append(row)
         self.counts["errors"] += 1
         self.health.error(self.outlet_key(url), str(row.get("kind")))
-        self._maybe_flush()
+        self.flush_if_due()
 
     def add_url(self, op: str, row: dict[str, Any]) -> None:
         """A frontier fact: ``found`` (listed somewhere), ``fetched`` (answered or failed),
@@ -207,7 +207,7 @@ class Store:
         if values["outlet"] is None:
             values["outlet"] = self.outlet_key(values["url"])
         self._urls.append((op, values))
-        self._maybe_flush()
+        self.flush_if_due()
 
     @contextmanager
     def together(self) -> Iterator[None]:
@@ -217,13 +217,10 @@ class Store:
             yield
         finally:
             self._holding -= 1
-            self._maybe_flush()
+            self.flush_if_due()
 
     def flush_if_due(self) -> None:
         """Commit if a batch is full or the oldest buffered row waited ``flush_seconds``."""
-        self._maybe_flush()
-
-    def _maybe_flush(self) -> None:
         if self._holding:
             return
         buffered = len(self._pages) + len(self._articles) + len(self._errors) + len(self._urls)
