@@ -616,16 +616,34 @@ def test_a_class_of_the_users_own_is_looked_for_not_imported_before_the_crawl(tm
         ("SCHEDULER_SERIALIZER=scrapy_redis.picklecompat",
          "SCHEDULER_SERIALIZER is ingest.crawl.request_json, always: requests in a shared "
          "queue travel as JSON, never pickled (unpickling runs whatever code a request names)"),
+        ("SCHEDULER_PRIORITY_QUEUE=scrapy.pqueues.DownloaderAwarePriorityQueue",
+         "CONCURRENT_REQUESTS_PER_IP does not go with scrapy.pqueues.DownloaderAwarePriorityQueue"
+         ", which keeps its queues per host name; leave SCHEDULER_PRIORITY_QUEUE unset, or use "
+         "scrapy.pqueues.ScrapyPriorityQueue"),
     ],
-    ids=["typo", "lower-case", "no-close-name", "pickles"],
+    ids=["typo", "lower-case", "no-close-name", "pickles", "per-ip-with-slot-queues"],
 )  # fmt: skip
 def test_an_unknown_or_refused_setting_is_a_usage_error_saying_why(tmp_path, given, says):
     """It was taken as given: a typo changed nothing and said nothing."""
     db = tmp_path / "x.db"
-    result = run_ingest("crawl", "http://127.0.0.1:9/", "--db", str(db), "-s", given, check=False)
+    per_ip = ["-s", "CONCURRENT_REQUESTS_PER_IP=2"] if "QUEUE" in given else []
+    args = ["--db", str(db), *per_ip, "-s", given]
+    result = run_ingest("crawl", "http://127.0.0.1:9/", *args, check=False)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"Error: Invalid value for -s: {says}"
     assert not db.exists()
+
+
+def test_concurrency_per_address_crawls_with_scrapys_plain_priority_queue(tmp_path):
+    """Scrapy's default queue refuses it: ``-s CONCURRENT_REQUESTS_PER_IP=1`` ended in a
+    traceback as the crawl opened, nothing fetched."""
+    db = tmp_path / "per-ip.db"
+    with LocalSite(news_site(3)) as site:
+        result = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST,
+                            "-s", "CONCURRENT_REQUESTS_PER_IP=1")  # fmt: skip
+    assert "Traceback" not in result.stderr
+    assert rows(db, "select count(*) from articles") == [(3,)]
+    assert rows(db, "select status from crawls") == [("finished",)]
 
 
 def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):

@@ -35,6 +35,7 @@ def parse_setting_overrides(pairs: Iterable[str]) -> dict[str, str]:
         overrides[name.strip()] = value
         _check_name(name.strip())
         _check_type(name.strip(), value)
+    _check_queue(overrides)
     return overrides
 
 
@@ -196,7 +197,34 @@ def crawl_settings(
             if name == "DOWNLOADER_MIDDLEWARES":  # added to ours, not instead
                 value = {**settings.getdict(name), **value}
             settings.set(name, value, priority="cmdline")
+    _queue_for_concurrency(settings, cmdline or {})
     return settings
+
+
+#: Scrapy's default priority queue keeps a queue per download slot, and refuses to start
+#: when slots are per address: ``-s CONCURRENT_REQUESTS_PER_IP=1`` ended in a traceback.
+SLOT_AWARE_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+PLAIN_QUEUE = "scrapy.pqueues.ScrapyPriorityQueue"
+
+
+def _queue_for_concurrency(settings: Settings, cmdline: dict[str, str]) -> None:
+    """Concurrency per address takes Scrapy's plain priority queue, unless the user chose
+    one (``_check_queue`` told one that can't)."""
+    if "SCHEDULER_PRIORITY_QUEUE" in cmdline or not settings.getint("CONCURRENT_REQUESTS_PER_IP"):
+        return
+    if settings.get("SCHEDULER_PRIORITY_QUEUE") == SLOT_AWARE_QUEUE:
+        settings.set("SCHEDULER_PRIORITY_QUEUE", PLAIN_QUEUE, priority="cmdline")
+
+
+def _check_queue(overrides: dict[str, str]) -> None:
+    """The slot-aware queue named beside concurrency per address: told now, not as Scrapy's
+    traceback when the crawl opens."""
+    per_ip = overrides.get("CONCURRENT_REQUESTS_PER_IP", "0").strip()
+    if per_ip not in ("", "0") and overrides.get("SCHEDULER_PRIORITY_QUEUE") == SLOT_AWARE_QUEUE:
+        raise ValueError(
+            f"CONCURRENT_REQUESTS_PER_IP does not go with {SLOT_AWARE_QUEUE}, which keeps "
+            f"its queues per host name; leave SCHEDULER_PRIORITY_QUEUE unset, or use {PLAIN_QUEUE}"
+        )
 
 
 #: Loggers whose errors are ordinary network failures the crawl records as rows anyway.
