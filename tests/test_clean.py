@@ -8,6 +8,7 @@ from ingest.extract.clean import (
     clean_article,
     fold,
     has_numeric_date,
+    is_appeal_for_site,
     is_boilerplate,
     is_byline,
     is_call_to_action,
@@ -266,6 +267,47 @@ def test_paragraphs_that_cite_a_source_or_mention_copyright_stay():
     assert not is_caption("Neu im Sortiment (gilt auch für das Wake News © Feiertags-Angebot):")
     long_one = " ".join(["Der Gemeinderat hat lange über den Plan beraten."] * 5)
     assert not is_caption(f"{long_one} (Foto: dpa)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "To view the full story, please subscribe to The Daily Example. Plans start at $5.",
+        "Unterstütze Example Mag bereits mit 2,50!",
+        "Support The Daily Example",
+        "» Subscribe to the daily example today",
+        "Bitte unterstützen Sie Example Mag.",
+        "Soutenez Example Mag : chaque euro compte.",
+        "Apoya Example Mag",
+        "Suscríbete a Example Mag y recibe las noticias.",
+        "Donate to The Daily Example",
+        "We are independent. Become a member of The Daily Example",
+        "Abonnez-vous à Example Mag",
+        "Abonnieren Sie Example Mag",
+    ],
+)
+def test_the_site_asking_for_money_or_sign_ups_goes(line):
+    assert is_appeal_for_site(line, ["The Daily Example", "Example Mag"])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the request must name the site; the site named elsewhere is a story's line
+        "Please subscribe to our podcast.",
+        "Readers of The Daily Example support the council's plan.",
+        "The release will support Python 3.12 and later.",
+        "Support Example Magazines, the publisher's other title",
+        "Support The Daily Example " + "harbour " * 37,  # 41 words: prose
+    ],
+)
+def test_support_for_something_else_or_a_long_line_stays(line):
+    assert not is_appeal_for_site(line, ["The Daily Example", "Example Mag", "Python"])
+
+
+def test_an_appeal_needs_the_pages_names():
+    assert not is_appeal_for_site("Support The Daily Example", [])
+    assert is_appeal_for_site(words(40, "Support The Daily Example"), ["The Daily Example"])
 
 
 def test_credits_go_and_ordinary_slashes_stay():
