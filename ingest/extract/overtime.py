@@ -16,18 +16,13 @@ filled): the worker answers for this page and then retires (``workers.run_job``)
 
 from __future__ import annotations
 
-import signal
-import threading
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from ingest.extract.process import Job, Outcome, error_record
+from ingest.plugins.deadline import alarm
 from ingest.plugins.manager import DEFAULT_PLUGINS, Plugins
-
-#: Seconds between the alarms once the first has gone off.
-AGAIN = 0.2
 
 
 class Overtime(BaseException):  # noqa: N818 (not an error of the page's own code to catch)
@@ -42,24 +37,11 @@ class Deadline:
         self.timeout = timeout
         self.seconds = max(timeout - min(1.0, timeout / 5), timeout * 0.8)
 
-    @contextmanager
-    def running(self, plugins: Plugins) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def expired(signum: int, frame: object) -> None:
-            raise Overtime(plugins.running[-1] if plugins.running else None)
-
-        previous = signal.signal(signal.SIGALRM, expired)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, self.seconds, AGAIN)
-            yield
-        finally:
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            finally:  # an alarm in the line above still leaves the handler as it was
-                signal.signal(signal.SIGALRM, previous)
+    def running(self, plugins: Plugins) -> AbstractContextManager[None]:
+        """The page's alarm: ``Overtime`` names the hook running when it goes off."""
+        return alarm(
+            self.seconds, lambda: Overtime(plugins.running[-1] if plugins.running else None)
+        )
 
     def outcome(self, job: Job, exc: Overtime) -> Outcome:
         """The page's timeout row, naming the hook that was running when time ran out."""

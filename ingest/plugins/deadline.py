@@ -8,7 +8,8 @@ in the main thread only (where commands load plugins) and for Python code: a cal
 blocked inside C that ignores signals is not cut short.
 
 ``LoadTimeout`` is a BaseException, and the alarm repeats until the block has ended: a
-plugin's ``except Exception`` around a retried fetch does not swallow the bound.
+plugin's ``except Exception`` around a retried fetch does not swallow the bound. The same
+alarm (``alarm``) bounds a page's extraction in its worker (``ingest.extract.overtime``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 #: Where the bound is set: plugins load before a command reads its -s settings.
@@ -40,9 +41,21 @@ class LoadTimeout(BaseException):  # noqa: N818 (a bound met, not an error of th
 
 @contextmanager
 def within(seconds: float, what: str) -> Iterator[None]:
-    """Run the block, cut short with ``LoadTimeout`` saying ``what`` after ``seconds``. A
-    bound already running around this one keeps its own end (the nearer of the two
-    goes off first)."""
+    """Run the block, cut short with ``LoadTimeout`` saying ``what`` after ``seconds``."""
+
+    def expired() -> BaseException:
+        return LoadTimeout(f"{what} did not finish within {seconds:g} s ({LOAD_ENV})")
+
+    with alarm(seconds, expired):
+        yield
+
+
+@contextmanager
+def alarm(seconds: float, expired: Callable[[], BaseException]) -> Iterator[None]:
+    """Run the block; after ``seconds``, raise what ``expired`` makes in whatever code runs,
+    again every ``AGAIN`` seconds until the block ends. A bound already running around this
+    one keeps its own end (the nearer of the two goes off first). Main thread only, where
+    signals arrive; elsewhere the block runs unbounded."""
     if (
         seconds <= 0
         or threading.current_thread() is not threading.main_thread()
@@ -51,11 +64,11 @@ def within(seconds: float, what: str) -> Iterator[None]:
         yield
         return
 
-    def expired(signum: int, frame: object) -> None:
-        raise LoadTimeout(f"{what} did not finish within {seconds:g} s ({LOAD_ENV})")
+    def handler(signum: int, frame: object) -> None:
+        raise expired()
 
     started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, expired)
+    previous = signal.signal(signal.SIGALRM, handler)
     outer, outer_again = signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         if outer and outer < seconds:  # the outer alarm is nearer: it is the one to go off
