@@ -518,6 +518,39 @@ def test_two_workers_keep_the_crawl_delay_a_robots_txt_asks_for_between_them(
     assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
 
 
+def test_with_redis_away_a_worker_keeps_each_sites_crawl_delay_alone():
+    """Its own downloader slot waits no Crawl-delay in a shared crawl (the Redis turn does):
+    the requests a worker had in hand when Redis went away went out at once."""
+    import asyncio
+
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    from ingest.crawl.robots import CRAWL_DELAY
+    from ingest.crawl.shared_politeness import SharedPoliteness
+
+    # nothing listens; asked once, not retried, so the times are the turns' alone
+    away = redis.Redis(port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    turns = SharedPoliteness(away, "ingest:test:turn:", 0)
+
+    async def ask(url: str, delay: float) -> float:
+        await turns.process_request(Request(url, meta={CRAWL_DELAY: delay}))
+        return time.monotonic()
+
+    async def asked() -> list[float]:
+        urls = [("http://a.example/1", 0.5), ("http://a.example/2", 0.5),
+                ("http://a.example/3", 0.5), ("http://b.example/1", 0.5)]  # fmt: skip
+        return await asyncio.gather(*(ask(url, delay) for url, delay in urls))
+
+    started = time.monotonic()
+    *a_times, b_time = asyncio.run(asked())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(a_times))]
+    assert len(gaps) == 2 and min(gaps) >= 0.45, gaps
+    assert b_time - started < 0.45  # another site has its own turn
+    assert asyncio.run(ask("http://c.example/", 0)) - time.monotonic() < 0.1  # none asked
+
+
 @needs_redis
 def test_a_shared_crawl_knows_what_the_merged_database_holds(tmp_path, redis_server):
     with LocalSite(news_site(20)) as site:

@@ -11,14 +11,16 @@ any workers, start at least that far apart, however many workers there are.
 ``shared_frontier``'s pop looks a little way down the queue.)
 A site whose robots.txt asks for a longer ``Crawl-delay`` gets that interval instead
 (``ingest.crawl.robots`` puts it on the request), so N workers do not ask N times as often.
-If Redis is away, each worker's own politeness still holds, and requests go
-on rather than wait for it.
+If Redis is away, requests go on rather than wait for it: each worker's own politeness
+holds, and the worker keeps each site's interval alone (its own downloader slot does not
+wait a Crawl-delay in a shared crawl, the turn does).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +41,8 @@ class SharedPoliteness:
         self.server = server
         self.prefix = prefix
         self.interval_ms = max(int(interval * 1000), 0)
+        #: While Redis is away: when each host may next be asked, by this worker's clock.
+        self.alone: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedPoliteness:
@@ -64,6 +68,17 @@ class SharedPoliteness:
                     return None
                 wait = self.server.pttl(key)
             except RedisError as exc:
-                logger.debug("shared politeness skipped, Redis away: %s", exc)
+                logger.debug("shared politeness kept by this worker alone, Redis away: %s", exc)
+                await self.turn_alone(key, interval_ms / 1000)
                 return None
             await asyncio.sleep(max(wait, 5) / 1000)
+
+    async def turn_alone(self, key: str, interval: float) -> None:
+        """The site's turn in this worker only: the requests it has in hand when Redis goes
+        away would otherwise all go out at once to a site that asked for a Crawl-delay."""
+        while (wait := self.alone.get(key, 0.0) - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        now = time.monotonic()
+        if len(self.alone) > 10_000:  # hosts whose turn has passed
+            self.alone = {k: t for k, t in self.alone.items() if t > now}
+        self.alone[key] = now + interval
