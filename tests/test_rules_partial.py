@@ -100,8 +100,8 @@ BESIDE = {
 }
 
 
-def test_the_lines_beside_the_matched_blocks_are_those_of_runs_of_shown_prose_leaves():
-    from ingest.extract.union import sibling_lines
+def test_the_unmatched_lines_in_the_story_are_those_of_runs_of_shown_prose_leaves():
+    from ingest.extract.union import unmatched_paragraphs
 
     one = "A renamed paragraph of the story, one of a run."
     two = "Another renamed paragraph of the story, alike."
@@ -115,9 +115,28 @@ def test_the_lines_beside_the_matched_blocks_are_those_of_runs_of_shown_prose_le
         f"<div class='bio'>{one}</div></div>"
     )
     blocks = story.findall("p")
-    assert sibling_lines(blocks, set()) == [one, two]
-    assert sibling_lines(blocks, {story[3]}) == []  # dropped: the run is one
-    assert sibling_lines(blocks[:1], set()) == [one, two]  # beside any matched block
+    assert unmatched_paragraphs(blocks, [story], set()) == [one, two]
+    assert unmatched_paragraphs(blocks, [story], {story[3]}) == []  # dropped: the run is one
+    assert unmatched_paragraphs(blocks[:1], [story], set()) == [one, two]  # after the first
+    assert unmatched_paragraphs(blocks[1:], [story], set()) == []  # before it: furniture
+
+
+def test_renamed_paragraphs_in_wrappers_of_their_own_are_read_and_captions_are_not():
+    """A redesign renamed the story's second half, each paragraph in its own wrapper: only
+    the elements beside a matched block were read, and a third of the story was lost."""
+    from ingest.extract.union import unmatched_paragraphs
+
+    one = "A renamed paragraph of the story, one of a run."
+    two = "Another renamed paragraph of the story, alike."
+    caption = "The flooded square on Monday, seen from the bridge."
+    story = lxml.html.fragment_fromstring(
+        f'<div><div class="w"><p>{PARAGRAPHS[0]}</p></div><div class="w"><p>{PARAGRAPHS[1]}</p>'
+        f'</div><div class="w"><div>{one}</div></div><div class="w"><div>{two}</div></div>'
+        f"<figure><figcaption><p>{caption}</p></figcaption></figure>"
+        f"<figure><figcaption><p>{caption}</p></figcaption></figure></div>"
+    )
+    blocks = story.findall("./div/p")
+    assert unmatched_paragraphs(blocks, [story], set()) == [one, two]
 
 
 @pytest.mark.parametrize("beside", BESIDE, ids=list(BESIDE))

@@ -31,17 +31,17 @@ rules' text lacks, but only those the page itself places in the story:
 
 The generic text is not the only source: trafilatura's main pass skips ``div``
 text on a page with enough ``<p>`` text, so paragraphs a redesign renamed to
-``div`` are missing from it too. The elements beside the matched blocks (the
-same parent) that no rule matched are read as well, when they hold no block of
-their own (a paragraph holds none; a comment notice set as a heading, a
-toolbar over a bio, does), and their prose lines go through the same tests. A
+``div`` are missing from it too. The elements in the story's containers that no
+rule matched are read as well, when they hold no block of their own (a paragraph
+holds none; a comment notice set as a heading, a toolbar over a bio, does) and sit
+in no figure, and their prose lines go through the same tests. A
 short line a redesign renamed, no sentence in markup unlike the story's (a
 signature in italics, a market figure), is still taken for a label.
 
 Measured by ``benchmarks/outlet_rules.py --part redesigns``. The additions keep
-the page's order among the matched paragraphs. Pure and cheap: the elements
-beside the matched blocks are looked at, and nothing more runs unless one of
-them or the generic text has a line the rules lack.
+the page's order among the matched paragraphs. Pure and cheap: the containers'
+elements are walked once, and nothing more runs unless one of them or the
+generic text has a line the rules lack.
 """
 
 from __future__ import annotations
@@ -101,12 +101,12 @@ def with_missing(
         and k not in have
         and not is_boilerplate(line, [], phrases, [])
     ]
-    # Paragraphs beside the matched ones that the generic text lacks too (renamed to a div):
-    # each an element's whole text, so no matched block's text holds it in part.
+    # Paragraphs in the story that the generic text lacks too (renamed to a div): each an
+    # element's whole text, so no matched block's text holds it in part.
     read_keys = {key(line) for line in read}
     wanted += [
         line
-        for line in sibling_lines(blocks, skip)
+        for line in unmatched_paragraphs(blocks, containers, skip)
         if (k := key(line)) not in read_keys
         and k not in keys
         and not is_boilerplate(line, [], phrases, [])
@@ -134,22 +134,29 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 RUN = 2
 
 
-def sibling_lines(blocks: list[Element], skip: set) -> list[str]:
-    """The lines of the elements beside the matched blocks (the same parent) that no rule
-    matched and that read as the story's paragraphs: paragraphs a redesign gave another
-    tag, which the generic text lacks too when the page has enough ``<p>`` text for
-    trafilatura's main pass. Such an element is shown, holds no block of its own (a
-    toolbar over a bio, a comment notice set as a heading do), is one line of prose, and
-    one of a run of at least ``RUN`` alike (the same tag and class)."""
+def unmatched_paragraphs(blocks: list[Element], containers: list[Element], skip: set) -> list[str]:
+    """The lines of the elements in the story's containers, from its first matched block
+    on, that no rule matched and that read as the story's paragraphs: paragraphs a redesign
+    gave another tag, which the generic text lacks too when the page has enough ``<p>``
+    text for trafilatura's main pass. Not only those beside a matched block: a redesign
+    that renamed the story's second half left its paragraphs in wrappers of their own,
+    and a third of the text was lost. Such an element is shown, holds no block of its own
+    (a toolbar over a bio, a comment notice set as a heading do), is no heading, sits
+    in no figure, table, form or aside (a caption set as a paragraph), is one line of
+    prose, and one of a run of at least ``RUN`` alike (the same tag and class)."""
     matched = set(blocks)
+    around = {parent for block in blocks for parent in block.iterancestors()}
     runs: dict[tuple[str, str | None], list[str]] = {}
-    for parent in dict.fromkeys(block.getparent() for block in blocks):
-        for child in parent if parent is not None else ():
-            if child in matched or child in skip or not is_paragraph(child):
-                continue
-            found = lines(child, skip)
-            if len(found) == 1 and is_prose(found[0]):
-                runs.setdefault((child.tag, child.get("class")), []).extend(found)
+    for element, is_matched in after_first(outermost(containers), matched, skip):
+        if is_matched or element in around or element.tag in HEADINGS:
+            continue  # a renamed paragraph is no heading: a card's headline in a run of cards
+        if not is_paragraph(element):
+            continue
+        if any(parent.tag in _NOT_PROSE for parent in element.iterancestors()):
+            continue
+        found = lines(element, skip)
+        if len(found) == 1 and is_prose(found[0]):
+            runs.setdefault((element.tag, element.get("class")), []).extend(found)
     return [line for run in runs.values() if len(run) >= RUN for line in run]
 
 
