@@ -100,11 +100,15 @@ BESIDE = {
 }
 
 
+#: Two paragraphs a redesign renamed alike.
+ONE = "A renamed paragraph of the story, one of a run."
+TWO = "Another renamed paragraph of the story, alike."
+
+
 def test_the_unmatched_lines_in_the_story_are_those_of_runs_of_shown_prose_leaves():
     from ingest.extract.union import unmatched_paragraphs
 
-    one = "A renamed paragraph of the story, one of a run."
-    two = "Another renamed paragraph of the story, alike."
+    one, two = ONE, TWO
     story = lxml.html.fragment_fromstring(
         f"<div><p>{PARAGRAPHS[0]}</p><div>{one}</div><p>{PARAGRAPHS[1]}</p><div>{two}</div>"
         f"<div>Too short.</div>"  # alike, but no sentence of four words
@@ -126,17 +130,11 @@ def test_renamed_paragraphs_in_wrappers_of_their_own_are_read_and_captions_are_n
     the elements beside a matched block were read, and a third of the story was lost."""
     from ingest.extract.union import unmatched_paragraphs
 
-    one = "A renamed paragraph of the story, one of a run."
-    two = "Another renamed paragraph of the story, alike."
-    caption = "The flooded square on Monday, seen from the bridge."
-    story = lxml.html.fragment_fromstring(
-        f'<div><div class="w"><p>{PARAGRAPHS[0]}</p></div><div class="w"><p>{PARAGRAPHS[1]}</p>'
-        f'</div><div class="w"><div>{one}</div></div><div class="w"><div>{two}</div></div>'
-        f"<figure><figcaption><p>{caption}</p></figcaption></figure>"
-        f"<figure><figcaption><p>{caption}</p></figcaption></figure></div>"
-    )
-    blocks = story.findall("./div/p")
-    assert unmatched_paragraphs(blocks, [story], set()) == [one, two]
+    parts = [f"<p>{PARAGRAPHS[0]}</p>", f"<p>{PARAGRAPHS[1]}</p>", f"<div>{ONE}</div>"]
+    wrapped = "".join(f'<div class="w">{part}</div>' for part in [*parts, f"<div>{TWO}</div>"])
+    caption = "<figure><figcaption><p>The flooded square on Monday, seen from the bridge.</p>"
+    story = lxml.html.fragment_fromstring(f"<div>{wrapped}{caption}{caption}</div>")
+    assert unmatched_paragraphs(story.findall("./div/p"), [story], set()) == [ONE, TWO]
 
 
 @pytest.mark.parametrize("beside", BESIDE, ids=list(BESIDE))
