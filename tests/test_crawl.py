@@ -110,6 +110,36 @@ def test_raising_plugin_is_recorded_and_the_crawl_goes_on(tmp_path, write_plugin
     assert message == "cannot normalize Headline number 7"
 
 
+def test_an_outlets_url_test_that_raises_costs_only_its_link(tmp_path, write_plugin):
+    """Raised into the page's callback, it cost every link the page listed after it: the
+    crawl ended after its first page, exit 4, the rest never recorded."""
+    folder = write_plugin(
+        "picky",
+        "from ingest import Outlet, hookimpl\n"
+        "class Picky(Outlet):\n"
+        "    def is_article_url(self, url):\n"
+        "        if url.endswith('/news/3'):\n"
+        "            raise ValueError('cannot judge ' + url)\n"
+        "        return super().is_article_url(url)\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(Picky(name='picky', domains=['127.0.0.1'], articles=r'/news/\\d+$'))\n",
+    )
+    db = tmp_path / "picky.db"
+    with LocalSite(news_site()) as site:
+        result = run_ingest("crawl", site.url + "/", "--db", str(db), "--plugins-dir",
+                            str(folder), *FAST, check=False)  # fmt: skip
+    assert rows(db, "select count(*) from articles") == [(12,)]  # /news/3 too, by its text
+    assert rows(db, "select count(*) from urls where state = 'queued'") == [(0,)]
+    said = f"cannot judge {site.url}/news/3"
+    assert rows(db, "select url, stage, kind, plugin, message from errors where plugin = 'picky'"
+                " order by stage") == [
+        (f"{site.url}/news/3", "classify", "ValueError", "picky", said),  # its page's verdict
+        (f"{site.url}/news/3", "crawl", "ValueError", "picky", said),  # as a link, planned
+    ]  # fmt: skip
+    assert result.returncode == 0  # nothing lost: the generic path decided
+
+
 def test_a_plugins_odd_value_is_undone_and_recorded_as_its_error(tmp_path, write_plugin):
     """A set where a date goes, a lone surrogate in the title: the change is undone, the
     article stored as the other plugins left it, and the plugin named in the errors row."""

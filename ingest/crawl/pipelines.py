@@ -314,6 +314,8 @@ class IngestPipeline:
     def _record_found(self, records: list[dict[str, Any]]) -> None:
         """The URLs a page listed and what the spider decided for each: frontier and health."""
         for record in records:
+            if error := record.get("error"):  # a plugin's bug met planning the URL
+                self._add_error(record["url"], error)
             counter = DECISION_COUNTERS.get(record.get("decision", ""))
             if counter:
                 self.store.count(record["url"], counter)

@@ -23,7 +23,8 @@ from ingest.crawl.discovery import Entry, newer_than, older_than, url_date
 from ingest.crawl.fingerprints import Fingerprints
 from ingest.crawl.frontier import FrontierReader, Known
 from ingest.extract.classify import looks_like_article_url
-from ingest.plugins.manager import Plugins
+from ingest.extract.process import plugin_records
+from ingest.plugins.manager import Plugins, url_verdict
 from ingest.store.schema import now
 from ingest.urls import on_sites
 
@@ -281,9 +282,17 @@ class Planner:
         return not any(p.search(url) for p in self.deny)
 
     def is_article_url(self, url: str) -> bool:
-        """The outlet's article pattern when it has one, else a guess from the URL's shape."""
+        """The outlet's article pattern when it has one, else a guess from the URL's shape.
+
+        An outlet's own ``is_article_url`` that raises on one link costs that link its
+        verdict only (the shape decides, and an errors row names the plugin): raised into
+        the page's callback, it had cost every link the page listed after it, and the
+        crawl ended after its first page."""
         outlet = self.plugins.outlet_for(url)
-        verdict = outlet.is_article_url(url) if outlet else None
+        verdict, fault = url_verdict(outlet, url) if outlet else (None, None)
+        if fault is not None:  # recorded with the records the next item carries
+            [error] = plugin_records([fault])
+            self._pending.append({"url": url, "error": {**error, "stage": "crawl"}, "write": False})
         return looks_like_article_url(url) if verdict is None else verdict
 
     def take_planned(self) -> list[dict[str, Any]]:

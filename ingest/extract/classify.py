@@ -79,6 +79,11 @@ def looks_like_article_url(url: str) -> bool:
     return bool(_DATED.search(path) or _NUMBERED.search(path) or _SLUG.fullmatch(last))
 
 
+#: The outlet's verdict on the page's URL, as ``Page.shared`` keeps it: made safely by
+#: ``ingest.extract.process`` (an outlet's own ``is_article_url`` may raise).
+OUTLET_VERDICT = "outlet_is_article_url"
+
+
 @hookimpl(trylast=True)
 def is_article(page: Page, outlet: Outlet | None) -> bool:
     """Outlet URL patterns first; otherwise the page's own metadata and the prose it holds.
@@ -90,7 +95,9 @@ def is_article(page: Page, outlet: Outlet | None) -> bool:
     alone is not enough: CMSs set it on static and author pages, which a pattern may
     leave out on purpose.
     """
-    verdict = outlet.is_article_url(page.url) if outlet else None
+    verdict = None
+    if outlet:
+        verdict = page.shared(OUTLET_VERDICT, lambda: outlet.is_article_url(page.url))
     if verdict:
         return True
     if verdict is False:

@@ -17,15 +17,17 @@ from urllib.parse import urljoin
 from lxml.etree import ParserError
 
 from ingest.article import Article, Page, compress, decompress
+from ingest.extract.classify import OUTLET_VERDICT
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.decoding import Decoded, decode, is_misread
 from ingest.extract.limits import Limits, TooLarge, check_elements, check_size, read_file
 from ingest.extract.minhash import signature as minhash
-from ingest.plugins.manager import DEFAULT_PLUGINS, PluginError, Plugins
+from ingest.plugins.manager import DEFAULT_PLUGINS, PluginError, Plugins, url_verdict
 from ingest.urls import canonical, on_sites, page_base
 
 STAGES = {
     "is_article": "classify",
+    "is_article_url": "classify",
     "extract_article": "extract",
     "clean_article": "clean",
     "normalize_article": "normalize",
@@ -262,6 +264,10 @@ def process_page(
         outcome.errors.append(error_record("extract", *page.problem))
         return outcome
     if classify:
+        if outlet:  # once, safely: the outlet's own override may raise (url_verdict)
+            said, fault = url_verdict(outlet, url)
+            page.shared(OUTLET_VERDICT, lambda: said)
+            outcome.errors += plugin_records([fault] if fault else [])
         verdict, _, errors = plugins.call_first("is_article", bool, page=page, outlet=outlet)
         outcome.errors += plugin_records(errors)
         if not verdict:

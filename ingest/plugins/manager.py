@@ -258,6 +258,19 @@ def _misfit_field(result: Any) -> str | None:
     return next((f.name for f in fields(result) if result.misfit(f.name)), None)
 
 
+def url_verdict(outlet: Outlet, url: str) -> tuple[bool | None, PluginError | None]:
+    """The outlet's ``is_article_url`` for the URL, and its error when it raised: a plugin
+    may override the method, and its bug then costs the URL the outlet's verdict only
+    (``None``: the generic decision), not the page that listed it or the page itself."""
+    try:
+        verdict = outlet.is_article_url(url)
+        if not (verdict is None or isinstance(verdict, bool)):
+            raise BadReturn("is_article_url", bool, verdict)
+        return verdict, None
+    except PLUGIN_FAULTS as exc:
+        return None, _plugin_error("is_article_url", outlet.plugin or outlet.name, exc)
+
+
 def _plugin_error(hook: str, plugin: str, exc: BaseException) -> PluginError:
     message = str(exc)
     if isinstance(exc, SystemExit):
