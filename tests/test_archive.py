@@ -449,6 +449,20 @@ def test_import_filters(tmp_path, options, titles, cut_told):
     assert rows(db, "select count(*) from errors where kind = 'bad_record'") == [(1,)]
 
 
+def test_an_outlet_no_plugin_declares_is_a_usage_error_before_anything_is_read(tmp_path):
+    """It filtered out every page and said so with exit 0."""
+    warc = build_warc(tmp_path / "a.warc.gz", ARCHIVE)
+    db = tmp_path / "news.db"
+    result = run_ingest("import-warc", str(warc), "--db", str(db), "--outlet", "el_faro",
+                        check=False)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        "Error: Invalid value for --outlet: no outlet is named 'el_faro'; did you mean el-faro? "
+        "(outlets: ap-news, cnbc, courrier-des-alpes, el-faro,"
+    )
+    assert not db.exists()
+
+
 def test_an_empty_file_is_not_done_so_once_written_it_is_read(tmp_path):
     """A download not yet written (0 bytes) was marked done: never read once it was."""
     warc, db = tmp_path / "a.warc.gz", tmp_path / "news.db"

@@ -152,6 +152,21 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert "Russia offers Pakistan assistance" in table.stdout
 
 
+@pytest.mark.parametrize("command", [["search", "vaccine"], ["export"]], ids=["search", "export"])
+def test_an_outlet_named_that_nothing_has_is_a_usage_error_with_the_closest(demo_db, command):
+    """``--outlet el_faro`` matched nothing, said nothing, and exited 0."""
+    typo = run_ingest(*command, "--db", str(demo_db), "--outlet", "yeni-haber", "--outlet",
+                      "el_faro", check=False)  # fmt: skip
+    assert (typo.returncode, typo.stdout) == (2, "")
+    assert typo.stderr.splitlines()[-1].startswith(
+        "Error: Invalid value for --outlet: no outlet is named 'el_faro'; did you mean el-faro? "
+        "(outlets: ap-news, cnbc, courrier-des-alpes, el-faro, fox-news,"
+    )
+    # an outlet a plugin declares, without an article here: nothing to give, and no error
+    none = run_ingest(*command, "--db", str(demo_db), "--outlet", "reuters")
+    assert none.returncode == 0
+
+
 def test_an_exact_duplicate_found_by_its_title_points_at_its_originals_text(demo_db):
     """Its text is its original's (NULL of its own): the snippet was NULL and every search
     that found one ended in a traceback."""

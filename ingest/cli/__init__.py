@@ -10,7 +10,9 @@ naming its file.
 
 from __future__ import annotations
 
+import difflib
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -101,6 +103,19 @@ def writable_database(path: str, option: str = "--db") -> None:
         check_writable(path)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from exc
+
+
+def unknown_outlet(names: Iterable[str], known: Iterable[str]) -> str | None:
+    """What to tell of the first name in ``names`` that no outlet has (``--outlet el_faro``
+    matched nothing and said nothing), with the closest known one; None when all are known."""
+    known = sorted(set(known))
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+            return f"no outlet is named {name!r}{hint} (outlets: {listed or 'none'})"
+    return None
 
 
 def plugins_for(config: PluginConfig) -> Plugins:

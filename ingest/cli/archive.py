@@ -8,7 +8,13 @@ from collections import Counter
 import click
 import sqlite_utils
 
-from ingest.cli import PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
+from ingest.cli import (
+    PLUGINS_DIR_OPTION,
+    WORKERS_OPTION,
+    plugins_for,
+    unknown_outlet,
+    writable_database,
+)
 from ingest.plugins.manager import PluginConfig
 from ingest.query.search import iso_date
 
@@ -94,6 +100,10 @@ def import_warc(
 
     if not sources and not cc_news:
         raise click.UsageError("give WARC files or URLs, or --cc-news MONTH")
+    config = PluginConfig.default(plugins_dir)
+    plugins = plugins_for(config)
+    if outlet and (problem := unknown_outlet([outlet], (o.name for o in plugins.outlets))):
+        raise click.BadParameter(problem, param_hint="--outlet")  # filtered out every page
     writable_database(db)
     files = list(sources)
     if cc_news:
@@ -103,8 +113,6 @@ def import_warc(
             raise click.BadParameter(str(exc), param_hint="--cc-news") from exc
         except OSError as exc:
             raise click.ClickException(f"could not read the CC-NEWS listing: {exc}") from exc
-    config = PluginConfig.default(plugins_dir)
-    plugins_for(config)
     selection = Selection(outlet, domain, since, until, max_pages)
     try:
         wait_for_writer(db, writer_wait, lambda m: click.echo(m, err=True))

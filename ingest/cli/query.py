@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import click
 
-from ingest.cli import DB_OPTION
+from ingest.cli import DB_OPTION, unknown_outlet
 from ingest.query.search import ArticleFilter, filter_options, some_words
 
 #: What SQLite says of a MATCH expression it can't parse.
@@ -25,6 +25,25 @@ FTS_ERRORS = (
     "malformed MATCH",
     "unknown special query",
 )
+
+
+def check_outlets(db: str, outlets: tuple[str, ...]) -> None:
+    """An outlet named that neither the database's articles nor any plugin has is a slip
+    (``--outlet el_faro`` for el-faro), told as a usage error: it matched nothing, said
+    nothing, and exited 0. Plugins load only when the database does not know the name."""
+    if not outlets:
+        return
+    from ingest.query.search import connect
+
+    with connect(db) as conn:
+        known = {row[0] for row in conn.execute("select distinct outlet from articles")}
+    if set(outlets) <= known:
+        return
+    from ingest.plugins.manager import PluginConfig, load_plugins
+
+    known |= {outlet.name for outlet in load_plugins(PluginConfig.default()).outlets}
+    if problem := unknown_outlet(outlets, known - {None}):
+        raise click.BadParameter(problem, param_hint="--outlet")
 
 
 @contextmanager
@@ -150,6 +169,7 @@ def search(query, db, outlet, language, since, until, limit, as_json):
     from ingest.query.search import print_results, search_articles
 
     filters = ArticleFilter(outlet, language, since, until)
+    check_outlets(db, outlet)
     note_unindexed(db, query)
     with fts_errors():
         results = search_articles(db, query, limit, filters)
@@ -206,6 +226,7 @@ def export(db, fmt, output, outlet, language, since, until, query):
     filters = ArticleFilter(outlet, language, since, until, query)
     if fmt in ("parquet", "warc") and output in (None, "-"):
         raise click.UsageError(f"{fmt} is binary: give a file with --output")
+    check_outlets(db, outlet)
     not_the_database(output, db)
     note_unindexed(db, query)
     if fmt == "warc":
