@@ -12,6 +12,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ import pytest
 from ingest.plugins.folders import listed_dirs, with_dirs
 
 from conftest import FAST, ROOT, rows, run_ingest
-from sites import LocalSite, article_page, story
+from sites import LocalSite, Resource, article_page, story
 
 
 def golden_test(fixtures: Path, plugins: Path) -> subprocess.CompletedProcess:
@@ -145,6 +146,57 @@ def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_hol
         "0 of 1 held, 1 failed",
     ]
     assert golden_test(fixtures, plugins).returncode == 1  # the repository's test agrees
+
+
+def test_fixture_reads_a_gzipped_answer_and_refuses_a_page_it_could_not_have_whole(tmp_path):
+    """A page the connection cut short was saved as the golden fixture (3 of its 8
+    paragraphs), exit 0; a gzipped answer was "not HTML"; a bad redirect, a traceback."""
+    plugins, fixtures = new_plugin(tmp_path, "local_news", "127.0.0.1")
+    page = article_page("Budget passes", story(1), published="2024-03-01")
+    packed = gzip.compress(page.encode())
+    pages = {
+        "/news/2024/03/packed": Resource(packed, headers={"Content-Encoding": "gzip"}),
+        "/news/2024/03/cut": Resource(page, cut=len(page) // 3),
+        "/news/2024/03/broken": Resource(packed[:40], headers={"Content-Encoding": "gzip"}),
+        "/news/2024/03/nowhere": Resource("", status=302, headers={"Location": "http://[::1"}),
+    }
+    common = ["--fixtures", str(fixtures), "--plugins-dir", str(plugins)]
+    with LocalSite(pages) as site:
+        run_ingest("fixture", f"{site.url}/news/2024/03/packed", *common, cwd=tmp_path)
+        failed = {
+            path: run_ingest("fixture", site.url + path, *common, cwd=tmp_path, check=False)
+            for path in ("/news/2024/03/cut", "/news/2024/03/broken", "/news/2024/03/nowhere")
+        }
+    saved = fixtures / "local_news" / "packed"
+    assert gzip.decompress(saved.with_suffix(".html.gz").read_bytes()) == page.encode()
+    assert json.loads(saved.with_suffix(".json").read_text())["text"] == "\n".join(story(1))
+    said = {path: (r.returncode, r.stderr.splitlines()[-1]) for path, r in failed.items()}
+    url = site.url + "/news/2024/03"
+    assert said == {
+        "/news/2024/03/cut": (
+            1, f"Error: {url}/cut was cut short: {len(page) // 3:,} bytes came of "
+            f"{len(page.encode()):,} announced",
+        ),
+        "/news/2024/03/broken": (1, f"Error: {url}/broken: its gzip body is cut short"),
+        "/news/2024/03/nowhere": (
+            1, f"Error: could not fetch {url}/nowhere: Invalid IPv6 URL",
+        ),
+    }  # fmt: skip
+    assert sorted(p.name for p in (fixtures / "local_news").iterdir()) == [
+        ".gitkeep",
+        "packed.html.gz",
+        "packed.json",
+    ]
+
+
+def test_a_page_that_never_quite_finishes_is_given_up_on_in_bounded_time():
+    from ingest.cli.fetching import FetchFailed, fetch_page
+
+    with LocalSite({"/slow": Resource("<html>" + "x" * 100, trickle=0.05)}) as site:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match=r"/slow did not finish within 1 s$"):
+            fetch_page(site.url + "/slow", 10_000, seconds=1)
+    assert time.monotonic() - started < 3
 
 
 def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):

@@ -13,14 +13,12 @@ import json
 import os
 import re
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from ingest import __version__
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for, register_commands
 from ingest.cli.golden import FIXTURES_OPTION, golden_test_command
 from ingest.plugins.folders import (
@@ -34,8 +32,6 @@ from ingest.plugins.manager import DEFAULT_PLUGINS
 
 MODULE_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
-#: Seconds to wait for a page fetched for a fixture (one request, no retries).
-FETCH_TIMEOUT = 30
 FIXTURE_NAME_RE = re.compile(r"[\w.-]+")
 #: A language code: ISO 639-1 (or -3) letters, and a region or script if any (pt-BR).
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}|[A-Z][a-z]{3}))?")
@@ -357,24 +353,13 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
 
 def _fetch(url: str) -> tuple[bytes, str | None, str]:
     """The page's bytes, its Content-Type and its final URL (after redirects)."""
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": f"ingest/{__version__} (test fixture)",
-            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
-        },
-    )
+    from ingest.cli.fetching import FetchFailed, fetch_page
     from ingest.extract.limits import MAX_HTML_BYTES
 
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            body = response.read(MAX_HTML_BYTES + 1)  # urllib does not unpack: no bomb
-            kind, final = response.headers.get("Content-Type"), response.geturl()
-    except OSError as exc:  # URLError, HTTPError, timeouts
-        raise click.ClickException(f"could not fetch {url}: {exc}") from exc
-    if len(body) > MAX_HTML_BYTES:
-        raise click.ClickException(f"{url} is over {MAX_HTML_BYTES:,} bytes: not a news page")
-    return body, kind, final
+        return fetch_page(url, MAX_HTML_BYTES)
+    except FetchFailed as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _slug(url: str) -> str:
