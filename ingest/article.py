@@ -240,6 +240,9 @@ class Article:
             )
         if name in DATE_FIELDS:
             return None if value is None or _iso_date(value) else "an ISO 8601 date or None"
+        if name == "language":  # as stored and searched: "English" or "EN" found nothing
+            fits = value is None or (isinstance(value, str) and bool(_LANGUAGE.fullmatch(value)))
+            return None if fits else "an ISO 639-1 code in lower case (en, pt) or None"
         if kind == "str":
             fits = _text(value)
         elif kind == "str | None":
@@ -263,6 +266,9 @@ class Article:
 #: Each field's type as written above: what ``misfit`` checks a plugin left there.
 _FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
 
+
+#: A language as stored: ISO 639-1, lower case.
+_LANGUAGE = re.compile(r"[a-z]{2}")
 
 #: Fields a date goes in: searched, grouped and compared as ISO 8601 text.
 DATE_FIELDS = frozenset({"published", "published_day", "modified"})

@@ -695,3 +695,32 @@ def test_the_outlet_of_the_nearest_domain_owns_a_page_whatever_the_order(order):
 def test_dates_a_plugin_sets_are_the_forms_the_database_sorts(field, value, wanted):
     article = Article(url="http://test.example/a", **{field: value})
     assert article.misfit(field) == wanted
+
+
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [("en", True), (None, True), ("pt", True), ("English", False), ("EN", False),
+     ("en-US", False), ("e", False), ("eng", False), (["en"], False)],
+)  # fmt: skip
+def test_a_language_a_plugin_sets_is_one_search_finds(value, fits):
+    """Stored as given, "English" was found by no --language, which refuses the name."""
+    article = Article(url="http://test.example/a", language=value)
+    wanted = "an ISO 639-1 code in lower case (en, pt) or None"
+    assert article.misfit("language") == (None if fits else wanted)
+
+
+def test_a_language_named_in_words_is_put_back_and_the_plugin_named():
+    class Wordy:
+        @hookimpl
+        def normalize_article(self, article):
+            article.language = "English"
+
+    outcome = process_page(plugins_with(Wordy()), "http://test.example/a", HTML)
+    assert outcome.article["language"] == "en"
+    assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
+        (
+            "normalize", "Wordy", "bad_value",
+            "normalize_article set language to str 'English', not an ISO 639-1 code in lower "
+            "case (en, pt) or None: change undone",
+        )
+    ]  # fmt: skip
