@@ -483,3 +483,40 @@ def test_a_second_serve_on_a_port_in_use_says_so_in_one_line(server, db):
         f"Error: can't listen on 127.0.0.1:{port}: Address already in use "
         "(another serve? --port picks another)\n"
     )
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_a_readers_slip_is_a_400_and_a_blank_search_no_search_with_a_quiet_terminal(db, tmp_path):
+    """An empty search box was an "fts5: syntax error" page; a sort by a column the table
+    lacks, an HTTP 500 with a traceback and its locals in serve's terminal."""
+    log = tmp_path / "serve.log"
+    with datasette(db, log) as base:
+        articles = base + "/demo/articles"
+        everything = get_json(articles + ".json", _shape="array", _size=5)
+        assert get_json(articles + ".json", _shape="array", _size=5, _search="") == everything
+        assert get_json(articles + ".json", _shape="array", _size=5, _search=" ") == everything
+        assert status_of(articles + "?_search=") == 200
+        slips = [
+            articles + "?_sort=nope",
+            base + "/demo/pages.json?_sort=nope",
+            articles + "?_search=vaccine&_sort=rank",
+        ]
+        assert [status_of(url) for url in slips] == [400, 400, 400]
+        try:
+            urllib.request.urlopen(base + "/demo/pages.json?_sort=nope", timeout=30)
+        except urllib.error.HTTPError as exc:
+            body = json.loads(exc.read())
+        assert (body["ok"], body["status"], body["error"]) == (
+            False,
+            400,
+            "Cannot sort table by nope",
+        )
+        assert status_of(base + "/demo/nothing_here") == 404
+    assert "Traceback" not in log.read_text()

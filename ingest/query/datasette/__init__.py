@@ -33,11 +33,17 @@ def register_plugin() -> None:
     """Register ingest's Datasette plugins with Datasette's plugin manager (once)."""
     from datasette.plugins import pm
 
-    from ingest.query.datasette import pages, plugin
+    from ingest.query.datasette import pages, plugin, requests
 
-    for module, name in ((plugin, "ingest"), (pages, "ingest-pages")):
+    for module, name in (
+        (plugin, "ingest"),
+        (pages, "ingest-pages"),
+        (requests, "ingest-requests"),
+    ):
         if not pm.is_registered(module):
             pm.register(module, name=name)
+    if pm.has_plugin(requests.DATASETTE_HANDLER):  # ours answers every error instead
+        pm.unregister(name=requests.DATASETTE_HANDLER)
 
 
 def cannot_listen(host: str, port: int) -> str | None:
