@@ -580,6 +580,29 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
             "'scrapy.dupefilters.Nope' (Module 'scrapy.dupefilters' doesn't define any object "
             "named 'Nope')",
         ),
+        (  # as JSON: the retry middleware's traceback
+            ["-s", "RETRY_HTTP_CODES=[500]"],
+            "-s: RETRY_HTTP_CODES takes whole numbers separated by commas (500,503), got '[500]'",
+        ),
+        (
+            ["-s", 'EXTENSIONS={"nope.Ext": 1}'],
+            "-s: EXTENSIONS: 'nope.Ext' names nothing to import (No module named 'nope')",
+        ),
+        (
+            ["-s", 'SPIDER_MIDDLEWARES={"scrapy.spidermiddlewares.depth.DepthMiddleware": "y"}'],
+            "-s: SPIDER_MIDDLEWARES: the order of scrapy.spidermiddlewares.depth.DepthMiddleware "
+            "is a whole number or null, got 'y'",
+        ),
+        (
+            ["-s", "INGEST_REDIS_URL=notaurl"],
+            "-s: INGEST_REDIS_URL takes a Redis address (redis://HOST:PORT/DB), got 'notaurl'",
+        ),
+        (["-s", "DNS_TIMEOUT=-1"], "-s: DNS_TIMEOUT takes a number from 0, got '-1'"),
+        (  # a traceback, an empty file, and exit 0
+            ["-s", 'FEEDS={"out.json": {"format": "json"}}'],
+            "-s: FEEDS is not used by ingest: pages and articles go to the SQLite database; "
+            "ingest export writes files from it",
+        ),
     ],
     ids=[
         "number",
@@ -607,6 +630,12 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "log-level-number",
         "import-path-module",
         "import-path-name",
+        "list-of-numbers",
+        "components-path",
+        "components-order",
+        "redis-url",
+        "dns-timeout",
+        "feeds",
     ],  # fmt: skip
 )
 def test_a_setting_of_the_wrong_type_is_a_usage_error_before_anything_starts(tmp_path, given, says):
@@ -739,6 +768,17 @@ def test_a_decimal_is_taken_where_seconds_are_read_and_a_whole_number_where_coun
     settings = crawl_settings(cmdline=parse_setting_overrides([given]))
     get = settings.getint if isinstance(read, int) else settings.getfloat
     assert get(name) == read
+
+
+def test_lists_of_numbers_and_maps_of_classes_that_are_right_are_taken():
+    from ingest.crawl.runner import crawl_settings, parse_setting_overrides
+
+    retry = "scrapy.downloadermiddlewares.retry.RetryMiddleware"
+    given = ["RETRY_HTTP_CODES=500, 503", f'DOWNLOADER_MIDDLEWARES={{"{retry}": null}}']
+    settings = crawl_settings(cmdline=parse_setting_overrides(given))
+    assert settings.getlist("RETRY_HTTP_CODES") == ["500", " 503"]
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {retry: None}
+    assert parse_setting_overrides(["RETRY_HTTP_CODES="]) == {"RETRY_HTTP_CODES": ""}
 
 
 def test_a_url_whose_path_a_request_escapes_ends_in_one_row_with_its_fate(tmp_path):

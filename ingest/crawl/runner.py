@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import BaseSettings, Settings
@@ -72,6 +73,7 @@ NOT_NEGATIVE = frozenset(
     """
     CONCURRENT_REQUESTS CONCURRENT_REQUESTS_PER_DOMAIN CONCURRENT_REQUESTS_PER_IP DOWNLOAD_DELAY
     DOWNLOAD_TIMEOUT DOWNLOAD_MAXSIZE DOWNLOAD_WARNSIZE DEPTH_LIMIT RETRY_TIMES REDIRECT_MAX_TIMES
+    DNS_TIMEOUT
     CLOSESPIDER_TIMEOUT CLOSESPIDER_ITEMCOUNT CLOSESPIDER_PAGECOUNT CLOSESPIDER_ERRORCOUNT
     AUTOTHROTTLE_START_DELAY AUTOTHROTTLE_MAX_DELAY AUTOTHROTTLE_TARGET_CONCURRENCY
     """.split()
@@ -100,7 +102,19 @@ def _check_type(name: str, value: str) -> None:
             f"SCHEDULER_SERIALIZER is {JSON_REQUESTS}, always: requests in a shared queue "
             "travel as JSON, never pickled (unpickling runs whatever code a request names)"
         )
+    if name in REFUSED:
+        raise ValueError(f"{name} is not used by ingest: {REFUSED[name]}")
+    if name == "INGEST_REDIS_URL" and urlsplit(value).scheme not in REDIS_SCHEMES:
+        raise ValueError(
+            f"INGEST_REDIS_URL takes a Redis address (redis://HOST:PORT/DB), got {value!r}"
+        )
     default = _defaults().get(name)
+    if isinstance(default, list | tuple) and default and all(type(v) is int for v in default):
+        _check_numbers(name, value)
+        return
+    if isinstance(default, dict | BaseSettings) and name.endswith(COMPONENTS):
+        _check_components(name, value)
+        return
     if isinstance(default, str):
         _check_text(name, value, default)
         return
@@ -129,6 +143,42 @@ def _check_type(name: str, value: str) -> None:
         raise ValueError(f"{name} takes a number from 0 to {MAX_WORKERS}, got {value!r}")
     if name in POSITIVE and float(value) <= 0:
         raise ValueError(f"{name} takes a number above 0 (0 would download nothing), got {value!r}")
+
+
+#: Settings a crawl of ingest's cannot honour, and what to use instead.
+REFUSED = {
+    "FEEDS": "pages and articles go to the SQLite database; ingest export writes files from it",
+}
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+#: Settings that map class paths to their order: each path must import.
+COMPONENTS = ("MIDDLEWARES", "EXTENSIONS", "PIPELINES", "HANDLERS")
+
+
+def _check_numbers(name: str, value: str) -> None:
+    """A list of whole numbers (``RETRY_HTTP_CODES``), as Scrapy reads it: comma-separated.
+    ``[500]`` ended in a traceback of the retry middleware's."""
+    items = [item.strip() for item in value.split(",")] if value.strip() else []
+    if not all(re.fullmatch(r"\d+", item) for item in items):
+        raise ValueError(f"{name} takes whole numbers separated by commas (500,503), got {value!r}")
+
+
+def _check_components(name: str, value: str) -> None:
+    """A mapping of class paths to their order (``DOWNLOADER_MIDDLEWARES``): every path must
+    name something to import and every order be a whole number or null; a path that named
+    nothing ended the crawl's start in a traceback."""
+    try:
+        mapping = Settings({name: value}).getdict(name)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} takes a JSON object, got {value!r}") from exc
+    for path, order in mapping.items():
+        if order is not None and type(order) is not int:
+            raise ValueError(
+                f"{name}: the order of {path} is a whole number or null, got {order!r}"
+            )
+        try:
+            _importable(path)
+        except (ImportError, AttributeError, ValueError, NameError) as exc:
+            raise ValueError(f"{name}: {path!r} names nothing to import ({exc})") from None
 
 
 #: Defaults that look like import paths but take other text: a policy's name, a file.
