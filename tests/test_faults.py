@@ -277,19 +277,45 @@ def _not_sqlite(path):
     return f"{path} is not a SQLite database"
 
 
+def _someone_elses(tables):
+    """Another program's database: it was switched to WAL mode and given ingest's 30
+    tables, or (a table of the same name, other columns) the crawl ended in a traceback."""
+
+    def make(path):
+        with sqlite3.connect(path) as conn:
+            for table in tables:
+                conn.execute(f"create table {table} (id integer primary key, title text)")
+        conn.close()
+        return (
+            f"{path} is a SQLite database another program made (its tables are not ingest's): "
+            "a crawl writes a database of its own; name a new file"
+        )
+
+    return make
+
+
 @pytest.mark.parametrize(
     ("where", "make"),
-    [("db.sqlite", _folder), ("missing/db.sqlite", _missing_folder), ("db.sqlite", _not_sqlite)],
-    ids=["folder", "missing-folder", "not-sqlite"],
+    [
+        ("db.sqlite", _folder),
+        ("missing/db.sqlite", _missing_folder),
+        ("db.sqlite", _not_sqlite),
+        ("db.sqlite", _someone_elses(["notes"])),
+        ("db.sqlite", _someone_elses(["articles"])),
+        ("db.sqlite", _someone_elses(["pages", "urls", "articles"])),
+    ],
+    ids=["folder", "missing-folder", "not-sqlite", "other-tables", "an-articles-table", "alike"],
 )
 def test_a_bad_db_is_a_usage_error_before_anything_starts(tmp_path, where, make):
     path = tmp_path / where
     message = make(path)
+    before = path.read_bytes() if path.is_file() else None
     with LocalSite(many_articles(2)) as site:
         done = run_ingest("crawl", site.url + "/", "--db", str(path), *FAST, check=False)
         assert site.hits == []
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == f"Error: Invalid value for --db: {message}"
+    assert (path.read_bytes() if path.is_file() else None) == before  # untouched
 
 
 def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(tmp_path):

@@ -243,6 +243,11 @@ def check_writable(path: str | Path, plugins: Plugins | None = None, max_bytes: 
         raise ValueError(f"{path} is a folder; name a database file in it")
     if not target.parent.is_dir():
         raise ValueError(f"the folder {target.parent} does not exist")
+    if someone_elses(target):
+        raise ValueError(
+            f"{path} is a SQLite database another program made (its tables are not "
+            "ingest's): a crawl writes a database of its own; name a new file"
+        )
     try:
         db = open_database(target, plugins, max_bytes)
         try:  # a write, undone: a read-only file begins a transaction as any other
@@ -260,6 +265,32 @@ def check_writable(path: str | Path, plugins: Plugins | None = None, max_bytes: 
         raise ValueError(f"{path}: {text}") from exc
 
 
+#: Tables every database ingest wrote has had, from the first.
+OWN_TABLES = frozenset({"crawls", "pages", "articles"})
+
+
+def someone_elses(path: Path) -> bool:
+    """A SQLite file with tables, not ingest's: read-only, so it is never touched. A crawl
+    into one had switched it to WAL mode and added some 30 tables, or ended in a
+    traceback where a table of the same name had other columns."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        tables = table_names(path)
+    except sqlite3.DatabaseError:
+        return False  # not SQLite, or unreadable: open_database says which
+    return bool(tables) and not tables >= OWN_TABLES
+
+
+def table_names(path: str | Path) -> set[str]:
+    """The names in the database's schema, read read-only: the file is never touched."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {name for (name,) in conn.execute("select name from sqlite_master")}
+    finally:
+        conn.close()
+
+
 def check_readable(path: str | Path) -> None:
     """Raise ValueError saying why ``path`` is not a database a crawl wrote, if it isn't.
 
@@ -267,11 +298,7 @@ def check_readable(path: str | Path) -> None:
     all, or SQLite without ingest's tables (a crawl into it has not run).
     """
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {name for (name,) in conn.execute("select name from sqlite_master")}
-        finally:
-            conn.close()
+        tables = table_names(path)
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
             raise ValueError(f"{path} is not a SQLite database") from exc
