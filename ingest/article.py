@@ -242,7 +242,7 @@ class Article:
             return None if value is None or _iso_date(value) else "an ISO 8601 date or None"
         if name == "language":  # as stored and searched: "English" or "EN" found nothing
             fits = value is None or (isinstance(value, str) and bool(_LANGUAGE.fullmatch(value)))
-            return None if fits else "an ISO 639-1 code in lower case (en, pt) or None"
+            return None if fits else "an ISO 639 code in lower case (en, pt) or None"
         if kind == "str":
             fits = _text(value)
         elif kind == "str | None":
@@ -267,8 +267,8 @@ class Article:
 _FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
 
 
-#: A language as stored: ISO 639-1, lower case.
-_LANGUAGE = re.compile(r"[a-z]{2}")
+#: A language as stored: ISO 639-1, lower case; 639-3 where the detector knows no other.
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 #: Fields a date goes in: searched, grouped and compared as ISO 8601 text.
 DATE_FIELDS = frozenset({"published", "published_day", "modified"})

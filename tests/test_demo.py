@@ -141,3 +141,42 @@ def test_the_summary_counts_pages_as_the_health_table_does(demo):
     (pages,) = conn.execute("select sum(pages) from crawl_health where crawl_id = 1").fetchone()
     (not_found,) = conn.execute("select count(*) from pages where status = 404").fetchone()
     assert not_found == 4 and re.search(rf"Demo crawl 1 done in [\d.]+ s: {pages} pages,", first)
+
+
+def test_an_interrupted_demo_says_how_to_go_on_and_that_way_finishes(tmp_path):
+    """It said "run the same command with --resume", an option the demo does not have."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from faultkit import wait_for_articles
+
+    from conftest import ROOT
+
+    db = tmp_path / "demo.db"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "demo", "--db", str(db), "-s", "DOWNLOAD_DELAY=0.05",
+         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "INGEST_BATCH_SIZE=1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for_articles(db, 3)
+        os.killpg(demo.pid, signal.SIGINT)
+        _, stderr = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+    assert demo.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == (
+        "Interrupted (stopped by SIGINT): what was stored stays, and the URLs not yet stored "
+        "stay queued; run the same command again to go on where it stopped."
+    )
+    run_ingest("demo", "--db", str(db))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone() == (180,)
+        queued = conn.execute("select count(*) from urls where state = 'queued'").fetchone()
+    conn.close()
+    assert queued == (0,)

@@ -409,6 +409,28 @@ def test_a_plan_written_after_its_url_was_fetched_does_not_queue_it_again(tmp_pa
     ]
 
 
+def test_a_plan_written_after_its_url_failed_in_the_same_crawl_leaves_the_failure(tmp_path):
+    """A failure has no fetch time to tell the plan is older: a 404 planned by a page whose
+    item came after the failure went back to queued, its reason gone (1 interrupted and
+    rerun demo in 8)."""
+    from ingest.store.writer import Store
+
+    db = tmp_path / "frontier.db"
+    store = Store(db)
+    gone, later = "https://n.example/gone", "https://n.example/later"
+    planned = {"state": "queued", "set_state": "queued", "found_via": "link", "depth": 1}
+    failed = {"state": "failed", "reason": "http_404", "status": 404}
+    for url in (gone, later):
+        store.add_url("fetched", {"url": url, **failed, "crawl_id": 2})
+    store.add_url("found", {"url": gone, **planned, "crawl_id": 2})  # this crawl's plan
+    store.add_url("found", {"url": later, **planned, "crawl_id": 3})  # a later crawl's
+    store.close()
+    assert rows(db, "select url, state, reason from urls order by url") == [
+        (gone, "failed", "http_404"),
+        (later, "queued", None),
+    ]
+
+
 ERRORS = "select crawl_id, url, stage, kind, message from errors"
 
 

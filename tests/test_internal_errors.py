@@ -1,8 +1,9 @@
 """A bug met mid-crawl costs the page it hit, loudly: a row, a reason, the raw page, exit 4.
 
-The bug here is a plugin's: an outlet whose ``is_article_url`` raises on one link. It
-runs in the crawl process, as the spider plans the links of the page that lists it, so
-Scrapy would log it and move on, and the page would be lost without a row.
+The bug here is a plugin's: an outlet whose ``owns`` (is this URL mine?) raises on one
+link. It runs in the crawl process, as the spider plans the links of the page that lists
+it, so Scrapy would log it and move on, and the page would be lost without a row. (An
+``is_article_url`` that raises costs its URL the outlet's verdict only: test_crawl.py.)
 """
 
 import pytest
@@ -25,10 +26,10 @@ from ingest import Outlet, hookimpl
 
 
 class Picky(Outlet):
-    def is_article_url(self, url):
+    def owns(self, url):
         if url.endswith("/trap"):
             raise ValueError("cannot judge " + url)
-        return None
+        return super().owns(url)
 
 
 @hookimpl
@@ -79,7 +80,7 @@ def test_the_bug_is_an_errors_row_naming_where_it_was_raised(crawled):
     )
     assert where == f"{url}/news/3" and stage == "crawl"
     path = tmp / "plugins" / "picky.py"
-    assert message.startswith(f"ValueError: cannot judge {url}/trap (in is_article_url, {path}:")
+    assert message.startswith(f"ValueError: cannot judge {url}/trap (in owns, {path}:")
     assert trace.rstrip().endswith(f"ValueError: cannot judge {url}/trap")
 
 

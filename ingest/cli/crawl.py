@@ -69,7 +69,7 @@ def _crawl_and_report(
     from ingest.crawl.report import crawl_summary, print_summary
     from ingest.crawl.runner import crawl_settings, run_crawl
     from ingest.crawl.seeds import SeedError, parse_seeds
-    from ingest.crawl.stopping import exit_status, left_open, settle
+    from ingest.crawl.stopping import GO_ON, GO_ON_DEMO, exit_status, left_open, settle
     from ingest.store.connection import PastSizeBound
     from ingest.store.runs import WriterBusy, check_writable, mark_interrupted, wait_for_writer
 
@@ -143,7 +143,8 @@ def _crawl_and_report(
                 click.echo(f"the run could not be marked interrupted ({exc})", err=True)
         summary = settle(crawl_summary(database, ended.crawl_id), ended)
     print_summary(summary, settings.get("INGEST_DB"), title=title)
-    return exit_status(summary, ended, settings.get("INGEST_DB"))
+    go_on = GO_ON_DEMO if settings.get("INGEST_COMMAND") == "demo" else GO_ON
+    return exit_status(summary, ended, settings.get("INGEST_DB"), go_on)
 
 
 def _quiet_signals(message: bytes) -> None:

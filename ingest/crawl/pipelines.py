@@ -322,7 +322,8 @@ class IngestPipeline:
             if record.get("recount"):  # skipped first, fetched after all
                 self.store.count(record["url"], record["recount"], -1)
             if record.get("write", True):
-                self.store.add_url("found", {k: record.get(k) for k in _RECORD_FIELDS})
+                row = {k: record.get(k) for k in _RECORD_FIELDS}
+                self.store.add_url("found", {**row, "crawl_id": self.crawl_id})
 
     def _record_fetch_error(self, item: FetchError) -> None:
         if item.status and not item.known_page:

@@ -112,7 +112,13 @@ def settle(summary: dict[str, Any], ended: Any) -> dict[str, Any]:
     return summary
 
 
-def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
+#: How to go on after an interruption: the demo has no --resume, and needs none (every
+#: crawl into a database asks first for the URLs it left queued).
+GO_ON = "run the same command with --resume to go on where it stopped"
+GO_ON_DEMO = "run the same command again to go on where it stopped"
+
+
+def exit_status(summary: dict[str, Any], ended: Any, db: str, go_on: str = GO_ON) -> int:
     """The crawl's exit status (README, "Exit status"), with a line on stderr if not 0;
     ``summary`` as ``settle`` leaves it."""
     status, reason = summary["status"], summary["stop_reason"]
@@ -122,7 +128,7 @@ def exit_status(summary: dict[str, Any], ended: Any, db: str) -> int:
     if status == "interrupted" or ended.signal:
         click.echo(
             f"Interrupted ({reason}): what was stored stays, and the URLs not yet stored "
-            "stay queued; run the same command with --resume to go on where it stopped.",
+            f"stay queued; {go_on}.",
             err=True,
         )
         return EXIT_SIGNAL.get(ended.signal or 2, 130)

@@ -13,16 +13,19 @@ URL_SQL = {
     # A URL a page, feed or sitemap listed: new rows as given; known rows keep their state
     # unless the crawl queues them again or skips them as old. A decision older than the
     # row's fetch is news no more: a seed planned, fetched, and its plan written with a
-    # later item would go back to queued, without a reason, for good.
+    # later item would go back to queued, without a reason, for good. So is one about a URL
+    # this crawl already ended (``:crawl_id``): a request that failed has no fetch time,
+    # and its plan, carried by the page that listed it after the failure came in, had put
+    # a 404 back to queued, its reason gone.
     "found": """
 insert into urls (url, outlet, state, reason, found_via, found_at, depth, lastmod, published,
   fetches)
 values (:url, :outlet, :state, :reason, :found_via, :found_at, :depth, :lastmod, :published, 0)
 on conflict(url) do update set
-  state = case when :set_state is null or urls.fetched_at >= excluded.found_at then urls.state
-          else :set_state end,
+  state = case when :set_state is null or urls.fetched_at >= excluded.found_at
+            or urls.crawl_id = :crawl_id then urls.state else :set_state end,
   reason = case when :set_state is null or urls.fetched_at >= excluded.found_at
-           then urls.reason else excluded.reason end,
+             or urls.crawl_id = :crawl_id then urls.reason else excluded.reason end,
   outlet = coalesce(urls.outlet, excluded.outlet),
   lastmod = case when excluded.lastmod > coalesce(urls.lastmod, '') then excluded.lastmod
             else urls.lastmod end,
