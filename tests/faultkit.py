@@ -3,9 +3,11 @@ and ``benchmarks/faults.py``."""
 
 import gzip
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from conftest import FAST, ROOT, rows
 from sites import Resource, article_page, index_page, story
@@ -29,6 +31,22 @@ def crawl_process(url: str, db, *extra: str) -> subprocess.Popen:
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,  # its own process group, as a terminal gives it
     )  # fmt: skip
+
+
+def signalled(process: subprocess.Popen, signals: list[int], first: Callable[[], None]) -> str:
+    """Once ``first`` returns, each signal to the process's group; its stderr once it ended.
+    A process that hangs is killed, not left behind."""
+    try:
+        first()
+        for sig in signals:
+            os.killpg(process.pid, sig)
+            time.sleep(0.05)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return stderr
 
 
 def wait_for_articles(db, n: int, timeout: float = 60) -> None:

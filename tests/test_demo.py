@@ -145,12 +145,11 @@ def test_the_summary_counts_pages_as_the_health_table_does(demo):
 
 def test_an_interrupted_demo_says_how_to_go_on_and_that_way_finishes(tmp_path):
     """It said "run the same command with --resume", an option the demo does not have."""
-    import os
     import signal
     import subprocess
     import sys
 
-    from faultkit import wait_for_articles
+    from faultkit import signalled, wait_for_articles
 
     from conftest import ROOT
 
@@ -161,14 +160,7 @@ def test_an_interrupted_demo_says_how_to_go_on_and_that_way_finishes(tmp_path):
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
-    try:
-        wait_for_articles(db, 3)
-        os.killpg(demo.pid, signal.SIGINT)
-        _, stderr = demo.communicate(timeout=60)
-    finally:
-        if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-            demo.wait()
+    stderr = signalled(demo, [signal.SIGINT], lambda: wait_for_articles(db, 3))
     assert demo.returncode == 130, stderr
     assert stderr.splitlines()[-1] == (
         "Interrupted (stopped by SIGINT): what was stored stays, and the URLs not yet stored "

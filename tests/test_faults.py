@@ -23,6 +23,7 @@ from faultkit import (
     extraction_workers,
     many_articles,
     process_tree,
+    signalled,
     wait_for_articles,
 )
 
@@ -551,16 +552,7 @@ def test_a_signal_stops_gracefully_and_resume_finishes_the_job(tmp_path, signals
     with LocalSite(many_articles(ARTICLES, delay=0.4)) as site:
         db = tmp_path / "news.db"
         crawl = crawl_process(site.url + "/", db)
-        try:
-            wait_for_articles(db, 3)
-            for sig in signals:
-                os.killpg(crawl.pid, sig)
-                time.sleep(0.05)
-            _, stderr = crawl.communicate(timeout=60)
-        finally:
-            if crawl.poll() is None:  # hung: don't leave it behind
-                os.killpg(crawl.pid, signal.SIGKILL)
-                crawl.wait()
+        stderr = signalled(crawl, signals, lambda: wait_for_articles(db, 3))
         assert crawl.returncode == status, stderr
         assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
         assert f"Interrupted ({reason})" in stderr and "--resume" in stderr
@@ -683,17 +675,14 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path, after):
     with LocalSite(many_articles(ARTICLES, delay=0.4)) as site:  # 4 s: still crawling at 2.5
         db = tmp_path / "news.db"
         crawl = crawl_process(site.url + "/", db)
-        try:
+
+        def started() -> None:
             deadline = time.monotonic() + 60
             while not db.exists() and time.monotonic() < deadline:
                 time.sleep(0.01)  # the command is running: it checked --db
             time.sleep(after)
-            os.killpg(crawl.pid, signal.SIGINT)
-            _, stderr = crawl.communicate(timeout=60)
-        finally:
-            if crawl.poll() is None:
-                os.killpg(crawl.pid, signal.SIGKILL)
-                crawl.wait()
+
+        stderr = signalled(crawl, [signal.SIGINT], started)
     assert crawl.returncode == 130, stderr
     assert "Traceback" not in stderr and "Unhandled" not in stderr
     assert "Interrupted" in stderr
