@@ -467,7 +467,8 @@ def test_an_empty_file_is_not_done_so_once_written_it_is_read(tmp_path):
     """A download not yet written (0 bytes) was marked done: never read once it was."""
     warc, db = tmp_path / "a.warc.gz", tmp_path / "news.db"
     warc.touch()
-    run_ingest("import-warc", str(warc), "--db", str(db))
+    empty = run_ingest("import-warc", str(warc), "--db", str(db))
+    assert f"{warc}: no WARC record in it; it is read again next time" in empty.stderr
     assert rows(db, "select count(*) from warc_files") == [(0,)]
     build_warc(warc, ARCHIVE[:1])
     run_ingest("import-warc", str(warc), "--db", str(db))

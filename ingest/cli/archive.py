@@ -143,6 +143,8 @@ def import_warc(
             if ended and selection.takes_all and records:
                 importer.store.flush()  # its pages first: once done, a re-run skips the file
                 mark_done(importer.store.db, source, records, importer.crawl_id, size)
+            elif ended and not records:  # a download not yet written, or a failed one
+                click.echo(f"{source}: no WARC record in it; it is read again next time", err=True)
     except KeyboardInterrupt:
         importer.finish("interrupted", "stopped by SIGINT")
         click.echo("Interrupted: run the same command again to go on.", err=True)
