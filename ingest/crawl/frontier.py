@@ -25,6 +25,7 @@ from typing import Any
 
 from ingest.article import CorruptBody, decompress
 from ingest.crawl.discovery import Entry
+from ingest.store.connection import read_only_uri
 
 #: What ``urls.state`` holds.
 STATES = {
@@ -147,8 +148,7 @@ class FrontierReader:
 
 
 def _read_only(path: str | Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("select url from urls limit 0")  # raises without a frontier
     return conn

@@ -8,7 +8,6 @@ import sys
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -30,6 +29,7 @@ from ingest.query.matching import (
     unfilled,
     unfilled_note,
 )
+from ingest.store.connection import read_only_uri
 
 SEARCH_SQL = """
 select articles.id, articles.outlet, articles.language, articles.published,
@@ -154,7 +154,7 @@ def filter_options(func):
 def connect(db_path: str) -> sqlite3.Connection:
     """A read-only connection whose rows read like dicts."""
     # Path.as_uri quotes what a hand-built file: URI would not (?, #, % in a path).
-    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout=10000")
     return conn

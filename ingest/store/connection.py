@@ -3,6 +3,7 @@ same new file, a size bound, and write transactions that wait for the lock."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,6 +25,19 @@ def enable_wal(db: sqlite_utils.Database, wait: float) -> None:
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
         time.sleep(0.05)
+
+
+def read_only_uri(path: str | Path) -> str:
+    """The URI that opens the database for reading. SQLite reads a WAL database through a
+    ``-shm`` file it makes beside it, which a read-only folder (a shared dataset's mount)
+    does not let it make: every command that reads ended "attempt to write a readonly
+    database". There, with no write-ahead log waiting, the file is opened as immutable:
+    nothing can write to it through that folder either."""
+    target = Path(path).resolve()
+    wal = target.with_name(target.name + "-wal")
+    if not os.access(target.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+        return target.as_uri() + "?immutable=1"
+    return target.as_uri() + "?mode=ro"
 
 
 class PastSizeBound(ValueError):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from ingest.store.connection import write_transaction
+from ingest.store.connection import read_only_uri, write_transaction
 from ingest.store.schema import now
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ def someone_elses(path: Path) -> bool:
 
 def table_names(path: str | Path) -> set[str]:
     """The names in the database's schema, read read-only: the file is never touched."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return {name for (name,) in conn.execute("select name from sqlite_master")}
     finally:

@@ -25,13 +25,12 @@ written in one transaction per shard: a merge that fails leaves it as it was.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from ingest.store.canonical import stories_apart
-from ingest.store.connection import write_transaction
+from ingest.store.connection import read_only_uri, write_transaction
 from ingest.store.kept import (
     NO_ARTICLE,
     NO_LONGER_ARTICLE,
@@ -123,8 +122,7 @@ def older_schema(path: str, target: sqlite_utils.Database) -> str | None:
     """The first table or column a merge reads that the shard lacks, if one: a shard from
     an older release failed the merge on it, or lost a column's values. Only ingest's own
     tables count: one a plugin made in the target says nothing of the shard's age."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    source = sqlite3.connect(uri, uri=True)
+    source = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         for table in MERGED_TABLES:
             found = {row[1] for row in source.execute(f"pragma table_info([{table}])")}
@@ -151,8 +149,7 @@ class ShardMerge:
         self.kept_apart: list[dict[str, Any]] = []  # canonical_shared rows, after the errors
 
     def run(self) -> dict[str, int]:
-        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-        source = sqlite3.connect(uri, uri=True)
+        source = sqlite3.connect(read_only_uri(self.path), uri=True)
         source.row_factory = sqlite3.Row
         source.execute("PRAGMA busy_timeout=10000")
         try:
