@@ -705,6 +705,22 @@ def test_concurrency_per_address_crawls_with_scrapys_plain_priority_queue(tmp_pa
     assert rows(db, "select status from crawls") == [("finished",)]
 
 
+@pytest.mark.parametrize("command", ["crawl", "demo"])
+def test_an_option_and_the_setting_it_sets_given_both_are_a_usage_error(tmp_path, command):
+    """``--db a.db -s INGEST_DB=b.db`` wrote b.db without a word."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    seed = ["http://127.0.0.1:9/"] if command == "crawl" else []
+    result = run_ingest(command, *seed, "--db", str(a), "-s", f"INGEST_DB={b}", check=False)
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (
+        2,
+        "Error: --db and -s INGEST_DB say the same thing: give one of them",
+    )
+    assert not a.exists() and not b.exists()
+    alone = run_ingest("crawl", "--workers", "0", "-s", "INGEST_WORKERS=1", "http://127.0.0.1:9/",
+                       "--db", str(a), check=False)  # fmt: skip
+    assert alone.stderr.splitlines()[-1].startswith("Error: --workers and -s INGEST_WORKERS")
+
+
 def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):
     pages = news_site(2)
     pages["/"] = index_page(["/news/0", "/news/1", "/report.pdf", "/photo.JPG", "/broken.xml"])

@@ -23,13 +23,28 @@ from ingest.plugins.manager import PluginConfig
 SETTING_HELP = "Set a Scrapy or ingest setting, NAME=VALUE (repeatable), as `scrapy crawl -s`."
 
 
+#: Settings an option of the command sets too: (the option's parameter, its flag).
+BY_OPTION = {
+    "INGEST_DB": ("db", "--db"),
+    "INGEST_WORKERS": ("workers", "--workers"),
+    "INGEST_WARC_DIR": ("warc_dir", "--warc"),
+    "INGEST_PLUGINS_DIRS": ("plugins_dir", "--plugins-dir"),
+}
+
+
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     from ingest.crawl.runner import parse_setting_overrides
 
     try:
-        return parse_setting_overrides(pairs)
+        overrides = parse_setting_overrides(pairs)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="-s") from exc
+    context = click.get_current_context()
+    for name in overrides.keys() & BY_OPTION.keys():  # the -s pair had won without a word
+        param, flag = BY_OPTION[name]
+        if context.get_parameter_source(param) is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError(f"{flag} and -s {name} say the same thing: give one of them")
+    return overrides
 
 
 #: Scrapy's default resolver, which answers IPv4 alone, even for an IPv6 address.
@@ -333,7 +348,7 @@ def demo(db, workers, settings, verbose, warc_dir, again):
     from ingest.demo.server import DemoServer
     from ingest.demo.site import build_site
 
-    overrides = _base_overrides(workers, (), verbose, warc_dir)
+    overrides, cmdline = _base_overrides(workers, (), verbose, warc_dir), _overrides(settings)
     with DemoServer(build_site(2 if again else 1)) as server:
         overrides.update(
             INGEST_PROXY=server.proxy_url,
@@ -343,9 +358,7 @@ def demo(db, workers, settings, verbose, warc_dir, again):
             CONCURRENT_REQUESTS_PER_DOMAIN=16,
         )
         click.echo(f"Demo site on {server.proxy_url}, crawling into {db} ...", err=True)
-        status = _crawl_and_report(
-            server.site.start_urls(), db, overrides, _overrides(settings), "Demo crawl"
-        )
+        status = _crawl_and_report(server.site.start_urls(), db, overrides, cmdline, "Demo crawl")
     if status == 0:
         print_next_steps(db, "vaccine", "" if again else f"ingest demo --again --db {db}")
     raise SystemExit(status)
