@@ -133,7 +133,13 @@ def printing(data: bool = False) -> Iterator[None]:
 @click.command(context_settings={"ignore_unknown_options": True})
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8001, show_default=True, help="0: any free one.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="0: any free one.",
+)
 @click.argument("datasette_options", nargs=-1, type=click.UNPROCESSED)
 def serve(db, host, port, datasette_options):
     """Browse and query the database in Datasette, read-only.
