@@ -354,10 +354,12 @@ def test_an_option_datasette_refuses_is_a_usage_error_of_ingest_serve(db, option
     """The usage named the command twice: ``ingest serve serve [OPTIONS] [FILES]...``."""
     done = run_ingest("serve", "--db", str(db), *options, check=False)
     assert done.returncode == 2
-    ours = options[0] == "--port"
+    ours = options[0] == "--port"  # run as python -m ingest here
     assert done.stderr.splitlines() == [
-        "Usage: ingest serve [OPTIONS] " + ("[DATASETTE_OPTIONS]..." if ours else "[FILES]..."),
-        "Try 'ingest serve --help' for help.",
+        "Usage: python -m ingest serve [OPTIONS] [DATASETTE_OPTIONS]..."
+        if ours
+        else "Usage: ingest serve [OPTIONS] [FILES]...",
+        f"Try '{'python -m ' if ours else ''}ingest serve --help' for help.",
         "",
         error,
     ]
