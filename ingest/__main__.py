@@ -1,4 +1,5 @@
-"""``python -m ingest``: the same as the ``ingest`` command."""
+"""``python -m ingest``, and the ``ingest`` command: a Ctrl-C while the CLI still imports
+(a second or so) exits 130 with one line, not a traceback."""
 
 import sys
 

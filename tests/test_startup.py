@@ -44,3 +44,21 @@ def test_a_crawl_imports_scrapy_but_leaves_trafilatura_to_its_workers(tmp_path):
         status, heavy = loaded("crawl", f"{site.url}/news/2024/03/one", "--db", str(db), *FAST)
     assert (status, heavy) == (0, ["scrapy", "twisted"])
     assert rows(db, "select title from articles") == [("One",)]  # extracted, by its workers
+
+
+def test_the_ingest_command_interrupted_while_it_starts_says_so_in_one_line():
+    """The command imported its CLI before anything could catch a Ctrl-C: interrupted in
+    its first fraction of a second, it printed a KeyboardInterrupt traceback."""
+    import signal
+    import time
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "ingest"
+    assert "from ingest.__main__ import main" in script.read_text()  # as installed
+    command = subprocess.Popen(
+        [str(script), "stats", "--db", "none.db"], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(0.05)  # importing still: the CLI takes a few tenths of a second
+    command.send_signal(signal.SIGINT)
+    _, stderr = command.communicate(timeout=60)
+    assert (command.returncode, stderr) == (130, "Interrupted.\n")
