@@ -140,3 +140,19 @@ def test_a_plugins_error_on_a_page_is_said_with_the_plugins_name(tmp_path, write
     assert result.stderr.splitlines()[-1] == (
         f"{path}: clean ValueError (plugin halfway): half-way clean"
     )  # which plugin raised went unsaid
+
+
+def test_a_url_that_is_no_web_address_is_a_usage_error(tmp_path):
+    """``http://[::1`` was met as a bug of ingest's (internal_error, exit 1); "not a url"
+    and ftp:// were taken."""
+    page = tmp_path / "a.html"
+    page.write_text(article_page("Budget passes", story(1)))
+    for url in ("http://[::1", "not a url", "ftp://x.example/a", "http://:80/a"):
+        done = run_ingest("extract", str(page), "--url", url, "--workers", "0", check=False)
+        assert (done.returncode, done.stdout) == (2, ""), url
+        assert done.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for '--url': {url!r} is not a web address (http or https, "
+            "with a host)"
+        )
+    fine = run_ingest("extract", str(page), "--url", "https://x.example/a", "--workers", "0")
+    assert json.loads(fine.stdout)["title"] == "Budget passes"

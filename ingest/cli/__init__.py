@@ -80,6 +80,20 @@ DB_OPTION = click.option(
 )
 
 
+class WebUrl(click.ParamType):
+    """A page's address (``extract --url``): http or https, with a host. One that is none
+    ("not a url", ``http://[::1``) was taken, or met later as a bug of ingest's (exit 1)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from ingest.urls import is_web_url
+
+        if not is_web_url(value):
+            self.fail(f"{value!r} is not a web address (http or https, with a host)", param, ctx)
+        return value
+
+
 class HostName(click.ParamType):
     """A domain to reach (``--allow-domain``): a host name, nothing else."""
 

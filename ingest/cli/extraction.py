@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from ingest.cli import DB_OPTION, PLUGINS_DIR_OPTION, WORKERS_OPTION, plugins_for, writable_database
+from ingest.cli import (
+    DB_OPTION,
+    PLUGINS_DIR_OPTION,
+    WORKERS_OPTION,
+    WebUrl,
+    plugins_for,
+    writable_database,
+)
 from ingest.plugins.manager import PluginConfig
 
 
@@ -22,7 +29,7 @@ def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", help="The page's URL: picks the outlet plugin as in a crawl.")
+@click.option("--url", type=WebUrl(), help="The page's URL: picks the outlet plugin as in a crawl.")
 @click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
 @WORKERS_OPTION
 @PLUGINS_DIR_OPTION
