@@ -335,7 +335,8 @@ def test_a_full_database_stops_the_crawl_promptly_and_keeps_what_was_committed(t
     assert done.returncode == 1
     lines = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert lines == [
-        f"Error: the database {db} refused a write: database or disk is full",
+        f"Error: the database {db} refused a write: database or disk is full (the size "
+        "bound, INGEST_DB_MAX_BYTES=400000)",
     ]
     assert "Traceback" not in done.stderr
     assert done.stderr.count("refused a write") == 1  # said once, not logged before as well

@@ -170,8 +170,16 @@ class IngestPipeline:
         not fetch on into nothing. What was committed stays."""
         self.refused = True  # items still in flight are not written: the database said no
         self.refusal = exc
+        bound = self.crawler.settings.getint("INGEST_DB_MAX_BYTES", 0)
+        why = (
+            f" (the size bound, INGEST_DB_MAX_BYTES={bound})"
+            if bound and "full" in str(exc)
+            else ""
+        )
         stop_crawl(
-            self.crawler, "storage_failed", f"the database {self.path} refused a write: {exc}"
+            self.crawler,
+            "storage_failed",
+            f"the database {self.path} refused a write: {exc}{why}",
         )
 
     def _record_page(self, item: PageItem) -> None:
