@@ -2,7 +2,8 @@
 inside their clauses through the trigram index, and searches in other scripts are unchanged.
 
 The pages of the crawl declare ``lang="en"`` whatever their text: the index follows the
-characters an article holds, not the language its page claims.
+characters an article holds, not the language it is filed under (an English story that
+names a place in Japanese is indexed too).
 """
 
 import json
@@ -44,6 +45,7 @@ TITLES = {
     "/news/2": "東京湾の新しい橋が開通",
     "/news/3": "Headline 3",
     "/news/4": "Harbour reopens",
+    "/news/5": "Ferries return",
 }
 ENGLISH_QUERIES = ["harbour", "council budget", "harbo*", '"port authority"', "harbour OR council"]
 
@@ -57,6 +59,10 @@ def pages() -> dict[str, str]:
         "/news/4": article_page(
             TITLES["/news/4"],
             ["The harbour reopened after a week of repairs, the port authority said. " * 3],
+        ),
+        "/news/5": article_page(  # English, naming a place in Japanese: filed as English
+            TITLES["/news/5"],
+            ["Ferries to Tokyo Bay (東京湾) run again from Monday, the operator said. " * 3],
         ),
     }
     found["/"] = index_page(list(found))
@@ -145,10 +151,15 @@ def test_the_index_holds_the_articles_with_such_characters_whatever_their_langua
         "select articles.url, articles.language from articles_trigram_docsize d"
         " join articles on articles.rowid = d.id"
     ).fetchall()
-    assert sorted(paths([{"url": url} for url, _ in indexed])) == ["/news/0", "/news/1", "/news/2"]
-    # their pages declare English: indexed all the same (the Japanese one reads as Japanese
-    # plainly enough to be filed so; short Chinese ones keep their declaration)
-    assert "en" in {language for _, language in indexed}
+    assert sorted(paths([{"url": url} for url, _ in indexed])) == [
+        "/news/0",
+        "/news/1",
+        "/news/2",
+        "/news/5",  # English, naming Tokyo Bay in Japanese
+    ]
+    # their pages declare English: the Chinese and Japanese ones are filed as what they
+    # plainly read as, the English one as English; all are indexed
+    assert sorted({language for _, language in indexed}) == ["en", "ja", "zh"]
     conn.execute("insert into articles_trigram(articles_trigram) values ('integrity-check')")
     conn.close()
 
@@ -320,6 +331,10 @@ def test_a_korean_word_is_found_with_the_particles_joined_to_it(tmp_path):
     found = {
         "/news/0": article_page("서울시청 광장 공사", list(SEOUL)),
         "/news/1": article_page("부산 여객선 노선", list(BUSAN)),
+        "/news/5": article_page(  # English, naming a place in Japanese: filed as English
+            TITLES["/news/5"],
+            ["Ferries to Tokyo Bay (東京湾) run again from Monday, the operator said. " * 3],
+        ),
     }
     found["/"] = index_page(list(found))
     db = tmp_path / "news.db"
