@@ -591,13 +591,17 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         (
             ["-s", 'SPIDER_MIDDLEWARES={"scrapy.spidermiddlewares.depth.DepthMiddleware": "y"}'],
             "-s: SPIDER_MIDDLEWARES: the order of scrapy.spidermiddlewares.depth.DepthMiddleware "
-            "is a whole number or null, got 'y'",
+            "is a number or null, got 'y'",
         ),
         (
             ["-s", "INGEST_REDIS_URL=notaurl"],
             "-s: INGEST_REDIS_URL takes a Redis address (redis://HOST:PORT/DB), got 'notaurl'",
         ),
         (["-s", "DNS_TIMEOUT=-1"], "-s: DNS_TIMEOUT takes a number from 0, got '-1'"),
+        (  # every lookup failed
+            ["-s", "DNS_TIMEOUT=0"],
+            "-s: DNS_TIMEOUT takes a number above 0 (0 would download nothing), got '0'",
+        ),
         (  # a traceback, an empty file, and exit 0
             ["-s", 'FEEDS={"out.json": {"format": "json"}}'],
             "-s: FEEDS is not used by ingest: pages and articles go to the SQLite database; "
@@ -635,6 +639,7 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "components-order",
         "redis-url",
         "dns-timeout",
+        "dns-timeout-zero",
         "feeds",
     ],  # fmt: skip
 )
@@ -716,9 +721,17 @@ def test_an_option_and_the_setting_it_sets_given_both_are_a_usage_error(tmp_path
         "Error: --db and -s INGEST_DB say the same thing: give one of them",
     )
     assert not a.exists() and not b.exists()
-    alone = run_ingest("crawl", "--workers", "0", "-s", "INGEST_WORKERS=1", "http://127.0.0.1:9/",
-                       "--db", str(a), check=False)  # fmt: skip
-    assert alone.stderr.splitlines()[-1].startswith("Error: --workers and -s INGEST_WORKERS")
+    for option, setting in (
+        (["--workers", "0"], "INGEST_WORKERS=1"),
+        (["--max-depth", "1"], "DEPTH_LIMIT=5"),
+        (["--allow-private"], "INGEST_ALLOW_PRIVATE=false"),
+    ):
+        both = run_ingest("crawl", *option, "-s", setting, "http://127.0.0.1:9/", "--db", str(a),
+                          check=False)  # fmt: skip
+        name = setting.split("=")[0]
+        assert both.stderr.splitlines()[-1] == (
+            f"Error: {option[0]} and -s {name} say the same thing: give one of them"
+        )
 
 
 def test_files_are_not_crawled_and_a_broken_gzip_is_recorded(tmp_path):
@@ -790,10 +803,14 @@ def test_lists_of_numbers_and_maps_of_classes_that_are_right_are_taken():
     from ingest.crawl.runner import crawl_settings, parse_setting_overrides
 
     retry = "scrapy.downloadermiddlewares.retry.RetryMiddleware"
-    given = ["RETRY_HTTP_CODES=500, 503", f'DOWNLOADER_MIDDLEWARES={{"{retry}": null}}']
+    given = ["RETRY_HTTP_CODES=500, 503", f'DOWNLOADER_MIDDLEWARES={{"{retry}": 550.5}}']
     settings = crawl_settings(cmdline=parse_setting_overrides(given))
     assert settings.getlist("RETRY_HTTP_CODES") == ["500", " 503"]
-    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {retry: None}
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {retry: 550.5}
+    # switched off, a path of an older Scrapy's is loaded by nothing; handlers map schemes
+    gone = 'SPIDER_MIDDLEWARES={"scrapy.spidermiddlewares.offsite.OffsiteMiddleware": null}'
+    handlers = 'DOWNLOAD_HANDLERS={"s3": null, "ftp": null}'
+    assert len(parse_setting_overrides([gone, handlers])) == 2
     assert parse_setting_overrides(["RETRY_HTTP_CODES="]) == {"RETRY_HTTP_CODES": ""}
 
 

@@ -38,12 +38,22 @@ BROKEN_URL = "http://courrierdesalpes.example/2021/12/30/page-cassee/"
 
 
 @contextmanager
-def datasette(db, log):
+def datasette(db, log, *extra: str):
     """`ingest serve` on a free loopback port; yields its base URL, stops it afterwards."""
     port = free_port()
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "ingest", "serve", "--db", str(db), "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "ingest",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+                *extra,
+            ],  # fmt: skip
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -523,3 +533,18 @@ def test_a_readers_slip_is_a_400_and_a_blank_search_no_search_with_a_quiet_termi
         )
         assert status_of(base + "/demo/nothing_here") == 404
     assert "Traceback" not in log.read_text()
+
+
+def test_errors_carry_cors_headers_when_served_with_cors(db, tmp_path):
+    """Datasette's own error handler added them; the one that answers readers' slips did not."""
+    with datasette(db, tmp_path / "serve.log", "--cors") as base:
+        for url, status in (
+            (base + "/demo/nothing_here", 404),
+            (base + "/demo/pages.json?_sort=nope", 400),
+        ):
+            try:
+                urllib.request.urlopen(url, timeout=30)
+            except urllib.error.HTTPError as exc:
+                assert (exc.code, exc.headers["Access-Control-Allow-Origin"]) == (status, "*")
+            else:
+                pytest.fail(f"{url} answered 200")

@@ -29,6 +29,10 @@ BY_OPTION = {
     "INGEST_WORKERS": ("workers", "--workers"),
     "INGEST_WARC_DIR": ("warc_dir", "--warc"),
     "INGEST_PLUGINS_DIRS": ("plugins_dir", "--plugins-dir"),
+    "DEPTH_LIMIT": ("max_depth", "--max-depth"),
+    "INGEST_KNOWN_DBS": ("known", "--known"),
+    "INGEST_ALLOW_PRIVATE": ("allow_private", "--allow-private"),
+    "INGEST_REDIS_URL": ("redis_url", "--redis"),  # checked on one server, crawled on another
 }
 
 

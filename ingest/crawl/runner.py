@@ -83,7 +83,12 @@ NOT_NEGATIVE = frozenset(
 #: Counts where 0 downloads nothing, ever: the crawl waited forever, and one signal did not
 #: stop it (CONCURRENT_REQUESTS_PER_IP=0 is Scrapy's "per domain instead", and stays).
 POSITIVE = frozenset(
-    {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_TARGET_CONCURRENCY"}
+    {
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "DNS_TIMEOUT",  # 0: every lookup failed
+    }
 )
 
 
@@ -151,7 +156,7 @@ REFUSED = {
 }
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 #: Settings that map class paths to their order: each path must import.
-COMPONENTS = ("MIDDLEWARES", "EXTENSIONS", "PIPELINES", "HANDLERS")
+COMPONENTS = ("MIDDLEWARES", "EXTENSIONS", "PIPELINES")
 
 
 def _check_numbers(name: str, value: str) -> None:
@@ -171,10 +176,11 @@ def _check_components(name: str, value: str) -> None:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} takes a JSON object, got {value!r}") from exc
     for path, order in mapping.items():
-        if order is not None and type(order) is not int:
-            raise ValueError(
-                f"{name}: the order of {path} is a whole number or null, got {order!r}"
-            )
+        if order is None:
+            continue  # switched off: Scrapy loads nothing of it
+        if isinstance(order, bool) or not isinstance(order, int | float):
+            wanted = "a number or null"
+            raise ValueError(f"{name}: the order of {path} is {wanted}, got {order!r}")
         try:
             _importable(path)
         except (ImportError, AttributeError, ValueError, NameError) as exc:

@@ -15,11 +15,13 @@ calls every ``handle_exception`` hook, and uses the first answer.
 
 from __future__ import annotations
 
+import pdb
 import traceback
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import Response, hookimpl
+from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
@@ -59,6 +61,11 @@ def handle_exception(datasette, request, exception):
         status = getattr(exception, "status", 500) if isinstance(exception, DatasetteError) else 500
     if status >= 500:
         traceback.print_exception(exception)
+    if datasette.pdb:  # serve --pdb, as Datasette's handler honoured it
+        pdb.post_mortem(exception.__traceback__)
+    headers: dict[str, str] = {}
+    if datasette.cors:  # serve --cors: errors too are read by other origins' scripts
+        add_cors_headers(headers)
 
     async def answer() -> Response:
         info: dict[str, Any] = dict(getattr(exception, "error_dict", None) or {})
@@ -68,7 +75,7 @@ def handle_exception(datasette, request, exception):
             message = Markup(message)
         info.update(ok=False, error=message, status=status, title=title)
         if request.path.endswith(".json"):
-            return Response.json(info, status=status)
+            return Response.json(info, status=status, headers=headers)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
         page = await template.render_async(
             dict(
@@ -78,7 +85,7 @@ def handle_exception(datasette, request, exception):
                 menu_links=lambda: [],
             )
         )
-        return Response.html(page, status=status)
+        return Response.html(page, status=status, headers=headers)
 
     return answer
 
