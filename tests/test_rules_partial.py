@@ -125,7 +125,7 @@ def test_the_unmatched_lines_in_the_story_are_those_of_runs_of_shown_prose_leave
     assert unmatched_paragraphs(blocks[1:], [story], set()) == []  # before it: furniture
 
 
-def test_renamed_paragraphs_in_wrappers_of_their_own_are_read_and_captions_are_not():
+def test_renamed_paragraphs_in_the_storys_wrappers_are_read_and_captions_cards_not():
     """A redesign renamed the story's second half, each paragraph in its own wrapper: only
     the elements beside a matched block were read, and a third of the story was lost."""
     from ingest.extract.union import unmatched_paragraphs
@@ -133,7 +133,20 @@ def test_renamed_paragraphs_in_wrappers_of_their_own_are_read_and_captions_are_n
     parts = [f"<p>{PARAGRAPHS[0]}</p>", f"<p>{PARAGRAPHS[1]}</p>", f"<div>{ONE}</div>"]
     wrapped = "".join(f'<div class="w">{part}</div>' for part in [*parts, f"<div>{TWO}</div>"])
     caption = "<figure><figcaption><p>The flooded square on Monday, seen from the bridge.</p>"
-    story = lxml.html.fragment_fromstring(f"<div>{wrapped}{caption}{caption}</div>")
+    caption += "</figcaption></figure>"
+    cards = "".join(
+        f'<div class="card"><div class="card-dek">{line}</div></div>'
+        for line in ("Police close the bridge after a crash.", "The school board picks a head.")
+    )
+    comments = "".join(
+        f'<div class="comment"><div class="comment-text">{line}</div></div>'
+        for line in ("This is a disgrace, and everyone knows it.", "I have lived here for years.")
+    )
+    after = (
+        f'<section class="related">{cards}</section><section class="comments">{comments}</section>'
+    )
+    story = lxml.html.fragment_fromstring(f"<div>{wrapped}{caption}{caption}{after}</div>")
+    # the related cards and the comments sit in wrappers the story's paragraphs have not
     assert unmatched_paragraphs(story.findall("./div/p"), [story], set()) == [ONE, TWO]
 
 

@@ -140,24 +140,32 @@ def unmatched_paragraphs(blocks: list[Element], containers: list[Element], skip:
     gave another tag, which the generic text lacks too when the page has enough ``<p>``
     text for trafilatura's main pass. Not only those beside a matched block: a redesign
     that renamed the story's second half left its paragraphs in wrappers of their own,
-    and a third of the text was lost. Such an element is shown, holds no block of its own
-    (a toolbar over a bio, a comment notice set as a heading do), is no heading, sits
-    in no figure, table, form or aside (a caption set as a paragraph), is one line of
-    prose, and one of a run of at least ``RUN`` alike (the same tag and class)."""
+    and a third of the text was lost. Its wrapper must be marked up as a matched block's
+    is (the same tag and class): a related story's card or a comment after the story sits
+    in markup of its own, and so does a caption in its figure. Such an element is shown,
+    holds no block of its own (a toolbar over a bio, a comment notice set as a heading
+    do), is one line of prose, and one of a run of at least ``RUN`` alike (the same tag
+    and class)."""
     matched = set(blocks)
     around = {parent for block in blocks for parent in block.iterancestors()}
+    wrappers = {mark(block.getparent()) for block in blocks if block.getparent() is not None}
     runs: dict[tuple[str, str | None], list[str]] = {}
     for element, is_matched in after_first(outermost(containers), matched, skip):
-        if is_matched or element in around or element.tag in HEADINGS:
-            continue  # a renamed paragraph is no heading: a card's headline in a run of cards
-        if not is_paragraph(element):
+        if is_matched or element in around:
             continue
-        if any(parent.tag in _NOT_PROSE for parent in element.iterancestors()):
+        if element.getparent() is None or mark(element.getparent()) not in wrappers:
+            continue  # a related story's card, a comment: not in the story's own wrappers
+        if not is_paragraph(element):
             continue
         found = lines(element, skip)
         if len(found) == 1 and is_prose(found[0]):
             runs.setdefault((element.tag, element.get("class")), []).extend(found)
     return [line for run in runs.values() if len(run) >= RUN for line in run]
+
+
+def mark(element: Element) -> tuple[str, str | None]:
+    """An element's tag and class: how a template marks up its kind of block."""
+    return element.tag, element.get("class")
 
 
 def is_paragraph(element: Element) -> bool:
