@@ -305,6 +305,23 @@ def test_support_for_something_else_or_a_long_line_stays(line):
     assert not is_appeal_for_site(line, ["The Daily Example", "Example Mag", "Python"])
 
 
+def test_an_appeal_is_to_the_name_the_page_surely_gives_itself_and_not_a_quote():
+    """A <title>'s section ("... | Ukraine | Daily Example") is among the names cleaning
+    strips from titles: the president's quote asking to support Ukraine was dropped."""
+    html = (
+        "<html><head><title>Zelensky speaks | Ukraine | Daily Example</title>"
+        '<meta property="og:site_name" content="Daily Example"></head><body></body></html>'
+    )
+    page = Page(url="https://dailyexample.com/world/zelensky-congress", html=html)
+    quote = '"Please support Ukraine," he told the chamber, to long applause.'
+    appeal = "Please support Daily Example: subscribe today."
+    quoted = "“Please support Daily Example,” the editor wrote to readers last year."
+    article = Article(url=page.url, title="Zelensky speaks", text=f"{quote}\n{appeal}\n{quoted}")
+    clean_article(article, page, None)
+    assert article.text == f"{quote}\n{quoted}"
+    assert "Ukraine" in site_names(article, page, None)  # a name for titles, not for appeals
+
+
 def test_an_appeal_needs_the_pages_names():
     assert not is_appeal_for_site("Support The Daily Example", [])
     assert is_appeal_for_site(words(40, "Support The Daily Example"), ["The Daily Example"])

@@ -17,7 +17,7 @@ from ingest import hookimpl
 from ingest.article import Article, Page
 from ingest.extract.author_bio import drop_author_bios
 from ingest.extract.closing_headings import drop_closing_headings
-from ingest.extract.site_names import site_names, strip_site_name
+from ingest.extract.site_names import own_names, site_names, strip_site_name
 from ingest.extract.teasers import drop_teasers
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words, ends_sentence, fold, is_ornament
@@ -235,8 +235,13 @@ def clean_article(article: Article, page: Page, outlet: Outlet | None) -> None:
     article.title = strip_site_name(article.title, names)
     phrases = [p.casefold() for p in outlet.boilerplate] if outlet else []
     lines = drop_teasers([line.strip() for line in article.text.split("\n")], page)
+    own = own_names(article, page, outlet)
     kept = [
-        line for line in lines if line and not is_boilerplate(line, names, phrases, article.authors)
+        line
+        for line in lines
+        if line
+        and not is_boilerplate(line, names, phrases, article.authors)
+        and not is_appeal_for_site(line, own)
     ]
     while kept and fold(kept[0]) == fold(article.title):
         kept.pop(0)
@@ -261,7 +266,6 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
         or is_share_bar(line)
         or is_byline(line, authors)
         or is_ornament(line)
-        or is_appeal_for_site(line, names)
     )
 
 
@@ -281,6 +285,10 @@ APPEAL_RE = re.compile(
 )
 
 
+#: Opening a quotation (a leading » is an arrow as often as a quote, and stays out).
+QUOTES = set("\"“”„«‘’'‚‹「『")
+
+
 def is_appeal_for_site(line: str, names: list[str]) -> bool:
     """ "Please subscribe to The Daily Example", "Unterstütze Example bereits mit 2,50!": the
     site asking for money or sign-ups, in its own words. Told by the page's own name for
@@ -289,6 +297,8 @@ def is_appeal_for_site(line: str, names: list[str]) -> bool:
         return False
     folded = line.casefold()
     for match in APPEAL_RE.finditer(line):
+        if QUOTES.intersection(line[max(0, match.start() - 2) : match.end()]):
+            continue  # someone quoted asking for support: the story's
         rest = folded[match.end() :]
         if any(fold_name(n) and _opens_with(rest, n.casefold()) for n in names):
             return True

@@ -38,6 +38,22 @@ def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]
     return [n for n in unique if count_words(n) <= 6]
 
 
+def own_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
+    """The names a page surely gives its site: its outlet's title, its ``og:site_name`` or
+    ``application-name``, and a name (trafilatura's, or a part of its ``<title>``) that
+    spells its host. A ``<title>``'s other parts may be a section ("... | Ukraine |
+    Daily Example"), which a story's sentence may name too."""
+    tree = page.tree
+    found = [outlet.title if outlet else ""]
+    found += tree.xpath("//meta[@property='og:site_name']/@content")
+    found += tree.xpath("//meta[@name='application-name']/@content")
+    titles = tree.xpath("//title/text()")
+    guessed = [article.sitename or "", *(title_affixes(titles[0]) if titles else [])]
+    found += [name for name in guessed if name and names_host(name, page.url)]
+    unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
+    return [n for n in unique if count_words(n) <= 6]
+
+
 def title_affixes(title: str) -> list[str]:
     """The short parts of a <title> around its headline ("Headline | Site" -> ["Site"])."""
     for sep in TITLE_SEPARATORS:
