@@ -240,9 +240,9 @@ class Article:
             )
         if name in DATE_FIELDS:
             return None if value is None or _iso_date(value) else "an ISO 8601 date or None"
-        if name == "language":  # as stored and searched: "English" or "EN" found nothing
+        if name == "language":  # a code, stored as its language alone: "English" found nothing
             fits = value is None or (isinstance(value, str) and bool(_LANGUAGE.fullmatch(value)))
-            return None if fits else "an ISO 639 code in lower case (en, pt) or None"
+            return None if fits else "an ISO 639 code (en, pt-BR) or None"
         if kind == "str":
             fits = _text(value)
         elif kind == "str | None":
@@ -267,8 +267,15 @@ class Article:
 _FIELD_KINDS = {f.name: str(f.type) for f in fields(Article)}
 
 
-#: A language as stored: ISO 639-1, lower case; 639-3 where the detector knows no other.
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+#: A language tag: ISO 639-1 (639-3 where the detector knows no other), and a region or
+#: script if any (en-US, pt_BR); stored as the language alone, in lower case (``language_code``).
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_code(tag: str | None) -> str | None:
+    """The language a tag names, as stored and searched: "en-US" and "EN" are "en"."""
+    return tag.lower().replace("_", "-").split("-")[0] if tag else tag
+
 
 #: Fields a date goes in: searched, grouped and compared as ISO 8601 text.
 DATE_FIELDS = frozenset({"published", "published_day", "modified"})

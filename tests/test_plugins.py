@@ -699,14 +699,30 @@ def test_dates_a_plugin_sets_are_the_forms_the_database_sorts(field, value, want
 
 @pytest.mark.parametrize(
     ("value", "fits"),
-    [("en", True), (None, True), ("pt", True), ("English", False), ("EN", False),
-     ("en-US", False), ("e", False), ("lij", True), ("engl", False), (["en"], False)],
+    [("en", True), (None, True), ("pt", True), ("EN", True), ("en-US", True), ("pt_BR", True),
+     ("lij", True), ("English", False), ("e", False), ("engl", False), (["en"], False),
+     ("en US", False)],
 )  # fmt: skip
 def test_a_language_a_plugin_sets_is_one_search_finds(value, fits):
     """Stored as given, "English" was found by no --language, which refuses the name."""
     article = Article(url="http://test.example/a", language=value)
-    wanted = "an ISO 639 code in lower case (en, pt) or None"
+    wanted = "an ISO 639 code (en, pt-BR) or None"
     assert article.misfit("language") == (None if fits else wanted)
+
+
+def test_a_language_tag_a_plugin_gives_is_stored_as_its_language():
+    """An extract_article answer with lang="en-US" was passed over whole once tags were
+    refused; the tag is the language's, stored as the language alone."""
+
+    class Tagged:
+        @hookimpl
+        def extract_article(self, page):
+            return Article(url=page.url, title="Own title", text="Own text, in full.",
+                           language="en-US")  # fmt: skip
+
+    outcome = process_page(plugins_with(Tagged()), "http://test.example/a", HTML)
+    assert (outcome.article["title"], outcome.article["language"]) == ("Own title", "en")
+    assert outcome.errors == []
 
 
 def test_a_language_named_in_words_is_put_back_and_the_plugin_named():
@@ -720,7 +736,7 @@ def test_a_language_named_in_words_is_put_back_and_the_plugin_named():
     assert [(e["stage"], e["plugin"], e["kind"], e["message"]) for e in outcome.errors] == [
         (
             "normalize", "Wordy", "bad_value",
-            "normalize_article set language to str 'English', not an ISO 639 code in lower "
-            "case (en, pt) or None: change undone",
+            "normalize_article set language to str 'English', not an ISO 639 code (en, pt-BR) "
+            "or None: change undone",
         )
     ]  # fmt: skip

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from lxml.etree import ParserError
 
-from ingest.article import Article, Page, compress, decompress
+from ingest.article import Article, Page, compress, decompress, language_code
 from ingest.extract.classify import OUTLET_VERDICT
 from ingest.extract.dates import day_of, page_dates
 from ingest.extract.decoding import Decoded, decode, is_misread
@@ -297,6 +297,7 @@ def process_page(
     if article.published != extracted[0] and article.published_day == extracted[1]:
         article.published_day = None  # a plugin re-dated the article: the day follows it
     article.published_day = article.published_day or day_of(article.published)
+    article.language = language_code(article.language)  # a plugin's "en-US" is stored "en"
     if not article.text.strip():  # an article row without a word would say nothing went wrong
         outcome.errors.append(emptied_by(article.provenance.get("text")))
         outcome.published, outcome.published_day = article.published, article.published_day
