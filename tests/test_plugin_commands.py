@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,41 @@ def test_a_page_that_never_quite_finishes_is_given_up_on_in_bounded_time():
         started = time.monotonic()
         with pytest.raises(FetchFailed, match=r"/slow did not finish within 1 s$"):
             fetch_page(site.url + "/slow", 10_000, seconds=1)
-    assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 3
+    with dripping_headers() as url:  # each read well within its own timeout
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match=r"/drip did not finish within 1 s$"):
+            fetch_page(url, 10_000, seconds=1)
+        assert time.monotonic() - started < 3
+
+
+@contextmanager
+def dripping_headers():
+    """A server that sends its status line, then a header's byte every 50 ms, for ever."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not stop.wait(0.05):
+                try:
+                    conn.sendall(b"a")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/drip"
+    finally:
+        stop.set()
+        server.close()
 
 
 def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):

@@ -16,6 +16,7 @@ import urllib.request
 import zlib
 
 from ingest import __version__
+from ingest.plugins.deadline import alarm
 
 #: Seconds the whole page may take; each read waits at most ``READ_TIMEOUT`` past it.
 FETCH_TIMEOUT = 30.0
@@ -41,8 +42,12 @@ def fetch_page(
         },
     )
     deadline = time.monotonic() + seconds
-    try:
-        with urllib.request.urlopen(request, timeout=min(READ_TIMEOUT, seconds)) as response:
+    late = FetchFailed(f"{url} did not finish within {seconds:g} s")
+    try:  # the whole exchange under one bound: a server dripping its headers is cut short too
+        with (
+            alarm(seconds, lambda: late),
+            urllib.request.urlopen(request, timeout=min(READ_TIMEOUT, seconds)) as response,
+        ):
             raw = read_whole(response, deadline, bound, seconds)
             encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
             kind, final = response.headers.get("Content-Type"), response.geturl()
