@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,13 +32,24 @@ def read_only_uri(path: str | Path) -> str:
     """The URI that opens the database for reading. SQLite reads a WAL database through a
     ``-shm`` file it makes beside it, which a read-only folder (a shared dataset's mount)
     does not let it make: every command that reads ended "attempt to write a readonly
-    database". There, with no write-ahead log waiting, the file is opened as immutable:
-    nothing can write to it through that folder either."""
+    database". A folder nobody may write (a read-only file system, or no write bit for
+    anyone), with no write-ahead log waiting, holds a file nothing changes: it is opened
+    as immutable. A folder only others may write is read as any other, as it may change."""
     target = Path(path).resolve()
     wal = target.with_name(target.name + "-wal")
-    if not os.access(target.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+    if unwritable_by_anyone(target.parent) and not (wal.exists() and wal.stat().st_size):
         return target.as_uri() + "?immutable=1"
     return target.as_uri() + "?mode=ro"
+
+
+def unwritable_by_anyone(folder: Path) -> bool:
+    """No user but root may make a file in the folder."""
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+        return not folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    except OSError:
+        return False
 
 
 class PastSizeBound(ValueError):
