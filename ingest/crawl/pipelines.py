@@ -44,6 +44,17 @@ _RECORD_FIELDS = ("url", "found_via", "found_at", "depth", "lastmod", "published
 _RECORD_FIELDS += ("reason", "set_state")
 
 
+def at_bound(db: Any, bound: int) -> bool:
+    """The database has grown to its size bound (within a page of it), the write-ahead
+    log's pages counted: not the disk that is full."""
+    try:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    return (pages + 1) * size >= bound
+
+
 class IngestPipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
@@ -171,11 +182,9 @@ class IngestPipeline:
         self.refused = True  # items still in flight are not written: the database said no
         self.refusal = exc
         bound = self.crawler.settings.getint("INGEST_DB_MAX_BYTES", 0)
-        why = (
-            f" (the size bound, INGEST_DB_MAX_BYTES={bound})"
-            if bound and "full" in str(exc)
-            else ""
-        )
+        why = ""
+        if bound and "full" in str(exc) and at_bound(self.store.db, bound):  # not the disk
+            why = f" (the size bound, INGEST_DB_MAX_BYTES={bound})"
         stop_crawl(
             self.crawler,
             "storage_failed",
