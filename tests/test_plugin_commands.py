@@ -589,3 +589,28 @@ def test_a_register_commands_that_takes_no_arguments_is_called_as_pluggy_would(
     assert listed.stderr == "" and "register_commands" in listed.stdout
     unknown = run_ingest("no-such-command", cwd=tmp_path, env=env, check=False)
     assert "TypeError" not in unknown.stderr and (folder / "called").read_text() == "yes"
+
+
+def test_an_outlets_url_test_that_raises_is_a_problem_the_golden_check_names(
+    tmp_path, write_plugin
+):
+    """It was a traceback out of ``ingest test-plugin``."""
+    from ingest.extract.golden import outlet_problems
+    from ingest.plugins.manager import PluginConfig, load_plugins
+
+    folder = write_plugin(
+        "picky",
+        "from ingest import Outlet, hookimpl\n"
+        "class Picky(Outlet):\n"
+        "    def is_article_url(self, url):\n"
+        "        raise ValueError('cannot judge ' + url)\n"
+        "@hookimpl\n"
+        "def register_outlets(register):\n"
+        "    register(Picky(name='picky', domains=['picky.example'],\n"
+        "                   seeds=['https://picky.example/']))\n",
+    )
+    plugins = load_plugins(PluginConfig.default([str(folder)]))
+    assert outlet_problems(plugins, "picky") == [
+        "picky: is_article_url('https://picky.example/') raised ValueError: "
+        "cannot judge https://picky.example/"
+    ]

@@ -28,6 +28,7 @@ from typing import Any
 
 from ingest.extract.decoding import decode_html
 from ingest.extract.process import error_line, process_page
+from ingest.plugins.manager import url_verdict
 
 #: The fields of a fixture checked exactly, as the JSON names them and the article does.
 FIELDS = (
@@ -110,8 +111,14 @@ def outlet_problems(plugins: Any, plugin: str) -> list[str]:
             problems.append(f"{outlet.name} declares no domains")
         if off := [u for u in outlet.start_urls if not outlet.owns(u)]:
             problems.append(f"{outlet.name}: start URLs off its domains: {off}")
-        if articles := [u for u in outlet.start_urls if outlet.is_article_url(u)]:
+        verdicts = {u: url_verdict(outlet, u) for u in outlet.start_urls}
+        if articles := [u for u, (said, _) in verdicts.items() if said]:
             problems.append(f"{outlet.name}: start URLs its rules take for articles: {articles}")
+        for u, (_, fault) in verdicts.items():
+            if fault is not None:  # a bug of the plugin's: said as a problem, not a traceback
+                problems.append(
+                    f"{outlet.name}: is_article_url({u!r}) raised {fault.error}: {fault.message}"
+                )
     return problems
 
 
