@@ -4,11 +4,11 @@ import pytest
 
 from ingest.article import Article, Page
 from ingest.extract import clean
+from ingest.extract.appeals import is_appeal_for_site
 from ingest.extract.clean import (
     clean_article,
     fold,
     has_numeric_date,
-    is_appeal_for_site,
     is_boilerplate,
     is_byline,
     is_call_to_action,

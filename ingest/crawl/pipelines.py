@@ -30,7 +30,7 @@ from ingest.crawl.stopping import await_lock, locked, run_status, stop_crawl, un
 from ingest.extract.process import BUG, Outcome, error_record, plugin_records
 from ingest.plugins import PluginLoadError
 from ingest.plugins.manager import PluginConfig, load_plugins
-from ingest.store.connection import PastSizeBound
+from ingest.store.connection import PastSizeBound, bound_reached
 from ingest.store.duplicates import DEFAULT_THRESHOLD
 from ingest.store.health import BLOCK_KINDS
 from ingest.store.kept import NO_LONGER_ARTICLE
@@ -42,17 +42,6 @@ from ingest.store.writer import Store
 DECISION_COUNTERS = {"held": "skipped_unchanged", "old": "skipped_old"}
 _RECORD_FIELDS = ("url", "found_via", "found_at", "depth", "lastmod", "published", "state")
 _RECORD_FIELDS += ("reason", "set_state")
-
-
-def at_bound(db: Any, bound: int) -> bool:
-    """The database has grown to its size bound (within a page of it), the write-ahead
-    log's pages counted: not the disk that is full."""
-    try:
-        pages = db.execute("PRAGMA page_count").fetchone()[0]
-        size = db.execute("PRAGMA page_size").fetchone()[0]
-    except sqlite3.Error:
-        return False
-    return (pages + 1) * size >= bound
 
 
 class IngestPipeline:
@@ -183,7 +172,7 @@ class IngestPipeline:
         self.refusal = exc
         bound = self.crawler.settings.getint("INGEST_DB_MAX_BYTES", 0)
         why = ""
-        if bound and "full" in str(exc) and at_bound(self.store.db, bound):  # not the disk
+        if bound and "full" in str(exc) and bound_reached(self.path):  # not the disk
             why = f" (the size bound, INGEST_DB_MAX_BYTES={bound})"
         stop_crawl(
             self.crawler,

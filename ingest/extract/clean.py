@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ingest import hookimpl
 from ingest.article import Article, Page
+from ingest.extract.appeals import is_appeal_for_site
 from ingest.extract.author_bio import drop_author_bios
 from ingest.extract.closing_headings import drop_closing_headings
 from ingest.extract.site_names import own_names, site_names, strip_site_name
@@ -271,42 +272,6 @@ def is_boilerplate(line: str, names: list[str], phrases: list[str], authors: lis
 
 #: Site names and authors are folded once, not once per line they are compared with.
 fold_name = lru_cache(maxsize=1024)(fold)
-
-
-#: An appeal to the reader, said as a request: at the line's or a sentence's start, or
-#: after "please". "The release will support Python 3" is no appeal, though "Python" may
-#: be one of the page's names for its site.
-APPEAL_RE = re.compile(
-    r"(?:^|[.!?:]\s+|\b(?:please|bitte|s'il vous plaît|por favor)\s+)\W*"
-    r"(?:support|subscribe\s+to|donate\s+to|become\s+a\s+(?:member|subscriber)\s+of|"
-    r"unterstütze[n]?(?:\s+sie)?|abonniere[n]?(?:\s+sie)?|soutenez|abonnez-vous\s+à|"
-    r"apoya|suscr[ií]bete\s+a)\s+",
-    re.IGNORECASE,
-)
-
-
-#: Opening a quotation (a leading » is an arrow as often as a quote, and stays out).
-QUOTES = set("\"“”„«‘’'‚‹「『")
-
-
-def is_appeal_for_site(line: str, names: list[str]) -> bool:
-    """ "Please subscribe to The Daily Example", "Unterstütze Example bereits mit 2,50!": the
-    site asking for money or sign-ups, in its own words. Told by the page's own name for
-    itself after the request, so a story's line about supporting someone else stays."""
-    if not names or count_words(line) > MAX_CALL_WORDS:
-        return False
-    folded = line.casefold()
-    for match in APPEAL_RE.finditer(line):
-        if QUOTES.intersection(line[max(0, match.start() - 2) : match.end()]):
-            continue  # someone quoted asking for support: the story's
-        rest = folded[match.end() :]
-        if any(fold_name(n) and _opens_with(rest, n.casefold()) for n in names):
-            return True
-    return False
-
-
-def _opens_with(text: str, name: str) -> bool:
-    return text.startswith(name) and not text[len(name) : len(name) + 1].isalnum()
 
 
 def is_date_fragment(line: str) -> bool:

@@ -4,6 +4,7 @@ same new file, a size bound, and write transactions that wait for the lock."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -48,6 +49,15 @@ def unwritable_by_anyone(folder: Path) -> bool:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return True
         return not folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    except OSError:
+        return False
+
+
+def bound_reached(path: str | Path) -> bool:
+    """A database bounded in size that SQLite calls full met its bound, not a full disk:
+    the disk beside it still has room (a megabyte or more)."""
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free >= 1 << 20
     except OSError:
         return False
 
