@@ -172,3 +172,12 @@ def test_an_interrupted_demo_says_how_to_go_on_and_that_way_finishes(tmp_path):
         queued = conn.execute("select count(*) from urls where state = 'queued'").fetchone()
     conn.close()
     assert queued == (0,)
+
+
+def test_a_demo_into_a_database_named_by_setting_says_that_database(tmp_path):
+    """It wrote the file -s INGEST_DB named, and said "crawling into demo.db" and what to
+    run on demo.db next."""
+    done = run_ingest("demo", "-s", "INGEST_DB=other.db", cwd=tmp_path)
+    assert done.stderr.splitlines()[0].endswith(", crawling into other.db ...")
+    assert "ingest search vaccine --db other.db" in done.stdout
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == ["other.db"]

@@ -353,6 +353,7 @@ def demo(db, workers, settings, verbose, warc_dir, again):
     from ingest.demo.site import build_site
 
     overrides, cmdline = _base_overrides(workers, (), verbose, warc_dir), _overrides(settings)
+    db = cmdline.pop("INGEST_DB", db)  # -s INGEST_DB names it: said so, not --db's default
     with DemoServer(build_site(2 if again else 1)) as server:
         overrides.update(
             INGEST_PROXY=server.proxy_url,
