@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.words import count_words, fold
+from ingest.words import count_words
 
 #: A call to action is a short line; longer ones are prose (as ``clean.MAX_CALL_WORDS``).
 MAX_APPEAL_WORDS = 40
@@ -43,7 +43,7 @@ def is_appeal_for_site(line: str, names: list[str]) -> bool:
         if QUOTES.intersection(line[max(0, match.start() - 2) : match.end()]):
             continue  # someone quoted asking for support: the story's
         rest = folded[match.end() :]
-        if any(fold(n) and _opens_with(rest, n.casefold()) for n in names):
+        if any(_opens_with(rest, n.casefold()) for n in names):
             return True
     return False
 

@@ -14,42 +14,50 @@ from urllib.parse import urlsplit
 
 from ingest.article import Article, Page
 from ingest.plugins.outlet import Outlet
-from ingest.words import count_words
+from ingest.words import count_words, fold
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " : ")
 
 
 def site_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
     """Every way the page names its site: og:site_name, the title's suffix, the outlet."""
-    found = [article.sitename or "", outlet.title if outlet else ""]
-    tree = page.tree
-    found += tree.xpath("//meta[@property='og:site_name']/@content")
-    found += tree.xpath("//meta[@name='application-name']/@content")
-    titles = tree.xpath("//title/text()")
+    found = [article.sitename or "", *declared_names(page, outlet)]
+    titles = page.tree.xpath("//title/text()")
     if titles:
-        headlines = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+        headlines = [" ".join(h.text_content().split()) for h in page.tree.iter("h1")]
         found += [
             a
             for a in title_affixes(titles[0])
             if not in_headline(a, headlines) or names_host(a, page.url)
         ]
-    unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
-    # A "site name" as long as a headline would strip real text; keep short ones.
-    return [n for n in unique if count_words(n) <= 6]
+    return short_names(found)
 
 
 def own_names(article: Article, page: Page, outlet: Outlet | None) -> list[str]:
     """The names a page surely gives its site: its outlet's title, its ``og:site_name`` or
     ``application-name``, and a name (trafilatura's, or a part of its ``<title>``) that
     spells its host. A ``<title>``'s other parts may be a section ("... | Ukraine |
-    Daily Example"), which a story's sentence may name too."""
+    Daily Example"), which a story's sentence may name too. Only names with a word in
+    them: one of punctuation alone would open any line."""
+    titles = page.tree.xpath("//title/text()")
+    guessed = [article.sitename or "", *(title_affixes(titles[0]) if titles else [])]
+    spelled = [name for name in guessed if name and names_host(name, page.url)]
+    return [n for n in short_names([*declared_names(page, outlet), *spelled]) if fold(n)]
+
+
+def declared_names(page: Page, outlet: Outlet | None) -> list[str]:
+    """The names the outlet and the page's metadata declare: the outlet's title,
+    ``og:site_name``, ``application-name``."""
     tree = page.tree
     found = [outlet.title if outlet else ""]
     found += tree.xpath("//meta[@property='og:site_name']/@content")
     found += tree.xpath("//meta[@name='application-name']/@content")
-    titles = tree.xpath("//title/text()")
-    guessed = [article.sitename or "", *(title_affixes(titles[0]) if titles else [])]
-    found += [name for name in guessed if name and names_host(name, page.url)]
+    return found
+
+
+def short_names(found: list[str]) -> list[str]:
+    """The names given, once each, stripped; a "site name" as long as a headline would
+    strip real text, so only short ones."""
     unique = dict.fromkeys(n.strip() for n in found if n and n.strip())
     return [n for n in unique if count_words(n) <= 6]
 
