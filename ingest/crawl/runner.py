@@ -168,9 +168,9 @@ def _check_numbers(name: str, value: str) -> None:
 
 
 def _check_components(name: str, value: str) -> None:
-    """A mapping of class paths to their order (``DOWNLOADER_MIDDLEWARES``): every path must
-    name something to import and every order be a whole number or null; a path that named
-    nothing ended the crawl's start in a traceback."""
+    """A mapping of class paths to their order (``DOWNLOADER_MIDDLEWARES``): every order is
+    a number or null, and every path not switched off (null) names something to import;
+    a path that named nothing ended the crawl's start in a traceback."""
     try:
         mapping = Settings({name: value}).getdict(name)
     except (ValueError, TypeError) as exc:
@@ -181,10 +181,8 @@ def _check_components(name: str, value: str) -> None:
         if isinstance(order, bool) or not isinstance(order, int | float):
             wanted = "a number or null"
             raise ValueError(f"{name}: the order of {path} is {wanted}, got {order!r}")
-        try:
-            _importable(path)
-        except (ImportError, AttributeError, ValueError, NameError) as exc:
-            raise ValueError(f"{name}: {path!r} names nothing to import ({exc})") from None
+        if problem := import_problem(path):
+            raise ValueError(f"{name}: {path!r} names nothing to import ({problem})")
 
 
 #: Defaults that look like import paths but take other text: a policy's name, a file.
@@ -201,16 +199,27 @@ def _check_text(name: str, value: str, default: str) -> None:
         levels = logging.getLevelNamesMapping()
         if value not in levels:  # a number too ends in a traceback: logging takes names
             raise ValueError(f"LOG_LEVEL takes one of {', '.join(levels)}, got {value!r}")
-    elif _IMPORT_PATH.fullmatch(default) and name not in NOT_IMPORTED and value:
-        try:
-            _importable(value)
-        except (ImportError, AttributeError, ValueError, NameError) as exc:
-            message = f"{name} takes an import path (module.Name), got {value!r} ({exc})"
-            raise ValueError(message) from None
+    elif (
+        _IMPORT_PATH.fullmatch(default)
+        and name not in NOT_IMPORTED
+        and value
+        and (problem := import_problem(value))  # imported as Scrapy would, a moment later
+    ):
+        message = f"{name} takes an import path (module.Name), got {value!r} ({problem})"
+        raise ValueError(message)
 
 
 #: Packages imported whole to check a path: none installs a reactor as it is imported.
 SAFE_TO_IMPORT = ("scrapy.", "scrapy_redis.", "ingest.", "twisted.")
+
+
+def import_problem(path: str) -> str | None:
+    """Why ``path`` names nothing to import, or None when it names something."""
+    try:
+        _importable(path)
+    except (ImportError, AttributeError, ValueError, NameError) as exc:
+        return str(exc)
+    return None
 
 
 def _importable(path: str) -> None:

@@ -34,7 +34,8 @@ text on a page with enough ``<p>`` text, so paragraphs a redesign renamed to
 ``div`` are missing from it too. The elements in the story's containers that no
 rule matched are read as well, when they hold no block of their own (a paragraph
 holds none; a comment notice set as a heading, a toolbar over a bio, does) and sit
-in no figure, and their prose lines go through the same tests. A
+in wrappers marked up as the matched blocks' are, and their prose lines go through the
+same tests. A
 short line a redesign renamed, no sentence in markup unlike the story's (a
 signature in italics, a market figure), is still taken for a label.
 
