@@ -33,9 +33,8 @@ The generic text is not the only source: trafilatura's main pass skips ``div``
 text on a page with enough ``<p>`` text, so paragraphs a redesign renamed to
 ``div`` are missing from it too. The elements in the story's containers that no
 rule matched are read as well, when they hold no block of their own (a paragraph
-holds none; a comment notice set as a heading, a toolbar over a bio, does) and sit
-in wrappers marked up as the matched blocks' are, and their prose lines go through the
-same tests. A
+holds none; a comment notice set as a heading, a toolbar over a bio, does) and sit in
+wrappers marked up as the matched blocks', and their prose lines go through the same tests. A
 short line a redesign renamed, no sentence in markup unlike the story's (a
 signature in italics, a market figure), is still taken for a label.
 
