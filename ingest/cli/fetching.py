@@ -10,15 +10,16 @@ is none, or a header line past the HTTP library's bound, ended in a traceback.
 from __future__ import annotations
 
 import http.client
-import time
 import urllib.error
 import urllib.request
 import zlib
 
 from ingest import __version__
+from ingest.crawl.partial import zlib_wrapped
 from ingest.plugins.deadline import alarm
 
-#: Seconds the whole page may take; each read waits at most ``READ_TIMEOUT`` past it.
+#: Seconds the whole exchange may take (an alarm: the command's main thread); a read that
+#: waits ``READ_TIMEOUT`` gives up before that.
 FETCH_TIMEOUT = 30.0
 READ_TIMEOUT = 10.0
 CHUNK = 65536
@@ -41,14 +42,13 @@ def fetch_page(
             "Accept-Encoding": "gzip, deflate",
         },
     )
-    deadline = time.monotonic() + seconds
     late = FetchFailed(f"{url} did not finish within {seconds:g} s")
     try:  # the whole exchange under one bound: a server dripping its headers is cut short too
         with (
             alarm(seconds, lambda: late),
             urllib.request.urlopen(request, timeout=min(READ_TIMEOUT, seconds)) as response,
         ):
-            raw = read_whole(response, deadline, bound, seconds)
+            raw = read_whole(response, bound)
             encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
             kind, final = response.headers.get("Content-Type"), response.geturl()
     except (OSError, ValueError, http.client.HTTPException) as exc:
@@ -57,9 +57,7 @@ def fetch_page(
     return unpacked(raw, encoding, bound, url), kind, final
 
 
-def read_whole(
-    response: http.client.HTTPResponse, deadline: float, bound: int, seconds: float
-) -> bytes:
+def read_whole(response: http.client.HTTPResponse, bound: int) -> bytes:
     """The body as sent, every byte its length or its chunks announce."""
     parts, size = [], 0
     while chunk := response.read1(CHUNK):
@@ -67,8 +65,6 @@ def read_whole(
         size += len(chunk)
         if size > bound:
             raise FetchFailed(f"{response.geturl()} is over {bound:,} bytes: not a news page")
-        if time.monotonic() > deadline:
-            raise FetchFailed(f"{response.geturl()} did not finish within {seconds:g} s")
     if response.length:  # the connection closed before the length it announced
         raise FetchFailed(
             f"{response.geturl()} was cut short: {size:,} bytes came of "
@@ -83,7 +79,7 @@ def unpacked(raw: bytes, encoding: str, bound: int, url: str) -> bytes:
         return raw
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise FetchFailed(f"{url} came as {encoding!r}, which is not unpacked here")
-    wrapped = encoding != "deflate" or (len(raw) > 1 and int.from_bytes(raw[:2], "big") % 31 == 0)
+    wrapped = encoding != "deflate" or zlib_wrapped(raw)
     unpacker = zlib.decompressobj(wbits=32 + zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
     try:
         body = unpacker.decompress(raw, bound + 1)

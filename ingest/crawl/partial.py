@@ -97,11 +97,15 @@ def stream_problem(body: bytes, encoding: str, bound: int = 0) -> str | None:
     if encoding == "zstd":
         return zstd_problem(body, bound)
     if encoding == "deflate":  # zlib-wrapped, as the standard says, or raw, as servers send
-        wrapped = (
-            len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2], "big") % 31 == 0
-        )
-        return single_problem(body, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, bound)[0]
+        wbits = zlib.MAX_WBITS if zlib_wrapped(body) else -zlib.MAX_WBITS
+        return single_problem(body, wbits, bound)[0]
     return None
+
+
+def zlib_wrapped(body: bytes) -> bool:
+    """A deflate body in zlib's wrapper (its header: method 8, a checksum of 31), as the
+    standard says it is; servers send it raw as often."""
+    return len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2], "big") % 31 == 0
 
 
 def brotli_problem(body: bytes, bound: int) -> str | None:
