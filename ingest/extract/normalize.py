@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ingest import hookimpl
-from ingest.article import Article, Page
+from ingest.article import Article, Page, language_code
 from ingest.extract import language
 from ingest.extract.blocks import selector
 from ingest.extract.classify import looks_like_article_url
@@ -145,8 +145,8 @@ def page_language(page: Page, article: Article, outlet: Outlet | None) -> str | 
 
 def iso_code(declared: str) -> str | None:
     """The ISO 639-1 code a declaration names ("pt_BR" -> "pt"), or None."""
-    code = declared.strip().lower().replace("_", "-").split("-")[0]
-    return code if re.fullmatch(r"[a-z]{2}", code) else None
+    code = language_code(declared.strip())
+    return code if code and re.fullmatch(r"[a-z]{2}", code) else None
 
 
 def trusted_canonical(link: str, url: str) -> bool:
