@@ -260,6 +260,25 @@ def test_a_text_in_another_script_than_the_declared_languages_overrules_it():
     assert page_language(page, mixed, None) == "de"
 
 
+EGYPTIAN = (
+    "ايه اللي انت بتعمله ده يا عم؟ مش عارف انا عايز اروح البيت دلوقتي عشان تعبان اوي "
+    "والنبي قولي هنعمل ايه بكرة الصبح لما نصحى بدري ونروح الشغل مع بعض زي كل يوم "
+)
+
+
+def test_the_detectors_three_letter_answers_for_a_variety_are_stored_as_its_language():
+    """The detector names Cantonese "yue" and Egyptian Arabic "arz": stored so, they were
+    found by no ``--language zh`` or ``ar``, and Egyptian prose under lang="en" stayed "en"
+    (a three-letter answer never overruled a declaration)."""
+    assert detect("佢哋喺度做緊嘢，我唔知佢哋幾時返嚟。你食咗飯未呀？") == "zh"
+    ligurian = "O zéneise o l'è 'na lengoa romanza parlâ inta Liguria e a l'è a lengoa de Zena"
+    assert detect(ligurian) == "lij"  # no shorter code: kept as the detector says
+    page = Page(url="http://x.example/a", html='<html lang="en">')
+    article = Article(url=page.url, title="t", text=EGYPTIAN * 3)
+    assert page_language(page, article, None) == "ar"
+    assert article.provenance == {"language_declared": "en"}
+
+
 def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():
     assert trusted_canonical("https://m.x.example/a", "https://x.example/b")
     assert trusted_canonical("https://x.example/a", "https://mobile.x.example/b")

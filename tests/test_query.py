@@ -110,6 +110,22 @@ def search_json(db, *args: str) -> list[dict]:
     return json.loads(run_ingest("search", *args, "--db", str(db), "--json").stdout)
 
 
+def test_a_language_stored_by_its_iso_639_3_code_is_found_by_it(demo_db, tmp_path):
+    """The detector names some languages by three letters (Ligurian "lij"), which have no
+    two-letter code; ``--language`` took two letters only, and such articles were found by
+    no language at all."""
+    db = copy_database(demo_db, tmp_path)
+    with sqlite3.connect(db) as conn:
+        title = conn.execute("select title from articles where title = ?", [SEED_ARTICLE["title"]])
+        conn.execute("update articles set language = 'lij' where title = ?", [title.fetchone()[0]])
+    conn.close()
+    found = search_json(db, "vaccine", "--language", "LIJ")
+    assert [r["title"] for r in found] == [SEED_ARTICLE["title"]]
+    assert SEED_ARTICLE["title"] not in [
+        r["title"] for r in search_json(db, "vaccine", "--language", "en")
+    ]
+
+
 def test_search_filters_by_outlet_language_and_date(demo_db):
     results = search_json(demo_db, "vaccine")
     assert SEED_ARTICLE["title"] in [r["title"] for r in results]
@@ -123,8 +139,8 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     )
     assert (wrong.returncode, wrong.stderr.splitlines()[-1]) == (
         2,
-        "Error: Invalid value for '--language': 'English' is no ISO 639-1 language code, "
-        "like de or pt",
+        "Error: Invalid value for '--language': 'English' is no ISO 639 language code, "
+        "like de, pt or lij",
     )
     assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt") == []
     both = search_json(demo_db, "vaccine", "--outlet", "rheinblatt", "--outlet", "yeni-haber")

@@ -67,6 +67,7 @@ def checked(declared: str, text: str) -> tuple[str, bool]:
     if stop_share(text, declared) >= MIN_STOP_SHARE:
         return declared, False
     code, probability = _identifier().classify(text[:DETECT_CHARS])
+    code = MACROLANGUAGES.get(code, code) or declared
     foreign = script_share(text[:DETECT_CHARS], declared) < MIN_SCRIPT_SHARE
     if code == declared or len(code) != 2 or (probability < OVERRULE_PROBABILITY and not foreign):
         return declared, False
@@ -93,12 +94,29 @@ def stop_share(text: str, code: str) -> float:
     return sum(w in stop for w in words) / len(words) if words else 0.0
 
 
+#: The detector's ISO 639-3 answers for varieties of a language that has an ISO 639-1 code,
+#: stored as that code: Egyptian Arabic is found by ``--language ar``, Cantonese by ``zh``.
+#: Its other 639-3 answers (Ligurian "lij", Venetian "vec") have no shorter code and are
+#: stored as they are; "zxx", no linguistic content, is no language.
+MACROLANGUAGES = {
+    "arz": "ar",
+    "ary": "ar",
+    "yue": "zh",
+    "wuu": "zh",
+    "uzs": "uz",
+    "gug": "gn",
+    "sdh": "ku",
+    "fuv": "ff",
+    "zxx": None,
+}
+
+
 def detect(text: str) -> str | None:
     """The text's language as the detector reads it, for a page that declares none."""
     if count_words(text) < 5:
         return None
     code, _ = _identifier().classify(text[:DETECT_CHARS])
-    return code
+    return MACROLANGUAGES.get(code, code)
 
 
 @cache

@@ -118,15 +118,16 @@ def some_words(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def language_codes(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """A click callback: languages as stored, ISO 639-1 in lower case ("DE", "pt-BR" found
-    nothing, without a word); a value that names none is a usage error."""
-    from ingest.extract.normalize import iso_code
+    """A click callback: languages as stored, ISO 639-1 (or 639-3, where a language has no
+    shorter code) in lower case ("DE", "pt-BR" found nothing, without a word); a value that
+    names none is a usage error."""
+    from ingest.article import language_code
 
-    codes = tuple(iso_code(value) for value in values)
+    codes = tuple(language_code(value.strip()) for value in values)
     for value, code in zip(values, codes, strict=True):
-        if code is None:
-            raise click.BadParameter(f"{value!r} is no ISO 639-1 language code, like de or pt")
-    return codes  # type: ignore[return-value]
+        if not re.fullmatch(r"[a-z]{2,3}", code or ""):
+            raise click.BadParameter(f"{value!r} is no ISO 639 language code, like de, pt or lij")
+    return codes
 
 
 def filter_options(func):
@@ -137,7 +138,7 @@ def filter_options(func):
             "--language",
             multiple=True,
             callback=language_codes,
-            help="Only this ISO 639-1 language (repeatable).",
+            help="Only this ISO 639 language, like de or pt (repeatable).",
         ),
         click.option(
             "--since", callback=iso_date, metavar="DATE", help="Published on or after DATE."

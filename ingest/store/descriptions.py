@@ -76,7 +76,7 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "headline), time, dateline (a visible date in the article), url or htmldate"
             ),
             "modified": "Last modification date (ISO 8601, with its UTC offset when given)",
-            "language": "ISO 639-1 language code",
+            "language": "ISO 639-1 language code (639-3 where a language has none)",
             "sitename": "The site's name",
             "description": "The page's summary (meta description)",
             "image": "The lead image URL",
