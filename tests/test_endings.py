@@ -48,6 +48,9 @@ ENDINGS = {  # path -> (state, reason)
     "/r-ftp": ("failed", "redirect_not_followed"),
     "/r-data": ("failed", "redirect_not_followed"),
     "/r-mail": ("failed", "redirect_not_followed"),
+    # a Location no request can be made of: a bare ValueError had said neither
+    "/r-bad-port": ("failed", "bad_redirect"),
+    "/r-bad-host": ("failed", "bad_redirect"),
     # a meta refresh Scrapy does not follow: the page stays, and says it led elsewhere
     "/refresh-file": ("fetched", "redirect_not_followed"),
     "/refresh-slow": ("fetched", "not_article"),  # the page's own reload in 10 minutes
@@ -120,6 +123,8 @@ def site_pages() -> dict:
         "/r-ftp": redirect("ftp://127.0.0.1/x"),
         "/r-data": redirect("data:text/html,hello"),
         "/r-mail": redirect("mailto:editor@example.org"),
+        "/r-bad-port": redirect("http://127.0.0.1:99999/x"),
+        "/r-bad-host": redirect("http://[::1/x"),
         "/refresh-file": '<html><head><meta http-equiv="refresh" content="0;URL=\'file:///etc/'
         "passwd'\"></head><body></body></html>",
         "/refresh-slow": '<html><head><meta http-equiv="refresh" content="600; url=ftp://'
@@ -180,6 +185,8 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/r-ftp", "fetch", "redirect_not_followed"),
             ("/r-data", "fetch", "redirect_not_followed"),
             ("/r-mail", "fetch", "redirect_not_followed"),
+            ("/r-bad-port", "fetch", "bad_redirect"),
+            ("/r-bad-host", "fetch", "bad_redirect"),
             ("/refresh-file", "fetch", "redirect_not_followed"),
             ("/refresh-js", "fetch", "redirect_not_followed"),
             ("/news/2024/03/dropped", "fetch", "ResponseDataLossError"),
@@ -195,8 +202,11 @@ def test_every_failure_is_an_errors_row(crawled):
             ("/news/2024/03/part", "fetch", "partial_content"),
         ]
     )
-    said = "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?, ?, ?)"
+    said = (
+        "select replace(url, ?, '') as path, message from errors where path in (?, ?, ?, ?, ?, ?)"
+    )
     paths = (
+        "/r-bad-port",
         "/refresh-file",
         "/news/2024/03/dropped",
         "/news/2024/03/two-lengths",
@@ -209,6 +219,8 @@ def test_every_failure_is_an_errors_row(crawled):
         ("/news/2024/03/no-content", "HTTP 204: the answer has no body"),
         ("/news/2024/03/two-lengths", "the answer could not be read: Invalid response: "
          f"conflicting Content-Length headers: b'{len(PAGE)},99'"),
+        ("/r-bad-port", "HTTP 302 to 'http://127.0.0.1:99999/x', which is no URL to follow: "
+         "Port out of range 0-65535"),
         ("/r-mail", "redirects to mailto:editor@example.org: only http and https are followed"),
         ("/refresh-file", "a meta refresh to file:///etc/passwd: only http and https are "
          "followed"),

@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 
 from ingest.crawl.bounds import PAST_MAXSIZE, HeadersTooLarge
 from ingest.crawl.guard import BlockedAddress
+from ingest.crawl.middlewares import BadRedirect
 from ingest.crawl.partial import PartialBody
 from ingest.store.health import looks_like_challenge
 
@@ -44,12 +45,11 @@ def failure_kind(failure: Failure) -> tuple[str, str, int | None]:
         message = f"the answer could not be read: {causes(reasons)}"
         if any(isinstance(r, Failure) and r.check(HeadersTooLarge) for r in reasons):
             kind, message = "too_large", causes(reasons)
-    elif failure.check(ValueError) and message.startswith("Missing scheme in request url: "):
-        where = message.removeprefix("Missing scheme in request url: ")[:200]
-        kind, message = (
-            "redirect_not_followed",
-            f"redirects to {where}: only http and https are followed",
-        )
+    elif failure.check(BadRedirect) and failure.value.reason.startswith("Missing scheme"):
+        kind = "redirect_not_followed"  # mailto:, tel: (Scrapy follows file:, ftp: in none)
+        message = f"redirects to {failure.value.location}: only http and https are followed"
+    elif failure.check(BadRedirect):
+        kind = "bad_redirect"
     if failure.check(BlockedAddress):
         kind = "blocked_address"
     elif failure.check(PartialBody):

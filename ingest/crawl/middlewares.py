@@ -1,5 +1,6 @@
-"""Downloader middlewares: one HTTP proxy for every request, and Scrapy's meta refresh
-keeping the page whose refresh leads nowhere a request can go.
+"""Downloader middlewares: one HTTP proxy for every request, Scrapy's meta refresh
+keeping the page whose refresh leads nowhere a request can go, and Scrapy's redirects
+saying which ``Location`` no request could be made of.
 
 The offline demo serves its fictional outlets from a loopback server that
 acts as their proxy, so pages keep their real-looking URLs and no request
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import NotConfigured
 
 
@@ -40,3 +41,24 @@ class MetaRefreshKeepingPages(MetaRefreshMiddleware):
             return super().process_response(request, response)
         except ValueError:  # "Missing scheme in request url: javascript:void(0)"
             return response
+
+
+class BadRedirect(Exception):
+    """A redirect whose ``Location`` no request can be made of, with where it pointed."""
+
+    def __init__(self, status: int, location: str, reason: str):
+        super().__init__(f"HTTP {status} to {location!r}, which is no URL to follow: {reason}")
+        self.location, self.reason = location, reason
+
+
+class RedirectsSaid(RedirectMiddleware):
+    """Scrapy's redirects, a ``Location`` it cannot build a request of said as such: its
+    ValueError ("Invalid IPv6 URL", "Port out of range") failed the URL as a bare
+    ``ValueError``, naming neither the redirect nor where it pointed."""
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        try:
+            return super().process_response(request, response)
+        except ValueError as exc:
+            location = response.headers.get("Location", b"").decode("latin-1")[:200]
+            raise BadRedirect(response.status, location, str(exc)) from exc

@@ -71,6 +71,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, keeping a page whose refresh leads to javascript: (ingest.crawl.middlewares).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "ingest.crawl.middlewares.MetaRefreshKeepingPages": 580,
+    # Scrapy's, saying a Location no request can be made of (ingest.crawl.middlewares).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "ingest.crawl.middlewares.RedirectsSaid": 600,
     # After the proxy is chosen and before the download: redirects come back through it.
     "ingest.crawl.guard.AddressGuard": 760,
 }
