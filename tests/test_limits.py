@@ -137,7 +137,16 @@ def hostile_site(base: str) -> dict:
     pages = {f"/news/2024/03/s{i}": article_page(f"Story {i}", story(i)) for i in range(7)}
     return {
         "/": index_page(
-            ["/big", "/bomb", "/huge", "/huge-unsized", "/many", "/rambling", "/sitemap.xml"]
+            [
+                "/big",
+                "/bomb",
+                "/huge",
+                "/huge-unsized",
+                "/long-line",
+                "/many",
+                "/rambling",
+                "/sitemap.xml",
+            ]
         ),
         "/big": article_page("Too big to extract", story(1, 600)),  # 162 KB
         "/bomb": Resource(bomb, headers={"Content-Encoding": "gzip"}),
@@ -148,6 +157,7 @@ def hostile_site(base: str) -> dict:
         ),
         # headers that go on: a crawl grew by hundreds of MB a second reading them
         "/rambling": Resource(article_page("Rambling", story(2)), header_flood=2_000_000),
+        "/long-line": Resource(article_page("Long", story(3)), headers={"X-Long": "a" * 20_000}),
         "/many": Resource(page_with(3000)),
         "/sitemap.xml": Resource(
             f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>",
@@ -179,12 +189,14 @@ def test_a_crawl_records_every_bound_it_meets(tmp_path):
         ("/bomb", "fetch", "too_large"),
         ("/huge", "fetch", "too_large"),
         ("/huge-unsized", "fetch", "too_large"),
+        ("/long-line", "fetch", "too_large"),
         ("/many", "extract", "too_large"),
         ("/rambling", "fetch", "too_large"),
         ("/sitemap.xml", "discover", "too_many_entries"),
     ]
     said = dict(rows(db, "select replace(url, ?, ''), message from errors", site.url))
     assert said["/rambling"] == "the answer's headers ran past 262,144 bytes"
+    assert said["/long-line"] == "a header line of the answer ran past 16,384 bytes"
     assert said["/huge-unsized"] == (
         "the body ran past DOWNLOAD_MAXSIZE (no Content-Length announced its size)"
     )

@@ -44,6 +44,12 @@ def _bounded(read: Callable[[HTTPParser, bytes], None]) -> Callable[[HTTPParser,
     return bounded
 
 
+def _too_long(self: HTTPParser, line: bytes) -> None:
+    """A status or header line past the parser's line bound: Twisted closed the connection
+    without a word, and the URL failed as "Connection was closed cleanly"."""
+    raise HeadersTooLarge(f"a header line of the answer ran past {self.MAX_LENGTH:,} bytes")
+
+
 def bound_header_parsers() -> None:
     """Wrap the line reading of Twisted's HTTP parser and of each subclass with its own
     (Scrapy's, lenient with header lines that have no colon); the handler that holds
@@ -59,6 +65,7 @@ def bound_header_parsers() -> None:
         read = vars(parser).get("lineReceived")
         if read is not None and not getattr(read, "bounded", False):
             parser.lineReceived = _bounded(read)
+    HTTPParser.lineLengthExceeded = _too_long
 
 
 class DownloadBounds:
