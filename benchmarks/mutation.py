@@ -50,6 +50,10 @@ MODULES = {
     "partial": ("ingest/crawl/partial.py", ["test_partial.py"]),
     "duplicates": ("ingest/store/duplicates.py", ["test_duplicates.py"]),
     "minhash": ("ingest/extract/minhash.py", ["test_duplicates.py", "test_article_merge.py"]),
+    "appeals": ("ingest/extract/appeals.py", ["test_clean.py", "test_clean_chain.py"]),
+    "site_names": ("ingest/extract/site_names.py", ["test_clean.py", "test_clean_chain.py"]),
+    "language": ("ingest/extract/language.py", ["test_normalize.py"]),
+    "union": ("ingest/extract/union.py", ["test_rules_partial.py", "test_article_merge.py"]),
     "merge": (
         "ingest/store/merge.py",
         ["test_article_merge.py", "test_duplicates.py", "test_learned.py", "test_store.py"],

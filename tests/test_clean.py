@@ -284,6 +284,8 @@ def test_paragraphs_that_cite_a_source_or_mention_copyright_stay():
         "We are independent. Become a member of The Daily Example",
         "Abonnez-vous à Example Mag",
         "Abonnieren Sie Example Mag",
+        # a quotation closed before the request's sentence: the request is the site's own
+        'Thanks for reading "Morning Notes". Support The Daily Example today.',
     ],
 )
 def test_the_site_asking_for_money_or_sign_ups_goes(line):

@@ -8,7 +8,7 @@ from trafilatura.utils import load_html
 
 from ingest.article import Article, Page
 from ingest.extract.decoding import decode_html
-from ingest.extract.language import MIN_STOP_SHARE, detect, stop_share
+from ingest.extract.language import MIN_STOP_SHARE, checked, detect, script_share, stop_share
 from ingest.extract.metadata import FAST_AUTHOR_SEARCH, body_author, tag_links
 from ingest.extract.normalize import (
     byline_authors,
@@ -260,23 +260,58 @@ def test_a_text_in_another_script_than_the_declared_languages_overrules_it():
     assert page_language(page, mixed, None) == "de"
 
 
-EGYPTIAN = (
-    "ايه اللي انت بتعمله ده يا عم؟ مش عارف انا عايز اروح البيت دلوقتي عشان تعبان اوي "
-    "والنبي قولي هنعمل ايه بكرة الصبح لما نصحى بدري ونروح الشغل مع بعض زي كل يوم "
+CANTONESE = (
+    "佢哋喺度做緊嘢，我唔知佢哋幾時返嚟。你食咗飯未呀？我哋聽日一齊去飲茶好唔好？呢間餐廳啲嘢食"
+    "好好味，不過排隊要排好耐。佢話今晚要返工，所以唔得閒同我哋出去玩。落緊雨，記得帶遮呀，唔係會"
+    "淋濕晒㗎。我細佬今年讀緊中學，成日掛住打機。"
+)
+#: English set as headlines: few of its words are on the stop list.
+TELEGRAPHIC = (
+    "Assembly approves bridge demolition; construction costs 4m euros; ferry crossings "
+    "promised; hourly buses planned; residents fear lengthy detours; mayor promises swift "
+    "repairs; engineers report cracks; inspection results released; regional grants "
+    "confirmed; contractors chosen; citizen meetings scheduled; businesses worried; traffic "
+    "plans drafted; canal traffic closed throughout spring; assembly publishes budget; "
+    "workers start Monday; police manage traffic; schools adjust timetables; cyclists "
+    "receive detour signs; pedestrians board ferry"
 )
 
 
 def test_the_detectors_three_letter_answers_for_a_variety_are_stored_as_its_language():
-    """The detector names Cantonese "yue" and Egyptian Arabic "arz": stored so, they were
-    found by no ``--language zh`` or ``ar``, and Egyptian prose under lang="en" stayed "en"
-    (a three-letter answer never overruled a declaration)."""
-    assert detect("佢哋喺度做緊嘢，我唔知佢哋幾時返嚟。你食咗飯未呀？") == "zh"
+    """The detector names Cantonese "yue": stored so, it was found by no ``--language zh``,
+    and Cantonese prose under lang="en" stayed "en" (a three-letter answer never overruled
+    a declaration)."""
+    from ingest.extract.language import _identifier
+
+    assert _identifier().classify(CANTONESE)[0] == "yue"  # the case
+    assert detect(CANTONESE) == "zh"
     ligurian = "O zéneise o l'è 'na lengoa romanza parlâ inta Liguria e a l'è a lengoa de Zena"
     assert detect(ligurian) == "lij"  # no shorter code: kept as the detector says
-    page = Page(url="http://x.example/a", html='<html lang="en">')
-    article = Article(url=page.url, title="t", text=EGYPTIAN * 3)
-    assert page_language(page, article, None) == "ar"
-    assert article.provenance == {"language_declared": "en"}
+    assert checked("en", CANTONESE) == ("zh", True)
+
+
+def test_the_declaration_is_checked_from_fifty_words_and_the_detector_must_disagree():
+    german = GERMAN.split()
+    assert checked("en", " ".join(german[:50])) == ("de", True)
+    assert checked("en", " ".join(german[:49])) == ("en", False)
+    # few stop words, but the detector reads the declared language: it stays, unsaid
+    assert stop_share(TELEGRAPHIC, "en") < MIN_STOP_SHARE
+    assert checked("en", TELEGRAPHIC) == ("en", False)
+    assert checked("de", TELEGRAPHIC) == ("en", True)
+
+
+def test_shares_of_stop_words_and_of_the_declared_scripts_letters():
+    assert stop_share("der Hund", "de") == 0.5
+    assert stop_share("... !!!", "de") == 0.0
+    assert script_share("42 ... !!!", "en") == 1.0  # no letters: nothing says otherwise
+    assert script_share("Привет мир", "ru") == 1.0
+    assert script_share("Привет мир", "en") == 0.0
+    assert script_share("hello", "ru") == 0.0
+    # the bounds of each script: Cyrillic with its supplement; Latin with its extensions
+    assert script_share(chr(0x400) + chr(0x52F), "ru") == 1.0
+    assert script_share(chr(0x3FF) + chr(0x531), "ru") == 0.0  # Greek, Armenian
+    assert script_share(chr(0x24F) + chr(0x1E00) + chr(0x1EFF), "de") == 1.0
+    assert script_share(chr(0x250) + chr(0x1DBF) + chr(0x1F00), "de") == 0.0  # IPA, Greek
 
 
 def test_a_canonical_link_to_the_home_page_or_another_site_is_not_trusted():

@@ -40,12 +40,19 @@ def is_appeal_for_site(line: str, names: list[str]) -> bool:
         return False
     folded = line.casefold()
     for match in APPEAL_RE.finditer(line):
-        if QUOTES.intersection(line[max(0, match.start() - 2) : match.end()]):
+        if QUOTES.intersection(line[_quote_from(line, match.start()) : match.end()]):
             continue  # someone quoted asking for support: the story's
         rest = folded[match.end() :]
         if any(_opens_with(rest, n.casefold()) for n in names):
             return True
     return False
+
+
+def _quote_from(line: str, start: int) -> int:
+    """Where a quotation opening the request may be: just before it ('he said, "Please
+    support'), or, when the request opens a sentence, after the sentence's end (the quote
+    before '"Morning Notes". Support' closed the sentence before)."""
+    return start if line[start] in ".!?:" else max(0, start - 2)
 
 
 def _opens_with(text: str, name: str) -> bool:
