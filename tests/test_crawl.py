@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ingest.crawl.seeds import parse_seeds
+from ingest.crawl.settings import DOWNLOADER_MIDDLEWARES
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import FAST, ROOT, copy_database, kill_crawl_once_stored, rows, run_ingest
@@ -529,6 +530,11 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         (["-s", "DOWNLOAD_DELAY=soon"], "-s: DOWNLOAD_DELAY takes a number, got 'soon'"),
         (["-s", "ROBOTSTXT_OBEY=maybe"], "-s: ROBOTSTXT_OBEY takes true or false, got 'maybe'"),
         (["-s", "ITEM_PIPELINES=[1"], "-s: ITEM_PIPELINES takes a JSON object, got '[1'"),
+        (
+            ["-s", 'ITEM_PIPELINES={"ingest.crawl.pipelines.IngestPipeline": null}'],
+            "-s: ITEM_PIPELINES cannot switch off ingest.crawl.pipelines.IngestPipeline: it "
+            "writes what the crawl finds to the database",
+        ),
         (["--max-pages", "-3"], "'--max-pages': -3 is not in the range x>=0."),
         (["--max-depth", "-1"], "'--max-depth': -1 is not in the range x>=0."),
         (["--workers", "-1"], "'--workers': -1 is not in the range 0<=x<=256."),
@@ -617,6 +623,7 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "seconds",
         "flag",
         "mapping",
+        "pipeline-off",
         "max-pages",
         "max-depth",
         "workers",
@@ -806,12 +813,38 @@ def test_lists_of_numbers_and_maps_of_classes_that_are_right_are_taken():
     given = ["RETRY_HTTP_CODES=500, 503", f'DOWNLOADER_MIDDLEWARES={{"{retry}": 550.5}}']
     settings = crawl_settings(cmdline=parse_setting_overrides(given))
     assert settings.getlist("RETRY_HTTP_CODES") == ["500", " 503"]
-    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {retry: 550.5}
+    # added to ingest's own, as Scrapy adds a project's to its base
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES") == {**DOWNLOADER_MIDDLEWARES, retry: 550.5}
     # switched off, a path of an older Scrapy's is loaded by nothing; handlers map schemes
     gone = 'SPIDER_MIDDLEWARES={"scrapy.spidermiddlewares.offsite.OffsiteMiddleware": null}'
     handlers = 'DOWNLOAD_HANDLERS={"s3": null, "ftp": null}'
     assert len(parse_setting_overrides([gone, handlers])) == 2
     assert parse_setting_overrides(["RETRY_HTTP_CODES="]) == {"RETRY_HTTP_CODES": ""}
+
+
+def test_a_map_of_components_adds_to_ingests_and_switches_one_off_by_null(tmp_path):
+    """``-s DOWNLOADER_MIDDLEWARES={...}`` had replaced ingest's: the crawl went on without
+    its address guard, offsite filter and robots.txt reading, saying nothing; and
+    ``-s ITEM_PIPELINES={}`` ended as "the crawl did not start"."""
+    from ingest.crawl.runner import crawl_settings, parse_setting_overrides
+
+    stats = "scrapy.downloadermiddlewares.stats.DownloaderStats"
+    guard = "ingest.crawl.guard.AddressGuard"
+    given = [f'DOWNLOADER_MIDDLEWARES={{"{stats}": 851, "{guard}": null}}']
+    middlewares = crawl_settings(cmdline=parse_setting_overrides(given)).getdict(
+        "DOWNLOADER_MIDDLEWARES"
+    )
+    assert middlewares == {**DOWNLOADER_MIDDLEWARES, stats: 851, guard: None}
+    redis = crawl_settings(cmdline=parse_setting_overrides([*given, "INGEST_REDIS_URL=redis://x"]))
+    shared = {"ingest.crawl.shared_politeness.SharedPoliteness": 770}
+    assert redis.getdict("DOWNLOADER_MIDDLEWARES") == {**middlewares, **shared}
+    db = tmp_path / "news.db"
+    pages = {"/": index_page(["/news/2024/03/a"]), "/news/2024/03/a": article_page("A", story(1))}
+    with LocalSite(pages) as site:
+        pipelines = ["-s", "ITEM_PIPELINES={}", "-s", "EXTENSIONS={}"]
+        done = run_ingest("crawl", site.url + "/", "--db", str(db), *FAST, *pipelines)
+    assert done.returncode == 0
+    assert rows(db, "select title from articles") == [("A",)]
 
 
 def test_a_url_whose_path_a_request_escapes_ends_in_one_row_with_its_fate(tmp_path):

@@ -183,6 +183,14 @@ def _check_components(name: str, value: str) -> None:
             raise ValueError(f"{name}: the order of {path} is {wanted}, got {order!r}")
         if problem := import_problem(path):
             raise ValueError(f"{name}: {path!r} names nothing to import ({problem})")
+    if name == "ITEM_PIPELINES" and INGEST_PIPELINE in mapping and mapping[INGEST_PIPELINE] is None:
+        raise ValueError(
+            f"ITEM_PIPELINES cannot switch off {INGEST_PIPELINE}: it writes what the crawl "
+            "finds to the database"
+        )
+
+
+INGEST_PIPELINE = "ingest.crawl.pipelines.IngestPipeline"
 
 
 #: Defaults that look like import paths but take other text: a policy's name, a file.
@@ -248,22 +256,38 @@ def _defaults() -> Settings:
 def crawl_settings(
     overrides: dict[str, Any] | None = None, cmdline: dict[str, str] | None = None
 ) -> Settings:
-    """ingest's settings, then the command's own choices, then the user's ``-s`` pairs."""
+    """ingest's settings, then the command's own choices, then the user's ``-s`` pairs.
+
+    A map of components (middlewares, pipelines, extensions) is added to ingest's, as
+    Scrapy adds a project's to its own: ``-s DOWNLOADER_MIDDLEWARES={...}`` had replaced
+    them, and the crawl went on without its address guard, its offsite filter and its
+    robots.txt reading, saying nothing. One of ingest's is switched off by naming it null.
+    """
+    cmdline = cmdline or {}
     settings = Settings()
     settings.setmodule("ingest.crawl.settings", priority="project")
     settings.update(overrides or {}, priority="cmdline")
-    settings.update(cmdline or {}, priority="cmdline")
-    if url := settings.get("INGEST_REDIS_URL"):
+    if url := cmdline.get("INGEST_REDIS_URL") or settings.get("INGEST_REDIS_URL"):
         from ingest.crawl.shared_redis import redis_settings
 
         for name, value in redis_settings(url).items():  # the user's own -s pairs win
-            if name in (cmdline or {}):
-                continue
-            if name == "DOWNLOADER_MIDDLEWARES":  # added to ours, not instead
-                value = {**settings.getdict(name), **value}
-            settings.set(name, value, priority="cmdline")
-    _queue_for_concurrency(settings, cmdline or {})
+            if name not in cmdline or is_component_map(name):
+                _set(settings, name, value)
+    for name, value in cmdline.items():
+        _set(settings, name, value)
+    _queue_for_concurrency(settings, cmdline)
     return settings
+
+
+def is_component_map(name: str) -> bool:
+    """A setting mapping class paths to their order, which a crawl's own adds to."""
+    return name.endswith(COMPONENTS) and isinstance(_defaults().get(name), dict | BaseSettings)
+
+
+def _set(settings: Settings, name: str, value: Any) -> None:
+    if is_component_map(name):  # added to what is there, not instead
+        value = {**settings.getdict(name), **Settings({name: value}).getdict(name)}
+    settings.set(name, value, priority="cmdline")
 
 
 #: Scrapy's default priority queue keeps a queue per download slot, and refuses to start
