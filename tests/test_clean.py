@@ -20,7 +20,14 @@ from ingest.extract.clean import (
     is_share_bar,
     is_site_name,
 )
-from ingest.extract.site_names import site_names, strip_site_name, title_affixes
+from ingest.extract.site_names import (
+    names_host,
+    own_names,
+    site_names,
+    strip_site_name,
+    title_affixes,
+)
+from ingest.plugins.outlet import Outlet
 from ingest.words import is_ornament
 
 
@@ -559,3 +566,29 @@ def test_a_phrase_list_finds_its_patterns_in_lines_holding_its_words():
     assert phrases.words == ("foo", "baz")
     assert phrases.search("Say FOO  bar now") and phrases.search("baz")
     assert not phrases.search("food bar") and not phrases.search("a baz")
+
+
+def test_a_name_spells_the_host_from_three_letters_and_with_its_subdomains():
+    assert names_host("PSL", "https://www.psl.eu/news/1")
+    assert names_host("Test Daily", "https://test.daily.example/a")  # the host's parts joined
+    assert not names_host("Daily News", "https://news.daily.example/a")  # in another order
+    assert names_host("ABC", "https://abc.example/a")
+    assert not names_host("TV", "https://tv.example/a")  # two letters spell too much
+    assert not names_host("Example", "https://daily.example/a")  # the top-level domain is none
+
+
+def test_the_names_a_page_surely_gives_its_site():
+    """The outlet's title, og:site_name, application-name, and a name (trafilatura's or a
+    part of the <title>) that spells the host; not a <title>'s section."""
+    html = (
+        "<html><head><title>Zelensky speaks | Ukraine | Daily Example</title>"
+        '<meta property="og:site_name" content="DE Online">'
+        '<meta name="application-name" content="DE App"></head><body></body></html>'
+    )
+    page = Page(url="https://dailyexample.com/world/zelensky", html=html)
+    article = Article(url=page.url, title="Zelensky speaks", text="", sitename="The Example")
+    outlet = Outlet(name="de", domains=["dailyexample.com"], title="Daily Example Group")
+    names = own_names(article, page, outlet)
+    assert names == ["Daily Example Group", "DE Online", "DE App", "Daily Example"]
+    article.sitename = "Daily Example Ltd"  # spells the host too
+    assert own_names(article, page, None)[2:] == ["Daily Example Ltd", "Daily Example"]
