@@ -279,6 +279,49 @@ def test_text_before_the_first_matched_paragraph_is_not_added():
     assert rules is None
 
 
+FIRST = "Floodwater reached the market square before dawn on Monday."
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["", '<div class="promo">Sponsored by the Harbour Bank today.</div>', '<div class="ad"></div>'],
+    ids=["next to it", "a dropped block between", "an empty slot between"],
+)
+def test_a_first_paragraph_set_apart_right_before_the_matched_ones_comes_back(between):
+    """A redesign renamed the story's opening paragraph (a drop cap of its own): the rules
+    read the rest, and the story was stored without its start, saying nothing."""
+    lines, rules = chosen(f"<div>{FIRST}</div>{between}" + "".join(p(i) for i in range(4)))
+    assert lines == [FIRST, *PARAGRAPHS[:4]]
+    assert rules == "partial"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        '<div class="kicker">Flood watch</div>',  # no sentence
+        f'<div><a href="/floods">{FIRST}</a></div>',  # a link
+        f"<div hidden>{FIRST}</div>",
+        f"<div>{FIRST}<br>Rain is due again on Tuesday, forecasters said.</div>",  # two lines
+        "<div>Sign up for our free newsletter to get the news in your inbox.</div>",
+        f"<div><p>{FIRST}</p></div>",  # holds a block: a box, not a paragraph
+        f"<div>{PARAGRAPHS[2]}</div>",  # the rules read it already
+        f"<div>{FIRST}</div><div>Flood watch</div>",  # not right before the story
+    ],
+    ids=["label", "link", "hidden", "two-lines", "boilerplate", "box", "read", "not-next"],
+)
+def test_what_sits_right_before_the_first_matched_paragraph_but_is_no_paragraph_stays_out(before):
+    lines, rules = chosen(before + "".join(p(i) for i in range(4)))
+    assert lines == PARAGRAPHS[:4]
+    assert rules is None
+
+
+def test_a_first_paragraph_in_another_parent_than_the_matched_ones_stays_out():
+    """A standfirst or kicker in a header of its own: the story's furniture."""
+    lines, rules = chosen(f'<div class="intro"><div>{FIRST}</div></div>' + p(0) + p(1) + p(2))
+    assert lines == PARAGRAPHS[:3]
+    assert rules is None
+
+
 def test_a_line_mostly_of_links_is_not_added():
     lines, rules = chosen(
         p(0)

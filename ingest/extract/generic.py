@@ -25,6 +25,7 @@ from ingest.extract.blocks import selector as block_selector
 from ingest.extract.classify import json_ld_types
 from ingest.extract.clean import is_boilerplate
 from ingest.extract.dates import page_dates
+from ingest.extract.first_paragraph import missed_first
 from ingest.extract.lead import standfirst
 from ingest.extract.normalize import byline_authors
 from ingest.extract.structured import fuller_text
@@ -122,6 +123,8 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
             containers = own_containers(page, outlet, blocks)
             phrases = [p.casefold() for p in outlet.boilerplate]
             text, added = with_missing(page.tree, blocks, containers, skip, found, phrases)
+            if first := missed_first(blocks, skip, text, phrases):
+                text, added = [first, *text], added + 1
             return "\n".join(text), "partial" if added else None
     try:
         return with_lead(page, main_text(page, outlet), title), "missed"

@@ -12,8 +12,8 @@ rules' text lacks, but only those the page itself places in the story:
   blocks, in an element of its own that holds no matched paragraph (text loose
   around them has no place to be put in);
 - it lies after the first matched paragraph: what comes before the story's
-  first paragraph is its furniture (kicker, byline, share bar), and a missed
-  lead is left out rather than guessed;
+  first paragraph is its furniture (kicker, byline, share bar), but for a lost
+  first paragraph right before it (``ingest.extract.first_paragraph``);
 - it is prose, a sentence of a few words ended as sentences end, or it lies
   between two matched paragraphs and shows itself the story's: a short sentence
   ("My jaw dropped."), a subheading (``h2`` to ``h6``, or a bold run that is all
