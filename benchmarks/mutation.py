@@ -53,7 +53,16 @@ MODULES = {
     "appeals": ("ingest/extract/appeals.py", ["test_clean.py", "test_clean_chain.py"]),
     "site_names": ("ingest/extract/site_names.py", ["test_clean.py", "test_clean_chain.py"]),
     "language": ("ingest/extract/language.py", ["test_normalize.py"]),
-    "union": ("ingest/extract/union.py", ["test_rules_partial.py", "test_article_merge.py"]),
+    "first_paragraph": ("ingest/extract/first_paragraph.py", ["test_rules_partial.py"]),
+    "union": (
+        "ingest/extract/union.py",
+        [
+            "test_rules_partial.py",
+            "test_article_merge.py",
+            "test_outlets.py",
+            "test_rules_missed.py",
+        ],
+    ),
     "merge": (
         "ingest/store/merge.py",
         ["test_article_merge.py", "test_duplicates.py", "test_learned.py", "test_store.py"],

@@ -114,6 +114,11 @@ def test_the_unmatched_lines_in_the_story_are_those_of_runs_of_shown_prose_leave
         f"<div>Too short.</div>"  # alike, but no sentence of four words
         f'<div class="card"><h4>{one}</h4></div><div class="card"><h4>{two}</h4></div>'
         f'<div class="x" hidden>{one}</div><div class="x" hidden>{two}</div>'
+        f'<div class="y" aria-hidden="true">{one}</div>'
+        f'<div class="y" aria-hidden="true">{two}</div>'
+        f'<div class="z" style="display:none">{one}</div>'
+        f'<div class="z" style="display:none">{two}</div>'
+        f"<noscript><div>{one}</div><div>{two}</div></noscript>"
         f"<label>{one}</label><label>{two}</label>"
         f'<div class="line">{one}<br>{two}</div><div class="line">{one}<br>{two}</div>'
         f"<div class='bio'>{one}</div></div>"
@@ -322,6 +327,66 @@ def test_a_first_paragraph_in_another_parent_than_the_matched_ones_stays_out():
     assert rules is None
 
 
+def test_a_line_marked_up_as_the_matched_paragraphs_comes_back_by_their_class_too():
+    """A signature set as the story's paragraphs are (``p.text``), a div deeper: the
+    same tag and class, though no sentence."""
+    outlet = replace(TIDINGS, paragraphs="div.story > p.text")
+    text = [f'<p class="text">{line}</p>' for line in PARAGRAPHS[:3]]
+    signed = '<div><p class="text">Corona del Mar</p></div>'
+    other = '<div><p class="note">Corona del Mar</p></div>'
+    assert chosen(text[0] + signed + text[1] + text[2], outlet) == (
+        [PARAGRAPHS[0], "Corona del Mar", *PARAGRAPHS[1:3]],
+        "partial",
+    )
+    assert chosen(text[0] + other + text[1] + text[2], outlet) == (PARAGRAPHS[:3], None)
+
+
+def test_without_a_body_the_story_is_the_element_around_all_matched_paragraphs():
+    outlet = replace(TIDINGS, body=None)
+    heading = "<div><h2>What the council said</h2></div>"
+    lines, rules = chosen(p(0) + p(1) + heading + p(2) + p(3), outlet)
+    assert (lines, rules) == (
+        [*PARAGRAPHS[:2], "What the council said", *PARAGRAPHS[2:4]],
+        "partial",
+    )
+
+
+def test_links_are_counted_together_and_a_script_stops_no_line_after_it():
+    """Three links, each a third of a line, make it a line of links; a script among the
+    paragraphs is passed over, not the end of the story."""
+    links = (
+        '<div><p><a href="/a">Insurers count the cost</a>, <a href="/b">the council answers'
+        '</a> and <a href="/c">the mayor resigns</a> today.</p></div>'
+    )
+    from ingest.extract.union import key, link_share
+
+    line = lxml.html.fragment_fromstring(links)[0]
+    assert link_share(line, key(line.text_content()), set()) == 52 / 60  # of its letters
+    heading = "<div><h2>What the council said</h2></div>"
+    script = "<script>var slot = 'ad';</script>"
+    lines, rules = chosen(p(0) + links + p(1) + script + heading + p(2) + p(3))
+    assert (lines, rules) == (
+        [*PARAGRAPHS[:2], "What the council said", *PARAGRAPHS[2:4]],
+        "partial",
+    )
+
+
+@pytest.mark.parametrize(
+    ("between", "line"),
+    [
+        ('<div class="aside-line">My jaw dropped.</div>', "My jaw dropped."),  # a sentence
+        (  # a bold run that is all of its block, in markup unlike the story's
+            '<div class="sub"><p class="x"><strong>What the council said</strong></p></div>',
+            "What the council said",
+        ),
+    ],
+    ids=["short-sentence", "bold-run"],
+)
+def test_a_short_line_between_matched_paragraphs_is_the_storys_by_its_shape(between, line):
+    lines, rules = chosen(p(0) + p(1) + between + p(2) + p(3))
+    assert (lines, rules) == ([*PARAGRAPHS[:2], line, *PARAGRAPHS[2:4]], "partial")
+
+
 def test_a_line_mostly_of_links_is_not_added():
     lines, rules = chosen(
         p(0)
@@ -343,10 +408,17 @@ def test_text_loose_around_matched_paragraphs_is_not_added():
     lines, rules = chosen(p(0) + f"<div>{p(1)}{loose}{p(2)}</div>" + p(3), outlet)
     assert lines == PARAGRAPHS[:4]
     assert rules is None
+    # and the lines after it are still placed
+    heading = "<div><h2>What the council said</h2></div>"
+    story = p(0) + f"<div>{p(1)}{loose}{p(2)}</div>" + p(3) + heading + p(4)
+    lines, rules = chosen(story, outlet)
+    assert (lines, rules) == ([*PARAGRAPHS[:4], "What the council said", PARAGRAPHS[4]], "partial")
 
 
 def test_prose_is_a_sentence_of_a_few_words():
     assert is_prose("Forecasters warned that more rain was due.")
+    assert is_prose("The river rose again.")  # four words
+    assert not is_prose("The river rose.")
     assert is_prose("“We will rebuild,” she said. ♦")  # an end mark, then an ornament
     assert not is_prose("Share this article.")
     assert not is_prose("More on this story")
