@@ -496,9 +496,17 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
     assert articles_in(tmp_path / "b.db") > 0
     gaps = [b - a for a, b in zip(site.hit_times, site.hit_times[1:], strict=False)]
-    # Turns start 0.4 s apart; the site sees each request after its worker's send, whose
-    # latency varies: 52 ms once, with other tests' crawls busy on the same two cores.
-    assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
+    assert_turns(gaps, 0.4)
+
+
+def assert_turns(gaps: list[float], delay: float) -> None:
+    """Requests ``delay`` apart as the site saw them. Turns start ``delay`` apart, but the
+    site sees each request after its worker's send, whose latency varies with the load
+    on the machine (a gap of 0.25 s of 0.4 once, with other crawls busy on both cores):
+    none closer than half the delay, and on average the delay. Without turns the two
+    workers' requests come milliseconds apart."""
+    assert len(gaps) >= 30 and min(gaps) > delay / 2, sorted(gaps)[:5]
+    assert sum(gaps) / len(gaps) >= 0.95 * delay, sorted(gaps)[:5]
 
 
 @needs_redis
@@ -514,8 +522,7 @@ def test_two_workers_keep_the_crawl_delay_a_robots_txt_asks_for_between_them(
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 20
     assert articles_in(tmp_path / "b.db") > 0
     times = [t for path, t in zip(site.hits, site.hit_times, strict=True) if path != "/robots.txt"]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert len(gaps) >= 30 and min(gaps) > 0.3, sorted(gaps)[:5]
+    assert_turns([b - a for a, b in itertools.pairwise(times)], 0.4)
 
 
 def test_with_redis_away_a_worker_keeps_each_sites_crawl_delay_alone():
