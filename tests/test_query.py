@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
@@ -166,6 +167,50 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert huge.returncode == 2 and "is not in the range 1<=x<=100000" in huge.stderr
     table = run_ingest("search", "vaccine", "--db", str(demo_db), "--outlet", "yeni-haber")
     assert "Russia offers Pakistan assistance" in table.stdout
+
+
+def test_the_table_shows_stored_text_as_it_is(demo_db, tmp_path):
+    """Rich drew a page's own markup and emoji codes: ":thumbs_up:" became 👍, "[bold red]"
+    vanished, and the snippet's brackets around a match mixed with the text's own."""
+    db = copy_database(demo_db, tmp_path)
+    title = "Budget [bold red]vote[/] passes :thumbs_up: today"
+    text = "Line with [Budget] bold and the vaccine rollout [1] :smile: in the end."
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(
+            "update articles set title = ?, text = ? where title = ?",
+            [title, text, SEED_ARTICLE["title"]],
+        )
+    shown = run_ingest("search", "rollout", "--db", str(db)).stdout
+    assert title in shown
+    assert "Line with [Budget] bold and the vaccine rollout [1] :smile: in the end." in shown
+    assert "👍" not in shown and "😄" not in shown
+    # JSON keeps its brackets around the match
+    [found] = search_json(db, "rollout")
+    assert (
+        found["snippet"]
+        == "Line with [Budget] bold and the vaccine [rollout] [1] :smile: in the end."
+    )
+    told = run_ingest("search", "a:b:c", "--db", str(db))
+    assert told.stdout == "No article matches 'a:b:c'.\n"
+
+
+def test_a_set_of_columns_is_fts5_syntax_and_a_column_no_index_has_is_said(demo_db):
+    in_title = search_json(demo_db, "title:vaccine")
+    assert in_title and search_json(demo_db, "{title}:vaccine") == in_title
+    every = {r["id"] for r in search_json(demo_db, "{title text}:vaccine", "--limit", "100")}
+    assert every == {r["id"] for r in search_json(demo_db, "vaccine", "--limit", "100")}
+    assert len(every) > len(in_title)
+    typo = run_ingest("search", "titel:vaccine", "--db", str(demo_db))
+    assert typo.stderr == (
+        '"titel:" names no column: title: and text: look in one column alone, and "titel:…" '
+        "is searched as words\n"
+    )
+    assert run_ingest("search", "10:30", "--db", str(demo_db)).stderr == ""  # a time
+    near = run_ingest("search", "NEAR(gas pipeline, abc)", "--db", str(demo_db), check=False)
+    assert (near.returncode, near.stderr.splitlines()[-1]) == (
+        2,
+        'Error: not a valid search: expected integer, got "abc"',
+    )
 
 
 @pytest.mark.parametrize("command", [["search", "vaccine"], ["export"]], ids=["search", "export"])

@@ -24,6 +24,7 @@ FTS_ERRORS = (
     "no such column",
     "malformed MATCH",
     "unknown special query",
+    "expected integer",  # NEAR(a b, abc)
 )
 
 
@@ -168,17 +169,18 @@ def search(query, db, outlet, language, since, until, limit, as_json):
 
     Plain words must all appear (stemmed, accents ignored); FTS5 syntax works too:
     "exact phrase", prefix*, OR, NOT; title:word or text:word looks in that column
-    alone. Words in Chinese, Japanese or Thai are found anywhere in the text, as those
+    alone ({title text}:word in both). Words in Chinese, Japanese or Thai are found anywhere in the text, as those
     scripts have no spaces between words; a Korean word matches the start of a word,
     so that it finds its forms with particles attached.
     """
-    from ingest.query.search import print_results, search_articles
+    from ingest.query.search import TABLE_MARKS, print_results, search_articles
 
     filters = ArticleFilter(outlet, language, since, until)
     check_outlets(db, outlet)
     note_unindexed(db, query)
     with fts_errors():
-        results = search_articles(db, query, limit, filters)
+        marks = {} if as_json else {"marks": TABLE_MARKS}
+        results = search_articles(db, query, limit, filters, **marks)
     with printing(data=as_json):
         if as_json:
             click.echo(json.dumps(results, ensure_ascii=False, indent=2))

@@ -49,11 +49,19 @@ HOLDS_SHORT = """not exists (select 1 from json_each({short}) where
   and instr(lower(coalesce({table}.text, '')), value) = 0)"""
 
 
+#: FTS5's set of columns before a colon (``{title text}:flood``), its syntax too.
+COLUMN_SET = re.compile(r"-?\{[^{}]*\}\s*:")
+#: A word before a colon that reads as a column's name ("titel:flood", "author:roe"): the
+#: index has title and text only, and the term is searched as words.
+NAMED_COLUMN = re.compile(r"(?:^|\s)([^\W\d_]{2,}):[^\s:]")
+
+
 def fts_query(query: str) -> str:
     """Plain words match as words (quoted, so punctuation can't break FTS5 syntax), a
     Korean one as the start of a word; a query using FTS5 operators (quotes, OR, NOT,
-    prefix*) is passed on as it is, but for its bare Korean words, starts of words too."""
-    if any(op in query for op in FTS_OPERATORS):
+    prefix*, a set of columns) is passed on as it is, but for its bare Korean words,
+    starts of words too."""
+    if any(op in query for op in FTS_OPERATORS) or COLUMN_SET.search(query):
         return TERM.sub(_korean_prefix, query)
     words = query.split()
     if not words:
@@ -146,6 +154,23 @@ def trigram_terms(query: str) -> Terms:
         else:
             long.append(quoted_term(word, column))
     return Terms(" ".join(long), tuple(short))
+
+
+def column_notes(query: str) -> list[str]:
+    """A word before a colon that names no column of the index (a typo, ``author:``): the
+    term is searched as words, and found nothing without a word said."""
+    if any(op in query for op in FTS_OPERATORS) or COLUMN_SET.search(query):
+        return []
+    named = dict.fromkeys(n for n in NAMED_COLUMN.findall(query) if n.lower() not in COLUMNS)
+    return [
+        f'"{name}:" names no column: title: and text: look in one column alone, and '
+        f'"{name}:…" is searched as words'
+        for name in named
+    ]
+
+
+#: The columns of the word index a search may name.
+COLUMNS = ("title", "text")
 
 
 def query_notes(query: str) -> list[str]:

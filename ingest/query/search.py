@@ -18,6 +18,7 @@ from rich.table import Table
 from ingest.query.matching import (
     TRIGRAM_TABLE,
     add_functions,
+    column_notes,
     fts_query,
     has_trigram_index,
     is_unspaced,
@@ -166,12 +167,21 @@ def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute("select * from pragma_table_info(?)", [table])}
 
 
+#: What marks a matched word in a snippet a terminal table shows: no text holds them.
+TABLE_MARKS = ("\x02", "\x03")
+
+
 def search_articles(
-    db_path: str, query: str, limit: int = 10, filters: ArticleFilter | None = None
+    db_path: str,
+    query: str,
+    limit: int = 10,
+    filters: ArticleFilter | None = None,
+    marks: tuple[str, str] = ("[", "]"),
 ) -> list[dict[str, Any]]:
     """Best matches first (``rank`` is FTS5's bm25: lower is better); the snippet marks
-    matched words with [brackets]. Terms of an unspaced script too short for a trigram
-    are found without FTS5: their matches have no rank and come newest first."""
+    matched words with ``marks``, [brackets] unless asked otherwise. Terms of an unspaced
+    script too short for a trigram are found without FTS5: their matches have no rank
+    and come newest first."""
     with closing(connect(db_path)) as conn:
         add_functions(conn)  # the snippet of a match FTS5 did not make
         trigram = is_unspaced(query) and has_trigram_index(conn)
@@ -180,7 +190,7 @@ def search_articles(
     for row in rows:
         if row["snippet"] is None:  # an exact duplicate, found by its title: no text of its own
             row["snippet"] = f"(the text of article {row['duplicate_of']})"
-        row["snippet"] = row["snippet"].replace("\x02", "[").replace("\x03", "]")
+        row["snippet"] = row["snippet"].replace("\x02", marks[0]).replace("\x03", marks[1])
     return rows
 
 
@@ -207,10 +217,13 @@ def _and(*clauses: str) -> str:
 
 
 def search_notes(db_path: str, query: str | None) -> list[str]:
-    """What to tell the user of a query in an unspaced script: that it has no index to go
-    to, that the index does not hold every article yet, or what its operators miss."""
-    if not query or not is_unspaced(query):
+    """What to tell the user of a query: a word before a colon that names no column; in an
+    unspaced script, that it has no index to go to, that the index does not hold every
+    article yet, or what its operators miss."""
+    if not query:
         return []
+    if not is_unspaced(query):
+        return column_notes(query)
     with closing(connect(db_path)) as conn:
         if not has_trigram_index(conn):
             return [missing_index_note(conn)]
@@ -219,17 +232,22 @@ def search_notes(db_path: str, query: str | None) -> list[str]:
 
 
 def print_results(results: list[dict[str, Any]], query: str) -> None:
+    """The results as a table; their snippets marked with ``TABLE_MARKS``. Stored text is
+    shown as it is: no markup or emoji code of a page's (":thumbs_up:", "[bold]") is drawn,
+    and brackets of its own stay brackets."""
     # Piped, rich would fit the table to 80 columns and cut URLs with "…": no width then.
-    console = Console() if sys.stdout.isatty() else Console(width=10_000, soft_wrap=True)
+    wide = {} if sys.stdout.isatty() else {"width": 10_000, "soft_wrap": True}
+    console = Console(emoji=False, **wide)
     if not results:
-        console.print(f"No article matches {query!r}.")
+        console.print(f"No article matches {escape(repr(query))}.")
         return
     table = Table("outlet", "published", "title / snippet", show_lines=True)
+    start, end = TABLE_MARKS
     for row in results:
-        snippet = re.sub(r"\\\[([^\]]*)\]", r"[bold yellow]\1[/]", escape(row["snippet"]))
+        snippet = escape(row["snippet"]).replace(start, "[bold yellow]").replace(end, "[/]")
         table.add_row(
-            row["outlet"] or "",
-            row["published"] or "",
+            escape(row["outlet"] or ""),
+            escape(row["published"] or ""),
             f"[bold]{escape(row['title'] or '')}[/]\n{snippet}\n[dim]{escape(row['url'])}[/]",
         )
     console.print(table)

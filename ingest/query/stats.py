@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingest.query.search import connect, table_columns
@@ -217,10 +218,10 @@ def _crawl_state(crawl: dict[str, Any]) -> str:
 
 
 def print_stats(stats: dict[str, Any]) -> None:
-    console = Console()
+    console = Console(emoji=False)  # a path or a command line is shown as it is
     totals = stats["totals"]
     console.print(
-        f"[bold]{stats['database']}[/]: {totals['articles']} articles from "
+        f"[bold]{escape(stats['database'])}[/]: {totals['articles']} articles from "
         f"{totals['outlets']} outlets, {totals['pages']} pages, {totals['errors']} errors, "
         f"{totals['article_versions']} earlier versions, {_plural(totals['crawls'], 'crawl')}"
     )
@@ -261,8 +262,8 @@ def print_stats(stats: dict[str, Any]) -> None:
     others = [str(run) for run in crawl.get("runs", []) if run != crawl["id"]]
     shared = f" with the runs {', '.join(others)} of its shared crawl" if others else ""
     console.print(
-        f"Last crawl: [bold]{crawl['id']}[/] ({crawl['command']}){shared}, {_crawl_state(crawl)}: "
-        f"{crawl['pages']} pages, "
+        f"Last crawl: [bold]{crawl['id']}[/] ({escape(crawl['command'])}){shared}, "
+        f"{_crawl_state(crawl)}: {crawl['pages']} pages, "
         f"{crawl['articles']} articles, {crawl['errors']} errors "
         f"(error rate {_percent(crawl['error_rate']) or 'n/a'})"
     )
