@@ -511,6 +511,23 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     ]
 
 
+def test_a_scheme_in_capitals_is_the_scheme(tmp_path):
+    """HTTP://a.example/... was counted "not HTML", its page lost without a row."""
+    upper = [
+        {**ARCHIVE[0], "url": "HTTP://a.example/news/2024/05/one"},
+        {**ARCHIVE[1], "url": "Https://a.example/news/2024/05/two"},
+    ]
+    db = tmp_path / "news.db"
+    done = run_ingest(
+        "import-warc", str(build_warc(tmp_path / "a.warc.gz", upper)), "--db", str(db)
+    )
+    assert done.stderr.strip().splitlines()[-1] == import_said(2, 2)
+    assert rows(db, "select url from pages order by url") == [
+        ("http://a.example/news/2024/05/one",),
+        ("https://a.example/news/2024/05/two",),
+    ]
+
+
 @pytest.mark.parametrize(
     "url", ["http://[::1/news/2024/05/bad", "http://a.example:99999/news", "http:///news/x"]
 )

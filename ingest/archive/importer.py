@@ -105,7 +105,7 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
             if rec.rec_type not in ("request", "revisit"):  # and a response with no HTTP
                 counts["other"] += 1
             continue
-        url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+        url = target_uri(rec)
         headers = {k.lower(): v for k, v in rec.http_headers.headers}
         where = f"{source}: record {number}"
         try:
@@ -138,6 +138,14 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
             yield bad_record(source, f"{where} ({url:.200}) {why}", rec, url)
             continue
         yield response(rec, url, headers, body, source, where)
+
+
+def target_uri(rec: Any) -> str:
+    """The record's WARC-Target-URI, its scheme in lower case: "HTTP://site/a" is
+    http://site/a, as a seed is (its page was counted "not HTML", and lost unsaid)."""
+    url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if scheme.lower() in ("http", "https") else url
 
 
 def response(

@@ -80,7 +80,15 @@ def readable_digest(digest: str | None) -> str | None:
 
 
 class _DigestsRead(ArcWarcRecordLoader):
-    """warcio's loader, checking only the digests it can read, each read once here."""
+    """warcio's loader, checking only the digests it can read, each read once here; and
+    reading the HTTP headers of a record whose URI's scheme is in capitals ("HTTP://"),
+    which warcio leaves unread: such a page was counted an "other record", and lost."""
+
+    def load_http_headers(self, rec_type: str, uri: str, stream: Any, length: Any) -> Any:
+        scheme, sep, rest = (uri or "").partition(":")
+        if sep and scheme.lower() in ("http", "https"):
+            uri = f"{scheme.lower()}:{rest}"
+        return super().load_http_headers(rec_type, uri, stream, length)
 
     def wrap_digest_verifying_stream(
         self, stream: Any, rec_type: str, rec_headers: Any, digest_checker: Any, length: Any = None

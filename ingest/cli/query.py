@@ -169,9 +169,9 @@ def search(query, db, outlet, language, since, until, limit, as_json):
 
     Plain words must all appear (stemmed, accents ignored); FTS5 syntax works too:
     "exact phrase", prefix*, OR, NOT; title:word or text:word looks in that column
-    alone ({title text}:word in both). Words in Chinese, Japanese or Thai are found anywhere in the text, as those
-    scripts have no spaces between words; a Korean word matches the start of a word,
-    so that it finds its forms with particles attached.
+    alone, {title text}:word in both. Words in Chinese, Japanese or Thai are found
+    anywhere in the text, as those scripts have no spaces between words; a Korean word
+    matches the start of a word, so that it finds its forms with particles attached.
     """
     from ingest.query.search import TABLE_MARKS, print_results, search_articles
 
