@@ -218,3 +218,58 @@ def test_a_gz_listing_that_does_not_unpack_is_a_bad_gzip_error(tmp_path):
     assert rows(db, "select replace(url, ?, ''), kind from pages order by url", base) == [
         ("/s/40", "html"), ("/s/41", "html"), ("/unpacked.xml.gz", "sitemap"),
     ]  # fmt: skip
+
+
+def test_a_sitemap_in_text_format_is_read_and_a_seed_that_is_nothing_is_said(tmp_path):
+    """The sitemaps protocol's text format (one URL a line) was taken for "other", and so
+    was any seed that is no page, feed or sitemap: nothing read, no errors row, exit 0."""
+    db = tmp_path / "text.db"
+    with LocalSite({}) as site:
+        listed = "\n".join(f"{site.url}/t/{i}" for i in range(3))
+        site.resources.update(
+            {
+                "/sitemap.txt": Resource(f"\ufeff{listed}\n\n", "text/plain; charset=utf-8"),
+                "/more.txt": Resource(f"{site.url}/t/3\r\n", None),  # no type at all
+                "/data.json": Resource('{"version": "1.0", "items": []}', "application/json"),
+                "/notes.txt": Resource(f"Our sitemap: {site.url}/t/0\n", "text/plain"),
+                **{f"/t/{i}": Resource(article_page(f"T{i}", story(i))) for i in range(4)},
+            }
+        )
+        (tmp_path / "seeds.toml").write_text(f'sitemaps = ["{site.url}/more.txt"]\n')
+        seeds = [f"{site.url}{p}" for p in ("/sitemap.txt", "/data.json", "/notes.txt")]
+        seeds.append(str(tmp_path / "seeds.toml"))
+        done = run_ingest("crawl", *seeds, "--db", str(db), "--max-depth", "1", *FAST)
+    assert done.returncode == 0
+    fates = "select replace(url, ?, ''), state, reason from urls order by url"
+    assert rows(db, fates, site.url) == [
+        ("/data.json", "fetched", "not_a_page"),
+        ("/more.txt", "fetched", "sitemap"),
+        ("/notes.txt", "fetched", "not_a_page"),
+        ("/sitemap.txt", "fetched", "sitemap"),
+        *((f"/t/{i}", "fetched", "article") for i in range(4)),
+    ]
+    said = "select replace(url, ?, ''), stage, kind, message from errors order by url"
+    assert rows(db, said, site.url) == [
+        ("/data.json", "discover", "not_a_page",
+         "a seed that is no HTML page, feed or sitemap (served as application/json): nothing "
+         "read"),
+        ("/notes.txt", "discover", "not_a_page",
+         "a seed that is no HTML page, feed or sitemap (served as text/plain): nothing read"),
+    ]  # fmt: skip
+
+
+def test_a_text_sitemaps_lines_that_are_no_url_are_left_out_and_said():
+    from ingest.crawl.kinds import page_kind
+
+    body = b"http://a.example/1\n\nhttps://b.example/2\r\n"
+    assert page_kind(body, "text/plain") == "sitemap"
+    assert page_kind(body, "text/html") == "html"
+    assert page_kind(b"User-agent: *\nDisallow: /\n", "text/plain") == "other"
+    assert page_kind(b"http://a.example/1 and more\n", "text/plain") == "other"
+    # past the head looked at, a line may be anything: read, the rest is kept and said
+    long = b"http://a.example/1\n" * 4000 + b"Disallow: /\nhttp://a.example/2\n"
+    assert page_kind(long, "text/plain") == "sitemap"
+    entries = sitemap_entries(long)
+    assert [e.url for e in entries][-2:] == ["http://a.example/1", "http://a.example/2"]
+    assert len(entries) == 4001
+    assert entries.problem == ("bad_url", "1 line with no URL, left out: Disallow: /")

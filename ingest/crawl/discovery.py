@@ -203,8 +203,11 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
     """A sitemap's entries (page or child-sitemap URLs); ``index`` tells which.
 
     ``lastmod`` is the entry's modification date; a Google News sitemap's
-    ``news:publication_date`` its publication date.
+    ``news:publication_date`` its publication date. A sitemap in the protocol's text
+    format (``ingest.crawl.kinds.is_url_list``) lists pages, one URL a line.
     """
+    if not body.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+        return text_sitemap_entries(body, limit)
     entries = Listing()
     for element, root in elements(body, ("url", "sitemap"), entries):
         if root not in ("urlset", "sitemapindex"):
@@ -226,6 +229,23 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
         entry = Entry(loc or "", published, modified, written, written_modified)
         if loc and not entries.add(entry, limit):
             break
+    return entries
+
+
+def text_sitemap_entries(body: bytes, limit: int) -> Listing:
+    """The URLs of a sitemap in text format, one a line; a line that is none is said."""
+    entries, other = Listing(), []
+    for raw in body.removeprefix(b"\xef\xbb\xbf").splitlines():
+        line = raw.decode("utf-8", "replace").strip()
+        if not line:
+            continue
+        if not re.fullmatch(r"https?://\S+", line, re.I):
+            other.append(line)
+        elif not entries.add(Entry(line), limit):
+            break
+    if other:
+        lines = "1 line" if len(other) == 1 else f"{len(other):,} lines"
+        entries.problem = ("bad_url", f"{lines} with no URL, left out: {other[0][:200]}")
     return entries
 
 

@@ -92,9 +92,34 @@ def page_kind(body: bytes, content_type: str | None) -> str:
     if "html" in content_type or b"<html" in head or head.startswith(b"<!doctype html"):
         return "html"
     opening = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # a UTF-8 byte order mark first
-    if content_type.split(";")[0].strip() in _UNTYPED and _HTML_OPENING.match(opening):
+    served = content_type.split(";")[0].strip()
+    if served in _UNTYPED and _HTML_OPENING.match(opening):
         return "html"
+    if served in _TEXT_TYPES and is_url_list(start, whole=len(body) <= len(start)):
+        return "sitemap"
     return "other"
+
+
+#: Types a sitemap in the protocol's text format is served as.
+_TEXT_TYPES = {"text/plain", *_UNTYPED}
+_URL_LINE = re.compile(rb"https?://[^\s<>\"]+", re.I)
+
+
+def is_url_list(start: bytes, whole: bool) -> bool:
+    """A sitemap in the sitemaps protocol's text format: one URL a line, nothing else (its
+    last line, unless ``whole``, may be cut where ``start`` ends)."""
+    lines = start.removeprefix(b"\xef\xbb\xbf").splitlines()
+    if not whole and len(lines) > 1:
+        lines = lines[:-1]
+    found = [line.strip() for line in lines if line.strip()]
+    return bool(found) and all(_URL_LINE.fullmatch(line) for line in found)
+
+
+def unread_seed(content_type: str | None) -> str:
+    """The errors row's message for a seed that is no page, feed or sitemap: a crawl of it
+    read nothing, and had said nothing."""
+    served = (content_type or "").split(";")[0].strip() or "no type"
+    return f"a seed that is no HTML page, feed or sitemap (served as {served}): nothing read"
 
 
 def mislabelled(kind: str, content_type: str | None) -> str | None:

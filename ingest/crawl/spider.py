@@ -53,7 +53,7 @@ from ingest.crawl.items import (
     request_error,
     response_item,
 )
-from ingest.crawl.kinds import mislabelled
+from ingest.crawl.kinds import mislabelled, unread_seed
 from ingest.crawl.partial import GZIP_MAGIC, gzip_ends, not_gzip
 from ingest.crawl.planning import Planner, unconditional
 from ingest.crawl.redirects import refresh_not_followed
@@ -321,6 +321,8 @@ class NewsSpider(Planner, scrapy.Spider):
             via, priority = f"{item.kind} {item.url}", 6 if sitemap else 5
         if message := mislabelled(item.kind, item.content_type):
             problems.append(("not_a_feed", message))
+        if item.kind == "other" and item.found_via == "seed":  # asked for, and nothing read
+            problems.append(("not_a_page", unread_seed(item.content_type)))
         errors = [*(said or []), *(error_record("discover", *problem) for problem in problems)]
         if errors:  # the entries read are planned all the same
             item.outcome = item.outcome or Outcome(url=item.url)
