@@ -155,6 +155,15 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert until == [r for r in results if r["published_day"] <= "2021-04-07"]
     bad = run_ingest("search", "vaccine", "--db", str(demo_db), "--since", "May", check=False)
     assert bad.returncode == 2 and "not a date" in bad.stderr
+    for dates in (["--since", "2022-01-01", "--until", "2021-01-01"],
+                  ["--until", "2021-01-01", "--since", "2022-01-01"]):  # fmt: skip
+        reversed_ = run_ingest("export", "--db", str(demo_db), *dates, check=False)
+        assert (reversed_.returncode, reversed_.stdout) == (2, "")
+        assert reversed_.stderr.splitlines()[-1].endswith(
+            "--since 2022-01-01 is after --until 2021-01-01: nothing is in both"
+        )
+    same_day = search_json(demo_db, "vaccine", "--since", "2021-04-07", "--until", "2021-04-07")
+    assert SEED_ARTICLE["title"] in [r["title"] for r in same_day]
     broken = run_ingest("search", '"vaccine', "--db", str(demo_db), check=False)
     assert broken.returncode == 2 and "not a valid search" in broken.stderr
     for command in (["search", "*"], ["export", "--search", "**"]):
