@@ -511,6 +511,25 @@ def test_a_file_that_is_not_warc_is_an_error_row_and_exit_1(tmp_path):
     ]
 
 
+def test_a_page_gzipped_without_a_content_encoding_is_unpacked_as_the_crawl_does(tmp_path):
+    """Its crawl stored the article; imported from that crawl's own WARC, it was "not HTML"
+    (unparseable): the round trip lost it. One cut off is an errors row, as in a crawl."""
+    packed = gzip.compress(page(1), mtime=0)
+    records = [
+        {**ARCHIVE[0], "body": packed},
+        {**ARCHIVE[1], "body": packed[:200]},
+    ]
+    db = tmp_path / "news.db"
+    warc = build_warc(tmp_path / "a.warc.gz", records)
+    done = run_ingest("import-warc", str(warc), "--db", str(db), check=False)
+    assert done.stderr.strip().splitlines()[-1] == import_said(2, 1, bad_records=1)
+    assert rows(db, "select title from articles") == [("Story 1",)]
+    [(message,)] = rows(db, "select message from errors where kind = 'bad_record'")
+    assert message.endswith(
+        "its body can't be decoded (Content-Encoding: none): the gzip stream is cut off"
+    )
+
+
 def test_a_scheme_in_capitals_is_the_scheme(tmp_path):
     """HTTP://a.example/... was counted "not HTML", its page lost without a row."""
     upper = [

@@ -8,9 +8,11 @@ it: a cut record is an errors row, as a cut download fails a crawl's page.
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 from ingest.archive.reading import readable_digest
+from ingest.crawl.partial import GZIP_MAGIC
 from ingest.extract.limits import MAX_HTML_BYTES
 
 
@@ -66,7 +68,8 @@ def record_body(rec: Any, headers: dict[str, str]) -> bytes:
     the Brotli package it is installed with (it sets an attribute the package's decoder
     has not), so brotli is decoded here, as Scrapy decodes it, never past the bound."""
     if headers.get("content-encoding", "").strip().lower() != "br":
-        return rec.content_stream().read(MAX_HTML_BYTES + 1)
+        body = rec.content_stream().read(MAX_HTML_BYTES + 1)
+        return unpacked(body) if body[:2] == GZIP_MAGIC else body
     import brotli
     from warcio.bufferedreaders import ChunkedDataReader
 
@@ -90,3 +93,15 @@ def record_body(rec: Any, headers: dict[str, str]) -> bytes:
     if size <= MAX_HTML_BYTES and not decoder.is_finished():
         raise ValueError("the brotli stream is cut off")
     return b"".join(parts)[: MAX_HTML_BYTES + 1]
+
+
+def unpacked(body: bytes) -> bytes:
+    """A page gzipped without a word (no Content-Encoding, as servers of a cached ``.gz``
+    send it), unpacked as the crawl unpacks it: imported, such a page was "not HTML"
+    where the crawl that archived it had stored its article. Never past the extraction
+    bound plus one byte; a stream cut off is an error, not part of a page."""
+    reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    page = reader.decompress(body, MAX_HTML_BYTES + 1)
+    if len(page) <= MAX_HTML_BYTES and not reader.eof:
+        raise ValueError("the gzip stream is cut off")
+    return page
