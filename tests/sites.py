@@ -31,12 +31,14 @@ class LocalSite:
         }
         self.hits: list[str] = []
         self.hit_times: list[float] = []  # time.monotonic() of each request's arrival
+        self.asked: list[dict[str, str]] = []  # each request's headers
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.hits.append(self.path)
                 site.hit_times.append(time.monotonic())
+                site.asked.append(dict(self.headers))
                 resource = site.resources.get(self.path)
                 if resource is None:
                     resource = Resource("<html><body>not found</body></html>", status=404)

@@ -986,6 +986,23 @@ def test_a_warc_download_that_drops_is_an_error_and_read_again(tmp_path, where):
     assert rows(db, "select source, records from warc_files") == [(url, 3)]
 
 
+def test_a_warc_served_encoded_again_for_the_transfer_is_said_so(tmp_path):
+    """Served with Content-Encoding: gzip over its own gzip, its bytes were read as WARC
+    and the errors row printed a line of them."""
+    full = build_warc(tmp_path / "full.warc.gz", ARCHIVE[:1]).read_bytes()
+    encoded = {"Content-Encoding": "gzip"}
+    db = tmp_path / "news.db"
+    with LocalSite({"/a.warc.gz": Resource(gzip.compress(full), headers=encoded)}) as site:
+        url = f"{site.url}/a.warc.gz"
+        done = run_ingest("import-warc", url, "--db", str(db), check=False)
+    assert done.returncode == 1
+    assert site.asked[-1]["Accept-Encoding"] == "identity"
+    assert rows(db, "select url, kind, message from errors") == [
+        (url, "bad_warc", f"{url}: served with Content-Encoding: gzip, though asked for the "
+         "file as it is: download it, unpack that encoding, and import the file"),
+    ]  # fmt: skip
+
+
 def test_a_cut_off_archive_of_a_crawl_is_imported_whole_once_complete(demo_with_warc, tmp_path):
     """The crawl's own capture, one of its files cut in half, then complete again."""
     folder = tmp_path / "warc"

@@ -27,8 +27,14 @@ TIMEOUT = 60
 def open_source(source: str) -> Iterator[IO[bytes]]:
     """A WARC file's bytes as a stream: a URL is read as it arrives, never stored whole."""
     if source.startswith(("http://", "https://")):
-        request = urllib.request.Request(source, headers={"User-Agent": f"ingest/{__version__}"})
+        asked = {"User-Agent": f"ingest/{__version__}", "Accept-Encoding": "identity"}
+        request = urllib.request.Request(source, headers=asked)
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            if (encoded := response.headers.get("Content-Encoding", "identity")) != "identity":
+                raise ValueError(  # its bytes read as WARC were a line of binary in the error
+                    f"served with Content-Encoding: {encoded[:40]}, though asked for the file "
+                    "as it is: download it, unpack that encoding, and import the file"
+                )
             yield response
     else:
         with open(source, "rb") as f:
