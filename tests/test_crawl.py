@@ -3,6 +3,7 @@
 import codecs
 import itertools
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -293,7 +294,12 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
         assert rows(db, "pragma integrity_check") == [("ok",)]
         assert not state.exists(), "the killed crawl left a file in the user's state folder"
         merged = tmp_path / "merged.db"  # a killed worker's shard: its run said running forever
-        run_ingest("merge", str(db), "--into", str(merged))
+        first = run_ingest("merge", str(db), "--into", str(merged))
+        # rows read, and new: crawls, pages, articles, urls, errors; merged again, none new
+        new = [int(n) for n in re.findall(r"\(([\d,]+)\s+new\)", first.stderr)]
+        assert new[:3] == [1, rows(db, "select count(*) from pages")[0][0], kept]
+        again = run_ingest("merge", str(db), "--into", str(merged))
+        assert re.findall(r"\(([\d,]+)\s+new\)", again.stderr) == ["0"] * 5
         assert rows(merged, "select status, stop_reason from crawls") == [
             ("interrupted", "killed: its process ended without closing the run")
         ]

@@ -172,12 +172,11 @@ def merge(shards, into):
         results = merge_shards(list(shards), into)
     except ValueError as exc:  # a shard from an older ingest that can't be brought up to date
         raise click.ClickException(str(exc)) from None
-    table = Table("shard", "crawls", "pages", "articles", "urls", "errors", title=f"Into {into}")
-    for shard, counts in results.items():
-        table.add_row(
-            shard, *(f"{counts[k]:,}" for k in ("crawls", "pages", "articles", "urls", "errors"))
-        )
-    Console(stderr=True).print(table)
+    names = ("crawls", "pages", "articles", "urls", "errors")
+    table = Table("shard", *names, title=f"Into {into} (rows read, and new)")
+    for shard, counts in results.items():  # merged again, a shard adds nothing: say so
+        table.add_row(shard, *(f"{counts[k]:,} ({counts['new'][k]:,} new)" for k in names))
+    Console(stderr=True, emoji=False).print(table)
 
 
 COMMANDS = [worker, merge]

@@ -92,8 +92,9 @@ class _AsStored:
         return row
 
 
-def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, int]]:
-    """Merge each shard into ``into`` (created if new); rows read per shard and table."""
+def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, Any]]:
+    """Merge each shard into ``into`` (created if new); rows read per shard and table, and
+    (``new``) the rows each added to the target, per table."""
     target = open_database(into)
     try:
         for shard in shards:
@@ -105,9 +106,22 @@ def merge_shards(shards: list[str], into: str) -> dict[str, dict[str, int]]:
                         f"{shard} was written by an older ingest (no {missing}) and can't be "
                         f"brought up to date here: {exc}"
                     ) from exc
-        return {shard: ShardMerge(target, shard).run() for shard in shards}
+        results = {}
+        for shard in shards:
+            before = row_counts(target)
+            results[shard] = ShardMerge(target, shard).run()
+            results[shard]["new"] = {t: n - before[t] for t, n in row_counts(target).items()}
+        return results
     finally:
         target.close()
+
+
+#: The tables whose rows a merge reports as new: a merge run again adds none.
+COUNTED = ("crawls", "pages", "articles", "urls", "errors")
+
+
+def row_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {table: db[table].count for table in COUNTED}
 
 
 #: The tables a merge reads whole (``ShardMerge._merge``); the WARC ones it reads only
