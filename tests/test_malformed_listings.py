@@ -273,3 +273,20 @@ def test_a_text_sitemaps_lines_that_are_no_url_are_left_out_and_said():
     assert [e.url for e in entries][-2:] == ["http://a.example/1", "http://a.example/2"]
     assert len(entries) == 4001
     assert entries.problem == ("bad_url", "1 line with no URL, left out: Disallow: /")
+
+
+def test_an_xml_sitemap_after_a_notice_or_in_utf16_is_no_text_sitemap():
+    """Only a list of URLs is a text sitemap: one opening with a PHP notice, or in UTF-16,
+    had every entry taken for a line that is no URL, and lost."""
+    urlset = (
+        f'<?xml version="1.0"?><urlset {NS}><url><loc>http://a.example/1</loc></url>'
+        "<url><loc>http://a.example/2</loc></url></urlset>"
+    )
+    notice = f"Warning: Cannot modify header information in functions.php line 3\n{urlset}"
+    for body in (
+        notice.encode(),
+        urlset.replace('"1.0"?', '"1.0" encoding="UTF-16"?').encode("utf-16"),
+    ):
+        entries = sitemap_entries(body)
+        assert [e.url for e in entries] == ["http://a.example/1", "http://a.example/2"]
+        assert entries.problem is None

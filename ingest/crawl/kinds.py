@@ -102,7 +102,9 @@ def page_kind(body: bytes, content_type: str | None) -> str:
 
 #: Types a sitemap in the protocol's text format is served as.
 _TEXT_TYPES = {"text/plain", *_UNTYPED}
-_URL_LINE = re.compile(rb"https?://[^\s<>\"]+", re.I)
+_URL_LINE = re.compile(rb"https?://\S+", re.I)
+#: How much of a body decides whether it is a list of URLs.
+URL_LIST_HEAD = _ROOT_WITHIN
 
 
 def is_url_list(start: bytes, whole: bool) -> bool:
