@@ -300,6 +300,9 @@ def test_killed_crawl_keeps_what_it_stored_and_a_rerun_completes(tmp_path):
         assert new[:3] == [1, rows(db, "select count(*) from pages")[0][0], kept]
         again = run_ingest("merge", str(db), "--into", str(merged))
         assert re.findall(r"\(([\d,]+)\s+new\)", again.stderr) == ["0"] * 5
+        marked = copy_database(db, tmp_path, "a[red]b.db")  # a path is shown, not drawn
+        shown = run_ingest("merge", str(marked), "--into", str(tmp_path / "c[bold]d.db"))
+        assert "a[red]b.db" in shown.stderr and "c[bold]d.db" in shown.stderr
         assert rows(merged, "select status, stop_reason from crawls") == [
             ("interrupted", "killed: its process ended without closing the run")
         ]

@@ -183,7 +183,7 @@ def test_the_table_shows_stored_text_as_it_is(demo_db, tmp_path):
     vanished, and the snippet's brackets around a match mixed with the text's own."""
     db = copy_database(demo_db, tmp_path)
     title = "Budget [bold red]vote[/] passes :thumbs_up: today"
-    text = "Line with [Budget] bold and the vaccine rollout [1] :smile: in the end."
+    text = r"Line with [Budget] bold and the vaccine C:\rollout [1] :smile: in the end."
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute(
             "update articles set title = ?, text = ? where title = ?",
@@ -191,14 +191,11 @@ def test_the_table_shows_stored_text_as_it_is(demo_db, tmp_path):
         )
     shown = run_ingest("search", "rollout", "--db", str(db)).stdout
     assert title in shown
-    assert "Line with [Budget] bold and the vaccine rollout [1] :smile: in the end." in shown
+    assert text in shown  # a backslash before the match had made rich raise a traceback
     assert "👍" not in shown and "😄" not in shown
     # JSON keeps its brackets around the match
     [found] = search_json(db, "rollout")
-    assert (
-        found["snippet"]
-        == "Line with [Budget] bold and the vaccine [rollout] [1] :smile: in the end."
-    )
+    assert found["snippet"] == text.replace("rollout", "[rollout]")
     told = run_ingest("search", "a:b:c", "--db", str(db))
     assert told.stdout == "No article matches 'a:b:c'.\n"
 

@@ -162,6 +162,7 @@ def merge(shards, into):
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from ingest.store.shards import merge_shards
 
@@ -173,9 +174,9 @@ def merge(shards, into):
     except ValueError as exc:  # a shard from an older ingest that can't be brought up to date
         raise click.ClickException(str(exc)) from None
     names = ("crawls", "pages", "articles", "urls", "errors")
-    table = Table("shard", *names, title=f"Into {into} (rows read, and new)")
+    table = Table("shard", *names, title=Text(f"Into {into} (rows read, and new)"))
     for shard, counts in results.items():  # merged again, a shard adds nothing: say so
-        table.add_row(shard, *(f"{counts[k]:,} ({counts['new'][k]:,} new)" for k in names))
+        table.add_row(Text(shard), *(f"{counts[k]:,} ({counts['new'][k]:,} new)" for k in names))
     Console(stderr=True, emoji=False).print(table)
 
 

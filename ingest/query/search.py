@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ingest.query.matching import (
     TRIGRAM_TABLE,
@@ -241,21 +241,27 @@ def search_notes(db_path: str, query: str | None) -> list[str]:
 
 def print_results(results: list[dict[str, Any]], query: str) -> None:
     """The results as a table; their snippets marked with ``TABLE_MARKS``. Stored text is
-    shown as it is: no markup or emoji code of a page's (":thumbs_up:", "[bold]") is drawn,
-    and brackets of its own stay brackets."""
+    shown as it is, as text and never markup: a page's own ":thumbs_up:", "[bold]" or
+    "C:\\" had been drawn, dropped or (a backslash before a match) ended in a traceback."""
     # Piped, rich would fit the table to 80 columns and cut URLs with "…": no width then.
     wide = {} if sys.stdout.isatty() else {"width": 10_000, "soft_wrap": True}
     console = Console(emoji=False, **wide)
     if not results:
-        console.print(f"No article matches {escape(repr(query))}.")
+        console.print(Text(f"No article matches {query!r}."))
         return
     table = Table("outlet", "published", "title / snippet", show_lines=True)
-    start, end = TABLE_MARKS
     for row in results:
-        snippet = escape(row["snippet"]).replace(start, "[bold yellow]").replace(end, "[/]")
-        table.add_row(
-            escape(row["outlet"] or ""),
-            escape(row["published"] or ""),
-            f"[bold]{escape(row['title'] or '')}[/]\n{snippet}\n[dim]{escape(row['url'])}[/]",
-        )
+        cell = Text(row["title"] or "", style="bold")
+        cell.append("\n").append_text(marked(row["snippet"]))
+        cell.append("\n").append(row["url"], style="dim")
+        table.add_row(Text(row["outlet"] or ""), Text(row["published"] or ""), cell)
     console.print(table)
+
+
+def marked(snippet: str) -> Text:
+    """The snippet, its matches (between ``TABLE_MARKS``) in bold yellow."""
+    start, end = TABLE_MARKS
+    text = Text()
+    for i, part in enumerate(re.split(f"[{start}{end}]", snippet)):
+        text.append(part, style="bold yellow" if i % 2 else "")
+    return text
