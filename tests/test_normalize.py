@@ -290,6 +290,17 @@ def test_the_detectors_three_letter_answers_for_a_variety_are_stored_as_its_lang
     assert checked("en", CANTONESE) == ("zh", True)
 
 
+def test_the_detectors_three_letter_codes_are_mapped_or_its_own_and_zxx_is_none():
+    """Every three-letter answer the detector may give is a variety stored under its
+    language's two letters, or one of the codes ``--language`` takes as they are."""
+    from ingest.extract.language import MACROLANGUAGES, OWN_CODES, _identifier
+
+    three = {code for code in _identifier().nb_classes if len(code) == 3}
+    assert three == set(MACROLANGUAGES) | OWN_CODES
+    assert not set(MACROLANGUAGES) & OWN_CODES
+    assert detect("12345 67890 ... !!! 2024-03-05 10:30") is None  # "zxx": no language
+
+
 def test_the_declaration_is_checked_from_fifty_words_and_the_detector_must_disagree():
     german = GERMAN.split()
     assert checked("en", " ".join(german[:50])) == ("de", True)

@@ -135,14 +135,22 @@ def test_search_filters_by_outlet_language_and_date(demo_db):
     assert search_json(demo_db, "vaccine", "--language", "en") == results
     # as written in a page or a locale: "EN" and "en-GB" found nothing, without a word
     assert search_json(demo_db, "vaccine", "--language", "EN", "--language", "en-GB") == results
-    wrong = run_ingest(
-        "search", "vaccine", "--db", str(demo_db), "--language", "English", check=False
-    )
-    assert (wrong.returncode, wrong.stderr.splitlines()[-1]) == (
-        2,
-        "Error: Invalid value for '--language': 'English' is no ISO 639 language code, "
-        "like de, pt or lij",
-    )
+    own = "ace, bcl, crh, ext, gcf, gcr, gom, grc, guw, hbo, kab, kik, lij, ltg, nso, pcm, vec"
+    for given, said in (
+        ("English", f"is no language code articles are stored by: two letters (ISO 639-1, "
+                    f"like de or pt), or one of {own}"),
+        ("eng", f"is no language code articles are stored by: two letters (ISO 639-1, like "
+                f"de or pt), or one of {own}"),  # "eng" found nothing: English is "en"
+        ("yue", "is stored as zh"),
+        ("zxx", "is no language: such articles have none"),
+    ):  # fmt: skip
+        wrong = run_ingest(
+            "search", "vaccine", "--db", str(demo_db), "--language", given, check=False
+        )
+        assert (wrong.returncode, wrong.stderr.splitlines()[-1]) == (
+            2,
+            f"Error: Invalid value for '--language': {given!r} {said}",
+        )
     assert search_json(demo_db, "vaccine", "--outlet", "rheinblatt") == []
     both = search_json(demo_db, "vaccine", "--outlet", "rheinblatt", "--outlet", "yeni-haber")
     assert both == [r for r in results if r["outlet"] == "yeni-haber"]

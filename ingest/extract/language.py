@@ -111,6 +111,11 @@ MACROLANGUAGES = {
 }
 
 
+#: The detector's other three-letter answers, stored as they are: the only ISO 639-3 codes
+#: an article may have (a declaration or a plugin gives two letters).
+OWN_CODES = frozenset("ace bcl crh ext gcf gcr gom grc guw hbo kab kik lij ltg nso pcm vec".split())
+
+
 def detect(text: str) -> str | None:
     """The text's language as the detector reads it, for a page that declares none."""
     if count_words(text) < 5:

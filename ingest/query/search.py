@@ -127,15 +127,24 @@ def some_words(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def language_codes(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """A click callback: languages as stored, ISO 639-1 (or 639-3, where a language has no
-    shorter code) in lower case ("DE", "pt-BR" found nothing, without a word); a value that
-    names none is a usage error."""
+    """A click callback: languages as stored, ISO 639-1 in lower case ("DE", "pt-BR" found
+    nothing, without a word), or one of the detector's ISO 639-3 codes for a language
+    without a shorter one ("lij"). Any other value is a usage error: "eng" or "yue" found
+    nothing, English and Cantonese being stored as "en" and "zh"."""
     from ingest.article import language_code
+    from ingest.extract.language import MACROLANGUAGES, OWN_CODES
 
-    codes = tuple(language_code(value.strip()) for value in values)
+    codes = tuple(language_code(value.strip()) or "" for value in values)
     for value, code in zip(values, codes, strict=True):
-        if not re.fullmatch(r"[a-z]{2,3}", code or ""):
-            raise click.BadParameter(f"{value!r} is no ISO 639 language code, like de, pt or lij")
+        if code in MACROLANGUAGES:
+            stored = MACROLANGUAGES[code]
+            said = f"stored as {stored}" if stored else "no language: such articles have none"
+            raise click.BadParameter(f"{value!r} is {said}")
+        if not re.fullmatch(r"[a-z]{2}", code) and code not in OWN_CODES:
+            raise click.BadParameter(
+                f"{value!r} is no language code articles are stored by: two letters (ISO "
+                f"639-1, like de or pt), or one of {', '.join(sorted(OWN_CODES))}"
+            )
     return codes
 
 
