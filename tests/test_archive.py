@@ -986,21 +986,25 @@ def test_a_warc_download_that_drops_is_an_error_and_read_again(tmp_path, where):
     assert rows(db, "select source, records from warc_files") == [(url, 3)]
 
 
-def test_a_warc_served_encoded_again_for_the_transfer_is_said_so(tmp_path):
-    """Served with Content-Encoding: gzip over its own gzip, its bytes were read as WARC
-    and the errors row printed a line of them."""
-    full = build_warc(tmp_path / "full.warc.gz", ARCHIVE[:1]).read_bytes()
+@pytest.mark.parametrize("layers", [1, 2], ids=["the-file-labelled-so", "gzipped-again"])
+def test_a_warc_gzipped_for_the_transfer_is_unpacked_as_it_arrives(tmp_path, layers):
+    """A .warc.gz served with Content-Encoding: gzip, its own bytes (Apache's AddEncoding)
+    or gzipped again: the second was read as WARC, and a line of binary printed."""
+    full = build_warc(tmp_path / "full.warc.gz", ARCHIVE[:2]).read_bytes()
+    served = full if layers == 1 else gzip.compress(full)
     encoded = {"Content-Encoding": "gzip"}
     db = tmp_path / "news.db"
-    with LocalSite({"/a.warc.gz": Resource(gzip.compress(full), headers=encoded)}) as site:
-        url = f"{site.url}/a.warc.gz"
-        done = run_ingest("import-warc", url, "--db", str(db), check=False)
-    assert done.returncode == 1
-    assert site.asked[-1]["Accept-Encoding"] == "identity"
-    assert rows(db, "select url, kind, message from errors") == [
-        (url, "bad_warc", f"{url}: served with Content-Encoding: gzip, though asked for the "
-         "file as it is: download it, unpack that encoding, and import the file"),
-    ]  # fmt: skip
+    with LocalSite({"/a.warc.gz": Resource(served, headers=encoded)}) as site:
+        done = run_ingest("import-warc", f"{site.url}/a.warc.gz", "--db", str(db))
+        cut = Resource(served[: len(served) // 2], headers=encoded)
+        site.resources["/b.warc.gz"] = cut
+        broken = run_ingest("import-warc", f"{site.url}/b.warc.gz", "--db", str(db), check=False)
+    assert site.asked[0]["Accept-Encoding"] == "identity"
+    assert done.stderr.strip().splitlines()[-1] == import_said(2, 2)
+    assert rows(db, "select title from articles order by title") == [("Story 1",), ("Story 2",)]
+    assert broken.returncode == 1
+    [(kind, message)] = rows(db, "select kind, message from errors")
+    assert kind == "truncated_warc" and "the transfer's gzip encoding is cut or broken" in message
 
 
 def test_a_cut_off_archive_of_a_crawl_is_imported_whole_once_complete(demo_with_warc, tmp_path):

@@ -8,6 +8,7 @@ import gzip
 import os
 import re
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -15,6 +16,7 @@ from typing import IO
 import sqlite_utils
 
 from ingest import __version__
+from ingest.archive.reading import TruncatedWarc
 from ingest.store.connection import write_transaction
 from ingest.store.schema import now
 
@@ -30,15 +32,34 @@ def open_source(source: str) -> Iterator[IO[bytes]]:
         asked = {"User-Agent": f"ingest/{__version__}", "Accept-Encoding": "identity"}
         request = urllib.request.Request(source, headers=asked)
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            if (encoded := response.headers.get("Content-Encoding", "identity")) != "identity":
-                raise ValueError(  # its bytes read as WARC were a line of binary in the error
+            encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
+            if encoded in ("gzip", "x-gzip"):  # the file (.warc.gz or not) gzipped for the way
+                yield GzipTransfer(response)
+            elif encoded != "identity":  # its bytes read as WARC were binary in the error
+                raise ValueError(
                     f"served with Content-Encoding: {encoded[:40]}, though asked for the file "
                     "as it is: download it, unpack that encoding, and import the file"
                 )
-            yield response
+            else:
+                yield response
     else:
         with open(source, "rb") as f:
             yield f
+
+
+class GzipTransfer:
+    """A response's body with the gzip its server added for the transfer undone, read as
+    it arrives (Apache's ``AddEncoding`` sends a ``.warc.gz`` so); a stream that ends
+    early is ``TruncatedWarc``, as a cut transfer of the file itself is."""
+
+    def __init__(self, response: IO[bytes]):
+        self.reader = gzip.GzipFile(fileobj=response)
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self.reader.read(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise TruncatedWarc(f"the transfer's gzip encoding is cut or broken: {exc}") from exc
 
 
 def months(spec: str) -> list[tuple[int, int]]:
