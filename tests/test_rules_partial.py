@@ -311,8 +311,22 @@ def test_a_first_paragraph_set_apart_right_before_the_matched_ones_comes_back(be
         f"<div><p>{FIRST}</p></div>",  # holds a block: a box, not a paragraph
         f"<div>{PARAGRAPHS[2]}</div>",  # the rules read it already
         f"<div>{FIRST}</div><div>Flood watch</div>",  # not right before the story
+        # prose the generic text leaves out: a caption, a byline
+        '<div class="caption">Residents wade through floodwater in the square on Monday.</div>',
+        '<span class="byline">By Jane Doe and John Roe in the lower town.</span>',
     ],
-    ids=["label", "link", "hidden", "two-lines", "boilerplate", "box", "read", "not-next"],
+    ids=[
+        "label",
+        "link",
+        "hidden",
+        "two-lines",
+        "boilerplate",
+        "box",
+        "read",
+        "not-next",
+        "caption",
+        "byline",
+    ],  # fmt: skip
 )
 def test_what_sits_right_before_the_first_matched_paragraph_but_is_no_paragraph_stays_out(before):
     lines, rules = chosen(before + "".join(p(i) for i in range(4)))

@@ -123,7 +123,7 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
             containers = own_containers(page, outlet, blocks)
             phrases = [p.casefold() for p in outlet.boilerplate]
             text, added = with_missing(page.tree, blocks, containers, skip, found, phrases)
-            if first := missed_first(blocks, skip, text, phrases):
+            if first := missed_first(blocks, skip, text, found, phrases):
                 text, added = [first, *text], added + 1
             return "\n".join(text), "partial" if added else None
     try:
