@@ -544,6 +544,12 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
             "-s: ITEM_PIPELINES cannot switch off ingest.crawl.pipelines.IngestPipeline: it "
             "writes what the crawl finds to the database",
         ),
+        (  # the way to reach private addresses is named, not taken
+            ["-s", 'DOWNLOADER_MIDDLEWARES={"ingest.crawl.guard.AddressGuard": null}'],
+            "-s: DOWNLOADER_MIDDLEWARES cannot switch off ingest.crawl.guard.AddressGuard: it "
+            "keeps the crawl off private and local addresses (--allow-private lets it reach "
+            "them)",
+        ),
         (["--max-pages", "-3"], "'--max-pages': -3 is not in the range x>=0."),
         (["--max-depth", "-1"], "'--max-depth': -1 is not in the range x>=0."),
         (["--workers", "-1"], "'--workers': -1 is not in the range 0<=x<=256."),
@@ -633,6 +639,7 @@ def test_seeds_that_name_no_url_are_a_usage_error_not_a_finished_crawl(tmp_path)
         "flag",
         "mapping",
         "pipeline-off",
+        "guard-off",
         "max-pages",
         "max-depth",
         "workers",
@@ -838,12 +845,17 @@ def test_a_map_of_components_adds_to_ingests_and_switches_one_off_by_null(tmp_pa
     from ingest.crawl.runner import crawl_settings, parse_setting_overrides
 
     stats = "scrapy.downloadermiddlewares.stats.DownloaderStats"
-    guard = "ingest.crawl.guard.AddressGuard"
-    given = [f'DOWNLOADER_MIDDLEWARES={{"{stats}": 851, "{guard}": null}}']
+    waits = "ingest.crawl.retry_after.RetryAfter"
+    given = [f'DOWNLOADER_MIDDLEWARES={{"{stats}": 851, "{waits}": null}}']
     middlewares = crawl_settings(cmdline=parse_setting_overrides(given)).getdict(
         "DOWNLOADER_MIDDLEWARES"
     )
-    assert middlewares == {**DOWNLOADER_MIDDLEWARES, stats: 851, guard: None}
+    assert middlewares == {**DOWNLOADER_MIDDLEWARES, stats: 851, waits: None}
+    from ingest.crawl.runner import KEPT
+
+    ours = crawl_settings()
+    maps = ("DOWNLOADER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
+    assert set(KEPT) <= {path for name in maps for path in ours.getdict(name)}  # none stale
     redis = crawl_settings(cmdline=parse_setting_overrides([*given, "INGEST_REDIS_URL=redis://x"]))
     shared = {"ingest.crawl.shared_politeness.SharedPoliteness": 770}
     assert redis.getdict("DOWNLOADER_MIDDLEWARES") == {**middlewares, **shared}

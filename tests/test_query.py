@@ -220,6 +220,7 @@ def test_a_set_of_columns_is_fts5_syntax_and_a_column_no_index_has_is_said(demo_
         "is searched as words\n"
     )
     assert run_ingest("search", "10:30", "--db", str(demo_db)).stderr == ""  # a time
+    assert run_ingest("search", "https://yenihaber.example", "--db", str(demo_db)).stderr == ""
     near = run_ingest("search", "NEAR(gas pipeline, abc)", "--db", str(demo_db), check=False)
     assert (near.returncode, near.stderr.splitlines()[-1]) == (
         2,

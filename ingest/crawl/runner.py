@@ -183,14 +183,25 @@ def _check_components(name: str, value: str) -> None:
             raise ValueError(f"{name}: the order of {path} is {wanted}, got {order!r}")
         if problem := import_problem(path):
             raise ValueError(f"{name}: {path!r} names nothing to import ({problem})")
-    if name == "ITEM_PIPELINES" and INGEST_PIPELINE in mapping and mapping[INGEST_PIPELINE] is None:
-        raise ValueError(
-            f"ITEM_PIPELINES cannot switch off {INGEST_PIPELINE}: it writes what the crawl "
-            "finds to the database"
-        )
+    if off := [path for path, order in mapping.items() if order is None and path in KEPT]:
+        raise ValueError(f"{name} cannot switch off {off[0]}: {KEPT[off[0]]}")
 
 
-INGEST_PIPELINE = "ingest.crawl.pipelines.IngestPipeline"
+#: ingest's components a crawl keeps, whatever ``-s`` maps to null, and why: each is what
+#: a documented option or setting changes, and switched off it would change it unsaid.
+KEPT = {
+    "ingest.crawl.pipelines.IngestPipeline": "it writes what the crawl finds to the database",
+    "ingest.crawl.guard.AddressGuard": "it keeps the crawl off private and local addresses "
+    "(--allow-private lets it reach them)",
+    "ingest.crawl.offsite.SitesOnly": "it keeps the crawl on its seeds' sites (--allow-domain "
+    "adds one)",
+    "ingest.crawl.robots.SaidRobotsTxt": "it reads each site's robots.txt (ROBOTSTXT_OBEY=0 "
+    "crawls without)",
+    "ingest.crawl.bounds.DownloadBounds": "it bounds an answer's headers and tells a body past "
+    "DOWNLOAD_MAXSIZE (0 lifts that bound)",
+    "ingest.archive.capture.WarcCapture": "it writes the WARC files --warc asks for, and "
+    "nothing without",
+}
 
 
 #: Defaults that look like import paths but take other text: a policy's name, a file.

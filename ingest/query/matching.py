@@ -53,7 +53,7 @@ HOLDS_SHORT = """not exists (select 1 from json_each({short}) where
 COLUMN_SET = re.compile(r"-?\{[^{}]*\}\s*:")
 #: A word before a colon that reads as a column's name ("titel:flood", "author:roe"): the
 #: index has title and text only, and the term is searched as words.
-NAMED_COLUMN = re.compile(r"(?:^|\s)([^\W\d_]{2,}):[^\s:]")
+NAMED_COLUMN = re.compile(r"(?:^|\s)([^\W\d_]{2,}):(?!//)[^\s:]")  # not a URL's scheme
 
 
 def fts_query(query: str) -> str:
