@@ -996,7 +996,8 @@ def test_a_warc_gzipped_for_the_transfer_is_unpacked_as_it_arrives(tmp_path, lay
     db = tmp_path / "news.db"
     with LocalSite({"/a.warc.gz": Resource(served, headers=encoded)}) as site:
         done = run_ingest("import-warc", f"{site.url}/a.warc.gz", "--db", str(db))
-        cut = Resource(served[: len(served) // 2], headers=encoded)
+        # cut inside the first record: a cut at a record's end leaves a shorter WARC, whole
+        cut = Resource(served[: len(served) // 4], headers=encoded)
         site.resources["/b.warc.gz"] = cut
         broken = run_ingest("import-warc", f"{site.url}/b.warc.gz", "--db", str(db), check=False)
     assert site.asked[0]["Accept-Encoding"] == "identity"
