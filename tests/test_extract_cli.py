@@ -156,3 +156,63 @@ def test_a_url_that_is_no_web_address_is_a_usage_error(tmp_path):
         )
     fine = run_ingest("extract", str(page), "--url", "https://x.example/a", "--workers", "0")
     assert json.loads(fine.stdout)["title"] == "Budget passes"
+
+
+def test_a_page_read_from_a_pipe_is_read_whole(tmp_path):
+    """A pipe (``<(cat page.html)``) was opened twice, once to look for gzip: its first 8 KB
+    went to that look, and the page lost its title and first paragraphs, without a word;
+    beside another file, the worker processes could not open it at all."""
+    import os
+    import threading
+
+    page = article_page("Long harbour story", story(1, 400)).encode()
+    assert len(page) > 8192
+    (tmp_path / "page.html").write_bytes(page)
+    fifo = tmp_path / "page.fifo"
+    os.mkfifo(fifo)
+
+    def feed(data: bytes) -> None:
+        with open(fifo, "wb") as f:  # waits for the reader, as a shell's pipe does
+            f.write(data)
+
+    for packed in (page, gzip.compress(page)):
+        writer = threading.Thread(target=feed, args=(packed,))
+        writer.start()
+        done = run_ingest("extract", str(tmp_path / "page.html"), str(fifo), "--jsonl")
+        writer.join()
+        [whole, piped] = [json.loads(line) for line in done.stdout.splitlines()]
+        assert piped["source"] == str(fifo) and piped["url"] == fifo.as_uri()
+        assert (piped["title"], piped["text"]) == (whole["title"], whole["text"])
+        assert whole["title"] == "Long harbour story"
+
+
+def test_a_pipe_only_this_process_holds_is_read_here_not_in_a_worker(tmp_path):
+    """``<(cat page.html)`` beside another file: the worker processes, which read the
+    files, found no /dev/fd/63 of theirs ("unreadable")."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import ROOT
+
+    page = article_page("Piped", story(2)).encode()
+    (tmp_path / "page.html").write_bytes(page)
+    read, write = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write, page), os.close(write)))
+    writer.start()
+    piped = f"/dev/fd/{read}"
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "extract", str(tmp_path / "page.html"), piped, "--jsonl"],
+        pass_fds=(read,),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    writer.join()
+    os.close(read)
+    assert done.returncode == 0, done.stderr
+    [whole, from_pipe] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (from_pipe["source"], from_pipe["url"]) == (piped, f"file://{piped}")
+    assert (from_pipe["title"], from_pipe["text"]) == ("Piped", whole["text"])

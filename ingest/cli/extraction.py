@@ -41,11 +41,11 @@ def extract(files, url, jsonl, workers, plugins_dir):
     from ingest.extract.process import Job, error_line
     from ingest.extract.workers import ExtractionPool
 
-    if workers is None and len(files) == 1:
-        workers = 0  # one file: no pool to start
+    piped = [f for f in files if not Path(f).is_file()]  # <(cat page.html): this process's
+    if (workers is None and len(files) == 1) or piped:
+        workers = 0  # one file: no pool to start; a pipe: no other process can open it
     jobs = (  # the workers read the files, each within the size bound
-        Job(url=url or Path(f).resolve().as_uri(), body=b"", path=f, classify=False, source=f)
-        for f in files
+        Job(url=url or page_url(f), body=b"", path=f, classify=False, source=f) for f in files
     )
     failed = 0
     with ExtractionPool(_plugin_config(plugins_dir), workers) as pool:
@@ -66,6 +66,12 @@ def extract(files, url, jsonl, workers, plugins_dir):
                 click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     if failed:
         raise SystemExit(1)
+
+
+def page_url(path: str) -> str:
+    """A file's URL, by its real path; a pipe's by the name it was given (its real one is
+    ``pipe:[12345]``)."""
+    return (Path(path).resolve() if Path(path).is_file() else Path(path).absolute()).as_uri()
 
 
 @click.command()

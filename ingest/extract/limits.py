@@ -12,6 +12,7 @@ page past one is an ``errors`` row (``too_large``), never a silent None.
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,14 +79,14 @@ def read_file(path: str | Path, limit: int = MAX_HTML_BYTES) -> bytes:
     A 1 MB gzip file can unpack to gigabytes: it is read in a stream and
     refused at the bound instead.
     """
-    with open(path, "rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gzipped else open
-    try:
-        with opener(path, "rb") as f:
+    with open(path, "rb") as raw:  # opened once: a pipe (<(cat page.html)) reads once
+        buffered = io.BufferedReader(raw)  # type: ignore[arg-type]
+        gzipped = buffered.peek(2)[:2] == b"\x1f\x8b"
+        try:
+            f = gzip.GzipFile(fileobj=buffered) if gzipped else buffered
             data = f.read(limit + 1) if limit else f.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ValueError(f"{path}: not readable as gzip: {exc}") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(f"{path}: not readable as gzip: {exc}") from exc
     if limit and len(data) > limit:
         what = "unpacks to" if gzipped else "holds"
         raise TooLarge(
