@@ -1216,3 +1216,24 @@ def test_a_robots_txt_redirected_to_another_host_is_read_there_unless_the_guard_
     [(where, kind, message)] = rows(circling, "select url, kind, message from errors")
     assert (where, kind) == (f"{site.url}/robots.txt", "robots_unreachable")
     assert message.startswith("robots.txt could not be read (IgnoreRequest: max redirections")
+
+
+def test_a_url_another_database_holds_unchanged_ends_skipped_known_and_merges_under_it(tmp_path):
+    """``--known``'s URLs were skipped with no row in the crawl's own database: no state, no
+    reason, a count in the summary alone."""
+    pages = {"/": index_page([f"/news/2024/03/s{i}" for i in range(3)])}
+    pages |= {f"/news/2024/03/s{i}": article_page(f"S{i}", story(i)) for i in range(3)}
+    base, other = tmp_path / "base.db", tmp_path / "other.db"
+    with LocalSite(pages) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(base), *FAST)
+        site.hits.clear()
+        run_ingest("crawl", site.url + "/", "--db", str(other), "--known", str(base), *FAST)
+    assert [h for h in site.hits if h.startswith("/news/")] == []
+    fates = "select replace(url, ?, ''), state, reason from urls order by url"
+    assert rows(other, fates, site.url) == [
+        ("/", "fetched", "not_article"),
+        *((f"/news/2024/03/s{i}", "skipped", "known") for i in range(3)),
+    ]
+    merged = copy_database(base, tmp_path, "merged.db")
+    run_ingest("merge", str(other), "--into", str(merged))  # the fetch stays what it was
+    assert rows(merged, fates, site.url) == rows(base, fates, site.url)

@@ -34,7 +34,8 @@ STATES = {
     "failed": "the last fetch failed: HTTP error, timeout, refused connection",
     "blocked": "the site refused the crawler: 401, 403, 429, 451 or a challenge page",
     "robots": "robots.txt forbids it",
-    "skipped": "not fetched on purpose: dated before --since",
+    "skipped": "not fetched on purpose: dated before --since, held unchanged in a --known "
+    "database, outside the seeds file's patterns, too long",
     "alias": "never fetched itself: the canonical URL of an article fetched under another",
 }
 
@@ -54,6 +55,8 @@ class Known:
     published: str | None = None
     lastmod: str | None = None
     reason: str | None = None
+    #: Known from another database alone (``--known``): this one has no row of it.
+    elsewhere: bool = False
 
     @property
     def held(self) -> bool:
@@ -90,11 +93,13 @@ class FrontierReader:
 
     def lookup(self, url: str) -> Known | None:
         """What the crawl's own database holds, or a later fetch another one holds."""
-        found = None
-        for conn in [self.conn, *self.known]:
-            row = conn.execute(f"select {_COLUMNS} from urls where url = ?", [url]).fetchone()
+        read = f"select {_COLUMNS} from urls where url = ?"
+        here = self.conn.execute(read, [url]).fetchone()
+        found = Known(*here) if here else None
+        for conn in self.known:
+            row = conn.execute(read, [url]).fetchone()
             if row and (found is None or (row[4] or "") > (found.fetched_at or "")):
-                found = Known(*row)
+                found = Known(*row, elsewhere=here is None)
         return found
 
     def queued(self, page: int = 1000) -> Iterator[dict[str, Any]]:

@@ -144,6 +144,10 @@ class Planner:
                 child_sitemap = sitemap and known.kind == "sitemap" and changed is not None
                 if (known.held or child_sitemap) and unchanged:
                     self._held.add(url)
+                    if known.elsewhere:  # --known's: this database has no row to keep
+                        return self._decide(
+                            record, "held", state="skipped", reason="known", set_state="skipped"
+                        )
                     # nothing new to write unless the source gave a newer date than stored
                     write = bool(dated) and _day_key(dated) > _day_key(known.lastmod or "")
                     return self._decide(record, "held", write=write)

@@ -183,8 +183,9 @@ DESCRIPTIONS: dict[str, dict[str, Any]] = {
                 "closespider_timeout (and _itemcount, _pagecount, _errorcount: a Scrapy bound "
                 "stopped the crawl first), old, max_depth (a feed or sitemap entry past "
                 "--max-depth), unwanted (one outside the seeds file's allow/deny patterns, or "
-                "a file), too_long, not_modified, captcha, http_404, redirect_loop, "
-                "redirect_offsite, redirect_seen, redirect_not_followed, bad_redirect, not_a_page, "
+                "a file), known (held unchanged in a --known database), too_long, not_modified, "
+                "captcha, http_404, redirect_loop, redirect_offsite, redirect_seen, "
+                "redirect_not_followed, bad_redirect, not_a_page, "
                 "redirect_unwanted, blocked_address, canonical..."
             ),
             "kind": "html, feed, sitemap or other, as last fetched",
