@@ -221,6 +221,15 @@ def test_a_set_of_columns_is_fts5_syntax_and_a_column_no_index_has_is_said(demo_
     )
     assert run_ingest("search", "10:30", "--db", str(demo_db)).stderr == ""  # a time
     assert run_ingest("search", "https://yenihaber.example", "--db", str(demo_db)).stderr == ""
+    for query in ("NOT vaccine", "vaccine OR"):  # "NOT vaccine" had found the vaccine stories
+        told = run_ingest("search", query, "--db", str(demo_db), check=False)
+        word = query.split()[0 if query.startswith("NOT") else -1]
+        assert (told.returncode, told.stderr.splitlines()[-1]) == (
+            2,
+            f"Error: Invalid value for 'QUERY': {word} needs a term on each side: "
+            '"flood NOT insurance" finds flood without insurance; "not" as a word is lower case',
+        )
+    assert search_json(demo_db, "vaccine NOT pakistan")  # an operator between terms is fine
     near = run_ingest("search", "NEAR(gas pipeline, abc)", "--db", str(demo_db), check=False)
     assert (near.returncode, near.stderr.splitlines()[-1]) == (
         2,

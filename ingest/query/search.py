@@ -121,7 +121,17 @@ def some_words(ctx: click.Context, param: click.Parameter, value: str | None) ->
     nothing, exit 0, and an export of it wrote nothing, as if no article matched)."""
     if value is not None and not value.strip():
         raise click.BadParameter("give words to search for")
+    words = (value or "").split()
+    if words and (words[0] in OPERATORS or words[-1] in OPERATORS):  # "NOT vaccine"
+        raise click.BadParameter(  # it searched for the word "not", and found the opposite
+            f"{words[0] if words[0] in OPERATORS else words[-1]} needs a term on each side: "
+            '"flood NOT insurance" finds flood without insurance; "not" as a word is lower case'
+        )
     return value
+
+
+#: FTS5's operators (upper case only: "not" is a word).
+OPERATORS = ("AND", "OR", "NOT")
 
 
 def language_codes(
