@@ -614,3 +614,36 @@ def test_an_outlets_url_test_that_raises_is_a_problem_the_golden_check_names(
         "picky: is_article_url('https://picky.example/') raised ValueError: "
         "cannot judge https://picky.example/"
     ]
+
+
+SHADOWING = """\
+import click
+
+from ingest import hookimpl
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command(name="crawl")
+    def crawl():
+        click.echo("the plugin's crawl")
+
+    @cli.command(name="hello")
+    def hello():
+        click.echo("hello from the plugin")
+"""
+
+
+def test_a_plugin_command_named_as_a_built_in_is_not_added_and_said(tmp_path, write_plugin):
+    """It was listed as the plugin's, never ran, and nothing said so; registered for
+    another command, it replaced ingest's own for that run."""
+    folder = write_plugin("shadowing", SHADOWING)
+    env = {"INGEST_PLUGINS_DIR": str(folder)}
+    hello = run_ingest("hello", cwd=tmp_path, env=env)
+    assert hello.stdout == "hello from the plugin\n"
+    assert hello.stderr == (
+        "error: plugin shadowing: its command 'crawl' is ingest's own, and is not added\n"
+    )
+    listed = run_ingest("plugins", cwd=tmp_path, env=env).stdout
+    assert "register_commands (hello, crawl: ingest's own, not added)" in " ".join(listed.split())
+    assert "Crawl news from SEEDS" in run_ingest("crawl", "--help", cwd=tmp_path, env=env).stdout

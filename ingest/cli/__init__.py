@@ -149,10 +149,21 @@ def plugins_for(config: PluginConfig) -> Plugins:
     return plugins
 
 
-def register_commands(impl: Any, group: click.Group) -> None:
+def register_commands(impl: Any, group: click.Group) -> list[str]:
     """Call a plugin's ``register_commands`` on ``group``, with the arguments it names, as
-    pluggy calls hooks (one naming none gets none)."""
-    impl.function(**({"cli": group} if "cli" in impl.argnames else {}))
+    pluggy calls hooks (one naming none gets none); the names of the commands it gave that
+    a built-in one holds, which are not added (``ingest crawl`` stays ingest's)."""
+    scratch = click.Group()
+    impl.function(**({"cli": scratch} if "cli" in impl.argnames else {}))
+    taken = sorted(set(scratch.commands) & set(BUILT_IN))
+    for name, command in scratch.commands.items():
+        if name not in taken:
+            group.add_command(command, name)
+    return taken
+
+
+#: The names of ingest's own commands, set once they are added (below).
+BUILT_IN: list[str] = []
 
 
 class IngestGroup(click.Group):
@@ -167,7 +178,12 @@ class IngestGroup(click.Group):
             pm = plugins_for(PluginConfig.default()).pm
             for impl in pm.hook.register_commands.get_hookimpls():  # one failing: said, alone
                 try:
-                    register_commands(impl, self)
+                    for taken in register_commands(impl, self):
+                        click.echo(
+                            f"error: plugin {impl.plugin_name}: its command {taken!r} is ingest's "
+                            "own, and is not added",
+                            err=True,
+                        )
                 except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault)
                     click.echo(
                         f"error: plugin {impl.plugin_name}: register_commands raised "
@@ -200,6 +216,7 @@ def cli() -> None:
 for _module in COMMAND_MODULES:
     for _command in importlib.import_module(_module).COMMANDS:
         cli.add_command(_command)
+BUILT_IN.extend(cli.commands)
 
 
 def main() -> None:

@@ -61,14 +61,15 @@ def list_plugins(plugins_dir):
 def _commands_of(pm: Any, plugin: object) -> str:
     """The commands a plugin's ``register_commands`` adds, as ``(name, name)``: run on a
     group of its own, so that nothing it does reaches the real command line."""
-    group = click.Group()
+    group, taken = click.Group(), []
     try:
         for impl in pm.hook.register_commands.get_hookimpls():
             if impl.plugin is plugin:
-                register_commands(impl, group)
+                taken += register_commands(impl, group)
     except Exception as exc:  # noqa: BLE001 (a plugin's code: any fault, said in the cell)
         return f" (raised {type(exc).__name__})"
-    return f" ({', '.join(sorted(group.commands))})" if group.commands else ""
+    names = [*sorted(group.commands), *(f"{name}: ingest's own, not added" for name in taken)]
+    return f" ({', '.join(names)})" if names else ""
 
 
 # -- ingest new-plugin -------------------------------------------------------
