@@ -255,6 +255,12 @@ def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
     (folder / "alone.html.gz").write_bytes(gzip.compress(b"<html></html>"))
     (folder / "cut.json").write_text(json.dumps(expected))
     (folder / "cut.html.gz").write_bytes(saved.read_bytes()[:40])
+    # a misspelt key was passed over, its rule unchecked; a missing field read as None
+    (folder / "misspelt.json").write_text(json.dumps({**expected, "paragraph": []}))
+    (folder / "misspelt.html.gz").write_bytes(saved.read_bytes())
+    untitled = {k: v for k, v in expected.items() if k != "title"}
+    (folder / "untitled.json").write_text(json.dumps({**untitled, "Titel": "Schools reopen"}))
+    (folder / "untitled.html.gz").write_bytes(saved.read_bytes())
     (fixtures / "gone").mkdir()
     bad = check_plugins(fixtures, plugins)
     assert bad.returncode == 1
@@ -268,15 +274,21 @@ def test_fixture_from_a_saved_page_needs_its_url_and_an_outlet(tmp_path):
         f"{cannot}EOFError: Compressed file ended before the end-of-stream marker was reached",
         "FAIL  daily_test/listed",
         f"{cannot}FixtureError: listed.json holds a list, not an object",
+        "FAIL  daily_test/misspelt",
+        f"{cannot}FixtureError: misspelt.json has a key no fixture has: 'paragraph' (did you "
+        "mean paragraphs?)",
         "FAIL  daily_test/nameless",
-        f"{cannot}FixtureError: its url is None",
+        f"{cannot}FixtureError: nameless.json has no title",
         "ok    daily_test/schools",
+        "FAIL  daily_test/untitled",
+        f"{cannot}FixtureError: untitled.json has a key no fixture has: 'Titel' (did you mean "
+        "title?)",
         "FAIL  gone/(no pages yet)",
         "      no plugin module gone.py declaring an outlet (see docs/plugins.md)",
-        "1 of 7 held, 6 failed",
+        "1 of 9 held, 8 failed",
     ]
     assert check_plugins(fixtures, plugins, "daily_test", "nothing").returncode == 2
-    for stem in ("broken", "listed", "nameless", "alone", "cut"):
+    for stem in ("broken", "listed", "nameless", "alone", "cut", "misspelt", "untitled"):
         for made in folder.glob(f"{stem}.*"):
             made.unlink()
     assert check_plugins(fixtures, plugins, "daily_test").returncode == 0

@@ -39,6 +39,10 @@ FIELDS = (
 )
 
 
+#: What a fixture may hold: the fields checked, the text, and what the text may differ in.
+KEYS = (*(field for field, _ in FIELDS), "text", "paragraphs", "differences", "why", "content_type")
+
+
 class FixtureError(ValueError):
     """A fixture that can't be checked as written: said, never passed over."""
 
@@ -159,6 +163,13 @@ def read_fixture(page: Path) -> tuple[dict[str, Any], bytes]:
     expected = json.loads(page.read_text(encoding="utf-8"))
     if not isinstance(expected, dict):
         raise FixtureError(f"{page.name} holds a {type(expected).__name__}, not an object")
+    for key in expected:  # a misspelt key ("paragraph") was passed over, its rule unchecked
+        if key not in KEYS:
+            close = difflib.get_close_matches(key.lower(), KEYS, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise FixtureError(f"{page.name} has a key no fixture has: {key!r}{hint}")
+    if missing := [field for field, _ in FIELDS if field not in expected]:
+        raise FixtureError(f"{page.name} has no {missing[0]}")  # it read as None, not a slip
     for field, kinds in (("url", (str,)), ("text", (str,)), ("content_type", (str, type(None)))):
         if not isinstance(expected.get(field), kinds):
             raise FixtureError(f"its {field} is {expected.get(field)!r}")
