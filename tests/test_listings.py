@@ -184,7 +184,13 @@ def test_a_json_feeds_items_give_their_links_and_dates_and_its_damage_is_said():
         Entry("/a", "2024-05-01T15:00:00+00:00", None),
         Entry("https://n.example/b", None, "2024-05-02"),
     ]
-    assert read[0].written == "2024-05-01T10:00:00-05:00" and read.problem is None
+    assert read[0].written == "2024-05-01T10:00:00-05:00"
+    # those with no link at all are said, not passed over in silence; a link post is not
+    assert read.problem == (
+        "bad_url",
+        "2 items with no URL (url, or an id that is one), left out",
+    )
+    assert feed_entries(json.dumps({"items": feed["items"][:2]}).encode()).problem is None
     assert feed_entries(json.dumps(feed).encode(), limit=1).more
     for body, why in [
         (b'{"items": {"url": "/a"}}', "a JSON document with no list of items"),

@@ -188,9 +188,12 @@ def feed_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
 
 def json_feed_entries(body: bytes, limit: int) -> Listing:
     """A JSON Feed's entries; one that cannot be read is a ``malformed`` problem."""
-    entries = Listing()
+    entries, linkless = Listing(), 0
     try:
         for link, published, modified in jsonfeed.items(body):
+            if link is None:
+                linkless += 1
+                continue
             entry = Entry(
                 link, parse_date(published), parse_date(modified), written_date(published)
             )
@@ -198,6 +201,9 @@ def json_feed_entries(body: bytes, limit: int) -> Listing:
                 break
     except ValueError as exc:
         entries.problem = ("malformed", unreadable(len(entries), str(exc)))
+    if linkless and entries.problem is None:
+        items = "1 item" if linkless == 1 else f"{linkless:,} items"
+        entries.problem = ("bad_url", f"{items} with no URL (url, or an id that is one), left out")
     return entries
 
 

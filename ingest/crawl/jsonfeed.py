@@ -34,8 +34,10 @@ def opens_as_json(body: bytes) -> bool:
     return body[:2048].removeprefix(_BOM).lstrip().startswith((b"{", b"["))  # as page_kind
 
 
-def items(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
-    """(link, date_published, date_modified) of each item, in feed order.
+def items(body: bytes) -> Iterator[tuple[str | None, str | None, str | None]]:
+    """(link, date_published, date_modified) of each item, in feed order; the link None
+    for an item that has none and is no link post (no object, no URL at all: told, not
+    passed over in silence).
 
     The link is the item's ``url``, else its ``id`` when that is a web address (the
     spec lets an item have only an id). ``external_url`` is the page a link post
@@ -51,10 +53,12 @@ def items(body: bytes) -> Iterator[tuple[str, str | None, str | None]]:
         raise ValueError("a JSON document with no list of items")
     for item in found:
         if not isinstance(item, dict):
+            yield None, None, None
             continue
         link = _text(item.get("url")) or _web_address(_text(item.get("id")))
-        if link:
-            yield link, _text(item.get("date_published")), _text(item.get("date_modified"))
+        if link is None and _text(item.get("external_url")):
+            continue  # a link post: the page it points at is another site's
+        yield link, _text(item.get("date_published")), _text(item.get("date_modified"))
 
 
 def _text(value: object) -> str | None:
