@@ -257,3 +257,33 @@ def test_a_reextract_stopped_by_ctrl_c_is_marked_interrupted_and_keeps_what_it_r
     assert rows(db, "select status, stop_reason from crawls where command = 'reextract'") == [
         ("interrupted", "stopped by SIGINT")
     ]
+
+
+def test_reextract_and_extract_take_the_extraction_bounds_a_crawl_takes(tmp_path):
+    """A page a crawl was let extract past a default bound was refused by every reextract
+    ("limit 5,000,000, INGEST_MAX_HTML_BYTES"), which took no setting to lift it."""
+    page = article_page("Bounded", story(1))
+    db = tmp_path / "news.db"
+    with LocalSite({"/news/2024/03/bounded": page}) as site:
+        run_ingest("crawl", site.url + "/news/2024/03/bounded", "--db", str(db), *FAST)
+    small = ["-s", "INGEST_MAX_HTML_BYTES=1000"]
+    run_ingest("reextract", "--db", str(db), *small)
+    [(message,)] = rows(db, "select message from errors where kind = 'too_large'")
+    assert (
+        message
+        == f"page has {len(page.encode()):,} bytes of HTML (limit 1,000, INGEST_MAX_HTML_BYTES)"
+    )
+    run_ingest("reextract", "--db", str(db))  # the default bound: read again, no new row
+    assert rows(db, "select count(*) from errors where kind = 'too_large'") == [(1,)]
+    (tmp_path / "page.html").write_text(page)
+    refused = run_ingest("extract", str(tmp_path / "page.html"), *small, check=False)
+    assert (
+        refused.returncode == 1
+        and "holds over 1,000 bytes (INGEST_MAX_HTML_BYTES)" in refused.stderr
+    )
+    other = run_ingest("reextract", "--db", str(db), "-s", "DOWNLOAD_DELAY=1", check=False)
+    assert (other.returncode, other.stderr.splitlines()[-1]) == (
+        2,
+        "Error: Invalid value for -s: DOWNLOAD_DELAY is no extraction bound "
+        "(INGEST_MAX_HTML_BYTES, INGEST_MAX_ELEMENTS, INGEST_EXTRACT_TIMEOUT)",
+    )

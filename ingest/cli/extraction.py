@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,41 @@ from ingest.cli import (
     writable_database,
 )
 from ingest.plugins.manager import PluginConfig
+
+#: The settings extraction reads, which a crawl takes with -s and these commands too.
+BOUNDS = ("INGEST_MAX_HTML_BYTES", "INGEST_MAX_ELEMENTS", "INGEST_EXTRACT_TIMEOUT")
+BOUNDS_OPTION = click.option(
+    "-s",
+    "--set",
+    "bounds",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help=f"An extraction bound, as a crawl takes it: {', '.join(BOUNDS)} (0 lifts it).",
+)
+
+
+def extraction_bounds(pairs: tuple[str, ...]) -> tuple[Any, float]:
+    """The page bounds and the time bound ``-s`` asks for: a page a crawl was let extract
+    past a default bound ("limit 5,000,000, INGEST_MAX_HTML_BYTES") was refused by every
+    reextract, which took no setting."""
+    from scrapy.settings import Settings
+
+    from ingest.crawl.runner import parse_setting_overrides
+    from ingest.extract.limits import Limits
+    from ingest.extract.workers import DEFAULT_TIMEOUT
+
+    try:
+        given = parse_setting_overrides(pairs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-s") from exc
+    if other := sorted(set(given) - set(BOUNDS)):
+        raise click.BadParameter(
+            f"{other[0]} is no extraction bound ({', '.join(BOUNDS)})", param_hint="-s"
+        )
+    settings = Settings(given)
+    return Limits.from_settings(settings), settings.getfloat(
+        "INGEST_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT
+    )
 
 
 def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
@@ -33,7 +69,8 @@ def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
 @click.option("--jsonl", is_flag=True, help="One JSON line per file, with its path as `source`.")
 @WORKERS_OPTION
 @PLUGINS_DIR_OPTION
-def extract(files, url, jsonl, workers, plugins_dir):
+@BOUNDS_OPTION
+def extract(files, url, jsonl, workers, plugins_dir, bounds):
     """Extract articles from saved HTML FILES (plain or .gz) and print them as JSON.
 
     The very same extract, clean and normalize path a crawl runs, plugins included.
@@ -44,11 +81,13 @@ def extract(files, url, jsonl, workers, plugins_dir):
     piped = [f for f in files if not Path(f).is_file()]  # <(cat page.html): this process's
     if (workers is None and len(files) == 1) or piped:
         workers = 0  # one file: no pool to start; a pipe: no other process can open it
+    limits, timeout = extraction_bounds(bounds)
     jobs = (  # the workers read the files, each within the size bound
-        Job(url=url or page_url(f), body=b"", path=f, classify=False, source=f) for f in files
+        Job(url=url or page_url(f), body=b"", path=f, classify=False, source=f, limits=limits)
+        for f in files
     )
     failed = 0
-    with ExtractionPool(_plugin_config(plugins_dir), workers) as pool:
+    with ExtractionPool(_plugin_config(plugins_dir), workers, timeout) as pool:
         for outcome in pool.map(jobs):
             record = dict(outcome.article or {})
             if outcome.article is None:
@@ -78,7 +117,8 @@ def page_url(path: str) -> str:
 @DB_OPTION
 @WORKERS_OPTION
 @PLUGINS_DIR_OPTION
-def reextract(db, workers, plugins_dir):
+@BOUNDS_OPTION
+def reextract(db, workers, plugins_dir, bounds):
     """Re-run extraction and plugins over the raw pages stored in the database.
 
     Nothing is fetched: use it after a plugin or the extractor improved.
@@ -90,10 +130,11 @@ def reextract(db, workers, plugins_dir):
     from ingest.store.runs import WriterBusy, wait_for_writer
 
     config = _plugin_config(plugins_dir)
+    limits, timeout = extraction_bounds(bounds)
     writable_database(db)
     try:
         wait_for_writer(db, 30.0, lambda m: click.echo(m, err=True))
-        crawl_id, store = reextract_database(db, config, workers)
+        crawl_id, store = reextract_database(db, config, workers, limits, timeout)
     except WriterBusy as exc:
         raise click.ClickException(str(exc)) from None
     print_summary(crawl_summary(store.db, crawl_id), db, title="Re-extraction")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from ingest.extract.limits import Limits
 from ingest.extract.process import Job, plugin_records
-from ingest.extract.workers import ExtractionPool
+from ingest.extract.workers import DEFAULT_TIMEOUT, ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store import runs
 from ingest.store.kept import article_from, no_longer_article
@@ -20,9 +21,14 @@ from ingest.store.writer import Store
 
 
 def reextract_database(
-    db_path: str, config: PluginConfig, workers: int | None = None
+    db_path: str,
+    config: PluginConfig,
+    workers: int | None = None,
+    limits: Limits | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> tuple[int, Store]:
-    """Extract every stored HTML page again; returns the run's id and the open store."""
+    """Extract every stored HTML page again, each within ``limits`` and ``timeout``
+    seconds; returns the run's id and the open store."""
     store = Store(db_path, load_plugins(config))
     crawl_id = None
     try:
@@ -44,9 +50,10 @@ def reextract_database(
                     fetched=date.fromisoformat(when[:10]) if when else None,
                     listed=listed.get(row["url"]),
                     signature=True,
+                    limits=limits or Limits(),
                 )
 
-        with ExtractionPool(config, workers) as pool:
+        with ExtractionPool(config, workers, timeout) as pool:
             for outcome in pool.map(jobs()):
                 seen = fetched_at.pop(outcome.url, None) or now()  # no fetch happened now
                 if outcome.article is not None:
