@@ -216,3 +216,22 @@ def test_a_pipe_only_this_process_holds_is_read_here_not_in_a_worker(tmp_path):
     [whole, from_pipe] = [json.loads(line) for line in done.stdout.splitlines()]
     assert (from_pipe["source"], from_pipe["url"]) == (piped, f"file://{piped}")
     assert (from_pipe["title"], from_pipe["text"]) == ("Piped", whole["text"])
+
+
+def test_a_short_page_of_garble_cleaned_away_is_said_as_garble(tmp_path):
+    """cp1251 bytes labelled UTF-8, too short to be guessed: every line read as
+    replacement characters, and the only word was "every line is boilerplate"."""
+    html = (
+        '<html><head><meta charset="utf-8"><title>Новости</title></head><body><article>'
+        "<h1>Правительство приняло бюджет</h1><p>Правительство страны приняло новый бюджет "
+        "на следующий год, сообщили в министерстве финансов.</p></article></body></html>"
+    )
+    (tmp_path / "ru.html").write_bytes(html.encode("cp1251"))
+    done = run_ingest("extract", str(tmp_path / "ru.html"), "--jsonl", check=False)
+    assert done.returncode == 1
+    [record] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [e["kind"] for e in record["errors"]] == ["no_text", "garbled_text"]
+    unread = html.encode("cp1251").decode("utf-8", "replace").count("\ufffd")
+    assert record["errors"][1]["message"] == (
+        f"{unread} characters of the page could not be read as utf-8"
+    )

@@ -180,7 +180,11 @@ def note_charset(outcome: Outcome, decoded: Decoded) -> None:
     """Say where the page's label was overruled or its charset guessed (the article's
     provenance), and where the text still reads as garble (an errors row): the article is
     stored either way, its raw page too."""
-    if outcome.article is None:
+    if outcome.article is None:  # a page of garble, cleaned away whole, is said as garble
+        unread = decoded.text.count("\ufffd")
+        if unread >= UNREADABLE and any(e["kind"] == "no_text" for e in outcome.errors):
+            message = f"{unread} characters of the page could not be read as {decoded.encoding}"
+            outcome.errors.append(error_record("extract", "garbled_text", message))
         return
     if noted := decoded.provenance():
         outcome.article["provenance"]["charset"] = noted
