@@ -35,11 +35,14 @@ def extraction_bounds(pairs: tuple[str, ...]) -> tuple[Any, float]:
     """The page bounds and the time bound ``-s`` asks for: a page a crawl was let extract
     past a default bound ("limit 5,000,000, INGEST_MAX_HTML_BYTES") was refused by every
     reextract, which took no setting."""
+    from ingest.extract.limits import Limits
+    from ingest.extract.workers import DEFAULT_TIMEOUT
+
+    if not pairs:  # the defaults: no setting to read, nor Scrapy's Settings to import
+        return Limits(), DEFAULT_TIMEOUT
     from scrapy.settings import Settings
 
     from ingest.crawl.runner import parse_setting_overrides
-    from ingest.extract.limits import Limits
-    from ingest.extract.workers import DEFAULT_TIMEOUT
 
     try:
         given = parse_setting_overrides(pairs)
