@@ -29,6 +29,7 @@ from ingest.extract.first_paragraph import missed_first
 from ingest.extract.lead import standfirst
 from ingest.extract.normalize import byline_authors
 from ingest.extract.structured import fuller_text
+from ingest.extract.tail import trimmed_tail
 from ingest.extract.union import common_ancestor, is_prose, key, with_missing
 from ingest.plugins.outlet import Outlet
 from ingest.words import count_words, unspaced_share
@@ -111,7 +112,8 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
     and the article says the rules missed.
     """
     if outlet is None or not (outlet.body or outlet.paragraphs):
-        return with_lead(page, main_text(page, outlet), title), None
+        text = with_lead(page, main_text(page, outlet), title)
+        return trimmed_tail(text, lambda: precise_text(page, outlet)), None
     skip = dropped(page.tree, outlet.drop)
     blocks = own_blocks(page, outlet, skip)
     own = own_text(page, outlet, blocks, skip)
@@ -132,6 +134,14 @@ def chosen_text(page: Page, outlet: Outlet | None, title: str | None) -> tuple[s
         if not own.strip():
             raise
         return own, None
+
+
+def precise_text(page: Page, outlet: Outlet | None) -> str:
+    """trafilatura's precision-favouring reading, empty where it finds nothing."""
+    try:
+        return generic_text(page, outlet, precision=True)
+    except ExtractionError:
+        return ""
 
 
 def judged_by(page: Page, outlet: Outlet) -> str | None:
@@ -227,10 +237,15 @@ def main_text(page: Page, outlet: Outlet | None) -> str:
 
 
 def generic_text(
-    page: Page, outlet: Outlet | None, fast: bool = False, recall: bool = False
+    page: Page,
+    outlet: Outlet | None,
+    fast: bool = False,
+    recall: bool = False,
+    precision: bool = False,
 ) -> str:
     """trafilatura's choice of the main text of the whole page, the outlet's ``drop`` pruned;
-    ``fast`` skips its fallback extractors, ``recall`` favours recall over precision.
+    ``fast`` skips its fallback extractors, ``recall`` favours recall, ``precision``
+    precision.
 
     Raises ExtractionError, with the reason, when it finds nothing.
     """
@@ -244,6 +259,7 @@ def generic_text(
         prune_xpath=prune or None,
         fast=fast,
         favor_recall=recall,
+        favor_precision=precision,
         config=trafilatura_config(is_unspaced(page)),
     )
     text = (doc.text or "") if doc is not None else ""
