@@ -54,6 +54,7 @@ MODULES = {
     "site_names": ("ingest/extract/site_names.py", ["test_clean.py", "test_clean_chain.py"]),
     "language": ("ingest/extract/language.py", ["test_normalize.py"]),
     "first_paragraph": ("ingest/extract/first_paragraph.py", ["test_rules_partial.py"]),
+    "tail": ("ingest/extract/tail.py", ["test_tail.py"]),
     "union": (
         "ingest/extract/union.py",
         [

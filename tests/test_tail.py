@@ -18,6 +18,11 @@ def test_closing_short_lines_the_stricter_reading_lacks_go_up_to_the_first_it_ha
     long = " ".join(["word"] * (TAIL_WORDS + 1)) + "."
     assert trimmed_tail(f"{STORY}\n{long}\nTags: harbour", lambda: STORY) == f"{STORY}\n{long}"
     assert TAIL_WORDS == 10
+    ten = " ".join(["word"] * TAIL_WORDS)  # as short as a closing line may be
+    assert trimmed_tail(f"{STORY}\n{ten}", lambda: STORY) == STORY
+    # no line of it the stricter reading's: that reading read elsewhere, and says nothing
+    labels = "Home\nNews\nTags: harbour"
+    assert trimmed_tail(labels, lambda: STORY) == labels
 
 
 def test_the_stricter_reading_is_asked_only_for_a_short_last_line_and_must_hold_a_story():
@@ -30,6 +35,8 @@ def test_the_stricter_reading_is_asked_only_for_a_short_last_line_and_must_hold_
     assert trimmed_tail(STORY, precise) == STORY and asked == []  # its last line is long
     few = " ".join(["word"] * (MIN_WORDS - 1))
     assert trimmed_tail(f"{STORY}\nTags: harbour", lambda: few) == f"{STORY}\nTags: harbour"
+    enough = " ".join(["word"] * MIN_WORDS)
+    assert trimmed_tail(f"{STORY}\nTags: harbour", lambda: enough) == STORY
     assert MIN_WORDS == 50
 
 

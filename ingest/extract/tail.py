@@ -40,7 +40,9 @@ def trimmed_tail(text: str, precise: Callable[[], str]) -> str:
     end = len(lines)
     while end > 0 and is_short(lines[end - 1]) and _flat(lines[end - 1]) not in held:
         end -= 1
-    return "\n".join(lines[:end])
+    # every line short and none the stricter reading's: it read another part of the page,
+    # and says nothing of this text's end
+    return "\n".join(lines[:end]) if end else text
 
 
 def is_short(line: str) -> bool:
