@@ -133,6 +133,13 @@ def spellings(url: str) -> list[str]:
     return [spelled] if before == spelled else [spelled, before]
 
 
+def web_scheme(url: str) -> str:
+    """The URL with an http or https scheme written in capitals ("HTTP://site/a") in lower
+    case, as a browser reads it; any other URL as it is."""
+    scheme, sep, rest = url.partition(":")
+    return f"{scheme.lower()}:{rest}" if sep and scheme.lower() in ("http", "https") else url
+
+
 def is_web_url(value: str) -> bool:
     """http or https, with a host, and a port if any that is one ("http://[::1", ":99999"
     and "http://" are not)."""

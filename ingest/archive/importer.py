@@ -30,7 +30,7 @@ from ingest.extract.process import Job, error_record
 from ingest.extract.workers import ExtractionPool
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store.writer import Store
-from ingest.urls import canonical, is_web_url, on_sites, spellings
+from ingest.urls import canonical, is_web_url, on_sites, spellings, web_scheme
 
 
 @dataclass
@@ -143,9 +143,7 @@ def html_records(stream: IO[bytes], source: str, counts: Counter) -> Iterator[Re
 def target_uri(rec: Any) -> str:
     """The record's WARC-Target-URI, its scheme in lower case: "HTTP://site/a" is
     http://site/a, as a seed is (its page was counted "not HTML", and lost unsaid)."""
-    url = rec.rec_headers.get_header("WARC-Target-URI") or ""
-    scheme, sep, rest = url.partition("://")
-    return f"{scheme.lower()}{sep}{rest}" if scheme.lower() in ("http", "https") else url
+    return web_scheme(rec.rec_headers.get_header("WARC-Target-URI") or "")
 
 
 def response(

@@ -27,6 +27,8 @@ from warcio.digestverifyingreader import DigestVerifyingReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 
+from ingest.urls import web_scheme
+
 
 class TruncatedWarc(ValueError):
     """An archive that ends inside a record or a gzip member: cut off."""
@@ -85,10 +87,7 @@ class _DigestsRead(ArcWarcRecordLoader):
     which warcio leaves unread: such a page was counted an "other record", and lost."""
 
     def load_http_headers(self, rec_type: str, uri: str, stream: Any, length: Any) -> Any:
-        scheme, sep, rest = (uri or "").partition(":")
-        if sep and scheme.lower() in ("http", "https"):
-            uri = f"{scheme.lower()}:{rest}"
-        return super().load_http_headers(rec_type, uri, stream, length)
+        return super().load_http_headers(rec_type, web_scheme(uri or ""), stream, length)
 
     def wrap_digest_verifying_stream(
         self, stream: Any, rec_type: str, rec_headers: Any, digest_checker: Any, length: Any = None

@@ -31,6 +31,7 @@ from ingest.urls import (
     not_a_host_name,
     seed_url_problem,
     site_host,
+    web_scheme,
 )
 
 
@@ -55,8 +56,7 @@ class Seeds:
         self._urls, self._domains = set(self.urls), set(self.domains)
 
     def add_url(self, url: str) -> None:
-        scheme, _, rest = url.partition(":")
-        url = f"{scheme.lower()}:{rest}"  # HTTP://site/ is http://site/
+        url = web_scheme(url)  # HTTP://site/ is http://site/
         if url not in self._urls:
             self._urls.add(url)
             self.urls.append(url)
