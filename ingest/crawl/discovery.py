@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from ingest.crawl import jsonfeed
-from ingest.crawl.kinds import URL_LIST_HEAD, is_url_list
+from ingest.crawl.kinds import URL_LIST_HEAD, is_url_line, is_url_list
 from ingest.crawl.xmlstream import based, count, elements, local, unreadable
 from ingest.extract.stamps import rfc2822
 from ingest.urls import canonical
@@ -240,19 +240,14 @@ def sitemap_entries(body: bytes, limit: int = MAX_ENTRIES) -> Listing:
     return entries
 
 
-#: A line of a text sitemap, as ``ingest.crawl.kinds.is_url_list`` reads one.
-_URL_LINE = re.compile(r"https?://\S+", re.I)
-
-
 def text_sitemap_entries(body: bytes, limit: int) -> Listing:
     """The URLs of a sitemap in text format, one a line; lines that are none are counted
     and the first said, each freed when read (a 16 MB body of them held 184 MB)."""
     entries, other, first = Listing(), 0, ""
     for raw in io.BytesIO(body.removeprefix(b"\xef\xbb\xbf")):
-        line = raw.decode("utf-8", "replace").strip()
-        if not line:
+        if not (line := raw.decode("utf-8", "replace").strip()):
             continue
-        if not _URL_LINE.fullmatch(line):
+        if not is_url_line(line.encode()):
             other, first = other + 1, first or line[:200]
         elif not entries.add(Entry(line), limit):
             break

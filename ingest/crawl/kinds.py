@@ -114,7 +114,12 @@ def is_url_list(start: bytes, whole: bool) -> bool:
     if not whole and len(lines) > 1:
         lines = lines[:-1]
     found = [line.strip() for line in lines if line.strip()]
-    return bool(found) and all(_URL_LINE.fullmatch(line) for line in found)
+    return bool(found) and all(map(is_url_line, found))
+
+
+def is_url_line(line: bytes) -> bool:
+    """A line of a text sitemap: one http(s) URL, surrounding space stripped."""
+    return _URL_LINE.fullmatch(line) is not None
 
 
 def unread_seed(content_type: str | None) -> str:

@@ -56,12 +56,17 @@ COLUMN_SET = re.compile(r"-?\{[^{}]*\}\s*:")
 NAMED_COLUMN = re.compile(r"(?:^|\s)([^\W\d_]{2,}):(?!//)[^\s:]")  # not a URL's scheme
 
 
+def is_syntax(query: str) -> bool:
+    """The query is FTS5 syntax (operators, quotes, a set of columns), not plain words."""
+    return any(op in query for op in FTS_OPERATORS) or COLUMN_SET.search(query) is not None
+
+
 def fts_query(query: str) -> str:
     """Plain words match as words (quoted, so punctuation can't break FTS5 syntax), a
     Korean one as the start of a word; a query using FTS5 operators (quotes, OR, NOT,
     prefix*, a set of columns) is passed on as it is, but for its bare Korean words,
     starts of words too."""
-    if any(op in query for op in FTS_OPERATORS) or COLUMN_SET.search(query):
+    if is_syntax(query):
         return TERM.sub(_korean_prefix, query)
     words = query.split()
     if not words:
@@ -159,7 +164,7 @@ def trigram_terms(query: str) -> Terms:
 def column_notes(query: str) -> list[str]:
     """A word before a colon that names no column of the index (a typo, ``author:``): the
     term is searched as words, and found nothing without a word said."""
-    if any(op in query for op in FTS_OPERATORS) or COLUMN_SET.search(query):
+    if is_syntax(query):
         return []
     named = dict.fromkeys(n for n in NAMED_COLUMN.findall(query) if n.lower() not in COLUMNS)
     return [
