@@ -38,18 +38,18 @@ def missed_first(
     the story's, trafilatura's main pass kept it too (``generic``: a caption, a byline or
     a notice set as a paragraph there it leaves out), and the rules' text (``have``) lacks
     it. ``phrases``: the outlet's ``boilerplate``, case-folded."""
-    first = blocks[0]
-    before = next(
+    before, found = next(
         (
-            sibling
-            for sibling in first.itersiblings(preceding=True)
-            if isinstance(sibling.tag, str) and sibling not in skip and lines(sibling, skip)
+            (sibling, read)
+            for sibling in blocks[0].itersiblings(preceding=True)
+            if isinstance(sibling.tag, str)
+            and sibling not in skip
+            and (read := lines(sibling, skip))
         ),
-        None,
+        (None, []),
     )
     if before is None or not is_paragraph(before):
         return None
-    found = lines(before, skip)
     if len(found) != 1 or not is_prose(line := found[0]):
         return None
     k = key(line)
