@@ -237,6 +237,42 @@ def test_a_page_whose_worker_dies_is_tried_once_more(tmp_path, write_plugin):
     assert after.article["title"] == "Story 3"
 
 
+# A worker killed the moment it holds the lock the workers take pages under (pebble's
+# channel): the page in hand comes back as a death, and no other worker takes a page.
+DIES_HOLDING_THE_LOCK = """
+import gc, os, signal
+from pathlib import Path
+from pebble.pool.channel import WorkerChannel
+from ingest import hookimpl
+
+@hookimpl(tryfirst=True)
+def is_article(page, outlet):
+    if page.url.endswith("/3") and not Path({marker!r}).exists():
+        Path({marker!r}).touch()
+        [channel] = [o for o in gc.get_objects() if isinstance(o, WorkerChannel)]
+        channel.mutex.reader_mutex.acquire()
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_pool_a_worker_left_locked_stalls_and_is_replaced(tmp_path, write_plugin):
+    """Every page waited for ever: a worker killed while it held pebble's lock left every
+    other worker waiting for it (a kill -9 test hung a crawl this way, one run in many)."""
+    source = DIES_HOLDING_THE_LOCK.format(marker=str(tmp_path / "died"))
+    config = PluginConfig(dirs=(str(write_plugin("locker", source)),), entry_points=False)
+    started = time.monotonic()
+    with ExtractionPool(config, 2, stall=2) as pool:
+        futures = [
+            pool.submit(Job(url=f"https://n.example/{i}", body=article_body(i))) for i in range(12)
+        ]
+        outcomes = [f.result(timeout=30) for f in futures]
+    assert (tmp_path / "died").exists()
+    assert [o.article["title"] for o in outcomes] == [f"Story {i}" for i in range(12)]
+    assert [o.errors for o in outcomes] == [[]] * 12
+    assert pool.rebuilt == 1
+    assert time.monotonic() - started < 25  # pebble's own wait on its lock is 60 s
+
+
 # Loaded in the crawl process (fine) and in each extraction worker (fatal at once).
 DYING_PLUGIN = """
 import multiprocessing, os

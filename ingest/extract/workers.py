@@ -3,18 +3,22 @@
 trafilatura costs 15-20 ms of CPU per real page and has no timeout of its
 own: each page runs in a pebble worker with a deadline, and a worker that
 hangs or dies is replaced while the page is recorded as an error. A pool that
-breaks as a whole (an idle worker killed) is replaced and its pages retried.
+breaks as a whole (an idle worker killed) is replaced and its pages retried, and
+so is one that stalls: pages wait, a worker is free, and none is taken.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
 import os
 import signal
 import threading
+import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, TimeoutError
@@ -26,7 +30,10 @@ import pebble
 
 from ingest.extract.overtime import Deadline, Overtime
 from ingest.extract.process import Job, Outcome, bug_record, error_record, process_job
+from ingest.plugins.deadline import load_seconds
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
+
+log = logging.getLogger(__name__)
 
 #: Seconds one page may take through every stage before its worker is killed.
 DEFAULT_TIMEOUT = 30.0
@@ -124,6 +131,21 @@ class _Page:
     moved: bool = False
 
 
+#: How often the pool looks for a stall, in seconds.
+WATCH_EVERY = 0.5
+
+
+def default_stall() -> float:
+    """Seconds pages may wait beside a free worker before the pool counts as stalled.
+
+    A worker that has just started is busy loading plugins, bounded by their load
+    time; past that, a page waits beside a free worker only in a pool that is wedged:
+    pebble loses a page, or every later one, when a worker is killed between taking a
+    page and saying so, or while it holds the lock the workers take pages under.
+    """
+    return load_seconds() + 5
+
+
 #: Pages in flight per worker in ``ExtractionPool.map``.
 WINDOW_PER_WORKER = 32
 
@@ -158,9 +180,10 @@ class ExtractionPool:
     A page whose worker dies is tried again, once (a second death is its
     ``worker_died`` error); a pool that breaks is replaced and the page tried
     again, once; if the new pool breaks too, the page's future raises
-    ``PoolBroken`` and the caller stops. ``workers=0`` runs each page in the
-    calling process (no timeout): handy in a debugger and for a single file,
-    never for a crawl.
+    ``PoolBroken`` and the caller stops. A pool that stalls for ``stall``
+    seconds (``default_stall``) is replaced as a broken one is. ``workers=0`` runs
+    each page in the calling process (no timeout): handy in a debugger and for a
+    single file, never for a crawl.
     """
 
     def __init__(
@@ -168,21 +191,27 @@ class ExtractionPool:
         config: PluginConfig,
         workers: int | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        stall: float | None = None,
     ):
         self.config = config
         self.workers = default_workers() if workers is None else workers
         self.timeout = timeout
-        #: How many times a broken pool was replaced; the crawl reports it.
+        self.stall = default_stall() if stall is None else stall
+        #: How many times a broken or stalled pool was replaced.
         self.rebuilt = 0
         self._lock = threading.Lock()
         self._context: Any = None
         self._pool: pebble.ProcessPool | None = None
-        self._inflight: dict[int, set[Future]] = {}  # each pool's unfinished pebble futures
+        # each pool's unfinished pebble futures, and the page each one runs
+        self._inflight: dict[Any, dict[Future, _Page]] = {}
+        self._retired: weakref.WeakSet[Any] = weakref.WeakSet()  # pools replaced
+        self._closed = threading.Event()
         if self.workers > 0:
             # forkserver: workers start clean, not as forks of a threaded event loop,
             # and share the preloaded libraries' memory with each other.
             self._context = start_fork_server()
             self._pool = self._new_pool()
+            threading.Thread(target=self._watch, name="pool-watch", daemon=True).start()
         else:
             init_worker(config)
 
@@ -212,12 +241,20 @@ class ExtractionPool:
             self._retry(page, pool, exc)
             return
         with self._lock:
-            self._inflight.setdefault(id(pool), set()).add(scheduled)
-        scheduled.add_done_callback(lambda f: self._done(page, pool, f))
+            retired = pool in self._retired
+            if not retired:
+                self._inflight.setdefault(pool, {})[scheduled] = page
+        if retired:  # replaced as this page went in: it may never come out of there
+            scheduled.cancel()
+            self._retry(page, pool, RuntimeError("the pool was replaced"))
+            return
+        scheduled.add_done_callback(lambda f: self._done(pool, f))
 
-    def _done(self, page: _Page, pool: Any, done: Future) -> None:
+    def _done(self, pool: Any, done: Future) -> None:
         with self._lock:
-            self._inflight.get(id(pool), set()).discard(done)
+            page = self._inflight.get(pool, {}).pop(done, None)
+        if page is None:  # its pool was replaced, and the page moved on with it
+            return
         try:
             exc = None if done.cancelled() else done.exception()
             if done.cancelled() or _pool_failed(exc):
@@ -245,20 +282,41 @@ class ExtractionPool:
         """A working pool in place of ``broken`` (once, however many pages noticed it).
 
         pebble fails only the pages a broken pool had started; those still queued in it
-        would never resolve. They are cancelled here, and so go to the new pool too.
+        would never resolve, nor would any page of a stalled pool. Every page still in
+        ``broken`` moves to the new pool here, and what ``broken`` says of it later is
+        ignored.
         """
         with self._lock:
-            stranded: set[Future] = set()
+            stranded: dict[Future, _Page] = {}
             if self._pool is broken and broken is not None:
                 self._pool = self._new_pool()
                 self.rebuilt += 1
-                stranded = self._inflight.pop(id(broken), set())
+                self._retired.add(broken)
+                stranded = self._inflight.pop(broken, {})
                 # Stopped from another thread: this may run in the broken pool's own.
                 threading.Thread(target=_stop, args=(broken,), daemon=True).start()
             pool = self._pool
-        for future in stranded:
+        for future, page in stranded.items():
             future.cancel()
+            self._retry(page, broken, RuntimeError("the pool broke"))
         return pool
+
+    def _watch(self) -> None:
+        """Replace the pool when pages have waited beside a free worker for ``stall`` s."""
+        since: float | None = None
+        while not self._closed.wait(WATCH_EVERY):
+            with self._lock:
+                pool = self._pool
+                futures = list(self._inflight.get(pool, ()))
+            running = sum(f.running() for f in futures)
+            if running < self.workers and any(not (f.running() or f.done()) for f in futures):
+                since = since or time.monotonic()
+            else:
+                since = None
+            if since is not None and time.monotonic() - since >= self.stall:
+                log.warning("extraction stalled for %.0f s: its workers were replaced", self.stall)
+                self._replace(pool)
+                since = None
 
     def map(self, jobs: Iterable[Job], window: int | None = None) -> Iterator[Outcome]:
         """Outcomes in the jobs' order, with a bounded number of pages in flight.
@@ -277,6 +335,7 @@ class ExtractionPool:
             yield pending.popleft().result()
 
     def close(self) -> None:
+        self._closed.set()
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
