@@ -31,7 +31,7 @@ from ingest.crawl.runner import Ended
 from ingest.crawl.stopping import left_open
 from ingest.extract.overtime import Deadline, Overtime
 from ingest.extract.process import Job
-from ingest.extract.workers import ExtractionPool
+from ingest.extract.workers import ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
@@ -271,6 +271,30 @@ def test_a_pool_a_worker_left_locked_stalls_and_is_replaced(tmp_path, write_plug
     assert [o.errors for o in outcomes] == [[]] * 12
     assert pool.rebuilt == 1
     assert time.monotonic() - started < 25  # pebble's own wait on its lock is 60 s
+
+
+def test_a_pool_left_locked_as_it_closes_fails_its_pages_instead_of_hanging(tmp_path, write_plugin):
+    """Closing waited for pages a wedged pool would never finish (pebble gives up on
+    its lock after minutes): past the pages' own bound, they fail and close returns."""
+    marker = tmp_path / "died"
+    source = DIES_HOLDING_THE_LOCK.format(marker=str(marker))
+    config = PluginConfig(dirs=(str(write_plugin("locker", source)),), entry_points=False)
+    pool = ExtractionPool(config, 2, timeout=1, stall=2)
+    futures = [
+        pool.submit(Job(url=f"https://n.example/{i}", body=article_body(i))) for i in range(12)
+    ]
+    deadline = time.monotonic() + 30
+    while not marker.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 20, time.monotonic() - started
+    assert all(f.done() for f in futures)
+    failed = [f for f in futures if f.exception()]
+    assert failed and all(isinstance(f.exception(), PoolBroken) for f in failed)
+    assert "extraction stalled as the pool closed" in {str(f.exception()) for f in failed}
+    assert all(f.result().errors == [] for f in futures if not f.exception())
 
 
 # Loaded in the crawl process (fine) and in each extraction worker (fatal at once).

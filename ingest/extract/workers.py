@@ -335,12 +335,27 @@ class ExtractionPool:
             yield pending.popleft().result()
 
     def close(self) -> None:
+        """Wait for the pages in flight, for as long as a working pool could need.
+
+        A wedged pool never empties: past that bound it is stopped, and each page
+        still in it fails with ``PoolBroken`` rather than leave its caller waiting.
+        """
         self._closed.set()
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
-            pool.join()
+        if pool is None:
+            return
+        pool.close()
+        try:
+            pool.join(self.timeout + self.stall)
+        except TimeoutError:
+            _stop(pool)
+        with self._lock:
+            stranded = self._inflight.pop(pool, {})
+        for future, page in stranded.items():
+            future.cancel()
+            if not page.result.done():
+                page.result.set_exception(PoolBroken("extraction stalled as the pool closed"))
 
     def __enter__(self) -> ExtractionPool:
         return self
