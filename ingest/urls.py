@@ -255,6 +255,18 @@ def _suffixes() -> Callable[[str], Any]:
     return TLDExtract(cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True)
 
 
+def public_suffix(domain: str) -> bool:
+    """Whether a domain to reach is a public suffix (``com``, ``co.uk``, ``github.io``):
+    reaching it reaches every site registered under it, which no crawl of a site means."""
+    parts = _suffixes()(ascii_host(domain).lower())
+    return bool(parts.suffix) and not parts.domain
+
+
+def suffix_problem(domain: str) -> str:
+    """What to say of a public suffix given as a domain to reach."""
+    return f"a public suffix: every site under it would be reached; name one (news.{domain})"
+
+
 def site_host(host: str) -> str:
     """The host a ``www.`` host stands for: its whole site (``www.x.example`` ->
     ``x.example``), unless what follows ``www.`` is a public suffix: www.gov.uk is not all

@@ -87,6 +87,31 @@ def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domai
     assert not db.exists()
 
 
+@pytest.mark.parametrize("domain", ["com", "co.uk", "github.io", "CO.UK"])
+def test_a_public_suffix_as_a_domain_to_reach_is_a_usage_error(tmp_path, domain):
+    # --allow-domain com let the crawl follow links to every .com site there is
+    db = tmp_path / "news.db"
+    done = run_ingest(
+        "crawl", "http://127.0.0.1:9/", "--allow-domain", domain, "--db", str(db), check=False
+    )
+    assert done.returncode == 2
+    said = f"{domain!r} is a public suffix: every site under it would be reached; name one"
+    assert f"Invalid value for '--allow-domain': {said} (news.{domain})" in done.stderr
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
+    done = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
+    assert done.returncode == 2
+    assert f"domains holds {domain!r}, a public suffix: every site under it" in done.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("domain", ["news.co.uk", "user.github.io", "localhost", "127.0.0.2"])
+def test_a_site_under_a_public_suffix_is_a_domain_to_reach(domain):
+    from ingest.urls import public_suffix
+
+    assert not public_suffix(domain)
+
+
 def test_a_seeds_files_patterns_hold_for_feed_entries_and_redirects_as_for_links(tmp_path):
     # deny = never follow: a denied page was still fetched when a feed listed it or an
     # allowed page redirected there

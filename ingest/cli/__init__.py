@@ -100,11 +100,14 @@ class HostName(click.ParamType):
     name = "domain"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
-        from ingest.urls import host_name_hint, not_a_host_name  # w3lib: when a crawl runs
+        # w3lib and the suffix list: when a crawl runs
+        from ingest.urls import host_name_hint, not_a_host_name, public_suffix, suffix_problem
 
         if not_a_host_name(value):
             hint = host_name_hint(value)
             self.fail(f"{value!r} is not a host name (news.example){hint}", param, ctx)
+        if public_suffix(value):
+            self.fail(f"{value!r} is {suffix_problem(value)}", param, ctx)
         return value
 
 

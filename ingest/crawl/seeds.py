@@ -29,8 +29,10 @@ from ingest.urls import (
     host_name_hint,
     is_web_url,
     not_a_host_name,
+    public_suffix,
     seed_url_problem,
     site_host,
+    suffix_problem,
     web_scheme,
 )
 
@@ -142,6 +144,8 @@ def _check_file(path: Path, data: dict) -> None:
                 hint = host_name_hint(value)
                 message = f"{path}: domains holds {value!r}, not a host name (news.example){hint}"
                 raise SeedError(message)
+            if key == "domains" and public_suffix(value):
+                raise SeedError(f"{path}: domains holds {value!r}, {suffix_problem(value)}")
             if key in ("allow", "deny"):
                 try:
                     re.compile(value)
