@@ -5,6 +5,8 @@ sites alone decide: the seed's site on 127.0.0.1 and another site reached as
 ``localhost`` (another host to the crawl), which counts every request it gets.
 """
 
+from pathlib import Path
+
 import pytest
 
 from conftest import FAST, rows, run_ingest
@@ -65,44 +67,40 @@ def test_a_robots_txt_read_for_its_sitemaps_goes_off_the_sites_for_it_alone(tmp_
     assert ended == [("offsite", "listed_offsite")]
 
 
+def refused_domain(tmp_path: Path, domain: str) -> tuple[str, str]:
+    """What a crawl given ``domain`` to reach says, as --allow-domain and in a seeds file;
+    each a usage error before a database is made."""
+    db = tmp_path / "news.db"
+    option = run_ingest(
+        "crawl", "http://127.0.0.1:9/", "--allow-domain", domain, "--db", str(db), check=False
+    )
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
+    listed = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
+    assert (option.returncode, listed.returncode, db.exists()) == (2, 2, False)
+    return option.stderr, listed.stderr
+
+
 @pytest.mark.parametrize(
     "domain", ["", ".", "news.example.", "https://news.example/", "a b", "(bad", "*.example.com"]
 )
 def test_a_domain_to_reach_that_is_no_host_name_is_a_usage_error(tmp_path, domain):
     # An empty one (an unset shell variable) made Scrapy's offsite pattern match any host
     # written with a final dot: redirects reached "evil.example.".
-    db = tmp_path / "news.db"
-    done = run_ingest(
-        "crawl", "http://127.0.0.1:9/", "--allow-domain", domain, "--db", str(db), check=False
-    )
-    assert done.returncode == 2
-    assert f"Invalid value for '--allow-domain': {domain!r} is not a host name" in done.stderr
+    option, listed = refused_domain(tmp_path, domain)
+    assert f"Invalid value for '--allow-domain': {domain!r} is not a host name" in option
     hint = "; a domain covers its subdomains: give example.com"
-    assert (hint in done.stderr) == domain.startswith("*.")  # "(bad" was taken, matching nothing
-    seeds = tmp_path / "seeds.toml"
-    seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
-    done = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
-    assert done.returncode == 2
-    assert f"domains holds {domain!r}, not a host name (news.example)" in done.stderr
-    assert not db.exists()
+    assert (hint in option) == domain.startswith("*.")  # "(bad" was taken, matching nothing
+    assert f"domains holds {domain!r}, not a host name (news.example)" in listed
 
 
 @pytest.mark.parametrize("domain", ["com", "co.uk", "github.io", "CO.UK"])
 def test_a_public_suffix_as_a_domain_to_reach_is_a_usage_error(tmp_path, domain):
     # --allow-domain com let the crawl follow links to every .com site there is
-    db = tmp_path / "news.db"
-    done = run_ingest(
-        "crawl", "http://127.0.0.1:9/", "--allow-domain", domain, "--db", str(db), check=False
-    )
-    assert done.returncode == 2
+    option, listed = refused_domain(tmp_path, domain)
     said = f"{domain!r} is a public suffix: every site under it would be reached; name one"
-    assert f"Invalid value for '--allow-domain': {said} (news.{domain})" in done.stderr
-    seeds = tmp_path / "seeds.toml"
-    seeds.write_text(f'urls = ["http://127.0.0.1:9/"]\ndomains = ["news.example", "{domain}"]\n')
-    done = run_ingest("crawl", str(seeds), "--db", str(db), check=False)
-    assert done.returncode == 2
-    assert f"domains holds {domain!r}, a public suffix: every site under it" in done.stderr
-    assert not db.exists()
+    assert f"Invalid value for '--allow-domain': {said} (news.{domain})" in option
+    assert f"domains holds {domain!r}, a public suffix: every site under it" in listed
 
 
 @pytest.mark.parametrize("domain", ["news.co.uk", "user.github.io", "localhost", "127.0.0.2"])
