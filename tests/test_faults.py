@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faultkit import (
@@ -31,7 +32,7 @@ from ingest.crawl.runner import Ended
 from ingest.crawl.stopping import left_open
 from ingest.extract.overtime import Deadline, Overtime
 from ingest.extract.process import Job
-from ingest.extract.workers import ExtractionPool, PoolBroken
+from ingest.extract.workers import CLOSED_FIRST, ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
@@ -240,51 +241,55 @@ def test_a_page_whose_worker_dies_is_tried_once_more(tmp_path, write_plugin):
 # A worker killed the moment it holds the lock the workers take pages under (pebble's
 # channel): the page in hand comes back as a death, and no other worker takes a page.
 DIES_HOLDING_THE_LOCK = """
-import gc, os, signal
+import gc, os, signal, time
 from pathlib import Path
 from pebble.pool.channel import WorkerChannel
 from ingest import hookimpl
 
 @hookimpl(tryfirst=True)
 def is_article(page, outlet):
-    if page.url.endswith("/3") and not Path({marker!r}).exists():
-        Path({marker!r}).touch()
+    if not page.url.endswith("/3"):
+        time.sleep(0.2)  # so that pages are left when the lock is: none once it is
+    elif not Path({marker!r}).exists():
         [channel] = [o for o in gc.get_objects() if isinstance(o, WorkerChannel)]
         channel.mutex.reader_mutex.acquire()
+        Path({marker!r}).touch()
         os.kill(os.getpid(), signal.SIGKILL)
 """
+
+
+def locking_pool(tmp_path: Path, write_plugin: Any, **bounds: float) -> tuple[Any, list, Path]:
+    """A pool of two workers given 12 pages, the fourth of which kills its worker with
+    pebble's lock held (once: the file returned says it has)."""
+    marker = tmp_path / "died"
+    source = DIES_HOLDING_THE_LOCK.format(marker=str(marker))
+    config = PluginConfig(dirs=(str(write_plugin("locker", source)),), entry_points=False)
+    pool = ExtractionPool(config, 2, **bounds)
+    jobs = [Job(url=f"https://n.example/{i}", body=article_body(i)) for i in range(12)]
+    return pool, [pool.submit(job) for job in jobs], marker
 
 
 def test_a_pool_a_worker_left_locked_stalls_and_is_replaced(tmp_path, write_plugin):
     """Every page waited for ever: a worker killed while it held pebble's lock left every
     other worker waiting for it (a kill -9 test hung a crawl this way, one run in many)."""
-    source = DIES_HOLDING_THE_LOCK.format(marker=str(tmp_path / "died"))
-    config = PluginConfig(dirs=(str(write_plugin("locker", source)),), entry_points=False)
     started = time.monotonic()
-    with ExtractionPool(config, 2, stall=2) as pool:
-        futures = [
-            pool.submit(Job(url=f"https://n.example/{i}", body=article_body(i))) for i in range(12)
-        ]
-        outcomes = [f.result(timeout=30) for f in futures]
-    assert (tmp_path / "died").exists()
+    # stall: longer than new workers take to start, or the new pool would be replaced too
+    pool, futures, marker = locking_pool(tmp_path, write_plugin, stall=8)
+    with pool:
+        outcomes = [f.result(timeout=50) for f in futures]
+    assert marker.exists()
     assert [o.article["title"] for o in outcomes] == [f"Story {i}" for i in range(12)]
     assert [o.errors for o in outcomes] == [[]] * 12
     assert pool.rebuilt == 1
-    assert time.monotonic() - started < 25  # pebble's own wait on its lock is 60 s
+    assert time.monotonic() - started < 40  # pebble's own wait on its lock is 60 s
 
 
 def test_a_pool_left_locked_as_it_closes_fails_its_pages_instead_of_hanging(tmp_path, write_plugin):
     """Closing waited for pages a wedged pool would never finish (pebble gives up on
-    its lock after minutes): past the pages' own bound, they fail and close returns."""
-    marker = tmp_path / "died"
-    source = DIES_HOLDING_THE_LOCK.format(marker=str(marker))
-    config = PluginConfig(dirs=(str(write_plugin("locker", source)),), entry_points=False)
-    pool = ExtractionPool(config, 2, timeout=1, stall=2)
-    futures = [
-        pool.submit(Job(url=f"https://n.example/{i}", body=article_body(i))) for i in range(12)
-    ]
+    its lock after two minutes): past the pages' own bound, they fail and close returns."""
+    pool, futures, marker = locking_pool(tmp_path, write_plugin, timeout=3, stall=3)
     deadline = time.monotonic() + 30
-    while not marker.exists():
+    while not marker.exists():  # the lock is held, and pages are left
         assert time.monotonic() < deadline
         time.sleep(0.01)
     started = time.monotonic()
@@ -293,7 +298,7 @@ def test_a_pool_left_locked_as_it_closes_fails_its_pages_instead_of_hanging(tmp_
     assert all(f.done() for f in futures)
     failed = [f for f in futures if f.exception()]
     assert failed and all(isinstance(f.exception(), PoolBroken) for f in failed)
-    assert "extraction stalled as the pool closed" in {str(f.exception()) for f in failed}
+    assert {str(f.exception()) for f in failed} == {CLOSED_FIRST}
     assert all(f.result().errors == [] for f in futures if not f.exception())
 
 

@@ -131,6 +131,9 @@ class _Page:
     moved: bool = False
 
 
+#: Why a page fails that a closing pool did not finish.
+CLOSED_FIRST = "the extraction pool closed before this page was done"
+
 #: How often the pool looks for a stall, in seconds.
 WATCH_EVERY = 0.5
 
@@ -272,6 +275,9 @@ class ExtractionPool:
 
     def _retry(self, page: _Page, pool: Any, exc: BaseException) -> None:
         """The page's pool broke under it: on a fresh pool once, else PoolBroken."""
+        if self._closed.is_set():
+            page.result.set_exception(PoolBroken(CLOSED_FIRST))
+            return
         if page.moved or self._context is None:
             page.result.set_exception(PoolBroken(f"extraction workers keep failing: {exc}"))
             return
@@ -355,7 +361,7 @@ class ExtractionPool:
         for future, page in stranded.items():
             future.cancel()
             if not page.result.done():
-                page.result.set_exception(PoolBroken("extraction stalled as the pool closed"))
+                page.result.set_exception(PoolBroken(CLOSED_FIRST))
 
     def __enter__(self) -> ExtractionPool:
         return self
