@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
+
+
+class Hold(Protocol):
+    def wait(self, timeout: float | None = None) -> object: ...
 
 
 @dataclass
@@ -20,6 +26,13 @@ class Resource:
     conditional: Resource | None = None  # the answer to a request with If-None-Match
     unsized: bool = False  # no Content-Length: the body ends when the connection closes
     header_flood: int = 0  # bytes of headers to send before the others: a server that rambles
+    # waited on (an Event, a Barrier: anything with .wait(timeout)) before answering, for
+    # up to HOLD seconds: a page held until something else has happened
+    hold: Hold | None = None
+
+
+#: Seconds a ``Resource.hold`` keeps its request at most (less than DOWNLOAD_TIMEOUT).
+HOLD = 20
 
 
 class LocalSite:
@@ -29,21 +42,28 @@ class LocalSite:
         self.resources = {
             p: r if isinstance(r, Resource) else Resource(r) for p, r in resources.items()
         }
+        # one entry each per request, in the same order in all three (their handlers run
+        # in threads of their own: one lock over the three appends)
         self.hits: list[str] = []
         self.hit_times: list[float] = []  # time.monotonic() of each request's arrival
         self.asked: list[dict[str, str]] = []  # each request's headers
+        lock = threading.Lock()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                site.hits.append(self.path)
-                site.hit_times.append(time.monotonic())
-                site.asked.append(dict(self.headers))
+                with lock:
+                    site.hits.append(self.path)
+                    site.hit_times.append(time.monotonic())
+                    site.asked.append(dict(self.headers))
                 resource = site.resources.get(self.path)
                 if resource is None:
                     resource = Resource("<html><body>not found</body></html>", status=404)
                 if resource.conditional and self.headers.get("If-None-Match"):
                     resource = resource.conditional
+                if resource.hold is not None:  # a barrier the others never came to: answer
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        resource.hold.wait(HOLD)
                 if resource.delay:
                     time.sleep(resource.delay)
                 body = resource.body.encode() if isinstance(resource.body, str) else resource.body

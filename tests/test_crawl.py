@@ -220,7 +220,7 @@ def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, w
             "-s",
             "RETRY_TIMES=0",
             "-s",
-            "INGEST_EXTRACT_TIMEOUT=3",
+            "INGEST_EXTRACT_TIMEOUT=5",  # the alarm at 4 s: a second before the kill
             *FAST,
         )
     assert time.monotonic() - started < 45
@@ -229,7 +229,7 @@ def test_hanging_server_and_hanging_plugin_time_out_and_are_recorded(tmp_path, w
     assert any(k.endswith("TimeoutError") for k in errors), errors
     # stopped in its worker just before the pool's timeout, the row names the hook
     assert rows(db, "select plugin, message from errors where kind = 'timeout'") == [
-        ("sleepy", "extraction took over 2.4 s, in clean_article of sleepy")
+        ("sleepy", "extraction took over 4 s, in clean_article of sleepy")
     ]
     # the page whose plugin hung is stored for a re-run; the other articles are in
     assert rows(db, "select count(*) from pages where url like '%/news/2'") == [(1,)]
@@ -974,19 +974,21 @@ def page_gaps(site, paths) -> list[float]:
     ids=["fixed", "auto"],
 )
 def test_a_robots_txt_crawl_delay_is_waited_between_requests(tmp_path, throttle):
-    # Scrapy reads Crawl-delay and leaves it unused: four pages went out at once. With
+    # Scrapy reads Crawl-delay and leaves it unused: the pages went out at once. With
     # AutoThrottle on, its next answer would halve the wait unless the floor is kept.
+    # Two seconds, not one: the site sees each request a varying latency after Scrapy
+    # sent it, and 5 % of one second left only 50 ms for that.
     pages = {
-        "/robots.txt": Resource("User-agent: *\nCrawl-delay: 1\n", "text/plain"),
-        **{f"/news/{n}": article_page(f"Story {n}", story(n)) for n in range(4)},
+        "/robots.txt": Resource("User-agent: *\nCrawl-delay: 2\n", "text/plain"),
+        **{f"/news/{n}": article_page(f"Story {n}", story(n)) for n in range(3)},
     }
     db = tmp_path / "delay.db"
     with LocalSite(pages) as site:
-        urls = [f"{site.url}/news/{n}" for n in range(4)]
+        urls = [f"{site.url}/news/{n}" for n in range(3)]
         run_ingest("crawl", *urls, "--no-follow", "--db", str(db), *FAST, *throttle)
-    gaps = page_gaps(site, {f"/news/{n}" for n in range(4)})
-    assert len(gaps) == 3 and min(gaps) >= 0.95, gaps
-    assert rows(db, "select count(*) from articles") == [(4,)]
+    gaps = page_gaps(site, {f"/news/{n}" for n in range(3)})
+    assert len(gaps) == 2 and min(gaps) >= 1.9, gaps
+    assert rows(db, "select count(*) from articles") == [(3,)]
     [(stats,)] = rows(db, "select stats from crawls")
     assert json.loads(stats)["ingest/crawl_delay_sites"] == 1
 
@@ -1034,7 +1036,7 @@ def test_a_request_at_the_end_of_a_redirect_chain_leaves_every_earlier_hosts_slo
     assert chosen.meta["download_slot"] == "mine"
 
 
-@pytest.mark.parametrize(("bound", "least", "most"), [("1", 0.95, 2.5), ("0", 0, 0.5)])
+@pytest.mark.parametrize(("bound", "least", "most"), [("2", 1.9, 3.5), ("0", 0, 0.5)])
 def test_a_crawl_delay_past_the_bound_is_held_to_it_and_a_zero_bound_ignores_it(
     tmp_path, bound, least, most
 ):

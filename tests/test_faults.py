@@ -36,7 +36,7 @@ from ingest.extract.workers import CLOSED_FIRST, ExtractionPool, PoolBroken
 from ingest.plugins.manager import PluginConfig, load_plugins
 
 from conftest import FAST, ROOT, free_port, rows, run_ingest
-from sites import LocalSite, Resource, article_page, story
+from sites import LocalSite, Resource, article_page, index_page, story
 
 
 def article_body(n: int) -> bytes:
@@ -69,10 +69,13 @@ def clean_article(article):
 def test_a_page_out_of_time_names_its_hook_and_its_worker_takes_no_other_page(tmp_path):
     """The pool's timeout killed the worker and the row named no plugin. Stopped in the
     worker, the row names the hook; the worker then retires, since the hook it left may
-    hold a lock (here) or half its state, and every later page there would hang too."""
+    hold a lock (here) or half its state, and every later page there would hang too.
+    A timeout of 5 s: the alarm goes off at 4 s and again (the first one swallowed) at
+    4.2 s, leaving the worker 0.8 s to answer before the pool kills it (a timeout of 2 s
+    left it 0.2 s)."""
     (tmp_path / "hangs.py").write_text(HANGING)
     config = PluginConfig(dirs=(str(tmp_path),), entry_points=False)
-    with ExtractionPool(config, 1, timeout=2) as pool:
+    with ExtractionPool(config, 1, timeout=5) as pool:
         urls = [f"https://n.example/{i}" for i in range(4)]
         futures = [pool.submit(Job(url=u, body=article_body(i))) for i, u in enumerate(urls)]
         outcomes = [f.result(timeout=60) for f in futures]
@@ -81,7 +84,7 @@ def test_a_page_out_of_time_names_its_hook_and_its_worker_takes_no_other_page(tm
         assert (error["kind"], error["plugin"], error["message"]) == (
             "timeout",
             "hangs",
-            "extraction took over 1.6 s, in clean_article of hangs",
+            "extraction took over 4 s, in clean_article of hangs",
         )
         assert "hangs.py" in error["traceback"]
     for at in (1, 3):
@@ -113,9 +116,13 @@ def test_a_pool_whose_idle_worker_was_killed_heals():
     with ExtractionPool(PluginConfig(entry_points=False), 2) as pool:
         first = pool.submit(Job(url="https://n.example/0", body=article_body(0), classify=False))
         assert first.result(timeout=60).article is not None
-        workers = list(pool._pool._pool_manager.worker_manager.workers)
+        broken = pool._pool
+        workers = list(broken._pool_manager.worker_manager.workers)
         os.kill(workers[0], signal.SIGKILL)
-        time.sleep(0.5)
+        deadline = time.monotonic() + 30
+        while broken.active:  # until pebble has seen the death and broken its pool
+            assert time.monotonic() < deadline, "pebble never noticed its worker died"
+            time.sleep(0.05)
         jobs = [
             Job(url=f"https://n.example/{i}", body=article_body(i), classify=False)
             for i in range(1, 7)
@@ -181,17 +188,24 @@ def test_a_ctrl_c_while_the_fork_server_starts_reaches_the_crawl(threads):
     assert (done.returncode, done.stdout.split()) == (0, ["True", "True"]), done.stderr
 
 
-# Workers take a second to start: killing one then breaks the pool with pages queued.
+# The first worker takes ten seconds to start (the others none): killing it then breaks
+# the pool with pages queued.
 SLOW_START = """
-import multiprocessing, time
+import multiprocessing, os, time
 if multiprocessing.parent_process() is not None:
-    time.sleep(1)
+    try:
+        os.close(os.open({marker!r}, os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        pass
+    else:
+        time.sleep(10)
 """
 
 
-def test_pages_queued_in_a_broken_pool_move_to_the_new_one(write_plugin):
+def test_pages_queued_in_a_broken_pool_move_to_the_new_one(tmp_path, write_plugin):
     """pebble fails only the pages a broken pool started; the queued ones must not hang."""
-    folder = write_plugin("slow_start", SLOW_START)
+    started = tmp_path / "started"
+    folder = write_plugin("slow_start", SLOW_START.format(marker=str(started)))
     config = PluginConfig(dirs=(str(folder),), entry_points=False)
     with ExtractionPool(config, 1) as pool:
         futures = [
@@ -199,7 +213,10 @@ def test_pages_queued_in_a_broken_pool_move_to_the_new_one(write_plugin):
             for i in range(30)
         ]
         deadline = time.monotonic() + 30
-        while not (workers := list(pool._pool._pool_manager.worker_manager.workers)):
+        # until its worker is in its ten seconds of starting
+        while not (
+            started.exists() and (workers := list(pool._pool._pool_manager.worker_manager.workers))
+        ):
             assert time.monotonic() < deadline
             time.sleep(0.005)
         os.kill(workers[0], signal.SIGKILL)  # still starting, no page taken: the pool breaks
@@ -604,6 +621,23 @@ def test_stats_tells_a_crawl_still_running_from_one_killed(tmp_path):
     assert rows(db, "select status from crawls") == [("running",)]  # stats only reads
 
 
+class FirstThrough:
+    """A ``Resource.hold`` that lets the first ``n`` requests through, the others once
+    ``opened`` is set."""
+
+    def __init__(self, n: int):
+        self.left = n
+        self.opened = threading.Event()
+        self._lock = threading.Lock()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with self._lock:
+            self.left -= 1
+            if self.left >= 0:
+                return True
+        return self.opened.wait(timeout)
+
+
 @pytest.mark.parametrize(
     ("signals", "status", "reason"),
     [
@@ -614,11 +648,20 @@ def test_stats_tells_a_crawl_still_running_from_one_killed(tmp_path):
     ids=["sigint", "sigterm", "sigint-twice"],
 )
 def test_a_signal_stops_gracefully_and_resume_finishes_the_job(tmp_path, signals, status, reason):
-    # Pages answer slowly enough that a second signal comes while the first stop still waits.
-    with LocalSite(many_articles(ARTICLES, delay=0.4)) as site:
+    # Pages answer slowly enough that a second signal comes while the first stop still
+    # waits; for certain, past the first four, they answer only once the signals are sent.
+    pages = many_articles(ARTICLES, delay=0.4)
+    after_four = FirstThrough(4)
+    if len(signals) > 1:
+        for path in pages.keys() - {"/"}:
+            pages[path].hold = after_four
+    with LocalSite(pages) as site:
         db = tmp_path / "news.db"
         crawl = crawl_process(site.url + "/", db)
-        stderr = signalled(crawl, signals, lambda: wait_for_articles(db, 3))
+        try:
+            stderr = signalled(crawl, signals, lambda: wait_for_articles(db, 3))
+        finally:
+            after_four.opened.set()
         assert crawl.returncode == status, stderr
         assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
         assert f"Interrupted ({reason})" in stderr and "--resume" in stderr
@@ -651,21 +694,32 @@ def test_seeds_nobody_answers_exit_3_without_tracebacks(tmp_path):
 def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
     """Six crawls, each killed (the crawl process, or one busy worker) at a random moment,
     then resumed: every article stored exactly once, the database sound, every URL final.
-    (The seed's six: the crawl killed after 1, 2, 14 and 16 articles, a worker after 6, 10.)"""
+    (The seed's six: the crawl killed after 1, 2, 14 and 16 articles, a worker after 6, 10.)
+    One more page, not an article, is held until the kill: the crawl cannot end first."""
     rnd = random.Random(20261129)
     articles = 30
     workers: list[int] = []
-    with LocalSite(many_articles(articles, delay=0.2)) as site:  # 3 s a crawl, 2 at a time
+    pages = many_articles(articles, delay=0.2)  # 3 s a crawl, 2 at a time
+    held, killed = "/news/2024/03/held", threading.Event()
+    pages["/"] = index_page([*(p for p in pages if p != "/"), held])
+    pages[held] = Resource("<html><body>gone</body></html>", status=404, hold=killed)
+    # a third request at a time, for the held one: the stories still go two at a time
+    alongside = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=3"]
+    with LocalSite(pages) as site:
         for trial in range(6):
             db = tmp_path / f"trial{trial}.db"
-            crawl = crawl_process(site.url + "/", db)
+            killed.clear()
+            crawl = crawl_process(site.url + "/", db, *alongside)
             victim = rnd.choice(["crawl", "worker"])
             wait_for_articles(db, rnd.randint(1, articles - 10))
-            workers += extraction_workers(crawl.pid)
+            ws = extraction_workers(crawl.pid)
+            workers += ws
+            assert crawl.poll() is None, "the crawl ended before the kill"
             if victim == "crawl":
                 os.kill(crawl.pid, signal.SIGKILL)  # as the out-of-memory killer would
-            else:
-                os.kill(rnd.choice(extraction_workers(crawl.pid)), signal.SIGKILL)
+            else:  # as many random bits taken whatever the number of workers
+                os.kill(sorted(ws)[rnd.randrange(2) % len(ws)], signal.SIGKILL)
+            killed.set()
             crawl.communicate(timeout=60)
             assert crawl.returncode == (-signal.SIGKILL if victim == "crawl" else 0)
             run_ingest("crawl", site.url + "/", "--resume", "--db", str(db), *FAST)
@@ -674,7 +728,7 @@ def test_kill_9_at_random_moments_then_resume_loses_nothing(tmp_path):
             assert rows(db, "pragma integrity_check") == [("ok",)]
             unfinished = "select url, state from urls where state = 'queued' or reason is null"
             assert rows(db, unfinished) == [], (trial, victim)
-    deadline = time.monotonic() + 10  # a killed crawl's workers leave once they notice
+    deadline = time.monotonic() + 30  # a killed crawl's workers leave once they notice
     while time.monotonic() < deadline and set(workers) & set(process_tree()):
         time.sleep(0.2)
     assert workers and set(workers) & set(process_tree()) == set(), "no orphaned workers"

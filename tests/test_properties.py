@@ -22,12 +22,14 @@ from ingest.extract.stamps import read_dateline, read_stamp
 from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.urls import article_id, canonical
 
-#: The same examples every run, few enough to stay fast; the deadline only catches a hang.
+#: The same examples every run, few enough to stay fast. No per-example deadline: one
+#: example slowed by a loaded machine would fail the test ("Unreliable test timings")
+#: when its replay is quick; pytest-timeout (300 s, pyproject) still catches a hang.
 FIXED = settings(
     max_examples=60,
     derandomize=True,
     database=None,
-    deadline=timedelta(seconds=5),
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 FEW = settings(FIXED, max_examples=20)

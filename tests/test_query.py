@@ -4,19 +4,17 @@ import csv
 import json
 import re
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.request
 from contextlib import closing
 from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
 import pytest
+from test_datasette import datasette
 
 from ingest.demo.site import SEED_ARTICLE
 
-from conftest import FAST, ROOT, copy_database, free_port, run_ingest
+from conftest import FAST, copy_database, run_ingest
 from sites import LocalSite, article_page, index_page, story
 
 
@@ -59,28 +57,12 @@ def test_a_word_after_title_or_text_and_a_colon_is_looked_for_in_that_column(cra
     assert titles("title:text:survey") == []  # one word after the column: no syntax error
 
 
-def test_serve_opens_the_database_in_datasette(crawled):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "serve", "--db", str(crawled), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/news/articles.json?_search=glaciers&_shape=array"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    rows = json.load(response)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("Datasette did not answer")
-    finally:
-        server.terminate()
-        server.wait(10)
+def test_serve_opens_the_database_in_datasette(crawled, tmp_path):
+    # up to a minute to answer, and its log shown if it exits or never does
+    with datasette(crawled, tmp_path / "serve.log") as base:
+        url = f"{base}/news/articles.json?_search=glaciers&_shape=array"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            rows = json.load(response)
     assert [row["title"] for row in rows] == ["Glaciers retreat"]
 
 
