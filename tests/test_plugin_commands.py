@@ -6,10 +6,12 @@ passes. A plugin's own commands (`register_commands`) and tables (`prepare_datab
 work through the real command line and a real crawl.
 """
 
+import contextlib
 import gzip
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -147,6 +149,75 @@ def test_fixture_saves_a_fetched_page_and_its_extraction_and_the_golden_test_hol
         "0 of 1 held, 1 failed",
     ]
     assert golden_test(fixtures, plugins).returncode == 1  # the repository's test agrees
+
+
+HANGS = """
+from ingest import hookimpl
+
+
+@hookimpl
+def clean_article(article, outlet):
+    import time
+
+    if outlet is not None:
+        time.sleep(3600)  # a hook stuck on a network call, say
+"""
+
+
+def test_a_hook_that_hangs_is_stopped_in_the_plugin_authors_own_commands(tmp_path):
+    """fixture, test-plugin and a one-file extract ran the page in their own process with
+    no bound: a hanging hook hung them for good, saying nothing (and in CI, the job)."""
+    plugins, fixtures = new_plugin(tmp_path, "local_news", "127.0.0.1")
+    page = tmp_path / "page.html"
+    page.write_text(article_page("Budget passes", story(1), published="2024-03-01"))
+    url = "http://127.0.0.1/news/2024/03/budget-passes"
+    where = ["--plugins-dir", str(plugins)]
+    fixture = ["fixture", str(page), "--url", url, "--fixtures", str(fixtures), *where]
+    run_ingest(*fixture, cwd=tmp_path)  # saved while the plugin still answers
+    with (plugins / "local_news.py").open("a") as module:
+        module.write(HANGS)
+    bound = ["-s", "INGEST_EXTRACT_TIMEOUT=2"]  # the page's alarm at 1.6 s
+    said = "extraction took over 1.6 s, in clean_article of local_news"
+    told = {}
+    for command in (
+        [*fixture, "--force", *bound],
+        ["test-plugin", "--fixtures", str(fixtures), *where, *bound],
+        ["extract", str(page), "--url", url, *where, *bound],
+    ):
+        started = time.monotonic()
+        done = run_ingest(*command, cwd=tmp_path, check=False, timeout=60)
+        assert time.monotonic() - started < 30, command[0]
+        assert done.returncode == 1, (command[0], done.stderr)
+        told[command[0]] = done.stdout + done.stderr
+        assert said in told[command[0]], (command[0], told[command[0]])
+    assert "Error: nothing extracted: no fixture written" in told["fixture"]
+    assert "FAIL  local_news/budget-passes" in told["test-plugin"]
+    assert "0 of 1 held, 1 failed" in told["test-plugin"]
+
+
+def test_ctrl_c_reaches_a_one_file_extract_whose_hook_hangs(tmp_path):
+    """Extracting in its own process, the command left the terminal's process group as a
+    worker does: Ctrl-C, which the terminal sends to that group, no longer reached it."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "hangs.py").write_text(HANGS.replace("outlet is not None", "True"))
+    page = tmp_path / "page.html"
+    page.write_text(article_page("Budget passes", story(1)))
+    unbounded = ["-s", "INGEST_EXTRACT_TIMEOUT=0"]
+    command = [sys.executable, "-m", "ingest", "extract", str(page), "--plugins-dir", str(plugins)]
+    # a shell leads the group, as it would a terminal's job; ingest is one of its members
+    shell = subprocess.Popen(
+        ["sh", "-c", f"{shlex.join(command + unbounded)}; echo exit=$?"],
+        process_group=0, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    time.sleep(3)  # in the hook by now
+    os.killpg(shell.pid, signal.SIGINT)
+    try:
+        out, err = shell.communicate(timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(shell.pid, signal.SIGKILL)
+    assert "Interrupted." in err, (shell.returncode, out, err)
 
 
 def test_fixture_reads_a_gzipped_answer_and_refuses_a_page_it_could_not_have_whole(tmp_path):

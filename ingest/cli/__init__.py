@@ -41,7 +41,7 @@ WORKERS_OPTION = click.option(
     type=click.IntRange(0, MAX_WORKERS),
     help=(
         "Extraction processes (default: one per core; 0: in this process, for debugging: "
-        "no extraction time bound then)."
+        "a hook stuck outside Python is not stopped then)."
     ),
 )
 

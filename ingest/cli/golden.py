@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for
+from ingest.cli.extraction import BOUNDS_OPTION, extraction_bounds
 from ingest.plugins.folders import PluginConfig
 
 FIXTURES_OPTION = click.option(
@@ -36,17 +37,19 @@ def golden_test_command(fixtures: str, plugin: str, plugin_dirs: tuple[str, ...]
 @click.argument("plugin", nargs=-1)
 @FIXTURES_OPTION
 @PLUGINS_DIR_OPTION
-def test_plugin(plugin, fixtures, plugins_dir):
+@BOUNDS_OPTION
+def test_plugin(plugin, fixtures, plugins_dir, bounds):
     """Check saved pages against what they must give: every field exact.
 
     Each folder of FIXTURES is named after a plugin module and holds pages saved with
     `ingest fixture` (NAME.html.gz) and what their extraction must give (NAME.json).
     Every page goes through the real path; title, authors, day, URL and text must be
     exactly as written. Names PLUGIN modules to check only theirs. Exit status 1 when
-    any page differs, with how.
+    any page differs, with how. A page's extraction is bounded as in a crawl (-s).
     """
     from ingest.extract.golden import check, fixture_cases
 
+    limits, timeout = extraction_bounds(bounds)
     folder = Path(fixtures)
     if not folder.is_dir():
         raise click.BadParameter(f"{fixtures} is no folder", param_hint="--fixtures")
@@ -59,7 +62,7 @@ def test_plugin(plugin, fixtures, plugins_dir):
         raise click.ClickException(f"no fixture folders in {fixtures}: nothing to check")
     plugins = plugins_for(PluginConfig.default(plugins_dir))
     failed = 0
-    for case, problems in check(plugins, cases):
+    for case, problems in check(plugins, cases, limits, timeout):
         failed += bool(problems)
         click.echo(f"{'FAIL' if problems else 'ok  '}  {case.name}")
         for problem in problems:

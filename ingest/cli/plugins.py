@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import click
 
 from ingest.cli import PLUGINS_DIR_OPTION, plugins_for, register_commands
+from ingest.cli.extraction import BOUNDS_OPTION, extraction_bounds
 from ingest.cli.golden import FIXTURES_OPTION, golden_test_command
 from ingest.plugins.folders import (
     PROJECT_FILE,
@@ -265,7 +267,8 @@ def _host(domain: str) -> str:
 @FIXTURES_OPTION
 @PLUGINS_DIR_OPTION
 @click.option("--force", is_flag=True, help="Replace a fixture of the same name.")
-def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
+@BOUNDS_OPTION
+def fixture(source, url, outlet, name, fixtures, plugins_dir, force, bounds):
     """Save a page as a test fixture, with what ingest extracts from it now, for review.
 
     SOURCE is a URL (fetched once) or a saved page (.html or .html.gz). The page goes,
@@ -275,7 +278,10 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
     """
     from ingest.extract.decoding import decode_html
     from ingest.extract.limits import TooLarge, read_file
-    from ingest.extract.process import error_line, process_page
+    from ingest.extract.overtime import here
+    from ingest.extract.process import Job, error_line, process_page
+
+    limits, timeout = extraction_bounds(bounds)
 
     if name is not None and not FIXTURE_NAME_RE.fullmatch(name):
         raise click.BadParameter("letters, digits, ., _ and - only", param_hint="--name")
@@ -290,7 +296,7 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
         if not url:
             raise click.UsageError("a saved page needs its address: give it with --url")
         try:
-            body = read_file(path)
+            body = read_file(path, limits.html_bytes)
         except (TooLarge, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
     plugins = plugins_for(PluginConfig.default(plugins_dir))
@@ -310,7 +316,8 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
         domains = ", ".join(declared.domains) or "none"
         raise click.UsageError(f"{url} is not on {outlet!r}'s domains ({domains})")
     html = decode_html(body, content_type)
-    outcome = process_page(plugins, url, html)
+    job = Job(url=url, body=b"")
+    outcome = here(plugins, job, partial(process_page, plugins, url, html, limits=limits), timeout)
     if not outcome.is_article:
         rule = f"the pattern {declared.articles!r}" if declared.articles else "its metadata"
         click.echo(
@@ -319,7 +326,8 @@ def fixture(source, url, outlet, name, fixtures, plugins_dir, force):
             "anyway, for review.",
             err=True,
         )
-        outcome = process_page(plugins, url, html, classify=False)
+        again = partial(process_page, plugins, url, html, classify=False, limits=limits)
+        outcome = here(plugins, job, again, timeout)
     for error in outcome.errors:
         click.echo(error_line(error), err=True)
     if outcome.article is None:

@@ -22,12 +22,15 @@ import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from ingest.extract.decoding import decode_html
-from ingest.extract.process import error_line, process_page
+from ingest.extract.limits import Limits
+from ingest.extract.overtime import DEFAULT_TIMEOUT, here
+from ingest.extract.process import Job, error_line, process_page
 from ingest.plugins.manager import url_verdict
 
 #: The fields of a fixture checked exactly, as the JSON names them and the article does.
@@ -126,7 +129,9 @@ def outlet_problems(plugins: Any, plugin: str) -> list[str]:
     return problems
 
 
-def page_problems(plugins: Any, case: Case) -> list[str]:
+def page_problems(
+    plugins: Any, case: Case, limits: Limits | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> list[str]:
     """How the page's extraction differs from its fixture: nothing when it holds."""
     if problems := outlet_problems(plugins, case.plugin):
         return problems
@@ -139,7 +144,9 @@ def page_problems(plugins: Any, case: Case) -> list[str]:
         return [f"the fixture can't be read: {type(exc).__name__}: {exc}"]
     try:
         html = decode_html(body, expected.get("content_type"))
-        outcome = process_page(plugins, expected["url"], html)
+        job = Job(url=expected["url"], body=b"")
+        run = partial(process_page, plugins, job.url, html, limits=limits)
+        outcome = here(plugins, job, run, timeout)
     except Exception as exc:  # noqa: BLE001 (process_page records what it expects)
         return [f"extraction raised {type(exc).__name__}: {exc}"]
     if not outcome.is_article or outcome.errors:
@@ -184,7 +191,9 @@ def text_diff(texts: list[str], article: dict[str, Any]) -> str:
     return "\n".join(list(diff)[2:])
 
 
-def check(plugins: Any, cases: list[Case]) -> Iterator[tuple[Case, list[str]]]:
-    """Each case with its problems (none: it holds)."""
+def check(
+    plugins: Any, cases: list[Case], limits: Limits | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[tuple[Case, list[str]]]:
+    """Each case with its problems (none: it holds), each page within the bounds."""
     for case in cases:
-        yield case, page_problems(plugins, case)
+        yield case, page_problems(plugins, case, limits, timeout)

@@ -12,17 +12,23 @@ that swallows one does not escape it. Code blocked in C that does not return to 
 
 The interrupted hook may have left its state half done (a lock held, a cache half
 filled): the worker answers for this page and then retires (``workers.run_job``).
+In the command's own process (``--workers 0``, one file, ``fixture``, ``test-plugin``)
+the alarm is the only bound there is (``here``).
 """
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from ingest.extract.process import Job, Outcome, error_record
 from ingest.plugins.deadline import alarm
 from ingest.plugins.manager import DEFAULT_PLUGINS, Plugins
+
+#: Seconds one page may take through every stage before its worker is killed.
+DEFAULT_TIMEOUT = 30.0
 
 
 class Overtime(BaseException):  # noqa: N818 (not an error of the page's own code to catch)
@@ -55,3 +61,16 @@ class Deadline:
                 extra["plugin"] = plugin
         error = error_record("extract", "timeout", message, **extra)
         return Outcome(url=job.url, is_article=True, errors=[error], source=job.source)
+
+
+def here(plugins: Plugins, job: Job, run: Callable[[], Outcome], timeout: float) -> Outcome:
+    """``run`` in this process, stopped by the alarm a worker's page has: a hook that hangs
+    had hung the plugin author's own tools (``fixture``, ``test-plugin``) for good."""
+    if timeout <= 0:
+        return run()
+    deadline = Deadline(timeout)
+    try:
+        with deadline.running(plugins):
+            return run()
+    except Overtime as exc:
+        return deadline.outcome(job, exc)

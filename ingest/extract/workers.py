@@ -28,15 +28,13 @@ from typing import Any
 
 import pebble
 
-from ingest.extract.overtime import Deadline, Overtime
+from ingest.extract.overtime import DEFAULT_TIMEOUT, Deadline, Overtime
 from ingest.extract.process import Job, Outcome, bug_record, error_record, process_job
 from ingest.plugins.deadline import load_seconds
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
 
 log = logging.getLogger(__name__)
 
-#: Seconds one page may take through every stage before its worker is killed.
-DEFAULT_TIMEOUT = 30.0
 
 _plugins: Plugins | None = None
 _deadline: Deadline | None = None
@@ -78,20 +76,24 @@ def _start_fork_server() -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # what came meanwhile arrives now
 
 
-def init_worker(config: PluginConfig, timeout: float = 0.0) -> None:
+def init_worker(config: PluginConfig, timeout: float = 0.0, worker: bool = True) -> None:
     global _plugins, _deadline
     # Ctrl-C and `kill -TERM -PGID` reach a whole process group: the crawl process
     # stops gracefully and closes the pool itself, so workers live in a group of their
-    # own; one dying of the signal would lose the page in hand.
-    os.setpgid(0, 0)
+    # own; one dying of the signal would lose the page in hand. Not the command's own
+    # process (``workers=0``): out of the terminal's group, Ctrl-C no longer reached it.
+    if worker:
+        os.setpgid(0, 0)
     _plugins = load_plugins(config)
     _deadline = Deadline(timeout) if timeout > 0 else None
 
 
-def run_job(job: Job) -> Outcome:
+def run_job(job: Job, worker: bool = True) -> Outcome:
+    """One page within the time bound. A worker whose page ran out of time takes no
+    other; the command's own process (``worker=False``) cannot be replaced, and goes on."""
     global _spent
     assert _plugins is not None, "init_worker() was not called"
-    if _spent:  # the last page was cut short: its hook's state can't be trusted
+    if _spent and worker:  # the last page was cut short: its hook's state can't be trusted
         os._exit(75)  # the pool replaces this worker, and tries this page again there
     if _deadline is None:
         return process_job(_plugins, job)
@@ -185,8 +187,8 @@ class ExtractionPool:
     again, once; if the new pool breaks too, the page's future raises
     ``PoolBroken`` and the caller stops. A pool that stalls for ``stall``
     seconds (``default_stall``) is replaced as a broken one is. ``workers=0`` runs
-    each page in the calling process (no timeout): handy in a debugger and for a
-    single file, never for a crawl.
+    each page in the calling process, bounded by its alarm alone (code stuck in C
+    is not stopped): handy in a debugger and for a single file, never for a crawl.
     """
 
     def __init__(
@@ -215,8 +217,8 @@ class ExtractionPool:
             self._context = start_fork_server()
             self._pool = self._new_pool()
             threading.Thread(target=self._watch, name="pool-watch", daemon=True).start()
-        else:
-            init_worker(config)
+        else:  # bounded by the page's alarm alone
+            init_worker(config, timeout, worker=False)
 
     def _new_pool(self) -> pebble.ProcessPool:
         return pebble.ProcessPool(
@@ -230,7 +232,7 @@ class ExtractionPool:
         """A future that resolves to an Outcome, errors included in it (or PoolBroken)."""
         result: Future[Outcome] = Future()
         if self._pool is None and self.workers == 0:
-            result.set_result(_settle(job, lambda: run_job(job), self.timeout))
+            result.set_result(_settle(job, lambda: run_job(job, worker=False), self.timeout))
             return result
         self._schedule(_Page(job, result), self._pool)
         return result
