@@ -103,6 +103,26 @@ def test_a_public_suffix_as_a_domain_to_reach_is_a_usage_error(tmp_path, domain)
     assert f"domains holds {domain!r}, a public suffix: every site under it" in listed
 
 
+def test_an_outlet_whose_domains_hold_a_public_suffix_is_not_crawled_nor_written(tmp_path):
+    # an outlet with domains = ["co.uk"] crawled every site under it
+    plugins = tmp_path / "plugins"
+    done = run_ingest(
+        "new-plugin", "uk_news", "--domain", "www.co.uk", "--dir", str(plugins), check=False
+    )
+    assert done.returncode == 2 and not plugins.exists()
+    assert "'www.co.uk' is a public suffix: every site under it would be reached" in done.stderr
+    run_ingest("new-plugin", "uk_news", "--domain", "uk-news.example", "--dir", str(plugins))
+    module = plugins / "uk_news.py"
+    module.write_text(module.read_text().replace('"uk-news.example"', '"co.uk"'))
+    db = tmp_path / "news.db"
+    done = run_ingest(
+        "crawl", "uk-news", "--plugins-dir", str(plugins), "--db", str(db), check=False
+    )
+    assert done.returncode == 2 and not db.exists()
+    said = "the outlet 'uk-news' (uk_news) has 'co.uk' in domains, a public suffix: every site"
+    assert said in done.stderr
+
+
 @pytest.mark.parametrize("domain", ["news.co.uk", "user.github.io", "localhost", "127.0.0.2"])
 def test_a_site_under_a_public_suffix_is_a_domain_to_reach(domain):
     from ingest.urls import public_suffix

@@ -149,6 +149,10 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
     host = _host(domain)
     if not DOMAIN_RE.fullmatch(host) or "." not in host and host != "localhost":
         raise click.BadParameter(f"{domain!r} is not a domain name", param_hint="--domain")
+    from ingest.urls import public_suffix, suffix_problem  # the suffix list: here alone
+
+    if public_suffix(host.removeprefix("www.")):
+        raise click.BadParameter(f"{domain!r} is {suffix_problem(host)}", param_hint="--domain")
     if not LANGUAGE_RE.fullmatch(language):
         raise click.BadParameter(
             f"{language!r} is not a language code (en, de, pt-BR...)", param_hint="--language"

@@ -97,6 +97,11 @@ def _add_outlet(seeds: Seeds, plugins: Plugins, name: str) -> None:
         raise SeedError(f"no plugin declares an outlet named {name!r}")
     for url in outlet.start_urls:
         seeds.add_url(url)
+    if suffixes := [d for d in outlet.domains if public_suffix(d)]:
+        said = suffix_problem(suffixes[0])
+        raise SeedError(
+            f"the outlet {name!r} ({outlet.plugin}) has {suffixes[0]!r} in domains, {said}"
+        )
     seeds.add_domains(outlet.domains)
 
 
