@@ -107,17 +107,21 @@ def test_an_outlet_whose_domains_hold_a_public_suffix_is_not_crawled_nor_written
     # an outlet with domains = ["co.uk"] crawled every site under it
     plugins = tmp_path / "plugins"
     done = run_ingest(
-        "new-plugin", "uk_news", "--domain", "www.co.uk", "--dir", str(plugins), check=False
-    )
+        "new-plugin", "uk_news", "--domain", "www.co.uk", "--dir", str(plugins),
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
     assert done.returncode == 2 and not plugins.exists()
     assert "'www.co.uk' is a public suffix: every site under it would be reached" in done.stderr
-    run_ingest("new-plugin", "uk_news", "--domain", "uk-news.example", "--dir", str(plugins))
+    run_ingest(
+        "new-plugin", "uk_news", "--domain", "uk-news.example", "--dir", str(plugins), cwd=tmp_path
+    )
     module = plugins / "uk_news.py"
     module.write_text(module.read_text().replace('"uk-news.example"', '"co.uk"'))
     db = tmp_path / "news.db"
     done = run_ingest(
-        "crawl", "uk-news", "--plugins-dir", str(plugins), "--db", str(db), check=False
-    )
+        "crawl", "uk-news", "--plugins-dir", str(plugins), "--db", str(db), cwd=tmp_path,
+        check=False,
+    )  # fmt: skip
     assert done.returncode == 2 and not db.exists()
     said = "the outlet 'uk-news' (uk_news) has 'co.uk' in domains, a public suffix: every site"
     assert said in done.stderr
