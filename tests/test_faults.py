@@ -672,11 +672,21 @@ def test_a_signal_stops_gracefully_and_resume_finishes_the_job(tmp_path, signals
         assert 0 < before < ARTICLES
 
         run_ingest("crawl", site.url + "/", "--resume", "--db", str(db), *FAST)
+        other = tmp_path / "other.db"  # a run of another shard, merged first
+        run_ingest("crawl", site.url + "/", "--no-follow", "--db", str(other), *FAST)
     titles = rows(db, "select title from articles order by title")
     assert sorted(titles) == sorted((f"Story {i}",) for i in range(ARTICLES))
     assert rows(db, "select id, status, resumed_from from crawls order by id") == [
         (1, "interrupted", None),
         (2, "finished", 1),
+    ]
+    # merged, the resumed run still names the run it resumed (it named the other shard's)
+    merged = tmp_path / "merged.db"
+    run_ingest("merge", str(other), str(db), "--into", str(merged))
+    assert rows(merged, "select id, status, resumed_from from crawls order by id") == [
+        (1, "finished", None),
+        (2, "interrupted", None),
+        (3, "finished", 2),
     ]
 
 

@@ -232,6 +232,8 @@ class ShardMerge:
         """The run's row, found again by where it ran when the shard is merged again."""
         origin = row.get("shard") or f"{row['host']}/{row['pid']}/{row['started_at']}/{row['id']}"
         shard_id = row.pop("id")
+        # the run it resumed came first in the shard, and has its id here already
+        row["resumed_from"] = self._run(row.get("resumed_from"))
         alone = not row.get("shard")  # a merged file's run has no pid left to ask about
         if alone and row.get("status") == RUNNING and not still_running(row["pid"], row["host"]):
             row.update(status=INTERRUPTED, stop_reason=KILLED)  # it would say running forever
