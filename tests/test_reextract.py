@@ -5,6 +5,7 @@ import shutil
 import sqlite3
 import time
 
+import pytest
 from test_incremental import ConditionalSite
 
 from conftest import FAST, rows, run_ingest
@@ -227,10 +228,12 @@ def clean_article(article):
 """
 
 
+@pytest.mark.parametrize(("signum", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
 def test_a_reextract_stopped_by_ctrl_c_is_marked_interrupted_and_keeps_what_it_read(
-    tmp_path, write_plugin
+    tmp_path, write_plugin, signum, status
 ):
-    """Its run stayed `running` until a later writer called it killed."""
+    """Its run stayed `running` until a later writer called it killed; SIGTERM (a service
+    manager's stop) killed it outright, its run left `running` too."""
     import signal
     import subprocess
     import sys
@@ -251,11 +254,12 @@ def test_a_reextract_stopped_by_ctrl_c_is_marked_interrupted_and_keeps_what_it_r
         assert time.monotonic() < deadline and again.poll() is None
         time.sleep(0.1)
     time.sleep(2)  # a few pages read again
-    again.send_signal(signal.SIGINT)
+    again.send_signal(getattr(signal, signum))
     _, said = again.communicate(timeout=60)
-    assert again.returncode == 130 and b"Traceback" not in said
+    assert again.returncode == status and b"Traceback" not in said, said
+    assert b"Interrupted." in said
     assert rows(db, "select status, stop_reason from crawls where command = 'reextract'") == [
-        ("interrupted", "stopped by SIGINT")
+        ("interrupted", f"stopped by {signum}")
     ]
 
 

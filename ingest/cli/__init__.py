@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import signal
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import click
 from ingest import __version__
 from ingest.extract.limits import MAX_WORKERS
 from ingest.plugins import PluginLoadError
+from ingest.store.stops import Terminated, stop_status
 
 if TYPE_CHECKING:
     from ingest.plugins.manager import PluginConfig, Plugins
@@ -201,9 +203,9 @@ class IngestGroup(click.Group):
             return super().invoke(ctx)
         except PluginLoadError as exc:
             raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:  # Ctrl-C before a command took the signal over
+        except KeyboardInterrupt as exc:  # Ctrl-C (or SIGTERM) a command did not take over
             click.echo("Interrupted.", err=True)
-            raise SystemExit(130) from None
+            raise SystemExit(stop_status(exc)) from None
 
 
 @click.group(cls=IngestGroup)
@@ -222,17 +224,23 @@ for _module in COMMAND_MODULES:
 BUILT_IN.extend(cli.commands)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
 def main() -> None:
-    """Run the CLI as click's standalone mode does, but a Ctrl-C exits 130, not 1."""
+    """Run the CLI as click's standalone mode does, but a Ctrl-C exits 130, not 1, and
+    SIGTERM stops a command as Ctrl-C does (a crawl takes both over as it starts)."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         status = cli.main(standalone_mode=False)
     except click.exceptions.Abort as exc:
         interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
         click.echo("Interrupted." if interrupted else "Aborted!", err=True)
-        raise SystemExit(130 if interrupted else 1) from None
-    except KeyboardInterrupt:
+        raise SystemExit(stop_status(exc.__cause__) if interrupted else 1) from None
+    except KeyboardInterrupt as exc:
         click.echo("Interrupted.", err=True)
-        raise SystemExit(130) from None
+        raise SystemExit(stop_status(exc)) from None
     except click.ClickException as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None

@@ -17,6 +17,7 @@ from ingest.cli import (
 )
 from ingest.plugins.manager import PluginConfig
 from ingest.query.search import iso_date
+from ingest.store.stops import stop_reason, stop_status
 
 #: Seconds to wait for another run writing to the same database (as INGEST_WRITER_WAIT).
 WRITER_WAIT = 30.0
@@ -145,10 +146,10 @@ def import_warc(
                 mark_done(importer.store.db, source, records, importer.crawl_id, size)
             elif ended and not records:  # a download not yet written, or a failed one
                 click.echo(f"{source}: no WARC record in it; it is read again next time", err=True)
-    except KeyboardInterrupt:
-        importer.finish("interrupted", "stopped by SIGINT")
+    except KeyboardInterrupt as exc:
+        importer.finish("interrupted", stop_reason(exc))
         click.echo("Interrupted: run the same command again to go on.", err=True)
-        raise SystemExit(130) from None
+        raise SystemExit(stop_status(exc)) from None
     except PoolBroken as exc:  # what was imported is stored; a new run goes on from there
         importer.finish("failed", str(exc))
         raise click.ClickException(str(exc)) from None

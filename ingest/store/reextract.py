@@ -17,6 +17,7 @@ from ingest.plugins.manager import PluginConfig, load_plugins
 from ingest.store import runs
 from ingest.store.kept import article_from, no_longer_article
 from ingest.store.schema import now
+from ingest.store.stops import stop_reason
 from ingest.store.writer import Store
 
 
@@ -63,10 +64,10 @@ def reextract_database(
                 for error in outcome.errors:
                     store.add_error(outcome.url, error, crawl_id)
         store.finish_crawl(crawl_id, {})  # with the store's counts, the last batch's too
-    except KeyboardInterrupt:  # what was read again is kept, and the run says it stopped
+    except KeyboardInterrupt as exc:  # what was read again is kept, and the run says why
         try:
             if crawl_id is not None:
-                store.finish_crawl(crawl_id, {}, runs.INTERRUPTED, "stopped by SIGINT")
+                store.finish_crawl(crawl_id, {}, runs.INTERRUPTED, stop_reason(exc))
         finally:
             store.close()
         raise
