@@ -291,3 +291,28 @@ def test_reextract_and_extract_take_the_extraction_bounds_a_crawl_takes(tmp_path
         "Error: Invalid value for -s: DOWNLOAD_DELAY is no extraction bound "
         "(INGEST_MAX_HTML_BYTES, INGEST_MAX_ELEMENTS, INGEST_EXTRACT_TIMEOUT)",
     )
+
+
+LOCAL_OUTLET = """
+from ingest import Outlet, hookimpl
+
+
+@hookimpl
+def register_outlets(register):
+    register(Outlet(name="local-news", title="Local News", domains=["127.0.0.1"]))
+"""
+
+
+def test_reextract_without_the_plugins_of_stored_outlets_says_so(tmp_path, write_plugin):
+    """Run from a folder whose ingest.toml names no plugins, it took every article out of
+    its outlet, and its summary said nothing had changed."""
+    folder = write_plugin("local_news", LOCAL_OUTLET)
+    db = tmp_path / "re.db"
+    with LocalSite(headlines(3)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), "--plugins-dir", str(folder), *FAST)
+    assert rows(db, "select outlet, count(*) from articles group by 1") == [("local-news", 3)]
+    warned = "warning: stored articles of outlets no loaded plugin declares: local-news (3);"
+    assert warned in run_ingest("reextract", "--db", str(db), cwd=tmp_path).stderr
+    kept = run_ingest("reextract", "--db", str(db), "--plugins-dir", str(folder), cwd=tmp_path)
+    assert "warning" not in kept.stderr
+    assert rows(db, "select outlet, count(*) from articles group by 1") == [("local-news", 3)]

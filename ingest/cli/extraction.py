@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,14 @@ def reextract(db, workers, plugins_dir, bounds):
     config = _plugin_config(plugins_dir)
     limits, timeout = extraction_bounds(bounds)
     writable_database(db)
+    if unloaded := outlets_unloaded(db, plugins_for(config)):
+        named = ", ".join(f"{outlet} ({n})" for outlet, n in unloaded[:5])
+        click.echo(
+            f"warning: stored articles of outlets no loaded plugin declares: {named}; "
+            "re-extracted without their plugins they lose their outlet and its rules "
+            "(load them with --plugins-dir or ingest.toml)",
+            err=True,
+        )
     try:
         wait_for_writer(db, 30.0, lambda m: click.echo(m, err=True))
         crawl_id, store = reextract_database(db, config, workers, limits, timeout)
@@ -147,6 +156,26 @@ def reextract(db, workers, plugins_dir, bounds):
     store.close()
     if bugs:
         raise SystemExit(bugs_exit(bugs, db, crawl_id))
+
+
+def outlets_unloaded(db: str, plugins: Any) -> list[tuple[str, int]]:
+    """The stored articles' outlets that no loaded plugin declares, with how many each:
+    reextract run from a folder whose ingest.toml names no plugins took every outlet's
+    articles out of it, and said nothing."""
+    import sqlite3
+
+    from ingest.store.connection import read_only_uri
+
+    loaded = {o.name for o in plugins.outlets}
+    try:
+        with contextlib.closing(sqlite3.connect(read_only_uri(db), uri=True)) as conn:
+            stored = conn.execute(
+                "select outlet, count(*) from articles where outlet is not null"
+                " group by outlet order by count(*) desc, outlet"
+            ).fetchall()
+    except sqlite3.Error:  # no articles table yet: nothing stored to lose
+        return []
+    return [(outlet, n) for outlet, n in stored if outlet not in loaded]
 
 
 COMMANDS = [extract, reextract]
