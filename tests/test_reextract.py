@@ -277,6 +277,8 @@ def test_reextract_and_extract_take_the_extraction_bounds_a_crawl_takes(tmp_path
         message
         == f"page has {len(page.encode()):,} bytes of HTML (limit 1,000, INGEST_MAX_HTML_BYTES)"
     )
+    url_row = "select state, reason, article_id is not null from urls where url like '%/bounded'"
+    assert rows(db, url_row) == [("fetched", "article", 1)]  # kept as stored, as it was
     run_ingest("reextract", "--db", str(db))  # the default bound: read again, no new row
     assert rows(db, "select count(*) from errors where kind = 'too_large'") == [(1,)]
     (tmp_path / "page.html").write_text(page)
@@ -316,3 +318,18 @@ def test_reextract_without_the_plugins_of_stored_outlets_says_so(tmp_path, write
     kept = run_ingest("reextract", "--db", str(db), "--plugins-dir", str(folder), cwd=tmp_path)
     assert "warning" not in kept.stderr
     assert rows(db, "select outlet, count(*) from articles group by 1") == [("local-news", 3)]
+
+
+def test_a_page_the_crawl_could_not_extract_is_the_article_reextract_reads_from_it(tmp_path):
+    """Its URL kept the crawl's failure as its reason, and no article, until a next crawl."""
+    db = tmp_path / "news.db"
+    with LocalSite(headlines(3)) as site:
+        run_ingest("crawl", site.url + "/", "--db", str(db), *FAST, "-s", "INGEST_MAX_ELEMENTS=10")
+    story_urls = "from urls where url like '%/news/%'"
+    assert rows(db, f"select reason, count(*), count(article_id) {story_urls} group by 1") == [
+        ("too_large", 3, 0)
+    ]
+    run_ingest("reextract", "--db", str(db))
+    assert rows(db, f"select reason, count(*) {story_urls} group by 1") == [("article", 3)]
+    linked = "select count(*) from urls join articles on articles.id = urls.article_id"
+    assert rows(db, linked) == [(3,)]

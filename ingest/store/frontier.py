@@ -50,6 +50,11 @@ on conflict(url) do update set
     # The later fetch of an article's page, once the article is met (an archive's older
     # capture): it said what its page was, it says now what became of the article's.
     "kept": "update urls set reason = :reason where url = :url",
+    # A stored page that reextract read an article from: whatever its fetch ended as then
+    # (too_large, timeout, not_article), it is that article's page now.
+    "extracted": """
+update urls set reason = 'article', article_id = :article_id
+where url = :url and state = 'fetched'""",
     # The canonical URL of an article fetched under another URL (an AMP page, an alias).
     "alias": """
 insert into urls (url, outlet, state, reason, found_via, found_at, article_id, fetches)

@@ -59,6 +59,9 @@ def reextract_database(
                 seen = fetched_at.pop(outcome.url, None) or now()  # no fetch happened now
                 if outcome.article is not None:
                     store.add_article(outcome.article, crawl_id, seen, outcome.signature)
+                    store.add_url(
+                        "extracted", {"url": outcome.url, "article_id": outcome.article["id"]}
+                    )
                 elif not outcome.errors:  # no error says why: said, if an article is lost
                     _no_longer_article(store, outcome.url, crawl_id)
                 for error in outcome.errors:
