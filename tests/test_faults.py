@@ -351,6 +351,10 @@ def _folder(path):
     return f"{path} is a folder; name a database file in it"
 
 
+def _final_slash(path):
+    return f"{path}/ names a folder (its final /); name a database file in it"
+
+
 def _missing_folder(path):
     return f"the folder {path.parent} does not exist"
 
@@ -381,21 +385,32 @@ def _someone_elses(tables):
     ("where", "make"),
     [
         ("db.sqlite", _folder),
+        ("news/", _final_slash),
         ("missing/db.sqlite", _missing_folder),
         ("db.sqlite", _not_sqlite),
         ("db.sqlite", _someone_elses(["notes"])),
         ("db.sqlite", _someone_elses(["articles"])),
         ("db.sqlite", _someone_elses(["pages", "urls", "articles"])),
     ],
-    ids=["folder", "missing-folder", "not-sqlite", "other-tables", "an-articles-table", "alike"],
+    ids=[
+        "folder",
+        "final-slash",
+        "missing-folder",
+        "not-sqlite",
+        "other-tables",
+        "an-articles-table",
+        "alike",
+    ],  # fmt: skip
 )
 def test_a_bad_db_is_a_usage_error_before_anything_starts(tmp_path, where, make):
     path = tmp_path / where
     message = make(path)
     before = path.read_bytes() if path.is_file() else None
     with LocalSite(many_articles(2)) as site:
-        done = run_ingest("crawl", site.url + "/", "--db", str(path), *FAST, check=False)
+        given = str(path) + "/" if where.endswith("/") else str(path)
+        done = run_ingest("crawl", site.url + "/", "--db", given, *FAST, check=False)
         assert site.hits == []
+    assert not path.exists() or make is not _final_slash
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == f"Error: Invalid value for --db: {message}"
     assert (path.read_bytes() if path.is_file() else None) == before  # untouched

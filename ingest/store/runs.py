@@ -241,6 +241,8 @@ def check_writable(path: str | Path, plugins: Plugins | None = None, max_bytes: 
     target = Path(path)
     if target.is_dir():
         raise ValueError(f"{path} is a folder; name a database file in it")
+    if str(path).endswith(("/", os.sep)):  # Path drops it: the crawl made a file of that name
+        raise ValueError(f"{path} names a folder (its final /); name a database file in it")
     if not target.parent.is_dir():
         raise ValueError(f"the folder {target.parent} does not exist")
     if someone_elses(target):
