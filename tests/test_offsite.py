@@ -111,7 +111,8 @@ def test_an_outlet_whose_domains_hold_a_public_suffix_is_not_crawled_nor_written
         cwd=tmp_path, check=False,
     )  # fmt: skip
     assert done.returncode == 2 and not plugins.exists()
-    assert "'www.co.uk' is a public suffix: every site under it would be reached" in done.stderr
+    said = "'www.co.uk' is a public suffix: every site under it would be reached; name one"
+    assert f"{said} (news.co.uk)" in done.stderr
     run_ingest(
         "new-plugin", "uk_news", "--domain", "uk-news.example", "--dir", str(plugins), cwd=tmp_path
     )

@@ -151,13 +151,13 @@ def new_plugin(name, domain, title, language, folder, fixtures, force):
         raise click.BadParameter(f"{domain!r} is not a domain name", param_hint="--domain")
     from ingest.urls import public_suffix, suffix_problem  # the suffix list: here alone
 
-    if public_suffix(host.removeprefix("www.")):
-        raise click.BadParameter(f"{domain!r} is {suffix_problem(host)}", param_hint="--domain")
+    bare = host.removeprefix("www.")
+    if public_suffix(bare):
+        raise click.BadParameter(f"{domain!r} is {suffix_problem(bare)}", param_hint="--domain")
     if not LANGUAGE_RE.fullmatch(language):
         raise click.BadParameter(
             f"{language!r} is not a language code (en, de, pt-BR...)", param_hint="--language"
         )
-    bare = host.removeprefix("www.")
     outlet_name = name.replace("_", "-")
     path = Path(folder) / f"{name}.py"
     pages = Path(fixtures) / name
