@@ -62,15 +62,19 @@ class Deadline:
         error = error_record("extract", "timeout", message, **extra)
         return Outcome(url=job.url, is_article=True, errors=[error], source=job.source)
 
+    def bounded(
+        self, plugins: Plugins, job: Job, run: Callable[[], Outcome]
+    ) -> tuple[Outcome, bool]:
+        """``run``'s outcome within the page's alarm, and whether its time ran out (the
+        timeout row then in place of the outcome)."""
+        try:
+            with self.running(plugins):
+                return run(), False
+        except Overtime as exc:
+            return self.outcome(job, exc), True
+
 
 def here(plugins: Plugins, job: Job, run: Callable[[], Outcome], timeout: float) -> Outcome:
     """``run`` in this process, stopped by the alarm a worker's page has: a hook that hangs
     had hung the plugin author's own tools (``fixture``, ``test-plugin``) for good."""
-    if timeout <= 0:
-        return run()
-    deadline = Deadline(timeout)
-    try:
-        with deadline.running(plugins):
-            return run()
-    except Overtime as exc:
-        return deadline.outcome(job, exc)
+    return run() if timeout <= 0 else Deadline(timeout).bounded(plugins, job, run)[0]

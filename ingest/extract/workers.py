@@ -24,11 +24,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pebble
 
-from ingest.extract.overtime import DEFAULT_TIMEOUT, Deadline, Overtime
+from ingest.extract.overtime import DEFAULT_TIMEOUT, Deadline
 from ingest.extract.process import Job, Outcome, bug_record, error_record, process_job
 from ingest.plugins.deadline import load_seconds
 from ingest.plugins.manager import DEFAULT_PLUGINS, PluginConfig, Plugins, load_plugins
@@ -97,12 +98,9 @@ def run_job(job: Job, worker: bool = True) -> Outcome:
         os._exit(75)  # the pool replaces this worker, and tries this page again there
     if _deadline is None:
         return process_job(_plugins, job)
-    try:
-        with _deadline.running(_plugins):
-            return process_job(_plugins, job)
-    except Overtime as exc:
-        _spent = True
-        return _deadline.outcome(job, exc)
+    outcome, overtime = _deadline.bounded(_plugins, job, partial(process_job, _plugins, job))
+    _spent = _spent or overtime
+    return outcome
 
 
 class PoolBroken(RuntimeError):
