@@ -59,12 +59,11 @@ def extraction_bounds(pairs: tuple[str, ...]) -> tuple[Any, float]:
     )
 
 
-def _plugin_config(plugins_dir: tuple[str, ...]) -> PluginConfig:
-    """The configuration for these folders, its plugins loaded here first so that one
+def _plugins_loaded(plugins_dir: tuple[str, ...]) -> tuple[PluginConfig, Any]:
+    """The configuration for these folders, and its plugins, loaded here first so that one
     that fails to import stops the command before anything starts."""
     config = PluginConfig.default(plugins_dir)
-    plugins_for(config)
-    return config
+    return config, plugins_for(config)
 
 
 @click.command()
@@ -91,7 +90,7 @@ def extract(files, url, jsonl, workers, plugins_dir, bounds):
         for f in files
     )
     failed = 0
-    with ExtractionPool(_plugin_config(plugins_dir), workers, timeout) as pool:
+    with ExtractionPool(_plugins_loaded(plugins_dir)[0], workers, timeout) as pool:
         for outcome in pool.map(jobs):
             record = dict(outcome.article or {})
             if outcome.article is None:
@@ -133,10 +132,10 @@ def reextract(db, workers, plugins_dir, bounds):
     from ingest.store.reextract import reextract_database
     from ingest.store.runs import WriterBusy, wait_for_writer
 
-    config = _plugin_config(plugins_dir)
+    config, plugins = _plugins_loaded(plugins_dir)
     limits, timeout = extraction_bounds(bounds)
     writable_database(db)
-    if unloaded := outlets_unloaded(db, plugins_for(config)):
+    if unloaded := outlets_unloaded(db, plugins):
         named = ", ".join(f"{outlet} ({n})" for outlet, n in unloaded[:5])
         click.echo(
             f"warning: stored articles of outlets no loaded plugin declares: {named}; "
