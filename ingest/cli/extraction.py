@@ -37,7 +37,7 @@ def extraction_bounds(pairs: tuple[str, ...]) -> tuple[Any, float]:
     past a default bound ("limit 5,000,000, INGEST_MAX_HTML_BYTES") was refused by every
     reextract, which took no setting."""
     from ingest.extract.limits import Limits
-    from ingest.extract.workers import DEFAULT_TIMEOUT
+    from ingest.extract.overtime import DEFAULT_TIMEOUT  # not the pool: fixture needs none
 
     if not pairs:  # the defaults: no setting to read, nor Scrapy's Settings to import
         return Limits(), DEFAULT_TIMEOUT
