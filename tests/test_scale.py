@@ -513,6 +513,7 @@ def test_two_workers_take_turns_on_one_site(tmp_path, redis_server):
     keeps any two requests to the site 0.8 s apart, whichever workers send them."""
     turns = [*SHARED, "-s", "INGEST_SHARED_DELAY=0.8", "-s", "CONCURRENT_REQUESTS=2"]
     with LocalSite(news_site(6)) as site:
+        held_for_a_worker(site)  # or it may join once every story is taken
         crawl_with_a_worker(site, redis_server, tmp_path, turns)
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 6
     assert articles_in(tmp_path / "b.db") > 0
@@ -540,6 +541,7 @@ def test_two_workers_keep_the_crawl_delay_a_robots_txt_asks_for_between_them(
     pages = news_site(6)
     pages["/robots.txt"] = Resource("User-agent: *\nCrawl-delay: 0.8\n", "text/plain")
     with LocalSite(pages) as site:
+        held_for_a_worker(site)  # or it may join once every story is taken
         crawl_with_a_worker(site, redis_server, tmp_path, [*SHARED, "-s", "CONCURRENT_REQUESTS=2"])
     assert articles_in(tmp_path / "a.db") + articles_in(tmp_path / "b.db") == 6
     assert articles_in(tmp_path / "b.db") > 0
